@@ -1,0 +1,1 @@
+# genai_actors: the Gemini client, built on supervisors.

@@ -1,0 +1,1 @@
+# genai_actors.emulator: an offline, wire-faithful Gemini API server.

@@ -1,0 +1,1 @@
+"""The pytest plugin that provides the ``gemini_emulator`` fixture."""

@@ -1,0 +1,1 @@
+# genai_actors.types: wire types as msgspec Structs.

@@ -1,0 +1,52 @@
+"""Client-side HTTP settings: :class:`HttpOptions` and :class:`HttpRetryOptions`.
+
+These are not wire types: field names are the Python names, and both structs are accepted
+as plain dicts wherever the client takes them.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+__all__ = ["HttpOptions", "HttpRetryOptions"]
+
+
+class HttpRetryOptions(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """How failed requests are retried. ``None`` fields take the client's documented defaults.
+
+    Attributes:
+        attempts: Total attempts including the first; ``1`` disables retries.
+        initial_delay: Seconds before the first retry.
+        max_delay: Upper bound in seconds on any single wait.
+        exp_base: Multiplier applied to the delay after each attempt.
+        jitter: Up to this many seconds of random delay added to each wait.
+        http_status_codes: HTTP statuses that are retried.
+    """
+
+    attempts: int | None = None
+    initial_delay: float | None = None
+    max_delay: float | None = None
+    exp_base: float | None = None
+    jitter: float | None = None
+    http_status_codes: list[int] | None = None
+
+
+class HttpOptions(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """Transport settings, given to the client or per call through ``config.http_options``.
+
+    Attributes:
+        base_url: Base URL of the API (``https://generativelanguage.googleapis.com/`` by default).
+        api_version: API version path segment (``v1`` by default, like google-genai 3.x).
+        headers: Extra headers; per-call values win over client values.
+        timeout: Overall budget of one call in seconds, retries included. Unlike google-genai,
+            this is seconds, not milliseconds.
+        retry_options: Retry policy; retries are on by default.
+        extra_body: A dict deep-merged into the JSON request body.
+    """
+
+    base_url: str | None = None
+    api_version: str | None = None
+    headers: dict[str, str] | None = None
+    timeout: float | None = None
+    retry_options: HttpRetryOptions | None = None
+    extra_body: dict[str, object] | None = None

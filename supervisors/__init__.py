@@ -1,0 +1,1 @@
+# supervisors: OTP-style actors and supervisors on anyio. Knows nothing of Gemini.
