@@ -1,1 +1,45 @@
 # genai_actors.emulator: an offline, wire-faithful Gemini API server.
+#
+#   _server.py      Emulator (async with / with), serve()
+#   _app.py         aiohttp app: record -> auth -> route -> faults -> handler; error envelope
+#   _router.py      dispatch table keyed by (verb, resource shape, :method); Call; paging
+#   _state.py       EmulatorState, Settings: what every handler shares
+#   _errors.py      ApiError and the {"error": {...}} envelope, RetryInfo
+#   _proto.py       proto-JSON request validation (camelCase + snake_case, unknown fields)
+#   _faults.py      FaultConfig, Faults: rate limits, 5xx, latency, cut streams, fail-next
+#   _recorder.py    RecordedRequest, Recorder
+#   _catalog.py     the model catalogue and seeded tuned models
+#   _brain.py       deterministic generation; _schema_gen.py JSON from schemas
+#   _tokens.py      the tokenizer every count uses; _embed.py embeddings + routes
+#   _media.py       tiny PNG / MP4 / PCM
+#   _models.py _generate.py _predict.py _operations.py _files.py   one module per resource
+#   _admin.py       /_emulator/* admin endpoints
+#   pytest_plugin.py   the gemini_emulator fixture
+"""An offline emulator of the Gemini Developer API, for tests, benchmarks and demos.
+
+>>> async with Emulator() as emu:  # doctest: +SKIP
+...     client = genai.Client(api_key="k", http_options={"base_url": emu.url})
+"""
+
+from __future__ import annotations
+
+from ._errors import ApiError as ApiError
+from ._faults import FaultConfig as FaultConfig, Faults as Faults
+from ._files import FileStore as FileStore, StoredFile as StoredFile
+from ._operations import Operation as Operation, OperationStore as OperationStore
+from ._recorder import RecordedRequest as RecordedRequest, Recorder as Recorder
+from ._server import Emulator as Emulator, serve as serve
+
+__all__ = [
+    "Emulator",
+    "serve",
+    "FaultConfig",
+    "Faults",
+    "RecordedRequest",
+    "Recorder",
+    "Operation",
+    "OperationStore",
+    "FileStore",
+    "StoredFile",
+    "ApiError",
+]

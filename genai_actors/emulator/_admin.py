@@ -1,0 +1,170 @@
+"""The admin API under ``/_emulator/`` (a prefix the real API never uses).
+
+Out-of-process emulators (benchmarks, ``make demo``) are configured here; no API key is needed.
+
+- ``GET /_emulator/health``: ``{"ok": true}``.
+- ``GET /_emulator/faults``: the current fault configuration.
+- ``POST /_emulator/faults``: ``{"model": "gemini-2.5-pro"?, "rpm": 10, "errorRate": 0.1, ...}``
+  replaces the faults of one model (or the default without ``model``); keys are
+  :class:`~._faults.FaultConfig` fields in snake_case or camelCase.
+- ``POST /_emulator/faults/fail-next``: ``{"count": 2, "status": 503, "model"?, "message"?,
+  "retryDelay"?}``.
+- ``DELETE /_emulator/faults``: remove every fault.
+- ``GET /_emulator/recorded`` / ``DELETE /_emulator/recorded``: the request log.
+- ``POST /_emulator/operations/complete``: ``{"name": ...}`` finishes an operation now.
+- ``POST /_emulator/reset``: clear faults and the request log.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+from aiohttp import web
+
+from ._errors import ApiError, bad_request
+from ._faults import FaultConfig
+from ._state import STATE_KEY
+
+if TYPE_CHECKING:
+    from ._state import EmulatorState
+
+__all__ = ["register"]
+
+_CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+def _state(request: web.Request) -> EmulatorState:
+    return request.app[STATE_KEY]
+
+
+def _json(data: Any, status: int = 200) -> web.Response:
+    return web.Response(
+        status=status, body=msgspec.json.encode(data), content_type="application/json"
+    )
+
+
+async def _body(request: web.Request) -> dict[str, Any]:
+    raw = await request.read()
+    if not raw.strip():
+        return {}
+    try:
+        data = msgspec.json.decode(raw)
+    except msgspec.DecodeError as exc:
+        raise bad_request(f"Invalid JSON payload received. ({exc})") from None
+    if not isinstance(data, dict):
+        raise bad_request("The request body must be a JSON object.")
+    return {_CAMEL.sub("_", k).lower(): v for k, v in data.items()}
+
+
+def _guard(func: Any) -> Any:
+    async def wrapper(request: web.Request) -> web.Response:
+        try:
+            result: web.Response = await func(request)
+        except ApiError as exc:
+            return web.Response(
+                status=exc.code, body=exc.to_bytes(), content_type="application/json"
+            )
+        return result
+
+    return wrapper
+
+
+@_guard
+async def health(request: web.Request) -> web.Response:
+    """``GET /_emulator/health``."""
+    return _json({"ok": True})
+
+
+@_guard
+async def get_faults(request: web.Request) -> web.Response:
+    """``GET /_emulator/faults``."""
+    return _json(_state(request).faults.snapshot())
+
+
+@_guard
+async def set_faults(request: web.Request) -> web.Response:
+    """``POST /_emulator/faults``."""
+    body = await _body(request)
+    model = body.pop("model", None)
+    if "error_statuses" in body and isinstance(body["error_statuses"], list):
+        body["error_statuses"] = tuple(body["error_statuses"])
+    try:
+        config = msgspec.convert(body, FaultConfig)
+    except (msgspec.ValidationError, ValueError) as exc:
+        raise bad_request(f"Invalid fault configuration: {exc}") from None
+    state = _state(request)
+    state.faults.configure(config, model=model)
+    return _json(state.faults.snapshot())
+
+
+@_guard
+async def fail_next(request: web.Request) -> web.Response:
+    """``POST /_emulator/faults/fail-next``."""
+    body = await _body(request)
+    state = _state(request)
+    try:
+        state.faults.fail_next(
+            int(body.get("count", 1)),
+            int(body.get("status", 503)),
+            model=body.get("model"),
+            message=body.get("message"),
+            retry_delay=body.get("retry_delay"),
+        )
+    except (TypeError, ValueError) as exc:
+        raise bad_request(f"Invalid fail-next request: {exc}") from None
+    return _json(state.faults.snapshot())
+
+
+@_guard
+async def clear_faults(request: web.Request) -> web.Response:
+    """``DELETE /_emulator/faults``."""
+    _state(request).faults.clear()
+    return _json({})
+
+
+@_guard
+async def get_recorded(request: web.Request) -> web.Response:
+    """``GET /_emulator/recorded``."""
+    return _json({"requests": msgspec.to_builtins(list(_state(request).recorder))})
+
+
+@_guard
+async def clear_recorded(request: web.Request) -> web.Response:
+    """``DELETE /_emulator/recorded``."""
+    _state(request).recorder.clear()
+    return _json({})
+
+
+@_guard
+async def complete_operation(request: web.Request) -> web.Response:
+    """``POST /_emulator/operations/complete``."""
+    body = await _body(request)
+    name = body.get("name")
+    state = _state(request)
+    if not isinstance(name, str) or state.operations.get(name) is None:
+        raise ApiError(404, f"Operation {name} not found.")
+    return _json(state.operations.complete(name).to_json())
+
+
+@_guard
+async def reset(request: web.Request) -> web.Response:
+    """``POST /_emulator/reset``."""
+    state = _state(request)
+    state.faults.clear()
+    state.recorder.clear()
+    return _json({})
+
+
+def register(app: web.Application) -> None:
+    """Add the admin routes to ``app`` (before the API catch-all)."""
+    app.router.add_get("/_emulator/health", health)
+    app.router.add_get("/_emulator/faults", get_faults)
+    app.router.add_post("/_emulator/faults", set_faults)
+    app.router.add_delete("/_emulator/faults", clear_faults)
+    app.router.add_post("/_emulator/faults/fail-next", fail_next)
+    app.router.add_get("/_emulator/recorded", get_recorded)
+    app.router.add_delete("/_emulator/recorded", clear_recorded)
+    app.router.add_post("/_emulator/operations/complete", complete_operation)
+    app.router.add_post("/_emulator/reset", reset)

@@ -1,0 +1,161 @@
+"""The aiohttp application: recording, auth, faults and dispatch for every API request.
+
+All API paths go through one catch-all handler (:func:`handle`) that records the request, checks
+the API key, looks the route up in the :class:`~._router.Router`, applies faults and runs the
+handler. Handlers return JSON-ready data or a finished ``StreamResponse``; :class:`ApiError` becomes
+the Google error envelope. Nothing is logged per request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import msgspec
+from aiohttp import web
+
+from . import _admin, _embed, _files, _generate, _models, _operations, _predict
+from ._errors import ApiError
+from ._recorder import RecordedRequest
+from ._router import API_VERSIONS, Call, Router
+from ._state import STATE_KEY, EmulatorState
+
+__all__ = ["STATE_KEY", "build_app", "build_router"]
+
+ROUTER_KEY: web.AppKey[Router] = web.AppKey("genai_actors_emulator_router", Router)
+
+_ENCODE = msgspec.json.encode
+_DECODE = msgspec.json.decode
+# Custom methods that consume a model's request quota (``rpm`` / ``rpd`` faults).
+_QUOTA_ACTIONS = frozenset(
+    {
+        "generateContent",
+        "streamGenerateContent",
+        "embedContent",
+        "batchEmbedContents",
+        "predict",
+        "predictLongRunning",
+    }
+)
+_MISSING_KEY = (
+    "Method doesn't allow unregistered callers (callers without established identity). "
+    "Please use API Key or other form of API consumer identity to call this API."
+)
+_BAD_KEY = "API key not valid. Please pass a valid API key."
+
+
+def build_router() -> Router:
+    """A router with every resource module's routes."""
+    router = Router()
+    for module in (_models, _generate, _embed, _predict, _operations, _files):
+        module.register(router)
+    return router
+
+
+def build_app(state: EmulatorState) -> web.Application:
+    """The aiohttp application serving ``state``."""
+    app = web.Application(client_max_size=64 * 1024 * 1024)
+    app[STATE_KEY] = state
+    app[ROUTER_KEY] = build_router()
+    _admin.register(app)
+    app.router.add_route("*", "/{tail:.*}", handle)
+    return app
+
+
+def error_response(exc: ApiError) -> web.Response:
+    """The JSON error envelope for ``exc``."""
+    return web.Response(
+        status=exc.code,
+        body=exc.to_bytes(),
+        headers={"Content-Type": "application/json; charset=UTF-8", **exc.headers},
+    )
+
+
+def _json_response(data: Any) -> web.Response:
+    return web.Response(
+        body=_ENCODE(data), headers={"Content-Type": "application/json; charset=UTF-8"}
+    )
+
+
+def _auth(state: EmulatorState, request: web.Request) -> None:
+    key = request.headers.get("x-goog-api-key")
+    if key is None:
+        key = request.query.get("key")
+    key = key.strip() if key else ""
+    if not key:
+        raise ApiError(403, _MISSING_KEY)
+    expected = state.settings.api_key
+    if (expected is not None and key != expected) or key.startswith("auth_tokens/"):
+        raise ApiError(
+            400,
+            _BAD_KEY,
+            details=[
+                {
+                    "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                    "reason": "API_KEY_INVALID",
+                    "domain": "googleapis.com",
+                    "metadata": {"service": "generativelanguage.googleapis.com"},
+                },
+                {
+                    "@type": "type.googleapis.com/google.rpc.LocalizedMessage",
+                    "locale": "en-US",
+                    "message": _BAD_KEY,
+                },
+            ],
+        )
+
+
+async def handle(request: web.Request) -> web.StreamResponse:
+    """Serve one API request (every path outside ``/_emulator/``)."""
+    state = request.app[STATE_KEY]
+    body = await request.read() if request.body_exists else b""
+    decoded: Any = None
+    if state.recorder.enabled:
+        if body:
+            try:
+                decoded = _DECODE(body)
+            except msgspec.DecodeError:
+                decoded = None
+        state.recorder.add(
+            RecordedRequest(
+                method=request.method,
+                path=request.path,
+                query=dict(request.query.items()),
+                headers={k.lower(): v for k, v in request.headers.items()},
+                json=decoded,
+                body_size=len(body),
+            )
+        )
+    try:
+        return await _serve(state, request, body, decoded)
+    except ApiError as exc:
+        return error_response(exc)
+
+
+async def _serve(
+    state: EmulatorState, request: web.Request, body: bytes, decoded: Any
+) -> web.StreamResponse:
+    path = request.path.lstrip("/")
+    version, _, rest = path.partition("/")
+    if version not in API_VERSIONS or not rest:
+        raise ApiError(404, f"The requested URL /{path} was not found on this server.")
+    _auth(state, request)
+    head, slash, last = rest.rstrip("/").rpartition("/")
+    last, _, action = last.partition(":")
+    call = Call(state, request, version, head + slash + last, action, body)
+    if decoded is not None:
+        call.set_json(decoded)
+    handler = request.app[ROUTER_KEY].find(request.method, call.segments, action)
+    if handler is None:
+        raise ApiError(404, "Method not found.")
+    model: str | None = None
+    if call.segments[0] in ("models", "tunedModels") and len(call.segments) == 2:
+        model = call.name
+    faults = state.faults.config_for(model)
+    if faults.latency:
+        await asyncio.sleep(faults.latency)
+    state.faults.check(model, counts_quota=action in _QUOTA_ACTIONS)
+    result = await handler(call)
+    if isinstance(result, web.StreamResponse):
+        return result
+    return _json_response(result)

@@ -1,0 +1,244 @@
+"""The emulator's model catalogue: what ``models.list`` returns and what each model can do."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+__all__ = ["Kind", "ModelInfo", "default_models", "default_tuned_models"]
+
+Kind = Literal["text", "image", "tts", "embedding", "imagen", "video", "live", "music"]
+
+_GENERATE = ["generateContent", "countTokens", "createCachedContent", "batchGenerateContent"]
+
+
+@dataclass
+class ModelInfo:
+    """A model the emulator serves.
+
+    Attributes:
+        wire: The ``Model`` resource exactly as ``models.get`` returns it.
+        kind: What the emulator's brain produces for it.
+        thinking: Whether the model thinks (reports ``thoughtsTokenCount``) by default.
+        dims: The default embedding size (embedding models only).
+    """
+
+    wire: dict[str, Any]
+    kind: Kind = "text"
+    thinking: bool = False
+    dims: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        """The resource name, ``models/...`` or ``tunedModels/...``."""
+        return str(self.wire["name"])
+
+    @property
+    def methods(self) -> list[str]:
+        """The model's ``supportedGenerationMethods``."""
+        return list(self.wire.get("supportedGenerationMethods", []))
+
+
+def _model(
+    model_id: str,
+    display: str,
+    description: str,
+    methods: list[str],
+    *,
+    version: str = "001",
+    input_limit: int = 1_048_576,
+    output_limit: int = 65_536,
+    kind: Kind = "text",
+    thinking: bool = False,
+    dims: int = 0,
+    sampling: bool = True,
+) -> ModelInfo:
+    wire: dict[str, Any] = {
+        "name": f"models/{model_id}",
+        "version": version,
+        "displayName": display,
+        "description": description,
+        "inputTokenLimit": input_limit,
+        "outputTokenLimit": output_limit,
+        "supportedGenerationMethods": methods,
+    }
+    if sampling:
+        wire.update({"temperature": 1, "topP": 0.95, "topK": 64, "maxTemperature": 2})
+    if thinking:
+        wire["thinking"] = True
+    return ModelInfo(wire=wire, kind=kind, thinking=thinking, dims=dims)
+
+
+def default_models() -> list[ModelInfo]:
+    """A realistic catalogue of Gemini Developer API models (a fresh copy on every call)."""
+    return [
+        _model(
+            "gemini-2.5-flash",
+            "Gemini 2.5 Flash",
+            "Stable version of Gemini 2.5 Flash, our mid-size multimodal model.",
+            _GENERATE,
+            thinking=True,
+        ),
+        _model(
+            "gemini-2.5-pro",
+            "Gemini 2.5 Pro",
+            "Stable release of Gemini 2.5 Pro.",
+            _GENERATE,
+            version="2.5",
+            thinking=True,
+        ),
+        _model(
+            "gemini-2.5-flash-lite",
+            "Gemini 2.5 Flash-Lite",
+            "Stable version of Gemini 2.5 Flash-Lite.",
+            _GENERATE,
+            thinking=True,
+        ),
+        _model(
+            "gemini-2.0-flash",
+            "Gemini 2.0 Flash",
+            "Gemini 2.0 Flash",
+            _GENERATE,
+            output_limit=8192,
+        ),
+        _model(
+            "gemini-2.0-flash-lite",
+            "Gemini 2.0 Flash-Lite",
+            "Gemini 2.0 Flash-Lite",
+            _GENERATE,
+            output_limit=8192,
+        ),
+        _model(
+            "gemini-2.5-flash-image",
+            "Nano Banana",
+            "Gemini 2.5 Flash Image",
+            ["generateContent", "countTokens", "batchGenerateContent"],
+            input_limit=32_768,
+            output_limit=32_768,
+            kind="image",
+        ),
+        _model(
+            "gemini-2.5-flash-preview-tts",
+            "Gemini 2.5 Flash Preview TTS",
+            "Gemini 2.5 Flash Preview TTS",
+            ["countTokens", "generateContent"],
+            version="gemini-2.5-flash-exp-tts-2025-05-19",
+            input_limit=8192,
+            output_limit=16_384,
+            kind="tts",
+        ),
+        _model(
+            "gemini-2.5-flash-native-audio-preview-09-2025",
+            "Gemini 2.5 Flash Native Audio Preview",
+            "Gemini 2.5 Flash Native Audio Preview for the Live API.",
+            ["countTokens", "bidiGenerateContent"],
+            input_limit=131_072,
+            output_limit=8192,
+            kind="live",
+            thinking=True,
+        ),
+        _model(
+            "gemini-2.0-flash-live-001",
+            "Gemini 2.0 Flash 001 Live",
+            "Gemini 2.0 Flash 001 for the Live API.",
+            ["bidiGenerateContent", "countTokens"],
+            input_limit=131_072,
+            output_limit=8192,
+            kind="live",
+        ),
+        _model(
+            "lyria-realtime-exp",
+            "Lyria Realtime Experimental",
+            "Real-time music generation.",
+            ["bidiGenerateMusic"],
+            version="exp",
+            input_limit=0,
+            output_limit=0,
+            kind="music",
+            sampling=False,
+        ),
+        _model(
+            "gemini-embedding-001",
+            "Gemini Embedding 001",
+            "Obtain a distributed representation of a text.",
+            ["embedContent", "countTextTokens", "countTokens", "asyncBatchEmbedContent"],
+            input_limit=2048,
+            output_limit=1,
+            kind="embedding",
+            dims=3072,
+            sampling=False,
+        ),
+        _model(
+            "text-embedding-004",
+            "Text Embedding 004",
+            "Obtain a distributed representation of a text.",
+            ["embedContent"],
+            version="004",
+            input_limit=2048,
+            output_limit=1,
+            kind="embedding",
+            dims=768,
+            sampling=False,
+        ),
+        _model(
+            "imagen-4.0-generate-001",
+            "Imagen 4",
+            "Vertex served Imagen 4.0 model",
+            ["predict"],
+            input_limit=480,
+            output_limit=8192,
+            kind="imagen",
+            sampling=False,
+        ),
+        _model(
+            "veo-3.0-generate-001",
+            "Veo 3",
+            "Veo 3",
+            ["predictLongRunning"],
+            input_limit=480,
+            output_limit=8192,
+            kind="video",
+            sampling=False,
+        ),
+        _model(
+            "veo-2.0-generate-001",
+            "Veo 2",
+            "Vertex served Veo 2 model.",
+            ["predictLongRunning"],
+            version="2.0",
+            input_limit=480,
+            output_limit=8192,
+            kind="video",
+            sampling=False,
+        ),
+    ]
+
+
+_TUNED_SEED: dict[str, Any] = {
+    "name": "tunedModels/emulated-tuned-model",
+    "baseModel": "models/gemini-2.0-flash",
+    "displayName": "Emulated tuned model",
+    "description": "A tuned model the emulator seeds so tuned-model calls can be exercised.",
+    "state": "ACTIVE",
+    "createTime": "2025-01-01T00:00:00.000000Z",
+    "updateTime": "2025-01-01T00:10:00.000000Z",
+    "temperature": 1,
+    "topP": 0.95,
+    "topK": 64,
+    "tuningTask": {
+        "startTime": "2025-01-01T00:00:01.000000Z",
+        "completeTime": "2025-01-01T00:10:00.000000Z",
+        "snapshots": [
+            {"step": 1, "epoch": 1, "meanLoss": 1.5, "computeTime": "2025-01-01T00:05:00Z"},
+            {"step": 2, "epoch": 2, "meanLoss": 0.4, "computeTime": "2025-01-01T00:10:00Z"},
+        ],
+        "hyperparameters": {"epochCount": 2, "batchSize": 4, "learningRate": 0.001},
+    },
+}
+
+
+def default_tuned_models() -> list[dict[str, Any]]:
+    """The tuned models the emulator starts with (fresh copies)."""
+    return [copy.deepcopy(_TUNED_SEED)]

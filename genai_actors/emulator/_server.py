@@ -1,0 +1,277 @@
+"""The :class:`Emulator`: an emulated Gemini API server on a loopback port.
+
+Use it inside a running event loop (``async with Emulator() as emu``) or from synchronous code,
+where it runs on its own thread and event loop (``with Emulator() as emu``); the second form is
+what the pytest fixture uses, so blocking clients (google-genai's sync client) can call it too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Callable, Mapping
+from types import TracebackType
+
+from aiohttp import web
+
+from ._app import build_app
+from ._faults import FaultConfig, Faults
+from ._files import FileStore
+from ._operations import OperationStore
+from ._recorder import Recorder
+from ._state import EmulatorState, Settings
+
+__all__ = ["Emulator", "serve"]
+
+
+class Emulator:
+    """An offline Gemini Developer API server.
+
+    Args:
+        host: The interface to bind (loopback by default).
+        port: The port; 0 picks a free one.
+        api_key: The only API key accepted; ``None`` accepts any non-empty key.
+        seed: Mixed into generated content and the fault RNG.
+        faults: Faults for every model.
+        model_faults: Faults for particular models, by id or ``models/...`` name.
+        video_polls: Polls (``operations.get``) a video operation takes to finish.
+        video_delay: Seconds before a video operation may finish.
+        file_uri_scheme: Scheme of generated files' URIs (see :class:`Settings`).
+        chunk_words: About how many words each streamed text event carries.
+        record_limit: How many requests ``recorded`` keeps (``None``: all).
+        clock: Monotonic seconds for rate-limit windows and operation delays.
+
+    Raises:
+        ValueError: For a negative ``video_polls``/``video_delay`` or an unknown URI scheme.
+    """
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        api_key: str | None = None,
+        seed: int = 0,
+        faults: FaultConfig | None = None,
+        model_faults: Mapping[str, FaultConfig] | None = None,
+        video_polls: int = 2,
+        video_delay: float = 0.0,
+        file_uri_scheme: str = "https",
+        chunk_words: int = 8,
+        record_limit: int | None = 10_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if video_polls < 0 or video_delay < 0:
+            raise ValueError("video_polls and video_delay must be >= 0")
+        if file_uri_scheme not in ("http", "https"):
+            raise ValueError("file_uri_scheme must be 'http' or 'https'")
+        if chunk_words < 1:
+            raise ValueError("chunk_words must be >= 1")
+        settings = Settings(
+            api_key=api_key,
+            seed=seed,
+            video_polls=video_polls,
+            video_delay=video_delay,
+            file_uri_scheme=file_uri_scheme,
+            chunk_words=chunk_words,
+        )
+        self.state = EmulatorState(
+            settings,
+            faults=faults,
+            model_faults=model_faults,
+            record_limit=record_limit,
+            clock=clock,
+        )
+        self.app = build_app(self.state)
+        self._host = host
+        self._port = port
+        self._runner: web.AppRunner | None = None
+        self._url: str | None = None
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+
+    # -- accessors -------------------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        """The base URL, e.g. ``http://127.0.0.1:54321`` (no trailing slash).
+
+        Raises:
+            RuntimeError: If the emulator is not running.
+        """
+        if self._url is None:
+            raise RuntimeError("the emulator is not running")
+        return self._url
+
+    @property
+    def port(self) -> int:
+        """The bound port.
+
+        Raises:
+            RuntimeError: If the emulator is not running.
+        """
+        return int(self.url.rsplit(":", 1)[1])
+
+    @property
+    def recorded(self) -> Recorder:
+        """Every API request received so far (``emu.recorded.clear()`` forgets them)."""
+        return self.state.recorder
+
+    @property
+    def faults(self) -> Faults:
+        """The fault controller: ``configure``, ``fail_next``, ``clear``."""
+        return self.state.faults
+
+    @property
+    def operations(self) -> OperationStore:
+        """The long-running operation store."""
+        return self.state.operations
+
+    @property
+    def files(self) -> FileStore:
+        """The file store (generated media)."""
+        return self.state.files
+
+    # -- in the current event loop ---------------------------------------------------------------
+
+    async def start(self) -> str:
+        """Bind and start serving in the running event loop; returns :attr:`url`.
+
+        Raises:
+            RuntimeError: If already running.
+            OSError: If the address cannot be bound.
+        """
+        if self._runner is not None or self._thread is not None:
+            raise RuntimeError("the emulator is already running")
+        runner = web.AppRunner(self.app, access_log=None, handle_signals=False)
+        await runner.setup()
+        try:
+            site = web.TCPSite(runner, self._host, self._port, shutdown_timeout=0.5)
+            await site.start()
+        except BaseException:
+            await runner.cleanup()
+            raise
+        self._runner = runner
+        host, port = runner.addresses[0][:2]
+        shown = f"[{host}]" if ":" in host else host
+        self._url = f"http://{shown}:{port}"
+        return self._url
+
+    async def aclose(self) -> None:
+        """Stop serving and close open connections. Idempotent.
+
+        On cancellation the runner is still cleaned up before the cancellation propagates.
+        """
+        runner, self._runner = self._runner, None
+        self._url = None
+        if runner is not None:
+            await runner.cleanup()
+
+    async def __aenter__(self) -> Emulator:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    # -- on a thread of its own ------------------------------------------------------------------
+
+    def start_in_thread(self, timeout: float = 10.0) -> str:
+        """Serve from a background thread with its own event loop; returns :attr:`url`.
+
+        Raises:
+            RuntimeError: If already running, or if the server did not start within ``timeout``
+                seconds (the startup error is chained).
+        """
+        if self._runner is not None or self._thread is not None:
+            raise RuntimeError("the emulator is already running")
+        ready = threading.Event()
+        failure: list[BaseException] = []
+
+        async def main() -> None:
+            self._loop = asyncio.get_running_loop()
+            self._stop = asyncio.Event()
+            try:
+                await self.start()
+            except BaseException as exc:
+                failure.append(exc)
+                ready.set()
+                return
+            ready.set()
+            try:
+                await self._stop.wait()
+            finally:
+                await self.aclose()
+
+        self._thread = threading.Thread(
+            target=asyncio.run, args=(main(),), name="gemini-emulator", daemon=True
+        )
+        self._thread.start()
+        if not ready.wait(timeout) or failure:
+            self.stop_thread()
+            cause = failure[0] if failure else None
+            raise RuntimeError("the emulator failed to start") from cause
+        return self.url
+
+    def stop_thread(self, timeout: float = 10.0) -> None:
+        """Stop a server started with :meth:`start_in_thread` and join its thread. Idempotent."""
+        thread, self._thread = self._thread, None
+        loop, stop = self._loop, self._stop
+        if loop is not None and stop is not None and not loop.is_closed():
+            try:
+                loop.call_soon_threadsafe(stop.set)
+            except RuntimeError:
+                pass
+        if thread is not None:
+            thread.join(timeout)
+        self._loop = self._stop = None
+
+    def __enter__(self) -> Emulator:
+        self.start_in_thread()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop_thread()
+
+    def __repr__(self) -> str:
+        where = self._url or "stopped"
+        return f"<Emulator {where}>"
+
+
+async def serve(
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    *,
+    api_key: str | None = None,
+    ready: Callable[[str], None] | None = None,
+    **options: object,
+) -> None:
+    """Run an emulator until cancelled (the command-line entry point).
+
+    Args:
+        host: The interface to bind.
+        port: The port to bind (0 picks a free one).
+        api_key: The only API key accepted; ``None`` accepts any.
+        ready: Called with the URL once serving.
+        **options: More :class:`Emulator` keyword arguments.
+
+    Raises:
+        OSError: If the address cannot be bound.
+    """
+    emulator = Emulator(host=host, port=port, api_key=api_key, **options)  # type: ignore[arg-type]
+    async with emulator:
+        if ready is not None:
+            ready(emulator.url)
+        await asyncio.Event().wait()
