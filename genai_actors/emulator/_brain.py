@@ -29,45 +29,43 @@ from ._tokens import count_content, count_part, count_text, tokenize, truncate_t
 __all__ = ["Generation", "generate_content", "prompt_tokens", "split_for_stream"]
 
 _ENCODE = msgspec.json.encode
-_VOCAB = tuple(
-    [
-        "the",
-        "answer",
-        "considers",
-        "several",
-        "angles",
-        "carefully",
-        "and",
-        "with",
-        "context",
-        "while",
-        "noting",
-        "practical",
-        "details",
-        "worth",
-        "remembering",
-        "about",
-        "timing",
-        "cost",
-        "quality",
-        "and",
-        "risk",
-        "so",
-        "that",
-        "each",
-        "next",
-        "step",
-        "stays",
-        "clear",
-        "simple",
-        "measurable",
-        "and",
-        "easy",
-        "to",
-        "revisit",
-        "later",
-        "on",
-    ]
+_VOCAB = (
+    "the",
+    "answer",
+    "considers",
+    "several",
+    "angles",
+    "carefully",
+    "and",
+    "with",
+    "context",
+    "while",
+    "noting",
+    "practical",
+    "details",
+    "worth",
+    "remembering",
+    "about",
+    "timing",
+    "cost",
+    "quality",
+    "and",
+    "risk",
+    "so",
+    "that",
+    "each",
+    "next",
+    "step",
+    "stays",
+    "clear",
+    "simple",
+    "measurable",
+    "and",
+    "easy",
+    "to",
+    "revisit",
+    "later",
+    "on",
 )
 _ASSIGN = re.compile(r"\b(\w+)\s*[=:]\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s,;)\]}]+))")
 _FUNCTION_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.:-]{0,127}$")
@@ -281,7 +279,8 @@ def _sentences(rng: random.Random, keywords: list[str], count: int) -> str:
         words = [_VOCAB[rng.randrange(len(_VOCAB))] for _ in range(rng.randint(6, 10))]
         if keywords:
             words.insert(rng.randrange(1, len(words)), keywords[rng.randrange(len(keywords))])
-        out.append(" ".join(words).capitalize() + ".")
+        sentence = " ".join(words)
+        out.append(sentence[0].upper() + sentence[1:] + ".")
     return " ".join(out)
 
 

@@ -2,8 +2,8 @@
 
 A :class:`FaultConfig` applies to every model (the emulator-wide default) or to one model.
 Quotas are counted per model, as the real API's ``...PerProjectPerModel`` quotas are.
-:class:`Faults` is the run-time controller shared by the Python API (``emu.faults``) and the admin endpoint
-``/_emulator/faults``.
+:class:`Faults` is the run-time controller shared by the Python API (``emu.faults``) and the
+admin endpoint ``/_emulator/faults``.
 """
 
 from __future__ import annotations

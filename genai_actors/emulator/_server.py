@@ -145,10 +145,12 @@ class Emulator:
         """
         if self._runner is not None or self._thread is not None:
             raise RuntimeError("the emulator is already running")
-        runner = web.AppRunner(self.app, access_log=None, handle_signals=False)
+        runner = web.AppRunner(
+            self.app, access_log=None, handle_signals=False, shutdown_timeout=0.5
+        )
         await runner.setup()
         try:
-            site = web.TCPSite(runner, self._host, self._port, shutdown_timeout=0.5)
+            site = web.TCPSite(runner, self._host, self._port)
             await site.start()
         except BaseException:
             await runner.cleanup()
