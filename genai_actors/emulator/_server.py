@@ -143,7 +143,10 @@ class Emulator:
             RuntimeError: If already running.
             OSError: If the address cannot be bound.
         """
-        if self._runner is not None or self._thread is not None:
+        owned_elsewhere = (
+            self._thread is not None and self._thread is not threading.current_thread()
+        )
+        if self._runner is not None or owned_elsewhere:
             raise RuntimeError("the emulator is already running")
         runner = web.AppRunner(
             self.app, access_log=None, handle_signals=False, shutdown_timeout=0.5
