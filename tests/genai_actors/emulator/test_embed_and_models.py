@@ -49,7 +49,8 @@ async def test_related_texts_are_closer_than_unrelated(raw: Raw) -> None:
 async def test_output_dimensionality_is_honoured_and_bounded(raw: Raw) -> None:
     """outputDimensionality sets the size; beyond the model's size is 400."""
     status, body = await raw.post(EMBED, {"requests": [_req("x", outputDimensionality=64)]})
-    assert status == 200 and len(body["embeddings"][0]["values"]) == 64
+    assert status == 200
+    assert len(body["embeddings"][0]["values"]) == 64
     status, body = await raw.post(EMBED, {"requests": [_req("x", outputDimensionality=5000)]})
     assert status == 400
     assert "output_dimensionality" in body["error"]["message"]
@@ -60,7 +61,8 @@ async def test_embed_content_single_and_text_embedding_004(raw: Raw) -> None:
     status, body = await raw.post(
         "v1beta/models/text-embedding-004:embedContent", {"content": user("hello")}
     )
-    assert status == 200 and len(body["embedding"]["values"]) == 768
+    assert status == 200
+    assert len(body["embedding"]["values"]) == 768
 
 
 async def test_batch_embed_validation(raw: Raw) -> None:
@@ -72,7 +74,8 @@ async def test_batch_embed_validation(raw: Raw) -> None:
     status, body = await raw.post(
         EMBED, {"requests": [{"model": "models/text-embedding-004", "content": user("x")}]}
     )
-    assert status == 400 and "must match" in body["error"]["message"]
+    assert status == 400
+    assert "must match" in body["error"]["message"]
 
 
 async def test_models_list_pages_through_the_catalogue(raw: Raw) -> None:
@@ -107,7 +110,8 @@ async def test_models_list_pages_through_the_catalogue(raw: Raw) -> None:
 async def test_bad_page_token_and_size(raw: Raw) -> None:
     """A forged page token or a non-numeric page size is 400."""
     status, body = await raw.get("v1beta/models", params={"pageToken": "garbage!"})
-    assert status == 400 and "page token" in body["error"]["message"]
+    assert status == 400
+    assert "page token" in body["error"]["message"]
     status, _ = await raw.get("v1beta/models", params={"pageSize": "many"})
     assert status == 400
 
@@ -128,20 +132,24 @@ async def test_tuned_models_get_list_update_delete(raw: Raw) -> None:
     status, body = await raw.get("v1beta/tunedModels")
     assert [m["name"] for m in body["tunedModels"]] == ["tunedModels/emulated-tuned-model"]
     status, body = await raw.call("PATCH", name, {"displayName": "Renamed", "description": "d"})
-    assert status == 200 and body["displayName"] == "Renamed" and body["description"] == "d"
+    assert status == 200
+    assert body["displayName"] == "Renamed"
+    assert body["description"] == "d"
     status, body = await raw.call(
         "PATCH",
         name,
         {"display_name": "Only desc", "description": "new"},
         params={"updateMask": "description"},
     )
-    assert body["displayName"] == "Renamed" and body["description"] == "new"
+    assert body["displayName"] == "Renamed"
+    assert body["description"] == "new"
     status, body = await raw.call("PATCH", name, {"state": "FAILED"})
     assert status == 400
     status, body = await raw.call("PATCH", name, {}, params={"updateMask": "state"})
     assert status == 400
     status, body = await raw.call("DELETE", name)
-    assert status == 200 and body == {}
+    assert status == 200
+    assert body == {}
     status, _ = await raw.get(name)
     assert status == 404
     status, body = await raw.get("v1beta/tunedModels")

@@ -107,7 +107,7 @@ async def test_fail_next_is_scripted_per_model_and_in_order(raw: Raw, emu: Emula
     assert (await raw.post(GEN, BODY))[0] == 429
     assert (await raw.post(GEN, BODY))[0] == 200
     assert (await raw.post(PRO, BODY))[0] == 500
-    status, body = await raw.post(PRO, BODY)
+    status, _body = await raw.post(PRO, BODY)
     assert status == 500
     assert (await raw.post(PRO, BODY))[0] == 200
 
@@ -143,13 +143,19 @@ async def test_stream_cut_drops_the_connection_mid_body(emu: Emulator) -> None:
     """A stream cut after N events delivers N events then fails without a clean end."""
     emu.faults.configure(FaultConfig(stream_cut_after=2))
     url = f"{emu.url}/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse"
-    received = b""
-    async with aiohttp.ClientSession() as s:
-        async with s.post(url, json={"contents": [user("a long tale")]}, headers=KEY) as resp:
-            assert resp.status == 200
-            with pytest.raises(aiohttp.ClientPayloadError):
-                async for chunk in resp.content.iter_any():
-                    received += chunk
+    received = bytearray()
+
+    async def drain(resp: aiohttp.ClientResponse) -> None:
+        async for chunk in resp.content.iter_any():
+            received.extend(chunk)
+
+    async with (
+        aiohttp.ClientSession() as s,
+        s.post(url, json={"contents": [user("a long tale")]}, headers=KEY) as resp,
+    ):
+        assert resp.status == 200
+        with pytest.raises(aiohttp.ClientPayloadError):
+            await drain(resp)
     assert received.count(b"data: ") == 2
     assert received.endswith(b"\r\n\r\n")
     assert b"finishReason" not in received
@@ -189,20 +195,22 @@ async def test_admin_endpoint_configures_faults(emu: Emulator) -> None:
         status, snap = await raw.post(
             "_emulator/faults", {"model": "gemini-2.5-pro", "errorRate": 1, "errorStatuses": [503]}
         )
-        assert status == 200 and snap["models"]["gemini-2.5-pro"]["error_rate"] == 1
+        assert status == 200
+        assert snap["models"]["gemini-2.5-pro"]["error_rate"] == 1
         assert (await raw.post(PRO, BODY))[0] == 503
         status, _ = await raw.post("_emulator/faults/fail-next", {"count": 1, "status": 500})
         assert status == 200
         assert (await raw.post(GEN, BODY))[0] == 500
-        status, body = await raw.post("_emulator/faults", {"rpm": "lots"})
+        status, _ = await raw.post("_emulator/faults", {"rpm": "lots"})
         assert status == 400
-        status, body = await raw.post("_emulator/faults", {"error_rate": 3})
+        status, _body = await raw.post("_emulator/faults", {"error_rate": 3})
         assert status == 400
         status, _ = await raw.call("DELETE", "_emulator/faults")
         assert status == 200
         assert (await raw.post(PRO, BODY))[0] == 200
         status, faults = await raw.get("_emulator/faults")
-        assert faults["models"] == {} and faults["failNext"] == []
+        assert faults["models"] == {}
+        assert faults["failNext"] == []
 
 
 async def test_recorder_captures_requests_and_clears(raw: Raw, emu: Emulator) -> None:
@@ -213,12 +221,15 @@ async def test_recorder_captures_requests_and_clears(raw: Raw, emu: Emulator) ->
     await raw.get("_emulator/health")
     assert len(emu.recorded) == 2
     first, second = emu.recorded[0], emu.recorded[1]
-    assert first.method == "POST" and first.path == f"/{GEN}"
+    assert first.method == "POST"
+    assert first.path == f"/{GEN}"
     assert first.query == {"alt": "x"}
     assert first.headers["x-goog-api-key"] == "test-key"
-    assert first.json == BODY and first.body_size > 0
-    assert second.json is None and second.body_size == 4
-    status, log = await raw.get("_emulator/recorded")
+    assert first.json == BODY
+    assert first.body_size > 0
+    assert second.json is None
+    assert second.body_size == 4
+    _status, log = await raw.get("_emulator/recorded")
     assert [r["path"] for r in log["requests"]] == [f"/{GEN}", f"/{GEN}"]
     emu.recorded.clear()
     assert len(emu.recorded) == 0

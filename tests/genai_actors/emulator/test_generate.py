@@ -151,11 +151,14 @@ async def test_json_schema_openapi_dialect(raw: Raw) -> None:
     value = json.loads(text_of(body))
     assert list(value)[:3] == ["tier", "name", "age"]
     assert isinstance(value["name"], str)
-    assert 18 <= value["age"] <= 20 and isinstance(value["age"], int)
+    assert 18 <= value["age"] <= 20
+    assert isinstance(value["age"], int)
     assert 0.5 <= value["score"] <= 0.75
     assert value["tier"] in ("gold", "silver")
-    assert 3 <= len(value["tags"]) <= 4 and all(isinstance(t, str) for t in value["tags"])
-    assert isinstance(value["address"]["city"], str) and isinstance(value["address"]["zip"], int)
+    assert 3 <= len(value["tags"]) <= 4
+    assert all(isinstance(t, str) for t in value["tags"])
+    assert isinstance(value["address"]["city"], str)
+    assert isinstance(value["address"]["zip"], int)
     assert isinstance(value["active"], bool)
 
 
@@ -190,9 +193,11 @@ async def test_json_schema_full_dialect_with_refs(raw: Raw) -> None:
     )
     value = json.loads(text_of(body))
     assert value["kind"] == "order"
-    assert all(isinstance(i["sku"], str) for i in value["items"]) and value["items"]
+    assert all(isinstance(i["sku"], str) for i in value["items"])
+    assert value["items"]
     assert isinstance(value["note"], str)
-    assert isinstance(value["total"], int) and value["total"] > 5
+    assert isinstance(value["total"], int)
+    assert value["total"] > 5
 
 
 async def test_bad_ref_is_400(raw: Raw) -> None:
@@ -292,7 +297,8 @@ async def test_function_calling_modes(raw: Raw) -> None:
         },
     )
     call = body["candidates"][0]["content"]["parts"][-1]["functionCall"]
-    assert call["name"] == "lookup" and isinstance(call["args"]["q"], str)
+    assert call["name"] == "lookup"
+    assert isinstance(call["args"]["q"], str)
     body = await _gen(
         raw,
         {
@@ -344,7 +350,8 @@ async def test_function_response_turn_gets_a_text_answer_using_it(raw: Raw) -> N
         },
     )
     text = text_of(body)
-    assert "get_weather" in text and "snowy, -3C" in text
+    assert "get_weather" in text
+    assert "snowy, -3C" in text
 
 
 async def test_max_tokens_stop_sequences_and_candidates(raw: Raw) -> None:
@@ -449,12 +456,15 @@ async def test_stream_is_sse_framed_deltas_with_usage_last(emu: Emulator) -> Non
 
 async def test_stream_without_alt_sse_is_a_json_array(emu: Emulator) -> None:
     """Without alt=sse the stream is one JSON array of responses."""
-    async with aiohttp.ClientSession() as s:
-        async with s.post(
+    async with (
+        aiohttp.ClientSession() as s,
+        s.post(
             f"{emu.url}/{STREAM}", json={"contents": [user("array please")]}, headers=KEY
-        ) as resp:
-            data = json.loads(await resp.read())
-    assert isinstance(data, list) and len(data) >= 2
+        ) as resp,
+    ):
+        data = json.loads(await resp.read())
+    assert isinstance(data, list)
+    assert len(data) >= 2
     assert data[-1]["candidates"][0]["finishReason"] == "STOP"
 
 
@@ -476,4 +486,5 @@ async def test_tuned_model_generates(raw: Raw) -> None:
     status, counted = await raw.post(
         "v1beta/tunedModels/emulated-tuned-model:countTokens", {"contents": [user("a b")]}
     )
-    assert status == 200 and counted["totalTokens"] == 2
+    assert status == 200
+    assert counted["totalTokens"] == 2

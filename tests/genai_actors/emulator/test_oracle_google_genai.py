@@ -44,11 +44,13 @@ async def test_generate_content_text(client: genai.client.AsyncClient) -> None:
         model="gemini-2.5-flash", contents="Tell me about Marseille"
     )
     assert first.text == second.text
-    assert first.text is not None and "Marseille" in first.text
+    assert first.text is not None
+    assert "Marseille" in first.text
     assert first.candidates is not None
     assert first.candidates[0].finish_reason == types.FinishReason.STOP
     usage = first.usage_metadata
-    assert usage is not None and usage.prompt_token_count == 4
+    assert usage is not None
+    assert usage.prompt_token_count == 4
     assert usage.total_token_count == (
         (usage.prompt_token_count or 0)
         + (usage.candidates_token_count or 0)
@@ -81,7 +83,8 @@ async def test_generate_content_with_config_and_history(client: genai.client.Asy
             ],
         ),
     )
-    assert response.text is not None and "Rome" in response.text
+    assert response.text is not None
+    assert "Rome" in response.text
 
 
 class Colour(enum.Enum):
@@ -119,7 +122,8 @@ async def test_json_schema_with_pydantic_parsed(client: genai.client.AsyncClient
             response_mime_type="application/json", response_schema=list[Pet]
         ),
     )
-    assert isinstance(listed.parsed, list) and all(isinstance(p, Pet) for p in listed.parsed)
+    assert isinstance(listed.parsed, list)
+    assert all(isinstance(p, Pet) for p in listed.parsed)
 
 
 async def test_json_schema_dict_response_json_schema(client: genai.client.AsyncClient) -> None:
@@ -159,9 +163,12 @@ async def test_automatic_function_calling(client: genai.client.AsyncClient) -> N
     assert response.text is not None
     assert "sunny and 21 degrees in Valencia" in response.text
     history = response.automatic_function_calling_history
-    assert history is not None and len(history) == 3
+    assert history is not None
+    assert len(history) == 3
     call = history[1].parts[0].function_call  # type: ignore[index]
-    assert call is not None and call.name == "get_weather" and call.args == {"city": "Valencia"}
+    assert call is not None
+    assert call.name == "get_weather"
+    assert call.args == {"city": "Valencia"}
 
 
 async def test_manual_function_declarations(client: genai.client.AsyncClient) -> None:
@@ -189,9 +196,11 @@ async def test_manual_function_declarations(client: genai.client.AsyncClient) ->
         ),
     )
     calls = response.function_calls
-    assert calls is not None and calls[0].name == "set_light"
+    assert calls is not None
+    assert calls[0].name == "set_light"
     assert isinstance(calls[0].args, dict)
-    assert isinstance(calls[0].args["on"], bool) and isinstance(calls[0].args["room"], str)
+    assert isinstance(calls[0].args["on"], bool)
+    assert isinstance(calls[0].args["room"], str)
 
 
 async def test_thinking_with_thoughts(client: genai.client.AsyncClient) -> None:
@@ -204,9 +213,12 @@ async def test_thinking_with_thoughts(client: genai.client.AsyncClient) -> None:
         ),
     )
     parts = response.candidates[0].content.parts  # type: ignore[index,union-attr]
-    assert parts is not None and parts[0].thought is True
-    assert isinstance(parts[0].thought_signature, bytes) and parts[0].thought_signature
-    assert response.text is not None and "Why is the sky blue" in response.text
+    assert parts is not None
+    assert parts[0].thought is True
+    assert isinstance(parts[0].thought_signature, bytes)
+    assert parts[0].thought_signature
+    assert response.text is not None
+    assert "Why is the sky blue" in response.text
     assert response.usage_metadata is not None
     assert (response.usage_metadata.thoughts_token_count or 0) > 0
 
@@ -234,12 +246,17 @@ async def test_stream_cut_surfaces_as_an_error(
 ) -> None:
     """A stream cut mid-body raises in the SDK's iterator instead of ending cleanly."""
     emu.faults.configure(FaultConfig(stream_cut_after=1))
-    received = []
-    with pytest.raises(aiohttp.ClientPayloadError):
-        async for chunk in await client.models.generate_content_stream(
+    received: list[types.GenerateContentResponse] = []
+
+    async def drain() -> None:
+        stream = await client.models.generate_content_stream(
             model="gemini-2.5-flash", contents="Cut me"
-        ):
-            received.append(chunk)
+        )
+        async for chunk in stream:
+            received.append(chunk)  # noqa: PERF401 - the chunks before the error are the point
+
+    with pytest.raises(aiohttp.ClientPayloadError):
+        await drain()
     assert len(received) == 1
 
 
@@ -251,8 +268,10 @@ async def test_embed_content(client: genai.client.AsyncClient) -> None:
         config=types.EmbedContentConfig(output_dimensionality=256, task_type="RETRIEVAL_DOCUMENT"),
     )
     vectors = [e.values for e in result.embeddings or []]
-    assert len(vectors) == 3 and all(v is not None and len(v) == 256 for v in vectors)
-    assert vectors[0] == vectors[2] and vectors[0] != vectors[1]
+    assert len(vectors) == 3
+    assert all(v is not None and len(v) == 256 for v in vectors)
+    assert vectors[0] == vectors[2]
+    assert vectors[0] != vectors[1]
     assert math.isclose(math.fsum(x * x for x in vectors[1] or []), 1.0, rel_tol=1e-9)
 
 
@@ -273,7 +292,8 @@ async def test_models_get_and_paged_list(client: genai.client.AsyncClient) -> No
     """models.get parses a Model; the async pager walks every page."""
     model = await client.models.get(model="gemini-2.5-flash")
     assert model.name == "models/gemini-2.5-flash"
-    assert model.supported_actions is not None and "generateContent" in model.supported_actions
+    assert model.supported_actions is not None
+    assert "generateContent" in model.supported_actions
     pager = await client.models.list(config=types.ListModelsConfig(page_size=4))
     assert len(pager.page) == 4
     names = [m.name async for m in pager]
@@ -291,11 +311,13 @@ async def test_tuned_model_update_generate_delete(client: genai.client.AsyncClie
         model="tunedModels/emulated-tuned-model",
         config=types.UpdateModelConfig(display_name="Renamed", description="New description"),
     )
-    assert updated.display_name == "Renamed" and updated.description == "New description"
+    assert updated.display_name == "Renamed"
+    assert updated.description == "New description"
     answer = await client.models.generate_content(
         model="tunedModels/emulated-tuned-model", contents="Hello tuned"
     )
-    assert answer.text is not None and "Hello tuned" in answer.text
+    assert answer.text is not None
+    assert "Hello tuned" in answer.text
     await client.models.delete(model="tunedModels/emulated-tuned-model")
     with pytest.raises(errors.ClientError) as caught:
         await client.models.get(model="tunedModels/emulated-tuned-model")
@@ -313,13 +335,15 @@ async def test_video_lro_poll_and_download(emu: Emulator, client: genai.client.A
         await client.models.generate_videos(
             model="veo-3.0-generate-001", source=types.GenerateVideosSource(prompt="x")
         )
-    async with aiohttp.ClientSession() as session:
-        async with session.post(
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(
             f"{emu.url}/v1beta/models/veo-3.0-generate-001:predictLongRunning",
             json={"instances": [{"prompt": "A koi pond at dawn"}], "parameters": {}},
             headers={"x-goog-api-key": "k"},
-        ) as resp:
-            started = await resp.json()
+        ) as resp,
+    ):
+        started = await resp.json()
     operation = types.GenerateVideosOperation(name=started["name"])
     polls = 0
     while not operation.done:
@@ -328,7 +352,8 @@ async def test_video_lro_poll_and_download(emu: Emulator, client: genai.client.A
         assert polls <= 5
     assert polls == 2
     assert operation.error is None
-    assert operation.result is not None and operation.result.generated_videos
+    assert operation.result is not None
+    assert operation.result.generated_videos
     video = operation.result.generated_videos[0].video
     assert video is not None
     data = await client.files.download(file=video)
@@ -342,7 +367,8 @@ async def test_api_errors_map_to_sdk_errors(
     """Unknown models, bad input and quota errors surface as the SDK's typed errors."""
     with pytest.raises(errors.ClientError) as caught:
         await client.models.generate_content(model="no-such-model", contents="x")
-    assert caught.value.code == 404 and caught.value.status == "NOT_FOUND"
+    assert caught.value.code == 404
+    assert caught.value.status == "NOT_FOUND"
     emu.faults.fail_next(1, 429, retry_delay=30)
     with pytest.raises(errors.ClientError) as caught:
         await client.models.generate_content(model="gemini-2.5-flash", contents="x")
@@ -370,7 +396,9 @@ async def test_inline_image_input_and_image_output(client: genai.client.AsyncCli
         for p in response.candidates[0].content.parts  # type: ignore[index,union-attr]
         if p.inline_data is not None
     ]
-    assert images and images[0].data is not None and images[0].data.startswith(b"\x89PNG")
+    assert images
+    assert images[0].data is not None
+    assert images[0].data.startswith(b"\x89PNG")
 
 
 @pytest.fixture
@@ -384,7 +412,8 @@ def test_sync_client_generate_content(threaded: Emulator) -> None:
     """The sync google-genai client works against the emulator too."""
     client = genai.Client(api_key="k", http_options=types.HttpOptions(base_url=threaded.url))
     response = client.models.generate_content(model="gemini-2.5-flash", contents="Hi from sync")
-    assert response.text is not None and "Hi from sync" in response.text
+    assert response.text is not None
+    assert "Hi from sync" in response.text
     assert threaded.recorded[-1].headers["x-goog-api-key"] == "k"
 
 

@@ -35,15 +35,18 @@ async def test_video_operation_completes_after_polls_and_downloads_mp4(
     assert op["name"].startswith("models/veo-3.0-generate-001/operations/")
     assert "done" not in op
     status, polled = await raw.get(f"v1beta/{op['name']}")
-    assert status == 200 and "done" not in polled
+    assert status == 200
+    assert "done" not in polled
     status, polled = await raw.get(f"v1beta/{op['name']}")
     assert polled["done"] is True
     samples = polled["response"]["generateVideoResponse"]["generatedSamples"]
     assert len(samples) == 2
     uri = samples[0]["video"]["uri"]
-    assert uri.startswith("https://") and uri.endswith(":download?alt=media")
+    assert uri.startswith("https://")
+    assert uri.endswith(":download?alt=media")
     file_id = uri.split("files/")[1].split(":")[0]
-    assert file_id.isalnum() and file_id.islower()
+    assert file_id.isalnum()
+    assert file_id.islower()
     status, data = await raw.get(f"v1beta/files/{file_id}:download", params={"alt": "media"})
     assert status == 200
     assert _boxes(data) == [b"ftyp", b"moov", b"mdat"]
@@ -61,7 +64,8 @@ async def test_download_requires_the_api_key_and_alt_media(raw: Raw, emu: Emulat
     status, _ = await raw.get(path)
     assert status == 400
     status, data = await raw.get(path, params={"alt": "media"})
-    assert status == 200 and data == b"\x00" * 10
+    assert status == 200
+    assert data == b"\x00" * 10
 
 
 async def test_file_resource_get_list_delete(raw: Raw, emu: Emulator) -> None:
@@ -71,16 +75,19 @@ async def test_file_resource_get_list_delete(raw: Raw, emu: Emulator) -> None:
     status, body = await raw.get(f"v1beta/files/{stored.file_id}")
     assert status == 200
     assert body["name"] == f"files/{stored.file_id}"
-    assert body["sizeBytes"] == "3" and body["source"] == "GENERATED"
+    assert body["sizeBytes"] == "3"
+    assert body["source"] == "GENERATED"
     assert body["downloadUri"].endswith(f"files/{stored.file_id}:download?alt=media")
     status, _ = await raw.get(f"v1beta/files/{uploaded.file_id}:download", params={"alt": "media"})
     assert status == 400
     status, listing = await raw.get("v1beta/files", params={"pageSize": "1"})
-    assert len(listing["files"]) == 1 and listing["nextPageToken"]
+    assert len(listing["files"]) == 1
+    assert listing["nextPageToken"]
     status, _ = await raw.call("DELETE", f"v1beta/files/{stored.file_id}")
     assert status == 200
     status, body = await raw.get(f"v1beta/files/{stored.file_id}")
-    assert status == 403 and body["error"]["status"] == "PERMISSION_DENIED"
+    assert status == 403
+    assert body["error"]["status"] == "PERMISSION_DENIED"
 
 
 async def test_video_request_validation(raw: Raw) -> None:
@@ -101,31 +108,36 @@ async def test_video_request_validation(raw: Raw) -> None:
     assert status == 404
 
 
-async def test_video_delay_holds_the_operation(raw: Raw) -> None:
+async def test_video_delay_holds_the_operation() -> None:
     """With a delay, polls before it has passed stay not-done."""
     clock = [0.0]
-    async with Emulator(video_polls=0, video_delay=30, clock=lambda: clock[0]) as emu:
-        async with aiohttp.ClientSession() as s:
-            r = Raw(s, emu.url)
-            _, op = await r.post(VEO, {"instances": [{"prompt": "slow"}]})
-            _, polled = await r.get(f"v1beta/{op['name']}")
-            assert "done" not in polled
-            clock[0] = 31
-            _, polled = await r.get(f"v1beta/{op['name']}")
-            assert polled["done"] is True
+    async with (
+        Emulator(video_polls=0, video_delay=30, clock=lambda: clock[0]) as emu,
+        aiohttp.ClientSession() as s,
+    ):
+        r = Raw(s, emu.url)
+        _, op = await r.post(VEO, {"instances": [{"prompt": "slow"}]})
+        _, polled = await r.get(f"v1beta/{op['name']}")
+        assert "done" not in polled
+        clock[0] = 31
+        _, polled = await r.get(f"v1beta/{op['name']}")
+        assert polled["done"] is True
 
 
 async def test_http_uri_scheme_is_directly_fetchable() -> None:
     """file_uri_scheme='http' makes the video URI a URL the emulator itself serves."""
-    async with Emulator(video_polls=0, file_uri_scheme="http") as emu:
-        async with aiohttp.ClientSession() as s:
-            r = Raw(s, emu.url)
-            _, op = await r.post(VEO, {"instances": [{"prompt": "x"}]})
-            _, done = await r.get(f"v1beta/{op['name']}")
-            uri = done["response"]["generateVideoResponse"]["generatedSamples"][0]["video"]["uri"]
-            assert uri.startswith(emu.url)
-            async with s.get(uri, headers={"x-goog-api-key": "k"}) as resp:
-                assert resp.status == 200 and resp.content_type == "video/mp4"
+    async with (
+        Emulator(video_polls=0, file_uri_scheme="http") as emu,
+        aiohttp.ClientSession() as s,
+    ):
+        r = Raw(s, emu.url)
+        _, op = await r.post(VEO, {"instances": [{"prompt": "x"}]})
+        _, done = await r.get(f"v1beta/{op['name']}")
+        uri = done["response"]["generateVideoResponse"]["generatedSamples"][0]["video"]["uri"]
+        assert uri.startswith(emu.url)
+        async with s.get(uri, headers={"x-goog-api-key": "k"}) as resp:
+            assert resp.status == 200
+            assert resp.content_type == "video/mp4"
 
 
 async def test_generic_operations_store(raw: Raw, emu: Emulator) -> None:
@@ -144,12 +156,14 @@ async def test_generic_operations_store(raw: Raw, emu: Emulator) -> None:
     ops.create("tunedModels/t/operations/failing", polls=5)
     ops.fail("tunedModels/t/operations/failing", 500, "boom")
     status, body = await raw.get("v1beta/tunedModels/t/operations/failing")
-    assert body["done"] is True and body["error"]["message"] == "boom"
+    assert body["done"] is True
+    assert body["error"]["message"] == "boom"
     ops.create("batches/b/operations/manual", polls=100)
     status, body = await raw.post(
         "_emulator/operations/complete", {"name": "batches/b/operations/manual"}
     )
-    assert status == 200 and body["done"] is True
+    assert status == 200
+    assert body["done"] is True
     status, body = await raw.get("v1beta/operations/missing")
     assert status == 404
 
