@@ -23,12 +23,16 @@
 
 from __future__ import annotations
 
-from ._errors import ApiError as ApiError
-from ._faults import FaultConfig as FaultConfig, Faults as Faults
-from ._files import FileStore as FileStore, StoredFile as StoredFile
-from ._operations import Operation as Operation, OperationStore as OperationStore
-from ._recorder import RecordedRequest as RecordedRequest, Recorder as Recorder
-from ._server import Emulator as Emulator, serve as serve
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._errors import ApiError as ApiError
+    from ._faults import FaultConfig as FaultConfig, Faults as Faults
+    from ._files import FileStore as FileStore, StoredFile as StoredFile
+    from ._operations import Operation as Operation, OperationStore as OperationStore
+    from ._recorder import RecordedRequest as RecordedRequest, Recorder as Recorder
+    from ._server import Emulator as Emulator, serve as serve
 
 __all__ = [
     "Emulator",
@@ -43,3 +47,32 @@ __all__ = [
     "StoredFile",
     "ApiError",
 ]
+
+# Public names resolve on first use, so importing the package (as the pytest plugin entry point
+# does in every test session) does not import aiohttp and the server.
+_WHERE = {
+    "Emulator": "._server",
+    "serve": "._server",
+    "FaultConfig": "._faults",
+    "Faults": "._faults",
+    "RecordedRequest": "._recorder",
+    "Recorder": "._recorder",
+    "Operation": "._operations",
+    "OperationStore": "._operations",
+    "FileStore": "._files",
+    "StoredFile": "._files",
+    "ApiError": "._errors",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])
