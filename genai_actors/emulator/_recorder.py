@@ -10,6 +10,8 @@ import msgspec
 
 __all__ = ["RecordedRequest", "Recorder"]
 
+_SECRET_HEADERS = frozenset({"x-goog-api-key", "authorization", "x-goog-upload-url"})
+
 
 class RecordedRequest(msgspec.Struct, frozen=True, kw_only=True):
     """One request as the emulator received it.
@@ -18,7 +20,8 @@ class RecordedRequest(msgspec.Struct, frozen=True, kw_only=True):
         method: The HTTP verb, upper-case.
         path: The URL path, e.g. ``/v1beta/models/gemini-2.5-flash:generateContent``.
         query: Query parameters (the last value wins for repeated names).
-        headers: Request headers with lower-case names (the API key included, as sent).
+        headers: Request headers with lower-case names (the API key included, as sent; the
+            repr redacts it).
         json: The decoded JSON body, or None when the body is empty or not JSON.
         body_size: The raw body size in bytes.
     """
@@ -29,6 +32,14 @@ class RecordedRequest(msgspec.Struct, frozen=True, kw_only=True):
     headers: dict[str, str]
     json: Any
     body_size: int
+
+    def __repr__(self) -> str:
+        # The API key is kept (conformance tests compare it) but never shown in a repr.
+        shown = {k: ("<redacted>" if k in _SECRET_HEADERS else v) for k, v in self.headers.items()}
+        return (
+            f"RecordedRequest(method={self.method!r}, path={self.path!r}, query={self.query!r}, "
+            f"headers={shown!r}, json={self.json!r}, body_size={self.body_size})"
+        )
 
 
 class Recorder:

@@ -142,6 +142,9 @@ class Emulator:
         Raises:
             RuntimeError: If already running.
             OSError: If the address cannot be bound.
+
+        If cancelled, or if binding fails, the half-started runner is cleaned up first, so no
+        socket is left open.
         """
         owned_elsewhere = (
             self._thread is not None and self._thread is not threading.current_thread()
@@ -175,6 +178,7 @@ class Emulator:
             await runner.cleanup()
 
     async def __aenter__(self) -> Emulator:
+        """Start serving (see :meth:`start`)."""
         await self.start()
         return self
 
@@ -184,6 +188,7 @@ class Emulator:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        """Stop serving (see :meth:`aclose`)."""
         await self.aclose()
 
     # -- on a thread of its own ------------------------------------------------------------------
@@ -274,6 +279,9 @@ async def serve(
 
     Raises:
         OSError: If the address cannot be bound.
+
+    Cancellation (Ctrl-C under ``asyncio.run``) stops the server and closes its sockets before
+    propagating.
     """
     emulator = Emulator(host=host, port=port, api_key=api_key, **options)  # type: ignore[arg-type]
     async with emulator:

@@ -135,6 +135,7 @@ async def test_command_serves_until_interrupted(command: list[str]) -> None:
             await proc.wait()
 
 
+@pytest.mark.slow
 def test_pytest_plugin_fixture(pytester: pytest.Pytester) -> None:
     """The gemini_emulator fixture is provided by the installed plugin and serves requests."""
     pytester.makepyfile(
