@@ -227,6 +227,7 @@ async def test_recorder_captures_requests_and_clears(raw: Raw, emu: Emulator) ->
     assert first.headers["x-goog-api-key"] == "test-key"
     assert first.json == BODY
     assert first.body_size > 0
+    assert "test-key" not in repr(first)
     assert second.json is None
     assert second.body_size == 4
     _status, log = await raw.get("_emulator/recorded")
