@@ -9,6 +9,7 @@ the Google error envelope. Nothing is logged per request.
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 import msgspec
@@ -24,6 +25,8 @@ __all__ = ["STATE_KEY", "build_app", "build_router"]
 
 ROUTER_KEY: web.AppKey[Router] = web.AppKey("genai_actors_emulator_router", Router)
 
+_log = logging.getLogger("genai_actors.emulator")
+_log.addHandler(logging.NullHandler())
 _ENCODE = msgspec.json.encode
 _DECODE = msgspec.json.decode
 # Custom methods that consume a model's request quota (``rpm`` / ``rpd`` faults).
@@ -130,6 +133,14 @@ async def handle(request: web.Request) -> web.StreamResponse:
         return await _serve(state, request, body, decoded)
     except ApiError as exc:
         return error_response(exc)
+    except (web.HTTPException, ConnectionError):
+        raise
+    except Exception as exc:
+        # A bug in the emulator: answer like the real API's 500 and say where it came from.
+        _log.exception("emulator.handler_failed", extra={"path": request.path})
+        return error_response(
+            ApiError(500, f"Internal error in the Gemini API emulator: {type(exc).__name__}: {exc}")
+        )
 
 
 async def _serve(

@@ -15,7 +15,7 @@ import base64
 import hashlib
 import random
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import msgspec
@@ -91,7 +91,6 @@ class Generation:
     thought_tokens: int
     model_version: str
     response_id: str = ""
-    extra_usage: dict[str, Any] = field(default_factory=dict)
 
     def usage(self) -> dict[str, Any]:
         """``usageMetadata`` for this answer."""

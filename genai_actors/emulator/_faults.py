@@ -39,6 +39,10 @@ class FaultConfig(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         stream_cut_after: Drop the connection after this many SSE events, without the terminating
             chunk (``None``: never).
         stream_event_delay: Seconds between SSE events.
+        stream_error_after: Send this many SSE events, then an error event
+            (``data: {"error": {...}}``) with status ``stream_error_status``, then end the stream
+            cleanly, as the real API reports failures after a stream has started (``None``: never).
+        stream_error_status: The status of that mid-stream error event (default 503).
     """
 
     rpm: int | None = None
@@ -48,6 +52,8 @@ class FaultConfig(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     latency: float = 0.0
     stream_cut_after: int | None = None
     stream_event_delay: float = 0.0
+    stream_error_after: int | None = None
+    stream_error_status: int = 503
 
     def __post_init__(self) -> None:
         for name in ("rpm", "rpd"):
@@ -60,8 +66,12 @@ class FaultConfig(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             raise ValueError("error_statuses must be HTTP error statuses (400..599)")
         if self.latency < 0 or self.stream_event_delay < 0:
             raise ValueError("latency and stream_event_delay must be >= 0 seconds")
-        if self.stream_cut_after is not None and self.stream_cut_after < 0:
-            raise ValueError("stream_cut_after must be >= 0")
+        for name in ("stream_cut_after", "stream_error_after"):
+            value = getattr(self, name)
+            if value is not None and value < 0:
+                raise ValueError(f"{name} must be >= 0, got {value}")
+        if not 400 <= self.stream_error_status <= 599:
+            raise ValueError("stream_error_status must be an HTTP error status (400..599)")
 
 
 def model_key(model: str | None) -> str | None:

@@ -9,7 +9,7 @@ import msgspec
 from aiohttp import web
 
 from ._brain import generate_content, prompt_tokens, split_for_stream
-from ._errors import bad_request
+from ._errors import ApiError, bad_request
 from ._tokens import count_content
 
 if TYPE_CHECKING:
@@ -40,8 +40,9 @@ async def generate(call: Call) -> dict[str, Any]:
 async def stream(call: Call) -> web.StreamResponse:
     """``POST {model}:streamGenerateContent``: SSE with ``alt=sse``, else a streamed JSON array.
 
-    Faults ``stream_cut_after`` and ``stream_event_delay`` of the model apply here. A cut stream
-    drops the TCP connection without the terminating chunk.
+    Faults ``stream_cut_after``, ``stream_error_after`` and ``stream_event_delay`` of the model
+    apply here. A cut stream drops the TCP connection without the terminating chunk; an errored
+    stream sends an ``{"error": ...}`` event and ends normally.
     """
     name = _model_name(call)
     model = call.state.model(name, "generateContent", call.version)
@@ -65,9 +66,12 @@ async def stream(call: Call) -> web.StreamResponse:
     await response.prepare(call.request)
     cut = faults.stream_cut_after
     delay = faults.stream_event_delay
+    fail_at = faults.stream_error_after
     for index, event in enumerate(events):
         if cut is not None and index >= cut:
             break
+        if fail_at is not None and index >= fail_at:
+            event = ApiError(faults.stream_error_status).to_json()
         if delay and index:
             await asyncio.sleep(delay)
         body = _ENCODE(event)
@@ -75,6 +79,8 @@ async def stream(call: Call) -> web.StreamResponse:
             await response.write(b"data: " + body + b"\r\n\r\n")
         else:
             await response.write((b"[" if index == 0 else b"\n,\r\n") + body)
+        if fail_at is not None and index >= fail_at:
+            break
     if cut is not None:
         _drop_connection(call.request)
         return response

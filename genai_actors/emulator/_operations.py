@@ -179,13 +179,14 @@ async def get_operation(call: Call) -> dict[str, Any]:
 
 
 def register(router: Router) -> None:
-    """Add the operation routes (any ``.../operations/{id}`` name)."""
+    """Add the operation routes (any name with an ``operations`` segment)."""
     for shape in (
         "operations/*",
         "models/*/operations/*",
         "tunedModels/*/operations/*",
-        "batches/*/operations/*",
         "fileSearchStores/*/operations/*",
-        "corpora/*/operations/*",
     ):
         router.add("GET", shape, "", get_operation)
+    # Any other GET of a name with an ``operations`` segment (e.g.
+    # ``fileSearchStores/s/upload/operations/o``) is looked up in the store too.
+    router.fallback("GET", "operations", get_operation)

@@ -113,6 +113,7 @@ class Router:
 
     def __init__(self) -> None:
         self._routes: dict[tuple[str, str, str], Handler] = {}
+        self._fallbacks: list[tuple[str, str, Handler]] = []
 
     def add(self, verb: str, shape: str, action: str, handler: Handler) -> None:
         """Register ``handler`` for ``verb /{version}/{shape}[:{action}]``.
@@ -125,9 +126,19 @@ class Router:
             raise ValueError(f"route {key} registered twice")
         self._routes[key] = handler
 
+    def fallback(self, verb: str, segment: str, handler: Handler) -> None:
+        """Send ``verb`` requests without a custom method to ``handler`` when no exact route
+        matches and ``segment`` appears inside the path (neither first nor last)."""
+        self._fallbacks.append((verb.upper(), segment, handler))
+
     def find(self, verb: str, segments: list[str], action: str) -> Handler | None:
         """The handler for a request, or None."""
-        return self._routes.get((verb, shape_of(segments), action))
+        found = self._routes.get((verb, shape_of(segments), action))
+        if found is None and not action:
+            for fb_verb, segment, handler in self._fallbacks:
+                if fb_verb == verb and segment in segments[1:-1]:
+                    return handler
+        return found
 
     def allows(self, segments: list[str], action: str) -> bool:
         """Whether any verb is routed for this resource shape and action."""

@@ -242,3 +242,38 @@ async def test_concurrent_requests_are_served(raw: Raw) -> None:
         *(raw.post(GEN, {"contents": [user(str(i))]}) for i in range(50))
     )
     assert all(status == 200 for status, _ in results)
+
+
+async def test_stream_error_event_mid_stream(emu: Emulator) -> None:
+    """stream_error_after sends N events, then an error event, then ends the stream cleanly."""
+    emu.faults.configure(FaultConfig(stream_error_after=1, stream_error_status=500))
+    url = f"{emu.url}/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse"
+    async with (
+        aiohttp.ClientSession() as s,
+        s.post(url, json={"contents": [user("tale")]}, headers=KEY) as resp,
+    ):
+        assert resp.status == 200
+        body = await resp.read()
+    events = [e for e in body.split(b"\r\n\r\n") if e]
+    assert len(events) == 2
+    assert events[1] == (
+        b'data: {"error":{"code":500,"message":"An internal error has occurred. Please retry or '
+        b'report in https://developers.generativeai.google/guide/troubleshooting",'
+        b'"status":"INTERNAL"}}'
+    )
+
+
+async def test_emulator_bugs_answer_with_a_500_envelope(
+    raw: Raw, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unexpected exception in a handler becomes a JSON 500 INTERNAL envelope."""
+    from genai_actors.emulator import _generate
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(_generate, "generate_content", broken)
+    status, body = await raw.post(GEN, BODY)
+    assert status == 500
+    assert body["error"]["status"] == "INTERNAL"
+    assert "RuntimeError: simulated bug" in body["error"]["message"]

@@ -426,3 +426,18 @@ async def test_concurrent_sdk_calls(client: genai.client.AsyncClient) -> None:
         )
     )
     assert len({r.text for r in results}) == 20
+
+
+async def test_mid_stream_error_event_raises_server_error(
+    emu: Emulator, client: genai.client.AsyncClient
+) -> None:
+    """An error event inside the SSE stream surfaces as the SDK's ServerError."""
+    emu.faults.configure(FaultConfig(stream_error_after=1))
+    stream = await client.models.generate_content_stream(
+        model="gemini-2.5-flash", contents="Fail midway"
+    )
+    first = await anext(stream)
+    assert first.text
+    with pytest.raises(errors.ServerError) as caught:
+        await anext(stream)
+    assert caught.value.code == 503

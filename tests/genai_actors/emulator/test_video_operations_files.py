@@ -180,3 +180,13 @@ async def test_imagen_predict_returns_pngs(raw: Raw) -> None:
     assert len(body["predictions"]) == 2
     png = base64.b64decode(body["predictions"][0]["bytesBase64Encoded"])
     assert png.startswith(b"\x89PNG")
+
+
+async def test_operations_under_any_parent_are_served(raw: Raw, emu: Emulator) -> None:
+    """A GET of any name with an operations segment reaches the store (e.g. upload ops)."""
+    emu.operations.create("fileSearchStores/s1/upload/operations/u1", resolve=lambda: ({}, None))
+    status, body = await raw.get("v1beta/fileSearchStores/s1/upload/operations/u1")
+    assert status == 200
+    assert body["done"] is True
+    status, _ = await raw.get("v1beta/fileSearchStores/s1/upload/operations/missing")
+    assert status == 404
