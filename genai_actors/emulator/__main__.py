@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import sys
+from types import FrameType
 
 __all__ = ["build_parser", "main"]
 
@@ -47,6 +49,11 @@ def main(argv: list[str] | None = None, prog: str = "python -m genai_actors.emul
     }
     if args.no_record:
         options["record_limit"] = 0
+
+    def terminate(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, terminate)
     try:
         asyncio.run(serve(args.host, args.port, api_key=args.api_key, ready=ready, **options))
     except KeyboardInterrupt:

@@ -253,9 +253,14 @@ def _check_request(request: dict[str, Any]) -> None:
 
 
 def _text_of(content: dict[str, Any]) -> str:
-    return " ".join(
-        p["text"] for p in content.get("parts", ()) if "text" in p and not p.get("thought")
-    )
+    pieces = []
+    for part in content.get("parts", ()):
+        if "text" in part and not part.get("thought"):
+            pieces.append(part["text"])
+        elif "inlineData" in part or "fileData" in part:
+            blob = part.get("inlineData") or part.get("fileData") or {}
+            pieces.append(f"[{blob.get('mimeType', 'media')}]")
+    return " ".join(pieces)
 
 
 def _quote(text: str, limit: int = 80) -> str:

@@ -488,3 +488,20 @@ async def test_tuned_model_generates(raw: Raw) -> None:
     )
     assert status == 200
     assert counted["totalTokens"] == 2
+
+
+async def test_media_only_prompt_is_described(raw: Raw) -> None:
+    """A prompt made only of media is answered with its MIME type mentioned."""
+    body = await _gen(
+        raw,
+        {
+            "contents": [
+                {
+                    "role": "user",
+                    "parts": [{"fileData": {"mimeType": "video/mp4", "fileUri": "files/abc"}}],
+                }
+            ]
+        },
+    )
+    assert "[video/mp4]" in text_of(body)
+    assert body["usageMetadata"]["promptTokenCount"] == 258

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import signal
 import subprocess
 import sys
 import urllib.error
@@ -91,19 +92,22 @@ def test_genai_actors_cli_help_and_unknown(capsys: pytest.CaptureFixture[str]) -
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "command",
+    ("command", "sig"),
     [
-        [sys.executable, "-m", "genai_actors.emulator"],
-        [
-            sys.executable,
-            "-c",
-            "import sys; from genai_actors._cli import main; "
-            "sys.exit(main(['emulator', *sys.argv[1:]]))",
-        ],
+        ([sys.executable, "-m", "genai_actors.emulator"], signal.SIGINT),
+        (
+            [
+                sys.executable,
+                "-c",
+                "import sys; from genai_actors._cli import main; "
+                "sys.exit(main(['emulator', *sys.argv[1:]]))",
+            ],
+            signal.SIGTERM,
+        ),
     ],
 )
-async def test_command_serves_until_interrupted(command: list[str]) -> None:
-    """The command prints its URL, enforces --api-key, and exits cleanly on SIGINT."""
+async def test_command_serves_until_interrupted(command: list[str], sig: int) -> None:
+    """The command prints its URL, enforces --api-key, and exits 0 on SIGINT or SIGTERM."""
     proc = await asyncio.create_subprocess_exec(
         *command,
         "--host",
@@ -127,7 +131,7 @@ async def test_command_serves_until_interrupted(command: list[str]) -> None:
                 assert r.status == 200
             async with s.post(url + path, json=body, headers={"x-goog-api-key": "nope"}) as r:
                 assert r.status == 400
-        proc.send_signal(2)
+        proc.send_signal(sig)
         assert await asyncio.wait_for(proc.wait(), 20) == 0
     finally:
         if proc.returncode is None:
