@@ -473,6 +473,12 @@ class _Cell(_Inbox):
             self.cancel_timers()
         self.actor = None
 
+    def revive(self) -> None:
+        """Make a dead cell usable again (`restart_child` keeps the same ref)."""
+        if self.state == DEAD:
+            self.state = INIT
+            self.reason = ExitReason.SHUTDOWN
+
     def close(self, reason: ExitReason) -> None:
         """Mark the cell dead for good: fail queued calls, wake senders, drop registrations."""
         if self.state == DEAD:

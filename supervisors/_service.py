@@ -148,6 +148,11 @@ class _Service:
             assert self._done is not None
             await self._done.wait()
 
+    def _cancel_host(self) -> None:
+        """Cancel the body of ``async with`` (or `run`) that hosts this service."""
+        if self._outer is not None:
+            self._outer.cancel_scope.cancel()
+
     def _kill(self) -> None:
         """Cancel the process outright (when a stop overran its budget)."""
         if self._proc_scope is not None:

@@ -161,7 +161,7 @@ class _SupervisorCore(_Service):
         return reply.value
 
     def _request_stop(self) -> None:
-        if not self._stop_requested:
+        if not self._stop_requested and self.running:
             self._stop_requested = True
             self._post(("stop",))
 
@@ -211,6 +211,7 @@ class _SupervisorCore(_Service):
         self._stop_requested = False
         self._restarts.clear()
         self._children.clear()
+        self._events.clear()
         for spec in self._specs:
             child = self._add(spec)
             try:
@@ -231,9 +232,11 @@ class _SupervisorCore(_Service):
         obj = spec.start()
         if isinstance(obj, Actor):
             cell = child.cell
-            if cell is None or cell.state == DEAD:
+            if cell is None:
                 cell = child.cell = _Cell(spec.id, self, type(obj).mailbox, spec.shutdown)
                 cell.owner = child
+            elif cell.state == DEAD:
+                cell.revive()
             await cell.start_instance(obj)
             child.gen = cell.gen
         elif isinstance(obj, _Service):
@@ -421,6 +424,9 @@ class _SupervisorCore(_Service):
             await self._restart(member, ExitReason.crashed(exc))
 
     async def _escalate(self, child: _Child, reason: ExitReason) -> None:
+        # Cancel the body first, so callers blocked on our children see the cancellation (and
+        # then MaxRestartsExceeded), not ActorExited from the shutdown below.
+        self._cancel_host()
         logger.error(
             "supervisor.escalated",
             supervisor=self.name,
