@@ -248,7 +248,8 @@ async def test_overflow_fail() -> None:
     """FAIL: cast and call on a full mailbox raise MailboxFull."""
     async with s.Supervisor([_spec(s.Overflow.FAIL)]) as sup, anyio.create_task_group() as tg:
         ref = await _blocked(sup, tg)
-        assert ref.cast(1) and ref.cast(2)
+        assert ref.cast(1)
+        assert ref.cast(2)
         with pytest.raises(s.MailboxFull):
             ref.cast(3)
         with pytest.raises(s.MailboxFull):
@@ -261,7 +262,8 @@ async def test_overflow_drop_new() -> None:
     """DROP_NEW: a cast to a full mailbox is dropped (False); a call raises MailboxFull."""
     async with s.Supervisor([_spec(s.Overflow.DROP_NEW)]) as sup, anyio.create_task_group() as tg:
         ref = await _blocked(sup, tg)
-        assert ref.cast(1) and ref.cast(2)
+        assert ref.cast(1)
+        assert ref.cast(2)
         assert ref.cast(3) is False
         with pytest.raises(s.MailboxFull):
             await ref.call(3)

@@ -116,12 +116,16 @@ async def test_intensity_exceeded_stops_children_and_escalates(
     journal: Journal, vclock: s.VirtualClock, no_leaks: None
 ) -> None:
     """More than `intensity` restarts in `period` stops every child and raises MaxRestarts."""
-    with pytest.raises(s.MaxRestartsExceeded) as info:
+
+    async def crash_thrice() -> None:
         async with s.Supervisor(abc(journal), intensity=2, period=5.0) as sup:
             for _ in range(3):
                 sup.child("b").cast("crash")
                 await sup.child("b").call("ping")
             pytest.fail("the body should have been cancelled by the escalation")
+
+    with pytest.raises(s.MaxRestartsExceeded) as info:
+        await crash_thrice()
     assert isinstance(info.value.__cause__, RuntimeError)
     assert journal.of("init") == ["a", "b", "c", "b", "b"]
     assert journal.events[-3:] == [
@@ -145,19 +149,28 @@ async def test_restarts_spread_over_time_do_not_escalate(
 
 async def test_single_failure_never_surfaces_as_exception_group(journal: Journal) -> None:
     """A body error, a start failure and an escalation each surface as themselves."""
-    with pytest.raises(ZeroDivisionError):
+
+    async def body_error() -> None:
         async with s.Supervisor(abc(journal)):
-            1 / 0  # noqa: B018
-    with pytest.raises(s.StartError) as info:
-        async with s.Supervisor(
-            [probe_spec("a", journal), probe_spec("x", journal, fail_init=True)]
-        ):
+            raise ZeroDivisionError
+
+    async def start_error() -> None:
+        async with s.Supervisor([probe_spec("x", journal, fail_init=True)]):
             pass
-    assert isinstance(info.value.__cause__, RuntimeError)
-    with pytest.raises(s.MaxRestartsExceeded):
+
+    async def escalation() -> None:
         async with s.Supervisor([probe_spec("a", journal)], intensity=0) as sup:
             sup.child("a").cast("crash")
             await anyio.sleep_forever()
+
+    with pytest.raises(ZeroDivisionError) as err:
+        await body_error()
+    assert type(err.value) is ZeroDivisionError
+    with pytest.raises(s.StartError) as info:
+        await start_error()
+    assert isinstance(info.value.__cause__, RuntimeError)
+    with pytest.raises(s.MaxRestartsExceeded):
+        await escalation()
 
 
 async def test_start_failure_stops_already_started_children(journal: Journal) -> None:
