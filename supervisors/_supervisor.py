@@ -358,10 +358,15 @@ class _SupervisorCore(_Service):
         return len(window) <= self.intensity
 
     def _group(self, child: _Child) -> list[_Child]:
-        """The children a restart of `child` involves, in start order."""
+        """The children a restart of `child` involves, in start order.
+
+        As in OTP, ONE_FOR_ALL and REST_FOR_ONE restart every child of the group, including
+        ones that had stopped (a TRANSIENT child that exited normally, or one stopped by
+        `terminate_child`); TEMPORARY children are removed instead.
+        """
         if self._strategy is Strategy.ONE_FOR_ONE:
             return [child]
-        members = [c for c in self._children.values() if c.status != STOPPED or c is child]
+        members = list(self._children.values())
         if self._strategy is Strategy.REST_FOR_ONE:
             members = members[members.index(child) :]
         return members
@@ -372,12 +377,14 @@ class _SupervisorCore(_Service):
                 await self._escalate(child, reason)
             group = self._group(child)
             for other in reversed(group):
-                if other is not child and other.status == RUNNING:
+                if other is child:
+                    continue
+                if other.status == RUNNING:
                     await self._stop(other, ExitReason.SHUTDOWN)
-                    if other.spec.restart is Restart.TEMPORARY:
-                        self._retire(other, ExitReason.SHUTDOWN, remove=True)
-                    else:
-                        other.status = PENDING
+                if other.spec.restart is Restart.TEMPORARY:
+                    self._retire(other, ExitReason.SHUTDOWN, remove=True)
+                else:
+                    other.status = PENDING
             group = [c for c in group if c.key in self._children]
             if child.spec.backoff is not None:
                 schedule = child.backoff
