@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import anyio
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 import supervisors as s
 
@@ -138,13 +138,27 @@ schedules = st.lists(
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     restarts=st.lists(restart_types, min_size=1, max_size=4),
     strategy=st.sampled_from(list(s.Strategy)),
     intensity=st.integers(0, 3),
     period=st.sampled_from([1.0, 5.0, 10.0]),
     steps=schedules,
+)
+@example(  # a normally-exited TRANSIENT sibling comes back with a ONE_FOR_ALL restart
+    restarts=[s.Restart.PERMANENT, s.Restart.TRANSIENT],
+    strategy=s.Strategy.ONE_FOR_ALL,
+    intensity=3,
+    period=5.0,
+    steps=[(0.0, 1, "exit"), (0.0, 0, "crash")],
+)
+@example(  # REST_FOR_ONE drops a later TEMPORARY child and restarts the rest in order
+    restarts=[s.Restart.PERMANENT, s.Restart.PERMANENT, s.Restart.TEMPORARY, s.Restart.PERMANENT],
+    strategy=s.Strategy.REST_FOR_ONE,
+    intensity=2,
+    period=5.0,
+    steps=[(0.0, 1, "crash"), (1.0, 3, "crash"), (1.0, 0, "crash"), (1.0, 1, "exit")],
 )
 def test_supervisor_matches_otp_model(
     restarts: list[s.Restart],
