@@ -18,8 +18,10 @@ Failure semantics (OTP ``gen_server`` with Pykka's ask rule):
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
+from asyncio import _get_running_loop as _running_loop
 from collections.abc import Callable, Coroutine
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Protocol
@@ -31,6 +33,7 @@ from ._clock import Clock
 from ._exceptions import ActorExited, CallTimeout
 from ._log import enabled, logger
 from ._mailbox import (
+    ABANDONED,
     CALL,
     CAST,
     DEFAULT_MAILBOX,
@@ -40,6 +43,7 @@ from ._mailbox import (
     QUEUED,
     WAIT,
     Envelope,
+    FutureReply,
     Mailbox,
     Reply,
     _Inbox,
@@ -189,6 +193,36 @@ class ActorRef:
             raise ValueError(f"timeout must be positive seconds or None, got {timeout!r}")
         if _current_cell.get() is cell:
             raise RuntimeError(f"actor {cell.id!r} called itself: that would deadlock")
+        loop = _running_loop()
+        if loop is None:
+            return await self._call_anyio(cell, msg, timeout)
+        reply = FutureReply(loop.create_future())
+        env: Envelope = (CALL, msg, reply)
+        handle: asyncio.TimerHandle | None = None
+        try:
+            if cell.offer(env, is_call=True) == WAIT:
+                deadline = None if timeout is None else loop.time() + timeout
+                with anyio.fail_after(timeout):
+                    await cell.put_wait(env)
+                timeout = None if deadline is None else max(deadline - loop.time(), 0.0)
+            if timeout is not None:
+                handle = loop.call_later(timeout, reply.expire)
+            await reply.fut
+        except TimeoutError:
+            raise CallTimeout(f"no room in the mailbox of {cell.id!r} within {timeout} s") from None
+        finally:
+            if handle is not None:
+                handle.cancel()
+            if reply.state == PENDING:
+                reply.state = ABANDONED  # a late reply is dropped
+        if reply.state != DONE:
+            raise CallTimeout(f"no reply from actor {cell.id!r} within {timeout} s")
+        if reply.error is not None:
+            raise reply.error
+        return reply.value
+
+    async def _call_anyio(self, cell: _Cell, msg: Any, timeout: float | None) -> Any:  # noqa: ASYNC109
+        """`call` on a backend other than asyncio: anyio Event plus a cancel scope."""
         reply = Reply()
         env: Envelope = (CALL, msg, reply)
         with anyio.CancelScope() if timeout is None else anyio.move_on_after(timeout):
@@ -198,7 +232,7 @@ class ActorRef:
                 await reply.event.wait()
             finally:
                 if reply.state == PENDING:
-                    reply.state = 2  # ABANDONED: a late reply is dropped
+                    reply.state = ABANDONED
         if reply.state != DONE:
             raise CallTimeout(f"no reply from actor {cell.id!r} within {timeout} s")
         if reply.error is not None:
@@ -429,7 +463,7 @@ class _Cell(_Inbox):
         if self.terminated or actor is None:
             return
         self.terminated = True
-        if budget <= 0:
+        if budget <= 0 or type(actor).terminate is Actor.terminate:
             return
         token = _current_cell.set(self)
         try:
@@ -472,6 +506,12 @@ class _Cell(_Inbox):
             self.terminated = True
             self.cancel_timers()
         self.actor = None
+
+    @property
+    def quick_to_stop(self) -> bool:
+        """True when stopping needs no waiting: idle, and `terminate` is not overridden."""
+        actor = self.actor
+        return not self.running and (actor is None or type(actor).terminate is Actor.terminate)
 
     def revive(self) -> None:
         """Make a dead cell usable again (`restart_child` keeps the same ref)."""

@@ -21,6 +21,7 @@ call is never lost silently: its caller gets `MailboxFull`. Drops are logged (`m
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import logging
 import math
@@ -52,6 +53,7 @@ WAIT: Final = -1
 PENDING: Final = 0
 DONE: Final = 1
 ABANDONED: Final = 2
+EXPIRED: Final = 3
 
 
 class Overflow(enum.Enum):
@@ -103,17 +105,45 @@ class Reply:
         self.value: Any = None
         self.error: BaseException | None = None
 
+    def _wake(self) -> None:
+        self.event.set()
+
     def resolve(self, value: Any) -> None:
         if self.state == PENDING:
             self.state = DONE
             self.value = value
-            self.event.set()
+            self._wake()
 
     def fail(self, error: BaseException) -> None:
         if self.state == PENDING:
             self.state = DONE
             self.error = error
-            self.event.set()
+            self._wake()
+
+
+class FutureReply(Reply):
+    """The asyncio fast path of `Reply`: a bare loop future instead of an anyio Event.
+
+    Awaiting the future is a normal asyncio wait, so anyio cancel scopes still cancel it.
+    """
+
+    __slots__ = ("fut",)
+
+    def __init__(self, fut: asyncio.Future[None]) -> None:
+        self.fut = fut
+        self.state = PENDING
+        self.value = None
+        self.error = None
+
+    def _wake(self) -> None:
+        if not self.fut.done():
+            self.fut.set_result(None)
+
+    def expire(self) -> None:
+        """Timer callback: the caller's timeout elapsed; later replies are dropped."""
+        if self.state == PENDING:
+            self.state = EXPIRED
+            self._wake()
 
 
 class _Inbox:

@@ -307,8 +307,14 @@ class _SupervisorCore(_Service):
     async def _stop_all(self, reason: ExitReason) -> None:
         children = [c for c in self._children.values() if c.status != STOPPED]
         if self._concurrent_shutdown:
+            slow = []
+            for child in children:
+                if child.cell is not None and child.cell.quick_to_stop:
+                    await self._stop(child, reason)  # completes without suspending
+                else:
+                    slow.append(child)
             async with anyio.create_task_group() as tg:
-                for child in children:
+                for child in slow:
                     tg.start_soon(self._stop, child, reason)
         else:
             for child in reversed(children):
