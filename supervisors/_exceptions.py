@@ -24,6 +24,7 @@ a single failure always surfaces as itself.
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 import anyio
@@ -128,7 +129,10 @@ def unwrap_group(exc: BaseException) -> BaseException:
     if not isinstance(exc, BaseExceptionGroup):
         return exc
     leaves = _leaves(exc)
-    cancelled_cls = anyio.get_cancelled_exc_class()
+    try:
+        cancelled_cls: type[BaseException] = anyio.get_cancelled_exc_class()
+    except RuntimeError:  # no event loop: asyncio's is the only one that can be here
+        cancelled_cls = asyncio.CancelledError
     real = [e for e in leaves if not isinstance(e, cancelled_cls)]
     if len(real) == 1:
         return real[0]

@@ -21,7 +21,6 @@ import itertools
 import logging
 import math
 from collections.abc import Callable, Coroutine, Hashable, Iterable
-from contextvars import ContextVar
 from typing import Any, Final, TypeVar, overload
 
 import anyio
@@ -50,8 +49,6 @@ _S = TypeVar("_S", bound=_Service)
 RUNNING: Final = "running"
 PENDING: Final = "restarting"  # must be (re)started: crashed, or waiting out a backoff
 STOPPED: Final = "stopped"  # deliberately stopped (or exited for good); spec kept
-
-_in_control: ContextVar[_SupervisorCore | None] = ContextVar("supervisors_control", default=None)
 
 
 class _Child:
@@ -114,6 +111,7 @@ class _SupervisorCore(_Service):
         self._events: collections.deque[tuple[Any, ...]] = collections.deque()
         self._wakeup: anyio.Event | None = None
         self._stop_requested = False
+        self._control_task: int | None = None
 
     def _check_unique(self, specs: list[ChildSpec[Any]]) -> None:
         seen: set[Hashable] = set()
@@ -149,8 +147,11 @@ class _SupervisorCore(_Service):
 
     async def _op(self, fn: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
         """Run `fn` on the control loop and return its result (or raise its exception)."""
-        if _in_control.get() is self:
-            raise RuntimeError("this supervisor's own control loop cannot wait on itself")
+        if anyio.get_current_task().id == self._control_task:
+            raise RuntimeError(
+                "a supervisor operation from inside its own control loop (a child's init?) "
+                "would deadlock"
+            )
         if not self.running or self._stop_requested:
             raise NotRunning(f"{self!r} is not running")
         reply = Reply()
@@ -166,7 +167,7 @@ class _SupervisorCore(_Service):
             self._post(("stop",))
 
     async def _main(self) -> None:
-        token = _in_control.set(self)
+        self._control_task = anyio.get_current_task().id
         try:
             while True:
                 while not self._events:
@@ -192,7 +193,7 @@ class _SupervisorCore(_Service):
                     else:
                         reply.resolve(value)
         finally:
-            _in_control.reset(token)
+            self._control_task = None
 
     def _cleanup(self) -> None:
         for child in self._children.values():
