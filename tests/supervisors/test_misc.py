@@ -55,12 +55,16 @@ async def test_lifecycle_events_are_logged(
 ) -> None:
     """actor.started, actor.crashed, actor.restarted and supervisor.escalated are emitted."""
     caplog.set_level(logging.DEBUG, logger="supervisors")
-    with pytest.raises(s.MaxRestartsExceeded):
+
+    async def crash_twice() -> None:
         async with s.Supervisor([probe_spec("a", journal)], intensity=1) as sup:
             sup.child("a").cast("crash")
             await sup.child("a").call("ping")
             sup.child("a").cast("crash")
             await anyio.sleep_forever()
+
+    with pytest.raises(s.MaxRestartsExceeded):
+        await crash_twice()
     events = [r.getMessage() for r in caplog.records]
     for name in ("actor.started", "actor.crashed", "actor.restarted", "supervisor.escalated"):
         assert name in events
