@@ -1,0 +1,230 @@
+"""The backend seam: where requests go (URL building) and how they are authenticated.
+
+API modules never build URLs or auth headers themselves; they pass a resource path such as
+``models/gemini-2.5-flash:generateContent`` to ``ApiClient``, which asks its :class:`Backend`.
+:class:`MLDevBackend` is the Gemini Developer API (API key in ``x-goog-api-key``). A Vertex AI
+backend will implement the same protocol: its ``resource_path`` adds
+``projects/{project}/locations/{location}/`` and its ``auth_headers`` returns a bearer token,
+refreshed single-flight under an ``asyncio.Lock`` before expiry (``dynamic_auth = True``).
+
+URL rules (as google-genai): ``base_url`` + ``api_version`` + ``path``, with exactly one ``/``
+between the parts; a path containing ``{api_version}`` (upload paths such as
+``upload/{api_version}/files``) gets the version substituted there instead of prefixed; a path
+that already starts with ``upload/`` or ``download/`` (``upload/v1beta/files``) is used as given.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Protocol, runtime_checkable
+from urllib.parse import quote, urlencode
+
+from . import _log
+from .errors import UnsupportedByBackendError
+
+__all__ = [
+    "Backend",
+    "MLDevBackend",
+    "build_url",
+    "resolve_api_key",
+    "resolve_api_version",
+    "resolve_base_url",
+]
+
+MLDEV_BASE_URL = "https://generativelanguage.googleapis.com/"
+MLDEV_API_VERSION = "v1"
+
+_API_VERSION_PLACEHOLDER = "{api_version}"
+_UNVERSIONED_PREFIXES = ("upload/", "download/")
+_PATH_SAFE = "/:@-._~!$&'()*+,;=%"
+
+_log_config = _log.get_logger("genai_actors.config")
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """What ``ApiClient`` needs from a backend.
+
+    Attributes:
+        name: Human-readable name used in errors, e.g. ``"Gemini Developer API"``.
+        vertexai: True for Vertex AI.
+        default_base_url: Base URL when none is configured.
+        default_api_version: API version when none is configured.
+        static_headers: Auth headers fixed for the client's lifetime (sent on every request).
+        dynamic_auth: True if :meth:`auth_headers` must be awaited before each request.
+    """
+
+    name: str
+    vertexai: bool
+    default_base_url: str
+    default_api_version: str
+    static_headers: Mapping[str, str]
+    dynamic_auth: bool
+
+    def resource_path(self, method: str, path: str) -> str:
+        """Returns the backend's full resource path for ``path`` (e.g. adds a project prefix)."""
+        ...
+
+    async def auth_headers(self) -> Mapping[str, str]:
+        """Returns fresh auth headers (called only when ``dynamic_auth``); may refresh a token."""
+        ...
+
+    def secrets(self) -> tuple[str, ...]:
+        """The strings to scrub from anything shown to users (keys, tokens)."""
+        ...
+
+
+class MLDevBackend:
+    """The Gemini Developer API, authenticated by an API key in ``x-goog-api-key``."""
+
+    name = "Gemini Developer API"
+    vertexai = False
+    default_base_url = MLDEV_BASE_URL
+    default_api_version = MLDEV_API_VERSION
+    dynamic_auth = False
+
+    __slots__ = ("_api_key", "static_headers")
+
+    def __init__(self, api_key: str) -> None:
+        """Creates the backend.
+
+        Args:
+            api_key: The key (surrounding whitespace is stripped).
+
+        Raises:
+            ValueError: The key is empty.
+        """
+        api_key = api_key.strip()
+        if not api_key:
+            raise ValueError("the API key is empty")
+        self._api_key = api_key
+        self.static_headers: Mapping[str, str] = {"x-goog-api-key": api_key}
+
+    @property
+    def is_ephemeral_token(self) -> bool:
+        """True when the key is an ephemeral ``auth_tokens/...`` token (Live only)."""
+        return self._api_key.startswith("auth_tokens/")
+
+    @property
+    def api_key(self) -> str:
+        """The API key (never put it in a log, repr or error)."""
+        return self._api_key
+
+    def resource_path(self, method: str, path: str) -> str:
+        """Developer API paths are used as given."""
+        return path
+
+    async def auth_headers(self) -> Mapping[str, str]:
+        """The API key header (static; never refreshed)."""
+        return self.static_headers
+
+    def secrets(self) -> tuple[str, ...]:
+        """The API key."""
+        return (self._api_key,)
+
+    def unsupported(self, feature: str, hint: str = "") -> UnsupportedByBackendError:
+        """Builds the error for a Vertex-only ``feature`` used on this backend (not raised)."""
+        return UnsupportedByBackendError(self.name, feature, hint)
+
+    def __repr__(self) -> str:
+        return "MLDevBackend(api_key='***')"
+
+
+def build_url(
+    base_url: str,
+    api_version: str | None,
+    path: str,
+    query: Mapping[str, object] | None = None,
+) -> str:
+    """Joins base URL, API version and path with single slashes, and encodes the query.
+
+    Args:
+        base_url: e.g. ``https://generativelanguage.googleapis.com/`` (a path part is kept).
+        api_version: e.g. ``v1beta``; empty or ``None`` means no version segment.
+        path: The resource path; characters outside RFC 3986's path set are percent-encoded
+            (existing ``%xx`` escapes are kept).
+        query: Parameters; ``None`` values are skipped, booleans become ``true``/``false``,
+            lists repeat the key.
+
+    Returns:
+        The URL as a string.
+    """
+    path = path.lstrip("/")
+    if _API_VERSION_PLACEHOLDER in path:
+        if api_version:
+            path = path.replace(_API_VERSION_PLACEHOLDER, api_version.strip("/"))
+        else:
+            path = path.replace(_API_VERSION_PLACEHOLDER + "/", "").replace(
+                _API_VERSION_PLACEHOLDER, ""
+            )
+    elif api_version and not path.startswith(_UNVERSIONED_PREFIXES):
+        path = f"{api_version.strip('/')}/{path}"
+    url = base_url.rstrip("/") + "/" + quote(path, safe=_PATH_SAFE)
+    if query:
+        pairs: list[tuple[str, str]] = []
+        for key, value in query.items():
+            if value is None:
+                continue
+            values = value if isinstance(value, list | tuple) else (value,)
+            for item in values:
+                if isinstance(item, bool):
+                    pairs.append((key, "true" if item else "false"))
+                else:
+                    pairs.append((key, str(item)))
+        if pairs:
+            url += ("&" if "?" in url else "?") + urlencode(pairs)
+    return url
+
+
+def resolve_api_key(api_key: str | None, environ: Mapping[str, str] | None = None) -> str:
+    """The API key: the argument, else ``GOOGLE_API_KEY`` (wins), else ``GEMINI_API_KEY``.
+
+    Raises:
+        ValueError: No key anywhere.
+    """
+    env = os.environ if environ is None else environ
+    if api_key is not None and api_key.strip():
+        return api_key.strip()
+    google = (env.get("GOOGLE_API_KEY") or "").strip()
+    gemini = (env.get("GEMINI_API_KEY") or "").strip()
+    if google and gemini and google != gemini:
+        _log_config.warning("config.api_key_conflict", chosen="GOOGLE_API_KEY")
+    key = google or gemini
+    if not key:
+        raise ValueError(
+            "no API key: pass api_key=... or set GOOGLE_API_KEY (or GEMINI_API_KEY) "
+            "in the environment"
+        )
+    return key
+
+
+def resolve_base_url(base_url: str | None, environ: Mapping[str, str] | None = None) -> str:
+    """The base URL: the argument, else ``GOOGLE_GEMINI_BASE_URL``, else the public endpoint.
+
+    Raises:
+        ValueError: The URL is not http(s).
+    """
+    env = os.environ if environ is None else environ
+    url = base_url or env.get("GOOGLE_GEMINI_BASE_URL") or MLDEV_BASE_URL
+    if not url.startswith(("https://", "http://")):
+        raise ValueError(f"base_url must start with https:// or http://, got {url!r}")
+    return url
+
+
+def resolve_api_version(api_version: str | None, environ: Mapping[str, str] | None = None) -> str:
+    """The API version: the argument, else ``GOOGLE_GENAI_API_VERSION`` (``beta`` = ``v1beta``),
+    else ``v1`` (google-genai 3.x's default)."""
+    if api_version:
+        return api_version
+    env = os.environ if environ is None else environ
+    value = (env.get("GOOGLE_GENAI_API_VERSION") or "").strip()
+    if value == "beta":
+        return "v1beta"
+    return value or MLDEV_API_VERSION
+
+
+def env_flag(name: str, environ: Mapping[str, str] | None = None) -> bool:
+    """True when the environment variable is ``true`` or ``1`` (case-insensitive)."""
+    env = os.environ if environ is None else environ
+    return (env.get(name) or "").strip().lower() in ("true", "1")

@@ -1,0 +1,269 @@
+"""aiohttp sessions, one per event loop, over one connector each; the shared SSL context; proxies.
+
+Defaults (all seconds, all finite):
+
+=========================  ======  ====================================================
+``timeout``                600.0   overall budget of one call, retries and waits included
+``connect_timeout``         10.0   to obtain a connection (pool wait, DNS, TCP, TLS)
+``stream_idle_timeout``    300.0   a stream that sends no byte for this long fails
+``keepalive_timeout``       60.0   idle pooled connections are closed after this
+``connection_limit``         512   connections per connector (per event loop)
+=========================  ======  ====================================================
+
+A session is created lazily on first use in a loop and kept in a loop → session map, so a
+client works from several loops and threads, one after the other or at once. When a loop is
+shut down by ``asyncio.run`` (or any ``asyncio.Runner``), its session is closed inside that loop
+through an async-generator finaliser the loop runs on shutdown; a loop closed any other way is
+detected on next use and its entry dropped, so no call ever touches a dead loop.
+
+Proxy settings are read once per process (``HTTP(S)_PROXY``, ``NO_PROXY``) instead of aiohttp's
+per-request ``trust_env`` lookups; the SSL context is built at most once per process, lazily,
+from ``SSL_CERT_FILE``/``SSL_CERT_DIR`` or certifi, and aiohttp's own default otherwise.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import ssl
+import threading
+import urllib.request
+from collections.abc import AsyncGenerator
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import aiohttp
+
+__all__ = ["SessionPool", "TransportConfig", "proxy_for", "shared_ssl_context"]
+
+DEFAULT_TIMEOUT = 600.0
+DEFAULT_CONNECT_TIMEOUT = 10.0
+DEFAULT_STREAM_IDLE_TIMEOUT = 300.0
+DEFAULT_KEEPALIVE_TIMEOUT = 60.0
+DEFAULT_CONNECTION_LIMIT = 512
+READ_BUFSIZE = 2**22
+
+
+@dataclass(frozen=True, slots=True)
+class TransportConfig:
+    """Connection-level settings of a client (per-call settings live in ``HttpOptions``).
+
+    Attributes:
+        timeout: Default overall budget of one call, in seconds, when ``HttpOptions.timeout``
+            is not set. Bounds retries and waits; for streams it bounds opening the stream,
+            and the whole stream only when ``HttpOptions.timeout`` is set explicitly.
+        connect_timeout: Seconds to obtain a connection, pool wait included.
+        stream_idle_timeout: Seconds a stream may stay silent before it fails.
+        keepalive_timeout: Seconds an idle pooled connection is kept.
+        connection_limit: Maximum simultaneous connections per event loop (0 = unlimited).
+        connection_limit_per_host: Maximum per host (0 = unlimited).
+    """
+
+    timeout: float = DEFAULT_TIMEOUT
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
+    stream_idle_timeout: float = DEFAULT_STREAM_IDLE_TIMEOUT
+    keepalive_timeout: float = DEFAULT_KEEPALIVE_TIMEOUT
+    connection_limit: int = DEFAULT_CONNECTION_LIMIT
+    connection_limit_per_host: int = 0
+
+    def __post_init__(self) -> None:
+        for name in ("timeout", "connect_timeout", "stream_idle_timeout"):
+            value = getattr(self, name)
+            if not value > 0:
+                raise ValueError(f"{name} must be a positive number of seconds, got {value!r}")
+        if self.connection_limit < 0 or self.connection_limit_per_host < 0:
+            raise ValueError("connection limits must be >= 0")
+
+
+_ssl_lock = threading.Lock()
+_ssl_context: ssl.SSLContext | bool | None = None
+
+
+def shared_ssl_context() -> ssl.SSLContext | bool:
+    """The process-wide SSL setting for connectors, built once on first call.
+
+    Returns:
+        A context from ``SSL_CERT_FILE``/``SSL_CERT_DIR`` or certifi's bundle; ``True`` (aiohttp's
+        own, already built, verified default) when neither is available.
+    """
+    global _ssl_context
+    if _ssl_context is not None:
+        return _ssl_context
+    with _ssl_lock:
+        if _ssl_context is None:
+            cafile = os.environ.get("SSL_CERT_FILE") or None
+            capath = os.environ.get("SSL_CERT_DIR") or None
+            if cafile is None and capath is None:
+                try:
+                    import certifi
+                except ImportError:
+                    certifi = None
+                if certifi is not None:
+                    cafile = certifi.where()
+            if cafile is None and capath is None:
+                _ssl_context = True
+            else:
+                _ssl_context = ssl.create_default_context(cafile=cafile, capath=capath)
+        return _ssl_context
+
+
+_proxies: dict[str, str] | None = None
+_proxy_cache: dict[tuple[str, str], str | None] = {}
+
+
+def proxy_for(url: str) -> str | None:
+    """The proxy URL for ``url`` from the environment (read once per process), or ``None``."""
+    global _proxies
+    parts = urlsplit(url)
+    key = (parts.scheme, parts.hostname or "")
+    try:
+        return _proxy_cache[key]
+    except KeyError:
+        pass
+    if _proxies is None:
+        _proxies = urllib.request.getproxies()
+    proxy = _proxies.get(parts.scheme)
+    if proxy and parts.hostname and urllib.request.proxy_bypass(parts.hostname):
+        proxy = None
+    _proxy_cache[key] = proxy or None
+    return proxy or None
+
+
+class _Entry:
+    __slots__ = ("session", "watcher")
+
+    def __init__(self, session: aiohttp.ClientSession, watcher: AsyncGenerator[None, None]) -> None:
+        self.session = session
+        self.watcher = watcher
+
+
+class SessionPool:
+    """One aiohttp ``ClientSession`` (and connector) per event loop, created on first use.
+
+    Thread-safe: loops in different threads each get their own session.
+    """
+
+    def __init__(self, config: TransportConfig) -> None:
+        self._config = config
+        self._entries: dict[asyncio.AbstractEventLoop, _Entry] = {}
+        self._lock = threading.Lock()
+        self._last: tuple[asyncio.AbstractEventLoop, aiohttp.ClientSession] | None = None
+        self.opened = False  # a session was ever created
+        self.closed = False
+
+    def current(self) -> aiohttp.ClientSession | None:
+        """The running loop's open session, or ``None`` if :meth:`open` must create it.
+
+        Raises:
+            RuntimeError: No event loop is running in this thread.
+        """
+        loop = asyncio.get_running_loop()
+        last = self._last
+        if last is not None and last[0] is loop and not last[1].closed:
+            return last[1]
+        with self._lock:
+            entry = self._entries.get(loop)
+            if entry is None or entry.session.closed:
+                return None
+            self._last = (loop, entry.session)
+            return entry.session
+
+    async def open(self) -> aiohttp.ClientSession:
+        """Returns the running loop's session, creating it (and its connector) if needed."""
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            for dead in [lp for lp in self._entries if lp.is_closed()]:
+                del self._entries[dead]
+            entry = self._entries.get(loop)
+            if entry is not None and not entry.session.closed:
+                self._last = (loop, entry.session)
+                return entry.session
+            cfg = self._config
+            connector = aiohttp.TCPConnector(
+                limit=cfg.connection_limit,
+                limit_per_host=cfg.connection_limit_per_host,
+                keepalive_timeout=cfg.keepalive_timeout,
+                ssl=shared_ssl_context(),
+            )
+            session = aiohttp.ClientSession(
+                connector=connector,
+                trust_env=False,
+                read_bufsize=READ_BUFSIZE,
+                timeout=aiohttp.ClientTimeout(
+                    total=cfg.timeout, connect=cfg.connect_timeout
+                ),
+            )
+            watcher = _close_on_loop_shutdown(self, loop, session)
+            self._entries[loop] = _Entry(session, watcher)
+            self._last = (loop, session)
+            self.opened = True
+        # Registers the generator with the loop, which finalises it on shutdown_asyncgens().
+        await watcher.__anext__()
+        return session
+
+    def connector(self) -> aiohttp.BaseConnector | None:
+        """The running loop's connector (for tests and metrics), or ``None``."""
+        session = self.current()
+        return session.connector if session is not None else None
+
+    def _forget(self, loop: asyncio.AbstractEventLoop, session: aiohttp.ClientSession) -> None:
+        with self._lock:
+            entry = self._entries.get(loop)
+            if entry is not None and entry.session is session:
+                del self._entries[loop]
+            if self._last is not None and self._last[1] is session:
+                self._last = None
+
+    async def aclose(self) -> None:
+        """Closes every session: in this loop directly, in other running loops through them.
+
+        Sessions of loops already closed are dropped (nothing can run there any more). Safe to
+        call more than once. If cancelled, the current loop's session is still closed.
+        """
+        with self._lock:
+            self.closed = True
+            entries, self._entries = self._entries, {}
+            self._last = None
+        try:
+            current: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            current = None
+        waits: list[asyncio.Future[None]] = []
+        mine: _Entry | None = None
+        for loop, entry in entries.items():
+            if loop is current:
+                mine = entry
+            elif loop.is_running() and not loop.is_closed():
+                try:
+                    future = asyncio.run_coroutine_threadsafe(_finish(entry), loop)
+                except RuntimeError:
+                    continue
+                if current is not None:
+                    waits.append(asyncio.wrap_future(future))
+        if mine is not None:
+            await asyncio.shield(_finish(mine))
+        if waits:
+            await asyncio.gather(*waits, return_exceptions=True)
+
+    def close_from_loop_thread(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Marks the pool closed; used by the blocking client after it closed its own loop's session."""
+        with self._lock:
+            self.closed = True
+            self._entries.pop(loop, None)
+            self._last = None
+
+
+async def _finish(entry: _Entry) -> None:
+    await entry.session.close()
+    await entry.watcher.aclose()
+
+
+async def _close_on_loop_shutdown(
+    pool: SessionPool, loop: asyncio.AbstractEventLoop, session: aiohttp.ClientSession
+) -> AsyncGenerator[None, None]:
+    try:
+        yield
+    finally:
+        pool._forget(loop, session)
+        if not session.closed:
+            await session.close()

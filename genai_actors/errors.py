@@ -1,0 +1,475 @@
+"""Every exception genai_actors raises, in one hierarchy.
+
+Users never see a bare aiohttp or msgspec exception: HTTP error responses, error events inside
+streams, transport failures and undecodable bodies are all mapped here, at the boundary.
+
+::
+
+    GenAIError                                   base of everything below
+    ├── APIError(code, status, message, details) the API answered with an error
+    │   ├── ClientError                          4xx: fix the request, do not retry blindly
+    │   │   ├── InvalidArgumentError             400 INVALID_ARGUMENT (and other 400s)
+    │   │   │   └── FailedPreconditionError      400 FAILED_PRECONDITION (e.g. file not ACTIVE)
+    │   │   ├── UnauthenticatedError             401
+    │   │   ├── PermissionDeniedError            403
+    │   │   ├── NotFoundError                    404
+    │   │   ├── RequestTimeoutStatusError        408 (retried by default)
+    │   │   ├── ConflictError                    409 ABORTED / ALREADY_EXISTS
+    │   │   └── RateLimitedError                 429 RESOURCE_EXHAUSTED: retry_after, quota_id
+    │   └── ServerError                          5xx: the request may have been executed
+    │       ├── InternalServerError              500
+    │       ├── BadGatewayError                  502
+    │       ├── ServiceUnavailableError          503 ("model is overloaded")
+    │       └── GatewayTimeoutError              504 DEADLINE_EXCEEDED
+    ├── TransportError                           no usable HTTP answer
+    │   ├── ConnectError                         DNS, refused, TLS handshake
+    │   ├── ConnectionLostError                  the server dropped the connection before answering
+    │   ├── RequestTimeoutError (TimeoutError)   the call's time budget ran out
+    │   │   ├── ConnectTimeoutError              no connection within the connect timeout
+    │   │   └── StreamIdleTimeoutError           a stream sent nothing for the idle timeout
+    │   └── StreamCutError                       a body or stream ended before it was complete
+    │                                            (alias: StreamInterruptedError)
+    ├── UnknownApiResponseError (ValueError)     a body or stream event is not valid JSON
+    ├── SessionClosed(code, reason, resumable)   a Live/Music WebSocket closed
+    ├── ClientClosedError (RuntimeError)         the client was used after aclose()/close()
+    ├── UnsupportedByBackendError (ValueError)   a method or field the backend lacks, sent nothing
+    ├── EphemeralTokenAPIKeyError (ValueError)   an auth_tokens/... key used for REST
+    ├── UnknownFunctionCallArgumentError (ValueError)   AFC: an argument does not convert
+    ├── UnsupportedFunctionError (ValueError)    AFC: a tool that cannot run in this mode
+    └── FunctionInvocationError (ValueError)     AFC: the user's function raised
+
+Retries (on by default, see ``genai_actors._transport.RetryPolicy``): 5 attempts in all, waits
+of ``min(1 s * 2**n + U(0, 1 s), 60 s)``, on HTTP 408, 429, 500, 502, 503 and 504 and on
+:class:`ConnectError`, :class:`ConnectionLostError` and per-attempt timeouts; a server hint
+(``google.rpc.RetryInfo.retryDelay`` or ``Retry-After``) replaces the computed wait; a 429 for
+an exhausted per-day quota is never retried; no wait ever crosses the call's deadline. The last
+error is raised as it is.
+
+Every error is pickle-safe, and its text never contains the API key.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import re
+import time
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+__all__ = [
+    "GenAIError",
+    "APIError",
+    "ClientError",
+    "InvalidArgumentError",
+    "FailedPreconditionError",
+    "UnauthenticatedError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "RequestTimeoutStatusError",
+    "ConflictError",
+    "RateLimitedError",
+    "ServerError",
+    "InternalServerError",
+    "BadGatewayError",
+    "ServiceUnavailableError",
+    "GatewayTimeoutError",
+    "TransportError",
+    "ConnectError",
+    "ConnectionLostError",
+    "RequestTimeoutError",
+    "ConnectTimeoutError",
+    "StreamIdleTimeoutError",
+    "StreamCutError",
+    "StreamInterruptedError",
+    "UnknownApiResponseError",
+    "SessionClosed",
+    "ClientClosedError",
+    "UnsupportedByBackendError",
+    "EphemeralTokenAPIKeyError",
+    "UnknownFunctionCallArgumentError",
+    "UnsupportedFunctionError",
+    "FunctionInvocationError",
+    "error_from_response",
+]
+
+
+class GenAIError(Exception):
+    """Base class of every exception raised by genai_actors."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self.args, dict(self.__dict__)))
+
+
+def _rebuild(cls: type[GenAIError], args: tuple[Any, ...], state: dict[str, Any]) -> GenAIError:
+    obj = cls.__new__(cls)
+    Exception.__init__(obj, *args)
+    obj.__dict__.update(state)
+    return obj
+
+
+# --------------------------------------------------------------------------- API errors
+
+
+class APIError(GenAIError):
+    """The API answered with an error (an HTTP status, or an error event inside a stream).
+
+    Attributes:
+        code: The HTTP status (or the ``error.code`` of a stream event, or a WebSocket close code).
+        status: The canonical status string, e.g. ``"RESOURCE_EXHAUSTED"``; ``None`` if absent.
+        message: The server's human-readable message; ``None`` if absent.
+        details: The whole parsed error body, as google-genai exposes it (not just
+            ``error.details``).
+        response_json: The same object as ``details``.
+        headers: The response headers, when the error came from an HTTP response.
+    """
+
+    retryable: ClassVar[bool] = False
+
+    def __init__(
+        self,
+        code: int | None,
+        response_json: Any,
+        *,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        if isinstance(response_json, list) and len(response_json) == 1:
+            response_json = response_json[0]
+        self.details: Any = response_json
+        self.message: str | None = _lookup(response_json, "message")
+        self.status: str | None = _lookup(response_json, "status")
+        if not code:
+            found = _lookup(response_json, "code")
+            code = found if isinstance(found, int) else 0
+        self.code: int = code
+        self.headers: dict[str, str] | None = dict(headers) if headers is not None else None
+        super().__init__(f"{self.code} {self.status}. {self.details}")
+
+    @property
+    def response_json(self) -> Any:
+        """The parsed error body (same object as :attr:`details`)."""
+        return self.details
+
+    @property
+    def error_details(self) -> list[Any]:
+        """The ``error.details`` list of ``google.rpc`` messages (empty when absent)."""
+        if isinstance(self.details, dict):
+            err = self.details.get("error")
+            if isinstance(err, dict) and isinstance(err.get("details"), list):
+                return list(err["details"])
+        return []
+
+
+def _lookup(body: Any, key: str) -> Any:
+    if not isinstance(body, dict):
+        return None
+    if key in body:
+        return body[key]
+    err = body.get("error")
+    if isinstance(err, dict):
+        return err.get(key)
+    return None
+
+
+class ClientError(APIError):
+    """A 4xx answer: the request itself is at fault."""
+
+
+class InvalidArgumentError(ClientError):
+    """400: the request is malformed or names an unsupported value."""
+
+
+class FailedPreconditionError(InvalidArgumentError):
+    """400 FAILED_PRECONDITION: the resource is not in a usable state (e.g. a file not ACTIVE)."""
+
+
+class UnauthenticatedError(ClientError):
+    """401: missing or invalid credentials."""
+
+
+class PermissionDeniedError(ClientError):
+    """403: the credentials may not use this resource (or the key is invalid for it)."""
+
+
+class NotFoundError(ClientError):
+    """404: the model, file, cache, batch or operation does not exist."""
+
+
+class RequestTimeoutStatusError(ClientError):
+    """408: the server gave up waiting for the request. Retried by default."""
+
+    retryable = True
+
+
+class ConflictError(ClientError):
+    """409: the resource already exists or a concurrent change won."""
+
+
+class RateLimitedError(ClientError):
+    """429 RESOURCE_EXHAUSTED: a quota or rate limit was hit.
+
+    Attributes:
+        retry_after: Seconds the server asked us to wait (``RetryInfo.retryDelay`` or
+            ``Retry-After``), or ``None`` when it gave no hint.
+        quota_id: The ``quotaId`` of the first ``QuotaFailure`` violation, if any
+            (e.g. ``"GenerateRequestsPerDayPerProjectPerModel-FreeTier"``).
+        quota_metric: The ``quotaMetric`` of that violation, if any.
+    """
+
+    retryable = True
+
+    def __init__(
+        self,
+        code: int | None,
+        response_json: Any,
+        *,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(code, response_json, headers=headers)
+        self.retry_after: float | None = None
+        self.quota_id: str | None = None
+        self.quota_metric: str | None = None
+        for detail in self.error_details:
+            if not isinstance(detail, dict):
+                continue
+            kind = str(detail.get("@type", ""))
+            if kind.endswith("google.rpc.RetryInfo") and self.retry_after is None:
+                self.retry_after = parse_duration(detail.get("retryDelay"))
+            elif kind.endswith("google.rpc.QuotaFailure") and self.quota_id is None:
+                violations = detail.get("violations")
+                if isinstance(violations, list):
+                    for violation in violations:
+                        if isinstance(violation, dict) and violation.get("quotaId"):
+                            self.quota_id = str(violation["quotaId"])
+                            metric = violation.get("quotaMetric")
+                            self.quota_metric = str(metric) if metric else None
+                            break
+        if self.retry_after is None and headers is not None:
+            self.retry_after = parse_retry_after(headers.get("Retry-After"))
+
+    @property
+    def per_day(self) -> bool:
+        """True when the exhausted quota is a per-day one: retrying today is pointless."""
+        return self.quota_id is not None and "perday" in self.quota_id.lower()
+
+
+class ServerError(APIError):
+    """A 5xx answer. The request may have been executed (and billed)."""
+
+
+class InternalServerError(ServerError):
+    """500 INTERNAL. Retried by default."""
+
+    retryable = True
+
+
+class BadGatewayError(ServerError):
+    """502. Retried by default."""
+
+    retryable = True
+
+
+class ServiceUnavailableError(ServerError):
+    """503 UNAVAILABLE, typically "the model is overloaded". Retried by default."""
+
+    retryable = True
+
+
+class GatewayTimeoutError(ServerError):
+    """504 DEADLINE_EXCEEDED. Retried by default."""
+
+    retryable = True
+
+
+_BY_CODE: dict[int, type[APIError]] = {
+    400: InvalidArgumentError,
+    401: UnauthenticatedError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    408: RequestTimeoutStatusError,
+    409: ConflictError,
+    429: RateLimitedError,
+    500: InternalServerError,
+    502: BadGatewayError,
+    503: ServiceUnavailableError,
+    504: GatewayTimeoutError,
+}
+
+
+def error_from_response(
+    code: int, response_json: Any, headers: Mapping[str, str] | None = None
+) -> APIError:
+    """Builds the most specific :class:`APIError` for an error status and its parsed body.
+
+    Args:
+        code: The HTTP status, or the ``error.code`` of a stream event (0 to read it from the body).
+        response_json: The parsed body (a one-element list is unwrapped).
+        headers: The response headers, if any (``Retry-After`` is read from them).
+
+    Returns:
+        The error, not raised.
+    """
+    if not code:
+        found = _lookup(
+            response_json[0]
+            if isinstance(response_json, list) and len(response_json) == 1
+            else response_json,
+            "code",
+        )
+        code = found if isinstance(found, int) else 0
+    cls = _BY_CODE.get(code)
+    if cls is InvalidArgumentError and _lookup(response_json, "status") == "FAILED_PRECONDITION":
+        cls = FailedPreconditionError
+    if cls is None:
+        if 400 <= code < 500:
+            cls = ClientError
+        elif 500 <= code < 600:
+            cls = ServerError
+        else:
+            cls = APIError
+    return cls(code, response_json, headers=headers)
+
+
+_DURATION = re.compile(r"^\s*(-?\d+(?:\.\d*)?)s\s*$")
+
+
+def parse_duration(value: object) -> float | None:
+    """Parses a proto-JSON ``Duration`` (``"53s"``, ``"0.250s"``) into seconds, else ``None``."""
+    if isinstance(value, int | float):
+        return max(float(value), 0.0)
+    if isinstance(value, dict):
+        seconds = value.get("seconds", 0)
+        nanos = value.get("nanos", 0)
+        try:
+            return max(float(seconds) + float(nanos) / 1e9, 0.0)
+        except (TypeError, ValueError):
+            return None
+    if not isinstance(value, str):
+        return None
+    match = _DURATION.match(value)
+    return max(float(match.group(1)), 0.0) if match else None
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Parses a ``Retry-After`` header (delta-seconds or an HTTP date) into seconds from now."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return max(when.timestamp() - (time.time() if now is None else now), 0.0)
+
+
+# --------------------------------------------------------------------------- transport errors
+
+
+class TransportError(GenAIError):
+    """No usable HTTP answer: the failure happened below the API (network, timeout, cut body)."""
+
+    retryable: ClassVar[bool] = False
+
+
+class ConnectError(TransportError):
+    """Could not connect to the server (DNS, refused, unreachable, TLS handshake). Retried."""
+
+    retryable = True
+
+
+class ConnectionLostError(TransportError):
+    """The server closed the connection before sending a response. Retried by default.
+
+    The request may have reached the server.
+    """
+
+    retryable = True
+
+
+class RequestTimeoutError(TransportError, TimeoutError):
+    """The call's time budget ran out (connect, response, or the overall deadline)."""
+
+
+class ConnectTimeoutError(RequestTimeoutError):
+    """No connection could be made within the connect timeout. Retried while budget remains."""
+
+    retryable = True
+
+
+class StreamIdleTimeoutError(RequestTimeoutError):
+    """A stream delivered no data for longer than its idle timeout."""
+
+
+class StreamCutError(TransportError):
+    """A response body or stream ended before it was complete (connection dropped mid-way).
+
+    Events received before the cut have already been delivered; streams are never retried
+    after their first byte.
+    """
+
+
+StreamInterruptedError = StreamCutError
+
+
+# --------------------------------------------------------------------------- other errors
+
+
+class UnknownApiResponseError(GenAIError, ValueError):
+    """A response body or a stream event is not valid JSON (or not the expected shape)."""
+
+
+class SessionClosed(GenAIError):
+    """A Live or Music WebSocket session closed.
+
+    Attributes:
+        code: The WebSocket close code (1006 when no close frame was received).
+        reason: The close reason sent by the server ("" if none).
+        resumable: Whether the session can be resumed with its resumption handle.
+    """
+
+    def __init__(self, code: int, reason: str = "", *, resumable: bool = False) -> None:
+        self.code = code
+        self.reason = reason
+        self.resumable = resumable
+        super().__init__(f"session closed with code {code}: {reason or 'no reason given'}")
+
+
+class ClientClosedError(GenAIError, RuntimeError):
+    """The client was used after ``aclose()`` / ``close()``."""
+
+
+class UnsupportedByBackendError(GenAIError, ValueError):
+    """A method or field the chosen backend does not support; nothing was sent.
+
+    Attributes:
+        backend: The backend's name, e.g. ``"Gemini Developer API"``.
+        feature: The method or field, e.g. ``"models.generate_images"`` or ``"config.labels"``.
+    """
+
+    def __init__(self, backend: str, feature: str, hint: str = "") -> None:
+        self.backend = backend
+        self.feature = feature
+        text = f"{feature} is not supported by the {backend}"
+        super().__init__(f"{text}. {hint}" if hint else text)
+
+
+class EphemeralTokenAPIKeyError(GenAIError, ValueError):
+    """An ephemeral token (``auth_tokens/...``) was used as the API key for a REST call.
+
+    Ephemeral tokens only work for Live sessions.
+    """
+
+
+class UnknownFunctionCallArgumentError(GenAIError, ValueError):
+    """AFC: a model-supplied argument cannot be converted to the function's annotation."""
+
+
+class UnsupportedFunctionError(GenAIError, ValueError):
+    """AFC: a tool that cannot run here (e.g. a coroutine tool given to a blocking method)."""
+
+
+class FunctionInvocationError(GenAIError, ValueError):
+    """AFC: the user's function raised while being invoked."""
