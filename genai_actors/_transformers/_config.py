@@ -1,0 +1,131 @@
+"""Config coercion and the flexible config fields: tools, speech config.
+
+Every config is accepted as its typed struct or as a plain dict with snake_case or
+camelCase keys. Tools may mix :class:`~genai_actors.types.Tool` objects, dicts and Python
+callables; function declarations are merged into one Tool, as google-genai does.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import msgspec
+
+from ..types._generate import PrebuiltVoiceConfig, SpeechConfig, VoiceConfig
+from ..types._tools import Tool
+from ._errors import InvalidRequestError
+from ._functions import function_declaration_from_callable
+from ._normalize import coerce
+
+__all__ = [
+    "coerce_config",
+    "function_map",
+    "is_python_callable_tool",
+    "t_speech_config",
+    "t_tool",
+    "t_tools",
+]
+
+_C = TypeVar("_C", bound=msgspec.Struct)
+
+
+def coerce_config(config: Any, tp: type[_C], path: str = "config") -> _C:
+    """Return ``config`` as a ``tp`` (an empty one for ``None``).
+
+    Raises:
+        InvalidRequestError: An unknown key, a badly typed value, or not a struct or dict.
+    """
+    if config is None:
+        return tp()
+    return coerce(config, tp, path)
+
+
+def is_python_callable_tool(tool: Any) -> bool:
+    """Whether a tools entry is a Python function or method (an AFC tool)."""
+    return inspect.isfunction(tool) or inspect.ismethod(tool) or inspect.isbuiltin(tool)
+
+
+def t_tool(tool: Any, path: str = "tool") -> Tool | None:
+    """One tools entry as a :class:`Tool`: callables become function declarations.
+
+    Raises:
+        InvalidRequestError: A dict with unknown keys, or an unsupported object.
+        UnsupportedFunctionError: A callable whose annotations have no JSON Schema form.
+    """
+    if tool is None:
+        return None
+    if isinstance(tool, Tool):
+        return tool
+    if isinstance(tool, dict):
+        return coerce(tool, Tool, path)
+    if is_python_callable_tool(tool) or (callable(tool) and hasattr(tool, "__name__")):
+        return Tool(function_declarations=[function_declaration_from_callable(tool)])
+    raise InvalidRequestError(path, f"unsupported tool type: {type(tool).__name__}")
+
+
+def _without_declarations(tool: Tool) -> Tool | None:
+    rest = msgspec.structs.replace(tool, function_declarations=None)
+    for name in rest.__struct_fields__:
+        if getattr(rest, name) is not None:
+            return rest
+    return None
+
+
+def t_tools(tools: Any, path: str = "config.tools") -> list[Tool]:
+    """Normalise ``config.tools``; all function declarations are merged into one final Tool.
+
+    Raises:
+        InvalidRequestError: ``tools`` is not a list, or an entry is unsupported.
+    """
+    if not tools:
+        return []
+    if not isinstance(tools, (list, tuple)):
+        raise InvalidRequestError(path, f"expected a list of tools, got {type(tools).__name__}")
+    declarations: list[Any] = []
+    result: list[Tool] = []
+    for index, entry in enumerate(tools):
+        tool = t_tool(entry, f"{path}[{index}]")
+        if tool is None:
+            continue
+        if tool.function_declarations:
+            declarations.extend(tool.function_declarations)
+            rest = _without_declarations(tool)
+            if rest is not None:
+                result.append(rest)
+        else:
+            result.append(tool)
+    if declarations:
+        result.append(Tool(function_declarations=declarations))
+    return result
+
+
+def function_map(tools: Any) -> dict[str, Callable[..., Any]]:
+    """Map function names to the Python callables among ``config.tools`` (for AFC)."""
+    found: dict[str, Callable[..., Any]] = {}
+    for tool in tools or ():
+        if is_python_callable_tool(tool) or (
+            callable(tool) and hasattr(tool, "__name__") and not isinstance(tool, (type, Tool))
+        ):
+            found[tool.__name__] = tool
+    return found
+
+
+def t_speech_config(value: Any, path: str = "config.speech_config") -> SpeechConfig | None:
+    """``speech_config`` as a :class:`SpeechConfig`; a string is a prebuilt voice name.
+
+    Raises:
+        InvalidRequestError: Neither a string, a SpeechConfig nor a dict.
+    """
+    if not value:
+        return None
+    if isinstance(value, SpeechConfig):
+        return value
+    if isinstance(value, str):
+        return SpeechConfig(
+            voice_config=VoiceConfig(prebuilt_voice_config=PrebuiltVoiceConfig(voice_name=value))
+        )
+    if isinstance(value, dict):
+        return coerce(value, SpeechConfig, path)
+    raise InvalidRequestError(path, f"unsupported speech_config type: {type(value).__name__}")

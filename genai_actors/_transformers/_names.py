@@ -1,0 +1,177 @@
+"""Resource-name normalisation: models, cached contents, operations, files (wire reference §1.6)."""
+
+from __future__ import annotations
+
+import re
+
+from ._errors import InvalidRequestError
+
+__all__ = [
+    "VertexLocation",
+    "is_multimodal_embedding_model",
+    "is_vertex_embed_content_model",
+    "is_vertex_maas_model",
+    "t_cached_content_name",
+    "t_caches_model",
+    "t_file_name",
+    "t_model",
+    "t_models_url",
+    "t_operation_name",
+]
+
+
+class VertexLocation:
+    """The project and location used to complete Vertex AI resource names."""
+
+    __slots__ = ("location", "project")
+
+    def __init__(self, project: str, location: str) -> None:
+        self.project = project
+        self.location = location
+
+    def __repr__(self) -> str:
+        return f"VertexLocation(project={self.project!r}, location={self.location!r})"
+
+
+def _check(name: object, what: str) -> str:
+    if not isinstance(name, str):
+        raise InvalidRequestError(what, f"expected a string, got {type(name).__name__}")
+    if not name:
+        raise InvalidRequestError(what, f"{what} is required")
+    return name
+
+
+def t_model(model: str, *, vertex: bool = False) -> str:
+    """Normalise a model name for a request path.
+
+    mldev: ``x`` -> ``models/x``; ``models/...`` and ``tunedModels/...`` are kept. Vertex:
+    ``x`` -> ``publishers/google/models/x``, ``pub/x`` -> ``publishers/pub/models/x``;
+    ``projects/``, ``models/`` and ``publishers/`` names are kept.
+
+    Raises:
+        InvalidRequestError: ``model`` is empty, not a string, or contains ``..``, ``?`` or ``&``.
+    """
+    model = _check(model, "model")
+    if ".." in model or "?" in model or "&" in model:
+        raise InvalidRequestError("model", f"invalid model name {model!r}")
+    if vertex:
+        if model.startswith(("projects/", "models/", "publishers/")):
+            return model
+        if "/" in model:
+            publisher, model_id = model.split("/", 1)
+            return f"publishers/{publisher}/models/{model_id}"
+        return f"publishers/google/models/{model}"
+    if model.startswith(("models/", "tunedModels/")):
+        return model
+    return f"models/{model}"
+
+
+def t_models_url(*, base_models: bool, vertex: bool = False) -> str:
+    """The collection path ``models.list`` reads (base or tuned models)."""
+    if vertex:
+        return "publishers/google/models" if base_models else "models"
+    return "models" if base_models else "tunedModels"
+
+
+def _resource_name(
+    name: str,
+    collection: str,
+    where: VertexLocation | None,
+    depth: int = 2,
+) -> str:
+    prepend = not name.startswith(f"{collection}/") and (
+        f"{collection}/{name}".count("/") + 1 == depth
+    )
+    if where is not None:
+        if name.startswith("projects/"):
+            return name
+        if name.startswith("locations/"):
+            return f"projects/{where.project}/{name}"
+        if name.startswith(f"{collection}/"):
+            return f"projects/{where.project}/locations/{where.location}/{name}"
+        if prepend:
+            return f"projects/{where.project}/locations/{where.location}/{collection}/{name}"
+        return name
+    return f"{collection}/{name}" if prepend else name
+
+
+def t_cached_content_name(name: str, *, vertex: VertexLocation | None = None) -> str:
+    """``123`` -> ``cachedContents/123`` (mldev) or the full Vertex resource name.
+
+    Raises:
+        InvalidRequestError: ``name`` is empty or not a string.
+    """
+    return _resource_name(_check(name, "cached_content"), "cachedContents", vertex)
+
+
+def t_caches_model(model: str, *, vertex: VertexLocation | None = None) -> str:
+    """The model name a cache refers to (a full resource name on Vertex).
+
+    Raises:
+        InvalidRequestError: as :func:`t_model`.
+    """
+    name = t_model(model, vertex=vertex is not None)
+    if vertex is not None:
+        prefix = f"projects/{vertex.project}/locations/{vertex.location}"
+        if name.startswith("publishers/"):
+            return f"{prefix}/{name}"
+        if name.startswith("models/"):
+            return f"{prefix}/publishers/google/{name}"
+    return name
+
+
+def t_operation_name(operation: object) -> str:
+    """The name of an operation given as a name or as an object with a ``name``.
+
+    Raises:
+        InvalidRequestError: No usable name, or the name has ``..``, ``?`` or ``&``.
+    """
+    name = operation if isinstance(operation, str) else getattr(operation, "name", None)
+    name = _check(name, "operation.name")
+    if ".." in name or "?" in name or "&" in name:
+        raise InvalidRequestError("operation.name", f"invalid operation name {name!r}")
+    return name
+
+
+_FILE_ID = re.compile(r"files/([a-z0-9]+)")
+
+
+def t_file_name(name: object) -> str:
+    """The bare id of a file given as ``abc``, ``files/abc``, a file URI or a file object.
+
+    Raises:
+        InvalidRequestError: No usable name.
+    """
+    if not isinstance(name, str) and name is not None:
+        if type(name).__name__ == "GeneratedVideo":
+            name = getattr(getattr(name, "video", None), "uri", None)
+        elif type(name).__name__ == "Video":
+            name = getattr(name, "uri", None)
+        else:
+            name = getattr(name, "name", None)
+    name = _check(name, "file name")
+    if name.startswith("https://"):
+        match = _FILE_ID.search(name)
+        if match is None:
+            raise InvalidRequestError("file name", f"could not find a file id in {name!r}")
+        return match.group(1)
+    return name.removeprefix("files/")
+
+
+def is_vertex_embed_content_model(model: str) -> bool:
+    """Whether a Vertex model uses ``:embedContent`` rather than ``:predict``."""
+    model_id = model.rsplit("/", 1)[-1]
+    return "gemini" in model_id or "maas" in model_id
+
+
+def is_multimodal_embedding_model(model: str) -> bool:
+    """Whether ``model`` takes whole multimodal Contents (``gemini-embedding-2`` and later)."""
+    model_id = model.rsplit("/", 1)[-1]
+    return "gemini" in model_id and not model_id.startswith(
+        ("gemini-embedding-001", "gemini-embedding-exp")
+    )
+
+
+def is_vertex_maas_model(model: str) -> bool:
+    """Whether ``model`` is a Vertex model-as-a-service model."""
+    return "maas" in model.rsplit("/", 1)[-1]

@@ -1,0 +1,199 @@
+"""The base of every wire struct, base64 bytes, and the cached JSON codecs.
+
+Wire structs use snake_case attributes and camelCase JSON names, omit unset (``None``)
+fields when encoded, and are keyword-only. Decoding ignores unknown fields; enum-valued
+fields are plain ``str`` so new enum values never fail a response.
+
+Bytes travel as base64: encoded with the URL-safe alphabet (as google-genai does), decoded
+from either the standard or the URL-safe alphabet, with or without padding.
+"""
+
+from __future__ import annotations
+
+import binascii
+import datetime
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
+
+import msgspec
+
+__all__ = [
+    "HttpResponse",
+    "Base64Bytes",
+    "ContentListUnion",
+    "ContentUnion",
+    "PartUnion",
+    "SchemaUnion",
+    "SpeechConfigUnion",
+    "ToolUnion",
+    "as_base64_bytes",
+    "decode_json",
+    "dec_hook",
+    "enc_hook",
+    "encode_json",
+    "to_builtins",
+]
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ._content import Content, Part
+    from ._generate import SpeechConfig
+    from ._tools import Schema, Tool
+
+    Base64Bytes: TypeAlias = bytes
+    PartUnion: TypeAlias = Part | str | dict[str, Any]
+    ContentUnion: TypeAlias = Content | Part | str | list[PartUnion] | dict[str, Any]
+    ContentListUnion: TypeAlias = ContentUnion | list[ContentUnion]
+    SchemaUnion: TypeAlias = Schema | dict[str, Any] | type[Any] | object
+    SpeechConfigUnion: TypeAlias = SpeechConfig | str | dict[str, Any]
+    ToolUnion: TypeAlias = Tool | Callable[..., Any] | dict[str, Any]
+else:
+
+    class Base64Bytes(bytes):
+        """Bytes that encode as URL-safe base64 on the wire."""
+
+        __slots__ = ()
+
+    # Flexible config fields are validated by the transformers, not by msgspec.
+    PartUnion = Any
+    ContentUnion = Any
+    ContentListUnion = Any
+    SchemaUnion = Any
+    SpeechConfigUnion = Any
+    ToolUnion = Any
+
+_T = TypeVar("_T")
+
+# Standard and URL-safe alphabets decode alike once '-' and '_' are mapped to '+' and '/'.
+_TO_STANDARD = str.maketrans("-_", "+/")
+
+
+def as_base64_bytes(value: bytes) -> bytes:
+    """Return ``value`` as :class:`Base64Bytes` so it encodes with the URL-safe alphabet."""
+    if type(value) is bytes:
+        return Base64Bytes(value)
+    return value
+
+
+def decode_base64(text: str) -> bytes:
+    """Decode standard or URL-safe base64, padded or not.
+
+    Raises:
+        ValueError: ``text`` is not base64.
+    """
+    text = text.translate(_TO_STANDARD)
+    missing = -len(text) % 4
+    if missing:
+        text += "=" * missing
+    try:
+        return binascii.a2b_base64(text, strict_mode=False)
+    except binascii.Error as exc:
+        raise ValueError(f"invalid base64: {exc}") from None
+
+
+def enc_hook(obj: Any) -> Any:
+    """msgspec encode hook: URL-safe base64 for :class:`Base64Bytes`.
+
+    Raises:
+        NotImplementedError: ``obj`` has no JSON form (msgspec reports it as a TypeError).
+    """
+    if isinstance(obj, bytes):
+        return binascii.b2a_base64(obj, newline=False).decode("ascii").translate(_TO_URLSAFE)
+    if isinstance(obj, datetime.timedelta):
+        return f"{obj.total_seconds():g}s"
+    raise NotImplementedError(f"cannot encode objects of type {type(obj).__name__}")
+
+
+_TO_URLSAFE = str.maketrans("+/", "-_")
+
+
+def dec_hook(tp: type[Any], obj: Any) -> Any:
+    """msgspec decode hook: builds :class:`Base64Bytes` from either base64 alphabet.
+
+    Raises:
+        NotImplementedError: ``tp`` is not a type this hook builds.
+    """
+    if tp is Base64Bytes:
+        if isinstance(obj, str):
+            return Base64Bytes(decode_base64(obj))
+        if isinstance(obj, (bytes, bytearray, memoryview)):
+            return Base64Bytes(obj)
+        raise ValueError(f"expected base64 text, got {type(obj).__name__}")
+    raise NotImplementedError(f"cannot decode {tp!r}")
+
+
+class _Wire(msgspec.Struct, kw_only=True, omit_defaults=True, rename="camel"):
+    """Base of every wire struct: keyword-only, camelCase on the wire, unset fields omitted."""
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """Return the wire form (camelCase keys, unset fields omitted) as plain builtins."""
+        result: dict[str, Any] = to_builtins(self)
+        return result
+
+    def model_dump(self, *, exclude_none: bool = True) -> dict[str, Any]:
+        """Return the fields as a snake_case dict of builtins (unset fields omitted).
+
+        Args:
+            exclude_none: Accepted for google-genai compatibility; unset fields are always
+                omitted.
+        """
+        del exclude_none
+        return {
+            name: _snake_builtins(getattr(self, name))
+            for name in self.__struct_fields__
+            if getattr(self, name) is not None
+        }
+
+
+class HttpResponse(_Wire):
+    """The HTTP response behind a result: headers and (optionally) the raw body."""
+
+    headers: dict[str, str] | None = None
+    body: str | None = None
+
+
+
+def _snake_builtins(value: Any) -> Any:
+    if isinstance(value, _Wire):
+        return value.model_dump()
+    if isinstance(value, list):
+        return [_snake_builtins(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _snake_builtins(v) for k, v in value.items()}
+    return value
+
+
+_ENCODER = msgspec.json.Encoder(enc_hook=enc_hook)
+_DECODERS: dict[Any, msgspec.json.Decoder[Any]] = {}
+
+
+def encode_json(obj: Any) -> bytes:
+    """Encode ``obj`` (structs, builtins) to JSON bytes with URL-safe base64 bytes.
+
+    Raises:
+        TypeError: ``obj`` holds a value with no JSON form.
+    """
+    return _ENCODER.encode(obj)
+
+
+def decode_json(data: bytes | str, type: type[_T]) -> _T:
+    """Decode JSON into ``type`` with a cached decoder (unknown fields are ignored).
+
+    Raises:
+        msgspec.ValidationError: the JSON does not fit ``type``.
+        msgspec.DecodeError: the input is not JSON.
+    """
+    decoder = _DECODERS.get(type)
+    if decoder is None:
+        decoder = _DECODERS[type] = msgspec.json.Decoder(type, dec_hook=dec_hook)
+    result: _T = decoder.decode(data)
+    return result
+
+
+def to_builtins(obj: Any) -> Any:
+    """Convert structs to their wire form as builtins (camelCase keys, base64 strings).
+
+    Raises:
+        TypeError: ``obj`` holds a value with no JSON form.
+    """
+    return msgspec.to_builtins(obj, enc_hook=enc_hook)

@@ -1,0 +1,310 @@
+"""Generation settings: :class:`GenerateContentConfig` and the objects nested in it.
+
+Generated from the wire reference; attribute names match google-genai's ``types``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from ._base import _Wire, Base64Bytes, as_base64_bytes, ContentUnion, SchemaUnion, SpeechConfigUnion, ToolUnion
+from ._tools import Schema, ToolConfig
+from ._http import HttpOptions
+
+
+class GenerateContentConfig(_Wire):
+    """The ``GenerateContentConfig`` wire object."""
+    http_options: HttpOptions | None = None
+    should_return_http_response: bool | None = None
+    system_instruction: ContentUnion | None = None
+    temperature: float | None = None
+    top_p: float | None = None
+    top_k: float | None = None
+    candidate_count: int | None = None
+    max_output_tokens: int | None = None
+    stop_sequences: list[str] | None = None
+    response_logprobs: bool | None = None
+    logprobs: int | None = None
+    presence_penalty: float | None = None
+    frequency_penalty: float | None = None
+    seed: int | None = None
+    response_mime_type: str | None = None
+    response_schema: SchemaUnion | None = None
+    response_json_schema: Any | None = None
+    routing_config: GenerationConfigRoutingConfig | None = None
+    model_selection_config: ModelSelectionConfig | None = None
+    safety_settings: list[SafetySetting] | None = None
+    tools: list[ToolUnion] | None = None
+    tool_config: ToolConfig | None = None
+    labels: dict[str, str] | None = None
+    cached_content: str | None = None
+    response_modalities: list[str] | None = None
+    media_resolution: str | None = None
+    speech_config: SpeechConfigUnion | None = None
+    audio_timestamp: bool | None = None
+    automatic_function_calling: AutomaticFunctionCallingConfig | None = None
+    thinking_config: ThinkingConfig | None = None
+    image_config: ImageConfig | None = None
+    enable_enhanced_civic_answers: bool | None = None
+    model_armor_config: ModelArmorConfig | None = None
+    service_tier: str | None = None
+    audio_transcription_config: AudioTranscriptionConfig | None = None
+    continuation_token: Base64Bytes | None = None
+    automatic_continuation: bool | None = None
+    generation_output_config: GenerationOutputConfig | None = None
+    store: bool | None = None
+
+    def __post_init__(self) -> None:
+        if type(self.continuation_token) is bytes:
+            self.continuation_token = Base64Bytes(self.continuation_token)
+
+
+class SafetySetting(_Wire):
+    """The ``SafetySetting`` wire object."""
+    category: str | None = None
+    method: str | None = None
+    threshold: str | None = None
+
+
+class AutomaticFunctionCallingConfig(_Wire):
+    """The ``AutomaticFunctionCallingConfig`` wire object."""
+    disable: bool | None = None
+    maximum_remote_calls: int | None = None
+    ignore_call_history: bool | None = None
+
+
+class ModelArmorConfig(_Wire):
+    """The ``ModelArmorConfig`` wire object."""
+    prompt_template_name: str | None = None
+    response_template_name: str | None = None
+
+
+class AudioTranscriptionConfig(_Wire):
+    """The ``AudioTranscriptionConfig`` wire object."""
+    language_codes: list[str] | None = None
+    language_auto: LanguageAuto | None = None
+    language_hints: LanguageHints | None = None
+    custom_vocabulary: list[str] | None = None
+    adaptation_phrases: list[str] | None = None
+    word_timestamp: bool | None = None
+    diarization: bool | None = None
+    mode: str | None = None
+    source_text: str | None = None
+
+
+class LanguageHints(_Wire):
+    """The ``LanguageHints`` wire object."""
+    language_codes: list[str] | None = None
+
+
+class LanguageAuto(_Wire):
+    """The ``LanguageAuto`` wire object."""
+
+
+class ModelSelectionConfig(_Wire):
+    """The ``ModelSelectionConfig`` wire object."""
+    feature_selection_preference: str | None = None
+
+
+class GenerationOutputConfig(_Wire):
+    """The ``GenerationOutputConfig`` wire object."""
+    output_uri_prefix: str | None = None
+
+
+class ThinkingConfig(_Wire):
+    """The ``ThinkingConfig`` wire object."""
+    include_thoughts: bool | None = None
+    thinking_budget: int | None = None
+    thinking_level: str | None = None
+
+
+class SpeechConfig(_Wire):
+    """The ``SpeechConfig`` wire object."""
+    voice_config: VoiceConfig | None = None
+    language_code: str | None = None
+    multi_speaker_voice_config: MultiSpeakerVoiceConfig | None = None
+
+
+class MultiSpeakerVoiceConfig(_Wire):
+    """The ``MultiSpeakerVoiceConfig`` wire object."""
+    speaker_voice_configs: list[SpeakerVoiceConfig] | None = None
+
+
+class SpeakerVoiceConfig(_Wire):
+    """The ``SpeakerVoiceConfig`` wire object."""
+    speaker: str | None = None
+    voice_config: VoiceConfig | None = None
+
+
+class VoiceConfig(_Wire):
+    """The ``VoiceConfig`` wire object."""
+    replicated_voice_config: ReplicatedVoiceConfig | None = None
+    prebuilt_voice_config: PrebuiltVoiceConfig | None = None
+    voice: str | None = None
+
+
+class ReplicatedVoiceConfig(_Wire):
+    """The ``ReplicatedVoiceConfig`` wire object."""
+    mime_type: str | None = None
+    voice_sample_audio: Base64Bytes | None = None
+    consent_audio: Base64Bytes | None = None
+    voice_consent_signature: VoiceConsentSignature | None = None
+
+    def __post_init__(self) -> None:
+        if type(self.voice_sample_audio) is bytes:
+            self.voice_sample_audio = Base64Bytes(self.voice_sample_audio)
+        if type(self.consent_audio) is bytes:
+            self.consent_audio = Base64Bytes(self.consent_audio)
+
+
+class VoiceConsentSignature(_Wire):
+    """The ``VoiceConsentSignature`` wire object."""
+    signature: str | None = None
+
+
+class PrebuiltVoiceConfig(_Wire):
+    """The ``PrebuiltVoiceConfig`` wire object."""
+    voice_name: str | None = None
+
+
+class ImageConfig(_Wire):
+    """The ``ImageConfig`` wire object."""
+    aspect_ratio: str | None = None
+    image_size: str | None = None
+    person_generation: str | None = None
+    prominent_people: str | None = None
+    output_mime_type: str | None = None
+    output_compression_quality: int | None = None
+    image_output_options: ImageConfigImageOutputOptions | None = None
+
+
+class ImageConfigImageOutputOptions(_Wire):
+    """The ``ImageConfigImageOutputOptions`` wire object."""
+    compression_quality: int | None = None
+    mime_type: str | None = None
+
+
+class GenerationConfigRoutingConfig(_Wire):
+    """The ``GenerationConfigRoutingConfig`` wire object."""
+    auto_mode: GenerationConfigRoutingConfigAutoRoutingMode | None = None
+    manual_mode: GenerationConfigRoutingConfigManualRoutingMode | None = None
+
+
+class GenerationConfigRoutingConfigManualRoutingMode(_Wire):
+    """The ``GenerationConfigRoutingConfigManualRoutingMode`` wire object."""
+    model_name: str | None = None
+
+
+class GenerationConfigRoutingConfigAutoRoutingMode(_Wire):
+    """The ``GenerationConfigRoutingConfigAutoRoutingMode`` wire object."""
+    model_routing_preference: str | None = None
+
+
+class GenerationConfig(_Wire):
+    """The ``GenerationConfig`` wire object."""
+    model_selection_config: ModelSelectionConfig | None = None
+    response_json_schema: Any | None = None
+    audio_timestamp: bool | None = None
+    candidate_count: int | None = None
+    enable_affective_dialog: bool | None = None
+    frequency_penalty: float | None = None
+    logprobs: int | None = None
+    max_output_tokens: int | None = None
+    media_resolution: str | None = None
+    presence_penalty: float | None = None
+    response_logprobs: bool | None = None
+    response_mime_type: str | None = None
+    response_modalities: list[str] | None = None
+    response_schema: Schema | None = None
+    routing_config: GenerationConfigRoutingConfig | None = None
+    seed: int | None = None
+    speech_config: SpeechConfig | None = None
+    stop_sequences: list[str] | None = None
+    temperature: float | None = None
+    thinking_config: ThinkingConfig | None = None
+    top_k: float | None = None
+    top_p: float | None = None
+    enable_enhanced_civic_answers: bool | None = None
+    response_format: list[ResponseFormat] | None = None
+    translation_config: TranslationConfig | None = None
+    audio_transcription_config: AudioTranscriptionConfig | None = None
+
+
+class TranslationConfig(_Wire):
+    """The ``TranslationConfig`` wire object."""
+    echo_target_language: bool | None = None
+    target_language_code: str | None = None
+
+
+class ResponseFormat(_Wire):
+    """The ``ResponseFormat`` wire object."""
+    audio: AudioResponseFormat | None = None
+    image: ImageResponseFormat | None = None
+    text: TextResponseFormat | None = None
+    video: VideoResponseFormat | None = None
+
+
+class VideoResponseFormat(_Wire):
+    """The ``VideoResponseFormat`` wire object."""
+    aspect_ratio: str | None = None
+    delivery: str | None = None
+    duration: str | None = None
+    gcs_uri: str | None = None
+    resolution: str | None = None
+
+
+class ImageResponseFormat(_Wire):
+    """The ``ImageResponseFormat`` wire object."""
+    aspect_ratio: str | None = None
+    delivery: str | None = None
+    image_size: str | None = None
+    mime_type: str | None = None
+
+
+class TextResponseFormat(_Wire):
+    """The ``TextResponseFormat`` wire object."""
+    mime_type: str | None = None
+    json_schema: Any | None = msgspec.field(default=None, name='schema')
+
+
+class AudioResponseFormat(_Wire):
+    """The ``AudioResponseFormat`` wire object."""
+    bit_rate: int | None = None
+    delivery: str | None = None
+    mime_type: str | None = None
+    sample_rate: int | None = None
+
+
+__all__ = [
+    'GenerateContentConfig',
+    'SafetySetting',
+    'AutomaticFunctionCallingConfig',
+    'ModelArmorConfig',
+    'AudioTranscriptionConfig',
+    'LanguageHints',
+    'LanguageAuto',
+    'ModelSelectionConfig',
+    'GenerationOutputConfig',
+    'ThinkingConfig',
+    'SpeechConfig',
+    'MultiSpeakerVoiceConfig',
+    'SpeakerVoiceConfig',
+    'VoiceConfig',
+    'ReplicatedVoiceConfig',
+    'VoiceConsentSignature',
+    'PrebuiltVoiceConfig',
+    'ImageConfig',
+    'ImageConfigImageOutputOptions',
+    'GenerationConfigRoutingConfig',
+    'GenerationConfigRoutingConfigManualRoutingMode',
+    'GenerationConfigRoutingConfigAutoRoutingMode',
+    'GenerationConfig',
+    'TranslationConfig',
+    'ResponseFormat',
+    'VideoResponseFormat',
+    'ImageResponseFormat',
+    'TextResponseFormat',
+    'AudioResponseFormat',
+]

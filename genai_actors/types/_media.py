@@ -1,0 +1,385 @@
+"""Image and video generation, editing, upscaling and segmentation shapes.
+
+Generated from the wire reference; attribute names match google-genai's ``types``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._http import HttpOptions
+from ._base import HttpResponse, _Wire, Base64Bytes, as_base64_bytes
+
+
+class GenerateImagesConfig(_Wire):
+    """The ``GenerateImagesConfig`` wire object."""
+    http_options: HttpOptions | None = None
+    output_gcs_uri: str | None = None
+    negative_prompt: str | None = None
+    number_of_images: int | None = None
+    aspect_ratio: str | None = None
+    guidance_scale: float | None = None
+    seed: int | None = None
+    safety_filter_level: str | None = None
+    person_generation: str | None = None
+    include_safety_attributes: bool | None = None
+    include_rai_reason: bool | None = None
+    language: str | None = None
+    output_mime_type: str | None = None
+    output_compression_quality: int | None = None
+    add_watermark: bool | None = None
+    labels: dict[str, str] | None = None
+    image_size: str | None = None
+    enhance_prompt: bool | None = None
+
+
+class GenerateImagesResponse(_Wire):
+    """The ``GenerateImagesResponse`` wire object."""
+    sdk_http_response: HttpResponse | None = None
+    generated_images: list[GeneratedImage] | None = None
+    positive_prompt_safety_attributes: SafetyAttributes | None = None
+
+
+class SafetyAttributes(_Wire):
+    """The ``SafetyAttributes`` wire object."""
+    categories: list[str] | None = None
+    scores: list[float] | None = None
+    content_type: str | None = None
+
+
+class GeneratedImage(_Wire):
+    """The ``GeneratedImage`` wire object."""
+    image: Image | None = None
+    rai_filtered_reason: str | None = None
+    safety_attributes: SafetyAttributes | None = None
+    enhanced_prompt: str | None = None
+
+
+class Image(_Wire):
+    """The ``Image`` wire object."""
+    gcs_uri: str | None = None
+    image_bytes: Base64Bytes | None = None
+    mime_type: str | None = None
+
+    def __post_init__(self) -> None:
+        if type(self.image_bytes) is bytes:
+            self.image_bytes = Base64Bytes(self.image_bytes)
+
+
+class EditImageConfig(_Wire):
+    """The ``EditImageConfig`` wire object."""
+    http_options: HttpOptions | None = None
+    output_gcs_uri: str | None = None
+    negative_prompt: str | None = None
+    number_of_images: int | None = None
+    aspect_ratio: str | None = None
+    guidance_scale: float | None = None
+    seed: int | None = None
+    safety_filter_level: str | None = None
+    person_generation: str | None = None
+    include_safety_attributes: bool | None = None
+    include_rai_reason: bool | None = None
+    language: str | None = None
+    output_mime_type: str | None = None
+    output_compression_quality: int | None = None
+    add_watermark: bool | None = None
+    labels: dict[str, str] | None = None
+    edit_mode: str | None = None
+    base_steps: int | None = None
+
+
+class EditImageResponse(_Wire):
+    """The ``EditImageResponse`` wire object."""
+    sdk_http_response: HttpResponse | None = None
+    generated_images: list[GeneratedImage] | None = None
+
+
+class UpscaleImageConfig(_Wire):
+    """The ``UpscaleImageConfig`` wire object."""
+    http_options: HttpOptions | None = None
+    output_gcs_uri: str | None = None
+    safety_filter_level: str | None = None
+    person_generation: str | None = None
+    include_rai_reason: bool | None = None
+    output_mime_type: str | None = None
+    output_compression_quality: int | None = None
+    enhance_input_image: bool | None = None
+    image_preservation_factor: float | None = None
+    labels: dict[str, str] | None = None
+
+
+class UpscaleImageResponse(_Wire):
+    """The ``UpscaleImageResponse`` wire object."""
+    sdk_http_response: HttpResponse | None = None
+    generated_images: list[GeneratedImage] | None = None
+
+
+class RecontextImageConfig(_Wire):
+    """The ``RecontextImageConfig`` wire object."""
+    http_options: HttpOptions | None = None
+    number_of_images: int | None = None
+    base_steps: int | None = None
+    output_gcs_uri: str | None = None
+    seed: int | None = None
+    safety_filter_level: str | None = None
+    person_generation: str | None = None
+    add_watermark: bool | None = None
+    output_mime_type: str | None = None
+    output_compression_quality: int | None = None
+    enhance_prompt: bool | None = None
+    labels: dict[str, str] | None = None
+
+
+class RecontextImageSource(_Wire):
+    """The ``RecontextImageSource`` wire object."""
+    prompt: str | None = None
+    person_image: Image | None = None
+    product_images: list[ProductImage] | None = None
+
+
+class ProductImage(_Wire):
+    """The ``ProductImage`` wire object."""
+    product_image: Image | None = None
+
+
+class RecontextImageResponse(_Wire):
+    """The ``RecontextImageResponse`` wire object."""
+    generated_images: list[GeneratedImage] | None = None
+
+
+class SegmentImageConfig(_Wire):
+    """The ``SegmentImageConfig`` wire object."""
+    http_options: HttpOptions | None = None
+    mode: str | None = None
+    max_predictions: int | None = None
+    confidence_threshold: float | None = None
+    mask_dilation: float | None = None
+    binary_color_threshold: float | None = None
+    labels: dict[str, str] | None = None
+
+
+class SegmentImageSource(_Wire):
+    """The ``SegmentImageSource`` wire object."""
+    prompt: str | None = None
+    image: Image | None = None
+    scribble_image: ScribbleImage | None = None
+
+
+class ScribbleImage(_Wire):
+    """The ``ScribbleImage`` wire object."""
+    image: Image | None = None
+
+
+class SegmentImageResponse(_Wire):
+    """The ``SegmentImageResponse`` wire object."""
+    generated_masks: list[GeneratedImageMask] | None = None
+
+
+class GeneratedImageMask(_Wire):
+    """The ``GeneratedImageMask`` wire object."""
+    mask: Image | None = None
+    labels: list[EntityLabel] | None = None
+
+
+class EntityLabel(_Wire):
+    """The ``EntityLabel`` wire object."""
+    label: str | None = None
+    score: float | None = None
+
+
+class GenerateVideosConfig(_Wire):
+    """The ``GenerateVideosConfig`` wire object."""
+    http_options: HttpOptions | None = None
+    number_of_videos: int | None = None
+    output_gcs_uri: str | None = None
+    fps: int | None = None
+    duration_seconds: int | None = None
+    seed: int | None = None
+    aspect_ratio: str | None = None
+    resolution: str | None = None
+    person_generation: str | None = None
+    pubsub_topic: str | None = None
+    negative_prompt: str | None = None
+    enhance_prompt: bool | None = None
+    generate_audio: bool | None = None
+    last_frame: Image | None = None
+    reference_images: list[VideoGenerationReferenceImage] | None = None
+    mask: VideoGenerationMask | None = None
+    compression_quality: str | None = None
+    labels: dict[str, str] | None = None
+    webhook_config: WebhookConfig | None = None
+    resize_mode: str | None = None
+
+
+class VideoGenerationReferenceImage(_Wire):
+    """The ``VideoGenerationReferenceImage`` wire object."""
+    image: Image | None = None
+    reference_type: str | None = None
+
+
+class WebhookConfig(_Wire):
+    """The ``WebhookConfig`` wire object."""
+    uris: list[str] | None = None
+    user_metadata: dict[str, Any] | None = None
+
+
+class VideoGenerationMask(_Wire):
+    """The ``VideoGenerationMask`` wire object."""
+    image: Image | None = None
+    mask_mode: str | None = None
+
+
+class GenerateVideosSource(_Wire):
+    """The ``GenerateVideosSource`` wire object."""
+    prompt: str | None = None
+    image: Image | None = None
+    video: Video | None = None
+
+
+class Video(_Wire):
+    """The ``Video`` wire object."""
+    uri: str | None = None
+    video_bytes: Base64Bytes | None = None
+    mime_type: str | None = None
+
+    def __post_init__(self) -> None:
+        if type(self.video_bytes) is bytes:
+            self.video_bytes = Base64Bytes(self.video_bytes)
+
+
+class GenerateVideosResponse(_Wire):
+    """The ``GenerateVideosResponse`` wire object."""
+    generated_videos: list[GeneratedVideo] | None = None
+    rai_media_filtered_count: int | None = None
+    rai_media_filtered_reasons: list[str] | None = None
+
+
+class GeneratedVideo(_Wire):
+    """The ``GeneratedVideo`` wire object."""
+    video: Video | None = None
+
+
+class GenerateVideosOperation(_Wire):
+    """The ``GenerateVideosOperation`` wire object."""
+    name: str | None = None
+    metadata: dict[str, Any] | None = None
+    done: bool | None = None
+    error: dict[str, Any] | None = None
+    response: GenerateVideosResponse | None = None
+    result: GenerateVideosResponse | None = None
+
+
+class RawReferenceImage(_Wire):
+    """The ``RawReferenceImage`` wire object."""
+    reference_image: Image | None = None
+    reference_id: int | None = None
+    reference_type: str | None = None
+
+
+class MaskReferenceImage(_Wire):
+    """The ``MaskReferenceImage`` wire object."""
+    reference_image: Image | None = None
+    reference_id: int | None = None
+    reference_type: str | None = None
+    config: MaskReferenceConfig | None = None
+    mask_image_config: MaskReferenceConfig | None = None
+
+
+class MaskReferenceConfig(_Wire):
+    """The ``MaskReferenceConfig`` wire object."""
+    mask_mode: str | None = None
+    segmentation_classes: list[int] | None = None
+    mask_dilation: float | None = None
+
+
+class ControlReferenceImage(_Wire):
+    """The ``ControlReferenceImage`` wire object."""
+    reference_image: Image | None = None
+    reference_id: int | None = None
+    reference_type: str | None = None
+    config: ControlReferenceConfig | None = None
+    control_image_config: ControlReferenceConfig | None = None
+
+
+class ControlReferenceConfig(_Wire):
+    """The ``ControlReferenceConfig`` wire object."""
+    control_type: str | None = None
+    enable_control_image_computation: bool | None = None
+
+
+class StyleReferenceImage(_Wire):
+    """The ``StyleReferenceImage`` wire object."""
+    reference_image: Image | None = None
+    reference_id: int | None = None
+    reference_type: str | None = None
+    config: StyleReferenceConfig | None = None
+    style_image_config: StyleReferenceConfig | None = None
+
+
+class StyleReferenceConfig(_Wire):
+    """The ``StyleReferenceConfig`` wire object."""
+    style_description: str | None = None
+
+
+class SubjectReferenceImage(_Wire):
+    """The ``SubjectReferenceImage`` wire object."""
+    reference_image: Image | None = None
+    reference_id: int | None = None
+    reference_type: str | None = None
+    config: SubjectReferenceConfig | None = None
+    subject_image_config: SubjectReferenceConfig | None = None
+
+
+class SubjectReferenceConfig(_Wire):
+    """The ``SubjectReferenceConfig`` wire object."""
+    subject_type: str | None = None
+    subject_description: str | None = None
+
+
+class ContentReferenceImage(_Wire):
+    """The ``ContentReferenceImage`` wire object."""
+    reference_image: Image | None = None
+    reference_id: int | None = None
+    reference_type: str | None = None
+
+
+__all__ = [
+    'GenerateImagesConfig',
+    'GenerateImagesResponse',
+    'SafetyAttributes',
+    'GeneratedImage',
+    'Image',
+    'EditImageConfig',
+    'EditImageResponse',
+    'UpscaleImageConfig',
+    'UpscaleImageResponse',
+    'RecontextImageConfig',
+    'RecontextImageSource',
+    'ProductImage',
+    'RecontextImageResponse',
+    'SegmentImageConfig',
+    'SegmentImageSource',
+    'ScribbleImage',
+    'SegmentImageResponse',
+    'GeneratedImageMask',
+    'EntityLabel',
+    'GenerateVideosConfig',
+    'VideoGenerationReferenceImage',
+    'WebhookConfig',
+    'VideoGenerationMask',
+    'GenerateVideosSource',
+    'Video',
+    'GenerateVideosResponse',
+    'GeneratedVideo',
+    'GenerateVideosOperation',
+    'RawReferenceImage',
+    'MaskReferenceImage',
+    'MaskReferenceConfig',
+    'ControlReferenceImage',
+    'ControlReferenceConfig',
+    'StyleReferenceImage',
+    'StyleReferenceConfig',
+    'SubjectReferenceImage',
+    'SubjectReferenceConfig',
+    'ContentReferenceImage',
+]

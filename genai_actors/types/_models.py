@@ -1,0 +1,213 @@
+"""Model metadata, embeddings and token counting request/response shapes.
+
+Generated from the wire reference; attribute names match google-genai's ``types``.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import msgspec
+
+from ._http import HttpOptions
+from ._base import HttpResponse, _Wire, Base64Bytes, as_base64_bytes, ContentUnion
+from ._generate import GenerationConfig
+from ._response import ModalityTokenCount
+from ._tools import Tool
+
+
+class EmbedContentConfig(_Wire):
+    """The ``EmbedContentConfig`` wire object."""
+    task_type: str | None = None
+    title: str | None = None
+    output_dimensionality: int | None = None
+    mime_type: str | None = None
+    auto_truncate: bool | None = None
+    document_ocr: bool | None = None
+    audio_track_extraction: bool | None = None
+    http_options: HttpOptions | None = None
+
+
+class EmbedContentResponse(_Wire):
+    """The ``EmbedContentResponse`` wire object."""
+    sdk_http_response: HttpResponse | None = None
+    embeddings: list[ContentEmbedding] | None = None
+    metadata: EmbedContentMetadata | None = None
+    truncated: bool | None = None
+    usage_metadata: UsageMetadata | None = None
+
+
+class EmbedContentMetadata(_Wire):
+    """The ``EmbedContentMetadata`` wire object."""
+    billable_character_count: int | None = None
+
+
+class ContentEmbedding(_Wire):
+    """The ``ContentEmbedding`` wire object."""
+    values: list[float] | None = None
+    statistics: ContentEmbeddingStatistics | None = None
+
+
+class ContentEmbeddingStatistics(_Wire):
+    """The ``ContentEmbeddingStatistics`` wire object."""
+    truncated: bool | None = None
+    token_count: float | None = None
+    tokens_details: list[ModalityTokenCount] | None = None
+
+
+class UsageMetadata(_Wire):
+    """The ``UsageMetadata`` wire object."""
+    prompt_token_count: int | None = None
+    cached_content_token_count: int | None = None
+    response_token_count: int | None = None
+    tool_use_prompt_token_count: int | None = None
+    thoughts_token_count: int | None = None
+    total_token_count: int | None = None
+    prompt_tokens_details: list[ModalityTokenCount] | None = None
+    cache_tokens_details: list[ModalityTokenCount] | None = None
+    response_tokens_details: list[ModalityTokenCount] | None = None
+    tool_use_prompt_tokens_details: list[ModalityTokenCount] | None = None
+    traffic_type: str | None = None
+    service_tier: str | None = None
+
+
+class CountTokensConfig(_Wire):
+    """The ``CountTokensConfig`` wire object."""
+    http_options: HttpOptions | None = None
+    system_instruction: ContentUnion | None = None
+    tools: list[Tool] | None = None
+    generation_config: GenerationConfig | None = None
+
+
+class CountTokensResponse(_Wire):
+    """The ``CountTokensResponse`` wire object."""
+    sdk_http_response: HttpResponse | None = None
+    total_tokens: int | None = None
+    cached_content_token_count: int | None = None
+
+
+class ComputeTokensConfig(_Wire):
+    """The ``ComputeTokensConfig`` wire object."""
+    http_options: HttpOptions | None = None
+
+
+class ComputeTokensResponse(_Wire):
+    """The ``ComputeTokensResponse`` wire object."""
+    sdk_http_response: HttpResponse | None = None
+    tokens_info: list[TokensInfo] | None = None
+
+
+class TokensInfo(_Wire):
+    """The ``TokensInfo`` wire object."""
+    role: str | None = None
+    token_ids: list[int] | None = None
+    tokens: list[Base64Bytes] | None = None
+
+    def __post_init__(self) -> None:
+        if self.tokens is not None:
+            self.tokens = [as_base64_bytes(v) for v in self.tokens]
+
+
+class Model(_Wire):
+    """The ``Model`` wire object."""
+    name: str | None = None
+    display_name: str | None = None
+    description: str | None = None
+    version: str | None = None
+    endpoints: list[Endpoint] | None = None
+    labels: dict[str, str] | None = None
+    tuned_model_info: TunedModelInfo | None = None
+    input_token_limit: int | None = None
+    output_token_limit: int | None = None
+    supported_actions: list[str] | None = msgspec.field(default=None, name='supportedGenerationMethods')
+    default_checkpoint_id: str | None = None
+    checkpoints: list[Checkpoint] | None = None
+    temperature: float | None = None
+    max_temperature: float | None = None
+    top_p: float | None = None
+    top_k: int | None = None
+    thinking: bool | None = None
+
+
+class Checkpoint(_Wire):
+    """The ``Checkpoint`` wire object."""
+    checkpoint_id: str | None = None
+    epoch: int | None = None
+    step: int | None = None
+
+
+class Endpoint(_Wire):
+    """The ``Endpoint`` wire object."""
+    name: str | None = None
+    deployed_model_id: str | None = None
+
+
+class TunedModelInfo(_Wire):
+    """The ``TunedModelInfo`` wire object."""
+    base_model: str | None = None
+    create_time: datetime.datetime | None = None
+    update_time: datetime.datetime | None = None
+
+
+class ListModelsConfig(_Wire):
+    """The ``ListModelsConfig`` wire object."""
+    http_options: HttpOptions | None = None
+    page_size: int | None = None
+    page_token: str | None = None
+    filter: str | None = None
+    query_base: bool | None = None
+
+
+class ListModelsResponse(_Wire):
+    """The ``ListModelsResponse`` wire object."""
+    sdk_http_response: HttpResponse | None = None
+    next_page_token: str | None = None
+    models: list[Model] | None = None
+
+
+class UpdateModelConfig(_Wire):
+    """The ``UpdateModelConfig`` wire object."""
+    http_options: HttpOptions | None = None
+    display_name: str | None = None
+    description: str | None = None
+    default_checkpoint_id: str | None = None
+
+
+class DeleteModelConfig(_Wire):
+    """The ``DeleteModelConfig`` wire object."""
+    http_options: HttpOptions | None = None
+
+
+class DeleteModelResponse(_Wire):
+    """The ``DeleteModelResponse`` wire object."""
+    sdk_http_response: HttpResponse | None = None
+
+
+class GetModelConfig(_Wire):
+    """The ``GetModelConfig`` wire object."""
+    http_options: HttpOptions | None = None
+
+
+__all__ = [
+    'EmbedContentConfig',
+    'EmbedContentResponse',
+    'EmbedContentMetadata',
+    'ContentEmbedding',
+    'ContentEmbeddingStatistics',
+    'UsageMetadata',
+    'CountTokensConfig',
+    'CountTokensResponse',
+    'ComputeTokensConfig',
+    'ComputeTokensResponse',
+    'TokensInfo',
+    'Model',
+    'Checkpoint',
+    'Endpoint',
+    'TunedModelInfo',
+    'ListModelsConfig',
+    'ListModelsResponse',
+    'UpdateModelConfig',
+    'DeleteModelConfig',
+    'DeleteModelResponse',
+    'GetModelConfig',
+]
