@@ -2,7 +2,7 @@
 
 A module encodes its request body to JSON bytes, calls :meth:`ApiClient.request` (or
 :meth:`ApiClient.stream`) with a resource path, and decodes the bytes it gets back. Everything
-below that line lives here: URL building and auth (through the :class:`~genai_actors._backend.Backend`),
+below that line lives here: URL building and auth (through the backend, see ``_backend``),
 headers, per-call ``HttpOptions``, ``extra_body``, timeouts, retries, and the mapping of every
 failure to :mod:`genai_actors.errors`.
 """
@@ -16,8 +16,9 @@ from typing import Any
 
 import aiohttp
 import msgspec
-from supervisors import current_clock
 from yarl import URL
+
+from supervisors import current_clock
 
 from . import _log
 from ._backend import Backend, build_url
@@ -167,8 +168,14 @@ def coerce_http_options(value: HttpOptions | Mapping[str, Any] | None) -> HttpOp
     retry = data.get("retry_options")
     if isinstance(retry, HttpRetryOptions):
         data["retry_options"] = msgspec.structs.asdict(retry)
+    unknown = sorted(set(data) - set(HttpOptions.__struct_fields__))
+    if unknown:
+        raise ValueError(
+            f"invalid http_options: unknown field(s) {', '.join(unknown)}; supported: "
+            + ", ".join(HttpOptions.__struct_fields__)
+        )
     try:
-        return msgspec.convert(data, HttpOptions, strict=False, forbid_unknown_fields=True)
+        return msgspec.convert(data, HttpOptions, strict=False)
     except msgspec.ValidationError as exc:
         raise ValueError(f"invalid http_options: {exc}") from None
 
@@ -243,9 +250,7 @@ class ApiClient:
     def _plan_for(self, http_options: HttpOptions | Mapping[str, Any] | None) -> _Plan:
         if http_options is None:
             return self._plan
-        return _Plan(
-            merge_http_options(self.http_options, http_options), self.backend, self.config
-        )
+        return _Plan(merge_http_options(self.http_options, http_options), self.backend, self.config)
 
     def _target(
         self, plan: _Plan, method: str, path: str, query: Mapping[str, object] | None
@@ -508,4 +513,3 @@ def _model_of(path: str) -> str | None:
 
 def _loggable(path: str) -> str:
     return path.split("?", 1)[0]
-

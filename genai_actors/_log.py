@@ -21,7 +21,9 @@ logging.getLogger(_ROOT).addHandler(logging.NullHandler())
 _SECRET_KEYS = frozenset({"api_key", "key", "token", "authorization", "x-goog-api-key", "password"})
 
 
-def _mask_secrets(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+def _mask_secrets(
+    _: Any, __: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
     for name in list(event_dict):
         if name.lower() in _SECRET_KEYS:
             event_dict[name] = "***"

@@ -47,9 +47,7 @@ def _config_dict(config: Any) -> dict[str, Any]:
         return copy.deepcopy(dict(config))
     if isinstance(config, msgspec.Struct):
         return {
-            key: value
-            for key, value in msgspec.structs.asdict(config).items()
-            if value is not None
+            key: value for key, value in msgspec.structs.asdict(config).items() if value is not None
         }
     raise TypeError(f"a pager config must be a dict or a Struct, not {type(config).__name__}")
 

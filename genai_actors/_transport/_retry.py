@@ -32,6 +32,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import msgspec
+
 from supervisors import Backoff
 
 from ..errors import (

@@ -42,6 +42,7 @@ DEFAULT_STREAM_IDLE_TIMEOUT = 300.0
 DEFAULT_KEEPALIVE_TIMEOUT = 60.0
 DEFAULT_CONNECTION_LIMIT = 512
 READ_BUFSIZE = 2**22
+_OTHER_LOOP_CLOSE_WAIT = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,10 +97,10 @@ def shared_ssl_context() -> ssl.SSLContext | bool:
             if cafile is None and capath is None:
                 try:
                     import certifi
-                except ImportError:
-                    certifi = None
-                if certifi is not None:
+
                     cafile = certifi.where()
+                except ImportError:
+                    pass
             if cafile is None and capath is None:
                 _ssl_context = True
             else:
@@ -189,9 +190,7 @@ class SessionPool:
                 connector=connector,
                 trust_env=False,
                 read_bufsize=READ_BUFSIZE,
-                timeout=aiohttp.ClientTimeout(
-                    total=cfg.timeout, connect=cfg.connect_timeout
-                ),
+                timeout=aiohttp.ClientTimeout(total=cfg.timeout, connect=cfg.connect_timeout),
             )
             watcher = _close_on_loop_shutdown(self, loop, session)
             self._entries[loop] = _Entry(session, watcher)
@@ -243,14 +242,8 @@ class SessionPool:
         if mine is not None:
             await asyncio.shield(_finish(mine))
         if waits:
-            await asyncio.gather(*waits, return_exceptions=True)
-
-    def close_from_loop_thread(self, loop: asyncio.AbstractEventLoop) -> None:
-        """Marks the pool closed; used by the blocking client after it closed its own loop's session."""
-        with self._lock:
-            self.closed = True
-            self._entries.pop(loop, None)
-            self._last = None
+            # Bounded: the other loop may be blocked waiting on us (a blocking close from it).
+            await asyncio.wait(waits, timeout=_OTHER_LOOP_CLOSE_WAIT)
 
 
 async def _finish(entry: _Entry) -> None:

@@ -72,6 +72,7 @@ class SseStream:
     """
 
     __slots__ = (
+        "__weakref__",
         "_closed",
         "_done",
         "_open_scope",
@@ -80,7 +81,6 @@ class SseStream:
         "_pending",
         "_reading",
         "_resp",
-        "__weakref__",
     )
 
     def __init__(self, opener: Opener) -> None:
@@ -125,12 +125,16 @@ class SseStream:
             raise
         finally:
             self._open_scope = None
-        if resp is None or self._closed:
+        if resp is None or self._closed_now():
             if resp is not None:
                 resp.close()
             self._done = True
             return
         self._resp = resp
+
+    def _closed_now(self) -> bool:
+        # A method, not the attribute: aclose() may have run in another task across an await.
+        return self._closed
 
     def __aiter__(self) -> SseStream:
         return self
@@ -153,7 +157,7 @@ class SseStream:
                 raise StopAsyncIteration from None
             except BaseException as exc:
                 self._finish(resp, failed=True)
-                if self._closed and not isinstance(exc, asyncio.CancelledError):
+                if self._closed_now() and not isinstance(exc, asyncio.CancelledError):
                     raise StopAsyncIteration from None
                 if isinstance(exc, aiohttp.ClientError | TimeoutError):
                     raise map_client_error(exc, reading=True) from exc

@@ -1,0 +1,214 @@
+"""``AsyncClient``: configuration, lifecycle, and the API modules hanging off it.
+
+Lifecycle (DESIGN.md §3.2): ``async with AsyncClient() as client:`` is the recommended form.
+Plain construction works too: nothing is opened until the first request, and ``await
+client.aclose()`` closes everything. The transport keeps one aiohttp session per event loop,
+so one client may serve several loops (e.g. successive ``asyncio.run`` calls). Nothing is
+cleaned up in ``__del__``; a client that opened a connection and was never closed warns with a
+``ResourceWarning`` when it is collected.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Any
+
+from ._api_client import ApiClient, coerce_http_options
+from ._backend import (
+    MLDevBackend,
+    env_flag,
+    resolve_api_key,
+    resolve_api_version,
+    resolve_base_url,
+)
+from ._models import AsyncModels
+from ._operations import AsyncOperations
+from ._transport import SessionPool, TransportConfig
+from .types._http import HttpOptions
+
+__all__ = ["AsyncClient", "resolve_options"]
+
+
+def resolve_options(
+    *,
+    api_key: str | None,
+    vertexai: bool | None,
+    credentials: object | None,
+    project: str | None,
+    location: str | None,
+    http_options: HttpOptions | Mapping[str, Any] | None,
+) -> tuple[MLDevBackend, HttpOptions]:
+    """Resolves constructor arguments and the environment into a backend and client options.
+
+    Raises:
+        NotImplementedError: Vertex AI was asked for (argument or ``GOOGLE_GENAI_USE_VERTEXAI``
+            / ``GOOGLE_GENAI_USE_ENTERPRISE``): not yet supported.
+        ValueError: No API key; ``project``/``location``/``credentials`` given for the
+            Developer API; a bad ``http_options`` or base URL.
+    """
+    if vertexai is None:
+        vertexai = env_flag("GOOGLE_GENAI_USE_VERTEXAI") or env_flag("GOOGLE_GENAI_USE_ENTERPRISE")
+    if vertexai:
+        raise NotImplementedError(
+            "Vertex AI is not yet supported by genai_actors; use the Gemini Developer API "
+            "(vertexai=False, with an API key)"
+        )
+    if project is not None or location is not None:
+        raise ValueError(
+            "project and location are Vertex AI settings; the Gemini Developer API "
+            "takes an API key only"
+        )
+    if credentials is not None:
+        raise ValueError(
+            "credentials are a Vertex AI setting; the Gemini Developer API takes an API key"
+        )
+    options = coerce_http_options(http_options)
+    backend = MLDevBackend(resolve_api_key(api_key))
+    options = HttpOptions(
+        base_url=resolve_base_url(options.base_url),
+        api_version=resolve_api_version(options.api_version),
+        headers=options.headers,
+        timeout=options.timeout,
+        retry_options=options.retry_options,
+        extra_body=options.extra_body,
+    )
+    return backend, options
+
+
+class AsyncClient:
+    """The asynchronous Gemini client.
+
+    Args:
+        api_key: The API key; else ``GOOGLE_API_KEY`` (wins), else ``GEMINI_API_KEY``.
+        vertexai: ``True`` selects Vertex AI, which is not yet supported (raises).
+        credentials: Vertex AI only (raises).
+        project: Vertex AI only (raises).
+        location: Vertex AI only (raises).
+        http_options: ``HttpOptions`` or a dict: ``base_url`` (else ``GOOGLE_GEMINI_BASE_URL``),
+            ``api_version`` (default ``v1``), ``headers``, ``timeout`` (seconds, default 600,
+            retries included), ``retry_options`` (on by default), ``extra_body``.
+        transport: Connection settings (pool size, connect and stream-idle timeouts).
+
+    Raises:
+        ValueError: No API key, or invalid options.
+        NotImplementedError: Vertex AI requested.
+
+    The client is safe to share between tasks, and between event loops: each loop gets its own
+    connection pool. It never opens anything before the first request.
+    """
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        vertexai: bool | None = None,
+        credentials: object | None = None,
+        project: str | None = None,
+        location: str | None = None,
+        http_options: HttpOptions | Mapping[str, Any] | None = None,
+        transport: TransportConfig | None = None,
+    ) -> None:
+        backend, options = resolve_options(
+            api_key=api_key,
+            vertexai=vertexai,
+            credentials=credentials,
+            project=project,
+            location=location,
+            http_options=http_options,
+        )
+        config = transport if transport is not None else TransportConfig()
+        self._pool = SessionPool(config)
+        self._api = ApiClient(backend, options, config, self._pool)
+        self._closed = False
+        self._models: AsyncModels | None = None
+        self._operations: AsyncOperations | None = None
+        # ---- Supervision tree (DESIGN.md §3.2) -- reserved, started lazily by a later issue.
+        # root Supervisor(one_for_one) with children: "sessions" DynamicSupervisor (chat, live,
+        # music actors) and "watchers" DynamicSupervisor (operation/batch/tuning pollers).
+        # It will start on first need via `_ensure_tree()` and be stopped by `aclose()` before
+        # the transport closes. Request/response calls never go through it.
+        self._tree: Any = None
+
+    # ------------------------------------------------------------------ modules
+
+    @property
+    def models(self) -> AsyncModels:
+        """Generation, embeddings, token counting, model metadata."""
+        if self._models is None:
+            self._models = AsyncModels(self._api)
+        return self._models
+
+    @property
+    def operations(self) -> AsyncOperations:
+        """Long-running operations."""
+        if self._operations is None:
+            self._operations = AsyncOperations(self._api)
+        return self._operations
+
+    @property
+    def api_client(self) -> ApiClient:
+        """The HTTP seam the modules use (for extension modules and tests)."""
+        return self._api
+
+    @property
+    def vertexai(self) -> bool:
+        """Always ``False`` for now (Gemini Developer API)."""
+        return self._api.vertexai
+
+    @property
+    def closed(self) -> bool:
+        """True after :meth:`aclose`."""
+        return self._closed
+
+    # ------------------------------------------------------------------ supervision tree
+
+    async def _ensure_tree(self) -> Any:
+        """Starts the supervision tree on first need (reserved for the actors issue)."""
+        raise NotImplementedError("the supervision tree is started by a later issue")
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def aclose(self) -> None:
+        """Closes the client: its connection pools in every event loop. Idempotent.
+
+        Later calls raise :class:`~genai_actors.errors.ClientClosedError`. In-flight requests in
+        other tasks fail as their connections close. If cancelled, this loop's pool is still
+        closed (the close is shielded).
+        """
+        self._closed = True
+        tree, self._tree = self._tree, None
+        if tree is not None:
+            await tree.stop()
+        await self._api.aclose()
+
+    async def __aenter__(self) -> AsyncClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        plan = self._api.http_options
+        state = "closed" if self._closed else "open"
+        return (
+            f"AsyncClient(backend={self._api.backend.name!r}, base_url={plan.base_url!r}, "
+            f"api_version={plan.api_version!r}, api_key='***', {state})"
+        )
+
+    def __del__(self, _warn: Any = warnings.warn) -> None:
+        pool = getattr(self, "_pool", None)
+        if pool is not None and pool.opened and not self._closed:
+            _warn(
+                "AsyncClient was never closed: use `async with AsyncClient()` or "
+                "`await client.aclose()`",
+                ResourceWarning,
+                source=self,
+                stacklevel=2,
+            )

@@ -1,0 +1,267 @@
+"""The blocking ``Client`` and the loop-thread bridge it runs the async client on.
+
+``Client`` has the surface of :class:`~genai_actors.AsyncClient` with blocking methods. Its
+coroutines run on a private event loop in a daemon thread, started on first use and stopped
+by :meth:`Client.close` (or leaving ``with``). Every object here is thread-safe: any number of
+threads may call one ``Client`` at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from types import TracebackType
+from typing import Any, TypeVar
+
+from ._client import AsyncClient
+from ._models import Models
+from ._operations import Operations
+from ._transport import TransportConfig
+from .errors import ClientClosedError
+from .pagers import AsyncPager, Pager
+from .types._http import HttpOptions
+
+__all__ = ["Client", "LoopThread", "SyncStream"]
+
+T = TypeVar("T")
+
+
+async def _await(awaitable: Awaitable[T]) -> T:
+    return await awaitable
+
+
+class LoopThread:
+    """A private event loop running in a daemon thread; runs coroutines for blocking callers."""
+
+    def __init__(self, name: str = "genai-actors-loop") -> None:
+        self._name = name
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._closed = False
+
+    @property
+    def started(self) -> bool:
+        """True once the thread has been started (and not yet closed)."""
+        return self._loop is not None
+
+    def _ensure(self) -> asyncio.AbstractEventLoop:
+        loop = self._loop
+        if loop is not None:
+            return loop
+        with self._lock:
+            if self._closed:
+                raise ClientClosedError("the client is closed")
+            if self._loop is None:
+                loop = asyncio.new_event_loop()
+                ready = threading.Event()
+
+                def main() -> None:
+                    asyncio.set_event_loop(loop)
+                    loop.call_soon(ready.set)
+                    loop.run_forever()
+
+                thread = threading.Thread(target=main, name=self._name, daemon=True)
+                thread.start()
+                ready.wait()
+                self._thread = thread
+                self._loop = loop
+            return self._loop
+
+    def run(self, awaitable: Awaitable[T]) -> T:
+        """Runs ``awaitable`` on the loop thread and blocks until it finishes.
+
+        Returns:
+            Its result.
+
+        Raises:
+            Whatever the awaitable raises. ``ClientClosedError`` after :meth:`close`;
+            ``RuntimeError`` if called from the loop thread itself (it would deadlock).
+
+        If the calling thread is interrupted (e.g. ``KeyboardInterrupt``), the coroutine is
+        cancelled on the loop.
+        """
+        if self._closed:
+            if asyncio.iscoroutine(awaitable):
+                awaitable.close()
+            raise ClientClosedError("the client is closed")
+        loop = self._ensure()
+        if threading.current_thread() is self._thread:
+            if asyncio.iscoroutine(awaitable):
+                awaitable.close()
+            raise RuntimeError("a blocking Client method was called from its own loop thread")
+        future = asyncio.run_coroutine_threadsafe(_await(awaitable), loop)
+        try:
+            return future.result()
+        except BaseException:
+            future.cancel()
+            raise
+
+    def iterate(self, iterator: AsyncIterator[T]) -> SyncStream[T]:
+        """Wraps an async iterator (a stream) as a blocking iterator running on this loop."""
+        return SyncStream(iterator, self)
+
+    def pager(self, pager: AsyncPager[T]) -> Pager[T]:
+        """Wraps an :class:`AsyncPager` as a blocking :class:`Pager` fetching on this loop."""
+        return pager.to_sync(self.run)
+
+    def close(self, final: Callable[[], Awaitable[None]] | None = None) -> None:
+        """Runs ``final`` on the loop, finalises async generators, stops the thread. Idempotent."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            loop, thread = self._loop, self._thread
+        if loop is None or thread is None:
+            return
+
+        async def shutdown() -> None:
+            try:
+                if final is not None:
+                    await final()
+            finally:
+                await loop.shutdown_asyncgens()
+
+        try:
+            asyncio.run_coroutine_threadsafe(shutdown(), loop).result()
+        finally:
+            loop.call_soon_threadsafe(loop.stop)
+            thread.join()
+            loop.close()
+
+
+class SyncStream(Iterator[T]):
+    """A blocking iterator over an async stream; ``close()`` (or ``with``) closes the stream."""
+
+    def __init__(self, iterator: AsyncIterator[T], bridge: LoopThread) -> None:
+        self._iterator = iterator
+        self._bridge = bridge
+        self._done = False
+
+    def __iter__(self) -> SyncStream[T]:
+        return self
+
+    def __next__(self) -> T:
+        if self._done:
+            raise StopIteration
+        try:
+            return self._bridge.run(self._iterator.__anext__())
+        except StopAsyncIteration:
+            self._done = True
+            raise StopIteration from None
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """Closes the underlying stream (frees its connection). Idempotent."""
+        if self._done and not hasattr(self._iterator, "aclose"):
+            return
+        self._done = True
+        aclose = getattr(self._iterator, "aclose", None)
+        if aclose is not None:
+            try:
+                self._bridge.run(aclose())
+            except ClientClosedError:
+                pass
+
+    def __enter__(self) -> SyncStream[T]:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class Client:
+    """The blocking Gemini client: the surface of :class:`AsyncClient`, with blocking methods.
+
+    Takes the same arguments as :class:`AsyncClient`. Use ``with Client() as client:`` or call
+    :meth:`close`. ``client.aio`` is the underlying :class:`AsyncClient` (usable from your own
+    event loops too; its pools are per loop). Live sessions are async-only.
+
+    Raises:
+        ValueError: No API key, or invalid options.
+        NotImplementedError: Vertex AI requested.
+    """
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        vertexai: bool | None = None,
+        credentials: object | None = None,
+        project: str | None = None,
+        location: str | None = None,
+        http_options: HttpOptions | Mapping[str, Any] | None = None,
+        transport: TransportConfig | None = None,
+    ) -> None:
+        self._aio = AsyncClient(
+            api_key=api_key,
+            vertexai=vertexai,
+            credentials=credentials,
+            project=project,
+            location=location,
+            http_options=http_options,
+            transport=transport,
+        )
+        self._bridge = LoopThread()
+        self._lock = threading.Lock()
+        self._models: Models | None = None
+        self._operations: Operations | None = None
+
+    @property
+    def aio(self) -> AsyncClient:
+        """The asynchronous client underneath."""
+        return self._aio
+
+    @property
+    def bridge(self) -> LoopThread:
+        """The loop-thread bridge (modules use ``run``, ``iterate`` and ``pager``)."""
+        return self._bridge
+
+    @property
+    def models(self) -> Models:
+        """Generation, embeddings, token counting, model metadata (blocking)."""
+        with self._lock:
+            if self._models is None:
+                self._models = Models(self._aio.models, self._bridge)
+            return self._models
+
+    @property
+    def operations(self) -> Operations:
+        """Long-running operations (blocking)."""
+        with self._lock:
+            if self._operations is None:
+                self._operations = Operations(self._aio.operations, self._bridge)
+            return self._operations
+
+    def close(self) -> None:
+        """Closes the client: its connections, then its loop thread. Idempotent, thread-safe.
+
+        Later calls raise :class:`~genai_actors.errors.ClientClosedError`.
+        """
+        if self._bridge.started:
+            self._bridge.close(self._aio.aclose)
+        else:
+            self._bridge.close()
+            asyncio.run(self._aio.aclose())
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return "Client(" + repr(self._aio).removeprefix("AsyncClient(")
