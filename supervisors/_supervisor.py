@@ -112,6 +112,7 @@ class _SupervisorCore(_Service):
         self._wakeup: anyio.Event | None = None
         self._stop_requested = False
         self._control_task: int | None = None
+        self._delayed: set[anyio.CancelScope] = set()  # pending backoff restarts
 
     def _check_unique(self, specs: list[ChildSpec[Any]]) -> None:
         seen: set[Hashable] = set()
@@ -306,6 +307,8 @@ class _SupervisorCore(_Service):
             self._children.pop(child.key, None)
 
     async def _stop_all(self, reason: ExitReason) -> None:
+        for scope in list(self._delayed):
+            scope.cancel()
         children = [c for c in self._children.values() if c.status != STOPPED]
         if self._concurrent_shutdown:
             slow = []
@@ -423,8 +426,13 @@ class _SupervisorCore(_Service):
         self, child: _Child, gen: int, delay: float
     ) -> Callable[[], Coroutine[Any, Any, None]]:
         async def fire() -> None:
-            await self.clock.sleep(delay)
-            self._post(("restart", child, gen))
+            with anyio.CancelScope() as scope:
+                self._delayed.add(scope)
+                try:
+                    await self.clock.sleep(delay)
+                finally:
+                    self._delayed.discard(scope)
+                self._post(("restart", child, gen))
 
         return fire
 

@@ -377,3 +377,51 @@ async def test_factory_returning_wrong_type_fails_start() -> None:
         async with s.Supervisor([s.ChildSpec("a", lambda: 42)]):
             pass
     assert isinstance(info.value.__cause__, TypeError)
+
+
+async def test_exit_during_restart_backoff_does_not_wait(journal: Journal, no_leaks: None) -> None:
+    """Leaving the supervisor while a restart waits out its backoff cancels the wait."""
+    spec = probe_spec("a", journal, backoff=s.Backoff(100.0, 100.0))
+    t0 = anyio.current_time()
+    async with s.Supervisor([spec]) as sup:
+        sup.child("a").cast("crash")
+        await settle()
+        assert [i.status for i in sup.which_children()] == ["restarting"]
+    assert anyio.current_time() - t0 < 1.0
+
+
+async def test_temporary_crash_fails_queued_calls(journal: Journal) -> None:
+    """Calls queued behind a crash of a TEMPORARY actor fail with ActorExited(crash)."""
+    spec = probe_spec("t", journal, restart=s.Restart.TEMPORARY)
+    async with s.Supervisor([spec]) as sup:
+        ref = sup.child("t")
+        outcomes: list[Any] = []
+
+        async def caller() -> None:
+            try:
+                await ref.call("ping")
+            except s.ActorExited as exc:
+                outcomes.append(exc.reason.kind)
+
+        ref.cast("crash")
+        async with anyio.create_task_group() as tg:
+            for _ in range(3):
+                tg.start_soon(caller)
+        assert outcomes == ["error"] * 3
+
+
+async def test_calls_queued_behind_a_crash_are_served_after_restart(journal: Journal) -> None:
+    """Calls queued behind a crashing cast are answered by the restarted instance."""
+    async with s.Supervisor([probe_spec("p", journal)]) as sup:
+        ref = sup.child("p")
+        ref.cast("crash")
+        results: list[Any] = []
+
+        async def caller(i: int) -> None:
+            results.append(await ref.call(i))
+
+        async with anyio.create_task_group() as tg:
+            for i in range(5):
+                tg.start_soon(caller, i)
+        assert sorted(results) == [0, 1, 2, 3, 4]
+    assert journal.of("init") == ["p", "p"]
