@@ -21,6 +21,7 @@ import gc
 import platform
 import time
 import tracemalloc
+from functools import partial
 from importlib.metadata import version
 from typing import Any
 
@@ -105,7 +106,7 @@ async def bench_idle_memory(n: int) -> dict[str, float]:
         tracemalloc.start()
         base = tracemalloc.get_traced_memory()[0]
         t_start = time.perf_counter()
-        refs = [await dsup.start_child(s.ChildSpec(i, lambda i=i: Idle(i))) for i in range(n)]
+        refs = [await dsup.start_child(s.ChildSpec(i, partial(Idle, i))) for i in range(n)]
         start_s = time.perf_counter() - t_start
         gc.collect()
         started = tracemalloc.get_traced_memory()[0]

@@ -74,9 +74,9 @@ class DynamicSupervisor(_SupervisorCore):
             raise MaxChildren(f"{self!r} already runs max_children={self.max_children}")
 
     @overload
-    async def start_child(self, spec: ChildSpec[_S]) -> _S: ...
-    @overload
     async def start_child(self, spec: ChildSpec[Actor]) -> ActorRef: ...
+    @overload
+    async def start_child(self, spec: ChildSpec[_S]) -> _S: ...
     async def start_child(self, spec: ChildSpec[Any]) -> Any:
         """Start a new child.
 

@@ -597,9 +597,9 @@ class Supervisor(_SupervisorCore):
         raise UnknownChild(f"no child {id!r}")
 
     @overload
-    async def start_child(self, spec: ChildSpec[_S]) -> _S: ...
-    @overload
     async def start_child(self, spec: ChildSpec[Actor]) -> ActorRef: ...
+    @overload
+    async def start_child(self, spec: ChildSpec[_S]) -> _S: ...
     async def start_child(self, spec: ChildSpec[Any]) -> Any:
         """Add a child after the existing ones and start it.
 

@@ -355,14 +355,18 @@ async def test_backoff_delays_restart_on_the_clock(
 
 def test_spec_and_supervisor_validation() -> None:
     """Bad specs and options are refused up front."""
+
+    def make() -> Probe:
+        return Probe("a", Journal())
+
     with pytest.raises(ValueError):
-        s.ChildSpec("a", Probe, shutdown=-1)
+        s.ChildSpec("a", make, shutdown=-1)
     with pytest.raises(ValueError):
-        s.ChildSpec("a", Probe, significant=True)
+        s.ChildSpec("a", make, significant=True)
     with pytest.raises(TypeError):
         s.ChildSpec("a", 42)  # type: ignore[arg-type]
     with pytest.raises(s.DuplicateChild):
-        s.Supervisor([s.ChildSpec("a", Probe), s.ChildSpec("a", Probe)])
+        s.Supervisor([s.ChildSpec("a", make), s.ChildSpec("a", make)])
     with pytest.raises(ValueError):
         s.Supervisor(intensity=-1)
     with pytest.raises(ValueError):

@@ -93,9 +93,10 @@ async def test_timer_ref_cancel_drops_queued_message() -> None:
         async with s.Supervisor([s.ChildSpec("t", lambda: Ticker(sink))]) as sup:
             ref = sup.child("t")
             timer = s.send_after(ref, "late", 0.0)
-            assert timer.active
+            states = [timer.active]
             timer.cancel()
-            assert not timer.active
+            states.append(timer.active)
+            assert states == [True, False]
             await settle()
     assert [m for m, _ in sink if m != "tick"] == []
 
