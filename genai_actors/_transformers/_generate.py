@@ -168,8 +168,7 @@ def build_generate_content_body(
             body[wire] = converted
         else:
             generation[wire] = converted
-    if generation:
-        body["generationConfig"] = generation
+    body["generationConfig"] = generation
     return body
 
 
@@ -219,6 +218,8 @@ def generate_content_request(
     path = t_model(model, vertex=vertex is not None)
     cfg = coerce_config(config, GenerateContentConfig)
     body = build_generate_content_body(t_contents(contents), cfg, vertex=vertex)
+    if config is None and not body["generationConfig"]:
+        del body["generationConfig"]  # google-genai sends {} only when a config was given
     _validate(body, _GenerateContentBody)
     if stream:
         return Request("POST", f"{path}:streamGenerateContent", {"alt": "sse"}, body,

@@ -174,8 +174,8 @@ class _Builder:
                 "unevaluatedItems": False,
             }
         if origin in (dict, cabc.Mapping, cabc.MutableMapping):
-            value = self.schema(args[1]) if len(args) == 2 else True
-            return {"additionalProperties": value, "type": "object"}
+            value: Any = self.schema(args[1]) if len(args) == 2 else True
+            return {"additionalProperties": value if value != {} else True, "type": "object"}
         if isinstance(tp, type) and (
             issubclass(tp, enum.Enum) or is_pydantic_model(tp) or struct_like_fields(tp) is not None
         ):
