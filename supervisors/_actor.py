@@ -423,10 +423,6 @@ class _Cell(_Inbox):
                 self.state = INIT
                 await self._finish_instance(reason, self.shutdown)
                 self.host._child_exit(self, self.gen, reason)
-            elif self.state == RUNNING and self._queue:
-                # A message raced in after our last look: keep going in a fresh task.
-                self.host._spawn(self._drain)
-                return
         finally:
             self.running = False
             if self.done_event is not None:

@@ -44,6 +44,8 @@ class _Service:
         self._tg: TaskGroup | None = None
         self._ctx: contextvars.Context | None = None
         self._done: anyio.Event | None = None
+        self._ready: anyio.Event | None = None
+        self._abort = False
         self._proc_scope: anyio.CancelScope | None = None
         self._accepting = False
 
@@ -72,20 +74,37 @@ class _Service:
         if self._outer is not None:
             raise RuntimeError(f"{type(self).__name__} is already running")
         self.clock = current_clock()
-        self._done = anyio.Event()
+        self._done = done = anyio.Event()
+        self._ready = ready = anyio.Event()
+        self._abort = False
         outer = anyio.create_task_group()
         await outer.__aenter__()
         self._outer = outer
+        outer.start_soon(self._process)
         try:
-            await outer.start(self._process)
-        except BaseException:
+            await ready.wait()
+        except BaseException as exc:
+            # Cancelled from outside, or by `outer` because the start failed: make sure the
+            # process has stopped (an orderly stop if it got as far as starting), then leave.
+            with anyio.CancelScope(shield=True):
+                self._abort = True
+                self._request_stop()
+                await done.wait()
             self._outer = None
             try:
-                await outer.__aexit__(None, None, None)
-            except BaseException as eg:  # pragma: no cover - nothing else runs in `outer`
+                await outer.__aexit__(type(exc), exc, exc.__traceback__)
+            except BaseExceptionGroup as eg:
                 err = _reraise(eg)
                 raise err from err.__cause__
             raise
+        if not self._accepting:  # the start failed: `outer` holds the error
+            self._outer = None
+            try:
+                await outer.__aexit__(None, None, None)
+            except BaseExceptionGroup as eg:
+                err = _reraise(eg)
+                raise err from err.__cause__
+            raise NotRunning(f"{type(self).__name__} stopped while starting")
         return self
 
     async def __aexit__(
@@ -110,9 +129,10 @@ class _Service:
             err = _reraise(eg)
             raise err from err.__cause__
 
-    async def _process(self, *, task_status: TaskStatus[None]) -> None:
-        done = self._done
+    async def _process(self) -> None:
+        done, ready = self._done, self._ready
         assert done is not None
+        assert ready is not None
         try:
             with anyio.CancelScope(shield=True) as scope:
                 self._proc_scope = scope
@@ -121,7 +141,9 @@ class _Service:
                     self._ctx = contextvars.copy_context()
                     await self._startup()
                     self._accepting = True
-                    task_status.started()
+                    ready.set()
+                    if self._abort:  # the starter went away while we were starting
+                        self._request_stop()
                     await self._main()
                     self._accepting = False
         except BaseExceptionGroup as eg:
@@ -133,6 +155,7 @@ class _Service:
             self._proc_scope = None
             self._cleanup()
             done.set()
+            ready.set()
 
     async def run(self, *, task_status: TaskStatus[Any] = anyio.TASK_STATUS_IGNORED) -> None:
         """Run until cancelled or until the service stops by itself.

@@ -429,3 +429,24 @@ async def test_calls_queued_behind_a_crash_are_served_after_restart(journal: Jou
                 tg.start_soon(caller, i)
         assert sorted(results) == [0, 1, 2, 3, 4]
     assert journal.of("init") == ["p", "p"]
+
+
+async def test_cancelled_while_children_start(no_leaks: None) -> None:
+    """Cancelling the host during start-up stops whatever started, then propagates."""
+    log: list[str] = []
+
+    class SlowStart(s.Actor):
+        async def init(self) -> None:
+            await anyio.sleep(0.03)
+            log.append("init")
+
+        async def terminate(self, reason: s.ExitReason) -> None:
+            log.append("terminate")
+
+    entered = False
+    with anyio.move_on_after(0.01) as scope:
+        async with s.Supervisor([s.ChildSpec("a", SlowStart), s.ChildSpec("b", SlowStart)]):
+            entered = True
+    assert scope.cancelled_caught
+    assert not entered
+    assert log.count("init") == log.count("terminate")
