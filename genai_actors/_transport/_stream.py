@@ -17,6 +17,7 @@ import anyio
 import msgspec
 
 from ..errors import (
+    APIError,
     GenAIError,
     RequestTimeoutError,
     StreamCutError,
@@ -87,7 +88,7 @@ class SseStream:
         self._opener: Opener | None = opener
         self._resp: aiohttp.ClientResponse | None = None
         self._parser = SseParser()
-        self._pending: deque[bytes] = deque()
+        self._pending: deque[bytes | APIError] = deque()
         self._done = False
         self._closed = False
         self._reading = False
@@ -143,7 +144,11 @@ class SseStream:
         pending = self._pending
         while True:
             if pending:
-                return pending.popleft()
+                item = pending.popleft()
+                if type(item) is bytes:
+                    return item
+                self._done = True
+                raise item  # type: ignore[misc]
             if self._done or self._closed:
                 raise StopAsyncIteration
             resp = self._resp
@@ -169,21 +174,14 @@ class SseStream:
                 self._finish(resp, failed=False)
             for payload in events:
                 if payload.find(b'"error"', 0, 48) != -1:
-                    self._raise_if_error(payload, resp)
+                    error = _error_event(payload)
+                    if error is not None:
+                        # Events before the error are still delivered, then the error is raised.
+                        pending.append(error)
+                        self._finish(resp, failed=True)
+                        break
                 if payload != b"[DONE]":
                     pending.append(payload)
-
-    def _raise_if_error(self, payload: bytes, resp: aiohttp.ClientResponse) -> None:
-        try:
-            body: Any = msgspec.json.decode(payload)
-        except msgspec.DecodeError:
-            return  # not JSON: the caller's decoder reports it
-        probe = body[0] if isinstance(body, list) and len(body) == 1 else body
-        if isinstance(probe, dict) and isinstance(probe.get("error"), dict):
-            self._pending.clear()
-            self._finish(resp, failed=True)
-            code = probe["error"].get("code")
-            raise error_from_response(code if isinstance(code, int) else 0, body)
 
     def _finish(self, resp: aiohttp.ClientResponse, *, failed: bool) -> None:
         self._done = True
@@ -229,6 +227,18 @@ class SseStream:
                 source=self,
                 stacklevel=2,
             )
+
+
+def _error_event(payload: bytes) -> APIError | None:
+    try:
+        body: Any = msgspec.json.decode(payload)
+    except msgspec.DecodeError:
+        return None  # not JSON: the caller's decoder reports it
+    probe = body[0] if isinstance(body, list) and len(body) == 1 else body
+    if isinstance(probe, dict) and isinstance(probe.get("error"), dict):
+        code = probe["error"].get("code")
+        return error_from_response(code if isinstance(code, int) else 0, body)
+    return None
 
 
 def decode_json(payload: bytes) -> Any:
