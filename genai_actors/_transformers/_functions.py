@@ -162,7 +162,7 @@ def _convert(value: Any, annotation: Any, where: str) -> Any:
         if isinstance(annotation, type) and isinstance(value, annotation):
             return value
         try:
-            return annotation.model_validate(value)
+            return annotation.model_validate(value)  # type: ignore[attr-defined]
         except Exception as exc:  # pydantic.ValidationError, without importing pydantic
             raise UnknownFunctionCallArgumentError(f"{where}: {exc}") from None
     args = typing.get_args(annotation)

@@ -55,7 +55,9 @@ VERTEX_ONLY: dict[type[msgspec.Struct], frozenset[str]] = {
         }
     ),
     t.SafetySetting: frozenset({"method"}),
-    t.Tool: frozenset({"retrieval", "enterprise_web_search", "parallel_ai_search", "exa_ai_search"}),
+    t.Tool: frozenset(
+        {"retrieval", "enterprise_web_search", "parallel_ai_search", "exa_ai_search"}
+    ),
     t.GenerateVideosConfig: frozenset(
         {
             "output_gcs_uri",
@@ -157,9 +159,11 @@ class _Plan:
             cls = type(value)
             if not self.reaches_gate(cls):
                 return
-            for name in self.table.get(cls, ()):
-                if getattr(value, name, None) is not None:
-                    out.append(f"{path}.{name}" if path else name)
+            out.extend(
+                f"{path}.{name}" if path else name
+                for name in self.table.get(cls, ())
+                if getattr(value, name, None) is not None
+            )
             for name in self.descend.get(cls, ()):
                 child = getattr(value, name)
                 if child is not None:

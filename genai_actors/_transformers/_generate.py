@@ -62,8 +62,12 @@ class _GenerateContentBody(_Wire):
 
 
 _SKIP = frozenset(
-    {"http_options", "should_return_http_response", "automatic_function_calling",
-     "automatic_continuation"}
+    {
+        "http_options",
+        "should_return_http_response",
+        "automatic_function_calling",
+        "automatic_continuation",
+    }
 )
 _TOP = frozenset(
     {
@@ -80,7 +84,10 @@ _TOP = frozenset(
         "generation_output_config",
     }
 )
-_VERTEX_NAMES = {"model_selection_config": "modelConfig", "generation_output_config": "outputConfig"}
+_VERTEX_NAMES = {
+    "model_selection_config": "modelConfig",
+    "generation_output_config": "outputConfig",
+}
 
 
 def _field_plan() -> list[tuple[str, str, Any, bool]]:
@@ -160,8 +167,13 @@ def build_generate_content_body(
         elif name == "service_tier":
             converted = str(value).lower()
         else:
-            converted = normalize_keys(value, field_type.cls if isinstance(
-                field_type, mi.StructType) else _python_type(field_type), path)
+            converted = normalize_keys(
+                value,
+                field_type.cls
+                if isinstance(field_type, mi.StructType)
+                else _python_type(field_type),
+                path,
+            )
         if is_vertex:
             wire = _VERTEX_NAMES.get(name, wire)
         if top:
@@ -222,8 +234,9 @@ def generate_content_request(
         del body["generationConfig"]  # google-genai sends {} only when a config was given
     _validate(body, _GenerateContentBody)
     if stream:
-        return Request("POST", f"{path}:streamGenerateContent", {"alt": "sse"}, body,
-                       cfg.http_options)
+        return Request(
+            "POST", f"{path}:streamGenerateContent", {"alt": "sse"}, body, cfg.http_options
+        )
     return Request("POST", f"{path}:generateContent", None, body, cfg.http_options)
 
 

@@ -30,8 +30,10 @@ class UnsupportedTypeError(TypeError):
 
 def is_pydantic_model(tp: Any) -> bool:
     """Whether ``tp`` is a pydantic model class (duck-typed, without importing pydantic)."""
-    return isinstance(tp, type) and callable(getattr(tp, "model_json_schema", None)) and hasattr(
-        tp, "model_fields"
+    return (
+        isinstance(tp, type)
+        and callable(getattr(tp, "model_json_schema", None))
+        and hasattr(tp, "model_fields")
     )
 
 
@@ -44,10 +46,10 @@ def struct_like_fields(tp: Any) -> list[tuple[str, Any, bool, Any]] | None:
     if isinstance(tp, type) and issubclass(tp, msgspec.Struct):
         hints = typing.get_type_hints(tp)
         out = []
-        for f in msgspec.structs.fields(tp):
-            required = f.required
-            default = None if required or f.default is msgspec.NODEFAULT else f.default
-            out.append((f.name, hints.get(f.name, Any), required, default))
+        for sf in msgspec.structs.fields(tp):
+            required = sf.required
+            default = None if required or sf.default is msgspec.NODEFAULT else sf.default
+            out.append((sf.name, hints.get(sf.name, Any), required, default))
         return out
     if dataclasses.is_dataclass(tp) and isinstance(tp, type):
         hints = typing.get_type_hints(tp)
@@ -118,7 +120,7 @@ class _Builder:
             schema["required"] = required
         return schema
 
-    def schema(self, tp: Any) -> dict[str, Any]:  # noqa: PLR0911, C901
+    def schema(self, tp: Any) -> dict[str, Any]:
         if tp is Any or tp is object:
             return {}
         if tp is None or tp is _NONE:
@@ -160,7 +162,11 @@ class _Builder:
         if origin in (list, cabc.Sequence, cabc.MutableSequence, cabc.Iterable):
             return {"items": self.schema(args[0]) if args else {}, "type": "array"}
         if origin in (set, frozenset, cabc.Set, cabc.MutableSet):
-            return {"items": self.schema(args[0]) if args else {}, "type": "array", "uniqueItems": True}
+            return {
+                "items": self.schema(args[0]) if args else {},
+                "type": "array",
+                "uniqueItems": True,
+            }
         if origin is tuple:
             if len(args) == 2 and args[1] is Ellipsis:
                 return {"items": self.schema(args[0]), "type": "array"}

@@ -127,7 +127,10 @@ def embed_content_request(
                 for c in converted
             ]
             return Request(
-                "POST", f"{path}:batchEmbedContents", None, {"requests": requests},
+                "POST",
+                f"{path}:batchEmbedContents",
+                None,
+                {"requests": requests},
                 cfg.http_options,
             )
         body: dict[str, Any] = {"content": converted[0]}
@@ -203,9 +206,7 @@ def update_model_request(
         body["description"] = cfg.description
     if cfg.default_checkpoint_id is not None:
         body["defaultCheckpointId"] = cfg.default_checkpoint_id
-    return Request(
-        "PATCH", t_model(model, vertex=vertex is not None), None, body, cfg.http_options
-    )
+    return Request("PATCH", t_model(model, vertex=vertex is not None), None, body, cfg.http_options)
 
 
 def list_models_request(config: Any = None, *, vertex: VertexLocation | None = None) -> Request:
@@ -339,8 +340,9 @@ def generate_videos_request(
             r = coerce(ref, VideoGenerationReferenceImage, f"config.reference_images[{i}]")
             entry: dict[str, Any] = {}
             if r.image is not None:
-                entry["image"] = _image(r.image, f"config.reference_images[{i}].image",
-                                        vertex=is_vertex)
+                entry["image"] = _image(
+                    r.image, f"config.reference_images[{i}].image", vertex=is_vertex
+                )
             if r.reference_type is not None:
                 entry["referenceType"] = r.reference_type
             refs.append(entry)

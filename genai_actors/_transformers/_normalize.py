@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from functools import lru_cache
+from functools import cache
 from typing import Any, TypeVar
 
 import msgspec
@@ -40,7 +40,7 @@ class _Fields:
             self.names.append(field.name)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _type_info(tp: Any) -> mi.Type:
     return mi.type_info(tp)
 
@@ -180,7 +180,7 @@ _CAMEL_SEGMENT = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 
 
 def wire_path_to_python(path: str) -> str:
-    """Turn a msgspec error path such as ``$.generationConfig.topK`` into ``generation_config.top_k``."""
+    """Turn a msgspec error path (``$.generationConfig.topK``) into ``generation_config.top_k``."""
     path = path.removeprefix("$").removeprefix(".")
     return _CAMEL_SEGMENT.sub(lambda m: re.sub(r"(?<!^)([A-Z])", r"_\1", m.group()).lower(), path)
 

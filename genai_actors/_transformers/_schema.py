@@ -211,7 +211,7 @@ def t_schema(origin: Any, *, vertex: bool = False) -> Schema | None:
         data = process_schema(copy.deepcopy(origin), vertex=vertex)
         return coerce(data, Schema, path)
     if isinstance(origin, enum.EnumMeta):
-        return coerce(_enum_schema(origin, vertex), Schema, path)
+        return coerce(_enum_schema(typing.cast("type[enum.Enum]", origin), vertex), Schema, path)
     if isinstance(origin, Schema):
         data = normalize_keys(origin, Schema)
         if not data:
@@ -219,7 +219,9 @@ def t_schema(origin: Any, *, vertex: bool = False) -> Schema | None:
         return coerce(process_schema(data, vertex=vertex), Schema, path)
     if isinstance(origin, type) and is_pydantic_model(origin):
         return coerce(
-            process_schema(copy.deepcopy(origin.model_json_schema()), vertex=vertex), Schema, path
+            process_schema(copy.deepcopy(origin.model_json_schema()), vertex=vertex),  # type: ignore[attr-defined]
+            Schema,
+            path,
         )
     if _is_type_like(origin):
         builder = _Builder()
@@ -248,13 +250,14 @@ def parse_response(text: str | None, schema: Any) -> Any:
         if isinstance(schema, (dict, Schema)):
             return json.loads(text)
         if isinstance(schema, type) and is_pydantic_model(schema):
-            return schema.model_validate_json(text)
+            return schema.model_validate_json(text)  # type: ignore[attr-defined]
         if isinstance(schema, enum.EnumMeta):
             try:
                 value = msgspec.json.decode(text)
             except msgspec.DecodeError:
                 value = text.strip()
-            for member in schema:
+            members: list[enum.Enum] = list(typing.cast("type[enum.Enum]", schema))
+            for member in members:
                 if member.value == value or str(member.value) == str(value):
                     return member
             return None

@@ -152,7 +152,6 @@ class HttpResponse(_Wire):
     body: str | None = None
 
 
-
 def _snake_builtins(value: Any) -> Any:
     if isinstance(value, _Wire):
         return value.model_dump()

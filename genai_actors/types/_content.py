@@ -8,17 +8,19 @@ from __future__ import annotations
 import mimetypes
 from typing import Any
 
-from ._base import _Wire, Base64Bytes, as_base64_bytes
+from ._base import Base64Bytes, _Wire
 
 
 class Content(_Wire):
     """The ``Content`` wire object."""
+
     parts: list[Part] | None = None
     role: str | None = None
 
 
 class Part(_Wire):
     """The ``Part`` wire object."""
+
     media_resolution: PartMediaResolution | None = None
     code_execution_result: CodeExecutionResult | None = None
     executable_code: ExecutableCode | None = None
@@ -145,12 +147,14 @@ def ModelContent(parts: Any) -> Content:
 
 class SpeechMetadata(_Wire):
     """The ``SpeechMetadata`` wire object."""
+
     speaker: str | None = None
     style: str | None = None
 
 
 class VideoMetadata(_Wire):
     """The ``VideoMetadata`` wire object."""
+
     end_offset: str | None = None
     fps: float | None = None
     start_offset: str | None = None
@@ -159,6 +163,7 @@ class VideoMetadata(_Wire):
 
 class Blob(_Wire):
     """The ``Blob`` wire object."""
+
     data: Base64Bytes | None = None
     display_name: str | None = None
     mime_type: str | None = None
@@ -170,6 +175,7 @@ class Blob(_Wire):
 
 class FileData(_Wire):
     """The ``FileData`` wire object."""
+
     display_name: str | None = None
     file_uri: str | None = None
     mime_type: str | None = None
@@ -177,6 +183,7 @@ class FileData(_Wire):
 
 class ToolCall(_Wire):
     """The ``ToolCall`` wire object."""
+
     id: str | None = None
     tool_type: str | None = None
     args: dict[str, Any] | None = None
@@ -184,6 +191,7 @@ class ToolCall(_Wire):
 
 class DocumentMetadata(_Wire):
     """The ``DocumentMetadata`` wire object."""
+
     start_page: int | None = None
     end_page: int | None = None
     content_layers: list[str] | None = None
@@ -191,6 +199,7 @@ class DocumentMetadata(_Wire):
 
 class SpreadsheetMetadata(_Wire):
     """The ``SpreadsheetMetadata`` wire object."""
+
     visible_cells: str | None = None
     sheet_index: int | None = None
     content_layers: list[str] | None = None
@@ -198,6 +207,7 @@ class SpreadsheetMetadata(_Wire):
 
 class FunctionCall(_Wire):
     """The ``FunctionCall`` wire object."""
+
     id: str | None = None
     args: dict[str, Any] | None = None
     name: str | None = None
@@ -207,6 +217,7 @@ class FunctionCall(_Wire):
 
 class PartialArg(_Wire):
     """The ``PartialArg`` wire object."""
+
     bool_value: bool | None = None
     json_path: str | None = None
     null_value: str | None = None
@@ -217,6 +228,7 @@ class PartialArg(_Wire):
 
 class ExecutableCode(_Wire):
     """The ``ExecutableCode`` wire object."""
+
     code: str | None = None
     language: str | None = None
     id: str | None = None
@@ -224,6 +236,7 @@ class ExecutableCode(_Wire):
 
 class CodeExecutionResult(_Wire):
     """The ``CodeExecutionResult`` wire object."""
+
     outcome: str | None = None
     output: str | None = None
     id: str | None = None
@@ -231,12 +244,14 @@ class CodeExecutionResult(_Wire):
 
 class AudioMetadata(_Wire):
     """The ``AudioMetadata`` wire object."""
+
     start_offset: str | None = None
     end_offset: str | None = None
 
 
 class Transcription(_Wire):
     """The ``Transcription`` wire object."""
+
     text: str | None = None
     finished: bool | None = None
     language_code: str | None = None
@@ -248,6 +263,7 @@ class Transcription(_Wire):
 
 class WordInfo(_Wire):
     """The ``WordInfo`` wire object."""
+
     word: str | None = None
     start_offset: str | None = None
     end_offset: str | None = None
@@ -255,6 +271,7 @@ class WordInfo(_Wire):
 
 class FunctionResponse(_Wire):
     """The ``FunctionResponse`` wire object."""
+
     will_continue: bool | None = None
     scheduling: str | None = None
     parts: list[FunctionResponsePart] | None = None
@@ -265,6 +282,7 @@ class FunctionResponse(_Wire):
 
 class FunctionResponsePart(_Wire):
     """The ``FunctionResponsePart`` wire object."""
+
     inline_data: FunctionResponseBlob | None = None
     file_data: FunctionResponseFileData | None = None
     media_processing: str | None = None
@@ -277,6 +295,7 @@ class FunctionResponsePart(_Wire):
 
 class FunctionResponseBlob(_Wire):
     """The ``FunctionResponseBlob`` wire object."""
+
     mime_type: str | None = None
     data: Base64Bytes | None = None
     display_name: str | None = None
@@ -288,6 +307,7 @@ class FunctionResponseBlob(_Wire):
 
 class FunctionResponseFileData(_Wire):
     """The ``FunctionResponseFileData`` wire object."""
+
     file_uri: str | None = None
     mime_type: str | None = None
     display_name: str | None = None
@@ -295,40 +315,42 @@ class FunctionResponseFileData(_Wire):
 
 class PartMediaResolution(_Wire):
     """The ``PartMediaResolution`` wire object."""
+
     level: str | None = None
     num_tokens: int | None = None
 
 
 class ToolResponse(_Wire):
     """The ``ToolResponse`` wire object."""
+
     id: str | None = None
     tool_type: str | None = None
     response: dict[str, Any] | None = None
 
 
 __all__ = [
-    'ModelContent',
-    'UserContent',
-    'Content',
-    'Part',
-    'SpeechMetadata',
-    'VideoMetadata',
-    'Blob',
-    'FileData',
-    'ToolCall',
-    'DocumentMetadata',
-    'SpreadsheetMetadata',
-    'FunctionCall',
-    'PartialArg',
-    'ExecutableCode',
-    'CodeExecutionResult',
-    'AudioMetadata',
-    'Transcription',
-    'WordInfo',
-    'FunctionResponse',
-    'FunctionResponsePart',
-    'FunctionResponseBlob',
-    'FunctionResponseFileData',
-    'PartMediaResolution',
-    'ToolResponse',
+    "ModelContent",
+    "UserContent",
+    "Content",
+    "Part",
+    "SpeechMetadata",
+    "VideoMetadata",
+    "Blob",
+    "FileData",
+    "ToolCall",
+    "DocumentMetadata",
+    "SpreadsheetMetadata",
+    "FunctionCall",
+    "PartialArg",
+    "ExecutableCode",
+    "CodeExecutionResult",
+    "AudioMetadata",
+    "Transcription",
+    "WordInfo",
+    "FunctionResponse",
+    "FunctionResponsePart",
+    "FunctionResponseBlob",
+    "FunctionResponseFileData",
+    "PartMediaResolution",
+    "ToolResponse",
 ]

@@ -9,13 +9,21 @@ from typing import Any
 
 import msgspec
 
-from ._base import _Wire, Base64Bytes, as_base64_bytes, ContentUnion, SchemaUnion, SpeechConfigUnion, ToolUnion
-from ._tools import Schema, ToolConfig
+from ._base import (
+    Base64Bytes,
+    ContentUnion,
+    SchemaUnion,
+    SpeechConfigUnion,
+    ToolUnion,
+    _Wire,
+)
 from ._http import HttpOptions
+from ._tools import Schema, ToolConfig
 
 
 class GenerateContentConfig(_Wire):
     """The ``GenerateContentConfig`` wire object."""
+
     http_options: HttpOptions | None = None
     should_return_http_response: bool | None = None
     system_instruction: ContentUnion | None = None
@@ -63,6 +71,7 @@ class GenerateContentConfig(_Wire):
 
 class SafetySetting(_Wire):
     """The ``SafetySetting`` wire object."""
+
     category: str | None = None
     method: str | None = None
     threshold: str | None = None
@@ -70,6 +79,7 @@ class SafetySetting(_Wire):
 
 class AutomaticFunctionCallingConfig(_Wire):
     """The ``AutomaticFunctionCallingConfig`` wire object."""
+
     disable: bool | None = None
     maximum_remote_calls: int | None = None
     ignore_call_history: bool | None = None
@@ -77,12 +87,14 @@ class AutomaticFunctionCallingConfig(_Wire):
 
 class ModelArmorConfig(_Wire):
     """The ``ModelArmorConfig`` wire object."""
+
     prompt_template_name: str | None = None
     response_template_name: str | None = None
 
 
 class AudioTranscriptionConfig(_Wire):
     """The ``AudioTranscriptionConfig`` wire object."""
+
     language_codes: list[str] | None = None
     language_auto: LanguageAuto | None = None
     language_hints: LanguageHints | None = None
@@ -96,6 +108,7 @@ class AudioTranscriptionConfig(_Wire):
 
 class LanguageHints(_Wire):
     """The ``LanguageHints`` wire object."""
+
     language_codes: list[str] | None = None
 
 
@@ -105,16 +118,19 @@ class LanguageAuto(_Wire):
 
 class ModelSelectionConfig(_Wire):
     """The ``ModelSelectionConfig`` wire object."""
+
     feature_selection_preference: str | None = None
 
 
 class GenerationOutputConfig(_Wire):
     """The ``GenerationOutputConfig`` wire object."""
+
     output_uri_prefix: str | None = None
 
 
 class ThinkingConfig(_Wire):
     """The ``ThinkingConfig`` wire object."""
+
     include_thoughts: bool | None = None
     thinking_budget: int | None = None
     thinking_level: str | None = None
@@ -122,6 +138,7 @@ class ThinkingConfig(_Wire):
 
 class SpeechConfig(_Wire):
     """The ``SpeechConfig`` wire object."""
+
     voice_config: VoiceConfig | None = None
     language_code: str | None = None
     multi_speaker_voice_config: MultiSpeakerVoiceConfig | None = None
@@ -129,17 +146,20 @@ class SpeechConfig(_Wire):
 
 class MultiSpeakerVoiceConfig(_Wire):
     """The ``MultiSpeakerVoiceConfig`` wire object."""
+
     speaker_voice_configs: list[SpeakerVoiceConfig] | None = None
 
 
 class SpeakerVoiceConfig(_Wire):
     """The ``SpeakerVoiceConfig`` wire object."""
+
     speaker: str | None = None
     voice_config: VoiceConfig | None = None
 
 
 class VoiceConfig(_Wire):
     """The ``VoiceConfig`` wire object."""
+
     replicated_voice_config: ReplicatedVoiceConfig | None = None
     prebuilt_voice_config: PrebuiltVoiceConfig | None = None
     voice: str | None = None
@@ -147,6 +167,7 @@ class VoiceConfig(_Wire):
 
 class ReplicatedVoiceConfig(_Wire):
     """The ``ReplicatedVoiceConfig`` wire object."""
+
     mime_type: str | None = None
     voice_sample_audio: Base64Bytes | None = None
     consent_audio: Base64Bytes | None = None
@@ -161,16 +182,19 @@ class ReplicatedVoiceConfig(_Wire):
 
 class VoiceConsentSignature(_Wire):
     """The ``VoiceConsentSignature`` wire object."""
+
     signature: str | None = None
 
 
 class PrebuiltVoiceConfig(_Wire):
     """The ``PrebuiltVoiceConfig`` wire object."""
+
     voice_name: str | None = None
 
 
 class ImageConfig(_Wire):
     """The ``ImageConfig`` wire object."""
+
     aspect_ratio: str | None = None
     image_size: str | None = None
     person_generation: str | None = None
@@ -182,28 +206,33 @@ class ImageConfig(_Wire):
 
 class ImageConfigImageOutputOptions(_Wire):
     """The ``ImageConfigImageOutputOptions`` wire object."""
+
     compression_quality: int | None = None
     mime_type: str | None = None
 
 
 class GenerationConfigRoutingConfig(_Wire):
     """The ``GenerationConfigRoutingConfig`` wire object."""
+
     auto_mode: GenerationConfigRoutingConfigAutoRoutingMode | None = None
     manual_mode: GenerationConfigRoutingConfigManualRoutingMode | None = None
 
 
 class GenerationConfigRoutingConfigManualRoutingMode(_Wire):
     """The ``GenerationConfigRoutingConfigManualRoutingMode`` wire object."""
+
     model_name: str | None = None
 
 
 class GenerationConfigRoutingConfigAutoRoutingMode(_Wire):
     """The ``GenerationConfigRoutingConfigAutoRoutingMode`` wire object."""
+
     model_routing_preference: str | None = None
 
 
 class GenerationConfig(_Wire):
     """The ``GenerationConfig`` wire object."""
+
     model_selection_config: ModelSelectionConfig | None = None
     response_json_schema: Any | None = None
     audio_timestamp: bool | None = None
@@ -234,12 +263,14 @@ class GenerationConfig(_Wire):
 
 class TranslationConfig(_Wire):
     """The ``TranslationConfig`` wire object."""
+
     echo_target_language: bool | None = None
     target_language_code: str | None = None
 
 
 class ResponseFormat(_Wire):
     """The ``ResponseFormat`` wire object."""
+
     audio: AudioResponseFormat | None = None
     image: ImageResponseFormat | None = None
     text: TextResponseFormat | None = None
@@ -248,6 +279,7 @@ class ResponseFormat(_Wire):
 
 class VideoResponseFormat(_Wire):
     """The ``VideoResponseFormat`` wire object."""
+
     aspect_ratio: str | None = None
     delivery: str | None = None
     duration: str | None = None
@@ -257,6 +289,7 @@ class VideoResponseFormat(_Wire):
 
 class ImageResponseFormat(_Wire):
     """The ``ImageResponseFormat`` wire object."""
+
     aspect_ratio: str | None = None
     delivery: str | None = None
     image_size: str | None = None
@@ -265,12 +298,14 @@ class ImageResponseFormat(_Wire):
 
 class TextResponseFormat(_Wire):
     """The ``TextResponseFormat`` wire object."""
+
     mime_type: str | None = None
-    json_schema: Any | None = msgspec.field(default=None, name='schema')
+    json_schema: Any | None = msgspec.field(default=None, name="schema")
 
 
 class AudioResponseFormat(_Wire):
     """The ``AudioResponseFormat`` wire object."""
+
     bit_rate: int | None = None
     delivery: str | None = None
     mime_type: str | None = None
@@ -278,33 +313,33 @@ class AudioResponseFormat(_Wire):
 
 
 __all__ = [
-    'GenerateContentConfig',
-    'SafetySetting',
-    'AutomaticFunctionCallingConfig',
-    'ModelArmorConfig',
-    'AudioTranscriptionConfig',
-    'LanguageHints',
-    'LanguageAuto',
-    'ModelSelectionConfig',
-    'GenerationOutputConfig',
-    'ThinkingConfig',
-    'SpeechConfig',
-    'MultiSpeakerVoiceConfig',
-    'SpeakerVoiceConfig',
-    'VoiceConfig',
-    'ReplicatedVoiceConfig',
-    'VoiceConsentSignature',
-    'PrebuiltVoiceConfig',
-    'ImageConfig',
-    'ImageConfigImageOutputOptions',
-    'GenerationConfigRoutingConfig',
-    'GenerationConfigRoutingConfigManualRoutingMode',
-    'GenerationConfigRoutingConfigAutoRoutingMode',
-    'GenerationConfig',
-    'TranslationConfig',
-    'ResponseFormat',
-    'VideoResponseFormat',
-    'ImageResponseFormat',
-    'TextResponseFormat',
-    'AudioResponseFormat',
+    "GenerateContentConfig",
+    "SafetySetting",
+    "AutomaticFunctionCallingConfig",
+    "ModelArmorConfig",
+    "AudioTranscriptionConfig",
+    "LanguageHints",
+    "LanguageAuto",
+    "ModelSelectionConfig",
+    "GenerationOutputConfig",
+    "ThinkingConfig",
+    "SpeechConfig",
+    "MultiSpeakerVoiceConfig",
+    "SpeakerVoiceConfig",
+    "VoiceConfig",
+    "ReplicatedVoiceConfig",
+    "VoiceConsentSignature",
+    "PrebuiltVoiceConfig",
+    "ImageConfig",
+    "ImageConfigImageOutputOptions",
+    "GenerationConfigRoutingConfig",
+    "GenerationConfigRoutingConfigManualRoutingMode",
+    "GenerationConfigRoutingConfigAutoRoutingMode",
+    "GenerationConfig",
+    "TranslationConfig",
+    "ResponseFormat",
+    "VideoResponseFormat",
+    "ImageResponseFormat",
+    "TextResponseFormat",
+    "AudioResponseFormat",
 ]

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from ._base import Base64Bytes, HttpResponse, _Wire
 from ._http import HttpOptions
-from ._base import HttpResponse, _Wire, Base64Bytes, as_base64_bytes
 
 
 class GenerateImagesConfig(_Wire):
     """The ``GenerateImagesConfig`` wire object."""
+
     http_options: HttpOptions | None = None
     output_gcs_uri: str | None = None
     negative_prompt: str | None = None
@@ -35,6 +36,7 @@ class GenerateImagesConfig(_Wire):
 
 class GenerateImagesResponse(_Wire):
     """The ``GenerateImagesResponse`` wire object."""
+
     sdk_http_response: HttpResponse | None = None
     generated_images: list[GeneratedImage] | None = None
     positive_prompt_safety_attributes: SafetyAttributes | None = None
@@ -42,6 +44,7 @@ class GenerateImagesResponse(_Wire):
 
 class SafetyAttributes(_Wire):
     """The ``SafetyAttributes`` wire object."""
+
     categories: list[str] | None = None
     scores: list[float] | None = None
     content_type: str | None = None
@@ -49,6 +52,7 @@ class SafetyAttributes(_Wire):
 
 class GeneratedImage(_Wire):
     """The ``GeneratedImage`` wire object."""
+
     image: Image | None = None
     rai_filtered_reason: str | None = None
     safety_attributes: SafetyAttributes | None = None
@@ -57,6 +61,7 @@ class GeneratedImage(_Wire):
 
 class Image(_Wire):
     """The ``Image`` wire object."""
+
     gcs_uri: str | None = None
     image_bytes: Base64Bytes | None = None
     mime_type: str | None = None
@@ -68,6 +73,7 @@ class Image(_Wire):
 
 class EditImageConfig(_Wire):
     """The ``EditImageConfig`` wire object."""
+
     http_options: HttpOptions | None = None
     output_gcs_uri: str | None = None
     negative_prompt: str | None = None
@@ -90,12 +96,14 @@ class EditImageConfig(_Wire):
 
 class EditImageResponse(_Wire):
     """The ``EditImageResponse`` wire object."""
+
     sdk_http_response: HttpResponse | None = None
     generated_images: list[GeneratedImage] | None = None
 
 
 class UpscaleImageConfig(_Wire):
     """The ``UpscaleImageConfig`` wire object."""
+
     http_options: HttpOptions | None = None
     output_gcs_uri: str | None = None
     safety_filter_level: str | None = None
@@ -110,12 +118,14 @@ class UpscaleImageConfig(_Wire):
 
 class UpscaleImageResponse(_Wire):
     """The ``UpscaleImageResponse`` wire object."""
+
     sdk_http_response: HttpResponse | None = None
     generated_images: list[GeneratedImage] | None = None
 
 
 class RecontextImageConfig(_Wire):
     """The ``RecontextImageConfig`` wire object."""
+
     http_options: HttpOptions | None = None
     number_of_images: int | None = None
     base_steps: int | None = None
@@ -132,6 +142,7 @@ class RecontextImageConfig(_Wire):
 
 class RecontextImageSource(_Wire):
     """The ``RecontextImageSource`` wire object."""
+
     prompt: str | None = None
     person_image: Image | None = None
     product_images: list[ProductImage] | None = None
@@ -139,16 +150,19 @@ class RecontextImageSource(_Wire):
 
 class ProductImage(_Wire):
     """The ``ProductImage`` wire object."""
+
     product_image: Image | None = None
 
 
 class RecontextImageResponse(_Wire):
     """The ``RecontextImageResponse`` wire object."""
+
     generated_images: list[GeneratedImage] | None = None
 
 
 class SegmentImageConfig(_Wire):
     """The ``SegmentImageConfig`` wire object."""
+
     http_options: HttpOptions | None = None
     mode: str | None = None
     max_predictions: int | None = None
@@ -160,6 +174,7 @@ class SegmentImageConfig(_Wire):
 
 class SegmentImageSource(_Wire):
     """The ``SegmentImageSource`` wire object."""
+
     prompt: str | None = None
     image: Image | None = None
     scribble_image: ScribbleImage | None = None
@@ -167,28 +182,33 @@ class SegmentImageSource(_Wire):
 
 class ScribbleImage(_Wire):
     """The ``ScribbleImage`` wire object."""
+
     image: Image | None = None
 
 
 class SegmentImageResponse(_Wire):
     """The ``SegmentImageResponse`` wire object."""
+
     generated_masks: list[GeneratedImageMask] | None = None
 
 
 class GeneratedImageMask(_Wire):
     """The ``GeneratedImageMask`` wire object."""
+
     mask: Image | None = None
     labels: list[EntityLabel] | None = None
 
 
 class EntityLabel(_Wire):
     """The ``EntityLabel`` wire object."""
+
     label: str | None = None
     score: float | None = None
 
 
 class GenerateVideosConfig(_Wire):
     """The ``GenerateVideosConfig`` wire object."""
+
     http_options: HttpOptions | None = None
     number_of_videos: int | None = None
     output_gcs_uri: str | None = None
@@ -213,24 +233,28 @@ class GenerateVideosConfig(_Wire):
 
 class VideoGenerationReferenceImage(_Wire):
     """The ``VideoGenerationReferenceImage`` wire object."""
+
     image: Image | None = None
     reference_type: str | None = None
 
 
 class WebhookConfig(_Wire):
     """The ``WebhookConfig`` wire object."""
+
     uris: list[str] | None = None
     user_metadata: dict[str, Any] | None = None
 
 
 class VideoGenerationMask(_Wire):
     """The ``VideoGenerationMask`` wire object."""
+
     image: Image | None = None
     mask_mode: str | None = None
 
 
 class GenerateVideosSource(_Wire):
     """The ``GenerateVideosSource`` wire object."""
+
     prompt: str | None = None
     image: Image | None = None
     video: Video | None = None
@@ -238,6 +262,7 @@ class GenerateVideosSource(_Wire):
 
 class Video(_Wire):
     """The ``Video`` wire object."""
+
     uri: str | None = None
     video_bytes: Base64Bytes | None = None
     mime_type: str | None = None
@@ -249,6 +274,7 @@ class Video(_Wire):
 
 class GenerateVideosResponse(_Wire):
     """The ``GenerateVideosResponse`` wire object."""
+
     generated_videos: list[GeneratedVideo] | None = None
     rai_media_filtered_count: int | None = None
     rai_media_filtered_reasons: list[str] | None = None
@@ -256,21 +282,13 @@ class GenerateVideosResponse(_Wire):
 
 class GeneratedVideo(_Wire):
     """The ``GeneratedVideo`` wire object."""
+
     video: Video | None = None
-
-
-class GenerateVideosOperation(_Wire):
-    """The ``GenerateVideosOperation`` wire object."""
-    name: str | None = None
-    metadata: dict[str, Any] | None = None
-    done: bool | None = None
-    error: dict[str, Any] | None = None
-    response: GenerateVideosResponse | None = None
-    result: GenerateVideosResponse | None = None
 
 
 class RawReferenceImage(_Wire):
     """The ``RawReferenceImage`` wire object."""
+
     reference_image: Image | None = None
     reference_id: int | None = None
     reference_type: str | None = None
@@ -278,6 +296,7 @@ class RawReferenceImage(_Wire):
 
 class MaskReferenceImage(_Wire):
     """The ``MaskReferenceImage`` wire object."""
+
     reference_image: Image | None = None
     reference_id: int | None = None
     reference_type: str | None = None
@@ -287,6 +306,7 @@ class MaskReferenceImage(_Wire):
 
 class MaskReferenceConfig(_Wire):
     """The ``MaskReferenceConfig`` wire object."""
+
     mask_mode: str | None = None
     segmentation_classes: list[int] | None = None
     mask_dilation: float | None = None
@@ -294,6 +314,7 @@ class MaskReferenceConfig(_Wire):
 
 class ControlReferenceImage(_Wire):
     """The ``ControlReferenceImage`` wire object."""
+
     reference_image: Image | None = None
     reference_id: int | None = None
     reference_type: str | None = None
@@ -303,12 +324,14 @@ class ControlReferenceImage(_Wire):
 
 class ControlReferenceConfig(_Wire):
     """The ``ControlReferenceConfig`` wire object."""
+
     control_type: str | None = None
     enable_control_image_computation: bool | None = None
 
 
 class StyleReferenceImage(_Wire):
     """The ``StyleReferenceImage`` wire object."""
+
     reference_image: Image | None = None
     reference_id: int | None = None
     reference_type: str | None = None
@@ -318,11 +341,13 @@ class StyleReferenceImage(_Wire):
 
 class StyleReferenceConfig(_Wire):
     """The ``StyleReferenceConfig`` wire object."""
+
     style_description: str | None = None
 
 
 class SubjectReferenceImage(_Wire):
     """The ``SubjectReferenceImage`` wire object."""
+
     reference_image: Image | None = None
     reference_id: int | None = None
     reference_type: str | None = None
@@ -332,54 +357,55 @@ class SubjectReferenceImage(_Wire):
 
 class SubjectReferenceConfig(_Wire):
     """The ``SubjectReferenceConfig`` wire object."""
+
     subject_type: str | None = None
     subject_description: str | None = None
 
 
 class ContentReferenceImage(_Wire):
     """The ``ContentReferenceImage`` wire object."""
+
     reference_image: Image | None = None
     reference_id: int | None = None
     reference_type: str | None = None
 
 
 __all__ = [
-    'GenerateImagesConfig',
-    'GenerateImagesResponse',
-    'SafetyAttributes',
-    'GeneratedImage',
-    'Image',
-    'EditImageConfig',
-    'EditImageResponse',
-    'UpscaleImageConfig',
-    'UpscaleImageResponse',
-    'RecontextImageConfig',
-    'RecontextImageSource',
-    'ProductImage',
-    'RecontextImageResponse',
-    'SegmentImageConfig',
-    'SegmentImageSource',
-    'ScribbleImage',
-    'SegmentImageResponse',
-    'GeneratedImageMask',
-    'EntityLabel',
-    'GenerateVideosConfig',
-    'VideoGenerationReferenceImage',
-    'WebhookConfig',
-    'VideoGenerationMask',
-    'GenerateVideosSource',
-    'Video',
-    'GenerateVideosResponse',
-    'GeneratedVideo',
-    'GenerateVideosOperation',
-    'RawReferenceImage',
-    'MaskReferenceImage',
-    'MaskReferenceConfig',
-    'ControlReferenceImage',
-    'ControlReferenceConfig',
-    'StyleReferenceImage',
-    'StyleReferenceConfig',
-    'SubjectReferenceImage',
-    'SubjectReferenceConfig',
-    'ContentReferenceImage',
+    "GenerateImagesConfig",
+    "GenerateImagesResponse",
+    "SafetyAttributes",
+    "GeneratedImage",
+    "Image",
+    "EditImageConfig",
+    "EditImageResponse",
+    "UpscaleImageConfig",
+    "UpscaleImageResponse",
+    "RecontextImageConfig",
+    "RecontextImageSource",
+    "ProductImage",
+    "RecontextImageResponse",
+    "SegmentImageConfig",
+    "SegmentImageSource",
+    "ScribbleImage",
+    "SegmentImageResponse",
+    "GeneratedImageMask",
+    "EntityLabel",
+    "GenerateVideosConfig",
+    "VideoGenerationReferenceImage",
+    "WebhookConfig",
+    "VideoGenerationMask",
+    "GenerateVideosSource",
+    "Video",
+    "GenerateVideosResponse",
+    "GeneratedVideo",
+    "RawReferenceImage",
+    "MaskReferenceImage",
+    "MaskReferenceConfig",
+    "ControlReferenceImage",
+    "ControlReferenceConfig",
+    "StyleReferenceImage",
+    "StyleReferenceConfig",
+    "SubjectReferenceImage",
+    "SubjectReferenceConfig",
+    "ContentReferenceImage",
 ]

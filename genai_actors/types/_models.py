@@ -9,15 +9,16 @@ import datetime
 
 import msgspec
 
-from ._http import HttpOptions
-from ._base import HttpResponse, _Wire, Base64Bytes, as_base64_bytes, ContentUnion
+from ._base import Base64Bytes, ContentUnion, HttpResponse, _Wire, as_base64_bytes
 from ._generate import GenerationConfig
+from ._http import HttpOptions
 from ._response import ModalityTokenCount
 from ._tools import Tool
 
 
 class EmbedContentConfig(_Wire):
     """The ``EmbedContentConfig`` wire object."""
+
     task_type: str | None = None
     title: str | None = None
     output_dimensionality: int | None = None
@@ -30,6 +31,7 @@ class EmbedContentConfig(_Wire):
 
 class EmbedContentResponse(_Wire):
     """The ``EmbedContentResponse`` wire object."""
+
     sdk_http_response: HttpResponse | None = None
     embeddings: list[ContentEmbedding] | None = None
     metadata: EmbedContentMetadata | None = None
@@ -39,17 +41,20 @@ class EmbedContentResponse(_Wire):
 
 class EmbedContentMetadata(_Wire):
     """The ``EmbedContentMetadata`` wire object."""
+
     billable_character_count: int | None = None
 
 
 class ContentEmbedding(_Wire):
     """The ``ContentEmbedding`` wire object."""
+
     values: list[float] | None = None
     statistics: ContentEmbeddingStatistics | None = None
 
 
 class ContentEmbeddingStatistics(_Wire):
     """The ``ContentEmbeddingStatistics`` wire object."""
+
     truncated: bool | None = None
     token_count: float | None = None
     tokens_details: list[ModalityTokenCount] | None = None
@@ -57,6 +62,7 @@ class ContentEmbeddingStatistics(_Wire):
 
 class UsageMetadata(_Wire):
     """The ``UsageMetadata`` wire object."""
+
     prompt_token_count: int | None = None
     cached_content_token_count: int | None = None
     response_token_count: int | None = None
@@ -73,6 +79,7 @@ class UsageMetadata(_Wire):
 
 class CountTokensConfig(_Wire):
     """The ``CountTokensConfig`` wire object."""
+
     http_options: HttpOptions | None = None
     system_instruction: ContentUnion | None = None
     tools: list[Tool] | None = None
@@ -81,6 +88,7 @@ class CountTokensConfig(_Wire):
 
 class CountTokensResponse(_Wire):
     """The ``CountTokensResponse`` wire object."""
+
     sdk_http_response: HttpResponse | None = None
     total_tokens: int | None = None
     cached_content_token_count: int | None = None
@@ -88,17 +96,20 @@ class CountTokensResponse(_Wire):
 
 class ComputeTokensConfig(_Wire):
     """The ``ComputeTokensConfig`` wire object."""
+
     http_options: HttpOptions | None = None
 
 
 class ComputeTokensResponse(_Wire):
     """The ``ComputeTokensResponse`` wire object."""
+
     sdk_http_response: HttpResponse | None = None
     tokens_info: list[TokensInfo] | None = None
 
 
 class TokensInfo(_Wire):
     """The ``TokensInfo`` wire object."""
+
     role: str | None = None
     token_ids: list[int] | None = None
     tokens: list[Base64Bytes] | None = None
@@ -110,6 +121,7 @@ class TokensInfo(_Wire):
 
 class Model(_Wire):
     """The ``Model`` wire object."""
+
     name: str | None = None
     display_name: str | None = None
     description: str | None = None
@@ -119,7 +131,9 @@ class Model(_Wire):
     tuned_model_info: TunedModelInfo | None = None
     input_token_limit: int | None = None
     output_token_limit: int | None = None
-    supported_actions: list[str] | None = msgspec.field(default=None, name='supportedGenerationMethods')
+    supported_actions: list[str] | None = msgspec.field(
+        default=None, name="supportedGenerationMethods"
+    )
     default_checkpoint_id: str | None = None
     checkpoints: list[Checkpoint] | None = None
     temperature: float | None = None
@@ -131,6 +145,7 @@ class Model(_Wire):
 
 class Checkpoint(_Wire):
     """The ``Checkpoint`` wire object."""
+
     checkpoint_id: str | None = None
     epoch: int | None = None
     step: int | None = None
@@ -138,12 +153,14 @@ class Checkpoint(_Wire):
 
 class Endpoint(_Wire):
     """The ``Endpoint`` wire object."""
+
     name: str | None = None
     deployed_model_id: str | None = None
 
 
 class TunedModelInfo(_Wire):
     """The ``TunedModelInfo`` wire object."""
+
     base_model: str | None = None
     create_time: datetime.datetime | None = None
     update_time: datetime.datetime | None = None
@@ -151,6 +168,7 @@ class TunedModelInfo(_Wire):
 
 class ListModelsConfig(_Wire):
     """The ``ListModelsConfig`` wire object."""
+
     http_options: HttpOptions | None = None
     page_size: int | None = None
     page_token: str | None = None
@@ -160,6 +178,7 @@ class ListModelsConfig(_Wire):
 
 class ListModelsResponse(_Wire):
     """The ``ListModelsResponse`` wire object."""
+
     sdk_http_response: HttpResponse | None = None
     next_page_token: str | None = None
     models: list[Model] | None = None
@@ -167,6 +186,7 @@ class ListModelsResponse(_Wire):
 
 class UpdateModelConfig(_Wire):
     """The ``UpdateModelConfig`` wire object."""
+
     http_options: HttpOptions | None = None
     display_name: str | None = None
     description: str | None = None
@@ -175,39 +195,42 @@ class UpdateModelConfig(_Wire):
 
 class DeleteModelConfig(_Wire):
     """The ``DeleteModelConfig`` wire object."""
+
     http_options: HttpOptions | None = None
 
 
 class DeleteModelResponse(_Wire):
     """The ``DeleteModelResponse`` wire object."""
+
     sdk_http_response: HttpResponse | None = None
 
 
 class GetModelConfig(_Wire):
     """The ``GetModelConfig`` wire object."""
+
     http_options: HttpOptions | None = None
 
 
 __all__ = [
-    'EmbedContentConfig',
-    'EmbedContentResponse',
-    'EmbedContentMetadata',
-    'ContentEmbedding',
-    'ContentEmbeddingStatistics',
-    'UsageMetadata',
-    'CountTokensConfig',
-    'CountTokensResponse',
-    'ComputeTokensConfig',
-    'ComputeTokensResponse',
-    'TokensInfo',
-    'Model',
-    'Checkpoint',
-    'Endpoint',
-    'TunedModelInfo',
-    'ListModelsConfig',
-    'ListModelsResponse',
-    'UpdateModelConfig',
-    'DeleteModelConfig',
-    'DeleteModelResponse',
-    'GetModelConfig',
+    "EmbedContentConfig",
+    "EmbedContentResponse",
+    "EmbedContentMetadata",
+    "ContentEmbedding",
+    "ContentEmbeddingStatistics",
+    "UsageMetadata",
+    "CountTokensConfig",
+    "CountTokensResponse",
+    "ComputeTokensConfig",
+    "ComputeTokensResponse",
+    "TokensInfo",
+    "Model",
+    "Checkpoint",
+    "Endpoint",
+    "TunedModelInfo",
+    "ListModelsConfig",
+    "ListModelsResponse",
+    "UpdateModelConfig",
+    "DeleteModelConfig",
+    "DeleteModelResponse",
+    "GetModelConfig",
 ]

@@ -70,8 +70,10 @@ class Operation(_Wire):
         """
         try:
             if isinstance(api_response, (bytes, bytearray, memoryview, str)):
-                raw = decode_json(bytes(api_response) if not isinstance(api_response, str)
-                                  else api_response, _RawOperation)
+                raw = decode_json(
+                    bytes(api_response) if not isinstance(api_response, str) else api_response,
+                    _RawOperation,
+                )
             else:
                 raw = msgspec.convert(api_response, _RawOperation)
         except (msgspec.ValidationError, msgspec.DecodeError) as exc:

@@ -10,12 +10,13 @@ from typing import Any
 
 import msgspec
 
-from ._base import HttpResponse, _Wire, Base64Bytes, as_base64_bytes
+from ._base import Base64Bytes, HttpResponse, _Wire
 from ._content import Content, FunctionCall, Part
 
 
 class GenerateContentResponse(_Wire):
     """The ``GenerateContentResponse`` wire object."""
+
     sdk_http_response: HttpResponse | None = None
     candidates: list[Candidate] | None = None
     create_time: datetime.datetime | None = None
@@ -107,6 +108,7 @@ class GenerateContentResponse(_Wire):
 
 class GenerateContentResponsePromptFeedback(_Wire):
     """The ``GenerateContentResponsePromptFeedback`` wire object."""
+
     block_reason: str | None = None
     block_reason_message: str | None = None
     safety_ratings: list[SafetyRating] | None = None
@@ -114,6 +116,7 @@ class GenerateContentResponsePromptFeedback(_Wire):
 
 class SafetyRating(_Wire):
     """The ``SafetyRating`` wire object."""
+
     blocked: bool | None = None
     category: str | None = None
     overwritten_threshold: str | None = None
@@ -125,6 +128,7 @@ class SafetyRating(_Wire):
 
 class ModelStatus(_Wire):
     """The ``ModelStatus`` wire object."""
+
     message: str | None = None
     model_stage: str | None = None
     retirement_time: datetime.datetime | None = None
@@ -132,6 +136,7 @@ class ModelStatus(_Wire):
 
 class Candidate(_Wire):
     """The ``Candidate`` wire object."""
+
     content: Content | None = None
     citation_metadata: CitationMetadata | None = None
     finish_message: str | None = None
@@ -152,6 +157,7 @@ class Candidate(_Wire):
 
 class LogprobsResult(_Wire):
     """The ``LogprobsResult`` wire object."""
+
     chosen_candidates: list[LogprobsResultCandidate] | None = None
     top_candidates: list[LogprobsResultTopCandidates] | None = None
     log_probability_sum: float | None = None
@@ -159,6 +165,7 @@ class LogprobsResult(_Wire):
 
 class LogprobsResultCandidate(_Wire):
     """The ``LogprobsResultCandidate`` wire object."""
+
     log_probability: float | None = None
     token: str | None = None
     token_id: int | None = None
@@ -166,11 +173,13 @@ class LogprobsResultCandidate(_Wire):
 
 class LogprobsResultTopCandidates(_Wire):
     """The ``LogprobsResultTopCandidates`` wire object."""
+
     candidates: list[LogprobsResultCandidate] | None = None
 
 
 class GroundingMetadata(_Wire):
     """The ``GroundingMetadata`` wire object."""
+
     image_search_queries: list[str] | None = None
     grounding_chunks: list[GroundingChunk] | None = None
     grounding_supports: list[GroundingSupport] | None = None
@@ -184,11 +193,13 @@ class GroundingMetadata(_Wire):
 
 class RetrievalMetadata(_Wire):
     """The ``RetrievalMetadata`` wire object."""
+
     google_search_dynamic_retrieval_score: float | None = None
 
 
 class GroundingChunk(_Wire):
     """The ``GroundingChunk`` wire object."""
+
     image: GroundingChunkImage | None = None
     maps: GroundingChunkMaps | None = None
     retrieved_context: GroundingChunkRetrievedContext | None = None
@@ -197,6 +208,7 @@ class GroundingChunk(_Wire):
 
 class GroundingChunkImage(_Wire):
     """The ``GroundingChunkImage`` wire object."""
+
     source_uri: str | None = None
     image_uri: str | None = None
     title: str | None = None
@@ -205,6 +217,7 @@ class GroundingChunkImage(_Wire):
 
 class GroundingChunkMaps(_Wire):
     """The ``GroundingChunkMaps`` wire object."""
+
     place_answer_sources: GroundingChunkMapsPlaceAnswerSources | None = None
     place_id: str | None = None
     text: str | None = None
@@ -215,6 +228,7 @@ class GroundingChunkMaps(_Wire):
 
 class GroundingChunkMapsRoute(_Wire):
     """The ``GroundingChunkMapsRoute`` wire object."""
+
     distance_meters: int | None = None
     duration: str | None = None
     encoded_polyline: str | None = None
@@ -222,6 +236,7 @@ class GroundingChunkMapsRoute(_Wire):
 
 class GroundingChunkMapsPlaceAnswerSources(_Wire):
     """The ``GroundingChunkMapsPlaceAnswerSources`` wire object."""
+
     review_snippet: list[GroundingChunkMapsPlaceAnswerSourcesReviewSnippet] | None = None
     flag_content_uri: str | None = None
     review_snippets: list[GroundingChunkMapsPlaceAnswerSourcesReviewSnippet] | None = None
@@ -229,6 +244,7 @@ class GroundingChunkMapsPlaceAnswerSources(_Wire):
 
 class GroundingChunkMapsPlaceAnswerSourcesReviewSnippet(_Wire):
     """The ``GroundingChunkMapsPlaceAnswerSourcesReviewSnippet`` wire object."""
+
     author_attribution: GroundingChunkMapsPlaceAnswerSourcesAuthorAttribution | None = None
     flag_content_uri: str | None = None
     google_maps_uri: str | None = None
@@ -240,6 +256,7 @@ class GroundingChunkMapsPlaceAnswerSourcesReviewSnippet(_Wire):
 
 class GroundingChunkMapsPlaceAnswerSourcesAuthorAttribution(_Wire):
     """The ``GroundingChunkMapsPlaceAnswerSourcesAuthorAttribution`` wire object."""
+
     display_name: str | None = None
     photo_uri: str | None = None
     uri: str | None = None
@@ -247,6 +264,7 @@ class GroundingChunkMapsPlaceAnswerSourcesAuthorAttribution(_Wire):
 
 class GroundingChunkWeb(_Wire):
     """The ``GroundingChunkWeb`` wire object."""
+
     domain: str | None = None
     title: str | None = None
     uri: str | None = None
@@ -254,6 +272,7 @@ class GroundingChunkWeb(_Wire):
 
 class GroundingChunkRetrievedContext(_Wire):
     """The ``GroundingChunkRetrievedContext`` wire object."""
+
     document_name: str | None = None
     rag_chunk: RagChunk | None = None
     text: str | None = None
@@ -267,6 +286,7 @@ class GroundingChunkRetrievedContext(_Wire):
 
 class RagChunk(_Wire):
     """The ``RagChunk`` wire object."""
+
     page_span: RagChunkPageSpan | None = None
     text: str | None = None
     chunk_id: str | None = None
@@ -275,12 +295,14 @@ class RagChunk(_Wire):
 
 class RagChunkPageSpan(_Wire):
     """The ``RagChunkPageSpan`` wire object."""
+
     first_page: int | None = None
     last_page: int | None = None
 
 
 class GroundingChunkCustomMetadata(_Wire):
     """The ``GroundingChunkCustomMetadata`` wire object."""
+
     key: str | None = None
     numeric_value: float | None = None
     string_list_value: GroundingChunkStringList | None = None
@@ -289,11 +311,13 @@ class GroundingChunkCustomMetadata(_Wire):
 
 class GroundingChunkStringList(_Wire):
     """The ``GroundingChunkStringList`` wire object."""
+
     values: list[str] | None = None
 
 
 class SearchEntryPoint(_Wire):
     """The ``SearchEntryPoint`` wire object."""
+
     rendered_content: str | None = None
     sdk_blob: Base64Bytes | None = None
 
@@ -304,12 +328,14 @@ class SearchEntryPoint(_Wire):
 
 class GroundingMetadataSourceFlaggingUri(_Wire):
     """The ``GroundingMetadataSourceFlaggingUri`` wire object."""
+
     flag_content_uri: str | None = None
     source_id: str | None = None
 
 
 class GroundingSupport(_Wire):
     """The ``GroundingSupport`` wire object."""
+
     confidence_scores: list[float] | None = None
     grounding_chunk_indices: list[int] | None = None
     segment: Segment | None = None
@@ -318,6 +344,7 @@ class GroundingSupport(_Wire):
 
 class Segment(_Wire):
     """The ``Segment`` wire object."""
+
     start_index: int | None = None
     end_index: int | None = None
     part_index: int | None = None
@@ -326,22 +353,26 @@ class Segment(_Wire):
 
 class UrlContextMetadata(_Wire):
     """The ``UrlContextMetadata`` wire object."""
+
     url_metadata: list[UrlMetadata] | None = None
 
 
 class UrlMetadata(_Wire):
     """The ``UrlMetadata`` wire object."""
+
     retrieved_url: str | None = None
     url_retrieval_status: str | None = None
 
 
 class CitationMetadata(_Wire):
     """The ``CitationMetadata`` wire object."""
-    citations: list[Citation] | None = msgspec.field(default=None, name='citationSources')
+
+    citations: list[Citation] | None = msgspec.field(default=None, name="citationSources")
 
 
 class Citation(_Wire):
     """The ``Citation`` wire object."""
+
     end_index: int | None = None
     license: str | None = None
     publication_date: GoogleTypeDate | None = None
@@ -352,6 +383,7 @@ class Citation(_Wire):
 
 class GoogleTypeDate(_Wire):
     """The ``GoogleTypeDate`` wire object."""
+
     day: int | None = None
     month: int | None = None
     year: int | None = None
@@ -359,6 +391,7 @@ class GoogleTypeDate(_Wire):
 
 class GenerateContentResponseUsageMetadata(_Wire):
     """The ``GenerateContentResponseUsageMetadata`` wire object."""
+
     cache_tokens_details: list[ModalityTokenCount] | None = None
     cached_content_token_count: int | None = None
     candidates_token_count: int | None = None
@@ -374,6 +407,7 @@ class GenerateContentResponseUsageMetadata(_Wire):
 
 class ModalityTokenCount(_Wire):
     """The ``ModalityTokenCount`` wire object."""
+
     modality: str | None = None
     token_count: int | None = None
 
@@ -381,39 +415,39 @@ class ModalityTokenCount(_Wire):
 PromptFeedback = GenerateContentResponsePromptFeedback
 
 __all__ = [
-    'PromptFeedback',
-    'GenerateContentResponse',
-    'GenerateContentResponsePromptFeedback',
-    'SafetyRating',
-    'ModelStatus',
-    'Candidate',
-    'LogprobsResult',
-    'LogprobsResultCandidate',
-    'LogprobsResultTopCandidates',
-    'GroundingMetadata',
-    'RetrievalMetadata',
-    'GroundingChunk',
-    'GroundingChunkImage',
-    'GroundingChunkMaps',
-    'GroundingChunkMapsRoute',
-    'GroundingChunkMapsPlaceAnswerSources',
-    'GroundingChunkMapsPlaceAnswerSourcesReviewSnippet',
-    'GroundingChunkMapsPlaceAnswerSourcesAuthorAttribution',
-    'GroundingChunkWeb',
-    'GroundingChunkRetrievedContext',
-    'RagChunk',
-    'RagChunkPageSpan',
-    'GroundingChunkCustomMetadata',
-    'GroundingChunkStringList',
-    'SearchEntryPoint',
-    'GroundingMetadataSourceFlaggingUri',
-    'GroundingSupport',
-    'Segment',
-    'UrlContextMetadata',
-    'UrlMetadata',
-    'CitationMetadata',
-    'Citation',
-    'GoogleTypeDate',
-    'GenerateContentResponseUsageMetadata',
-    'ModalityTokenCount',
+    "PromptFeedback",
+    "GenerateContentResponse",
+    "GenerateContentResponsePromptFeedback",
+    "SafetyRating",
+    "ModelStatus",
+    "Candidate",
+    "LogprobsResult",
+    "LogprobsResultCandidate",
+    "LogprobsResultTopCandidates",
+    "GroundingMetadata",
+    "RetrievalMetadata",
+    "GroundingChunk",
+    "GroundingChunkImage",
+    "GroundingChunkMaps",
+    "GroundingChunkMapsRoute",
+    "GroundingChunkMapsPlaceAnswerSources",
+    "GroundingChunkMapsPlaceAnswerSourcesReviewSnippet",
+    "GroundingChunkMapsPlaceAnswerSourcesAuthorAttribution",
+    "GroundingChunkWeb",
+    "GroundingChunkRetrievedContext",
+    "RagChunk",
+    "RagChunkPageSpan",
+    "GroundingChunkCustomMetadata",
+    "GroundingChunkStringList",
+    "SearchEntryPoint",
+    "GroundingMetadataSourceFlaggingUri",
+    "GroundingSupport",
+    "Segment",
+    "UrlContextMetadata",
+    "UrlMetadata",
+    "CitationMetadata",
+    "Citation",
+    "GoogleTypeDate",
+    "GenerateContentResponseUsageMetadata",
+    "ModalityTokenCount",
 ]

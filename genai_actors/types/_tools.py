@@ -1,4 +1,4 @@
-"""Tools the model may use: function declarations, :class:`Schema`, search and retrieval tools, tool config.
+"""Tools the model may use: function declarations, :class:`Schema`, search tools, tool config.
 
 Generated from the wire reference; attribute names match google-genai's ``types``.
 """
@@ -13,6 +13,7 @@ from ._base import _Wire
 
 class Schema(_Wire):
     """The ``Schema`` wire object."""
+
     additional_properties: Any | None = None
     defs: dict[str, Schema] | None = None
     ref: str | None = None
@@ -42,6 +43,7 @@ class Schema(_Wire):
 
 class ToolConfig(_Wire):
     """The ``ToolConfig`` wire object."""
+
     retrieval_config: RetrievalConfig | None = None
     function_calling_config: FunctionCallingConfig | None = None
     include_server_side_tool_invocations: bool | None = None
@@ -49,6 +51,7 @@ class ToolConfig(_Wire):
 
 class FunctionCallingConfig(_Wire):
     """The ``FunctionCallingConfig`` wire object."""
+
     allowed_function_names: list[str] | None = None
     mode: str | None = None
     stream_function_call_arguments: bool | None = None
@@ -56,18 +59,21 @@ class FunctionCallingConfig(_Wire):
 
 class RetrievalConfig(_Wire):
     """The ``RetrievalConfig`` wire object."""
+
     lat_lng: LatLng | None = None
     language_code: str | None = None
 
 
 class LatLng(_Wire):
     """The ``LatLng`` wire object."""
+
     latitude: float | None = None
     longitude: float | None = None
 
 
 class Tool(_Wire):
     """The ``Tool`` wire object."""
+
     retrieval: Retrieval | None = None
     computer_use: ComputerUse | None = None
     file_search: FileSearch | None = None
@@ -85,6 +91,7 @@ class Tool(_Wire):
 
 class Retrieval(_Wire):
     """The ``Retrieval`` wire object."""
+
     disable_attribution: bool | None = None
     external_api: ExternalApi | None = None
     vertex_ai_search: VertexAISearch | None = None
@@ -93,6 +100,7 @@ class Retrieval(_Wire):
 
 class ExternalApi(_Wire):
     """The ``ExternalApi`` wire object."""
+
     api_auth: ApiAuth | None = None
     api_spec: str | None = None
     auth_config: AuthConfig | None = None
@@ -103,6 +111,7 @@ class ExternalApi(_Wire):
 
 class AuthConfig(_Wire):
     """The ``AuthConfig`` wire object."""
+
     api_key: str | None = None
     api_key_config: ApiKeyConfig | None = None
     auth_type: str | None = None
@@ -114,11 +123,13 @@ class AuthConfig(_Wire):
 
 class AuthConfigHttpBasicAuthConfig(_Wire):
     """The ``AuthConfigHttpBasicAuthConfig`` wire object."""
+
     credential_secret: str | None = None
 
 
 class ApiKeyConfig(_Wire):
     """The ``ApiKeyConfig`` wire object."""
+
     api_key_secret: str | None = None
     api_key_string: str | None = None
     http_element_location: str | None = None
@@ -127,23 +138,27 @@ class ApiKeyConfig(_Wire):
 
 class AuthConfigOauthConfig(_Wire):
     """The ``AuthConfigOauthConfig`` wire object."""
+
     access_token: str | None = None
     service_account: str | None = None
 
 
 class AuthConfigGoogleServiceAccountConfig(_Wire):
     """The ``AuthConfigGoogleServiceAccountConfig`` wire object."""
+
     service_account: str | None = None
 
 
 class AuthConfigOidcConfig(_Wire):
     """The ``AuthConfigOidcConfig`` wire object."""
+
     id_token: str | None = None
     service_account: str | None = None
 
 
 class ExternalApiElasticSearchParams(_Wire):
     """The ``ExternalApiElasticSearchParams`` wire object."""
+
     index: str | None = None
     num_hits: int | None = None
     search_template: str | None = None
@@ -155,17 +170,20 @@ class ExternalApiSimpleSearchParams(_Wire):
 
 class ApiAuth(_Wire):
     """The ``ApiAuth`` wire object."""
+
     api_key_config: ApiAuthApiKeyConfig | None = None
 
 
 class ApiAuthApiKeyConfig(_Wire):
     """The ``ApiAuthApiKeyConfig`` wire object."""
+
     api_key_secret_version: str | None = None
     api_key_string: str | None = None
 
 
 class VertexAISearch(_Wire):
     """The ``VertexAISearch`` wire object."""
+
     data_store_specs: list[VertexAISearchDataStoreSpec] | None = None
     datastore: str | None = None
     engine: str | None = None
@@ -175,12 +193,14 @@ class VertexAISearch(_Wire):
 
 class VertexAISearchDataStoreSpec(_Wire):
     """The ``VertexAISearchDataStoreSpec`` wire object."""
+
     data_store: str | None = None
     filter: str | None = None
 
 
 class VertexRagStore(_Wire):
     """The ``VertexRagStore`` wire object."""
+
     rag_corpora: list[str] | None = None
     rag_resources: list[VertexRagStoreRagResource] | None = None
     rag_retrieval_config: RagRetrievalConfig | None = None
@@ -191,6 +211,7 @@ class VertexRagStore(_Wire):
 
 class RagRetrievalConfig(_Wire):
     """The ``RagRetrievalConfig`` wire object."""
+
     filter: RagRetrievalConfigFilter | None = None
     hybrid_search: RagRetrievalConfigHybridSearch | None = None
     ranking: RagRetrievalConfigRanking | None = None
@@ -199,11 +220,13 @@ class RagRetrievalConfig(_Wire):
 
 class RagRetrievalConfigHybridSearch(_Wire):
     """The ``RagRetrievalConfigHybridSearch`` wire object."""
+
     alpha: float | None = None
 
 
 class RagRetrievalConfigFilter(_Wire):
     """The ``RagRetrievalConfigFilter`` wire object."""
+
     metadata_filter: str | None = None
     vector_distance_threshold: float | None = None
     vector_similarity_threshold: float | None = None
@@ -211,45 +234,53 @@ class RagRetrievalConfigFilter(_Wire):
 
 class RagRetrievalConfigRanking(_Wire):
     """The ``RagRetrievalConfigRanking`` wire object."""
+
     llm_ranker: RagRetrievalConfigRankingLlmRanker | None = None
     rank_service: RagRetrievalConfigRankingRankService | None = None
 
 
 class RagRetrievalConfigRankingLlmRanker(_Wire):
     """The ``RagRetrievalConfigRankingLlmRanker`` wire object."""
+
     model_name: str | None = None
 
 
 class RagRetrievalConfigRankingRankService(_Wire):
     """The ``RagRetrievalConfigRankingRankService`` wire object."""
+
     model_name: str | None = None
 
 
 class VertexRagStoreRagResource(_Wire):
     """The ``VertexRagStoreRagResource`` wire object."""
+
     rag_corpus: str | None = None
     rag_file_ids: list[str] | None = None
 
 
 class GoogleSearchRetrieval(_Wire):
     """The ``GoogleSearchRetrieval`` wire object."""
+
     dynamic_retrieval_config: DynamicRetrievalConfig | None = None
 
 
 class DynamicRetrievalConfig(_Wire):
     """The ``DynamicRetrievalConfig`` wire object."""
+
     dynamic_threshold: float | None = None
     mode: str | None = None
 
 
 class McpServer(_Wire):
     """The ``McpServer`` wire object."""
+
     name: str | None = None
     streamable_http_transport: StreamableHttpTransport | None = None
 
 
 class StreamableHttpTransport(_Wire):
     """The ``StreamableHttpTransport`` wire object."""
+
     headers: dict[str, str] | None = None
     sse_read_timeout: str | None = None
     terminate_on_close: bool | None = None
@@ -263,6 +294,7 @@ class ToolCodeExecution(_Wire):
 
 class FunctionDeclaration(_Wire):
     """The ``FunctionDeclaration`` wire object."""
+
     description: str | None = None
     name: str | None = None
     parameters: Schema | None = None
@@ -278,18 +310,21 @@ class UrlContext(_Wire):
 
 class ToolExaAiSearch(_Wire):
     """The ``ToolExaAiSearch`` wire object."""
+
     api_key: str | None = None
     custom_configs: dict[str, Any] | None = None
 
 
 class EnterpriseWebSearch(_Wire):
     """The ``EnterpriseWebSearch`` wire object."""
+
     blocking_confidence: str | None = None
     exclude_domains: list[str] | None = None
 
 
 class GoogleSearch(_Wire):
     """The ``GoogleSearch`` wire object."""
+
     search_types: SearchTypes | None = None
     blocking_confidence: str | None = None
     exclude_domains: list[str] | None = None
@@ -298,6 +333,7 @@ class GoogleSearch(_Wire):
 
 class SearchTypes(_Wire):
     """The ``SearchTypes`` wire object."""
+
     web_search: WebSearch | None = None
     image_search: ImageSearch | None = None
 
@@ -312,12 +348,14 @@ class WebSearch(_Wire):
 
 class Interval(_Wire):
     """The ``Interval`` wire object."""
+
     end_time: datetime.datetime | None = None
     start_time: datetime.datetime | None = None
 
 
 class ComputerUse(_Wire):
     """The ``ComputerUse`` wire object."""
+
     environment: str | None = None
     excluded_predefined_functions: list[str] | None = None
     enable_prompt_injection_detection: bool | None = None
@@ -326,6 +364,7 @@ class ComputerUse(_Wire):
 
 class FileSearch(_Wire):
     """The ``FileSearch`` wire object."""
+
     file_search_store_names: list[str] | None = None
     top_k: int | None = None
     metadata_filter: str | None = None
@@ -333,6 +372,7 @@ class FileSearch(_Wire):
 
 class GoogleMaps(_Wire):
     """The ``GoogleMaps`` wire object."""
+
     auth_config: AuthConfig | None = None
     enable_widget: bool | None = None
     grounding_types: GoogleMapsGroundingTypes | None = None
@@ -340,6 +380,7 @@ class GoogleMaps(_Wire):
 
 class GoogleMapsGroundingTypes(_Wire):
     """The ``GoogleMapsGroundingTypes`` wire object."""
+
     places: GoogleMapsPlaces | None = None
     routing: GoogleMapsRouting | None = None
 
@@ -354,6 +395,7 @@ class GoogleMapsPlaces(_Wire):
 
 class ToolParallelAiSearch(_Wire):
     """The ``ToolParallelAiSearch`` wire object."""
+
     api_key: str | None = None
     custom_configs: dict[str, Any] | None = None
     enable_data_retention: bool | None = None
@@ -361,53 +403,53 @@ class ToolParallelAiSearch(_Wire):
 
 
 __all__ = [
-    'Schema',
-    'ToolConfig',
-    'FunctionCallingConfig',
-    'RetrievalConfig',
-    'LatLng',
-    'Tool',
-    'Retrieval',
-    'ExternalApi',
-    'AuthConfig',
-    'AuthConfigHttpBasicAuthConfig',
-    'ApiKeyConfig',
-    'AuthConfigOauthConfig',
-    'AuthConfigGoogleServiceAccountConfig',
-    'AuthConfigOidcConfig',
-    'ExternalApiElasticSearchParams',
-    'ExternalApiSimpleSearchParams',
-    'ApiAuth',
-    'ApiAuthApiKeyConfig',
-    'VertexAISearch',
-    'VertexAISearchDataStoreSpec',
-    'VertexRagStore',
-    'RagRetrievalConfig',
-    'RagRetrievalConfigHybridSearch',
-    'RagRetrievalConfigFilter',
-    'RagRetrievalConfigRanking',
-    'RagRetrievalConfigRankingLlmRanker',
-    'RagRetrievalConfigRankingRankService',
-    'VertexRagStoreRagResource',
-    'GoogleSearchRetrieval',
-    'DynamicRetrievalConfig',
-    'McpServer',
-    'StreamableHttpTransport',
-    'ToolCodeExecution',
-    'FunctionDeclaration',
-    'UrlContext',
-    'ToolExaAiSearch',
-    'EnterpriseWebSearch',
-    'GoogleSearch',
-    'SearchTypes',
-    'ImageSearch',
-    'WebSearch',
-    'Interval',
-    'ComputerUse',
-    'FileSearch',
-    'GoogleMaps',
-    'GoogleMapsGroundingTypes',
-    'GoogleMapsRouting',
-    'GoogleMapsPlaces',
-    'ToolParallelAiSearch',
+    "Schema",
+    "ToolConfig",
+    "FunctionCallingConfig",
+    "RetrievalConfig",
+    "LatLng",
+    "Tool",
+    "Retrieval",
+    "ExternalApi",
+    "AuthConfig",
+    "AuthConfigHttpBasicAuthConfig",
+    "ApiKeyConfig",
+    "AuthConfigOauthConfig",
+    "AuthConfigGoogleServiceAccountConfig",
+    "AuthConfigOidcConfig",
+    "ExternalApiElasticSearchParams",
+    "ExternalApiSimpleSearchParams",
+    "ApiAuth",
+    "ApiAuthApiKeyConfig",
+    "VertexAISearch",
+    "VertexAISearchDataStoreSpec",
+    "VertexRagStore",
+    "RagRetrievalConfig",
+    "RagRetrievalConfigHybridSearch",
+    "RagRetrievalConfigFilter",
+    "RagRetrievalConfigRanking",
+    "RagRetrievalConfigRankingLlmRanker",
+    "RagRetrievalConfigRankingRankService",
+    "VertexRagStoreRagResource",
+    "GoogleSearchRetrieval",
+    "DynamicRetrievalConfig",
+    "McpServer",
+    "StreamableHttpTransport",
+    "ToolCodeExecution",
+    "FunctionDeclaration",
+    "UrlContext",
+    "ToolExaAiSearch",
+    "EnterpriseWebSearch",
+    "GoogleSearch",
+    "SearchTypes",
+    "ImageSearch",
+    "WebSearch",
+    "Interval",
+    "ComputerUse",
+    "FileSearch",
+    "GoogleMaps",
+    "GoogleMapsGroundingTypes",
+    "GoogleMapsRouting",
+    "GoogleMapsPlaces",
+    "ToolParallelAiSearch",
 ]

@@ -71,7 +71,9 @@ def generate_content(
     client = FakeClient(vertex)
     params = gt._GenerateContentParameters(model=model, contents=contents, config=config)
     convert = (
-        gm._GenerateContentParameters_to_vertex if vertex else gm._GenerateContentParameters_to_mldev
+        gm._GenerateContentParameters_to_vertex
+        if vertex
+        else gm._GenerateContentParameters_to_mldev
     )
     url, body = _finish(convert(client, params, None, params))
     return url["model"], body
@@ -88,9 +90,7 @@ def count_tokens(
     return url["model"], body
 
 
-def embed_content(
-    model: str, contents: Any, config: Any = None
-) -> tuple[str, dict[str, Any]]:
+def embed_content(model: str, contents: Any, config: Any = None) -> tuple[str, dict[str, Any]]:
     """(model path, body) google-genai sends for mldev ``embed_content``."""
     from google.genai import _transformers as gtr
 
@@ -102,9 +102,7 @@ def embed_content(
     return url["model"], body
 
 
-def generate_videos_vertex(
-    model: str, **kwargs: Any
-) -> tuple[str, dict[str, Any]]:
+def generate_videos_vertex(model: str, **kwargs: Any) -> tuple[str, dict[str, Any]]:
     """(model path, body) google-genai sends for Vertex ``generate_videos``."""
     client = FakeClient(True)
     params = gt._GenerateVideosParameters(model=model, **kwargs)

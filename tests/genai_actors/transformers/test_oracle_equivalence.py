@@ -98,50 +98,140 @@ CONTENTS: list[tuple[str, Any]] = [
 
 CONFIGS: list[tuple[str, Any]] = [
     ("none", None),
-    ("sampling", {"temperature": 0.3, "top_p": 0.9, "top_k": 40, "candidate_count": 1,
-                  "max_output_tokens": 128, "stop_sequences": ["END"], "seed": 7,
-                  "presence_penalty": 0.1, "frequency_penalty": 0.2,
-                  "response_logprobs": True, "logprobs": 3}),
+    (
+        "sampling",
+        {
+            "temperature": 0.3,
+            "top_p": 0.9,
+            "top_k": 40,
+            "candidate_count": 1,
+            "max_output_tokens": 128,
+            "stop_sequences": ["END"],
+            "seed": 7,
+            "presence_penalty": 0.1,
+            "frequency_penalty": 0.2,
+            "response_logprobs": True,
+            "logprobs": 3,
+        },
+    ),
     ("camel-keys", {"maxOutputTokens": 64, "topK": 3, "responseMimeType": "text/plain"}),
     ("system-str", {"system_instruction": "You are a cat."}),
     ("system-parts", {"system_instruction": ["one", {"text": "two"}]}),
     ("system-content", {"system_instruction": {"parts": [{"text": "x"}], "role": "user"}}),
-    ("safety", {"safety_settings": [
-        {"category": "HARM_CATEGORY_HATE_SPEECH", "threshold": "BLOCK_ONLY_HIGH"},
-        {"category": "HARM_CATEGORY_DANGEROUS_CONTENT", "threshold": "OFF"},
-    ]}),
+    (
+        "safety",
+        {
+            "safety_settings": [
+                {"category": "HARM_CATEGORY_HATE_SPEECH", "threshold": "BLOCK_ONLY_HIGH"},
+                {"category": "HARM_CATEGORY_DANGEROUS_CONTENT", "threshold": "OFF"},
+            ]
+        },
+    ),
     ("thinking", {"thinking_config": {"thinking_budget": 1024, "include_thoughts": True}}),
     ("thinking-level", {"thinking_config": {"thinking_level": "LOW"}}),
-    ("tools-callables", {"tools": [get_weather, add, no_args],
-                         "automatic_function_calling": {"disable": True}}),
-    ("tools-mixed", {"tools": [get_weather, {"google_search": {}},
-                               {"code_execution": {}}, {"url_context": {}}]}),
-    ("tools-declarations", {"tools": [
-        {"function_declarations": [{"name": "f", "description": "d",
-                                    "parameters": {"type": "OBJECT", "properties": {
-                                        "x": {"type": "STRING", "description": "an x"}},
-                                        "required": ["x"]}}]},
-        {"function_declarations": [{"name": "g", "parameters_json_schema": {
-            "type": "object", "properties": {"snake_key": {"type": "string"}}}}]},
-    ]}),
+    (
+        "tools-callables",
+        {"tools": [get_weather, add, no_args], "automatic_function_calling": {"disable": True}},
+    ),
+    (
+        "tools-mixed",
+        {
+            "tools": [
+                get_weather,
+                {"google_search": {}},
+                {"code_execution": {}},
+                {"url_context": {}},
+            ]
+        },
+    ),
+    (
+        "tools-declarations",
+        {
+            "tools": [
+                {
+                    "function_declarations": [
+                        {
+                            "name": "f",
+                            "description": "d",
+                            "parameters": {
+                                "type": "OBJECT",
+                                "properties": {"x": {"type": "STRING", "description": "an x"}},
+                                "required": ["x"],
+                            },
+                        }
+                    ]
+                },
+                {
+                    "function_declarations": [
+                        {
+                            "name": "g",
+                            "parameters_json_schema": {
+                                "type": "object",
+                                "properties": {"snake_key": {"type": "string"}},
+                            },
+                        }
+                    ]
+                },
+            ]
+        },
+    ),
     ("tools-enum-dataclass", {"tools": [pick]}),
-    ("tool-config", {"tool_config": {"function_calling_config": {
-        "mode": "ANY", "allowed_function_names": ["get_weather"]}}}),
-    ("schema-dict", {"response_mime_type": "application/json", "response_schema": {
-        "type": "object", "properties": {"name": {"type": "string"},
-                                         "age": {"type": "integer", "nullable": True}}}}),
-    ("schema-json", {"response_mime_type": "application/json", "response_json_schema": {
-        "type": "object", "properties": {"snake_name": {"type": "string"}},
-        "additionalProperties": False}}),
+    (
+        "tool-config",
+        {
+            "tool_config": {
+                "function_calling_config": {
+                    "mode": "ANY",
+                    "allowed_function_names": ["get_weather"],
+                }
+            }
+        },
+    ),
+    (
+        "schema-dict",
+        {
+            "response_mime_type": "application/json",
+            "response_schema": {
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string"},
+                    "age": {"type": "integer", "nullable": True},
+                },
+            },
+        },
+    ),
+    (
+        "schema-json",
+        {
+            "response_mime_type": "application/json",
+            "response_json_schema": {
+                "type": "object",
+                "properties": {"snake_name": {"type": "string"}},
+                "additionalProperties": False,
+            },
+        },
+    ),
     ("schema-list-int", {"response_schema": list[int]}),
     ("schema-enum", {"response_mime_type": "text/x.enum", "response_schema": Color}),
     ("schema-dataclass", {"response_schema": list[Recipe]}),
     ("schema-optional", {"response_schema": int | None}),
     ("speech-str", {"response_modalities": ["AUDIO"], "speech_config": "Kore"}),
-    ("speech-dict", {"speech_config": {"voice_config": {"prebuilt_voice_config": {
-        "voice_name": "Puck"}}, "language_code": "en-US"}}),
-    ("image-config", {"response_modalities": ["TEXT", "IMAGE"],
-                      "image_config": {"aspect_ratio": "16:9", "image_size": "2K"}}),
+    (
+        "speech-dict",
+        {
+            "speech_config": {
+                "voice_config": {"prebuilt_voice_config": {"voice_name": "Puck"}},
+                "language_code": "en-US",
+            }
+        },
+    ),
+    (
+        "image-config",
+        {
+            "response_modalities": ["TEXT", "IMAGE"],
+            "image_config": {"aspect_ratio": "16:9", "image_size": "2K"},
+        },
+    ),
     ("cached", {"cached_content": "abc123"}),
     ("cached-full", {"cached_content": "cachedContents/abc123"}),
     ("service-tier", {"service_tier": "flex"}),
@@ -180,8 +270,9 @@ def test_generate_content_config_matches_google_genai(
     assert _ours(request.body) == body
 
 
-@pytest.mark.parametrize("model", ["gemini-2.5-flash", "models/gemini-2.5-flash",
-                                   "tunedModels/t-1", "google/gemini-x"])
+@pytest.mark.parametrize(
+    "model", ["gemini-2.5-flash", "models/gemini-2.5-flash", "tunedModels/t-1", "google/gemini-x"]
+)
 @pytest.mark.parametrize("vertex", [False, True], ids=["mldev", "vertex"])
 def test_model_paths_match_google_genai(model: str, vertex: bool) -> None:
     """Model names normalise to the same path as google-genai's t_model."""
@@ -216,12 +307,18 @@ def test_count_tokens_vertex_config_matches_google_genai() -> None:
 @pytest.mark.parametrize(
     ("model", "contents", "config"),
     [
-        ("text-embedding-004", ["What is your name?", "Favourite colour?"],
-         {"output_dimensionality": 64}),
+        (
+            "text-embedding-004",
+            ["What is your name?", "Favourite colour?"],
+            {"output_dimensionality": 64},
+        ),
         ("gemini-embedding-001", "single", {"task_type": "RETRIEVAL_DOCUMENT", "title": "T"}),
         ("gemini-embedding-001", [{"parts": [{"text": "a"}, {"text": "b"}]}], None),
-        ("gemini-embedding-2", ["a", "b", {"inline_data": {"data": PNG,
-                                                           "mime_type": "image/png"}}], None),
+        (
+            "gemini-embedding-2",
+            ["a", "b", {"inline_data": {"data": PNG, "mime_type": "image/png"}}],
+            None,
+        ),
     ],
 )
 def test_embed_content_matches_google_genai(model: str, contents: Any, config: Any) -> None:
@@ -234,16 +331,24 @@ def test_embed_content_matches_google_genai(model: str, contents: Any, config: A
 
 def test_generate_videos_vertex_matches_google_genai() -> None:
     """Vertex predictLongRunning bodies match google-genai's."""
-    config = {"number_of_videos": 2, "duration_seconds": 8, "aspect_ratio": "16:9",
-              "negative_prompt": "blur", "seed": 3, "generate_audio": True,
-              "last_frame": {"image_bytes": PNG, "mime_type": "image/png"},
-              "labels": {"a": "b"}}
+    config = {
+        "number_of_videos": 2,
+        "duration_seconds": 8,
+        "aspect_ratio": "16:9",
+        "negative_prompt": "blur",
+        "seed": 3,
+        "generate_audio": True,
+        "last_frame": {"image_bytes": PNG, "mime_type": "image/png"},
+        "labels": {"a": "b"},
+    }
     image = {"gcs_uri": "gs://b/i.png", "mime_type": "image/png"}
     path, body = oracle.generate_videos_vertex(
         "veo-3.0-generate-001", source={"prompt": "a cat", "image": image}, config=config
     )
     request = generate_videos_request(
-        "veo-3.0-generate-001", source={"prompt": "a cat", "image": image}, config=config,
+        "veo-3.0-generate-001",
+        source={"prompt": "a cat", "image": image},
+        config=config,
         vertex=VERTEX,
     )
     assert request.path == f"{path}:predictLongRunning"
@@ -252,9 +357,15 @@ def test_generate_videos_vertex_matches_google_genai() -> None:
 
 def test_generate_images_vertex_matches_google_genai() -> None:
     """Vertex image predict bodies match google-genai's."""
-    config = {"number_of_images": 2, "aspect_ratio": "1:1", "output_mime_type": "image/jpeg",
-              "output_compression_quality": 80, "person_generation": "ALLOW_ADULT",
-              "add_watermark": False, "labels": {"x": "y"}}
+    config = {
+        "number_of_images": 2,
+        "aspect_ratio": "1:1",
+        "output_mime_type": "image/jpeg",
+        "output_compression_quality": 80,
+        "person_generation": "ALLOW_ADULT",
+        "add_watermark": False,
+        "labels": {"x": "y"},
+    }
     path, body = oracle.generate_images_vertex("imagen-4.0-generate-001", "a dog", config)
     request = generate_images_request("imagen-4.0-generate-001", "a dog", config, vertex=VERTEX)
     assert request.path == f"{path}:predict"
