@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
@@ -36,17 +37,21 @@ class Server:
         self.requests: list[web.Request] = []
         self.bodies: list[bytes] = []
         self.disconnects = 0
+        self.arrived = asyncio.Event()
+        self.disconnected = asyncio.Event()
         self.url = ""
         self._runner: web.AppRunner | None = None
 
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:
         self.requests.append(request)
+        self.arrived.set()
         self.bodies.append(await request.read())
         assert self.handler is not None
         try:
             return await self.handler(request)
         except BaseException:
             self.disconnects += 1
+            self.disconnected.set()
             raise
 
     async def start(self) -> None:

@@ -191,7 +191,7 @@ async def test_connection_refused_is_retried_then_connect_error() -> None:
 
 async def test_non_json_error_body_is_kept_as_message(server: Server) -> None:
     """An HTML error page becomes an APIError with the text as message and the reason as status."""
-    calls, server.handler = scripted(web.Response(status=404, text="<html>nope</html>"))
+    _, server.handler = scripted(web.Response(status=404, text="<html>nope</html>"))
     async with make_client(server) as client:
         with pytest.raises(errors.NotFoundError) as caught:
             await client.api_client.request("GET", "models/x")

@@ -48,7 +48,10 @@ def test_crlf_split_across_chunks_is_one_line_end() -> None:
 
 def test_plain_json_error_body_is_one_payload() -> None:
     """A multi-line JSON error body (no SSE framing) is yielded whole, braces in strings ignored."""
-    body = b'{\n  "error": {\n    "code": 400,\n    "message": "bad } \\" {",\n    "status": "X"\n  }\n}\n'
+    body = (
+        b'{\n  "error": {\n    "code": 400,\n'
+        b'    "message": "bad } \\" {",\n    "status": "X"\n  }\n}\n'
+    )
     assert parse_all([body]) == [body.rstrip(b"\n")]
     assert parse_all([b"[{\n", b'"error": {"code": 500}\n', b"}]"]) == [
         b'[{\n"error": {"code": 500}\n}]'

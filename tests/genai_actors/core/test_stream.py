@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp import web
@@ -42,6 +43,11 @@ def sse_handler(*pieces: bytes, then: str = "end") -> object:
     return handler
 
 
+async def drain(stream: AsyncIterator[bytes], into: list[bytes]) -> None:
+    async for payload in stream:
+        into.append(payload)  # noqa: PERF401 - keeps what arrived before an error
+
+
 def acquired(client: ga.AsyncClient) -> int:
     connector = client.api_client._pool.connector()
     assert connector is not None
@@ -70,10 +76,9 @@ async def test_error_event_mid_stream_raises_typed_error(server: Server) -> None
     )
     async with make_client(server) as client:
         stream = client.api_client.stream("POST", PATH, body=b"{}")
-        got = []
+        got: list[bytes] = []
         with pytest.raises(errors.ServiceUnavailableError) as caught:
-            async for payload in stream:
-                got.append(payload)
+            await drain(stream, got)
         assert got == [b'{"n":1}']
         assert caught.value.message == "overloaded"
         assert stream.closed
@@ -96,10 +101,9 @@ async def test_stream_cut_midway_raises_stream_cut_error(server: Server) -> None
     """A connection dropped mid-stream raises StreamCutError after the events already sent."""
     server.handler = sse_handler(b'data: {"n":1}\n\n', b'data: {"n":', then="cut")
     async with make_client(server) as client:
-        got = []
+        got: list[bytes] = []
         with pytest.raises(errors.StreamCutError):
-            async for payload in client.api_client.stream("POST", PATH, body=b"{}"):
-                got.append(payload)
+            await drain(client.api_client.stream("POST", PATH, body=b"{}"), got)
     assert got == [b'{"n":1}']
 
 
@@ -138,7 +142,7 @@ async def test_idle_stream_times_out(server: Server) -> None:
 
 
 async def test_aclose_from_another_task_ends_a_pending_read(server: Server) -> None:
-    """aclose() from another task wakes the blocked reader (end of iteration) and frees the socket."""
+    """aclose() from another task ends the blocked reader's iteration and frees the socket."""
     server.handler = sse_handler(b'data: {"n":1}\n\n', then="hang")
     async with make_client(server) as client:
         stream = client.api_client.stream("POST", PATH, body=b"{}")
@@ -158,10 +162,7 @@ async def test_aclose_from_another_task_ends_a_pending_read(server: Server) -> N
         await asyncio.wait_for(task, 5)
         assert got == [b'{"n":1}']
         assert acquired(client) == 0
-        for _ in range(100):
-            if server.disconnects:
-                break
-            await asyncio.sleep(0.01)
+        await asyncio.wait_for(server.disconnected.wait(), 5)
         assert server.disconnects == 1
 
 
@@ -177,8 +178,7 @@ async def test_aclose_during_open_abandons_it(server: Server) -> None:
     async with make_client(server) as client:
         stream = client.api_client.stream("POST", PATH, body=b"{}")
         task = asyncio.create_task(anext(stream, None))
-        while not server.requests:
-            await asyncio.sleep(0.01)
+        await server.arrived.wait()
         await stream.aclose()
         assert await asyncio.wait_for(task, 5) is None
         assert acquired(client) == 0
