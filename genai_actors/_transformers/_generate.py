@@ -46,7 +46,7 @@ MLDEV = "Gemini Developer API"
 VERTEX = "Vertex AI API"
 
 
-class _GenerateContentBody(_Wire):
+class _GenerateContentBody(_Wire, kw_only=True):
     contents: list[Content] | None = None
     system_instruction: Content | None = None
     tools: list[Tool] | None = None
@@ -240,7 +240,7 @@ def generate_content_request(
     return Request("POST", f"{path}:generateContent", None, body, cfg.http_options)
 
 
-class _CountTokensBody(_Wire):
+class _CountTokensBody(_Wire, kw_only=True):
     contents: list[Content] | None = None
     system_instruction: Content | None = None
     tools: list[Tool] | None = None

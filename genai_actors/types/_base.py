@@ -86,7 +86,7 @@ def decode_base64(text: str) -> bytes:
     if missing:
         text += "=" * missing
     try:
-        return binascii.a2b_base64(text, strict_mode=False)
+        return binascii.a2b_base64(text, strict_mode=True)
     except binascii.Error as exc:
         raise ValueError(f"invalid base64: {exc}") from None
 
@@ -122,7 +122,9 @@ def dec_hook(tp: type[Any], obj: Any) -> Any:
     raise NotImplementedError(f"cannot decode {tp!r}")
 
 
-class _Wire(msgspec.Struct, kw_only=True, omit_defaults=True, rename="camel"):
+class _Wire(
+    msgspec.Struct, kw_only=True, omit_defaults=True, rename="camel", repr_omit_defaults=True
+):
     """Base of every wire struct: keyword-only, camelCase on the wire, unset fields omitted."""
 
     def to_json_dict(self) -> dict[str, Any]:
@@ -145,7 +147,7 @@ class _Wire(msgspec.Struct, kw_only=True, omit_defaults=True, rename="camel"):
         }
 
 
-class HttpResponse(_Wire):
+class HttpResponse(_Wire, kw_only=True):
     """The HTTP response behind a result: headers and (optionally) the raw body."""
 
     headers: dict[str, str] | None = None

@@ -11,14 +11,14 @@ from typing import Any
 from ._base import Base64Bytes, _Wire
 
 
-class Content(_Wire):
+class Content(_Wire, kw_only=True):
     """The ``Content`` wire object."""
 
     parts: list[Part] | None = None
     role: str | None = None
 
 
-class Part(_Wire):
+class Part(_Wire, kw_only=True):
     """The ``Part`` wire object."""
 
     media_resolution: PartMediaResolution | None = None
@@ -145,14 +145,14 @@ def ModelContent(parts: Any) -> Content:
     return Content(role="model", parts=t_parts(parts))
 
 
-class SpeechMetadata(_Wire):
+class SpeechMetadata(_Wire, kw_only=True):
     """The ``SpeechMetadata`` wire object."""
 
     speaker: str | None = None
     style: str | None = None
 
 
-class VideoMetadata(_Wire):
+class VideoMetadata(_Wire, kw_only=True):
     """The ``VideoMetadata`` wire object."""
 
     end_offset: str | None = None
@@ -161,7 +161,7 @@ class VideoMetadata(_Wire):
     content_layers: list[str] | None = None
 
 
-class Blob(_Wire):
+class Blob(_Wire, kw_only=True):
     """The ``Blob`` wire object."""
 
     data: Base64Bytes | None = None
@@ -173,7 +173,7 @@ class Blob(_Wire):
             self.data = Base64Bytes(self.data)
 
 
-class FileData(_Wire):
+class FileData(_Wire, kw_only=True):
     """The ``FileData`` wire object."""
 
     display_name: str | None = None
@@ -181,7 +181,7 @@ class FileData(_Wire):
     mime_type: str | None = None
 
 
-class ToolCall(_Wire):
+class ToolCall(_Wire, kw_only=True):
     """The ``ToolCall`` wire object."""
 
     id: str | None = None
@@ -189,7 +189,7 @@ class ToolCall(_Wire):
     args: dict[str, Any] | None = None
 
 
-class DocumentMetadata(_Wire):
+class DocumentMetadata(_Wire, kw_only=True):
     """The ``DocumentMetadata`` wire object."""
 
     start_page: int | None = None
@@ -197,7 +197,7 @@ class DocumentMetadata(_Wire):
     content_layers: list[str] | None = None
 
 
-class SpreadsheetMetadata(_Wire):
+class SpreadsheetMetadata(_Wire, kw_only=True):
     """The ``SpreadsheetMetadata`` wire object."""
 
     visible_cells: str | None = None
@@ -205,7 +205,7 @@ class SpreadsheetMetadata(_Wire):
     content_layers: list[str] | None = None
 
 
-class FunctionCall(_Wire):
+class FunctionCall(_Wire, kw_only=True):
     """The ``FunctionCall`` wire object."""
 
     id: str | None = None
@@ -215,7 +215,7 @@ class FunctionCall(_Wire):
     will_continue: bool | None = None
 
 
-class PartialArg(_Wire):
+class PartialArg(_Wire, kw_only=True):
     """The ``PartialArg`` wire object."""
 
     bool_value: bool | None = None
@@ -226,7 +226,7 @@ class PartialArg(_Wire):
     will_continue: bool | None = None
 
 
-class ExecutableCode(_Wire):
+class ExecutableCode(_Wire, kw_only=True):
     """The ``ExecutableCode`` wire object."""
 
     code: str | None = None
@@ -234,7 +234,7 @@ class ExecutableCode(_Wire):
     id: str | None = None
 
 
-class CodeExecutionResult(_Wire):
+class CodeExecutionResult(_Wire, kw_only=True):
     """The ``CodeExecutionResult`` wire object."""
 
     outcome: str | None = None
@@ -242,14 +242,14 @@ class CodeExecutionResult(_Wire):
     id: str | None = None
 
 
-class AudioMetadata(_Wire):
+class AudioMetadata(_Wire, kw_only=True):
     """The ``AudioMetadata`` wire object."""
 
     start_offset: str | None = None
     end_offset: str | None = None
 
 
-class Transcription(_Wire):
+class Transcription(_Wire, kw_only=True):
     """The ``Transcription`` wire object."""
 
     text: str | None = None
@@ -261,7 +261,7 @@ class Transcription(_Wire):
     end_offset: str | None = None
 
 
-class WordInfo(_Wire):
+class WordInfo(_Wire, kw_only=True):
     """The ``WordInfo`` wire object."""
 
     word: str | None = None
@@ -269,7 +269,7 @@ class WordInfo(_Wire):
     end_offset: str | None = None
 
 
-class FunctionResponse(_Wire):
+class FunctionResponse(_Wire, kw_only=True):
     """The ``FunctionResponse`` wire object."""
 
     will_continue: bool | None = None
@@ -280,7 +280,7 @@ class FunctionResponse(_Wire):
     response: dict[str, Any] | None = None
 
 
-class FunctionResponsePart(_Wire):
+class FunctionResponsePart(_Wire, kw_only=True):
     """The ``FunctionResponsePart`` wire object."""
 
     inline_data: FunctionResponseBlob | None = None
@@ -293,7 +293,7 @@ class FunctionResponsePart(_Wire):
     audio_metadata: AudioMetadata | None = None
 
 
-class FunctionResponseBlob(_Wire):
+class FunctionResponseBlob(_Wire, kw_only=True):
     """The ``FunctionResponseBlob`` wire object."""
 
     mime_type: str | None = None
@@ -305,7 +305,7 @@ class FunctionResponseBlob(_Wire):
             self.data = Base64Bytes(self.data)
 
 
-class FunctionResponseFileData(_Wire):
+class FunctionResponseFileData(_Wire, kw_only=True):
     """The ``FunctionResponseFileData`` wire object."""
 
     file_uri: str | None = None
@@ -313,14 +313,14 @@ class FunctionResponseFileData(_Wire):
     display_name: str | None = None
 
 
-class PartMediaResolution(_Wire):
+class PartMediaResolution(_Wire, kw_only=True):
     """The ``PartMediaResolution`` wire object."""
 
     level: str | None = None
     num_tokens: int | None = None
 
 
-class ToolResponse(_Wire):
+class ToolResponse(_Wire, kw_only=True):
     """The ``ToolResponse`` wire object."""
 
     id: str | None = None

@@ -21,7 +21,7 @@ from ._http import HttpOptions
 from ._tools import Schema, ToolConfig
 
 
-class GenerateContentConfig(_Wire):
+class GenerateContentConfig(_Wire, kw_only=True):
     """The ``GenerateContentConfig`` wire object."""
 
     http_options: HttpOptions | None = None
@@ -69,7 +69,7 @@ class GenerateContentConfig(_Wire):
             self.continuation_token = Base64Bytes(self.continuation_token)
 
 
-class SafetySetting(_Wire):
+class SafetySetting(_Wire, kw_only=True):
     """The ``SafetySetting`` wire object."""
 
     category: str | None = None
@@ -77,7 +77,7 @@ class SafetySetting(_Wire):
     threshold: str | None = None
 
 
-class AutomaticFunctionCallingConfig(_Wire):
+class AutomaticFunctionCallingConfig(_Wire, kw_only=True):
     """The ``AutomaticFunctionCallingConfig`` wire object."""
 
     disable: bool | None = None
@@ -85,14 +85,14 @@ class AutomaticFunctionCallingConfig(_Wire):
     ignore_call_history: bool | None = None
 
 
-class ModelArmorConfig(_Wire):
+class ModelArmorConfig(_Wire, kw_only=True):
     """The ``ModelArmorConfig`` wire object."""
 
     prompt_template_name: str | None = None
     response_template_name: str | None = None
 
 
-class AudioTranscriptionConfig(_Wire):
+class AudioTranscriptionConfig(_Wire, kw_only=True):
     """The ``AudioTranscriptionConfig`` wire object."""
 
     language_codes: list[str] | None = None
@@ -106,29 +106,29 @@ class AudioTranscriptionConfig(_Wire):
     source_text: str | None = None
 
 
-class LanguageHints(_Wire):
+class LanguageHints(_Wire, kw_only=True):
     """The ``LanguageHints`` wire object."""
 
     language_codes: list[str] | None = None
 
 
-class LanguageAuto(_Wire):
+class LanguageAuto(_Wire, kw_only=True):
     """The ``LanguageAuto`` wire object."""
 
 
-class ModelSelectionConfig(_Wire):
+class ModelSelectionConfig(_Wire, kw_only=True):
     """The ``ModelSelectionConfig`` wire object."""
 
     feature_selection_preference: str | None = None
 
 
-class GenerationOutputConfig(_Wire):
+class GenerationOutputConfig(_Wire, kw_only=True):
     """The ``GenerationOutputConfig`` wire object."""
 
     output_uri_prefix: str | None = None
 
 
-class ThinkingConfig(_Wire):
+class ThinkingConfig(_Wire, kw_only=True):
     """The ``ThinkingConfig`` wire object."""
 
     include_thoughts: bool | None = None
@@ -136,7 +136,7 @@ class ThinkingConfig(_Wire):
     thinking_level: str | None = None
 
 
-class SpeechConfig(_Wire):
+class SpeechConfig(_Wire, kw_only=True):
     """The ``SpeechConfig`` wire object."""
 
     voice_config: VoiceConfig | None = None
@@ -144,20 +144,20 @@ class SpeechConfig(_Wire):
     multi_speaker_voice_config: MultiSpeakerVoiceConfig | None = None
 
 
-class MultiSpeakerVoiceConfig(_Wire):
+class MultiSpeakerVoiceConfig(_Wire, kw_only=True):
     """The ``MultiSpeakerVoiceConfig`` wire object."""
 
     speaker_voice_configs: list[SpeakerVoiceConfig] | None = None
 
 
-class SpeakerVoiceConfig(_Wire):
+class SpeakerVoiceConfig(_Wire, kw_only=True):
     """The ``SpeakerVoiceConfig`` wire object."""
 
     speaker: str | None = None
     voice_config: VoiceConfig | None = None
 
 
-class VoiceConfig(_Wire):
+class VoiceConfig(_Wire, kw_only=True):
     """The ``VoiceConfig`` wire object."""
 
     replicated_voice_config: ReplicatedVoiceConfig | None = None
@@ -165,7 +165,7 @@ class VoiceConfig(_Wire):
     voice: str | None = None
 
 
-class ReplicatedVoiceConfig(_Wire):
+class ReplicatedVoiceConfig(_Wire, kw_only=True):
     """The ``ReplicatedVoiceConfig`` wire object."""
 
     mime_type: str | None = None
@@ -180,19 +180,19 @@ class ReplicatedVoiceConfig(_Wire):
             self.consent_audio = Base64Bytes(self.consent_audio)
 
 
-class VoiceConsentSignature(_Wire):
+class VoiceConsentSignature(_Wire, kw_only=True):
     """The ``VoiceConsentSignature`` wire object."""
 
     signature: str | None = None
 
 
-class PrebuiltVoiceConfig(_Wire):
+class PrebuiltVoiceConfig(_Wire, kw_only=True):
     """The ``PrebuiltVoiceConfig`` wire object."""
 
     voice_name: str | None = None
 
 
-class ImageConfig(_Wire):
+class ImageConfig(_Wire, kw_only=True):
     """The ``ImageConfig`` wire object."""
 
     aspect_ratio: str | None = None
@@ -204,33 +204,33 @@ class ImageConfig(_Wire):
     image_output_options: ImageConfigImageOutputOptions | None = None
 
 
-class ImageConfigImageOutputOptions(_Wire):
+class ImageConfigImageOutputOptions(_Wire, kw_only=True):
     """The ``ImageConfigImageOutputOptions`` wire object."""
 
     compression_quality: int | None = None
     mime_type: str | None = None
 
 
-class GenerationConfigRoutingConfig(_Wire):
+class GenerationConfigRoutingConfig(_Wire, kw_only=True):
     """The ``GenerationConfigRoutingConfig`` wire object."""
 
     auto_mode: GenerationConfigRoutingConfigAutoRoutingMode | None = None
     manual_mode: GenerationConfigRoutingConfigManualRoutingMode | None = None
 
 
-class GenerationConfigRoutingConfigManualRoutingMode(_Wire):
+class GenerationConfigRoutingConfigManualRoutingMode(_Wire, kw_only=True):
     """The ``GenerationConfigRoutingConfigManualRoutingMode`` wire object."""
 
     model_name: str | None = None
 
 
-class GenerationConfigRoutingConfigAutoRoutingMode(_Wire):
+class GenerationConfigRoutingConfigAutoRoutingMode(_Wire, kw_only=True):
     """The ``GenerationConfigRoutingConfigAutoRoutingMode`` wire object."""
 
     model_routing_preference: str | None = None
 
 
-class GenerationConfig(_Wire):
+class GenerationConfig(_Wire, kw_only=True):
     """The ``GenerationConfig`` wire object."""
 
     model_selection_config: ModelSelectionConfig | None = None
@@ -261,14 +261,14 @@ class GenerationConfig(_Wire):
     audio_transcription_config: AudioTranscriptionConfig | None = None
 
 
-class TranslationConfig(_Wire):
+class TranslationConfig(_Wire, kw_only=True):
     """The ``TranslationConfig`` wire object."""
 
     echo_target_language: bool | None = None
     target_language_code: str | None = None
 
 
-class ResponseFormat(_Wire):
+class ResponseFormat(_Wire, kw_only=True):
     """The ``ResponseFormat`` wire object."""
 
     audio: AudioResponseFormat | None = None
@@ -277,7 +277,7 @@ class ResponseFormat(_Wire):
     video: VideoResponseFormat | None = None
 
 
-class VideoResponseFormat(_Wire):
+class VideoResponseFormat(_Wire, kw_only=True):
     """The ``VideoResponseFormat`` wire object."""
 
     aspect_ratio: str | None = None
@@ -287,7 +287,7 @@ class VideoResponseFormat(_Wire):
     resolution: str | None = None
 
 
-class ImageResponseFormat(_Wire):
+class ImageResponseFormat(_Wire, kw_only=True):
     """The ``ImageResponseFormat`` wire object."""
 
     aspect_ratio: str | None = None
@@ -296,14 +296,14 @@ class ImageResponseFormat(_Wire):
     mime_type: str | None = None
 
 
-class TextResponseFormat(_Wire):
+class TextResponseFormat(_Wire, kw_only=True):
     """The ``TextResponseFormat`` wire object."""
 
     mime_type: str | None = None
     json_schema: Any | None = msgspec.field(default=None, name="schema")
 
 
-class AudioResponseFormat(_Wire):
+class AudioResponseFormat(_Wire, kw_only=True):
     """The ``AudioResponseFormat`` wire object."""
 
     bit_rate: int | None = None

@@ -11,7 +11,7 @@ from ._base import Base64Bytes, HttpResponse, _Wire
 from ._http import HttpOptions
 
 
-class GenerateImagesConfig(_Wire):
+class GenerateImagesConfig(_Wire, kw_only=True):
     """The ``GenerateImagesConfig`` wire object."""
 
     http_options: HttpOptions | None = None
@@ -34,7 +34,7 @@ class GenerateImagesConfig(_Wire):
     enhance_prompt: bool | None = None
 
 
-class GenerateImagesResponse(_Wire):
+class GenerateImagesResponse(_Wire, kw_only=True):
     """The ``GenerateImagesResponse`` wire object."""
 
     sdk_http_response: HttpResponse | None = None
@@ -42,7 +42,7 @@ class GenerateImagesResponse(_Wire):
     positive_prompt_safety_attributes: SafetyAttributes | None = None
 
 
-class SafetyAttributes(_Wire):
+class SafetyAttributes(_Wire, kw_only=True):
     """The ``SafetyAttributes`` wire object."""
 
     categories: list[str] | None = None
@@ -50,7 +50,7 @@ class SafetyAttributes(_Wire):
     content_type: str | None = None
 
 
-class GeneratedImage(_Wire):
+class GeneratedImage(_Wire, kw_only=True):
     """The ``GeneratedImage`` wire object."""
 
     image: Image | None = None
@@ -59,7 +59,7 @@ class GeneratedImage(_Wire):
     enhanced_prompt: str | None = None
 
 
-class Image(_Wire):
+class Image(_Wire, kw_only=True):
     """The ``Image`` wire object."""
 
     gcs_uri: str | None = None
@@ -71,7 +71,7 @@ class Image(_Wire):
             self.image_bytes = Base64Bytes(self.image_bytes)
 
 
-class EditImageConfig(_Wire):
+class EditImageConfig(_Wire, kw_only=True):
     """The ``EditImageConfig`` wire object."""
 
     http_options: HttpOptions | None = None
@@ -94,14 +94,14 @@ class EditImageConfig(_Wire):
     base_steps: int | None = None
 
 
-class EditImageResponse(_Wire):
+class EditImageResponse(_Wire, kw_only=True):
     """The ``EditImageResponse`` wire object."""
 
     sdk_http_response: HttpResponse | None = None
     generated_images: list[GeneratedImage] | None = None
 
 
-class UpscaleImageConfig(_Wire):
+class UpscaleImageConfig(_Wire, kw_only=True):
     """The ``UpscaleImageConfig`` wire object."""
 
     http_options: HttpOptions | None = None
@@ -116,14 +116,14 @@ class UpscaleImageConfig(_Wire):
     labels: dict[str, str] | None = None
 
 
-class UpscaleImageResponse(_Wire):
+class UpscaleImageResponse(_Wire, kw_only=True):
     """The ``UpscaleImageResponse`` wire object."""
 
     sdk_http_response: HttpResponse | None = None
     generated_images: list[GeneratedImage] | None = None
 
 
-class RecontextImageConfig(_Wire):
+class RecontextImageConfig(_Wire, kw_only=True):
     """The ``RecontextImageConfig`` wire object."""
 
     http_options: HttpOptions | None = None
@@ -140,7 +140,7 @@ class RecontextImageConfig(_Wire):
     labels: dict[str, str] | None = None
 
 
-class RecontextImageSource(_Wire):
+class RecontextImageSource(_Wire, kw_only=True):
     """The ``RecontextImageSource`` wire object."""
 
     prompt: str | None = None
@@ -148,19 +148,19 @@ class RecontextImageSource(_Wire):
     product_images: list[ProductImage] | None = None
 
 
-class ProductImage(_Wire):
+class ProductImage(_Wire, kw_only=True):
     """The ``ProductImage`` wire object."""
 
     product_image: Image | None = None
 
 
-class RecontextImageResponse(_Wire):
+class RecontextImageResponse(_Wire, kw_only=True):
     """The ``RecontextImageResponse`` wire object."""
 
     generated_images: list[GeneratedImage] | None = None
 
 
-class SegmentImageConfig(_Wire):
+class SegmentImageConfig(_Wire, kw_only=True):
     """The ``SegmentImageConfig`` wire object."""
 
     http_options: HttpOptions | None = None
@@ -172,7 +172,7 @@ class SegmentImageConfig(_Wire):
     labels: dict[str, str] | None = None
 
 
-class SegmentImageSource(_Wire):
+class SegmentImageSource(_Wire, kw_only=True):
     """The ``SegmentImageSource`` wire object."""
 
     prompt: str | None = None
@@ -180,33 +180,33 @@ class SegmentImageSource(_Wire):
     scribble_image: ScribbleImage | None = None
 
 
-class ScribbleImage(_Wire):
+class ScribbleImage(_Wire, kw_only=True):
     """The ``ScribbleImage`` wire object."""
 
     image: Image | None = None
 
 
-class SegmentImageResponse(_Wire):
+class SegmentImageResponse(_Wire, kw_only=True):
     """The ``SegmentImageResponse`` wire object."""
 
     generated_masks: list[GeneratedImageMask] | None = None
 
 
-class GeneratedImageMask(_Wire):
+class GeneratedImageMask(_Wire, kw_only=True):
     """The ``GeneratedImageMask`` wire object."""
 
     mask: Image | None = None
     labels: list[EntityLabel] | None = None
 
 
-class EntityLabel(_Wire):
+class EntityLabel(_Wire, kw_only=True):
     """The ``EntityLabel`` wire object."""
 
     label: str | None = None
     score: float | None = None
 
 
-class GenerateVideosConfig(_Wire):
+class GenerateVideosConfig(_Wire, kw_only=True):
     """The ``GenerateVideosConfig`` wire object."""
 
     http_options: HttpOptions | None = None
@@ -231,28 +231,28 @@ class GenerateVideosConfig(_Wire):
     resize_mode: str | None = None
 
 
-class VideoGenerationReferenceImage(_Wire):
+class VideoGenerationReferenceImage(_Wire, kw_only=True):
     """The ``VideoGenerationReferenceImage`` wire object."""
 
     image: Image | None = None
     reference_type: str | None = None
 
 
-class WebhookConfig(_Wire):
+class WebhookConfig(_Wire, kw_only=True):
     """The ``WebhookConfig`` wire object."""
 
     uris: list[str] | None = None
     user_metadata: dict[str, Any] | None = None
 
 
-class VideoGenerationMask(_Wire):
+class VideoGenerationMask(_Wire, kw_only=True):
     """The ``VideoGenerationMask`` wire object."""
 
     image: Image | None = None
     mask_mode: str | None = None
 
 
-class GenerateVideosSource(_Wire):
+class GenerateVideosSource(_Wire, kw_only=True):
     """The ``GenerateVideosSource`` wire object."""
 
     prompt: str | None = None
@@ -260,7 +260,7 @@ class GenerateVideosSource(_Wire):
     video: Video | None = None
 
 
-class Video(_Wire):
+class Video(_Wire, kw_only=True):
     """The ``Video`` wire object."""
 
     uri: str | None = None
@@ -272,7 +272,7 @@ class Video(_Wire):
             self.video_bytes = Base64Bytes(self.video_bytes)
 
 
-class GenerateVideosResponse(_Wire):
+class GenerateVideosResponse(_Wire, kw_only=True):
     """The ``GenerateVideosResponse`` wire object."""
 
     generated_videos: list[GeneratedVideo] | None = None
@@ -280,13 +280,13 @@ class GenerateVideosResponse(_Wire):
     rai_media_filtered_reasons: list[str] | None = None
 
 
-class GeneratedVideo(_Wire):
+class GeneratedVideo(_Wire, kw_only=True):
     """The ``GeneratedVideo`` wire object."""
 
     video: Video | None = None
 
 
-class RawReferenceImage(_Wire):
+class RawReferenceImage(_Wire, kw_only=True):
     """The ``RawReferenceImage`` wire object."""
 
     reference_image: Image | None = None
@@ -294,7 +294,7 @@ class RawReferenceImage(_Wire):
     reference_type: str | None = None
 
 
-class MaskReferenceImage(_Wire):
+class MaskReferenceImage(_Wire, kw_only=True):
     """The ``MaskReferenceImage`` wire object."""
 
     reference_image: Image | None = None
@@ -304,7 +304,7 @@ class MaskReferenceImage(_Wire):
     mask_image_config: MaskReferenceConfig | None = None
 
 
-class MaskReferenceConfig(_Wire):
+class MaskReferenceConfig(_Wire, kw_only=True):
     """The ``MaskReferenceConfig`` wire object."""
 
     mask_mode: str | None = None
@@ -312,7 +312,7 @@ class MaskReferenceConfig(_Wire):
     mask_dilation: float | None = None
 
 
-class ControlReferenceImage(_Wire):
+class ControlReferenceImage(_Wire, kw_only=True):
     """The ``ControlReferenceImage`` wire object."""
 
     reference_image: Image | None = None
@@ -322,14 +322,14 @@ class ControlReferenceImage(_Wire):
     control_image_config: ControlReferenceConfig | None = None
 
 
-class ControlReferenceConfig(_Wire):
+class ControlReferenceConfig(_Wire, kw_only=True):
     """The ``ControlReferenceConfig`` wire object."""
 
     control_type: str | None = None
     enable_control_image_computation: bool | None = None
 
 
-class StyleReferenceImage(_Wire):
+class StyleReferenceImage(_Wire, kw_only=True):
     """The ``StyleReferenceImage`` wire object."""
 
     reference_image: Image | None = None
@@ -339,13 +339,13 @@ class StyleReferenceImage(_Wire):
     style_image_config: StyleReferenceConfig | None = None
 
 
-class StyleReferenceConfig(_Wire):
+class StyleReferenceConfig(_Wire, kw_only=True):
     """The ``StyleReferenceConfig`` wire object."""
 
     style_description: str | None = None
 
 
-class SubjectReferenceImage(_Wire):
+class SubjectReferenceImage(_Wire, kw_only=True):
     """The ``SubjectReferenceImage`` wire object."""
 
     reference_image: Image | None = None
@@ -355,14 +355,14 @@ class SubjectReferenceImage(_Wire):
     subject_image_config: SubjectReferenceConfig | None = None
 
 
-class SubjectReferenceConfig(_Wire):
+class SubjectReferenceConfig(_Wire, kw_only=True):
     """The ``SubjectReferenceConfig`` wire object."""
 
     subject_type: str | None = None
     subject_description: str | None = None
 
 
-class ContentReferenceImage(_Wire):
+class ContentReferenceImage(_Wire, kw_only=True):
     """The ``ContentReferenceImage`` wire object."""
 
     reference_image: Image | None = None

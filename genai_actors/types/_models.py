@@ -16,7 +16,7 @@ from ._response import ModalityTokenCount
 from ._tools import Tool
 
 
-class EmbedContentConfig(_Wire):
+class EmbedContentConfig(_Wire, kw_only=True):
     """The ``EmbedContentConfig`` wire object."""
 
     task_type: str | None = None
@@ -29,7 +29,7 @@ class EmbedContentConfig(_Wire):
     http_options: HttpOptions | None = None
 
 
-class EmbedContentResponse(_Wire):
+class EmbedContentResponse(_Wire, kw_only=True):
     """The ``EmbedContentResponse`` wire object."""
 
     sdk_http_response: HttpResponse | None = None
@@ -39,20 +39,20 @@ class EmbedContentResponse(_Wire):
     usage_metadata: UsageMetadata | None = None
 
 
-class EmbedContentMetadata(_Wire):
+class EmbedContentMetadata(_Wire, kw_only=True):
     """The ``EmbedContentMetadata`` wire object."""
 
     billable_character_count: int | None = None
 
 
-class ContentEmbedding(_Wire):
+class ContentEmbedding(_Wire, kw_only=True):
     """The ``ContentEmbedding`` wire object."""
 
     values: list[float] | None = None
     statistics: ContentEmbeddingStatistics | None = None
 
 
-class ContentEmbeddingStatistics(_Wire):
+class ContentEmbeddingStatistics(_Wire, kw_only=True):
     """The ``ContentEmbeddingStatistics`` wire object."""
 
     truncated: bool | None = None
@@ -60,7 +60,7 @@ class ContentEmbeddingStatistics(_Wire):
     tokens_details: list[ModalityTokenCount] | None = None
 
 
-class UsageMetadata(_Wire):
+class UsageMetadata(_Wire, kw_only=True):
     """The ``UsageMetadata`` wire object."""
 
     prompt_token_count: int | None = None
@@ -77,7 +77,7 @@ class UsageMetadata(_Wire):
     service_tier: str | None = None
 
 
-class CountTokensConfig(_Wire):
+class CountTokensConfig(_Wire, kw_only=True):
     """The ``CountTokensConfig`` wire object."""
 
     http_options: HttpOptions | None = None
@@ -86,7 +86,7 @@ class CountTokensConfig(_Wire):
     generation_config: GenerationConfig | None = None
 
 
-class CountTokensResponse(_Wire):
+class CountTokensResponse(_Wire, kw_only=True):
     """The ``CountTokensResponse`` wire object."""
 
     sdk_http_response: HttpResponse | None = None
@@ -94,20 +94,20 @@ class CountTokensResponse(_Wire):
     cached_content_token_count: int | None = None
 
 
-class ComputeTokensConfig(_Wire):
+class ComputeTokensConfig(_Wire, kw_only=True):
     """The ``ComputeTokensConfig`` wire object."""
 
     http_options: HttpOptions | None = None
 
 
-class ComputeTokensResponse(_Wire):
+class ComputeTokensResponse(_Wire, kw_only=True):
     """The ``ComputeTokensResponse`` wire object."""
 
     sdk_http_response: HttpResponse | None = None
     tokens_info: list[TokensInfo] | None = None
 
 
-class TokensInfo(_Wire):
+class TokensInfo(_Wire, kw_only=True):
     """The ``TokensInfo`` wire object."""
 
     role: str | None = None
@@ -119,7 +119,7 @@ class TokensInfo(_Wire):
             self.tokens = [as_base64_bytes(v) for v in self.tokens]
 
 
-class Model(_Wire):
+class Model(_Wire, kw_only=True):
     """The ``Model`` wire object."""
 
     name: str | None = None
@@ -143,7 +143,7 @@ class Model(_Wire):
     thinking: bool | None = None
 
 
-class Checkpoint(_Wire):
+class Checkpoint(_Wire, kw_only=True):
     """The ``Checkpoint`` wire object."""
 
     checkpoint_id: str | None = None
@@ -151,14 +151,14 @@ class Checkpoint(_Wire):
     step: int | None = None
 
 
-class Endpoint(_Wire):
+class Endpoint(_Wire, kw_only=True):
     """The ``Endpoint`` wire object."""
 
     name: str | None = None
     deployed_model_id: str | None = None
 
 
-class TunedModelInfo(_Wire):
+class TunedModelInfo(_Wire, kw_only=True):
     """The ``TunedModelInfo`` wire object."""
 
     base_model: str | None = None
@@ -166,7 +166,7 @@ class TunedModelInfo(_Wire):
     update_time: datetime.datetime | None = None
 
 
-class ListModelsConfig(_Wire):
+class ListModelsConfig(_Wire, kw_only=True):
     """The ``ListModelsConfig`` wire object."""
 
     http_options: HttpOptions | None = None
@@ -176,7 +176,7 @@ class ListModelsConfig(_Wire):
     query_base: bool | None = None
 
 
-class ListModelsResponse(_Wire):
+class ListModelsResponse(_Wire, kw_only=True):
     """The ``ListModelsResponse`` wire object."""
 
     sdk_http_response: HttpResponse | None = None
@@ -184,7 +184,7 @@ class ListModelsResponse(_Wire):
     models: list[Model] | None = None
 
 
-class UpdateModelConfig(_Wire):
+class UpdateModelConfig(_Wire, kw_only=True):
     """The ``UpdateModelConfig`` wire object."""
 
     http_options: HttpOptions | None = None
@@ -193,19 +193,19 @@ class UpdateModelConfig(_Wire):
     default_checkpoint_id: str | None = None
 
 
-class DeleteModelConfig(_Wire):
+class DeleteModelConfig(_Wire, kw_only=True):
     """The ``DeleteModelConfig`` wire object."""
 
     http_options: HttpOptions | None = None
 
 
-class DeleteModelResponse(_Wire):
+class DeleteModelResponse(_Wire, kw_only=True):
     """The ``DeleteModelResponse`` wire object."""
 
     sdk_http_response: HttpResponse | None = None
 
 
-class GetModelConfig(_Wire):
+class GetModelConfig(_Wire, kw_only=True):
     """The ``GetModelConfig`` wire object."""
 
     http_options: HttpOptions | None = None

@@ -22,7 +22,7 @@ __all__ = [
 ]
 
 
-class OperationError(_Wire):
+class OperationError(_Wire, kw_only=True):
     """The ``error`` of a failed operation (a ``google.rpc.Status``)."""
 
     code: int | None = None
@@ -38,7 +38,7 @@ class _RawOperation(msgspec.Struct, kw_only=True):
     response: dict[str, Any] | None = None
 
 
-class Operation(_Wire):
+class Operation(_Wire, kw_only=True):
     """A long-running operation.
 
     Attributes:
@@ -121,7 +121,7 @@ def _video(raw: Any, is_vertex_ai: bool) -> Video | None:
     )
 
 
-class GenerateVideosOperation(Operation):
+class GenerateVideosOperation(Operation, kw_only=True):
     """A ``generate_videos`` operation; ``response`` and ``result`` hold the same videos."""
 
     response: GenerateVideosResponse | None = None

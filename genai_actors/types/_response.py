@@ -14,7 +14,7 @@ from ._base import Base64Bytes, HttpResponse, _Wire
 from ._content import Content, FunctionCall, Part
 
 
-class GenerateContentResponse(_Wire):
+class GenerateContentResponse(_Wire, kw_only=True):
     """The ``GenerateContentResponse`` wire object."""
 
     sdk_http_response: HttpResponse | None = None
@@ -106,7 +106,7 @@ class GenerateContentResponse(_Wire):
         return self.prompt_feedback.block_reason
 
 
-class GenerateContentResponsePromptFeedback(_Wire):
+class GenerateContentResponsePromptFeedback(_Wire, kw_only=True):
     """The ``GenerateContentResponsePromptFeedback`` wire object."""
 
     block_reason: str | None = None
@@ -114,7 +114,7 @@ class GenerateContentResponsePromptFeedback(_Wire):
     safety_ratings: list[SafetyRating] | None = None
 
 
-class SafetyRating(_Wire):
+class SafetyRating(_Wire, kw_only=True):
     """The ``SafetyRating`` wire object."""
 
     blocked: bool | None = None
@@ -126,7 +126,7 @@ class SafetyRating(_Wire):
     severity_score: float | None = None
 
 
-class ModelStatus(_Wire):
+class ModelStatus(_Wire, kw_only=True):
     """The ``ModelStatus`` wire object."""
 
     message: str | None = None
@@ -134,7 +134,7 @@ class ModelStatus(_Wire):
     retirement_time: datetime.datetime | None = None
 
 
-class Candidate(_Wire):
+class Candidate(_Wire, kw_only=True):
     """The ``Candidate`` wire object."""
 
     content: Content | None = None
@@ -155,7 +155,7 @@ class Candidate(_Wire):
             self.continuation_token = Base64Bytes(self.continuation_token)
 
 
-class LogprobsResult(_Wire):
+class LogprobsResult(_Wire, kw_only=True):
     """The ``LogprobsResult`` wire object."""
 
     chosen_candidates: list[LogprobsResultCandidate] | None = None
@@ -163,7 +163,7 @@ class LogprobsResult(_Wire):
     log_probability_sum: float | None = None
 
 
-class LogprobsResultCandidate(_Wire):
+class LogprobsResultCandidate(_Wire, kw_only=True):
     """The ``LogprobsResultCandidate`` wire object."""
 
     log_probability: float | None = None
@@ -171,13 +171,13 @@ class LogprobsResultCandidate(_Wire):
     token_id: int | None = None
 
 
-class LogprobsResultTopCandidates(_Wire):
+class LogprobsResultTopCandidates(_Wire, kw_only=True):
     """The ``LogprobsResultTopCandidates`` wire object."""
 
     candidates: list[LogprobsResultCandidate] | None = None
 
 
-class GroundingMetadata(_Wire):
+class GroundingMetadata(_Wire, kw_only=True):
     """The ``GroundingMetadata`` wire object."""
 
     image_search_queries: list[str] | None = None
@@ -191,13 +191,13 @@ class GroundingMetadata(_Wire):
     source_flagging_uris: list[GroundingMetadataSourceFlaggingUri] | None = None
 
 
-class RetrievalMetadata(_Wire):
+class RetrievalMetadata(_Wire, kw_only=True):
     """The ``RetrievalMetadata`` wire object."""
 
     google_search_dynamic_retrieval_score: float | None = None
 
 
-class GroundingChunk(_Wire):
+class GroundingChunk(_Wire, kw_only=True):
     """The ``GroundingChunk`` wire object."""
 
     image: GroundingChunkImage | None = None
@@ -206,7 +206,7 @@ class GroundingChunk(_Wire):
     web: GroundingChunkWeb | None = None
 
 
-class GroundingChunkImage(_Wire):
+class GroundingChunkImage(_Wire, kw_only=True):
     """The ``GroundingChunkImage`` wire object."""
 
     source_uri: str | None = None
@@ -215,7 +215,7 @@ class GroundingChunkImage(_Wire):
     domain: str | None = None
 
 
-class GroundingChunkMaps(_Wire):
+class GroundingChunkMaps(_Wire, kw_only=True):
     """The ``GroundingChunkMaps`` wire object."""
 
     place_answer_sources: GroundingChunkMapsPlaceAnswerSources | None = None
@@ -226,7 +226,7 @@ class GroundingChunkMaps(_Wire):
     route: GroundingChunkMapsRoute | None = None
 
 
-class GroundingChunkMapsRoute(_Wire):
+class GroundingChunkMapsRoute(_Wire, kw_only=True):
     """The ``GroundingChunkMapsRoute`` wire object."""
 
     distance_meters: int | None = None
@@ -234,7 +234,7 @@ class GroundingChunkMapsRoute(_Wire):
     encoded_polyline: str | None = None
 
 
-class GroundingChunkMapsPlaceAnswerSources(_Wire):
+class GroundingChunkMapsPlaceAnswerSources(_Wire, kw_only=True):
     """The ``GroundingChunkMapsPlaceAnswerSources`` wire object."""
 
     review_snippet: list[GroundingChunkMapsPlaceAnswerSourcesReviewSnippet] | None = None
@@ -242,7 +242,7 @@ class GroundingChunkMapsPlaceAnswerSources(_Wire):
     review_snippets: list[GroundingChunkMapsPlaceAnswerSourcesReviewSnippet] | None = None
 
 
-class GroundingChunkMapsPlaceAnswerSourcesReviewSnippet(_Wire):
+class GroundingChunkMapsPlaceAnswerSourcesReviewSnippet(_Wire, kw_only=True):
     """The ``GroundingChunkMapsPlaceAnswerSourcesReviewSnippet`` wire object."""
 
     author_attribution: GroundingChunkMapsPlaceAnswerSourcesAuthorAttribution | None = None
@@ -254,7 +254,7 @@ class GroundingChunkMapsPlaceAnswerSourcesReviewSnippet(_Wire):
     title: str | None = None
 
 
-class GroundingChunkMapsPlaceAnswerSourcesAuthorAttribution(_Wire):
+class GroundingChunkMapsPlaceAnswerSourcesAuthorAttribution(_Wire, kw_only=True):
     """The ``GroundingChunkMapsPlaceAnswerSourcesAuthorAttribution`` wire object."""
 
     display_name: str | None = None
@@ -262,7 +262,7 @@ class GroundingChunkMapsPlaceAnswerSourcesAuthorAttribution(_Wire):
     uri: str | None = None
 
 
-class GroundingChunkWeb(_Wire):
+class GroundingChunkWeb(_Wire, kw_only=True):
     """The ``GroundingChunkWeb`` wire object."""
 
     domain: str | None = None
@@ -270,7 +270,7 @@ class GroundingChunkWeb(_Wire):
     uri: str | None = None
 
 
-class GroundingChunkRetrievedContext(_Wire):
+class GroundingChunkRetrievedContext(_Wire, kw_only=True):
     """The ``GroundingChunkRetrievedContext`` wire object."""
 
     document_name: str | None = None
@@ -284,7 +284,7 @@ class GroundingChunkRetrievedContext(_Wire):
     media_id: str | None = None
 
 
-class RagChunk(_Wire):
+class RagChunk(_Wire, kw_only=True):
     """The ``RagChunk`` wire object."""
 
     page_span: RagChunkPageSpan | None = None
@@ -293,14 +293,14 @@ class RagChunk(_Wire):
     file_id: str | None = None
 
 
-class RagChunkPageSpan(_Wire):
+class RagChunkPageSpan(_Wire, kw_only=True):
     """The ``RagChunkPageSpan`` wire object."""
 
     first_page: int | None = None
     last_page: int | None = None
 
 
-class GroundingChunkCustomMetadata(_Wire):
+class GroundingChunkCustomMetadata(_Wire, kw_only=True):
     """The ``GroundingChunkCustomMetadata`` wire object."""
 
     key: str | None = None
@@ -309,13 +309,13 @@ class GroundingChunkCustomMetadata(_Wire):
     string_value: str | None = None
 
 
-class GroundingChunkStringList(_Wire):
+class GroundingChunkStringList(_Wire, kw_only=True):
     """The ``GroundingChunkStringList`` wire object."""
 
     values: list[str] | None = None
 
 
-class SearchEntryPoint(_Wire):
+class SearchEntryPoint(_Wire, kw_only=True):
     """The ``SearchEntryPoint`` wire object."""
 
     rendered_content: str | None = None
@@ -326,14 +326,14 @@ class SearchEntryPoint(_Wire):
             self.sdk_blob = Base64Bytes(self.sdk_blob)
 
 
-class GroundingMetadataSourceFlaggingUri(_Wire):
+class GroundingMetadataSourceFlaggingUri(_Wire, kw_only=True):
     """The ``GroundingMetadataSourceFlaggingUri`` wire object."""
 
     flag_content_uri: str | None = None
     source_id: str | None = None
 
 
-class GroundingSupport(_Wire):
+class GroundingSupport(_Wire, kw_only=True):
     """The ``GroundingSupport`` wire object."""
 
     confidence_scores: list[float] | None = None
@@ -342,7 +342,7 @@ class GroundingSupport(_Wire):
     rendered_parts: list[int] | None = None
 
 
-class Segment(_Wire):
+class Segment(_Wire, kw_only=True):
     """The ``Segment`` wire object."""
 
     start_index: int | None = None
@@ -351,26 +351,26 @@ class Segment(_Wire):
     text: str | None = None
 
 
-class UrlContextMetadata(_Wire):
+class UrlContextMetadata(_Wire, kw_only=True):
     """The ``UrlContextMetadata`` wire object."""
 
     url_metadata: list[UrlMetadata] | None = None
 
 
-class UrlMetadata(_Wire):
+class UrlMetadata(_Wire, kw_only=True):
     """The ``UrlMetadata`` wire object."""
 
     retrieved_url: str | None = None
     url_retrieval_status: str | None = None
 
 
-class CitationMetadata(_Wire):
+class CitationMetadata(_Wire, kw_only=True):
     """The ``CitationMetadata`` wire object."""
 
     citations: list[Citation] | None = msgspec.field(default=None, name="citationSources")
 
 
-class Citation(_Wire):
+class Citation(_Wire, kw_only=True):
     """The ``Citation`` wire object."""
 
     end_index: int | None = None
@@ -381,7 +381,7 @@ class Citation(_Wire):
     uri: str | None = None
 
 
-class GoogleTypeDate(_Wire):
+class GoogleTypeDate(_Wire, kw_only=True):
     """The ``GoogleTypeDate`` wire object."""
 
     day: int | None = None
@@ -389,7 +389,7 @@ class GoogleTypeDate(_Wire):
     year: int | None = None
 
 
-class GenerateContentResponseUsageMetadata(_Wire):
+class GenerateContentResponseUsageMetadata(_Wire, kw_only=True):
     """The ``GenerateContentResponseUsageMetadata`` wire object."""
 
     cache_tokens_details: list[ModalityTokenCount] | None = None
@@ -405,7 +405,7 @@ class GenerateContentResponseUsageMetadata(_Wire):
     traffic_type: str | None = None
 
 
-class ModalityTokenCount(_Wire):
+class ModalityTokenCount(_Wire, kw_only=True):
     """The ``ModalityTokenCount`` wire object."""
 
     modality: str | None = None

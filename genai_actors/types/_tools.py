@@ -11,7 +11,7 @@ from typing import Any
 from ._base import _Wire
 
 
-class Schema(_Wire):
+class Schema(_Wire, kw_only=True):
     """The ``Schema`` wire object."""
 
     additional_properties: Any | None = None
@@ -41,7 +41,7 @@ class Schema(_Wire):
     type: str | None = None
 
 
-class ToolConfig(_Wire):
+class ToolConfig(_Wire, kw_only=True):
     """The ``ToolConfig`` wire object."""
 
     retrieval_config: RetrievalConfig | None = None
@@ -49,7 +49,7 @@ class ToolConfig(_Wire):
     include_server_side_tool_invocations: bool | None = None
 
 
-class FunctionCallingConfig(_Wire):
+class FunctionCallingConfig(_Wire, kw_only=True):
     """The ``FunctionCallingConfig`` wire object."""
 
     allowed_function_names: list[str] | None = None
@@ -57,21 +57,21 @@ class FunctionCallingConfig(_Wire):
     stream_function_call_arguments: bool | None = None
 
 
-class RetrievalConfig(_Wire):
+class RetrievalConfig(_Wire, kw_only=True):
     """The ``RetrievalConfig`` wire object."""
 
     lat_lng: LatLng | None = None
     language_code: str | None = None
 
 
-class LatLng(_Wire):
+class LatLng(_Wire, kw_only=True):
     """The ``LatLng`` wire object."""
 
     latitude: float | None = None
     longitude: float | None = None
 
 
-class Tool(_Wire):
+class Tool(_Wire, kw_only=True):
     """The ``Tool`` wire object."""
 
     retrieval: Retrieval | None = None
@@ -89,7 +89,7 @@ class Tool(_Wire):
     exa_ai_search: ToolExaAiSearch | None = None
 
 
-class Retrieval(_Wire):
+class Retrieval(_Wire, kw_only=True):
     """The ``Retrieval`` wire object."""
 
     disable_attribution: bool | None = None
@@ -98,7 +98,7 @@ class Retrieval(_Wire):
     vertex_rag_store: VertexRagStore | None = None
 
 
-class ExternalApi(_Wire):
+class ExternalApi(_Wire, kw_only=True):
     """The ``ExternalApi`` wire object."""
 
     api_auth: ApiAuth | None = None
@@ -109,7 +109,7 @@ class ExternalApi(_Wire):
     simple_search_params: ExternalApiSimpleSearchParams | None = None
 
 
-class AuthConfig(_Wire):
+class AuthConfig(_Wire, kw_only=True):
     """The ``AuthConfig`` wire object."""
 
     api_key: str | None = None
@@ -121,13 +121,13 @@ class AuthConfig(_Wire):
     oidc_config: AuthConfigOidcConfig | None = None
 
 
-class AuthConfigHttpBasicAuthConfig(_Wire):
+class AuthConfigHttpBasicAuthConfig(_Wire, kw_only=True):
     """The ``AuthConfigHttpBasicAuthConfig`` wire object."""
 
     credential_secret: str | None = None
 
 
-class ApiKeyConfig(_Wire):
+class ApiKeyConfig(_Wire, kw_only=True):
     """The ``ApiKeyConfig`` wire object."""
 
     api_key_secret: str | None = None
@@ -136,27 +136,27 @@ class ApiKeyConfig(_Wire):
     name: str | None = None
 
 
-class AuthConfigOauthConfig(_Wire):
+class AuthConfigOauthConfig(_Wire, kw_only=True):
     """The ``AuthConfigOauthConfig`` wire object."""
 
     access_token: str | None = None
     service_account: str | None = None
 
 
-class AuthConfigGoogleServiceAccountConfig(_Wire):
+class AuthConfigGoogleServiceAccountConfig(_Wire, kw_only=True):
     """The ``AuthConfigGoogleServiceAccountConfig`` wire object."""
 
     service_account: str | None = None
 
 
-class AuthConfigOidcConfig(_Wire):
+class AuthConfigOidcConfig(_Wire, kw_only=True):
     """The ``AuthConfigOidcConfig`` wire object."""
 
     id_token: str | None = None
     service_account: str | None = None
 
 
-class ExternalApiElasticSearchParams(_Wire):
+class ExternalApiElasticSearchParams(_Wire, kw_only=True):
     """The ``ExternalApiElasticSearchParams`` wire object."""
 
     index: str | None = None
@@ -164,24 +164,24 @@ class ExternalApiElasticSearchParams(_Wire):
     search_template: str | None = None
 
 
-class ExternalApiSimpleSearchParams(_Wire):
+class ExternalApiSimpleSearchParams(_Wire, kw_only=True):
     """The ``ExternalApiSimpleSearchParams`` wire object."""
 
 
-class ApiAuth(_Wire):
+class ApiAuth(_Wire, kw_only=True):
     """The ``ApiAuth`` wire object."""
 
     api_key_config: ApiAuthApiKeyConfig | None = None
 
 
-class ApiAuthApiKeyConfig(_Wire):
+class ApiAuthApiKeyConfig(_Wire, kw_only=True):
     """The ``ApiAuthApiKeyConfig`` wire object."""
 
     api_key_secret_version: str | None = None
     api_key_string: str | None = None
 
 
-class VertexAISearch(_Wire):
+class VertexAISearch(_Wire, kw_only=True):
     """The ``VertexAISearch`` wire object."""
 
     data_store_specs: list[VertexAISearchDataStoreSpec] | None = None
@@ -191,14 +191,14 @@ class VertexAISearch(_Wire):
     max_results: int | None = None
 
 
-class VertexAISearchDataStoreSpec(_Wire):
+class VertexAISearchDataStoreSpec(_Wire, kw_only=True):
     """The ``VertexAISearchDataStoreSpec`` wire object."""
 
     data_store: str | None = None
     filter: str | None = None
 
 
-class VertexRagStore(_Wire):
+class VertexRagStore(_Wire, kw_only=True):
     """The ``VertexRagStore`` wire object."""
 
     rag_corpora: list[str] | None = None
@@ -209,7 +209,7 @@ class VertexRagStore(_Wire):
     vector_distance_threshold: float | None = None
 
 
-class RagRetrievalConfig(_Wire):
+class RagRetrievalConfig(_Wire, kw_only=True):
     """The ``RagRetrievalConfig`` wire object."""
 
     filter: RagRetrievalConfigFilter | None = None
@@ -218,13 +218,13 @@ class RagRetrievalConfig(_Wire):
     top_k: int | None = None
 
 
-class RagRetrievalConfigHybridSearch(_Wire):
+class RagRetrievalConfigHybridSearch(_Wire, kw_only=True):
     """The ``RagRetrievalConfigHybridSearch`` wire object."""
 
     alpha: float | None = None
 
 
-class RagRetrievalConfigFilter(_Wire):
+class RagRetrievalConfigFilter(_Wire, kw_only=True):
     """The ``RagRetrievalConfigFilter`` wire object."""
 
     metadata_filter: str | None = None
@@ -232,53 +232,53 @@ class RagRetrievalConfigFilter(_Wire):
     vector_similarity_threshold: float | None = None
 
 
-class RagRetrievalConfigRanking(_Wire):
+class RagRetrievalConfigRanking(_Wire, kw_only=True):
     """The ``RagRetrievalConfigRanking`` wire object."""
 
     llm_ranker: RagRetrievalConfigRankingLlmRanker | None = None
     rank_service: RagRetrievalConfigRankingRankService | None = None
 
 
-class RagRetrievalConfigRankingLlmRanker(_Wire):
+class RagRetrievalConfigRankingLlmRanker(_Wire, kw_only=True):
     """The ``RagRetrievalConfigRankingLlmRanker`` wire object."""
 
     model_name: str | None = None
 
 
-class RagRetrievalConfigRankingRankService(_Wire):
+class RagRetrievalConfigRankingRankService(_Wire, kw_only=True):
     """The ``RagRetrievalConfigRankingRankService`` wire object."""
 
     model_name: str | None = None
 
 
-class VertexRagStoreRagResource(_Wire):
+class VertexRagStoreRagResource(_Wire, kw_only=True):
     """The ``VertexRagStoreRagResource`` wire object."""
 
     rag_corpus: str | None = None
     rag_file_ids: list[str] | None = None
 
 
-class GoogleSearchRetrieval(_Wire):
+class GoogleSearchRetrieval(_Wire, kw_only=True):
     """The ``GoogleSearchRetrieval`` wire object."""
 
     dynamic_retrieval_config: DynamicRetrievalConfig | None = None
 
 
-class DynamicRetrievalConfig(_Wire):
+class DynamicRetrievalConfig(_Wire, kw_only=True):
     """The ``DynamicRetrievalConfig`` wire object."""
 
     dynamic_threshold: float | None = None
     mode: str | None = None
 
 
-class McpServer(_Wire):
+class McpServer(_Wire, kw_only=True):
     """The ``McpServer`` wire object."""
 
     name: str | None = None
     streamable_http_transport: StreamableHttpTransport | None = None
 
 
-class StreamableHttpTransport(_Wire):
+class StreamableHttpTransport(_Wire, kw_only=True):
     """The ``StreamableHttpTransport`` wire object."""
 
     headers: dict[str, str] | None = None
@@ -288,11 +288,11 @@ class StreamableHttpTransport(_Wire):
     url: str | None = None
 
 
-class ToolCodeExecution(_Wire):
+class ToolCodeExecution(_Wire, kw_only=True):
     """The ``ToolCodeExecution`` wire object."""
 
 
-class FunctionDeclaration(_Wire):
+class FunctionDeclaration(_Wire, kw_only=True):
     """The ``FunctionDeclaration`` wire object."""
 
     description: str | None = None
@@ -304,25 +304,25 @@ class FunctionDeclaration(_Wire):
     behavior: str | None = None
 
 
-class UrlContext(_Wire):
+class UrlContext(_Wire, kw_only=True):
     """The ``UrlContext`` wire object."""
 
 
-class ToolExaAiSearch(_Wire):
+class ToolExaAiSearch(_Wire, kw_only=True):
     """The ``ToolExaAiSearch`` wire object."""
 
     api_key: str | None = None
     custom_configs: dict[str, Any] | None = None
 
 
-class EnterpriseWebSearch(_Wire):
+class EnterpriseWebSearch(_Wire, kw_only=True):
     """The ``EnterpriseWebSearch`` wire object."""
 
     blocking_confidence: str | None = None
     exclude_domains: list[str] | None = None
 
 
-class GoogleSearch(_Wire):
+class GoogleSearch(_Wire, kw_only=True):
     """The ``GoogleSearch`` wire object."""
 
     search_types: SearchTypes | None = None
@@ -331,29 +331,29 @@ class GoogleSearch(_Wire):
     time_range_filter: Interval | None = None
 
 
-class SearchTypes(_Wire):
+class SearchTypes(_Wire, kw_only=True):
     """The ``SearchTypes`` wire object."""
 
     web_search: WebSearch | None = None
     image_search: ImageSearch | None = None
 
 
-class ImageSearch(_Wire):
+class ImageSearch(_Wire, kw_only=True):
     """The ``ImageSearch`` wire object."""
 
 
-class WebSearch(_Wire):
+class WebSearch(_Wire, kw_only=True):
     """The ``WebSearch`` wire object."""
 
 
-class Interval(_Wire):
+class Interval(_Wire, kw_only=True):
     """The ``Interval`` wire object."""
 
     end_time: datetime.datetime | None = None
     start_time: datetime.datetime | None = None
 
 
-class ComputerUse(_Wire):
+class ComputerUse(_Wire, kw_only=True):
     """The ``ComputerUse`` wire object."""
 
     environment: str | None = None
@@ -362,7 +362,7 @@ class ComputerUse(_Wire):
     disabled_safety_policies: list[str] | None = None
 
 
-class FileSearch(_Wire):
+class FileSearch(_Wire, kw_only=True):
     """The ``FileSearch`` wire object."""
 
     file_search_store_names: list[str] | None = None
@@ -370,7 +370,7 @@ class FileSearch(_Wire):
     metadata_filter: str | None = None
 
 
-class GoogleMaps(_Wire):
+class GoogleMaps(_Wire, kw_only=True):
     """The ``GoogleMaps`` wire object."""
 
     auth_config: AuthConfig | None = None
@@ -378,22 +378,22 @@ class GoogleMaps(_Wire):
     grounding_types: GoogleMapsGroundingTypes | None = None
 
 
-class GoogleMapsGroundingTypes(_Wire):
+class GoogleMapsGroundingTypes(_Wire, kw_only=True):
     """The ``GoogleMapsGroundingTypes`` wire object."""
 
     places: GoogleMapsPlaces | None = None
     routing: GoogleMapsRouting | None = None
 
 
-class GoogleMapsRouting(_Wire):
+class GoogleMapsRouting(_Wire, kw_only=True):
     """The ``GoogleMapsRouting`` wire object."""
 
 
-class GoogleMapsPlaces(_Wire):
+class GoogleMapsPlaces(_Wire, kw_only=True):
     """The ``GoogleMapsPlaces`` wire object."""
 
 
-class ToolParallelAiSearch(_Wire):
+class ToolParallelAiSearch(_Wire, kw_only=True):
     """The ``ToolParallelAiSearch`` wire object."""
 
     api_key: str | None = None
