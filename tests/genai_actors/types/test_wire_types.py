@@ -57,14 +57,16 @@ def test_decode_generate_content_response_and_accessors() -> None:
     assert r.function_calls == [types.FunctionCall(name="get_weather", args={"city": "Paris"})]
     assert r.executable_code == "print(1)"
     assert r.code_execution_result == "1\n"
-    assert r.parts is not None and len(r.parts) == 6
+    assert r.parts is not None
+    assert len(r.parts) == 6
     assert r.candidates is not None
     candidate = r.candidates[0]
     assert candidate.finish_reason == types.FinishReason.STOP
     assert candidate.citation_metadata is not None
     assert candidate.citation_metadata.citations is not None
     assert candidate.citation_metadata.citations[0].uri == "https://x"
-    assert r.usage_metadata is not None and r.usage_metadata.thoughts_token_count == 8
+    assert r.usage_metadata is not None
+    assert r.usage_metadata.thoughts_token_count == 8
     assert r.parts[0].thought_signature == b"\xfb\xff"
     assert r.finish_reason == "STOP"
 
