@@ -130,11 +130,15 @@ class Actor:
 
     async def handle_call(self, msg: Any) -> Any:
         """Answer a `call`. The default raises NotImplementedError (to the caller)."""
-        raise NotImplementedError(f"{type(self).__name__} does not handle calls: {msg!r}")
+        raise NotImplementedError(
+            f"{type(self).__name__} does not handle calls ({type(msg).__name__} message)"
+        )
 
     async def handle_cast(self, msg: Any) -> None:
         """Handle a `cast` or `send`. The default raises NotImplementedError (a crash)."""
-        raise NotImplementedError(f"{type(self).__name__} does not handle casts: {msg!r}")
+        raise NotImplementedError(
+            f"{type(self).__name__} does not handle casts ({type(msg).__name__} message)"
+        )
 
     async def handle_info(self, msg: Any) -> None:
         """Handle a timer message. The default logs it (`actor.unexpected_info`)."""

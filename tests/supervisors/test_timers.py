@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import anyio
 import pytest
 
 import supervisors as s
@@ -110,3 +111,34 @@ async def test_send_after_validation() -> None:
             s.send_after(ref, "x", -1)
     with pytest.raises(s.ActorExited):
         s.send_after(ref, "x", 1)
+
+
+async def test_cancel_after_message_queued_prevents_delivery() -> None:
+    """A timer cancelled after its message was queued (actor busy) is never handled."""
+    seen: list[Any] = []
+    gate = anyio.Event()
+
+    class Busy(s.Actor):
+        async def handle_call(self, msg: Any) -> Any:
+            await gate.wait()
+            return seen
+
+        async def handle_info(self, msg: Any) -> None:
+            seen.append(msg)
+
+    async with s.Supervisor([s.ChildSpec("b", Busy)]) as sup, anyio.create_task_group() as tg:
+        ref = sup.child("b")
+        tg.start_soon(ref.call, "block")
+        await settle()
+        cancelled = s.send_after(ref, "cancelled", 0.0)
+        kept = s.send_after(ref, "kept", 0.0, key="k")
+        replaced = s.send_after(ref, "replaced", 0.0, key="r")
+        await settle()
+        assert ref._cell._qlen() == 3  # all three messages are queued behind the call
+        cancelled.cancel()
+        s.send_after(ref, "replacement", 0.0, key="r")
+        await settle()
+        gate.set()
+        assert await ref.call("check") == ["kept", "replacement"]
+        assert not replaced.active
+        assert not kept.active
