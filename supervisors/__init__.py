@@ -11,7 +11,8 @@
 #   _registry    Registry (names removed when the actor exits)
 #   _spec        ChildSpec, Restart, Strategy, AutoShutdown, ChildInfo
 #   _service     the background-process pattern shared by all supervisors
-#   _supervisor  Supervisor (strategies, intensity, escalation)
+#   _core        the supervisor engine: control loop, strategies, intensity, escalation
+#   _supervisor  Supervisor (a fixed, ordered list of children)
 #   _dynamic     DynamicSupervisor
 #   _tasks       TaskSupervisor
 #   _log         the structlog logger over stdlib "supervisors" (silent by default)

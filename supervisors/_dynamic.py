@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import Any, TypeVar, overload
 
 from ._actor import Actor, ActorRef
+from ._core import RUNNING, _Child, _SupervisorCore
 from ._exceptions import MaxChildren, UnknownChild
 from ._reason import ExitReason
 from ._service import _Service
 from ._spec import AutoShutdown, ChildSpec
-from ._supervisor import RUNNING, _Child, _SupervisorCore
 
 __all__ = ["DynamicSupervisor"]
 
