@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
@@ -88,3 +89,29 @@ def json_error(
     if details is not None:
         body["details"] = details
     return web.json_response({"error": body}, status=code)
+
+
+class ThreadedServer:
+    """A :class:`Server` running on its own event loop in a thread (for sync tests)."""
+
+    def __init__(self, handler: Handler) -> None:
+        self.server = Server()
+        self.server.handler = handler
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+
+    def __enter__(self) -> Server:
+        self._thread.start()
+        asyncio.run_coroutine_threadsafe(self.server.start(), self._loop).result(10)
+        return self.server
+
+    def __exit__(self, *exc: object) -> None:
+        asyncio.run_coroutine_threadsafe(self.server.stop(), self._loop).result(10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)
+        self._loop.close()
+
+
+async def ok_handler(request: web.Request) -> web.StreamResponse:
+    """Answers every request with ``{"ok": true}``."""
+    return web.json_response({"ok": True})

@@ -13,7 +13,7 @@ from genai_actors import errors
 from genai_actors._transport import RetryPolicy
 from supervisors import VirtualClock, use_clock
 
-from .conftest import API_KEY, Server, json_error
+from .conftest import API_KEY, Handler, Server, json_error
 
 RETRY_INFO = "type.googleapis.com/google.rpc.RetryInfo"
 QUOTA_FAILURE = "type.googleapis.com/google.rpc.QuotaFailure"
@@ -23,7 +23,7 @@ def make_client(server: Server, **options: object) -> ga.AsyncClient:
     return ga.AsyncClient(api_key=API_KEY, http_options={"base_url": server.url, **options})
 
 
-def scripted(*responses: web.StreamResponse) -> tuple[list[int], object]:
+def scripted(*responses: web.StreamResponse) -> tuple[list[int], Handler]:
     calls: list[int] = []
     queue = list(responses)
 

@@ -64,7 +64,7 @@ def test_event_without_data_is_dropped() -> None:
 
 
 _payload = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n"),
+    alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters="\r\n"),
     max_size=40,
 ).map(lambda s: s.encode())
 

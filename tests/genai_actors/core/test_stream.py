@@ -13,7 +13,7 @@ import genai_actors as ga
 from genai_actors import errors
 from supervisors import VirtualClock, use_clock
 
-from .conftest import API_KEY, Server, json_error
+from .conftest import API_KEY, Handler, Server, json_error
 
 PATH = "models/m:streamGenerateContent"
 
@@ -22,7 +22,7 @@ def make_client(server: Server, **kwargs: object) -> ga.AsyncClient:
     return ga.AsyncClient(api_key=API_KEY, http_options={"base_url": server.url}, **kwargs)  # type: ignore[arg-type]
 
 
-def sse_handler(*pieces: bytes, then: str = "end") -> object:
+def sse_handler(*pieces: bytes, then: str = "end") -> Handler:
     """Writes ``pieces`` one by one, then ends, hangs, or cuts the connection."""
 
     async def handler(request: web.Request) -> web.StreamResponse:
@@ -51,7 +51,7 @@ async def drain(stream: AsyncIterator[bytes], into: list[bytes]) -> None:
 def acquired(client: ga.AsyncClient) -> int:
     connector = client.api_client._pool.connector()
     assert connector is not None
-    return len(connector._acquired)  # type: ignore[attr-defined]
+    return len(connector._acquired)
 
 
 async def test_stream_yields_each_event_payload(server: Server) -> None:
