@@ -19,6 +19,7 @@ Failure semantics (OTP ``gen_server`` with Pykka's ask rule):
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import math
 from asyncio import _get_running_loop as _running_loop
@@ -81,6 +82,8 @@ class _Host(Protocol):
     def _child_exit(self, cell: _Cell, gen: int, reason: ExitReason) -> None: ...
 
     async def _stop_cell(self, cell: _Cell) -> None: ...
+
+    def _shielded(self) -> contextlib.AbstractContextManager[anyio.CancelScope]: ...
 
 
 class Actor:
@@ -468,7 +471,7 @@ class _Cell(_Inbox):
         token = _current_cell.set(self)
         try:
             with (
-                anyio.CancelScope(shield=True),
+                self.host._shielded(),
                 anyio.move_on_after(budget if budget != math.inf else None),
             ):
                 await actor.terminate(reason)
@@ -491,7 +494,7 @@ class _Cell(_Inbox):
             self.done_event = event = anyio.Event()
             if budget <= 0 and self.scope is not None:
                 self.scope.cancel()
-            with anyio.CancelScope(shield=True):
+            with self.host._shielded():
                 with anyio.move_on_after(budget if budget != math.inf else None):
                     await event.wait()
                 if not event.is_set():

@@ -193,6 +193,12 @@ class _SupervisorCore(_Service):
         finally:
             self._control_task = None
 
+    def _kill(self) -> None:
+        super()._kill()
+        for child in list(self._children.values()):
+            if child.service is not None:
+                child.service._kill()
+
     def _cleanup(self) -> None:
         for child in self._children.values():
             if child.cell is not None:
@@ -283,7 +289,7 @@ class _SupervisorCore(_Service):
             svc, done = child.service, child.done
             budget = child.spec.shutdown
             svc._request_stop()
-            with anyio.CancelScope(shield=True):
+            with self._shielded():
                 with anyio.move_on_after(None if budget == math.inf else budget):
                     await done.wait()
                 if not done.is_set():

@@ -15,8 +15,9 @@ the children's shutdown budgets) before the cancellation propagates.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
 from types import TracebackType
 from typing import Any
 
@@ -46,6 +47,7 @@ class _Service:
         self._done: anyio.Event | None = None
         self._ready: anyio.Event | None = None
         self._abort = False
+        self._shields: set[anyio.CancelScope] = set()
         self._proc_scope: anyio.CancelScope | None = None
         self._accepting = False
 
@@ -177,9 +179,22 @@ class _Service:
             self._outer.cancel_scope.cancel()
 
     def _kill(self) -> None:
-        """Cancel the process outright (when a stop overran its budget)."""
+        """Cancel the process outright (when a stop overran its budget), shields included."""
         if self._proc_scope is not None:
             self._proc_scope.cancel()
+        for scope in list(self._shields):
+            scope.cancel()
+
+    @contextlib.contextmanager
+    def _shielded(self) -> Iterator[anyio.CancelScope]:
+        """A scope shielded from outside cancellation that `_kill` can still cancel."""
+        scope = anyio.CancelScope(shield=True)
+        self._shields.add(scope)
+        try:
+            with scope:
+                yield scope
+        finally:
+            self._shields.discard(scope)
 
     def _spawn(self, fn: Callable[[], Coroutine[Any, Any, None]]) -> None:
         """Start `fn` in the process's task group, in the service's own context."""

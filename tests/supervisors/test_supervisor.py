@@ -450,3 +450,59 @@ async def test_cancelled_while_children_start(no_leaks: None) -> None:
     assert scope.cancelled_caught
     assert not entered
     assert log.count("init") == log.count("terminate")
+
+
+async def test_nested_supervisor_killed_after_its_budget(no_leaks: None) -> None:
+    """A nested supervisor that overruns its shutdown budget is cancelled outright."""
+    log: list[str] = []
+
+    class Stuck(s.Actor):
+        async def terminate(self, reason: s.ExitReason) -> None:
+            log.append("terminate")
+            await anyio.sleep(10)
+
+    inner = s.Supervisor([s.ChildSpec("stuck", Stuck, shutdown=math.inf)])
+    t0 = anyio.current_time()
+    async with s.Supervisor([s.ChildSpec("inner", lambda: inner, shutdown=0.05)]):
+        pass
+    assert anyio.current_time() - t0 < 1.0
+    assert log == ["terminate"]
+    assert not inner.running
+
+
+async def test_failing_terminate_is_logged_not_fatal(
+    journal: Journal, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An exception in terminate is logged (actor.terminate_failed); restart still happens."""
+
+    class BadExit(s.Actor):
+        async def handle_cast(self, msg: Any) -> None:
+            raise RuntimeError("crash")
+
+        async def handle_call(self, msg: Any) -> Any:
+            return "up"
+
+        async def terminate(self, reason: s.ExitReason) -> None:
+            raise ValueError("terminate failed")
+
+    async with s.Supervisor([s.ChildSpec("b", BadExit)]) as sup:
+        sup.child("b").cast("x")
+        assert await sup.child("b").call("?") == "up"
+    messages = [r.getMessage() for r in caplog.records]
+    assert messages.count("actor.terminate_failed") == 2  # after the crash, and at shutdown
+
+
+async def test_kill_reaches_grandchildren(no_leaks: None) -> None:
+    """Killing a nested supervisor also kills the supervisors nested inside it."""
+
+    class Stuck(s.Actor):
+        async def terminate(self, reason: s.ExitReason) -> None:
+            await anyio.sleep(10)
+
+    leaf = s.Supervisor([s.ChildSpec("stuck", Stuck, shutdown=math.inf)])
+    middle = s.Supervisor([s.ChildSpec("leaf", lambda: leaf, shutdown=math.inf)])
+    t0 = anyio.current_time()
+    async with s.Supervisor([s.ChildSpec("middle", lambda: middle, shutdown=0.05)]):
+        pass
+    assert anyio.current_time() - t0 < 1.0
+    assert not leaf.running
