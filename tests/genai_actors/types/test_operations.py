@@ -17,7 +17,7 @@ MLDEV_DONE = {
     "done": True,
     "metadata": {"@type": "x"},
     "response": {
-        "@type": "type.googleapis.com/google.ai.generativelanguage.v1beta.PredictLongRunningResponse",
+        "@type": "type.googleapis.com/PredictLongRunningResponse",
         "generateVideoResponse": {
             "generatedSamples": [
                 {"video": {"uri": "https://files/abc:download", "encoding": "video/mp4"}},
