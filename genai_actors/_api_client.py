@@ -348,6 +348,10 @@ class ApiClient:
                 error: GenAIError = self._api_error(resp.status, resp.reason, resp.headers, content)
             except (aiohttp.ClientError, TimeoutError) as exc:
                 error = _map_request_error(exc)
+            except RuntimeError as exc:
+                if not session.closed:
+                    raise
+                raise ClientClosedError("the client was closed during the call") from exc
             timeout = await self._backoff(plan, error, attempt, deadline, path)
 
     def stream(
@@ -420,6 +424,10 @@ class ApiClient:
                 error: GenAIError = self._api_error(resp.status, resp.reason, resp.headers, content)
             except (aiohttp.ClientError, TimeoutError) as exc:
                 error = _map_request_error(exc)
+            except RuntimeError as exc:
+                if not session.closed:
+                    raise
+                raise ClientClosedError("the client was closed during the call") from exc
             await self._backoff(plan, error, attempt, deadline, path)
             remaining = max(deadline - clock.now(), 0.001)
             if plan.stream_timeout.total is not None:
@@ -434,7 +442,7 @@ class ApiClient:
     ) -> aiohttp.ClientTimeout:
         """Waits before the next attempt, or raises ``error`` when it must not be retried."""
         delay = plan.retry.delay_for(error, attempt)
-        if delay is None:
+        if delay is None or self._pool.closed:
             raise error
         clock = current_clock()
         if clock.now() + delay >= deadline:
@@ -451,7 +459,7 @@ class ApiClient:
         )
         await clock.sleep(delay)
         remaining = deadline - clock.now()
-        if remaining <= 0:
+        if remaining <= 0 or self._pool.closed:
             raise error
         return aiohttp.ClientTimeout(total=remaining, connect=self.config.connect_timeout)
 

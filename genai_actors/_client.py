@@ -183,6 +183,14 @@ class AsyncClient:
             await tree.stop()
         await self._api.aclose()
 
+    def _close_unopened(self) -> bool:
+        """Marks the client closed without any I/O if it never opened a pool; True if so."""
+        if self._pool.opened:
+            return False
+        self._closed = True
+        self._pool.closed = True
+        return True
+
     async def __aenter__(self) -> AsyncClient:
         return self
 

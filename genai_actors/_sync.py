@@ -108,6 +108,8 @@ class LoopThread:
 
     def close(self, final: Callable[[], Awaitable[None]] | None = None) -> None:
         """Runs ``final`` on the loop, finalises async generators, stops the thread. Idempotent."""
+        if self._thread is not None and threading.current_thread() is self._thread:
+            raise RuntimeError("a blocking client cannot be closed from its own loop thread")
         with self._lock:
             if self._closed:
                 return
@@ -248,9 +250,13 @@ class Client:
         """
         if self._bridge.started:
             self._bridge.close(self._aio.aclose)
-        else:
-            self._bridge.close()
-            asyncio.run(self._aio.aclose())
+            return
+        self._bridge.close()
+        if not self._aio._close_unopened():
+            # Only `client.aio` was used (from other loops): close those pools from a thread.
+            closer = LoopThread("genai-actors-close")
+            closer.run(self._aio.aclose())
+            closer.close()
 
     def __enter__(self) -> Client:
         return self

@@ -63,3 +63,22 @@ def test_api_version_resolution() -> None:
     assert resolve_api_version(None, {}) == "v1"
     assert resolve_api_version(None, {"GOOGLE_GENAI_API_VERSION": "beta"}) == "v1beta"
     assert resolve_api_version("v1alpha", {"GOOGLE_GENAI_API_VERSION": "beta"}) == "v1alpha"
+
+
+def test_proxy_settings_are_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Proxies are read from the environment once; NO_PROXY hosts bypass; later changes ignored."""
+    from genai_actors._transport import _session
+
+    monkeypatch.setattr(_session, "_proxies", None)
+    monkeypatch.setattr(_session, "_proxy_cache", {})
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.test:3128")
+    monkeypatch.setenv("NO_PROXY", "internal.test")
+    assert _session.proxy_for("https://generativelanguage.googleapis.com/") == (
+        "http://proxy.test:3128"
+    )
+    assert _session.proxy_for("https://internal.test/") is None
+    assert _session.proxy_for("http://plain.test/") is None
+    monkeypatch.setenv("HTTPS_PROXY", "http://other.test:1")
+    assert _session.proxy_for("https://generativelanguage.googleapis.com/x") == (
+        "http://proxy.test:3128"
+    )

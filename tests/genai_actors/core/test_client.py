@@ -306,3 +306,19 @@ async def test_default_transport_settings(server: Server) -> None:
         assert plan.request_timeout.total == 600.0
         assert plan.request_timeout.connect == 10.0
         assert plan.stream_timeout.sock_read == 300.0
+
+
+async def test_aclose_during_a_call_fails_it_with_a_typed_error(server: Server) -> None:
+    """Closing the client while a request is in flight fails that request with a GenAIError."""
+
+    async def handler(request: web.Request) -> web.StreamResponse:
+        await asyncio.Event().wait()
+        raise AssertionError("unreachable")
+
+    server.handler = handler
+    client = make_client(server)
+    task = asyncio.create_task(client.api_client.request("GET", "models"))
+    await server.arrived.wait()
+    await client.aclose()
+    with pytest.raises(errors.GenAIError):
+        await asyncio.wait_for(task, 5)

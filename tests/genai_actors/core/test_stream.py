@@ -197,3 +197,18 @@ async def test_cancelling_a_reader_frees_the_connection(server: Server) -> None:
             await task
         assert stream.closed
         assert acquired(client) == 0
+
+
+async def test_unclosed_open_stream_warns(server: Server) -> None:
+    """An opened stream dropped without aclose() emits a ResourceWarning."""
+    server.handler = sse_handler(b'data: {"n":1}\n\n', then="hang")
+    async with make_client(server) as client:
+        stream = client.api_client.stream("POST", PATH, body=b"{}")
+        await stream.open()
+        response = stream.response
+        assert response is not None
+        holder = [stream]
+        del stream
+        with pytest.warns(ResourceWarning, match="never closed"):
+            holder.clear()
+        response.close()
