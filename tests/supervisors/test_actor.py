@@ -372,3 +372,22 @@ async def test_default_handlers() -> None:
         await settle()
         with pytest.raises(NotImplementedError):
             await ref.call("still alive")
+
+
+async def test_init_can_queue_setup_work_for_itself() -> None:
+    """A cast from init is handled first, before calls that arrive meanwhile."""
+
+    class Lazy(s.Actor):
+        async def init(self) -> None:
+            self.connected = False
+            self.ref.cast("connect")
+
+        async def handle_cast(self, msg: Any) -> None:
+            await anyio.sleep(0.01)
+            self.connected = True
+
+        async def handle_call(self, msg: Any) -> Any:
+            return self.connected
+
+    async with s.Supervisor([s.ChildSpec("l", Lazy)]) as sup:
+        assert await sup.child("l").call("connected?") is True
