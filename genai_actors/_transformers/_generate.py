@@ -28,7 +28,7 @@ from ._contents import t_content, t_contents
 from ._errors import InvalidRequestError
 from ._gating import mldev_only_fields, vertex_only_fields
 from ._names import VertexLocation, t_cached_content_name, t_model
-from ._normalize import normalize_keys, validate_wire
+from ._normalize import normalize_info, normalize_keys, validate_wire
 from ._request import Request
 from ._schema import t_schema
 
@@ -167,13 +167,7 @@ def build_generate_content_body(
         elif name == "service_tier":
             converted = str(value).lower()
         else:
-            converted = normalize_keys(
-                value,
-                field_type.cls
-                if isinstance(field_type, mi.StructType)
-                else _python_type(field_type),
-                path,
-            )
+            converted = normalize_info(value, field_type, path)
         if is_vertex:
             wire = _VERTEX_NAMES.get(name, wire)
         if top:
@@ -182,15 +176,6 @@ def build_generate_content_body(
             generation[wire] = converted
     body["generationConfig"] = generation
     return body
-
-
-def _python_type(info: mi.Type) -> Any:
-    # Plain values (scalars, lists of scalars, dicts) need no key normalisation.
-    if isinstance(info, mi.UnionType):
-        for member in info.types:
-            if isinstance(member, mi.StructType):
-                return member.cls
-    return Any
 
 
 def _validate(body: dict[str, Any], tp: type[Any]) -> None:

@@ -162,6 +162,11 @@ def _unknown_field_message(key: object, struct: mi.StructType) -> str:
     return message
 
 
+def normalize_info(value: Any, info: mi.Type, path: str = "") -> Any:
+    """As :func:`normalize_keys`, for a ``msgspec.inspect`` type description."""
+    return _normalize(value, info, path)
+
+
 def normalize_keys(value: Any, tp: Any, path: str = "") -> Any:
     """Return ``value`` as builtins with struct keys renamed to their camelCase wire names.
 

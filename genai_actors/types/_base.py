@@ -113,6 +113,8 @@ def dec_hook(tp: type[Any], obj: Any) -> Any:
     Raises:
         NotImplementedError: ``tp`` is not a type this hook builds.
     """
+    if tp is object:
+        return obj
     if tp is Base64Bytes:
         if isinstance(obj, str):
             return Base64Bytes(decode_base64(obj))
