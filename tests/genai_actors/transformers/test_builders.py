@@ -242,7 +242,7 @@ def test_count_and_compute_tokens() -> None:
     assert body(request) == {
         "contents": [{"parts": [{"text": "a"}, {"text": "b"}], "role": "user"}]
     }
-    with pytest.raises(UnsupportedByBackendError, match="config.system_instruction"):
+    with pytest.raises(UnsupportedByBackendError, match=r"config\.system_instruction"):
         count_tokens_request("m", "a", {"system_instruction": "x"})
     with pytest.raises(UnsupportedByBackendError, match="compute_tokens"):
         compute_tokens_request("m", "a")
@@ -300,7 +300,7 @@ def test_model_crud_requests() -> None:
         {"displayName": "N", "description": "D"},
     )
     assert delete_model_request("tunedModels/t").method == "DELETE"
-    with pytest.raises(InvalidRequestError, match="config.page_sise"):
+    with pytest.raises(InvalidRequestError, match=r"config\.page_sise"):
         list_models_request({"page_sise": 5})
 
 
@@ -333,9 +333,9 @@ def test_generate_videos_on_mldev() -> None:
         "parameters": {"sampleCount": 1, "durationSeconds": 8, "aspectRatio": "16:9"},
         "webhookConfig": {"uris": ["https://hook"]},
     }
-    with pytest.raises(UnsupportedByBackendError, match="config.seed"):
+    with pytest.raises(UnsupportedByBackendError, match=r"config\.seed"):
         generate_videos_request("veo", prompt="x", config={"seed": 1})
-    with pytest.raises(UnsupportedByBackendError, match="image.gcs_uri"):
+    with pytest.raises(UnsupportedByBackendError, match=r"image\.gcs_uri"):
         generate_videos_request("veo", image={"gcs_uri": "gs://b/i.png"})
     with pytest.raises(UnsupportedByBackendError, match="webhook_config"):
         generate_videos_request("veo", prompt="x", config={"webhook_config": {}}, vertex=VERTEX)
