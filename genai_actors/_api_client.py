@@ -34,6 +34,7 @@ from .errors import (
     RequestTimeoutError,
     StreamIdleTimeoutError,
     TransportError,
+    UnsupportedByBackendError,
     error_from_response,
 )
 from .types._http import HttpOptions, HttpRetryOptions
@@ -235,6 +236,13 @@ class ApiClient:
             self._tag_headers[tags] = cached
         return dict(cached)
 
+    def unsupported(self, feature: str, hint: str = "") -> UnsupportedByBackendError:
+        """The error for ``feature`` (e.g. ``"models.generate_images"``) on this backend.
+
+        Modules ``raise api.unsupported(...)`` before sending anything.
+        """
+        return UnsupportedByBackendError(self.backend.name, feature, hint)
+
     def url(
         self,
         path: str,
@@ -368,9 +376,10 @@ class ApiClient:
 
         ``alt=sse`` is added to the query. The stream opens (with retries, before the first
         byte only) on ``await stream.open()``, ``async with`` or the first ``__anext__``.
-        Timeouts: opening is bounded by the call's timeout; the stream as a whole only when
-        ``HttpOptions.timeout`` was set explicitly; silence longer than the transport's
-        ``stream_idle_timeout`` fails it with :class:`StreamIdleTimeoutError`.
+        Timeouts: waits between opening attempts never cross the call's timeout; the stream
+        as a whole is bounded by it only when ``HttpOptions.timeout`` was set explicitly;
+        silence (no byte, including while waiting for the response headers) longer than the
+        transport's ``stream_idle_timeout`` fails it with :class:`StreamIdleTimeoutError`.
 
         Raises:
             ClientClosedError: The client is closed (raised here, synchronously).
@@ -472,7 +481,10 @@ class ApiClient:
         return merged
 
     def _merge_extra_body(self, body: bytes | None, extra: Mapping[str, Any]) -> bytes:
-        decoded: Any = msgspec.json.decode(body) if body else {}
+        try:
+            decoded: Any = msgspec.json.decode(body) if body else {}
+        except msgspec.DecodeError:
+            decoded = None
         if not isinstance(decoded, dict):
             raise ValueError("extra_body needs a JSON object request body")
         return msgspec.json.encode(_deep_merge(decoded, extra))

@@ -82,3 +82,14 @@ def test_proxy_settings_are_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
     assert _session.proxy_for("https://generativelanguage.googleapis.com/x") == (
         "http://proxy.test:3128"
     )
+
+
+def test_api_client_names_backend_in_unsupported_errors() -> None:
+    """ApiClient.unsupported builds an UnsupportedByBackendError naming backend and feature."""
+    import genai_actors as ga
+
+    api = ga.AsyncClient(api_key="k").api_client
+    err = api.unsupported("config.labels", "Vertex AI only")
+    assert err.backend == "Gemini Developer API"
+    assert err.feature == "config.labels"
+    assert str(err) == "config.labels is not supported by the Gemini Developer API. Vertex AI only"
