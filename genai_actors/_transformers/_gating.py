@@ -107,6 +107,7 @@ class _Plan:
         self.table = table
         self.descend: dict[type[Any], tuple[str, ...]] = {}
         self.reaches: dict[type[Any], bool] = {}
+        self.plans: dict[type[Any], tuple[tuple[str, ...], tuple[str, ...]]] = {}
 
     def _children(self, cls: type[Any]) -> dict[str, set[type[Any]]]:
         info = mi.type_info(cls)
@@ -154,23 +155,30 @@ class _Plan:
             )
         return self.reaches[cls]
 
+    def _plan_for(self, cls: type[Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        plan = self.plans.get(cls)
+        if plan is None:
+            if self.reaches_gate(cls):
+                plan = (tuple(self.table.get(cls, ())), self.descend.get(cls, ()))
+            else:
+                plan = ((), ())
+            self.plans[cls] = plan
+        return plan
+
     def walk(self, value: Any, path: str, out: list[str]) -> None:
         if isinstance(value, msgspec.Struct):
-            cls = type(value)
-            if not self.reaches_gate(cls):
-                return
-            out.extend(
-                f"{path}.{name}" if path else name
-                for name in self.table.get(cls, ())
-                if getattr(value, name, None) is not None
-            )
-            for name in self.descend.get(cls, ()):
+            gated, descend = self._plan_for(type(value))
+            for name in gated:
+                if getattr(value, name) is not None:
+                    out.append(f"{path}.{name}" if path else name)  # noqa: PERF401 - hot path, no generator
+            for name in descend:
                 child = getattr(value, name)
                 if child is not None:
                     self.walk(child, f"{path}.{name}" if path else name, out)
         elif isinstance(value, (list, tuple)):
             for index, item in enumerate(value):
-                self.walk(item, f"{path}[{index}]", out)
+                if isinstance(item, (msgspec.Struct, list, tuple, dict)):
+                    self.walk(item, f"{path}[{index}]", out)
         elif isinstance(value, dict):
             for key, item in value.items():
                 if isinstance(item, (msgspec.Struct, list, tuple)):

@@ -96,7 +96,9 @@ def _value_type(info: mi.Type) -> mi.Type | None:
 
 def _normalize(value: Any, info: mi.Type, path: str) -> Any:
     if isinstance(value, msgspec.Struct):
-        value = to_builtins(value)
+        # Typed values encode to their wire names already; their field types are checked by
+        # validate_wire. Only dicts and lists supplied by the user are walked.
+        return to_builtins(value)
     if isinstance(value, dict):
         struct = _struct_member(info)
         if struct is not None:
