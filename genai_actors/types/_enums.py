@@ -1,4 +1,4 @@
-"""String enums of the Gemini API.
+"""String enums of the fields in the models wire types.
 
 Wire fields that carry these values are declared as ``str``, so a value the API adds later
 decodes as a plain string instead of failing; compare against these members
@@ -8,42 +8,6 @@ decodes as a plain string instead of failing; compare against these members
 from __future__ import annotations
 
 from enum import StrEnum
-
-
-class ActivityHandling(StrEnum):
-    """Values of ``ActivityHandling``."""
-
-    ACTIVITY_HANDLING_UNSPECIFIED = "ACTIVITY_HANDLING_UNSPECIFIED"
-    START_OF_ACTIVITY_INTERRUPTS = "START_OF_ACTIVITY_INTERRUPTS"
-    NO_INTERRUPTION = "NO_INTERRUPTION"
-
-
-class AdapterSize(StrEnum):
-    """Values of ``AdapterSize``."""
-
-    ADAPTER_SIZE_UNSPECIFIED = "ADAPTER_SIZE_UNSPECIFIED"
-    ADAPTER_SIZE_ONE = "ADAPTER_SIZE_ONE"
-    ADAPTER_SIZE_TWO = "ADAPTER_SIZE_TWO"
-    ADAPTER_SIZE_FOUR = "ADAPTER_SIZE_FOUR"
-    ADAPTER_SIZE_EIGHT = "ADAPTER_SIZE_EIGHT"
-    ADAPTER_SIZE_SIXTEEN = "ADAPTER_SIZE_SIXTEEN"
-    ADAPTER_SIZE_THIRTY_TWO = "ADAPTER_SIZE_THIRTY_TWO"
-
-
-class AggregationMetric(StrEnum):
-    """Values of ``AggregationMetric``."""
-
-    AGGREGATION_METRIC_UNSPECIFIED = "AGGREGATION_METRIC_UNSPECIFIED"
-    AVERAGE = "AVERAGE"
-    MODE = "MODE"
-    STANDARD_DEVIATION = "STANDARD_DEVIATION"
-    VARIANCE = "VARIANCE"
-    MINIMUM = "MINIMUM"
-    MAXIMUM = "MAXIMUM"
-    MEDIAN = "MEDIAN"
-    PERCENTILE_P90 = "PERCENTILE_P90"
-    PERCENTILE_P95 = "PERCENTILE_P95"
-    PERCENTILE_P99 = "PERCENTILE_P99"
 
 
 class ApiSpec(StrEnum):
@@ -115,15 +79,6 @@ class BlockedReason(StrEnum):
     JAILBREAK = "JAILBREAK"
 
 
-class ComputationBasedMetricType(StrEnum):
-    """Values of ``ComputationBasedMetricType``."""
-
-    COMPUTATION_BASED_METRIC_TYPE_UNSPECIFIED = "COMPUTATION_BASED_METRIC_TYPE_UNSPECIFIED"
-    EXACT_MATCH = "EXACT_MATCH"
-    BLEU = "BLEU"
-    ROUGE = "ROUGE"
-
-
 class ControlReferenceType(StrEnum):
     """Values of ``ControlReferenceType``."""
 
@@ -149,15 +104,6 @@ class DocumentMetadataContentLayer(StrEnum):
     PAGE_TEXT = "PAGE_TEXT"
 
 
-class DocumentState(StrEnum):
-    """Values of ``DocumentState``."""
-
-    STATE_UNSPECIFIED = "STATE_UNSPECIFIED"
-    STATE_PENDING = "STATE_PENDING"
-    STATE_ACTIVE = "STATE_ACTIVE"
-    STATE_FAILED = "STATE_FAILED"
-
-
 class DynamicRetrievalConfigMode(StrEnum):
     """Values of ``DynamicRetrievalConfigMode``."""
 
@@ -178,22 +124,6 @@ class EditMode(StrEnum):
     EDIT_MODE_PRODUCT_IMAGE = "EDIT_MODE_PRODUCT_IMAGE"
 
 
-class EmbeddingApiType(StrEnum):
-    """Values of ``EmbeddingApiType``."""
-
-    PREDICT = "PREDICT"
-    EMBED_CONTENT = "EMBED_CONTENT"
-    BATCH_EMBED_CONTENTS = "BATCH_EMBED_CONTENTS"
-
-
-class EndSensitivity(StrEnum):
-    """Values of ``EndSensitivity``."""
-
-    END_SENSITIVITY_UNSPECIFIED = "END_SENSITIVITY_UNSPECIFIED"
-    END_SENSITIVITY_HIGH = "END_SENSITIVITY_HIGH"
-    END_SENSITIVITY_LOW = "END_SENSITIVITY_LOW"
-
-
 class Environment(StrEnum):
     """Values of ``Environment``."""
 
@@ -210,24 +140,6 @@ class FeatureSelectionPreference(StrEnum):
     PRIORITIZE_QUALITY = "PRIORITIZE_QUALITY"
     BALANCED = "BALANCED"
     PRIORITIZE_COST = "PRIORITIZE_COST"
-
-
-class FileSource(StrEnum):
-    """Values of ``FileSource``."""
-
-    SOURCE_UNSPECIFIED = "SOURCE_UNSPECIFIED"
-    UPLOADED = "UPLOADED"
-    GENERATED = "GENERATED"
-    REGISTERED = "REGISTERED"
-
-
-class FileState(StrEnum):
-    """Values of ``FileState``."""
-
-    STATE_UNSPECIFIED = "STATE_UNSPECIFIED"
-    PROCESSING = "PROCESSING"
-    ACTIVE = "ACTIVE"
-    FAILED = "FAILED"
 
 
 class FinishReason(StrEnum):
@@ -374,59 +286,11 @@ class ImageSize(StrEnum):
     IMAGE_SIZE_FOUR_K = "IMAGE_SIZE_FOUR_K"
 
 
-class InteractionStatus(StrEnum):
-    """Values of ``InteractionStatus``."""
-
-    INTERACTION_STATUS_UNSPECIFIED = "INTERACTION_STATUS_UNSPECIFIED"
-    IN_PROGRESS = "IN_PROGRESS"
-    REQUIRES_ACTION = "REQUIRES_ACTION"
-    IDLE = "IDLE"
-
-
-class JSONSchemaType(StrEnum):
-    """Values of ``JSONSchemaType``."""
-
-    NULL = "null"
-    BOOLEAN = "boolean"
-    OBJECT = "object"
-    ARRAY = "array"
-    NUMBER = "number"
-    INTEGER = "integer"
-    STRING = "string"
-
-
-class JobState(StrEnum):
-    """Values of ``JobState``."""
-
-    JOB_STATE_UNSPECIFIED = "JOB_STATE_UNSPECIFIED"
-    JOB_STATE_QUEUED = "JOB_STATE_QUEUED"
-    JOB_STATE_PENDING = "JOB_STATE_PENDING"
-    JOB_STATE_RUNNING = "JOB_STATE_RUNNING"
-    JOB_STATE_SUCCEEDED = "JOB_STATE_SUCCEEDED"
-    JOB_STATE_FAILED = "JOB_STATE_FAILED"
-    JOB_STATE_CANCELLING = "JOB_STATE_CANCELLING"
-    JOB_STATE_CANCELLED = "JOB_STATE_CANCELLED"
-    JOB_STATE_PAUSED = "JOB_STATE_PAUSED"
-    JOB_STATE_EXPIRED = "JOB_STATE_EXPIRED"
-    JOB_STATE_UPDATING = "JOB_STATE_UPDATING"
-    JOB_STATE_PARTIALLY_SUCCEEDED = "JOB_STATE_PARTIALLY_SUCCEEDED"
-
-
 class Language(StrEnum):
     """Values of ``Language``."""
 
     LANGUAGE_UNSPECIFIED = "LANGUAGE_UNSPECIFIED"
     PYTHON = "PYTHON"
-
-
-class LiveMusicPlaybackControl(StrEnum):
-    """Values of ``LiveMusicPlaybackControl``."""
-
-    PLAYBACK_CONTROL_UNSPECIFIED = "PLAYBACK_CONTROL_UNSPECIFIED"
-    PLAY = "PLAY"
-    PAUSE = "PAUSE"
-    STOP = "STOP"
-    RESET_CONTEXT = "RESET_CONTEXT"
 
 
 class MaskReferenceMode(StrEnum):
@@ -437,15 +301,6 @@ class MaskReferenceMode(StrEnum):
     MASK_MODE_BACKGROUND = "MASK_MODE_BACKGROUND"
     MASK_MODE_FOREGROUND = "MASK_MODE_FOREGROUND"
     MASK_MODE_SEMANTIC = "MASK_MODE_SEMANTIC"
-
-
-class MatchOperation(StrEnum):
-    """Values of ``MatchOperation``."""
-
-    MATCH_OPERATION_UNSPECIFIED = "MATCH_OPERATION_UNSPECIFIED"
-    REGEX_CONTAINS = "REGEX_CONTAINS"
-    PARTIAL_MATCH = "PARTIAL_MATCH"
-    EXACT_MATCH = "EXACT_MATCH"
 
 
 class MediaModality(StrEnum):
@@ -499,15 +354,6 @@ class ModelStage(StrEnum):
     RETIRED = "RETIRED"
 
 
-class MusicGenerationMode(StrEnum):
-    """Values of ``MusicGenerationMode``."""
-
-    MUSIC_GENERATION_MODE_UNSPECIFIED = "MUSIC_GENERATION_MODE_UNSPECIFIED"
-    QUALITY = "QUALITY"
-    DIVERSITY = "DIVERSITY"
-    VOCALIZATION = "VOCALIZATION"
-
-
 class Outcome(StrEnum):
     """Values of ``Outcome``."""
 
@@ -515,15 +361,6 @@ class Outcome(StrEnum):
     OUTCOME_OK = "OUTCOME_OK"
     OUTCOME_FAILED = "OUTCOME_FAILED"
     OUTCOME_DEADLINE_EXCEEDED = "OUTCOME_DEADLINE_EXCEEDED"
-
-
-class PairwiseChoice(StrEnum):
-    """Values of ``PairwiseChoice``."""
-
-    PAIRWISE_CHOICE_UNSPECIFIED = "PAIRWISE_CHOICE_UNSPECIFIED"
-    BASELINE = "BASELINE"
-    CANDIDATE = "CANDIDATE"
-    TIE = "TIE"
 
 
 class PartMediaResolutionLevel(StrEnum):
@@ -564,41 +401,6 @@ class ProminentPeople(StrEnum):
     BLOCK_PROMINENT_PEOPLE = "BLOCK_PROMINENT_PEOPLE"
 
 
-class ReinforcementTuningThinkingLevel(StrEnum):
-    """Values of ``ReinforcementTuningThinkingLevel``."""
-
-    REINFORCEMENT_TUNING_THINKING_LEVEL_UNSPECIFIED = (
-        "REINFORCEMENT_TUNING_THINKING_LEVEL_UNSPECIFIED"
-    )
-    MINIMAL = "MINIMAL"
-    LOW = "LOW"
-    MEDIUM = "MEDIUM"
-    HIGH = "HIGH"
-
-
-class ResourceScope(StrEnum):
-    """Values of ``ResourceScope``."""
-
-    COLLECTION = "COLLECTION"
-
-
-class ResponseParseType(StrEnum):
-    """Values of ``ResponseParseType``."""
-
-    RESPONSE_PARSE_TYPE_UNSPECIFIED = "RESPONSE_PARSE_TYPE_UNSPECIFIED"
-    IDENTITY = "IDENTITY"
-    REGEX_EXTRACT = "REGEX_EXTRACT"
-
-
-class RubricContentType(StrEnum):
-    """Values of ``RubricContentType``."""
-
-    RUBRIC_CONTENT_TYPE_UNSPECIFIED = "RUBRIC_CONTENT_TYPE_UNSPECIFIED"
-    PROPERTY = "PROPERTY"
-    NL_QUESTION_ANSWER = "NL_QUESTION_ANSWER"
-    PYTHON_CODE_ASSERTION = "PYTHON_CODE_ASSERTION"
-
-
 class SafetyFilterLevel(StrEnum):
     """Values of ``SafetyFilterLevel``."""
 
@@ -619,24 +421,6 @@ class SafetyPolicy(StrEnum):
     DATA_MODIFICATION = "DATA_MODIFICATION"
     USER_CONSENT_MANAGEMENT = "USER_CONSENT_MANAGEMENT"
     LEGAL_TERMS_AND_AGREEMENTS = "LEGAL_TERMS_AND_AGREEMENTS"
-
-
-class Scale(StrEnum):
-    """Values of ``Scale``."""
-
-    SCALE_UNSPECIFIED = "SCALE_UNSPECIFIED"
-    C_MAJOR_A_MINOR = "C_MAJOR_A_MINOR"
-    D_FLAT_MAJOR_B_FLAT_MINOR = "D_FLAT_MAJOR_B_FLAT_MINOR"
-    D_MAJOR_B_MINOR = "D_MAJOR_B_MINOR"
-    E_FLAT_MAJOR_C_MINOR = "E_FLAT_MAJOR_C_MINOR"
-    E_MAJOR_D_FLAT_MINOR = "E_MAJOR_D_FLAT_MINOR"
-    F_MAJOR_D_MINOR = "F_MAJOR_D_MINOR"
-    G_FLAT_MAJOR_E_FLAT_MINOR = "G_FLAT_MAJOR_E_FLAT_MINOR"
-    G_MAJOR_E_MINOR = "G_MAJOR_E_MINOR"
-    A_FLAT_MAJOR_F_MINOR = "A_FLAT_MAJOR_F_MINOR"
-    A_MAJOR_G_FLAT_MINOR = "A_MAJOR_G_FLAT_MINOR"
-    B_FLAT_MAJOR_G_MINOR = "B_FLAT_MAJOR_G_MINOR"
-    B_MAJOR_A_FLAT_MINOR = "B_MAJOR_A_FLAT_MINOR"
 
 
 class SegmentMode(StrEnum):
@@ -665,14 +449,6 @@ class SpreadsheetMetadataContentLayer(StrEnum):
     DATA = "DATA"
     FORMULAS = "FORMULAS"
     VISUAL = "VISUAL"
-
-
-class StartSensitivity(StrEnum):
-    """Values of ``StartSensitivity``."""
-
-    START_SENSITIVITY_UNSPECIFIED = "START_SENSITIVITY_UNSPECIFIED"
-    START_SENSITIVITY_HIGH = "START_SENSITIVITY_HIGH"
-    START_SENSITIVITY_LOW = "START_SENSITIVITY_LOW"
 
 
 class SubjectReferenceType(StrEnum):
@@ -718,97 +494,6 @@ class TrafficType(StrEnum):
     PROVISIONED_THROUGHPUT = "PROVISIONED_THROUGHPUT"
 
 
-class TuningJobState(StrEnum):
-    """Values of ``TuningJobState``."""
-
-    TUNING_JOB_STATE_UNSPECIFIED = "TUNING_JOB_STATE_UNSPECIFIED"
-    TUNING_JOB_STATE_WAITING_FOR_QUOTA = "TUNING_JOB_STATE_WAITING_FOR_QUOTA"
-    TUNING_JOB_STATE_PROCESSING_DATASET = "TUNING_JOB_STATE_PROCESSING_DATASET"
-    TUNING_JOB_STATE_WAITING_FOR_CAPACITY = "TUNING_JOB_STATE_WAITING_FOR_CAPACITY"
-    TUNING_JOB_STATE_TUNING = "TUNING_JOB_STATE_TUNING"
-    TUNING_JOB_STATE_POST_PROCESSING = "TUNING_JOB_STATE_POST_PROCESSING"
-
-
-class TuningMethod(StrEnum):
-    """Values of ``TuningMethod``."""
-
-    SUPERVISED_FINE_TUNING = "SUPERVISED_FINE_TUNING"
-    PREFERENCE_TUNING = "PREFERENCE_TUNING"
-    DISTILLATION = "DISTILLATION"
-    REINFORCEMENT_TUNING = "REINFORCEMENT_TUNING"
-
-
-class TuningMode(StrEnum):
-    """Values of ``TuningMode``."""
-
-    TUNING_MODE_UNSPECIFIED = "TUNING_MODE_UNSPECIFIED"
-    TUNING_MODE_FULL = "TUNING_MODE_FULL"
-    TUNING_MODE_PEFT_ADAPTER = "TUNING_MODE_PEFT_ADAPTER"
-
-
-class TuningSpeed(StrEnum):
-    """Values of ``TuningSpeed``."""
-
-    TUNING_SPEED_UNSPECIFIED = "TUNING_SPEED_UNSPECIFIED"
-    REGULAR = "REGULAR"
-    FAST = "FAST"
-
-
-class TuningTask(StrEnum):
-    """Values of ``TuningTask``."""
-
-    TUNING_TASK_UNSPECIFIED = "TUNING_TASK_UNSPECIFIED"
-    TUNING_TASK_I2V = "TUNING_TASK_I2V"
-    TUNING_TASK_T2V = "TUNING_TASK_T2V"
-    TUNING_TASK_R2V = "TUNING_TASK_R2V"
-
-
-class TurnCompleteReason(StrEnum):
-    """Values of ``TurnCompleteReason``."""
-
-    TURN_COMPLETE_REASON_UNSPECIFIED = "TURN_COMPLETE_REASON_UNSPECIFIED"
-    MALFORMED_FUNCTION_CALL = "MALFORMED_FUNCTION_CALL"
-    RESPONSE_REJECTED = "RESPONSE_REJECTED"
-    NEED_MORE_INPUT = "NEED_MORE_INPUT"
-    PROHIBITED_INPUT_CONTENT = "PROHIBITED_INPUT_CONTENT"
-    IMAGE_PROHIBITED_INPUT_CONTENT = "IMAGE_PROHIBITED_INPUT_CONTENT"
-    INPUT_TEXT_CONTAIN_PROMINENT_PERSON_PROHIBITED = (
-        "INPUT_TEXT_CONTAIN_PROMINENT_PERSON_PROHIBITED"
-    )
-    INPUT_IMAGE_CELEBRITY = "INPUT_IMAGE_CELEBRITY"
-    INPUT_IMAGE_PHOTO_REALISTIC_CHILD_PROHIBITED = "INPUT_IMAGE_PHOTO_REALISTIC_CHILD_PROHIBITED"
-    INPUT_TEXT_NCII_PROHIBITED = "INPUT_TEXT_NCII_PROHIBITED"
-    INPUT_OTHER = "INPUT_OTHER"
-    INPUT_IP_PROHIBITED = "INPUT_IP_PROHIBITED"
-    BLOCKLIST = "BLOCKLIST"
-    UNSAFE_PROMPT_FOR_IMAGE_GENERATION = "UNSAFE_PROMPT_FOR_IMAGE_GENERATION"
-    GENERATED_IMAGE_SAFETY = "GENERATED_IMAGE_SAFETY"
-    GENERATED_CONTENT_SAFETY = "GENERATED_CONTENT_SAFETY"
-    GENERATED_AUDIO_SAFETY = "GENERATED_AUDIO_SAFETY"
-    GENERATED_VIDEO_SAFETY = "GENERATED_VIDEO_SAFETY"
-    GENERATED_CONTENT_PROHIBITED = "GENERATED_CONTENT_PROHIBITED"
-    GENERATED_CONTENT_BLOCKLIST = "GENERATED_CONTENT_BLOCKLIST"
-    GENERATED_IMAGE_PROHIBITED = "GENERATED_IMAGE_PROHIBITED"
-    GENERATED_IMAGE_CELEBRITY = "GENERATED_IMAGE_CELEBRITY"
-    GENERATED_IMAGE_PROMINENT_PEOPLE_DETECTED_BY_REWRITER = (
-        "GENERATED_IMAGE_PROMINENT_PEOPLE_DETECTED_BY_REWRITER"
-    )
-    GENERATED_IMAGE_IDENTIFIABLE_PEOPLE = "GENERATED_IMAGE_IDENTIFIABLE_PEOPLE"
-    GENERATED_IMAGE_MINORS = "GENERATED_IMAGE_MINORS"
-    OUTPUT_IMAGE_IP_PROHIBITED = "OUTPUT_IMAGE_IP_PROHIBITED"
-    GENERATED_OTHER = "GENERATED_OTHER"
-    MAX_REGENERATION_REACHED = "MAX_REGENERATION_REACHED"
-
-
-class TurnCoverage(StrEnum):
-    """Values of ``TurnCoverage``."""
-
-    TURN_COVERAGE_UNSPECIFIED = "TURN_COVERAGE_UNSPECIFIED"
-    TURN_INCLUDES_ONLY_ACTIVITY = "TURN_INCLUDES_ONLY_ACTIVITY"
-    TURN_INCLUDES_ALL_INPUT = "TURN_INCLUDES_ALL_INPUT"
-    TURN_INCLUDES_AUDIO_ACTIVITY_AND_ALL_VIDEO = "TURN_INCLUDES_AUDIO_ACTIVITY_AND_ALL_VIDEO"
-
-
 class Type(StrEnum):
     """Values of ``Type``."""
 
@@ -830,14 +515,6 @@ class UrlRetrievalStatus(StrEnum):
     URL_RETRIEVAL_STATUS_ERROR = "URL_RETRIEVAL_STATUS_ERROR"
     URL_RETRIEVAL_STATUS_PAYWALL = "URL_RETRIEVAL_STATUS_PAYWALL"
     URL_RETRIEVAL_STATUS_UNSAFE = "URL_RETRIEVAL_STATUS_UNSAFE"
-
-
-class VadSignalType(StrEnum):
-    """Values of ``VadSignalType``."""
-
-    VAD_SIGNAL_TYPE_UNSPECIFIED = "VAD_SIGNAL_TYPE_UNSPECIFIED"
-    VAD_SIGNAL_TYPE_SOS = "VAD_SIGNAL_TYPE_SOS"
-    VAD_SIGNAL_TYPE_EOS = "VAD_SIGNAL_TYPE_EOS"
 
 
 class VideoCompressionQuality(StrEnum):
@@ -872,45 +549,20 @@ class VideoMetadataContentLayer(StrEnum):
     TRANSCRIPT = "TRANSCRIPT"
 
 
-class VideoOrientation(StrEnum):
-    """Values of ``VideoOrientation``."""
-
-    VIDEO_ORIENTATION_UNSPECIFIED = "VIDEO_ORIENTATION_UNSPECIFIED"
-    LANDSCAPE = "LANDSCAPE"
-    PORTRAIT = "PORTRAIT"
-
-
-class VoiceActivityType(StrEnum):
-    """Values of ``VoiceActivityType``."""
-
-    TYPE_UNSPECIFIED = "TYPE_UNSPECIFIED"
-    ACTIVITY_START = "ACTIVITY_START"
-    ACTIVITY_END = "ACTIVITY_END"
-
-
 __all__ = [
-    "ActivityHandling",
-    "AdapterSize",
-    "AggregationMetric",
     "ApiSpec",
     "AspectRatio",
     "AudioTranscriptionConfigMode",
     "AuthType",
     "Behavior",
     "BlockedReason",
-    "ComputationBasedMetricType",
     "ControlReferenceType",
     "Delivery",
     "DocumentMetadataContentLayer",
-    "DocumentState",
     "DynamicRetrievalConfigMode",
     "EditMode",
-    "EmbeddingApiType",
-    "EndSensitivity",
     "Environment",
     "FeatureSelectionPreference",
-    "FileSource",
-    "FileState",
     "FinishReason",
     "FunctionCallingConfigMode",
     "FunctionResponseScheduling",
@@ -923,54 +575,31 @@ __all__ = [
     "ImagePromptLanguage",
     "ImageResizeMode",
     "ImageSize",
-    "InteractionStatus",
-    "JSONSchemaType",
-    "JobState",
     "Language",
-    "LiveMusicPlaybackControl",
     "MaskReferenceMode",
-    "MatchOperation",
     "MediaModality",
     "MediaProcessing",
     "MediaResolution",
     "Modality",
     "ModelStage",
-    "MusicGenerationMode",
     "Outcome",
-    "PairwiseChoice",
     "PartMediaResolutionLevel",
     "PersonGeneration",
     "PhishBlockThreshold",
     "ProminentPeople",
-    "ReinforcementTuningThinkingLevel",
-    "ResourceScope",
-    "ResponseParseType",
-    "RubricContentType",
     "SafetyFilterLevel",
     "SafetyPolicy",
-    "Scale",
     "SegmentMode",
     "ServiceTier",
     "SpreadsheetMetadataContentLayer",
-    "StartSensitivity",
     "SubjectReferenceType",
     "ThinkingLevel",
     "ToolType",
     "TrafficType",
-    "TuningJobState",
-    "TuningMethod",
-    "TuningMode",
-    "TuningSpeed",
-    "TuningTask",
-    "TurnCompleteReason",
-    "TurnCoverage",
     "Type",
     "UrlRetrievalStatus",
-    "VadSignalType",
     "VideoCompressionQuality",
     "VideoGenerationMaskMode",
     "VideoGenerationReferenceType",
     "VideoMetadataContentLayer",
-    "VideoOrientation",
-    "VoiceActivityType",
 ]
