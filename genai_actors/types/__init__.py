@@ -14,306 +14,316 @@
 
 from __future__ import annotations
 
-from ._base import HttpResponse as HttpResponse
-from ._base import Base64Bytes as Base64Bytes
-from ._base import ContentListUnion as ContentListUnion
-from ._base import ContentUnion as ContentUnion
-from ._base import PartUnion as PartUnion
-from ._base import SchemaUnion as SchemaUnion
-from ._base import SpeechConfigUnion as SpeechConfigUnion
-from ._base import ToolUnion as ToolUnion
-from ._enums import ApiSpec as ApiSpec
-from ._enums import AspectRatio as AspectRatio
-from ._enums import AudioTranscriptionConfigMode as AudioTranscriptionConfigMode
-from ._enums import AuthType as AuthType
-from ._enums import Behavior as Behavior
-from ._enums import BlockedReason as BlockedReason
-from ._enums import ControlReferenceType as ControlReferenceType
-from ._enums import Delivery as Delivery
-from ._enums import DocumentMetadataContentLayer as DocumentMetadataContentLayer
-from ._enums import DynamicRetrievalConfigMode as DynamicRetrievalConfigMode
-from ._enums import EditMode as EditMode
-from ._enums import Environment as Environment
-from ._enums import FeatureSelectionPreference as FeatureSelectionPreference
-from ._enums import FinishReason as FinishReason
-from ._enums import FunctionCallingConfigMode as FunctionCallingConfigMode
-from ._enums import FunctionResponseScheduling as FunctionResponseScheduling
-from ._enums import HarmBlockMethod as HarmBlockMethod
-from ._enums import HarmBlockThreshold as HarmBlockThreshold
-from ._enums import HarmCategory as HarmCategory
-from ._enums import HarmProbability as HarmProbability
-from ._enums import HarmSeverity as HarmSeverity
-from ._enums import HttpElementLocation as HttpElementLocation
-from ._enums import ImagePromptLanguage as ImagePromptLanguage
-from ._enums import ImageResizeMode as ImageResizeMode
-from ._enums import ImageSize as ImageSize
-from ._enums import Language as Language
-from ._enums import MaskReferenceMode as MaskReferenceMode
-from ._enums import MediaModality as MediaModality
-from ._enums import MediaProcessing as MediaProcessing
-from ._enums import MediaResolution as MediaResolution
-from ._enums import Modality as Modality
-from ._enums import ModelStage as ModelStage
-from ._enums import Outcome as Outcome
-from ._enums import PartMediaResolutionLevel as PartMediaResolutionLevel
-from ._enums import PersonGeneration as PersonGeneration
-from ._enums import PhishBlockThreshold as PhishBlockThreshold
-from ._enums import ProminentPeople as ProminentPeople
-from ._enums import SafetyFilterLevel as SafetyFilterLevel
-from ._enums import SafetyPolicy as SafetyPolicy
-from ._enums import SegmentMode as SegmentMode
-from ._enums import ServiceTier as ServiceTier
-from ._enums import SpreadsheetMetadataContentLayer as SpreadsheetMetadataContentLayer
-from ._enums import SubjectReferenceType as SubjectReferenceType
-from ._enums import ThinkingLevel as ThinkingLevel
-from ._enums import ToolType as ToolType
-from ._enums import TrafficType as TrafficType
-from ._enums import Type as Type
-from ._enums import UrlRetrievalStatus as UrlRetrievalStatus
-from ._enums import VideoCompressionQuality as VideoCompressionQuality
-from ._enums import VideoGenerationMaskMode as VideoGenerationMaskMode
-from ._enums import VideoGenerationReferenceType as VideoGenerationReferenceType
-from ._enums import VideoMetadataContentLayer as VideoMetadataContentLayer
-from ._enums_more import ActivityHandling as ActivityHandling
-from ._enums_more import AdapterSize as AdapterSize
-from ._enums_more import AggregationMetric as AggregationMetric
-from ._enums_more import ComputationBasedMetricType as ComputationBasedMetricType
-from ._enums_more import DocumentState as DocumentState
-from ._enums_more import EmbeddingApiType as EmbeddingApiType
-from ._enums_more import EndSensitivity as EndSensitivity
-from ._enums_more import FileSource as FileSource
-from ._enums_more import FileState as FileState
-from ._enums_more import InteractionStatus as InteractionStatus
-from ._enums_more import JSONSchemaType as JSONSchemaType
-from ._enums_more import JobState as JobState
-from ._enums_more import LiveMusicPlaybackControl as LiveMusicPlaybackControl
-from ._enums_more import MatchOperation as MatchOperation
-from ._enums_more import MusicGenerationMode as MusicGenerationMode
-from ._enums_more import PairwiseChoice as PairwiseChoice
-from ._enums_more import ReinforcementTuningThinkingLevel as ReinforcementTuningThinkingLevel
-from ._enums_more import ResourceScope as ResourceScope
-from ._enums_more import ResponseParseType as ResponseParseType
-from ._enums_more import RubricContentType as RubricContentType
-from ._enums_more import Scale as Scale
-from ._enums_more import StartSensitivity as StartSensitivity
-from ._enums_more import TuningJobState as TuningJobState
-from ._enums_more import TuningMethod as TuningMethod
-from ._enums_more import TuningMode as TuningMode
-from ._enums_more import TuningSpeed as TuningSpeed
-from ._enums_more import TuningTask as TuningTask
-from ._enums_more import TurnCompleteReason as TurnCompleteReason
-from ._enums_more import TurnCoverage as TurnCoverage
-from ._enums_more import VadSignalType as VadSignalType
-from ._enums_more import VideoOrientation as VideoOrientation
-from ._enums_more import VoiceActivityType as VoiceActivityType
-from ._content import ModelContent as ModelContent
-from ._content import UserContent as UserContent
-from ._content import Content as Content
-from ._content import Part as Part
-from ._content import SpeechMetadata as SpeechMetadata
-from ._content import VideoMetadata as VideoMetadata
-from ._content import Blob as Blob
-from ._content import FileData as FileData
-from ._content import ToolCall as ToolCall
-from ._content import DocumentMetadata as DocumentMetadata
-from ._content import SpreadsheetMetadata as SpreadsheetMetadata
-from ._content import FunctionCall as FunctionCall
-from ._content import PartialArg as PartialArg
-from ._content import ExecutableCode as ExecutableCode
-from ._content import CodeExecutionResult as CodeExecutionResult
-from ._content import AudioMetadata as AudioMetadata
-from ._content import Transcription as Transcription
-from ._content import WordInfo as WordInfo
-from ._content import FunctionResponse as FunctionResponse
-from ._content import FunctionResponsePart as FunctionResponsePart
-from ._content import FunctionResponseBlob as FunctionResponseBlob
-from ._content import FunctionResponseFileData as FunctionResponseFileData
-from ._content import PartMediaResolution as PartMediaResolution
-from ._content import ToolResponse as ToolResponse
-from ._tools import Schema as Schema
-from ._tools import ToolConfig as ToolConfig
-from ._tools import FunctionCallingConfig as FunctionCallingConfig
-from ._tools import RetrievalConfig as RetrievalConfig
-from ._tools import LatLng as LatLng
-from ._tools import Tool as Tool
-from ._tools import Retrieval as Retrieval
-from ._tools import ExternalApi as ExternalApi
-from ._tools import AuthConfig as AuthConfig
-from ._tools import AuthConfigHttpBasicAuthConfig as AuthConfigHttpBasicAuthConfig
-from ._tools import ApiKeyConfig as ApiKeyConfig
-from ._tools import AuthConfigOauthConfig as AuthConfigOauthConfig
-from ._tools import AuthConfigGoogleServiceAccountConfig as AuthConfigGoogleServiceAccountConfig
-from ._tools import AuthConfigOidcConfig as AuthConfigOidcConfig
-from ._tools import ExternalApiElasticSearchParams as ExternalApiElasticSearchParams
-from ._tools import ExternalApiSimpleSearchParams as ExternalApiSimpleSearchParams
-from ._tools import ApiAuth as ApiAuth
-from ._tools import ApiAuthApiKeyConfig as ApiAuthApiKeyConfig
-from ._tools import VertexAISearch as VertexAISearch
-from ._tools import VertexAISearchDataStoreSpec as VertexAISearchDataStoreSpec
-from ._tools import VertexRagStore as VertexRagStore
-from ._tools import RagRetrievalConfig as RagRetrievalConfig
-from ._tools import RagRetrievalConfigHybridSearch as RagRetrievalConfigHybridSearch
-from ._tools import RagRetrievalConfigFilter as RagRetrievalConfigFilter
-from ._tools import RagRetrievalConfigRanking as RagRetrievalConfigRanking
-from ._tools import RagRetrievalConfigRankingLlmRanker as RagRetrievalConfigRankingLlmRanker
-from ._tools import RagRetrievalConfigRankingRankService as RagRetrievalConfigRankingRankService
-from ._tools import VertexRagStoreRagResource as VertexRagStoreRagResource
-from ._tools import GoogleSearchRetrieval as GoogleSearchRetrieval
-from ._tools import DynamicRetrievalConfig as DynamicRetrievalConfig
-from ._tools import McpServer as McpServer
-from ._tools import StreamableHttpTransport as StreamableHttpTransport
-from ._tools import ToolCodeExecution as ToolCodeExecution
-from ._tools import FunctionDeclaration as FunctionDeclaration
-from ._tools import UrlContext as UrlContext
-from ._tools import ToolExaAiSearch as ToolExaAiSearch
-from ._tools import EnterpriseWebSearch as EnterpriseWebSearch
-from ._tools import GoogleSearch as GoogleSearch
-from ._tools import SearchTypes as SearchTypes
-from ._tools import ImageSearch as ImageSearch
-from ._tools import WebSearch as WebSearch
-from ._tools import Interval as Interval
-from ._tools import ComputerUse as ComputerUse
-from ._tools import FileSearch as FileSearch
-from ._tools import GoogleMaps as GoogleMaps
-from ._tools import GoogleMapsGroundingTypes as GoogleMapsGroundingTypes
-from ._tools import GoogleMapsRouting as GoogleMapsRouting
-from ._tools import GoogleMapsPlaces as GoogleMapsPlaces
-from ._tools import ToolParallelAiSearch as ToolParallelAiSearch
-from ._generate import GenerateContentConfig as GenerateContentConfig
-from ._generate import SafetySetting as SafetySetting
-from ._generate import AutomaticFunctionCallingConfig as AutomaticFunctionCallingConfig
-from ._generate import ModelArmorConfig as ModelArmorConfig
-from ._generate import AudioTranscriptionConfig as AudioTranscriptionConfig
-from ._generate import LanguageHints as LanguageHints
-from ._generate import LanguageAuto as LanguageAuto
-from ._generate import ModelSelectionConfig as ModelSelectionConfig
-from ._generate import GenerationOutputConfig as GenerationOutputConfig
-from ._generate import ThinkingConfig as ThinkingConfig
-from ._generate import SpeechConfig as SpeechConfig
-from ._generate import MultiSpeakerVoiceConfig as MultiSpeakerVoiceConfig
-from ._generate import SpeakerVoiceConfig as SpeakerVoiceConfig
-from ._generate import VoiceConfig as VoiceConfig
-from ._generate import ReplicatedVoiceConfig as ReplicatedVoiceConfig
-from ._generate import VoiceConsentSignature as VoiceConsentSignature
-from ._generate import PrebuiltVoiceConfig as PrebuiltVoiceConfig
-from ._generate import ImageConfig as ImageConfig
-from ._generate import ImageConfigImageOutputOptions as ImageConfigImageOutputOptions
-from ._generate import GenerationConfigRoutingConfig as GenerationConfigRoutingConfig
-from ._generate import (
-    GenerationConfigRoutingConfigManualRoutingMode as GenerationConfigRoutingConfigManualRoutingMode,  # noqa: E501
+from ._base import (
+    Base64Bytes as Base64Bytes,
+    ContentListUnion as ContentListUnion,
+    ContentUnion as ContentUnion,
+    HttpResponse as HttpResponse,
+    PartUnion as PartUnion,
+    SchemaUnion as SchemaUnion,
+    SpeechConfigUnion as SpeechConfigUnion,
+    ToolUnion as ToolUnion,
+)
+from ._content import (
+    AudioMetadata as AudioMetadata,
+    Blob as Blob,
+    CodeExecutionResult as CodeExecutionResult,
+    Content as Content,
+    DocumentMetadata as DocumentMetadata,
+    ExecutableCode as ExecutableCode,
+    FileData as FileData,
+    FunctionCall as FunctionCall,
+    FunctionResponse as FunctionResponse,
+    FunctionResponseBlob as FunctionResponseBlob,
+    FunctionResponseFileData as FunctionResponseFileData,
+    FunctionResponsePart as FunctionResponsePart,
+    ModelContent as ModelContent,
+    Part as Part,
+    PartialArg as PartialArg,
+    PartMediaResolution as PartMediaResolution,
+    SpeechMetadata as SpeechMetadata,
+    SpreadsheetMetadata as SpreadsheetMetadata,
+    ToolCall as ToolCall,
+    ToolResponse as ToolResponse,
+    Transcription as Transcription,
+    UserContent as UserContent,
+    VideoMetadata as VideoMetadata,
+    WordInfo as WordInfo,
+)
+from ._enums import (
+    ApiSpec as ApiSpec,
+    AspectRatio as AspectRatio,
+    AudioTranscriptionConfigMode as AudioTranscriptionConfigMode,
+    AuthType as AuthType,
+    Behavior as Behavior,
+    BlockedReason as BlockedReason,
+    ControlReferenceType as ControlReferenceType,
+    Delivery as Delivery,
+    DocumentMetadataContentLayer as DocumentMetadataContentLayer,
+    DynamicRetrievalConfigMode as DynamicRetrievalConfigMode,
+    EditMode as EditMode,
+    Environment as Environment,
+    FeatureSelectionPreference as FeatureSelectionPreference,
+    FinishReason as FinishReason,
+    FunctionCallingConfigMode as FunctionCallingConfigMode,
+    FunctionResponseScheduling as FunctionResponseScheduling,
+    HarmBlockMethod as HarmBlockMethod,
+    HarmBlockThreshold as HarmBlockThreshold,
+    HarmCategory as HarmCategory,
+    HarmProbability as HarmProbability,
+    HarmSeverity as HarmSeverity,
+    HttpElementLocation as HttpElementLocation,
+    ImagePromptLanguage as ImagePromptLanguage,
+    ImageResizeMode as ImageResizeMode,
+    ImageSize as ImageSize,
+    Language as Language,
+    MaskReferenceMode as MaskReferenceMode,
+    MediaModality as MediaModality,
+    MediaProcessing as MediaProcessing,
+    MediaResolution as MediaResolution,
+    Modality as Modality,
+    ModelStage as ModelStage,
+    Outcome as Outcome,
+    PartMediaResolutionLevel as PartMediaResolutionLevel,
+    PersonGeneration as PersonGeneration,
+    PhishBlockThreshold as PhishBlockThreshold,
+    ProminentPeople as ProminentPeople,
+    SafetyFilterLevel as SafetyFilterLevel,
+    SafetyPolicy as SafetyPolicy,
+    SegmentMode as SegmentMode,
+    ServiceTier as ServiceTier,
+    SpreadsheetMetadataContentLayer as SpreadsheetMetadataContentLayer,
+    SubjectReferenceType as SubjectReferenceType,
+    ThinkingLevel as ThinkingLevel,
+    ToolType as ToolType,
+    TrafficType as TrafficType,
+    Type as Type,
+    UrlRetrievalStatus as UrlRetrievalStatus,
+    VideoCompressionQuality as VideoCompressionQuality,
+    VideoGenerationMaskMode as VideoGenerationMaskMode,
+    VideoGenerationReferenceType as VideoGenerationReferenceType,
+    VideoMetadataContentLayer as VideoMetadataContentLayer,
+)
+from ._enums_more import (
+    ActivityHandling as ActivityHandling,
+    AdapterSize as AdapterSize,
+    AggregationMetric as AggregationMetric,
+    ComputationBasedMetricType as ComputationBasedMetricType,
+    DocumentState as DocumentState,
+    EmbeddingApiType as EmbeddingApiType,
+    EndSensitivity as EndSensitivity,
+    FileSource as FileSource,
+    FileState as FileState,
+    InteractionStatus as InteractionStatus,
+    JobState as JobState,
+    JSONSchemaType as JSONSchemaType,
+    LiveMusicPlaybackControl as LiveMusicPlaybackControl,
+    MatchOperation as MatchOperation,
+    MusicGenerationMode as MusicGenerationMode,
+    PairwiseChoice as PairwiseChoice,
+    ReinforcementTuningThinkingLevel as ReinforcementTuningThinkingLevel,
+    ResourceScope as ResourceScope,
+    ResponseParseType as ResponseParseType,
+    RubricContentType as RubricContentType,
+    Scale as Scale,
+    StartSensitivity as StartSensitivity,
+    TuningJobState as TuningJobState,
+    TuningMethod as TuningMethod,
+    TuningMode as TuningMode,
+    TuningSpeed as TuningSpeed,
+    TuningTask as TuningTask,
+    TurnCompleteReason as TurnCompleteReason,
+    TurnCoverage as TurnCoverage,
+    VadSignalType as VadSignalType,
+    VideoOrientation as VideoOrientation,
+    VoiceActivityType as VoiceActivityType,
 )
 from ._generate import (
+    AudioResponseFormat as AudioResponseFormat,
+    AudioTranscriptionConfig as AudioTranscriptionConfig,
+    AutomaticFunctionCallingConfig as AutomaticFunctionCallingConfig,
+    GenerateContentConfig as GenerateContentConfig,
+    GenerationConfig as GenerationConfig,
+    GenerationConfigRoutingConfig as GenerationConfigRoutingConfig,
     GenerationConfigRoutingConfigAutoRoutingMode as GenerationConfigRoutingConfigAutoRoutingMode,
+    GenerationConfigRoutingConfigManualRoutingMode as GenerationConfigRoutingConfigManualRoutingMode,  # noqa: E501
+    GenerationOutputConfig as GenerationOutputConfig,
+    ImageConfig as ImageConfig,
+    ImageConfigImageOutputOptions as ImageConfigImageOutputOptions,
+    ImageResponseFormat as ImageResponseFormat,
+    LanguageAuto as LanguageAuto,
+    LanguageHints as LanguageHints,
+    ModelArmorConfig as ModelArmorConfig,
+    ModelSelectionConfig as ModelSelectionConfig,
+    MultiSpeakerVoiceConfig as MultiSpeakerVoiceConfig,
+    PrebuiltVoiceConfig as PrebuiltVoiceConfig,
+    ReplicatedVoiceConfig as ReplicatedVoiceConfig,
+    ResponseFormat as ResponseFormat,
+    SafetySetting as SafetySetting,
+    SpeakerVoiceConfig as SpeakerVoiceConfig,
+    SpeechConfig as SpeechConfig,
+    TextResponseFormat as TextResponseFormat,
+    ThinkingConfig as ThinkingConfig,
+    TranslationConfig as TranslationConfig,
+    VideoResponseFormat as VideoResponseFormat,
+    VoiceConfig as VoiceConfig,
+    VoiceConsentSignature as VoiceConsentSignature,
 )
-from ._generate import GenerationConfig as GenerationConfig
-from ._generate import TranslationConfig as TranslationConfig
-from ._generate import ResponseFormat as ResponseFormat
-from ._generate import VideoResponseFormat as VideoResponseFormat
-from ._generate import ImageResponseFormat as ImageResponseFormat
-from ._generate import TextResponseFormat as TextResponseFormat
-from ._generate import AudioResponseFormat as AudioResponseFormat
-from ._response import PromptFeedback as PromptFeedback
-from ._response import GenerateContentResponse as GenerateContentResponse
+from ._media import (
+    ContentReferenceImage as ContentReferenceImage,
+    ControlReferenceConfig as ControlReferenceConfig,
+    ControlReferenceImage as ControlReferenceImage,
+    EditImageConfig as EditImageConfig,
+    EditImageResponse as EditImageResponse,
+    EntityLabel as EntityLabel,
+    GeneratedImage as GeneratedImage,
+    GeneratedImageMask as GeneratedImageMask,
+    GeneratedVideo as GeneratedVideo,
+    GenerateImagesConfig as GenerateImagesConfig,
+    GenerateImagesResponse as GenerateImagesResponse,
+    GenerateVideosConfig as GenerateVideosConfig,
+    GenerateVideosResponse as GenerateVideosResponse,
+    GenerateVideosSource as GenerateVideosSource,
+    Image as Image,
+    MaskReferenceConfig as MaskReferenceConfig,
+    MaskReferenceImage as MaskReferenceImage,
+    ProductImage as ProductImage,
+    RawReferenceImage as RawReferenceImage,
+    RecontextImageConfig as RecontextImageConfig,
+    RecontextImageResponse as RecontextImageResponse,
+    RecontextImageSource as RecontextImageSource,
+    SafetyAttributes as SafetyAttributes,
+    ScribbleImage as ScribbleImage,
+    SegmentImageConfig as SegmentImageConfig,
+    SegmentImageResponse as SegmentImageResponse,
+    SegmentImageSource as SegmentImageSource,
+    StyleReferenceConfig as StyleReferenceConfig,
+    StyleReferenceImage as StyleReferenceImage,
+    SubjectReferenceConfig as SubjectReferenceConfig,
+    SubjectReferenceImage as SubjectReferenceImage,
+    UpscaleImageConfig as UpscaleImageConfig,
+    UpscaleImageResponse as UpscaleImageResponse,
+    Video as Video,
+    VideoGenerationMask as VideoGenerationMask,
+    VideoGenerationReferenceImage as VideoGenerationReferenceImage,
+    WebhookConfig as WebhookConfig,
+)
+from ._models import (
+    Checkpoint as Checkpoint,
+    ComputeTokensConfig as ComputeTokensConfig,
+    ComputeTokensResponse as ComputeTokensResponse,
+    ContentEmbedding as ContentEmbedding,
+    ContentEmbeddingStatistics as ContentEmbeddingStatistics,
+    CountTokensConfig as CountTokensConfig,
+    CountTokensResponse as CountTokensResponse,
+    DeleteModelConfig as DeleteModelConfig,
+    DeleteModelResponse as DeleteModelResponse,
+    EmbedContentConfig as EmbedContentConfig,
+    EmbedContentMetadata as EmbedContentMetadata,
+    EmbedContentResponse as EmbedContentResponse,
+    Endpoint as Endpoint,
+    GetModelConfig as GetModelConfig,
+    ListModelsConfig as ListModelsConfig,
+    ListModelsResponse as ListModelsResponse,
+    Model as Model,
+    TokensInfo as TokensInfo,
+    TunedModelInfo as TunedModelInfo,
+    UpdateModelConfig as UpdateModelConfig,
+    UsageMetadata as UsageMetadata,
+)
+from ._operations import (
+    GenerateVideosOperation as GenerateVideosOperation,
+    Operation as Operation,
+    OperationError as OperationError,
+)
 from ._response import (
+    Candidate as Candidate,
+    Citation as Citation,
+    CitationMetadata as CitationMetadata,
+    GenerateContentResponse as GenerateContentResponse,
     GenerateContentResponsePromptFeedback as GenerateContentResponsePromptFeedback,
-)
-from ._response import SafetyRating as SafetyRating
-from ._response import ModelStatus as ModelStatus
-from ._response import Candidate as Candidate
-from ._response import LogprobsResult as LogprobsResult
-from ._response import LogprobsResultCandidate as LogprobsResultCandidate
-from ._response import LogprobsResultTopCandidates as LogprobsResultTopCandidates
-from ._response import GroundingMetadata as GroundingMetadata
-from ._response import RetrievalMetadata as RetrievalMetadata
-from ._response import GroundingChunk as GroundingChunk
-from ._response import GroundingChunkImage as GroundingChunkImage
-from ._response import GroundingChunkMaps as GroundingChunkMaps
-from ._response import GroundingChunkMapsRoute as GroundingChunkMapsRoute
-from ._response import GroundingChunkMapsPlaceAnswerSources as GroundingChunkMapsPlaceAnswerSources
-from ._response import (
-    GroundingChunkMapsPlaceAnswerSourcesReviewSnippet as GroundingChunkMapsPlaceAnswerSourcesReviewSnippet,  # noqa: E501
-)
-from ._response import (
+    GenerateContentResponseUsageMetadata as GenerateContentResponseUsageMetadata,
+    GoogleTypeDate as GoogleTypeDate,
+    GroundingChunk as GroundingChunk,
+    GroundingChunkCustomMetadata as GroundingChunkCustomMetadata,
+    GroundingChunkImage as GroundingChunkImage,
+    GroundingChunkMaps as GroundingChunkMaps,
+    GroundingChunkMapsPlaceAnswerSources as GroundingChunkMapsPlaceAnswerSources,
     GroundingChunkMapsPlaceAnswerSourcesAuthorAttribution as GroundingChunkMapsPlaceAnswerSourcesAuthorAttribution,  # noqa: E501
+    GroundingChunkMapsPlaceAnswerSourcesReviewSnippet as GroundingChunkMapsPlaceAnswerSourcesReviewSnippet,  # noqa: E501
+    GroundingChunkMapsRoute as GroundingChunkMapsRoute,
+    GroundingChunkRetrievedContext as GroundingChunkRetrievedContext,
+    GroundingChunkStringList as GroundingChunkStringList,
+    GroundingChunkWeb as GroundingChunkWeb,
+    GroundingMetadata as GroundingMetadata,
+    GroundingMetadataSourceFlaggingUri as GroundingMetadataSourceFlaggingUri,
+    GroundingSupport as GroundingSupport,
+    LogprobsResult as LogprobsResult,
+    LogprobsResultCandidate as LogprobsResultCandidate,
+    LogprobsResultTopCandidates as LogprobsResultTopCandidates,
+    ModalityTokenCount as ModalityTokenCount,
+    ModelStatus as ModelStatus,
+    PromptFeedback as PromptFeedback,
+    RagChunk as RagChunk,
+    RagChunkPageSpan as RagChunkPageSpan,
+    RetrievalMetadata as RetrievalMetadata,
+    SafetyRating as SafetyRating,
+    SearchEntryPoint as SearchEntryPoint,
+    Segment as Segment,
+    UrlContextMetadata as UrlContextMetadata,
+    UrlMetadata as UrlMetadata,
 )
-from ._response import GroundingChunkWeb as GroundingChunkWeb
-from ._response import GroundingChunkRetrievedContext as GroundingChunkRetrievedContext
-from ._response import RagChunk as RagChunk
-from ._response import RagChunkPageSpan as RagChunkPageSpan
-from ._response import GroundingChunkCustomMetadata as GroundingChunkCustomMetadata
-from ._response import GroundingChunkStringList as GroundingChunkStringList
-from ._response import SearchEntryPoint as SearchEntryPoint
-from ._response import GroundingMetadataSourceFlaggingUri as GroundingMetadataSourceFlaggingUri
-from ._response import GroundingSupport as GroundingSupport
-from ._response import Segment as Segment
-from ._response import UrlContextMetadata as UrlContextMetadata
-from ._response import UrlMetadata as UrlMetadata
-from ._response import CitationMetadata as CitationMetadata
-from ._response import Citation as Citation
-from ._response import GoogleTypeDate as GoogleTypeDate
-from ._response import GenerateContentResponseUsageMetadata as GenerateContentResponseUsageMetadata
-from ._response import ModalityTokenCount as ModalityTokenCount
-from ._models import EmbedContentConfig as EmbedContentConfig
-from ._models import EmbedContentResponse as EmbedContentResponse
-from ._models import EmbedContentMetadata as EmbedContentMetadata
-from ._models import ContentEmbedding as ContentEmbedding
-from ._models import ContentEmbeddingStatistics as ContentEmbeddingStatistics
-from ._models import UsageMetadata as UsageMetadata
-from ._models import CountTokensConfig as CountTokensConfig
-from ._models import CountTokensResponse as CountTokensResponse
-from ._models import ComputeTokensConfig as ComputeTokensConfig
-from ._models import ComputeTokensResponse as ComputeTokensResponse
-from ._models import TokensInfo as TokensInfo
-from ._models import Model as Model
-from ._models import Checkpoint as Checkpoint
-from ._models import Endpoint as Endpoint
-from ._models import TunedModelInfo as TunedModelInfo
-from ._models import ListModelsConfig as ListModelsConfig
-from ._models import ListModelsResponse as ListModelsResponse
-from ._models import UpdateModelConfig as UpdateModelConfig
-from ._models import DeleteModelConfig as DeleteModelConfig
-from ._models import DeleteModelResponse as DeleteModelResponse
-from ._models import GetModelConfig as GetModelConfig
-from ._media import GenerateImagesConfig as GenerateImagesConfig
-from ._media import GenerateImagesResponse as GenerateImagesResponse
-from ._media import SafetyAttributes as SafetyAttributes
-from ._media import GeneratedImage as GeneratedImage
-from ._media import Image as Image
-from ._media import EditImageConfig as EditImageConfig
-from ._media import EditImageResponse as EditImageResponse
-from ._media import UpscaleImageConfig as UpscaleImageConfig
-from ._media import UpscaleImageResponse as UpscaleImageResponse
-from ._media import RecontextImageConfig as RecontextImageConfig
-from ._media import RecontextImageSource as RecontextImageSource
-from ._media import ProductImage as ProductImage
-from ._media import RecontextImageResponse as RecontextImageResponse
-from ._media import SegmentImageConfig as SegmentImageConfig
-from ._media import SegmentImageSource as SegmentImageSource
-from ._media import ScribbleImage as ScribbleImage
-from ._media import SegmentImageResponse as SegmentImageResponse
-from ._media import GeneratedImageMask as GeneratedImageMask
-from ._media import EntityLabel as EntityLabel
-from ._media import GenerateVideosConfig as GenerateVideosConfig
-from ._media import VideoGenerationReferenceImage as VideoGenerationReferenceImage
-from ._media import WebhookConfig as WebhookConfig
-from ._media import VideoGenerationMask as VideoGenerationMask
-from ._media import GenerateVideosSource as GenerateVideosSource
-from ._media import Video as Video
-from ._media import GenerateVideosResponse as GenerateVideosResponse
-from ._media import GeneratedVideo as GeneratedVideo
-from ._media import RawReferenceImage as RawReferenceImage
-from ._media import MaskReferenceImage as MaskReferenceImage
-from ._media import MaskReferenceConfig as MaskReferenceConfig
-from ._media import ControlReferenceImage as ControlReferenceImage
-from ._media import ControlReferenceConfig as ControlReferenceConfig
-from ._media import StyleReferenceImage as StyleReferenceImage
-from ._media import StyleReferenceConfig as StyleReferenceConfig
-from ._media import SubjectReferenceImage as SubjectReferenceImage
-from ._media import SubjectReferenceConfig as SubjectReferenceConfig
-from ._media import ContentReferenceImage as ContentReferenceImage
-from ._operations import GenerateVideosOperation as GenerateVideosOperation
-from ._operations import Operation as Operation
-from ._operations import OperationError as OperationError
+from ._tools import (
+    ApiAuth as ApiAuth,
+    ApiAuthApiKeyConfig as ApiAuthApiKeyConfig,
+    ApiKeyConfig as ApiKeyConfig,
+    AuthConfig as AuthConfig,
+    AuthConfigGoogleServiceAccountConfig as AuthConfigGoogleServiceAccountConfig,
+    AuthConfigHttpBasicAuthConfig as AuthConfigHttpBasicAuthConfig,
+    AuthConfigOauthConfig as AuthConfigOauthConfig,
+    AuthConfigOidcConfig as AuthConfigOidcConfig,
+    ComputerUse as ComputerUse,
+    DynamicRetrievalConfig as DynamicRetrievalConfig,
+    EnterpriseWebSearch as EnterpriseWebSearch,
+    ExternalApi as ExternalApi,
+    ExternalApiElasticSearchParams as ExternalApiElasticSearchParams,
+    ExternalApiSimpleSearchParams as ExternalApiSimpleSearchParams,
+    FileSearch as FileSearch,
+    FunctionCallingConfig as FunctionCallingConfig,
+    FunctionDeclaration as FunctionDeclaration,
+    GoogleMaps as GoogleMaps,
+    GoogleMapsGroundingTypes as GoogleMapsGroundingTypes,
+    GoogleMapsPlaces as GoogleMapsPlaces,
+    GoogleMapsRouting as GoogleMapsRouting,
+    GoogleSearch as GoogleSearch,
+    GoogleSearchRetrieval as GoogleSearchRetrieval,
+    ImageSearch as ImageSearch,
+    Interval as Interval,
+    LatLng as LatLng,
+    McpServer as McpServer,
+    RagRetrievalConfig as RagRetrievalConfig,
+    RagRetrievalConfigFilter as RagRetrievalConfigFilter,
+    RagRetrievalConfigHybridSearch as RagRetrievalConfigHybridSearch,
+    RagRetrievalConfigRanking as RagRetrievalConfigRanking,
+    RagRetrievalConfigRankingLlmRanker as RagRetrievalConfigRankingLlmRanker,
+    RagRetrievalConfigRankingRankService as RagRetrievalConfigRankingRankService,
+    Retrieval as Retrieval,
+    RetrievalConfig as RetrievalConfig,
+    Schema as Schema,
+    SearchTypes as SearchTypes,
+    StreamableHttpTransport as StreamableHttpTransport,
+    Tool as Tool,
+    ToolCodeExecution as ToolCodeExecution,
+    ToolConfig as ToolConfig,
+    ToolExaAiSearch as ToolExaAiSearch,
+    ToolParallelAiSearch as ToolParallelAiSearch,
+    UrlContext as UrlContext,
+    VertexAISearch as VertexAISearch,
+    VertexAISearchDataStoreSpec as VertexAISearchDataStoreSpec,
+    VertexRagStore as VertexRagStore,
+    VertexRagStoreRagResource as VertexRagStoreRagResource,
+    WebSearch as WebSearch,
+)
 
 __all__ = [
     "HttpResponse",
