@@ -14,3 +14,115 @@
 """Pure functions the ``models`` layer calls to turn user input into wire requests."""
 
 from __future__ import annotations
+
+from ._config import (
+    coerce_config as coerce_config,
+    function_map as function_map,
+    is_python_callable_tool as is_python_callable_tool,
+    t_speech_config as t_speech_config,
+    t_tool as t_tool,
+    t_tools as t_tools,
+)
+from ._contents import (
+    t_content as t_content,
+    t_contents as t_contents,
+    t_contents_for_embed as t_contents_for_embed,
+    t_part as t_part,
+    t_parts as t_parts,
+)
+from ._errors import InvalidRequestError as InvalidRequestError
+from ._functions import (
+    convert_function_args as convert_function_args,
+    convert_number_values as convert_number_values,
+    function_declaration_from_callable as function_declaration_from_callable,
+)
+from ._gating import (
+    mldev_only_fields as mldev_only_fields,
+    vertex_only_fields as vertex_only_fields,
+)
+from ._generate import (
+    MLDEV as MLDEV,
+    VERTEX as VERTEX,
+    build_generate_content_body as build_generate_content_body,
+    check_backend as check_backend,
+    compute_tokens_request as compute_tokens_request,
+    count_tokens_request as count_tokens_request,
+    generate_content_request as generate_content_request,
+)
+from ._jsonschema import json_schema as json_schema
+from ._models_api import (
+    delete_model_request as delete_model_request,
+    embed_content_request as embed_content_request,
+    generate_images_request as generate_images_request,
+    generate_videos_request as generate_videos_request,
+    get_model_request as get_model_request,
+    get_operation_request as get_operation_request,
+    list_models_request as list_models_request,
+    update_model_request as update_model_request,
+)
+from ._names import (
+    VertexLocation as VertexLocation,
+    t_cached_content_name as t_cached_content_name,
+    t_caches_model as t_caches_model,
+    t_file_name as t_file_name,
+    t_model as t_model,
+    t_models_url as t_models_url,
+    t_operation_name as t_operation_name,
+)
+from ._normalize import coerce as coerce, normalize_keys as normalize_keys
+from ._request import Request as Request, deep_merge as deep_merge
+from ._schema import parse_response as parse_response, t_schema as t_schema
+
+__all__ = [
+    "InvalidRequestError",
+    "Request",
+    "VertexLocation",
+    "MLDEV",
+    "VERTEX",
+    # request builders
+    "generate_content_request",
+    "count_tokens_request",
+    "compute_tokens_request",
+    "embed_content_request",
+    "get_model_request",
+    "list_models_request",
+    "update_model_request",
+    "delete_model_request",
+    "generate_videos_request",
+    "generate_images_request",
+    "get_operation_request",
+    "build_generate_content_body",
+    # inputs
+    "t_content",
+    "t_contents",
+    "t_contents_for_embed",
+    "t_part",
+    "t_parts",
+    "coerce",
+    "coerce_config",
+    "normalize_keys",
+    "t_tool",
+    "t_tools",
+    "t_speech_config",
+    "function_map",
+    "is_python_callable_tool",
+    # names
+    "t_model",
+    "t_models_url",
+    "t_cached_content_name",
+    "t_caches_model",
+    "t_file_name",
+    "t_operation_name",
+    # schemas and functions
+    "t_schema",
+    "parse_response",
+    "json_schema",
+    "function_declaration_from_callable",
+    "convert_function_args",
+    "convert_number_values",
+    # backend gating
+    "check_backend",
+    "vertex_only_fields",
+    "mldev_only_fields",
+    "deep_merge",
+]
