@@ -12,14 +12,30 @@ from ._base import Base64Bytes, _Wire
 
 
 class Content(_Wire, kw_only=True):
-    """The ``Content`` wire object."""
+    """A turn of the conversation.
+
+    Attributes:
+        role: ``"user"`` or ``"model"``.
+        parts: The parts of the turn, in order.
+    """
 
     parts: list[Part] | None = None
     role: str | None = None
 
 
 class Part(_Wire, kw_only=True):
-    """The ``Part`` wire object."""
+    """One piece of a message: text, inline bytes, a file reference, a function call or
+    response, code, or a thought. Set exactly one kind.
+
+    Attributes:
+        text: Plain text.
+        thought: ``True`` when the part is a reasoning summary, not the answer.
+        thought_signature: Opaque bytes the model returns; send them back unchanged.
+        inline_data: Bytes with a MIME type (sent as URL-safe base64).
+        file_data: A reference to an uploaded file or ``gs://`` / web URI.
+        function_call: A call the model asks the client to run.
+        function_response: The result of running a function, sent back to the model.
+    """
 
     media_resolution: PartMediaResolution | None = None
     code_execution_result: CodeExecutionResult | None = None

@@ -22,7 +22,14 @@ from ._tools import Schema, ToolConfig
 
 
 class GenerateContentConfig(_Wire, kw_only=True):
-    """The ``GenerateContentConfig`` wire object."""
+    """Options of ``generate_content``; also accepted as a dict (snake_case or camelCase keys).
+
+    Request-level fields (``system_instruction``, ``tools``, ``tool_config``,
+    ``safety_settings``, ``cached_content``, ``service_tier``, ``labels``) go to the top of the
+    request body; sampling and output fields go to ``generationConfig``. ``http_options`` and
+    ``automatic_function_calling`` are client-side and never sent. ``tools`` may hold Python
+    callables; ``response_schema`` may be a Python type, a dict or a :class:`Schema`.
+    """
 
     http_options: HttpOptions | None = None
     should_return_http_response: bool | None = None

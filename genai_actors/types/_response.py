@@ -15,7 +15,14 @@ from ._content import Content, FunctionCall, Part
 
 
 class GenerateContentResponse(_Wire, kw_only=True):
-    """The ``GenerateContentResponse`` wire object."""
+    """A ``generateContent`` response (or one streamed chunk).
+
+    Accessors mirror google-genai and never raise: :attr:`text` joins the non-thought text
+    parts of the first candidate (``None`` when there is none, e.g. a blocked prompt);
+    :attr:`function_calls`, :attr:`parts`, :attr:`executable_code` and
+    :attr:`code_execution_result` read the first candidate too. ``parsed``,
+    ``automatic_function_calling_history`` and ``sdk_http_response`` are set by the client.
+    """
 
     sdk_http_response: HttpResponse | None = None
     candidates: list[Candidate] | None = None
@@ -135,7 +142,11 @@ class ModelStatus(_Wire, kw_only=True):
 
 
 class Candidate(_Wire, kw_only=True):
-    """The ``Candidate`` wire object."""
+    """One generated answer: its content, why generation stopped, and its safety ratings.
+
+    ``finish_reason`` is a plain string; compare with :class:`FinishReason` members.
+    ``citation_metadata.citations`` holds the wire's ``citationSources``.
+    """
 
     content: Content | None = None
     citation_metadata: CitationMetadata | None = None

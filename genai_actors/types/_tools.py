@@ -12,7 +12,10 @@ from ._base import _Wire
 
 
 class Schema(_Wire, kw_only=True):
-    """The ``Schema`` wire object."""
+    """An OpenAPI-subset schema for structured output and function parameters.
+
+    ``type`` is an upper-case :class:`Type` name (``OBJECT``, ``STRING``, ...).
+    """
 
     additional_properties: Any | None = None
     defs: dict[str, Schema] | None = None
@@ -72,7 +75,11 @@ class LatLng(_Wire, kw_only=True):
 
 
 class Tool(_Wire, kw_only=True):
-    """The ``Tool`` wire object."""
+    """A tool the model may use: function declarations, Google Search, code execution, ...
+
+    Set one kind per Tool; google-genai merges all function declarations into one Tool and
+    so does this library.
+    """
 
     retrieval: Retrieval | None = None
     computer_use: ComputerUse | None = None
@@ -293,7 +300,10 @@ class ToolCodeExecution(_Wire, kw_only=True):
 
 
 class FunctionDeclaration(_Wire, kw_only=True):
-    """The ``FunctionDeclaration`` wire object."""
+    """A function the model may call: a name, a description and its parameters.
+
+    Give ``parameters`` (a :class:`Schema`) or ``parameters_json_schema`` (raw JSON Schema).
+    """
 
     description: str | None = None
     name: str | None = None
