@@ -297,6 +297,7 @@ class ApiClient:
         query: Mapping[str, object] | None = None,
         http_options: HttpOptions | Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
+        merge_extra_body: bool = True,
     ) -> HttpResponse:
         """Sends one request (with retries) and reads the whole response.
 
@@ -307,6 +308,8 @@ class ApiClient:
             query: Query parameters (``None`` values skipped).
             http_options: Per-call options, laid over the client's.
             headers: Extra headers for this call (they win).
+            merge_extra_body: False for non-JSON bodies (upload chunks): ``extra_body`` is
+                then not merged.
 
         Returns:
             The 2xx response.
@@ -326,7 +329,7 @@ class ApiClient:
         self._check_usable()
         plan = self._plan if http_options is None else self._plan_for(http_options)
         url = self._target(plan, method, path, query)
-        if plan.extra_body is not None:
+        if plan.extra_body is not None and merge_extra_body:
             body = self._merge_extra_body(body, plan.extra_body)
         req_headers = plan.headers
         if headers is not None or self.backend.dynamic_auth:

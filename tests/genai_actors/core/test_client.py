@@ -322,3 +322,21 @@ async def test_aclose_during_a_call_fails_it_with_a_typed_error(server: Server) 
     await client.aclose()
     with pytest.raises(errors.GenAIError):
         await asyncio.wait_for(task, 5)
+
+
+async def test_binary_body_skips_extra_body(server: Server) -> None:
+    """With merge_extra_body=False a binary body (an upload chunk) is sent untouched."""
+    server.handler = ok_handler
+    async with make_client(server, extra_body={"x": 1}) as client:
+        await client.api_client.request(
+            "POST",
+            "upload/{api_version}/files",
+            body=b"\x00\x01binary",
+            headers={"Content-Type": "application/octet-stream"},
+            merge_extra_body=False,
+        )
+        with pytest.raises(ValueError, match="extra_body"):
+            await client.api_client.request("POST", "upload/v1beta/files", body=b"\x00\x01")
+    assert server.bodies == [b"\x00\x01binary"]
+    assert server.requests[0].path == "/upload/v1/files"
+    assert server.requests[0].headers["Content-Type"] == "application/octet-stream"
