@@ -15,13 +15,27 @@ from typing import Any
 import msgspec
 from aiohttp import web
 
-from . import _admin, _embed, _files, _generate, _models, _operations, _predict
+from . import (
+    _admin,
+    _auth_tokens,
+    _batches,
+    _caches,
+    _embed,
+    _file_search,
+    _files,
+    _generate,
+    _models,
+    _operations,
+    _predict,
+    _tunings,
+)
 from ._errors import ApiError
 from ._recorder import RecordedRequest
 from ._router import API_VERSIONS, Call, Router
 from ._state import STATE_KEY, EmulatorState
+from ._upload import handle_upload
 
-__all__ = ["STATE_KEY", "build_app", "build_router"]
+__all__ = ["STATE_KEY", "authenticate", "build_app", "build_router"]
 
 ROUTER_KEY: web.AppKey[Router] = web.AppKey("genai_actors_emulator_router", Router)
 
@@ -38,6 +52,8 @@ _QUOTA_ACTIONS = frozenset(
         "batchEmbedContents",
         "predict",
         "predictLongRunning",
+        "batchGenerateContent",
+        "asyncBatchEmbedContent",
     }
 )
 _MISSING_KEY = (
@@ -45,12 +61,28 @@ _MISSING_KEY = (
     "Please use API Key or other form of API consumer identity to call this API."
 )
 _BAD_KEY = "API key not valid. Please pass a valid API key."
+_EPHEMERAL_KEY = (
+    "Request had invalid authentication credentials. Ephemeral auth tokens "
+    "(auth_tokens/...) can only be used with the Live API (BidiGenerateContent)."
+)
 
 
 def build_router() -> Router:
     """A router with every resource module's routes."""
     router = Router()
-    for module in (_models, _generate, _embed, _predict, _operations, _files):
+    for module in (
+        _models,
+        _generate,
+        _embed,
+        _predict,
+        _operations,
+        _files,
+        _caches,
+        _batches,
+        _tunings,
+        _file_search,
+        _auth_tokens,
+    ):
         module.register(router)
     return router
 
@@ -80,15 +112,35 @@ def _json_response(data: Any) -> web.Response:
     )
 
 
-def _auth(state: EmulatorState, request: web.Request) -> None:
+def authenticate(state: EmulatorState, request: web.Request) -> None:
+    """Check the request's API key as the real API does.
+
+    Raises:
+        ApiError: 403 PERMISSION_DENIED without a key; 400 INVALID_ARGUMENT (API_KEY_INVALID)
+            for a wrong key; 401 UNAUTHENTICATED for an ephemeral ``auth_tokens/...`` key, which
+            only the Live API accepts.
+    """
     key = request.headers.get("x-goog-api-key")
     if key is None:
         key = request.query.get("key")
     key = key.strip() if key else ""
     if not key:
         raise ApiError(403, _MISSING_KEY)
+    if key.startswith("auth_tokens/"):
+        raise ApiError(
+            401,
+            _EPHEMERAL_KEY,
+            details=[
+                {
+                    "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                    "reason": "ACCESS_TOKEN_TYPE_UNSUPPORTED",
+                    "domain": "googleapis.com",
+                    "metadata": {"service": "generativelanguage.googleapis.com"},
+                }
+            ],
+        )
     expected = state.settings.api_key
-    if (expected is not None and key != expected) or key.startswith("auth_tokens/"):
+    if expected is not None and key != expected:
         raise ApiError(
             400,
             _BAD_KEY,
@@ -111,6 +163,16 @@ def _auth(state: EmulatorState, request: web.Request) -> None:
 async def handle(request: web.Request) -> web.StreamResponse:
     """Serve one API request (every path outside ``/_emulator/``)."""
     state = request.app[STATE_KEY]
+    if request.path.startswith("/upload/"):
+        # Upload bodies are streamed to disk, never read whole.
+        try:
+            return await handle_upload(state, request)
+        except ApiError as exc:
+            return error_response(exc)
+        except (web.HTTPException, ConnectionError):
+            raise
+        except Exception as exc:
+            return _internal(request, exc)
     body = await request.read() if request.body_exists else b""
     decoded: Any = None
     if state.recorder.enabled:
@@ -136,11 +198,15 @@ async def handle(request: web.Request) -> web.StreamResponse:
     except (web.HTTPException, ConnectionError):
         raise
     except Exception as exc:
-        # A bug in the emulator: answer like the real API's 500 and say where it came from.
-        _log.exception("emulator.handler_failed", extra={"path": request.path})
-        return error_response(
-            ApiError(500, f"Internal error in the Gemini API emulator: {type(exc).__name__}: {exc}")
-        )
+        return _internal(request, exc)
+
+
+def _internal(request: web.Request, exc: Exception) -> web.Response:
+    # A bug in the emulator: answer like the real API's 500 and say where it came from.
+    _log.exception("emulator.handler_failed", extra={"path": request.path})
+    return error_response(
+        ApiError(500, f"Internal error in the Gemini API emulator: {type(exc).__name__}: {exc}")
+    )
 
 
 async def _serve(
@@ -150,7 +216,7 @@ async def _serve(
     version, _, rest = path.partition("/")
     if version not in API_VERSIONS or not rest:
         raise ApiError(404, f"The requested URL /{path} was not found on this server.")
-    _auth(state, request)
+    authenticate(state, request)
     head, slash, last = rest.rstrip("/").rpartition("/")
     last, _, action = last.partition(":")
     call = Call(state, request, version, head + slash + last, action, body)

@@ -79,6 +79,7 @@ class Candidate:
     index: int
     parts: list[dict[str, Any]]
     finish_reason: str = "STOP"
+    grounding: dict[str, Any] | None = None
 
 
 @dataclass
@@ -91,6 +92,7 @@ class Generation:
     thought_tokens: int
     model_version: str
     response_id: str = ""
+    cached_tokens: int = 0
 
     def usage(self) -> dict[str, Any]:
         """``usageMetadata`` for this answer."""
@@ -100,21 +102,27 @@ class Generation:
             "totalTokenCount": self.prompt_tokens + self.candidate_tokens + self.thought_tokens,
             "promptTokensDetails": [{"modality": "TEXT", "tokenCount": self.prompt_tokens}],
         }
+        if self.cached_tokens:
+            out["cachedContentTokenCount"] = self.cached_tokens
+            out["cacheTokensDetails"] = [{"modality": "TEXT", "tokenCount": self.cached_tokens}]
         if self.thought_tokens:
             out["thoughtsTokenCount"] = self.thought_tokens
         return out
 
     def response(self) -> dict[str, Any]:
         """The complete ``GenerateContentResponse``."""
+        candidates = []
+        for c in self.candidates:
+            entry: dict[str, Any] = {
+                "content": {"parts": c.parts, "role": "model"},
+                "finishReason": c.finish_reason,
+                "index": c.index,
+            }
+            if c.grounding is not None:
+                entry["groundingMetadata"] = c.grounding
+            candidates.append(entry)
         return {
-            "candidates": [
-                {
-                    "content": {"parts": c.parts, "role": "model"},
-                    "finishReason": c.finish_reason,
-                    "index": c.index,
-                }
-                for c in self.candidates
-            ],
+            "candidates": candidates,
             "usageMetadata": self.usage(),
             "modelVersion": self.model_version,
             "responseId": self.response_id,
@@ -567,6 +575,8 @@ def split_for_stream(generation: Generation, chunk_words: int) -> list[dict[str,
                     "index": cand.index,
                 }
                 entry["finishReason"] = cand.finish_reason
+                if cand.grounding is not None:
+                    entry["groundingMetadata"] = cand.grounding
             if entry is not None:
                 cands.append(entry)
         event: dict[str, Any] = {"candidates": cands}

@@ -20,7 +20,7 @@ from ._tokens import tokenize
 if TYPE_CHECKING:
     from ._router import Call, Router
 
-__all__ = ["embed", "register"]
+__all__ = ["embed", "embed_request", "register"]
 
 
 @lru_cache(maxsize=8192)
@@ -56,6 +56,15 @@ _MAX_BATCH = 100
 
 
 def _embed_one(call: Call, model: ModelInfo, request: dict[str, Any], where: str) -> dict[str, Any]:
+    return embed_request(model, request, where)
+
+
+def embed_request(model: ModelInfo, request: dict[str, Any], where: str) -> dict[str, Any]:
+    """``{"values": [...]}`` for one validated EmbedContentRequest.
+
+    Raises:
+        ApiError: 400 for missing content, non-text parts or a bad output dimensionality.
+    """
     content = request.get("content")
     if not content or not content.get("parts"):
         raise bad_request(f"* {where}.content: content is not specified\n", "content")

@@ -1,4 +1,10 @@
-"""``generateContent``, ``streamGenerateContent`` and ``countTokens`` (models and tuned models)."""
+"""``generateContent``, ``streamGenerateContent`` and ``countTokens`` (models and tuned models).
+
+:func:`answer` is the one path every generation takes (online calls and batch items): it resolves
+``cachedContent`` (the cached contents become a prefix of the prompt), checks that referenced
+files are ACTIVE, runs the deterministic brain and grounds the answer in file-search stores when
+the request carries a ``fileSearch`` tool.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +14,15 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 from aiohttp import web
 
-from ._brain import generate_content, prompt_tokens, split_for_stream
+from ._brain import Generation, generate_content, prompt_tokens, split_for_stream
 from ._errors import ApiError, bad_request
 from ._tokens import count_content
 
 if TYPE_CHECKING:
     from ._router import Call, Router
+    from ._state import EmulatorState
 
-__all__ = ["register"]
+__all__ = ["answer", "register"]
 
 _ENCODE = msgspec.json.encode
 
@@ -24,17 +31,35 @@ def _model_name(call: Call) -> str:
     return f"{call.segments[0]}/{call.segments[1]}"
 
 
-async def generate(call: Call) -> dict[str, Any]:
-    """``POST {model}:generateContent``."""
-    model = call.state.model(_model_name(call), "generateContent", call.version)
-    request = call.body_as("GenerateContentRequest")
+def answer(
+    state: EmulatorState, model_name: str, request: dict[str, Any], version: str
+) -> Generation:
+    """Answer a validated GenerateContentRequest for ``model_name``.
+
+    Raises:
+        ApiError: 404 for an unknown model; 403 for an unknown or expired cache or file; 400 for
+            a request the real API rejects (including files not ACTIVE and bad fileSearch tools).
+    """
+    model = state.model(model_name, "generateContent", version)
+    request, cached = state.caches.apply(request, model_name)
+    state.files.check_uris(request.get("contents", ()))
+    retrieval = state.file_search.retrieve(request)
     result = generate_content(
         request,
         model,
-        seed=call.state.settings.seed,
-        response_id=call.state.next_response_id(),
+        seed=state.settings.seed,
+        response_id=state.next_response_id(),
     )
-    return result.response()
+    result.cached_tokens = cached
+    if retrieval is not None:
+        state.file_search.ground(result, retrieval)
+    return result
+
+
+async def generate(call: Call) -> dict[str, Any]:
+    """``POST {model}:generateContent``."""
+    request = call.body_as("GenerateContentRequest")
+    return answer(call.state, _model_name(call), request, call.version).response()
 
 
 async def stream(call: Call) -> web.StreamResponse:
@@ -45,14 +70,8 @@ async def stream(call: Call) -> web.StreamResponse:
     stream sends an ``{"error": ...}`` event and ends normally.
     """
     name = _model_name(call)
-    model = call.state.model(name, "generateContent", call.version)
     request = call.body_as("GenerateContentRequest")
-    result = generate_content(
-        request,
-        model,
-        seed=call.state.settings.seed,
-        response_id=call.state.next_response_id(),
-    )
+    result = answer(call.state, name, request, call.version)
     events = split_for_stream(result, call.state.settings.chunk_words)
     faults = call.state.faults.config_for(name)
     sse = call.query.get("alt") == "sse"
@@ -105,16 +124,22 @@ async def count_tokens(call: Call) -> dict[str, Any]:
             "* CountTokensRequest: only one of contents and generate_content_request may be set\n",
             "contents",
         )
+    cached = 0
     if "generateContentRequest" in body:
-        total = prompt_tokens(body["generateContentRequest"])
+        inner, cached = call.state.caches.apply(body["generateContentRequest"], _model_name(call))
+        total = prompt_tokens(inner)
     elif "contents" in body:
         total = sum(count_content(c) for c in body["contents"])
     else:
         raise bad_request("* CountTokensRequest.contents: contents is not specified\n", "contents")
-    return {
+    out: dict[str, Any] = {
         "totalTokens": total,
         "promptTokensDetails": [{"modality": "TEXT", "tokenCount": total}],
     }
+    if cached:
+        out["cachedContentTokenCount"] = cached
+        out["cacheTokensDetails"] = [{"modality": "TEXT", "tokenCount": cached}]
+    return out
 
 
 def register(router: Router) -> None:

@@ -51,7 +51,9 @@ def _tuned(call: Call) -> dict[str, Any]:
 
 
 async def get_tuned_model(call: Call) -> dict[str, Any]:
-    """``GET tunedModels/{id}``."""
+    """``GET tunedModels/{id}`` (a GET of a model being tuned counts as a poll of its job)."""
+    _tuned(call)
+    call.state.tunings.poll(call.name)
     return _tuned(call)
 
 

@@ -38,6 +38,8 @@ class Operation:
         polls: How many GETs it takes to finish.
         ready_at: The clock time before which it does not finish.
         resolve: Computes ``(response, error)`` when it finishes.
+        refresh: When set, called on every poll instead of the polls/delay rule: the owner of
+            the operation (a tuning, a file-search import) updates it from its own progress.
     """
 
     name: str
@@ -49,6 +51,7 @@ class Operation:
     ready_at: float = 0.0
     resolve: Callable[[], Resolution] | None = None
     polled: int = field(default=0)
+    refresh: Callable[[Operation], None] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The operation as the API serves it (``done`` omitted while running, as on the wire)."""
@@ -88,8 +91,9 @@ class OperationStore:
         polls: int = 0,
         delay: float = 0.0,
         resolve: Callable[[], Resolution] | None = None,
+        refresh: Callable[[Operation], None] | None = None,
     ) -> Operation:
-        """Store a new, running operation.
+        """Store a new, running operation (see :attr:`Operation.refresh`).
 
         Raises:
             ValueError: If the name is taken or ``polls``/``delay`` is negative.
@@ -104,6 +108,7 @@ class OperationStore:
             polls=polls,
             ready_at=self._clock() + delay,
             resolve=resolve,
+            refresh=refresh,
         )
         self._ops[name] = op
         return op
@@ -121,7 +126,9 @@ class OperationStore:
         op = self._ops.get(name)
         if op is None:
             raise ApiError(404, f"Operation {name} not found.")
-        if not op.done:
+        if op.refresh is not None:
+            op.refresh(op)
+        elif not op.done:
             op.polled += 1
             if op.polled >= op.polls and self._clock() >= op.ready_at:
                 self._finish(op)

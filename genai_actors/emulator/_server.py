@@ -16,11 +16,14 @@ from types import TracebackType
 from aiohttp import web
 
 from ._app import build_app
+from ._auth_tokens import TokenStore
+from ._batches import BatchStore
 from ._faults import FaultConfig, Faults
 from ._files import FileStore
 from ._operations import OperationStore
 from ._recorder import Recorder
 from ._state import EmulatorState, Settings
+from ._upload import UploadStore
 
 __all__ = ["Emulator", "serve"]
 
@@ -40,7 +43,17 @@ class Emulator:
         file_uri_scheme: Scheme of generated files' URIs (see :class:`Settings`).
         chunk_words: About how many words each streamed text event carries.
         record_limit: How many requests ``recorded`` keeps (``None``: all).
-        clock: Monotonic seconds for rate-limit windows and operation delays.
+        clock: Monotonic seconds for rate-limit windows, operation delays and the wall clock
+            every timestamp and expiry uses.
+        job_polls: Polls each stage of a batch, tuning or file-search import takes.
+        job_delay: Seconds each such stage lasts at least.
+        file_processing_gets: ``files.get`` calls a PROCESSING upload needs to become ACTIVE.
+        file_processing_delay: Seconds a PROCESSING upload stays PROCESSING at least.
+
+    More knobs (cache TTL bounds, batch shuffling and expiry, which uploads start PROCESSING)
+    are fields of :class:`~._state.Settings`, changeable at run time through
+    ``emu.state.settings`` or ``POST /_emulator/settings``. Uploads are stored in a temporary
+    directory that :meth:`aclose` removes.
 
     Raises:
         ValueError: For a negative ``video_polls``/``video_delay`` or an unknown URI scheme.
@@ -61,9 +74,15 @@ class Emulator:
         chunk_words: int = 8,
         record_limit: int | None = 10_000,
         clock: Callable[[], float] = time.monotonic,
+        job_polls: int = 1,
+        job_delay: float = 0.0,
+        file_processing_gets: int = 1,
+        file_processing_delay: float = 0.0,
     ) -> None:
         if video_polls < 0 or video_delay < 0:
             raise ValueError("video_polls and video_delay must be >= 0")
+        if min(job_polls, file_processing_gets) < 0 or min(job_delay, file_processing_delay) < 0:
+            raise ValueError("job and file-processing polls and delays must be >= 0")
         if file_uri_scheme not in ("http", "https"):
             raise ValueError("file_uri_scheme must be 'http' or 'https'")
         if chunk_words < 1:
@@ -75,6 +94,10 @@ class Emulator:
             video_delay=video_delay,
             file_uri_scheme=file_uri_scheme,
             chunk_words=chunk_words,
+            job_polls=job_polls,
+            job_delay=job_delay,
+            file_processing_gets=file_processing_gets,
+            file_processing_delay=file_processing_delay,
         )
         self.state = EmulatorState(
             settings,
@@ -131,8 +154,23 @@ class Emulator:
 
     @property
     def files(self) -> FileStore:
-        """The file store (generated media)."""
+        """The file store (uploads and generated media)."""
         return self.state.files
+
+    @property
+    def uploads(self) -> UploadStore:
+        """Resumable upload sessions; ``emu.uploads.drop_connection(...)`` scripts drops."""
+        return self.state.uploads
+
+    @property
+    def batches(self) -> BatchStore:
+        """Batch jobs (``finish``/``fail`` force their outcome)."""
+        return self.state.batches
+
+    @property
+    def auth_tokens(self) -> TokenStore:
+        """Ephemeral tokens; ``check`` is what the Live endpoint validates with."""
+        return self.state.auth_tokens
 
     # -- in the current event loop ---------------------------------------------------------------
 
@@ -168,14 +206,18 @@ class Emulator:
         return self._url
 
     async def aclose(self) -> None:
-        """Stop serving and close open connections. Idempotent.
+        """Stop serving, close open connections and remove the temporary directory. Idempotent.
 
-        On cancellation the runner is still cleaned up before the cancellation propagates.
+        On cancellation the runner is still cleaned up and the directory removed before the
+        cancellation propagates.
         """
         runner, self._runner = self._runner, None
         self._url = None
-        if runner is not None:
-            await runner.cleanup()
+        try:
+            if runner is not None:
+                await runner.cleanup()
+        finally:
+            self.state.close()
 
     async def __aenter__(self) -> Emulator:
         """Start serving (see :meth:`start`)."""

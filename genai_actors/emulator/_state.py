@@ -1,26 +1,43 @@
-"""The emulator's shared state: settings, models, operations, files, faults and the recorder.
+"""The emulator's shared state: settings, clocks, every resource store, faults and the recorder.
 
 One :class:`EmulatorState` lives in the aiohttp application; every handler reaches it through
-``call.state``. Resources added later (caches, batches, tunings, file-search stores, tokens) get
-their own store attribute here and their own module for routes.
+``call.state``. Each resource (files, uploads, caches, batches, tunings, file-search stores, auth
+tokens) has its store here and its own module for routes.
+
+Time: ``clock`` is monotonic seconds (injectable for virtual time); ``now()`` is the wall clock
+derived from it, so every ``createTime``/``expireTime`` and every expiry check moves with an
+injected clock.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import itertools
+import shutil
+import tempfile
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from ._auth_tokens import TokenStore
+from ._batches import BatchStore
+from ._caches import CacheStore
 from ._catalog import ModelInfo, default_models, default_tuned_models
 from ._errors import ApiError
 from ._faults import FaultConfig, Faults
+from ._file_search import FileSearchStore
 from ._files import FileStore
 from ._operations import OperationStore
 from ._recorder import Recorder
+from ._tunings import TuningStore
+from ._upload import UploadStore
+
+if TYPE_CHECKING:
+    from ._upload import UploadSession
 
 __all__ = ["STATE_KEY", "EmulatorState", "Settings"]
 
@@ -38,6 +55,21 @@ class Settings:
             default) keeps google-genai's ``files.download(file=video)`` working (it only parses
             ``https://`` URIs); ``http`` makes the URI fetchable directly from the emulator.
         chunk_words: Roughly how many words each streamed text event carries.
+        file_processing_gets: ``files.get`` calls an upload that starts PROCESSING needs before
+            it is ACTIVE.
+        file_processing_delay: Seconds such an upload stays PROCESSING at least.
+        file_processing_types: MIME prefixes of uploads that start PROCESSING.
+        file_processing_min_bytes: Uploads at least this large start PROCESSING.
+        job_polls: Polls (GETs of the job or its operation) each stage of a batch, tuning or
+            file-search import takes (PENDING -> RUNNING -> SUCCEEDED is two stages).
+        job_delay: Seconds each such stage lasts at least.
+        batch_shuffle: Return inline batch results in a deterministic shuffled order, as the
+            real service does (clients must match them by ``metadata``/``key``).
+        batch_expiry: Seconds after which a batch that has not finished becomes EXPIRED.
+        cache_min_ttl: The smallest TTL, in seconds, a cached content may be given.
+        cache_min_tokens: The fewest tokens a cached content may hold (the real API requires
+            between 1,024 and 4,096 depending on the model; 1 here so small tests work).
+        cache_default_ttl: The TTL of a cache created without ``ttl`` or ``expireTime``.
     """
 
     api_key: str | None = None
@@ -46,6 +78,17 @@ class Settings:
     video_delay: float = 0.0
     file_uri_scheme: str = "https"
     chunk_words: int = 8
+    file_processing_gets: int = 1
+    file_processing_delay: float = 0.0
+    file_processing_types: tuple[str, ...] = ("video/",)
+    file_processing_min_bytes: int = 20 * 1024 * 1024
+    job_polls: int = 1
+    job_delay: float = 0.0
+    batch_shuffle: bool = True
+    batch_expiry: float = 48 * 3600.0
+    cache_min_ttl: float = 1.0
+    cache_min_tokens: int = 1
+    cache_default_ttl: float = 3600.0
 
 
 class EmulatorState:
@@ -70,15 +113,78 @@ class EmulatorState:
     ) -> None:
         self.settings = settings or Settings()
         self.clock = clock
+        self._epoch = time.time()
+        self._clock0 = clock()
+        self._workdir: Path | None = None
         self.models: dict[str, ModelInfo] = {m.name: m for m in default_models()}
         self.tuned_models: dict[str, dict[str, Any]] = {
             t["name"]: t for t in default_tuned_models()
         }
         self.operations = OperationStore(clock)
-        self.files = FileStore()
+        self.files = FileStore(self.now, clock)
+        self.uploads = UploadStore(self.workdir)
+        self.caches = CacheStore(self)
+        self.batches = BatchStore(self)
+        self.tunings = TuningStore(self)
+        self.file_search = FileSearchStore(self)
+        self.auth_tokens = TokenStore(self)
         self.faults = Faults(faults, model_faults, seed=self.settings.seed, clock=clock)
         self.recorder = Recorder(record_limit)
         self._response_ids = itertools.count(1)
+
+    def now(self) -> _dt.datetime:
+        """The emulator's wall clock (UTC), moving with ``clock``."""
+        return _dt.datetime.fromtimestamp(self._epoch + (self.clock() - self._clock0), tz=_dt.UTC)
+
+    def workdir(self) -> Path:
+        """The emulator's temporary directory, created on first use and removed by
+        :meth:`close`."""
+        if self._workdir is None or not self._workdir.exists():
+            self._workdir = Path(tempfile.mkdtemp(prefix="gemini-emulator-"))
+        return self._workdir
+
+    def close(self) -> None:
+        """Remove the temporary directory and forget everything stored in it. Idempotent."""
+        workdir, self._workdir = self._workdir, None
+        self.uploads.clear()
+        self.files.forget_on_disk()
+        if workdir is not None:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+    def finish_upload(self, session: UploadSession, base: str) -> dict[str, Any]:
+        """Turn a completed upload into its resource; returns the final response body.
+
+        Raises:
+            ApiError: When the target rejects the upload (e.g. the store was deleted).
+        """
+        if session.target != "files":
+            return self.file_search.finish_upload(session, base)
+        settings = self.settings
+        meta = session.meta
+        processing = session.mime_type.startswith(settings.file_processing_types) or (
+            session.received >= settings.file_processing_min_bytes
+        )
+        folder = self.workdir() / "files"
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / session.path.name
+        session.path.replace(target)
+        session.path = target
+        name = meta.get("name")
+        stored = self.files.add_path(
+            target,
+            session.mime_type,
+            size=session.received,
+            sha256=session.hasher.hexdigest(),
+            display_name=meta.get("displayName"),
+            file_id=name.removeprefix("files/") if name else None,
+            processing_gets=settings.file_processing_gets if processing else 0,
+            processing_delay=settings.file_processing_delay if processing else 0.0,
+        )
+        if processing and stored.state == "ACTIVE":
+            stored.state = "PROCESSING"
+            stored.gets_left = 0
+        host = base.split("://", 1)[-1]
+        return {"file": stored.to_json(f"{settings.file_uri_scheme}://{host}")}
 
     def next_response_id(self) -> str:
         """A unique ``responseId``."""
@@ -96,6 +202,15 @@ class EmulatorState:
         info = self.models.get(name)
         if info is None and name.startswith("tunedModels/"):
             tuned = self.tuned_models.get(name)
+            if tuned is not None and method == "generateContent":
+                self.tunings.poll(name, counts=False)
+                state = tuned.get("state", "ACTIVE")
+                if state != "ACTIVE":
+                    raise ApiError(
+                        400,
+                        f"Tuned model {name} is not ready for use: its state is {state}.",
+                        status="FAILED_PRECONDITION",
+                    )
             base = self.models.get(tuned["baseModel"]) if tuned else None
             if tuned is not None and base is not None:
                 info = ModelInfo(
