@@ -56,12 +56,16 @@ def camelize(value: Any, *, parent: str = "") -> Any:
     return value
 
 
-def _finish(request: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+def _finish(
+    request: dict[str, Any], *, camel: bool = True
+) -> tuple[dict[str, Any], dict[str, Any]]:
     url = request.pop("_url", {})
     request.pop("config", None)
     request.pop("_query", None)
-    data = _common.encode_unserializable_types(_common.convert_to_dict(request))
-    return url, camelize(json.loads(json.dumps(data)))
+    data = json.loads(
+        json.dumps(_common.encode_unserializable_types(_common.convert_to_dict(request)))
+    )
+    return url, camelize(data) if camel else data
 
 
 def generate_content(
@@ -118,3 +122,31 @@ def generate_images_vertex(
     params = gt._GenerateImagesParameters(model=model, prompt=prompt, config=config)
     url, body = _finish(gm._GenerateImagesParameters_to_vertex(client, params, None, params))
     return url["model"], body
+
+
+def embed_content_vertex(
+    model: str, contents: Any, config: Any = None
+) -> tuple[str, str, dict[str, Any]]:
+    """(model path, endpoint, body) google-genai sends for Vertex ``embed_content``."""
+    from google.genai import _transformers as gtr
+
+    client = FakeClient(True)
+    kwargs: dict[str, Any] = {"model": model, "config": config}
+    if gtr.t_is_vertex_embed_content_model(model):
+        items = gtr.t_embed_contents(model, contents)
+        if len(items) > 1:
+            kwargs.update(
+                batch_contents=items, embedding_api_type=gt.EmbeddingApiType.BATCH_EMBED_CONTENTS
+            )
+            endpoint = "batchEmbedContents"
+        else:
+            kwargs.update(content=items[0], embedding_api_type=gt.EmbeddingApiType.EMBED_CONTENT)
+            endpoint = "embedContent"
+    else:
+        kwargs.update(contents=contents, embedding_api_type=gt.EmbeddingApiType.PREDICT)
+        endpoint = "predict"
+    params = gt._EmbedContentParametersPrivate(**kwargs)
+    converted = gm._EmbedContentParametersPrivate_to_vertex(client, params, None, params)
+    # predict instances carry snake_case task_type on the wire: compare without renaming.
+    url, body = _finish(converted, camel=endpoint != "predict")
+    return url["model"], endpoint, body

@@ -370,3 +370,24 @@ def test_generate_images_vertex_matches_google_genai() -> None:
     request = generate_images_request("imagen-4.0-generate-001", "a dog", config, vertex=VERTEX)
     assert request.path == f"{path}:predict"
     assert _ours(request.body) == body
+
+
+@pytest.mark.parametrize(
+    ("model", "contents", "config"),
+    [
+        ("gemini-embedding-001", "hello", {"task_type": "RETRIEVAL_QUERY", "auto_truncate": True}),
+        ("gemini-embedding-001", ["a", "b"], {"output_dimensionality": 16}),
+        ("gemini-embedding-2", ["a", {"text": "b"}], {"document_ocr": True}),
+        (
+            "text-embedding-005",
+            ["a", "b"],
+            {"task_type": "X", "output_dimensionality": 8, "mime_type": "text/plain", "title": "T"},
+        ),
+    ],
+)
+def test_embed_content_vertex_matches_google_genai(model: str, contents: Any, config: Any) -> None:
+    """Vertex embedContent / batchEmbedContents / predict bodies match google-genai's."""
+    path, endpoint, body = oracle.embed_content_vertex(model, contents, config)
+    request = embed_content_request(model, contents, config, vertex=VERTEX)
+    assert request.path == f"{path}:{endpoint}"
+    assert _ours(request.body) == body
