@@ -27,9 +27,15 @@ __all__ = [
 ]
 
 
-_PART_KEYS = field_keys(Part)
-_FILE_DATA_KEYS = field_keys(FileData)
-_CONTENT_KEYS = field_keys(Content)
+_KEYS: dict[type[Any], frozenset[str]] = {}
+
+
+def _keys(tp: type[Any]) -> frozenset[str]:
+    # Built on first use: msgspec type introspection is too slow to run at import.
+    found = _KEYS.get(tp)
+    if found is None:
+        found = _KEYS[tp] = field_keys(tp)
+    return found
 
 
 def _is_file(value: Any) -> bool:
@@ -57,7 +63,7 @@ def _pil_part(image: Any) -> Part:
 
 
 def _is_part_dict(value: dict[Any, Any]) -> bool:
-    return bool(value) and (value.keys() <= _PART_KEYS or value.keys() <= _FILE_DATA_KEYS)
+    return bool(value) and (value.keys() <= _keys(Part) or value.keys() <= _keys(FileData))
 
 
 def t_part(part: Any, path: str = "part") -> Part:
@@ -72,9 +78,9 @@ def t_part(part: Any, path: str = "part") -> Part:
     if isinstance(part, str):
         return Part(text=part)
     if isinstance(part, dict):
-        if part.keys() <= _PART_KEYS:
+        if part.keys() <= _keys(Part):
             return coerce(part, Part, path)
-        if part.keys() <= _FILE_DATA_KEYS:
+        if part.keys() <= _keys(FileData):
             return Part(file_data=coerce(part, FileData, path))
         return coerce(part, Part, path)
     if part is None:
@@ -116,7 +122,7 @@ def t_content(content: Any, path: str = "content") -> Content:
     if content is None:
         raise InvalidRequestError(path, "content is required")
     if isinstance(content, dict):
-        if content.keys() <= _CONTENT_KEYS:
+        if content.keys() <= _keys(Content):
             return coerce(content, Content, path)
         part = t_part(content, path)
         return Content(role=_role_for([part]), parts=[part])

@@ -101,7 +101,7 @@ def _field_plan() -> list[tuple[str, str, Any, bool]]:
     return plan
 
 
-_PLAN = _field_plan()
+_PLAN: list[tuple[str, str, Any, bool]] = []
 
 
 def check_backend(value: Any, path: str, *, vertex: bool) -> None:
@@ -137,6 +137,8 @@ def build_generate_content_body(
     check_backend(contents, "contents", vertex=is_vertex)
     body: dict[str, Any] = {"contents": normalize_keys(contents, list[Content], "contents")}
     generation: dict[str, Any] = {}
+    if not _PLAN:
+        _PLAN[:] = _field_plan()  # idempotent, so a race between threads is harmless
     for name, wire, field_type, top in _PLAN:
         value = getattr(config, name)
         if value is None:
