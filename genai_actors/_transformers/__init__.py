@@ -10,7 +10,8 @@
 #   _gating      vertex_only_fields / mldev_only_fields
 #   _request     Request (verb, path, query, JSON body)
 #   _generate    generateContent / countTokens / computeTokens builders
-#   _models_api  embed, get/list/update/delete, videos, images, operations builders
+#   _models_api  embed, get/list/update/delete, videos, generate_images, operations builders
+#   _images      edit / upscale / recontext / segment image builders (Vertex AI only)
 """Pure functions the ``models`` layer calls to turn user input into wire requests."""
 
 from __future__ import annotations
@@ -48,6 +49,12 @@ from ._generate import (
     compute_tokens_request as compute_tokens_request,
     count_tokens_request as count_tokens_request,
     generate_content_request as generate_content_request,
+)
+from ._images import (
+    edit_image_request as edit_image_request,
+    recontext_image_request as recontext_image_request,
+    segment_image_request as segment_image_request,
+    upscale_image_request as upscale_image_request,
 )
 from ._jsonschema import json_schema as json_schema
 from ._models_api import (
@@ -90,6 +97,10 @@ __all__ = [
     "delete_model_request",
     "generate_videos_request",
     "generate_images_request",
+    "edit_image_request",
+    "upscale_image_request",
+    "recontext_image_request",
+    "segment_image_request",
     "get_operation_request",
     "build_generate_content_body",
     # inputs

@@ -150,3 +150,17 @@ def embed_content_vertex(
     # predict instances carry snake_case task_type on the wire: compare without renaming.
     url, body = _finish(converted, camel=endpoint != "predict")
     return url["model"], endpoint, body
+
+
+def vertex_predict(name: str, model: str, **kwargs: Any) -> tuple[str, dict[str, Any]]:
+    """(model path, body) google-genai sends for a Vertex Imagen ``{name}`` call."""
+    client = FakeClient(True)
+    params_cls, convert = {
+        "edit": (gt._EditImageParameters, gm._EditImageParameters_to_vertex),
+        "upscale": (gt._UpscaleImageAPIParameters, gm._UpscaleImageAPIParameters_to_vertex),
+        "recontext": (gt._RecontextImageParameters, gm._RecontextImageParameters_to_vertex),
+        "segment": (gt._SegmentImageParameters, gm._SegmentImageParameters_to_vertex),
+    }[name]
+    params = params_cls(model=model, **kwargs)
+    url, body = _finish(convert(client, params, None, params), camel=False)
+    return url["model"], body

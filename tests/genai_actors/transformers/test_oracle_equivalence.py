@@ -391,3 +391,86 @@ def test_embed_content_vertex_matches_google_genai(model: str, contents: Any, co
     request = embed_content_request(model, contents, config, vertex=VERTEX)
     assert request.path == f"{path}:{endpoint}"
     assert _ours(request.body) == body
+
+
+def test_imagen_edit_upscale_recontext_segment_match_google_genai() -> None:
+    """Vertex Imagen predict bodies match google-genai's for all four methods."""
+    from google.genai import types as gt
+
+    from genai_actors import types
+    from genai_actors._transformers._images import (
+        edit_image_request,
+        recontext_image_request,
+        segment_image_request,
+        upscale_image_request,
+    )
+
+    img = {"image_bytes": PNG, "mime_type": "image/png"}
+    # edit_image: google-genai turns its reference image classes into the API form first.
+    theirs_refs = [
+        gt.RawReferenceImage(reference_id=1, reference_image=gt.Image(**img)),
+        gt.MaskReferenceImage(
+            reference_id=2,
+            config=gt.MaskReferenceConfig(mask_mode="MASK_MODE_BACKGROUND", mask_dilation=0.1),
+        ),
+    ]
+    ours_refs = [
+        types.RawReferenceImage(reference_id=1, reference_image=types.Image(**img)),
+        types.MaskReferenceImage(
+            reference_id=2,
+            config=types.MaskReferenceConfig(mask_mode="MASK_MODE_BACKGROUND", mask_dilation=0.1),
+        ),
+    ]
+    config = {
+        "number_of_images": 1,
+        "edit_mode": "EDIT_MODE_INPAINT_INSERTION",
+        "base_steps": 5,
+        "output_mime_type": "image/png",
+    }
+    path, body = oracle.vertex_predict(
+        "edit",
+        "imagen-3.0-capability-001",
+        prompt="a hat",
+        reference_images=theirs_refs,
+        config=config,
+    )
+    ours = edit_image_request(
+        "imagen-3.0-capability-001", "a hat", ours_refs, config, vertex=VERTEX
+    )
+    assert ours.path == f"{path}:predict"
+    assert _ours(ours.body) == body
+
+    up_config = {"output_mime_type": "image/jpeg", "enhance_input_image": True}
+    path, body = oracle.vertex_predict(
+        "upscale",
+        "imagen-4.0-upscale",
+        image=img,
+        upscale_factor="x2",
+        config={**up_config, "mode": "upscale", "number_of_images": 1},
+    )
+    ours = upscale_image_request("imagen-4.0-upscale", img, "x2", up_config, vertex=VERTEX)
+    assert _ours(ours.body) == body
+
+    source = {
+        "prompt": "on a table",
+        "person_image": img,
+        "product_images": [{"product_image": img}],
+    }
+    path, body = oracle.vertex_predict(
+        "recontext",
+        "imagen-product-recontext",
+        source=source,
+        config={"number_of_images": 2, "seed": 1},
+    )
+    ours = recontext_image_request(
+        "imagen-product-recontext", source, {"number_of_images": 2, "seed": 1}, vertex=VERTEX
+    )
+    assert _ours(ours.body) == body
+
+    source = {"prompt": "cat", "image": img, "scribble_image": {"image": img}}
+    seg_config = {"mode": "FOREGROUND", "max_predictions": 3, "labels": {"a": "b"}}
+    path, body = oracle.vertex_predict(
+        "segment", "image-segmentation-001", source=source, config=seg_config
+    )
+    ours = segment_image_request("image-segmentation-001", source, seg_config, vertex=VERTEX)
+    assert _ours(ours.body) == body
