@@ -9,7 +9,7 @@ import datetime
 
 import msgspec
 
-from ._base import Base64Bytes, ContentUnion, HttpResponse, _Wire, as_base64_bytes
+from ._base import Base64Bytes, ContentUnion, HttpResponse, _Wire, as_base64_bytes, decode_json
 from ._generate import GenerationConfig
 from ._http import HttpOptions
 from ._response import ModalityTokenCount
@@ -209,6 +209,31 @@ class GetModelConfig(_Wire, kw_only=True):
     """The ``GetModelConfig`` wire object."""
 
     http_options: HttpOptions | None = None
+
+
+class _MldevModel(Model, kw_only=True):
+    """A Gemini Developer API model as it arrives: tuned-model fields sit at the top."""
+
+    base_model: str | None = None
+    create_time: datetime.datetime | None = None
+    update_time: datetime.datetime | None = None
+
+
+def decode_model(data: bytes | str) -> Model:
+    """Decode a Gemini Developer API model, filling ``tuned_model_info`` as google-genai does.
+
+    Raises:
+        msgspec.ValidationError: A known field has the wrong type.
+        msgspec.DecodeError: ``data`` is not JSON.
+    """
+    raw = decode_json(data, _MldevModel)
+    fields = {name: getattr(raw, name) for name in Model.__struct_fields__}
+    model = Model(**fields)
+    if raw.base_model is not None or raw.create_time is not None or raw.update_time is not None:
+        model.tuned_model_info = TunedModelInfo(
+            base_model=raw.base_model, create_time=raw.create_time, update_time=raw.update_time
+        )
+    return model
 
 
 __all__ = [

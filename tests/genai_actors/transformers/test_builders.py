@@ -376,3 +376,20 @@ def test_encoding_a_typical_request_is_fast() -> None:
         _ = generate_content_request("gemini-2.5-flash", contents, config).body
     per_call = (time.perf_counter() - start) / n
     assert per_call < 200e-6, f"{per_call * 1e6:.1f} µs per request"
+
+
+@pytest.mark.parametrize(
+    ("builder", "args"),
+    [
+        ("edit_image_request", ("m", "p", [])),
+        ("upscale_image_request", ("m", {}, "x2")),
+        ("recontext_image_request", ("m", {})),
+        ("segment_image_request", ("m", {})),
+    ],
+)
+def test_imagen_methods_are_vertex_only(builder: str, args: tuple[Any, ...]) -> None:
+    """Imagen editing methods raise on the Gemini Developer API, naming the method."""
+    from genai_actors import _transformers
+
+    with pytest.raises(UnsupportedByBackendError, match=builder.removesuffix("_request")):
+        getattr(_transformers, builder)(*args)

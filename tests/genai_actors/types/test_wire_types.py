@@ -252,3 +252,24 @@ def test_decode_1kb_response_is_fast() -> None:
         decode_json(raw, types.GenerateContentResponse)
     per_call = (time.perf_counter() - start) / n
     assert per_call < 50e-6, f"{per_call * 1e6:.1f} µs per decode"
+
+
+def test_decode_model_fills_tuned_model_info_like_google_genai() -> None:
+    """A tuned model's top-level baseModel/createTime land in tuned_model_info."""
+    from genai_actors.types._models import decode_model
+
+    raw = {
+        "name": "tunedModels/t",
+        "baseModel": "models/gemini-x",
+        "displayName": "T",
+        "createTime": "2024-01-01T00:00:00Z",
+        "supportedGenerationMethods": ["generateContent"],
+    }
+    ours = to_builtins(decode_model(json.dumps(raw)))
+    theirs = gt.Model._from_response(response=gm._Model_from_mldev(raw), kwargs={}).model_dump(
+        exclude_none=True, by_alias=True, mode="json"
+    )
+    theirs["tunedModelInfo"]["createTime"] = "2024-01-01T00:00:00Z"
+    assert ours == theirs
+    plain = decode_model(b'{"name": "models/gemini-2.5-flash"}')
+    assert plain.tuned_model_info is None
