@@ -270,6 +270,8 @@ def test_decode_model_fills_tuned_model_info_like_google_genai() -> None:
         exclude_none=True, by_alias=True, mode="json"
     )
     theirs["tunedModelInfo"]["createTime"] = "2024-01-01T00:00:00Z"
+    # supported_actions travels as supportedGenerationMethods on the mldev wire.
+    theirs["supportedGenerationMethods"] = theirs.pop("supportedActions")
     assert ours == theirs
     plain = decode_model(b'{"name": "models/gemini-2.5-flash"}')
     assert plain.tuned_model_info is None
