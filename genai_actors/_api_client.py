@@ -24,6 +24,7 @@ from . import _log
 from ._backend import Backend, build_url
 from ._transport import RetryPolicy, SessionPool, SseStream, TransportConfig, proxy_for
 from ._transport._stream import decode_json
+from ._watch import TreeHost, WatchHub
 from .errors import (
     ClientClosedError,
     ConnectError,
@@ -215,6 +216,23 @@ class ApiClient:
         self._secrets = backend.secrets()
         self._ephemeral = bool(getattr(backend, "is_ephemeral_token", False))
         self._tag_headers: dict[tuple[str, ...], dict[str, str]] = {}
+        # The client's supervision tree host (set by AsyncClient) and the watch hub on it.
+        self.tree: TreeHost | None = None
+        self._watchers: WatchHub | None = None
+
+    @property
+    def watchers(self) -> WatchHub:
+        """The job-watcher hub: ``wait``/``watch`` on operations, batches, tunings, files.
+
+        Created on first use; its actors run in the client's supervision tree, which is
+        stopped by :meth:`aclose`.
+        """
+        hub = self._watchers
+        if hub is None:
+            if self.tree is None:
+                self.tree = TreeHost()
+            hub = self._watchers = WatchHub(self.tree)
+        return hub
 
     @property
     def vertexai(self) -> bool:
@@ -505,7 +523,9 @@ class ApiClient:
         return error_from_response(status, parsed, headers)
 
     async def aclose(self) -> None:
-        """Closes the transport (every event loop's session). Idempotent."""
+        """Stops the supervision tree (if any), then closes the transport. Idempotent."""
+        if self.tree is not None:
+            await self.tree.aclose()
         await self._pool.aclose()
 
 

@@ -26,6 +26,8 @@ from ._backend import (
 from ._models import AsyncModels
 from ._operations import AsyncOperations
 from ._transport import SessionPool, TransportConfig
+from ._watch import ClientTree, TreeHost
+from .errors import ClientClosedError
 from .types._http import HttpOptions
 
 __all__ = ["AsyncClient", "resolve_options"]
@@ -124,12 +126,12 @@ class AsyncClient:
         self._closed = False
         self._models: AsyncModels | None = None
         self._operations: AsyncOperations | None = None
-        # ---- Supervision tree (DESIGN.md §3.2) -- reserved, started lazily by a later issue.
-        # root Supervisor(one_for_one) with children: "sessions" DynamicSupervisor (chat, live,
-        # music actors) and "watchers" DynamicSupervisor (operation/batch/tuning pollers).
-        # It will start on first need via `_ensure_tree()` and be stopped by `aclose()` before
-        # the transport closes. Request/response calls never go through it.
-        self._tree: Any = None
+        # ---- Supervision tree (DESIGN.md §3.2): root Supervisor(one_for_one) with "sessions"
+        # and "watchers" DynamicSupervisors (and the watchers' shared poll scheduler), one per
+        # event loop, started on first need by `_ensure_tree()` and stopped by `aclose()`
+        # before the transport closes. Request/response calls never go through it.
+        self._tree = TreeHost()
+        self._api.tree = self._tree
 
     # ------------------------------------------------------------------ modules
 
@@ -164,9 +166,18 @@ class AsyncClient:
 
     # ------------------------------------------------------------------ supervision tree
 
-    async def _ensure_tree(self) -> Any:
-        """Starts the supervision tree on first need (reserved for the actors issue)."""
-        raise NotImplementedError("the supervision tree is started by a later issue")
+    async def _ensure_tree(self) -> ClientTree:
+        """The running loop's supervision tree, started on first need.
+
+        Returns:
+            The tree: ``.sessions`` and ``.watchers`` are its DynamicSupervisors.
+
+        Raises:
+            ClientClosedError: The client is closed.
+        """
+        if self._closed:
+            raise ClientClosedError("the client is closed")
+        return await self._tree.ensure()
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -178,17 +189,16 @@ class AsyncClient:
         closed (the close is shielded).
         """
         self._closed = True
-        tree, self._tree = self._tree, None
-        if tree is not None:
-            await tree.stop()
+        await self._tree.aclose()  # every watcher and session stops before the transport
         await self._api.aclose()
 
     def _close_unopened(self) -> bool:
         """Marks the client closed without any I/O if it never opened a pool; True if so."""
-        if self._pool.opened:
+        if self._pool.opened or self._tree.started:
             return False
         self._closed = True
         self._pool.closed = True
+        self._tree.closed = True
         return True
 
     async def __aenter__(self) -> AsyncClient:

@@ -29,6 +29,7 @@ streams, transport failures and undecodable bodies are all mapped here, at the b
     │   │   └── StreamIdleTimeoutError           a stream sent nothing for the idle timeout
     │   └── StreamCutError                       a body or stream ended before it was complete
     │                                            (alias: StreamInterruptedError)
+    ├── WaitTimeoutError (TimeoutError)          wait() on a job gave up after its timeout
     ├── UnknownApiResponseError (ValueError)     a body or stream event is not valid JSON
     ├── SessionClosed(code, reason, resumable)   a Live/Music WebSocket closed
     ├── ClientClosedError (RuntimeError)         the client was used after aclose()/close()
@@ -81,6 +82,7 @@ __all__ = [
     "StreamIdleTimeoutError",
     "StreamCutError",
     "StreamInterruptedError",
+    "WaitTimeoutError",
     "UnknownApiResponseError",
     "SessionClosed",
     "ClientClosedError",
@@ -415,6 +417,24 @@ StreamInterruptedError = StreamCutError
 
 
 # --------------------------------------------------------------------------- other errors
+
+
+class WaitTimeoutError(GenAIError, TimeoutError):
+    """Waiting for a job (operation, batch, tuning, file) gave up after its ``timeout``.
+
+    The job itself is not cancelled: it goes on running server-side and can be waited for again.
+
+    Attributes:
+        name: The job's resource name.
+        timeout: The timeout that expired, in seconds.
+        last: The last snapshot fetched before giving up (None if no poll had answered).
+    """
+
+    def __init__(self, name: str, timeout: float, last: Any = None) -> None:
+        self.name = name
+        self.timeout = timeout
+        self.last = last
+        super().__init__(f"{name} was not done after {timeout:g} s")
 
 
 class UnknownApiResponseError(GenAIError, ValueError):

@@ -1,0 +1,326 @@
+"""The two actors behind every watch: one ``PollScheduler`` per tree, one ``Watcher`` per job.
+
+The scheduler owns the only timer: a heap of due times (``ScheduleBook``) and one keyed
+``send_after`` armed for the earliest entry, so 10,000 watched jobs are 10,000 heap entries and
+one sleeping task, not 10,000 sleeping loops. When entries fall due it hands out poll tokens,
+bounded by ``max_concurrent_polls`` in flight and a token bucket of ``max_polls_per_second``.
+A 429 pauses the whole schedule (for ``retry_after``, else ``rate_limit_pause``) and halves the
+effective rate, which then recovers by 10% per successful poll.
+
+A watcher runs one poll per token: it fetches, hands the snapshot to its subscribers (see
+``WatchState``), and reports back with its next delay from its own ``Backoff``. Transient errors
+(5xx, transport failures) back off and poll again; 429 backs off by at least ``retry_after``;
+other API errors (404, 403, ...) end the watch with that error; anything else crashes the
+watcher, and its supervisor restarts it with the same state (same backoff position), up to
+``max_crashes`` consecutive crashes after which the waiters get the exception.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from supervisors import Actor, ActorExited, Mailbox, MailboxFull, send_after
+
+from .. import _log
+from ..errors import RateLimitedError
+from ._config import Outcome, WatchConfig, classify
+
+if TYPE_CHECKING:
+    from ._state import WatchState
+
+__all__ = ["PollScheduler", "ScheduleBook", "Watcher"]
+
+_log_watch = _log.get_logger("genai_actors.watch")
+
+_MIN_RATE_FACTOR = 1.0 / 64.0
+
+
+class ScheduleBook:
+    """The scheduler's data, kept outside the actor so a restarted scheduler resumes it.
+
+    Attributes:
+        heap: ``(due, seq, generation, state)`` entries; stale ones are skipped lazily.
+        in_flight: Poll token → state, for polls handed out and not yet reported.
+        tokens: Rate-limit tokens available (a token bucket).
+        refilled_at: When ``tokens`` was last topped up.
+        paused_until: No poll starts before this time (after a 429).
+        rate_factor: Fraction of ``max_polls_per_second`` currently allowed (AIMD after 429s).
+        tick_at: When the armed timer fires (None when none is armed).
+        dispatched: Polls handed out so far.
+        rate_limited: 429s seen so far.
+    """
+
+    def __init__(self) -> None:
+        self.heap: list[tuple[float, int, int, WatchState[Any]]] = []
+        self.in_flight: dict[int, WatchState[Any]] = {}
+        self.tokens = 0.0
+        self.refilled_at: float | None = None
+        self.paused_until = -math.inf
+        self.rate_factor = 1.0
+        self.tick_at: float | None = None
+        self.dispatched = 0
+        self.rate_limited = 0
+        self.seq = itertools.count()
+        self.tokens_seq = itertools.count(1)
+
+
+class PollScheduler(Actor):
+    """Decides which watcher polls when, for every watch of one client tree.
+
+    Messages (casts): ``("add", state, delay)``, ``("finished", state, token, delay, pause,
+    ok)``, ``("recover",)``; timer: ``"tick"``.
+    """
+
+    mailbox = Mailbox(math.inf)
+
+    def __init__(
+        self,
+        book: ScheduleBook,
+        config: Callable[[], WatchConfig],
+        respawn: Callable[[WatchState[Any]], Any],
+    ) -> None:
+        self._book = book
+        self._config = config
+        self._respawn = respawn
+
+    async def init(self) -> None:
+        self._book.tick_at = None  # a timer of a previous incarnation died with it
+        self.ref.cast(("recover",))
+
+    async def handle_cast(self, msg: Any) -> None:
+        kind = msg[0]
+        if kind == "add":
+            _, state, delay = msg
+            self._add(state, delay)
+        elif kind == "finished":
+            _, state, token, delay, pause, ok = msg
+            self._finished(state, token, delay, pause, ok)
+        elif kind == "recover":
+            self._recover()
+        else:
+            raise ValueError(f"PollScheduler: unknown message {kind!r}")
+        await self._dispatch()
+
+    async def handle_info(self, msg: Any) -> None:
+        if msg == "tick":
+            self._book.tick_at = None
+            await self._dispatch()
+
+    # ------------------------------------------------------------------ book keeping
+
+    def _add(self, state: WatchState[Any], delay: float) -> None:
+        if state.closed or state.in_flight is not None:
+            return
+        book = self._book
+        state.generation += 1
+        state.scheduled = True
+        due = self.clock.now() + max(0.0, delay)
+        heapq.heappush(book.heap, (due, next(book.seq), state.generation, state))
+
+    def _finished(
+        self,
+        state: WatchState[Any],
+        token: int,
+        delay: float | None,
+        pause: float | None,
+        ok: bool,
+    ) -> None:
+        book = self._book
+        if book.in_flight.pop(token, None) is None:
+            return  # already released (e.g. by a recovery)
+        if state.in_flight == token:
+            state.in_flight = None
+        if pause is not None:
+            book.rate_limited += 1
+            book.paused_until = max(book.paused_until, self.clock.now() + pause)
+            book.rate_factor = max(book.rate_factor / 2.0, _MIN_RATE_FACTOR)
+        elif ok and book.rate_factor < 1.0:
+            book.rate_factor = min(1.0, book.rate_factor * 1.1)
+        if delay is not None and not state.closed:
+            self._add(state, delay)
+
+    def _recover(self) -> None:
+        """Re-queues watches whose poll was lost with a dead watcher (after a restart)."""
+        book = self._book
+        for token, state in list(book.in_flight.items()):
+            ref = state.ref
+            if ref is None or not ref.alive:
+                del book.in_flight[token]
+                state.in_flight = None
+                if not state.closed:
+                    self._add(state, 0.0)
+
+    # ------------------------------------------------------------------ dispatch
+
+    async def _dispatch(self) -> None:
+        book = self._book
+        cfg = self._config()
+        now = self.clock.now()
+        if now < book.paused_until:
+            self._arm(book.paused_until, now)
+            return
+        rate = cfg.max_polls_per_second * book.rate_factor
+        limited = math.isfinite(cfg.max_polls_per_second)
+        if limited:
+            burst = max(1.0, min(float(cfg.max_concurrent_polls), rate))
+            if book.refilled_at is None:
+                book.tokens = burst
+            else:
+                book.tokens = min(burst, book.tokens + (now - book.refilled_at) * rate)
+            book.refilled_at = now
+        heap = book.heap
+        while heap and len(book.in_flight) < cfg.max_concurrent_polls:
+            due, _, gen, state = heap[0]
+            if gen != state.generation or state.closed or not state.scheduled:
+                heapq.heappop(heap)
+                continue
+            if due > now:
+                self._arm(due, now)
+                return
+            if limited and book.tokens < 1.0:
+                self._arm(now + (1.0 - book.tokens) / rate, now)
+                return
+            heapq.heappop(heap)
+            state.scheduled = False
+            if limited:
+                book.tokens -= 1.0
+            await self._start_poll(state)
+
+    async def _start_poll(self, state: WatchState[Any]) -> None:
+        book = self._book
+        token = next(book.tokens_seq)
+        state.in_flight = token
+        book.in_flight[token] = state
+        book.dispatched += 1
+        ref = state.ref
+        try:
+            if ref is not None:
+                ref.cast(("poll", token))
+                return
+        except (ActorExited, MailboxFull):
+            pass
+        # The watcher is gone (its supervisor was restarted, say): give the job a new one.
+        del book.in_flight[token]
+        state.in_flight = None
+        if not state.closed:
+            await self._respawn(state)
+
+    def _arm(self, at: float, now: float) -> None:
+        book = self._book
+        if book.tick_at is not None and book.tick_at <= at:
+            return
+        book.tick_at = at
+        send_after(self.ref, "tick", max(0.0, at - now), key="tick")
+
+
+class Watcher(Actor):
+    """Polls one job for its subscribers; restarted with the same state after a crash.
+
+    Messages (casts): ``("poll", token)`` from the scheduler, ``"stop"`` from the hub.
+    """
+
+    def __init__(
+        self,
+        state: WatchState[Any],
+        scheduler: Any,
+        config: Callable[[], WatchConfig],
+        forget: Callable[[WatchState[Any]], None],
+    ) -> None:
+        self._state = state
+        self._scheduler = scheduler
+        self._config = config
+        self._forget = forget
+
+    async def init(self) -> None:
+        state = self._state
+        if state.closed:
+            self.ref.cast("stop")
+            return
+        token = state.in_flight
+        if token is not None:  # the previous incarnation died during this poll
+            if state.crashes == 0:
+                state.crashes = 1  # killed from outside rather than by its own exception
+            self._report(token, state.schedule.next_delay(), ok=False)
+        elif not state.scheduled:
+            self._scheduler.cast(("add", state, 0.0))
+
+    async def handle_cast(self, msg: Any) -> None:
+        if msg == "stop":
+            self.stop()
+            return
+        if not (isinstance(msg, tuple) and msg[0] == "poll"):
+            raise ValueError(f"Watcher: unknown message {msg!r}")
+        token: int = msg[1]
+        state = self._state
+        if state.in_flight != token:
+            return  # a stale token (released by a recovery)
+        if state.closed:
+            self._report(token, None, ok=True)
+            self.stop()
+            return
+        try:
+            snapshot = await state.fetch(state.name)
+        except Exception as exc:
+            state.polls += 1
+            self._failed(token, exc)
+            return
+        state.polls += 1
+        state.crashes = 0
+        if self._state.closed:  # every subscriber left during the fetch
+            self._report(token, None, ok=True)
+            self.stop()
+        elif state.deliver(snapshot):
+            self._finish(token)
+        else:
+            self._report(token, state.schedule.next_delay(), ok=True)
+
+    def _failed(self, token: int, exc: Exception) -> None:
+        state = self._state
+        outcome = classify(exc)
+        if outcome is Outcome.RETRY:
+            delay = state.schedule.next_delay()
+            _log_watch.info(
+                "watch.poll_error", name=state.name, error=type(exc).__name__, delay=delay
+            )
+            self._report(token, delay, ok=False)
+        elif outcome is Outcome.RATE_LIMITED:
+            assert isinstance(exc, RateLimitedError)
+            hint = exc.retry_after
+            delay = max(state.schedule.next_delay(), hint or 0.0)
+            pause = hint if hint is not None else self._config().rate_limit_pause
+            _log_watch.info("watch.rate_limited", name=state.name, delay=delay, pause=pause)
+            self._report(token, delay, ok=False, pause=pause)
+        elif outcome is Outcome.FATAL:
+            _log_watch.info("watch.failed", name=state.name, error=type(exc).__name__)
+            state.fail_all(exc)
+            self._finish(token)
+        else:
+            state.crashes += 1
+            state.last_crash = exc
+            if state.crashes >= self._config().max_crashes:
+                _log_watch.warning(
+                    "watch.gave_up",
+                    name=state.name,
+                    crashes=state.crashes,
+                    error=type(exc).__name__,
+                )
+                state.fail_all(exc)
+                self._finish(token)
+                return
+            raise exc  # crash: the supervisor restarts us; init reports the lost poll
+
+    def _report(
+        self, token: int, delay: float | None, *, ok: bool, pause: float | None = None
+    ) -> None:
+        self._scheduler.cast(("finished", self._state, token, delay, pause, ok))
+
+    def _finish(self, token: int) -> None:
+        state = self._state
+        state.closed = True
+        self._forget(state)
+        self._report(token, None, ok=True)
+        self.stop()

@@ -1,0 +1,157 @@
+"""What a watch remembers across watcher restarts: subscribers, last snapshot, backoff position.
+
+A :class:`WatchState` lives in the hub, not in the watcher actor, so a crashed watcher's
+replacement picks up exactly where it left off. Everything here runs on the event loop of the
+tree that owns the state; nothing is shared across threads.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+import anyio
+
+from supervisors import Backoff, BackoffSchedule
+
+if TYPE_CHECKING:
+    from supervisors import ActorRef
+
+__all__ = ["Subscriber", "WatchState"]
+
+T = TypeVar("T")
+
+_UNSET: Any = object()
+
+
+class Subscriber(Generic[T]):
+    """One waiter (``wait``) or one stream (``watch``) on a watch.
+
+    Attributes:
+        done: The subscriber's own predicate: it is served until a snapshot satisfies it.
+        streaming: True for a stream (every changed snapshot is queued), False for a waiter.
+        result: The done snapshot, once there is one.
+        error: The exception that ended the subscription, if any.
+        finished: True once ``result`` or ``error`` is set.
+    """
+
+    __slots__ = ("_wakeup", "done", "error", "finished", "last", "queue", "result", "streaming")
+
+    def __init__(self, done: Callable[[T], bool], *, streaming: bool) -> None:
+        self.done = done
+        self.streaming = streaming
+        self.result: T = _UNSET
+        self.error: BaseException | None = None
+        self.finished = False
+        self.last: T = _UNSET
+        self.queue: deque[T] = deque()
+        self._wakeup = anyio.Event()
+
+    @property
+    def has_result(self) -> bool:
+        """True once a done snapshot was delivered."""
+        return self.result is not _UNSET
+
+    def offer(self, snapshot: T, *, changed: bool) -> bool:
+        """Hands one snapshot to the subscriber; returns True if it is now finished."""
+        self.last = snapshot
+        if self.streaming and changed:
+            self.queue.append(snapshot)
+            self._wakeup.set()
+        try:
+            is_done = bool(self.done(snapshot))
+        except Exception as exc:  # the caller's predicate: its error ends its own wait only
+            self.fail(exc)
+            return True
+        if is_done:
+            self.result = snapshot
+            self.finished = True
+            self._wakeup.set()
+        return is_done
+
+    def fail(self, error: BaseException) -> None:
+        """Ends the subscription with ``error`` (first outcome wins)."""
+        if not self.finished:
+            self.error = error
+            self.finished = True
+        self._wakeup.set()
+
+    async def changed(self) -> None:
+        """Waits until something new is queued or the subscription finished."""
+        if self.queue or self.finished:
+            return
+        self._wakeup = anyio.Event()
+        await self._wakeup.wait()
+
+
+class WatchState(Generic[T]):
+    """The durable side of one watched job.
+
+    Attributes:
+        key: ``(kind, name)``.
+        name: The job's resource name.
+        fetch: Fetches one snapshot by name.
+        schedule: The poll backoff (its attempt counter survives watcher restarts).
+        subscribers: Who is served by this watch.
+        last: The last snapshot (``has_last`` tells whether there is one).
+        ref: The watcher actor serving it (None until started).
+        in_flight: The token of the poll being run, if any.
+        scheduled: True while the scheduler holds an entry for it.
+        crashes: Consecutive watcher crashes.
+        last_crash: The exception of the last crash.
+        closed: True once the watch ended (done, failed, or abandoned).
+        polls: Polls completed (with or without an error).
+    """
+
+    def __init__(
+        self,
+        key: tuple[str, str],
+        fetch: Callable[[str], Awaitable[T]],
+        backoff: Backoff,
+    ) -> None:
+        self.key = key
+        self.name = key[1]
+        self.fetch = fetch
+        self.schedule: BackoffSchedule = backoff.schedule()
+        self.subscribers: list[Subscriber[T]] = []
+        self.last: T = _UNSET
+        self.ref: ActorRef | None = None
+        self.in_flight: int | None = None
+        self.generation = 0
+        self.scheduled = False
+        self.crashes = 0
+        self.last_crash: BaseException | None = None
+        self.closed = False
+        self.polls = 0
+
+    @property
+    def has_last(self) -> bool:
+        """True once a poll returned a snapshot."""
+        return self.last is not _UNSET
+
+    def deliver(self, snapshot: T) -> bool:
+        """Hands a fresh snapshot to every subscriber; returns True if none is left."""
+        changed = self.last is _UNSET or _differs(snapshot, self.last)
+        self.last = snapshot
+        self.subscribers = [s for s in self.subscribers if not s.offer(snapshot, changed=changed)]
+        return not self.subscribers
+
+    def fail_all(self, error: BaseException) -> None:
+        """Ends every subscription with ``error``."""
+        subs, self.subscribers = self.subscribers, []
+        for sub in subs:
+            sub.fail(error)
+
+    def __repr__(self) -> str:
+        return (
+            f"WatchState({self.name!r}, subscribers={len(self.subscribers)}, "
+            f"polls={self.polls}, attempt={self.schedule.attempt})"
+        )
+
+
+def _differs(a: object, b: object) -> bool:
+    try:
+        return bool(a != b)
+    except Exception:  # an exotic snapshot type whose comparison fails: treat as a change
+        return True

@@ -1,0 +1,263 @@
+"""The client's supervision tree (DESIGN.md §3.2), one per event loop, started on first need.
+
+::
+
+    root Supervisor "genai_actors" (one_for_one)
+    ├── sessions        DynamicSupervisor: chat, live and music session actors
+    ├── poll-scheduler  PollScheduler: the one timer schedule every watcher shares
+    └── watchers        DynamicSupervisor: one Watcher actor per watched job
+
+Children start in that order and stop in reverse: watchers first, then the scheduler, then the
+sessions. The tree runs in a host task of its own (so it outlives the call that started it)
+and is stopped by ``TreeHost.aclose()`` (``AsyncClient.aclose()``). A client used from several
+event loops gets one tree per loop; a loop that ends takes its tree down with it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from collections.abc import Callable
+from typing import Any
+
+import anyio
+
+from supervisors import ActorRef, ChildSpec, DynamicSupervisor, Restart, Supervisor
+
+from .. import _log
+from ..errors import ClientClosedError
+from ._actors import PollScheduler, ScheduleBook, Watcher
+from ._config import WatchConfig
+from ._state import WatchState
+
+__all__ = ["ClientTree", "TreeHost"]
+
+_log_tree = _log.get_logger("genai_actors.tree")
+
+# Watchers crash independently; a burst of crashes across many jobs (one bad deploy of a
+# predicate, say) must not tear the whole tree down, so the limit is per-watcher (max_crashes)
+# and this supervisor tolerates far more restarts than the default 3 in 5 s.
+_WATCHERS_INTENSITY = 1000
+_WATCHERS_PERIOD = 10.0
+_STOP_BUDGET = 10.0
+
+
+class ClientTree:
+    """One event loop's supervision tree and the watch registry it serves.
+
+    Attributes:
+        root: The root supervisor.
+        sessions: The ``sessions`` DynamicSupervisor (the current one, after any restart).
+        watchers: The ``watchers`` DynamicSupervisor (the current one, after any restart).
+        states: Active watches by ``(kind, name)``.
+        book: The scheduler's data.
+        error: What stopped the tree, if it stopped by failure.
+    """
+
+    def __init__(self, config: Callable[[], WatchConfig]) -> None:
+        self.config = config
+        self.book = ScheduleBook()
+        self.states: dict[tuple[str, str], WatchState[Any]] = {}
+        self.sessions = DynamicSupervisor(name="sessions")
+        self.watchers = DynamicSupervisor(
+            intensity=_WATCHERS_INTENSITY, period=_WATCHERS_PERIOD, name="watchers"
+        )
+        self._sessions_starts = 0
+        self._watchers_starts = 0
+        self.root = Supervisor(
+            [
+                ChildSpec("sessions", self._make_sessions, shutdown=math.inf),
+                ChildSpec("poll-scheduler", self._make_scheduler, shutdown=5.0),
+                ChildSpec("watchers", self._make_watchers, shutdown=math.inf),
+            ],
+            name="genai_actors",
+        )
+        self.error: BaseException | None = None
+        self.scheduler: ActorRef | None = None
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._started = anyio.Event()
+        self._stop = anyio.Event()
+        self._stopped = False
+
+    # ------------------------------------------------------------------ children
+
+    def _make_sessions(self) -> DynamicSupervisor:
+        self._sessions_starts += 1
+        if self._sessions_starts > 1:
+            self.sessions = DynamicSupervisor(name="sessions")
+        return self.sessions
+
+    def _make_scheduler(self) -> PollScheduler:
+        return PollScheduler(self.book, self.config, self.respawn)
+
+    def _make_watchers(self) -> DynamicSupervisor:
+        self._watchers_starts += 1
+        if self._watchers_starts > 1:
+            # Restarted: its children are gone. The scheduler re-queues lost polls, and each
+            # watch gets a fresh watcher when its next poll finds the old one dead.
+            self.watchers = DynamicSupervisor(
+                intensity=_WATCHERS_INTENSITY, period=_WATCHERS_PERIOD, name="watchers"
+            )
+            scheduler = self.scheduler
+            if scheduler is not None and scheduler.alive:
+                scheduler.cast(("recover",))
+        return self.watchers
+
+    def watcher_spec(self, state: WatchState[Any]) -> ChildSpec[Watcher]:
+        """The child spec of ``state``'s watcher."""
+        scheduler = self.scheduler
+
+        def start() -> Watcher:
+            return Watcher(state, scheduler, self.config, self.forget)
+
+        return ChildSpec(("watch", *state.key), start, restart=Restart.TRANSIENT, shutdown=0.0)
+
+    async def respawn(self, state: WatchState[Any]) -> None:
+        """Gives ``state`` a new watcher (its old one is gone); fails it if that is impossible."""
+        if state.closed:
+            return
+        try:
+            state.ref = await self.watchers.start_child(self.watcher_spec(state))
+        except Exception as exc:
+            _log_tree.warning("watch.respawn_failed", name=state.name, error=type(exc).__name__)
+            self.forget(state)
+            state.closed = True
+            state.fail_all(ClientClosedError(f"the watcher of {state.name} could not restart"))
+
+    def forget(self, state: WatchState[Any]) -> None:
+        """Removes a finished watch from the registry."""
+        if self.states.get(state.key) is state:
+            del self.states[state.key]
+
+    # ------------------------------------------------------------------ lifecycle
+
+    @property
+    def stopped(self) -> bool:
+        """True once the tree stopped (or is stopping)."""
+        return self._stopped
+
+    def launch(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Starts the host task on ``loop`` (the running loop)."""
+        self.loop = loop
+        self._task = loop.create_task(self._host(), name="genai_actors.tree")
+
+    async def wait_started(self) -> None:
+        """Waits until the tree runs.
+
+        Raises:
+            ClientClosedError: The tree stopped before (or while) starting.
+        """
+        await self._started.wait()
+        if self._stopped:
+            raise ClientClosedError("the client's supervision tree is not running") from self.error
+
+    async def _host(self) -> None:
+        try:
+            async with self.root:
+                self.scheduler = self.root.child("poll-scheduler")
+                _log_tree.debug("tree.started")
+                self._started.set()
+                await self._stop.wait()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            self.error = exc
+            _log_tree.error("tree.failed", error=type(exc).__name__)
+        finally:
+            self._stopped = True
+            self._started.set()
+            states, self.states = list(self.states.values()), {}
+            reason = ClientClosedError("the client was closed")
+            if self.error is not None:
+                reason = ClientClosedError("the client's supervision tree failed")
+                reason.__cause__ = self.error
+            for state in states:
+                state.closed = True
+                state.fail_all(reason)
+
+    async def stop(self) -> None:
+        """Stops the tree and waits for it (up to a bounded budget); idempotent.
+
+        Called from the tree's own loop it waits for every child to stop; from another thread
+        or loop it only asks (the tree then stops on its own loop).
+        """
+        task = self._task
+        if task is None or task.done():
+            self._stopped = True
+            return
+        loop = self.loop
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is not loop:
+            if loop is not None and not loop.is_closed():
+                loop.call_soon_threadsafe(self._stop.set)
+            return
+        self._stop.set()
+        with anyio.CancelScope(shield=True):
+            with anyio.move_on_after(_STOP_BUDGET):
+                await asyncio.wait({task})
+        if not task.done():
+            task.cancel()
+            with anyio.CancelScope(shield=True):
+                await asyncio.wait({task})
+
+
+class TreeHost:
+    """Owns one :class:`ClientTree` per event loop for a client; the hub and sessions use it.
+
+    Args:
+        config: The watch settings (read on every scheduling decision, so changes apply live).
+    """
+
+    def __init__(self, config: WatchConfig | None = None) -> None:
+        self.config = config if config is not None else WatchConfig()
+        self._trees: dict[asyncio.AbstractEventLoop, ClientTree] = {}
+        self.closed = False
+
+    @property
+    def started(self) -> bool:
+        """True if a tree was started in some loop (and the host is not closed since)."""
+        return bool(self._trees)
+
+    def _get_config(self) -> WatchConfig:
+        return self.config
+
+    def current(self) -> ClientTree | None:
+        """The running loop's tree if it is up, else None (starts nothing)."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return None
+        tree = self._trees.get(loop)
+        return None if tree is None or tree.stopped else tree
+
+    async def ensure(self) -> ClientTree:
+        """The running loop's tree, started on first need.
+
+        Raises:
+            ClientClosedError: The client is closed, or the tree could not start.
+
+        Cancellation: a start in progress goes on in its own task; a later call waits for it.
+        """
+        if self.closed:
+            raise ClientClosedError("the client is closed")
+        loop = asyncio.get_running_loop()
+        tree = self._trees.get(loop)
+        if tree is None or tree.stopped:
+            for other in [lp for lp in self._trees if lp.is_closed()]:
+                del self._trees[other]
+            tree = ClientTree(self._get_config)
+            self._trees[loop] = tree
+            tree.launch(loop)
+        await tree.wait_started()
+        return tree
+
+    async def aclose(self) -> None:
+        """Stops every tree (waiting for the one of the running loop); idempotent."""
+        self.closed = True
+        trees, self._trees = list(self._trees.values()), {}
+        for tree in trees:
+            await tree.stop()
