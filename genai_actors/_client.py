@@ -23,9 +23,12 @@ from ._backend import (
     resolve_api_version,
     resolve_base_url,
 )
+from ._batches import AsyncBatches
+from ._caches import AsyncCaches
 from ._models import AsyncModels
 from ._operations import AsyncOperations
 from ._transport import SessionPool, TransportConfig
+from ._tunings import AsyncTunings
 from ._watch import ClientTree, TreeHost
 from .errors import ClientClosedError
 from .types._http import HttpOptions
@@ -126,6 +129,9 @@ class AsyncClient:
         self._closed = False
         self._models: AsyncModels | None = None
         self._operations: AsyncOperations | None = None
+        self._caches: AsyncCaches | None = None
+        self._batches: AsyncBatches | None = None
+        self._tunings: AsyncTunings | None = None
         # ---- Supervision tree (DESIGN.md §3.2): root Supervisor(one_for_one) with "sessions"
         # and "watchers" DynamicSupervisors (and the watchers' shared poll scheduler), one per
         # event loop, started on first need by `_ensure_tree()` and stopped by `aclose()`
@@ -148,6 +154,27 @@ class AsyncClient:
         if self._operations is None:
             self._operations = AsyncOperations(self._api)
         return self._operations
+
+    @property
+    def caches(self) -> AsyncCaches:
+        """Context caching (``cachedContents``)."""
+        if self._caches is None:
+            self._caches = AsyncCaches(self._api)
+        return self._caches
+
+    @property
+    def batches(self) -> AsyncBatches:
+        """Batch jobs: create, follow, read results."""
+        if self._batches is None:
+            self._batches = AsyncBatches(self._api)
+        return self._batches
+
+    @property
+    def tunings(self) -> AsyncTunings:
+        """Model tuning jobs."""
+        if self._tunings is None:
+            self._tunings = AsyncTunings(self._api)
+        return self._tunings
 
     @property
     def api_client(self) -> ApiClient:

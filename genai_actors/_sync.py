@@ -14,10 +14,13 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mappin
 from types import TracebackType
 from typing import Any, TypeVar
 
+from ._batches import Batches
+from ._caches import Caches
 from ._client import AsyncClient
 from ._models import Models
 from ._operations import Operations
 from ._transport import TransportConfig
+from ._tunings import Tunings
 from .errors import ClientClosedError
 from .pagers import AsyncPager, Pager
 from .types._http import HttpOptions
@@ -216,6 +219,9 @@ class Client:
         self._lock = threading.Lock()
         self._models: Models | None = None
         self._operations: Operations | None = None
+        self._caches: Caches | None = None
+        self._batches: Batches | None = None
+        self._tunings: Tunings | None = None
 
     @property
     def aio(self) -> AsyncClient:
@@ -242,6 +248,30 @@ class Client:
             if self._operations is None:
                 self._operations = Operations(self._aio.operations, self._bridge)
             return self._operations
+
+    @property
+    def caches(self) -> Caches:
+        """Context caching (blocking)."""
+        with self._lock:
+            if self._caches is None:
+                self._caches = Caches(self._aio.caches, self._bridge)
+            return self._caches
+
+    @property
+    def batches(self) -> Batches:
+        """Batch jobs (blocking)."""
+        with self._lock:
+            if self._batches is None:
+                self._batches = Batches(self._aio.batches, self._bridge)
+            return self._batches
+
+    @property
+    def tunings(self) -> Tunings:
+        """Model tuning jobs (blocking)."""
+        with self._lock:
+            if self._tunings is None:
+                self._tunings = Tunings(self._aio.tunings, self._bridge)
+            return self._tunings
 
     def close(self) -> None:
         """Closes the client: its connections, then its loop thread. Idempotent, thread-safe.
