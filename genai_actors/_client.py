@@ -16,6 +16,7 @@ from types import TracebackType
 from typing import Any
 
 from ._api_client import ApiClient, coerce_http_options
+from ._auth_tokens import AsyncTokens
 from ._backend import (
     MLDevBackend,
     env_flag,
@@ -25,6 +26,8 @@ from ._backend import (
 )
 from ._batches import AsyncBatches
 from ._caches import AsyncCaches
+from ._file_search_stores import AsyncFileSearchStores
+from ._files import AsyncFiles
 from ._models import AsyncModels
 from ._operations import AsyncOperations
 from ._transport import SessionPool, TransportConfig
@@ -132,6 +135,9 @@ class AsyncClient:
         self._caches: AsyncCaches | None = None
         self._batches: AsyncBatches | None = None
         self._tunings: AsyncTunings | None = None
+        self._files: AsyncFiles | None = None
+        self._file_search_stores: AsyncFileSearchStores | None = None
+        self._auth_tokens: AsyncTokens | None = None
         # ---- Supervision tree (DESIGN.md §3.2): root Supervisor(one_for_one) with "sessions"
         # and "watchers" DynamicSupervisors (and the watchers' shared poll scheduler), one per
         # event loop, started on first need by `_ensure_tree()` and stopped by `aclose()`
@@ -175,6 +181,27 @@ class AsyncClient:
         if self._tunings is None:
             self._tunings = AsyncTunings(self._api)
         return self._tunings
+
+    @property
+    def files(self) -> AsyncFiles:
+        """Files: resumable uploads, metadata, downloads."""
+        if self._files is None:
+            self._files = AsyncFiles(self._api)
+        return self._files
+
+    @property
+    def file_search_stores(self) -> AsyncFileSearchStores:
+        """File Search stores (with ``.documents``)."""
+        if self._file_search_stores is None:
+            self._file_search_stores = AsyncFileSearchStores(self._api)
+        return self._file_search_stores
+
+    @property
+    def auth_tokens(self) -> AsyncTokens:
+        """Ephemeral auth tokens (for Live)."""
+        if self._auth_tokens is None:
+            self._auth_tokens = AsyncTokens(self._api)
+        return self._auth_tokens
 
     @property
     def api_client(self) -> ApiClient:

@@ -14,9 +14,12 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mappin
 from types import TracebackType
 from typing import Any, TypeVar
 
+from ._auth_tokens import Tokens
 from ._batches import Batches
 from ._caches import Caches
 from ._client import AsyncClient
+from ._file_search_stores import FileSearchStores
+from ._files import Files
 from ._models import Models
 from ._operations import Operations
 from ._transport import TransportConfig
@@ -222,6 +225,9 @@ class Client:
         self._caches: Caches | None = None
         self._batches: Batches | None = None
         self._tunings: Tunings | None = None
+        self._files: Files | None = None
+        self._file_search_stores: FileSearchStores | None = None
+        self._auth_tokens: Tokens | None = None
 
     @property
     def aio(self) -> AsyncClient:
@@ -272,6 +278,32 @@ class Client:
             if self._tunings is None:
                 self._tunings = Tunings(self._aio.tunings, self._bridge)
             return self._tunings
+
+    @property
+    def files(self) -> Files:
+        """Files: resumable uploads, metadata, downloads (blocking)."""
+        with self._lock:
+            if self._files is None:
+                self._files = Files(self._aio.files, self._bridge)
+            return self._files
+
+    @property
+    def file_search_stores(self) -> FileSearchStores:
+        """File Search stores with ``.documents`` (blocking)."""
+        with self._lock:
+            if self._file_search_stores is None:
+                self._file_search_stores = FileSearchStores(
+                    self._aio.file_search_stores, self._bridge
+                )
+            return self._file_search_stores
+
+    @property
+    def auth_tokens(self) -> Tokens:
+        """Ephemeral auth tokens for Live (blocking)."""
+        with self._lock:
+            if self._auth_tokens is None:
+                self._auth_tokens = Tokens(self._aio.auth_tokens, self._bridge)
+            return self._auth_tokens
 
     def close(self) -> None:
         """Closes the client: its connections, then its loop thread. Idempotent, thread-safe.
