@@ -1,0 +1,289 @@
+"""Model tuning: ``TuningJob`` (the view of a Developer API tuned model), datasets and the
+configs of ``client.tunings`` methods.
+
+On the Gemini Developer API a tuning job *is* its tuned model (``tunedModels/{id}``);
+:meth:`TuningJob.from_tuned_model` maps it as google-genai does: ``CREATING`` ->
+``JOB_STATE_RUNNING``, ``ACTIVE`` -> ``JOB_STATE_SUCCEEDED``, ``FAILED`` -> ``JOB_STATE_FAILED``,
+``tuningTask.startTime`` / ``completeTime`` -> ``start_time`` / ``end_time``, and
+``tuned_model.model`` / ``.endpoint`` = the tuned model's name (usable as ``model=`` once
+succeeded).
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import msgspec
+
+from ._base import HttpResponse, _Wire, dec_hook
+from ._batches import JobError
+from ._http import HttpOptions
+
+__all__ = [
+    "TUNING_TERMINAL_STATES",
+    "CancelTuningJobConfig",
+    "CancelTuningJobResponse",
+    "CreateTuningJobConfig",
+    "GetTuningJobConfig",
+    "ListTuningJobsConfig",
+    "ListTuningJobsResponse",
+    "TunedModel",
+    "TunedModelCheckpoint",
+    "TuningDataset",
+    "TuningExample",
+    "TuningJob",
+    "TuningOperation",
+    "TuningSnapshot",
+    "TuningValidationDataset",
+    "ValidateRewardConfig",
+    "ValidateRewardResponse",
+]
+
+TUNING_TERMINAL_STATES = frozenset(
+    {
+        "JOB_STATE_SUCCEEDED",
+        "JOB_STATE_FAILED",
+        "JOB_STATE_CANCELLED",
+        "JOB_STATE_EXPIRED",
+        "JOB_STATE_PARTIALLY_SUCCEEDED",
+    }
+)
+"""The states after which a tuning job never changes again."""
+
+_STATES = {
+    "STATE_UNSPECIFIED": "JOB_STATE_UNSPECIFIED",
+    "CREATING": "JOB_STATE_RUNNING",
+    "ACTIVE": "JOB_STATE_SUCCEEDED",
+    "FAILED": "JOB_STATE_FAILED",
+}
+
+
+def tuning_job_state(state: str) -> str:
+    """A tuned model's ``state`` as a ``JOB_STATE_*`` value (google-genai's mapping)."""
+    return _STATES.get(state, state)
+
+
+class TuningExample(_Wire, kw_only=True):
+    """One training example: a text input and the expected output."""
+
+    text_input: str | None = None
+    output: str | None = None
+
+
+class TuningDataset(_Wire, kw_only=True):
+    """Training data: ``examples`` on the Gemini Developer API (``gcs_uri`` and
+    ``vertex_dataset_resource`` are Vertex AI only)."""
+
+    gcs_uri: str | None = None
+    vertex_dataset_resource: str | None = None
+    examples: list[TuningExample] | None = None
+
+
+class TuningValidationDataset(_Wire, kw_only=True):
+    """Validation data (Vertex AI only)."""
+
+    gcs_uri: str | None = None
+    vertex_dataset_resource: str | None = None
+
+
+class CreateTuningJobConfig(_Wire, kw_only=True):
+    """The ``config`` of ``tunings.tune``.
+
+    On the Gemini Developer API only ``tuned_model_display_name``, ``epoch_count``,
+    ``batch_size``, ``learning_rate`` and ``learning_rate_multiplier`` apply; every other field
+    is Vertex AI only and refused before sending.
+    """
+
+    http_options: HttpOptions | None = None
+    method: str | None = None
+    validation_dataset: TuningValidationDataset | None = None
+    tuned_model_display_name: str | None = None
+    description: str | None = None
+    epoch_count: int | None = None
+    learning_rate_multiplier: float | None = None
+    export_last_checkpoint_only: bool | None = None
+    pre_tuned_model_checkpoint_id: str | None = None
+    adapter_size: str | None = None
+    tuning_mode: str | None = None
+    custom_base_model: str | None = None
+    batch_size: int | None = None
+    learning_rate: float | None = None
+    evaluation_config: dict[str, Any] | None = None
+    labels: dict[str, str] | None = None
+    beta: float | None = None
+    base_teacher_model: str | None = None
+    tuned_teacher_model_source: str | None = None
+    sft_loss_weight_multiplier: float | None = None
+    output_uri: str | None = None
+    encryption_spec: dict[str, Any] | None = None
+    reward_config: dict[str, Any] | None = None
+    composite_reward_config: dict[str, Any] | None = None
+    samples_per_prompt: int | None = None
+    evaluate_interval: int | None = None
+    checkpoint_interval: int | None = None
+    max_output_tokens: int | None = None
+    thinking_level: str | None = None
+    validation_dataset_uri: str | None = None
+
+
+class TunedModelCheckpoint(_Wire, kw_only=True):
+    """A checkpoint of a tuned model (Vertex AI)."""
+
+    checkpoint_id: str | None = None
+    epoch: int | None = None
+    step: int | None = None
+    endpoint: str | None = None
+
+
+class TunedModel(_Wire, kw_only=True):
+    """The model a tuning job produced: pass ``model`` as ``model=`` once it succeeded."""
+
+    model: str | None = None
+    endpoint: str | None = None
+    checkpoints: list[TunedModelCheckpoint] | None = None
+
+
+class TuningSnapshot(_Wire, kw_only=True):
+    """One training step's record (``tuningTask.snapshots``; Gemini Developer API)."""
+
+    step: int | None = None
+    epoch: int | None = None
+    mean_loss: float | None = None
+    compute_time: datetime.datetime | None = None
+
+
+class TuningJob(_Wire, kw_only=True):
+    """A tuning job.
+
+    Attributes:
+        name: ``tunedModels/{id}`` on the Gemini Developer API: enough to resume following it.
+        state: A ``JOB_STATE_*`` value (``JOB_STATE_QUEUED`` right after ``tune``).
+        create_time: When it was created.
+        start_time: When training started.
+        end_time: When training ended.
+        update_time: When it last changed.
+        error: Why it failed (Vertex AI; the Developer API gives no reason).
+        description: The description.
+        base_model: The model tuned.
+        tuned_model: The resulting model (its ``model`` is the name to generate with).
+        tuned_model_display_name: The display name.
+        snapshots: Per-step training records (Gemini Developer API; google-genai drops them).
+    """
+
+    sdk_http_response: HttpResponse | None = None
+    name: str | None = None
+    state: str | None = None
+    create_time: datetime.datetime | None = None
+    start_time: datetime.datetime | None = None
+    end_time: datetime.datetime | None = None
+    update_time: datetime.datetime | None = None
+    error: JobError | None = None
+    description: str | None = None
+    base_model: str | None = None
+    tuned_model: TunedModel | None = None
+    tuned_model_display_name: str | None = None
+    labels: dict[str, str] | None = None
+    snapshots: list[TuningSnapshot] | None = None
+
+    @property
+    def has_ended(self) -> bool:
+        """True once the job reached a terminal state (succeeded, failed, cancelled...)."""
+        return self.state in TUNING_TERMINAL_STATES
+
+    @property
+    def has_succeeded(self) -> bool:
+        """True when the job succeeded (its tuned model is ready)."""
+        return self.state == "JOB_STATE_SUCCEEDED"
+
+    @classmethod
+    def from_tuned_model(cls, model: dict[str, Any]) -> TuningJob:
+        """The job view of a Developer API ``TunedModel`` (a decoded JSON object).
+
+        Raises:
+            ValueError: ``model`` is not an object, or a field has the wrong type.
+        """
+        if not isinstance(model, dict):
+            raise ValueError(f"a tuned model must be an object, got {type(model).__name__}")
+        data: dict[str, Any] = {}
+        for wire in ("name", "createTime", "updateTime", "description", "baseModel"):
+            if model.get(wire) is not None:
+                data[wire] = model[wire]
+        if model.get("displayName"):
+            data["tunedModelDisplayName"] = model["displayName"]
+        if isinstance(model.get("state"), str):
+            data["state"] = tuning_job_state(model["state"])
+        task = model.get("tuningTask")
+        if isinstance(task, dict):
+            if task.get("startTime") is not None:
+                data["startTime"] = task["startTime"]
+            if task.get("completeTime") is not None:
+                data["endTime"] = task["completeTime"]
+            if isinstance(task.get("snapshots"), list):
+                data["snapshots"] = task["snapshots"]
+        if model.get("name") is not None:
+            data["tunedModel"] = {"model": model["name"], "endpoint": model["name"]}
+        try:
+            return msgspec.convert(data, cls, strict=False, dec_hook=dec_hook)
+        except msgspec.ValidationError as exc:
+            raise ValueError(f"not a valid tuned model: {exc}") from None
+
+
+class TuningOperation(_Wire, kw_only=True):
+    """The Operation ``tunedModels.create`` answers (``tunedModels/{id}/operations/{op}``)."""
+
+    sdk_http_response: HttpResponse | None = None
+    name: str | None = None
+    metadata: dict[str, Any] | None = None
+    done: bool | None = None
+    error: dict[str, Any] | None = None
+
+
+class GetTuningJobConfig(_Wire, kw_only=True):
+    """The ``config`` of ``tunings.get``."""
+
+    http_options: HttpOptions | None = None
+
+
+class CancelTuningJobConfig(_Wire, kw_only=True):
+    """The ``config`` of ``tunings.cancel``."""
+
+    http_options: HttpOptions | None = None
+
+
+class CancelTuningJobResponse(_Wire, kw_only=True):
+    """What ``tunings.cancel`` returns."""
+
+    sdk_http_response: HttpResponse | None = None
+
+
+class ListTuningJobsConfig(_Wire, kw_only=True):
+    """The ``config`` of ``tunings.list`` (``filter`` is Vertex AI only)."""
+
+    http_options: HttpOptions | None = None
+    page_size: int | None = None
+    page_token: str | None = None
+    filter: str | None = None
+
+
+class ListTuningJobsResponse(_Wire, kw_only=True):
+    """One page of ``tunings.list``."""
+
+    sdk_http_response: HttpResponse | None = None
+    next_page_token: str | None = None
+    tuning_jobs: list[TuningJob] | None = None
+
+
+class ValidateRewardConfig(_Wire, kw_only=True):
+    """The ``config`` of ``tunings.validate_reward`` (Vertex AI only)."""
+
+    http_options: HttpOptions | None = None
+
+
+class ValidateRewardResponse(_Wire, kw_only=True):
+    """What ``tunings.validate_reward`` returns (Vertex AI only)."""
+
+    sdk_http_response: HttpResponse | None = None
+    overall_reward: float | None = None
+    error: str | None = None
+    reward_info_details: dict[str, Any] | None = None
