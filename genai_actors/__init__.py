@@ -9,14 +9,46 @@
 #   pagers.py        Pager / AsyncPager (public)
 #   types/           wire types (public)
 #   emulator/        an offline Gemini API server (public)
+#
+# Public names resolve on first use (module __getattr__), so `import genai_actors` imports
+# nothing heavy; aiohttp is imported when the first connection pool is opened.
 """An asyncio-first client for Google's Gemini API, built as supervised actors on anyio."""
 
 from __future__ import annotations
 
-from . import errors as errors, pagers as pagers
-from ._api_client import VERSION as __version__
-from ._client import AsyncClient as AsyncClient
-from ._sync import Client as Client
-from ._transport import TransportConfig as TransportConfig
+import importlib
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["AsyncClient", "Client", "TransportConfig", "errors", "pagers", "__version__"]
+if TYPE_CHECKING:
+    from . import errors as errors, pagers as pagers, types as types
+    from ._client import AsyncClient as AsyncClient
+    from ._sync import Client as Client
+    from ._transport import TransportConfig as TransportConfig
+
+__version__ = "0.1.0"
+
+__all__ = ["AsyncClient", "Client", "TransportConfig", "errors", "pagers", "types", "__version__"]
+
+# name -> (module, attribute); attribute None means the module itself.
+_WHERE: dict[str, tuple[str, str | None]] = {
+    "AsyncClient": ("._client", "AsyncClient"),
+    "Client": ("._sync", "Client"),
+    "TransportConfig": ("._transport._session", "TransportConfig"),
+    "errors": (".errors", None),
+    "pagers": (".pagers", None),
+    "types": (".types", None),
+}
+
+
+def __getattr__(name: str) -> Any:
+    where = _WHERE.get(name)
+    if where is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module = importlib.import_module(where[0], __name__)
+    value = module if where[1] is None else getattr(module, where[1])
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])
