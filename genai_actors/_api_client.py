@@ -12,15 +12,13 @@ from __future__ import annotations
 import math
 import sys
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import aiohttp
 import msgspec
-from yarl import URL
 
 from supervisors import current_clock
 
-from . import _log
+from . import __version__, _log
 from ._backend import Backend, build_url
 from ._transport import RetryPolicy, SessionPool, SseStream, TransportConfig, proxy_for
 from ._transport._stream import decode_json
@@ -40,9 +38,13 @@ from .errors import (
 )
 from .types._http import HttpOptions, HttpRetryOptions
 
+if TYPE_CHECKING:
+    import aiohttp
+    from yarl import URL
+
 __all__ = ["VERSION", "ApiClient", "HttpResponse", "coerce_http_options", "merge_http_options"]
 
-VERSION = "0.1.0"
+VERSION = __version__
 _PRODUCT = f"genai-actors/{VERSION}"
 _LANGUAGE = "gl-python/" + sys.version.split()[0]
 _URL_CACHE_LIMIT = 1024
@@ -84,9 +86,11 @@ class _Plan:
     __slots__ = (
         "api_version",
         "base_url",
+        "explicit_timeout",
         "extra_body",
         "headers",
         "proxy",
+        "ready",
         "request_timeout",
         "retry",
         "stream_timeout",
@@ -114,16 +118,27 @@ class _Plan:
         self.headers = headers
         self.retry = RetryPolicy.from_options(options.retry_options)
         self.extra_body = options.extra_body or None
+        self.explicit_timeout = explicit
+        self.urls: dict[str, URL] = {}
+        self.ready = False  # the aiohttp-level settings below are made by prepare()
+        self.request_timeout: aiohttp.ClientTimeout
+        self.stream_timeout: aiohttp.ClientTimeout
+        self.proxy: str | None
+
+    def prepare(self, config: TransportConfig) -> None:
+        """Builds the aiohttp timeouts and reads the proxy: on first use, not at construction."""
+        import aiohttp
+
         self.request_timeout = aiohttp.ClientTimeout(
             total=self.timeout, connect=config.connect_timeout
         )
         self.stream_timeout = aiohttp.ClientTimeout(
-            total=self.timeout if explicit else None,
+            total=self.timeout if self.explicit_timeout else None,
             connect=config.connect_timeout,
             sock_read=config.stream_idle_timeout,
         )
         self.proxy = proxy_for(self.base_url)
-        self.urls: dict[str, URL] = {}
+        self.ready = True
 
 
 def merge_http_options(base: HttpOptions, override: HttpOptions | Mapping[str, Any]) -> HttpOptions:
@@ -285,6 +300,8 @@ class ApiClient:
             url = plan.urls.get(path)
             if url is not None:
                 return url
+        from yarl import URL
+
         url = URL(
             build_url(
                 plan.base_url, plan.api_version, self.backend.resource_path(method, path), query
@@ -344,8 +361,12 @@ class ApiClient:
         Cancellation: cancelling the caller aborts the request at once and frees its connection;
         a request cancelled after it was sent may still be executed (and billed) by the server.
         """
+        import aiohttp
+
         self._check_usable()
         plan = self._plan if http_options is None else self._plan_for(http_options)
+        if not plan.ready:
+            plan.prepare(self.config)
         url = self._target(plan, method, path, query)
         if plan.extra_body is not None and merge_extra_body:
             body = self._merge_extra_body(body, plan.extra_body)
@@ -430,7 +451,11 @@ class ApiClient:
         body: bytes | None,
         headers: Mapping[str, str] | None,
     ) -> aiohttp.ClientResponse:
+        import aiohttp
+
         self._check_usable()
+        if not plan.ready:
+            plan.prepare(self.config)
         req_headers = plan.headers
         if headers is not None or self.backend.dynamic_auth:
             req_headers = await self._headers(plan, headers)
@@ -491,6 +516,8 @@ class ApiClient:
         remaining = deadline - clock.now()
         if remaining <= 0 or self._pool.closed:
             raise error
+        import aiohttp
+
         return aiohttp.ClientTimeout(total=remaining, connect=self.config.connect_timeout)
 
     async def _headers(self, plan: _Plan, extra: Mapping[str, str] | None) -> dict[str, str]:
@@ -530,6 +557,8 @@ class ApiClient:
 
 
 def _map_request_error(exc: BaseException) -> GenAIError:
+    import aiohttp
+
     if isinstance(exc, aiohttp.ConnectionTimeoutError):
         err: GenAIError = ConnectTimeoutError("no connection within the connect timeout")
     elif isinstance(exc, aiohttp.SocketTimeoutError):

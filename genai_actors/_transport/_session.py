@@ -19,20 +19,24 @@ detected on next use and its entry dropped, so no call ever touches a dead loop.
 Proxy settings are read once per process (``HTTP(S)_PROXY``, ``NO_PROXY``) instead of aiohttp's
 per-request ``trust_env`` lookups; the SSL context is built at most once per process, lazily,
 from ``SSL_CERT_FILE``/``SSL_CERT_DIR`` or certifi, and aiohttp's own default otherwise.
+aiohttp, ``ssl`` and ``urllib.request`` are imported when first needed (the first session,
+SSL context or proxy lookup), never when this module is imported.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-import ssl
 import threading
-import urllib.request
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import aiohttp
+if TYPE_CHECKING:
+    import ssl
+
+    import aiohttp
 
 __all__ = ["SessionPool", "TransportConfig", "proxy_for", "shared_ssl_context"]
 
@@ -92,6 +96,8 @@ def shared_ssl_context() -> ssl.SSLContext | bool:
         return _ssl_context
     with _ssl_lock:
         if _ssl_context is None:
+            import ssl
+
             cafile = os.environ.get("SSL_CERT_FILE") or None
             capath = os.environ.get("SSL_CERT_DIR") or None
             if cafile is None and capath is None:
@@ -121,6 +127,8 @@ def proxy_for(url: str) -> str | None:
         return _proxy_cache[key]
     except KeyError:
         pass
+    import urllib.request
+
     if _proxies is None:
         _proxies = urllib.request.getproxies()
     proxy = _proxies.get(parts.scheme)
@@ -171,6 +179,8 @@ class SessionPool:
 
     async def open(self) -> aiohttp.ClientSession:
         """Returns the running loop's session, creating it (and its connector) if needed."""
+        import aiohttp
+
         loop = asyncio.get_running_loop()
         with self._lock:
             for dead in [lp for lp in self._entries if lp.is_closed()]:

@@ -10,9 +10,8 @@ import warnings
 from collections import deque
 from collections.abc import Awaitable, Callable
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import aiohttp
 import anyio
 import msgspec
 
@@ -28,9 +27,12 @@ from ..errors import (
 )
 from ._sse import SseParser
 
+if TYPE_CHECKING:
+    import aiohttp
+
 __all__ = ["SseStream", "map_client_error"]
 
-Opener = Callable[[], Awaitable[aiohttp.ClientResponse]]
+Opener = Callable[[], Awaitable["aiohttp.ClientResponse"]]
 
 
 class _ClosedByUser(Exception):
@@ -39,6 +41,8 @@ class _ClosedByUser(Exception):
 
 def map_client_error(exc: BaseException, *, reading: bool) -> GenAIError:
     """Maps an aiohttp or timeout exception raised while reading a body to a typed error."""
+    import aiohttp
+
     if isinstance(exc, aiohttp.SocketTimeoutError | aiohttp.ServerTimeoutError):
         err: GenAIError = StreamIdleTimeoutError("the stream sent nothing within its idle timeout")
     elif isinstance(exc, TimeoutError):
@@ -164,7 +168,7 @@ class SseStream:
                 self._finish(resp, failed=True)
                 if self._closed_now() and not isinstance(exc, asyncio.CancelledError):
                     raise StopAsyncIteration from None
-                if isinstance(exc, aiohttp.ClientError | TimeoutError):
+                if isinstance(exc, TimeoutError) or _is_client_error(exc):
                     raise map_client_error(exc, reading=True) from exc
                 raise
             finally:
@@ -227,6 +231,12 @@ class SseStream:
                 source=self,
                 stacklevel=2,
             )
+
+
+def _is_client_error(exc: BaseException) -> bool:
+    import aiohttp
+
+    return isinstance(exc, aiohttp.ClientError)
 
 
 def _error_event(payload: bytes) -> APIError | None:
