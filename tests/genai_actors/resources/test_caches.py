@@ -60,11 +60,14 @@ async def _create(client: ga.AsyncClient, **config: object) -> types.CachedConte
 async def test_create_get_update_delete_roundtrip(client: ga.AsyncClient, emu: Emulator) -> None:
     """A cache is created with a TTL, read back, extended, listed and deleted."""
     cache = await _create(client, ttl=300, system_instruction="Be terse.")
-    assert cache.name is not None and cache.name.startswith("cachedContents/")
+    assert cache.name is not None
+    assert cache.name.startswith("cachedContents/")
     assert cache.model == f"models/{MODEL}"
     assert cache.display_name == "fox"
-    assert cache.usage_metadata is not None and (cache.usage_metadata.total_token_count or 0) > 20
-    assert cache.expire_time is not None and cache.create_time is not None
+    assert cache.usage_metadata is not None
+    assert (cache.usage_metadata.total_token_count or 0) > 20
+    assert cache.expire_time is not None
+    assert cache.create_time is not None
     assert 299 <= (cache.expire_time - cache.create_time).total_seconds() <= 301
     sent = emu.recorded[-1]
     assert (sent.method, sent.path) == ("POST", "/v1/cachedContents")
@@ -78,7 +81,8 @@ async def test_create_get_update_delete_roundtrip(client: ga.AsyncClient, emu: E
         name=cache.name, config=types.UpdateCachedContentConfig(ttl=datetime.timedelta(hours=2))
     )
     assert emu.recorded[-1].json == {"ttl": "7200s"}
-    assert later.expire_time is not None and later.expire_time > cache.expire_time
+    assert later.expire_time is not None
+    assert later.expire_time > cache.expire_time
 
     pager = await client.caches.list()
     assert [c.name async for c in pager] == [cache.name]
@@ -104,12 +108,16 @@ async def test_list_pages(client: ga.AsyncClient, emu: Emulator) -> None:
     """list walks every page with pageSize/pageToken and keeps the page size."""
     names = {(await _create(client, display_name=f"c{i}")).name for i in range(5)}
     pager = await client.caches.list(config={"page_size": 2})
-    assert pager.name == "cached_contents" and pager.page_size == 2 and len(pager) == 2
+    assert pager.name == "cached_contents"
+    assert pager.page_size == 2
+    assert len(pager) == 2
     seen = [c.name async for c in pager]
-    assert set(seen) == names and len(seen) == 5
+    assert set(seen) == names
+    assert len(seen) == 5
     queries = [r.query for r in emu.recorded if r.method == "GET"]
     assert queries[0] == {"pageSize": "2"}
-    assert all(q.get("pageToken") for q in queries[1:]) and len(queries) == 3
+    assert all(q.get("pageToken") for q in queries[1:])
+    assert len(queries) == 3
 
 
 async def test_generate_with_cache_end_to_end(client: ga.AsyncClient, emu: Emulator) -> None:
@@ -117,7 +125,8 @@ async def test_generate_with_cache_end_to_end(client: ga.AsyncClient, emu: Emula
     cache = await _create(client, ttl="600s")
     request = generate_content_request(MODEL, "Summarise it.", {"cached_content": cache.name})
     response = await client.api_client.request(request.method, request.path, body=request.body)
-    assert request.payload is not None and request.payload["cachedContent"] == cache.name
+    assert request.payload is not None
+    assert request.payload["cachedContent"] == cache.name
     data = response.json()
     assert cache.usage_metadata is not None
     assert data["usageMetadata"]["cachedContentTokenCount"] == (
