@@ -77,3 +77,93 @@ def text_of(response: dict[str, Any], candidate: int = 0) -> str:
     """The non-thought text of one candidate."""
     parts = response["candidates"][candidate]["content"]["parts"]
     return "".join(p.get("text", "") for p in parts if not p.get("thought"))
+
+
+class Clock:
+    """A manually advanced monotonic clock (``clock.now += 5``)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class Reply:
+    """One raw HTTP reply: status, headers and the decoded JSON (or bytes) body."""
+
+    def __init__(self, status: int, headers: dict[str, str], body: Any) -> None:
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+
+async def send(
+    session: aiohttp.ClientSession,
+    url: str,
+    *,
+    headers: dict[str, str],
+    data: bytes | None = None,
+    body: Any = None,
+) -> Reply:
+    """POST to ``url`` and return the reply with its headers (lower-cased keys)."""
+    async with session.post(url, headers=headers, data=data, json=body) as resp:
+        raw = await resp.read()
+        decoded: Any = raw
+        if resp.content_type.startswith("application/json") and raw:
+            decoded = await resp.json()
+        return Reply(resp.status, {k.lower(): v for k, v in resp.headers.items()}, decoded)
+
+
+async def start_upload(
+    session: aiohttp.ClientSession,
+    base: str,
+    size: int,
+    mime: str = "text/plain",
+    *,
+    target: str = "v1beta/files",
+    body: Any = None,
+    headers: dict[str, str] | None = None,
+) -> Reply:
+    """Send the resumable ``start`` request; the reply carries ``x-goog-upload-url``."""
+    hdrs = {
+        **KEY,
+        "X-Goog-Upload-Protocol": "resumable",
+        "X-Goog-Upload-Command": "start",
+        "X-Goog-Upload-Header-Content-Length": str(size),
+        "X-Goog-Upload-Header-Content-Type": mime,
+        **(headers or {}),
+    }
+    return await send(
+        session, f"{base}/upload/{target}", headers=hdrs, body=body if body is not None else {}
+    )
+
+
+async def chunk(
+    session: aiohttp.ClientSession, url: str, data: bytes, offset: int, command: str = "upload"
+) -> Reply:
+    """Send one upload chunk (no API key: the upload URL authorises it)."""
+    return await send(
+        session,
+        url,
+        headers={"X-Goog-Upload-Command": command, "X-Goog-Upload-Offset": str(offset)},
+        data=data,
+    )
+
+
+async def upload(
+    session: aiohttp.ClientSession,
+    base: str,
+    data: bytes,
+    mime: str = "text/plain",
+    *,
+    target: str = "v1beta/files",
+    body: Any = None,
+) -> Any:
+    """A whole resumable upload in one finalizing chunk; returns the final JSON body."""
+    started = await start_upload(session, base, len(data), mime, target=target, body=body)
+    assert started.status == 200, started.body
+    final = await chunk(session, started.headers["x-goog-upload-url"], data, 0, "upload, finalize")
+    assert final.status == 200, final.body
+    assert final.headers["x-goog-upload-status"] == "final"
+    return final.body
