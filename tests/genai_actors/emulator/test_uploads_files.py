@@ -6,7 +6,6 @@ import base64
 import hashlib
 import os
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import aiohttp
 import pytest
@@ -171,10 +170,11 @@ async def test_uploads_live_in_a_temporary_directory_removed_on_close() -> None:
         final = await upload(session, emu.url, b"on disk")
         stored = emu.files.get(final["file"]["name"])
         assert stored.data is None
-        assert stored.path is not None and stored.path.read_bytes() == b"on disk"
+        assert stored.path is not None
+        assert stored.read() == b"on disk"
         workdir = emu.state.workdir()
         assert stored.path.is_relative_to(workdir)
-    assert not Path(workdir).exists()
+    assert not workdir.exists()  # noqa: ASYNC240
 
 
 async def test_processing_files_turn_active_after_gets_and_delay(raw: Raw) -> None:
@@ -221,7 +221,7 @@ async def test_processing_files_turn_active_after_gets_and_delay(raw: Raw) -> No
 async def test_unknown_file_in_a_prompt_is_403(raw: Raw) -> None:
     """A fileData URI naming a file this emulator does not hold is 403 PERMISSION_DENIED."""
     uri = f"{raw.base}/v1beta/files/nosuchfile"
-    status, body = await raw.post(
+    status, _ = await raw.post(
         "v1beta/models/gemini-2.5-flash:generateContent",
         {"contents": [{"parts": [{"fileData": {"fileUri": uri, "mimeType": "text/plain"}}]}]},
     )
@@ -246,10 +246,11 @@ async def test_list_pages_and_delete(raw: Raw, emu: Emulator) -> None:
             break
     assert seen == names
     path = emu.files.get(names[0]).path
-    assert path is not None and path.exists()
+    assert path is not None
+    assert path.exists()  # noqa: ASYNC240
     status, _ = await raw.call("DELETE", f"v1beta/{names[0]}")
     assert status == 200
-    assert not path.exists()
+    assert not path.exists()  # noqa: ASYNC240
     status, _ = await raw.get(f"v1beta/{names[0]}")
     assert status == 403
     status, _ = await raw.get("v1beta/files/Bad_Name!")
