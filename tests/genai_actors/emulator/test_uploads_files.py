@@ -174,7 +174,7 @@ async def test_uploads_live_in_a_temporary_directory_removed_on_close() -> None:
         assert stored.read() == b"on disk"
         workdir = emu.state.workdir()
         assert stored.path.is_relative_to(workdir)
-    assert not workdir.exists()  # noqa: ASYNC240
+    assert not workdir.exists()
 
 
 async def test_processing_files_turn_active_after_gets_and_delay(raw: Raw) -> None:
@@ -247,10 +247,10 @@ async def test_list_pages_and_delete(raw: Raw, emu: Emulator) -> None:
     assert seen == names
     path = emu.files.get(names[0]).path
     assert path is not None
-    assert path.exists()  # noqa: ASYNC240
+    assert path.exists()
     status, _ = await raw.call("DELETE", f"v1beta/{names[0]}")
     assert status == 200
-    assert not path.exists()  # noqa: ASYNC240
+    assert not path.exists()
     status, _ = await raw.get(f"v1beta/{names[0]}")
     assert status == 403
     status, _ = await raw.get("v1beta/files/Bad_Name!")
