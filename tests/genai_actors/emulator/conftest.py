@@ -41,7 +41,7 @@ class Raw:
             params=params,
         ) as resp:
             raw = await resp.read()
-            if resp.content_type.startswith("application/json"):
+            if resp.content_type == "application/json":
                 return resp.status, await resp.json()
             return resp.status, raw
 
@@ -110,7 +110,7 @@ async def send(
     async with session.post(url, headers=headers, data=data, json=body) as resp:
         raw = await resp.read()
         decoded: Any = raw
-        if resp.content_type.startswith("application/json") and raw:
+        if resp.content_type == "application/json" and raw:
             decoded = await resp.json()
         return Reply(resp.status, {k.lower(): v for k, v in resp.headers.items()}, decoded)
 
