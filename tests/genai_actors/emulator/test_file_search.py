@@ -152,7 +152,7 @@ async def test_upload_to_store_and_documents(raw: Raw, emu: Emulator) -> None:
     assert data == HARBOUR
     status, _ = await raw.get(f"v1beta/{store}/media/nope", params={"alt": "media"})
     assert status == 404
-    status, err = await raw.call("DELETE", f"v1beta/{doc_name}")
+    status, _ = await raw.call("DELETE", f"v1beta/{doc_name}")
     assert status == 400
     status, _ = await raw.call("DELETE", f"v1beta/{doc_name}", params={"force": "true"})
     assert status == 200
