@@ -1,30 +1,516 @@
-"""Placeholder for ``client.models``: replaced by the models engineer with the real methods.
+"""``client.models``: generation, embeddings, tokens, model metadata, images and videos.
 
-``AsyncModels`` takes the :class:`~genai_actors._api_client.ApiClient`; the blocking ``Models``
-wraps an ``AsyncModels`` and runs its coroutines through the client's loop-thread bridge.
+Every method has google-genai's name and keyword parameters (``model=``, ``contents=``,
+``config=`` as a typed struct or a dict with snake_case or camelCase keys). A request/response
+call runs in the caller's task: build and validate the request (``_transformers``; a bad input
+or a field the backend does not support raises before anything is sent), send it through the
+:class:`~genai_actors._api_client.ApiClient` (retries, timeouts, typed errors), decode the bytes
+straight into a struct.
+
+Methods of Vertex AI only (``compute_tokens`` and the image methods) raise
+:class:`~genai_actors.errors.UnsupportedByBackendError` on the Gemini Developer API before
+sending anything. The blocking ``Models`` lives in ``_models_sync``.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import builtins
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+from ._afc import AfcPlan, function_calls_of, plan_afc, run_function_calls
+from ._models_media import (
+    decode,
+    decode_embed_response,
+    decode_image_predictions,
+    decode_list_models,
+    decode_mask_predictions,
+    download_generated,
+)
+from ._models_stream import GenerateContentStream
+from ._operations import vertex_location
+from ._transformers import (
+    Request,
+    coerce_config,
+    compute_tokens_request,
+    count_tokens_request,
+    delete_model_request,
+    edit_image_request,
+    embed_content_request,
+    generate_content_request,
+    generate_images_request,
+    generate_videos_request,
+    get_model_request,
+    list_models_request,
+    parse_response,
+    recontext_image_request,
+    segment_image_request,
+    t_contents,
+    update_model_request,
+    upscale_image_request,
+)
+from .errors import UnknownApiResponseError
+from .pagers import AsyncPager
+from .types._base import HttpResponse, to_builtins
+from .types._content import Content
+from .types._generate import GenerateContentConfig
+from .types._media import (
+    EditImageResponse,
+    GenerateImagesResponse,
+    RecontextImageResponse,
+    SegmentImageResponse,
+    UpscaleImageResponse,
+)
+from .types._models import (
+    ComputeTokensResponse,
+    CountTokensResponse,
+    DeleteModelResponse,
+    EmbedContentResponse,
+    ListModelsResponse,
+    Model,
+    decode_model,
+)
+from .types._operations import GenerateVideosOperation
+from .types._response import GenerateContentResponse
 
 if TYPE_CHECKING:
-    from ._api_client import ApiClient
-    from ._sync import LoopThread
+    from ._api_client import ApiClient, HttpResponse as RawResponse
 
-__all__ = ["AsyncModels", "Models"]
+__all__ = ["AsyncModels", "GenerateContentStream", "Models"]
+
+_list = builtins.list  # ``list`` is a method name below
+
+
+def _http_response(raw: RawResponse) -> HttpResponse:
+    return HttpResponse(headers=dict(raw.headers))
 
 
 class AsyncModels:
-    """``client.models`` on :class:`~genai_actors.AsyncClient` (methods to come)."""
+    """``client.models`` on :class:`~genai_actors.AsyncClient`.
+
+    Safe to share between tasks. Every method raises
+    :class:`~genai_actors.errors.ClientClosedError` once the client is closed.
+    """
 
     def __init__(self, api_client: ApiClient) -> None:
         self._api = api_client
+        self._vertex = vertex_location(api_client)
+        self._is_vertex = self._vertex is not None
+
+    async def _send(self, request: Request, headers: dict[str, str] | None = None) -> RawResponse:
+        return await self._api.request(
+            request.method,
+            request.path,
+            body=request.body,
+            query=request.query,
+            http_options=request.http_options,
+            headers=headers,
+        )
+
+    # -- generation ------------------------------------------------------------------------
+
+    async def generate_content(
+        self, *, model: str, contents: Any, config: Any = None
+    ) -> GenerateContentResponse:
+        """Generates content (one ``generateContent`` request, or an AFC loop).
+
+        Args:
+            model: ``gemini-2.5-flash``, ``models/...`` or ``tunedModels/...``.
+            contents: A string, a Part, a Content, a File, or a list of those (or dicts).
+            config: A :class:`~genai_actors.types.GenerateContentConfig` or a dict.
+
+        When ``config.tools`` holds Python callables (and no raw function declarations),
+        automatic function calling runs them and sends their results back, up to
+        ``automatic_function_calling.maximum_remote_calls`` requests (default 10); see
+        ``genai_actors._afc`` for the rules. ``response.parsed`` is filled when
+        ``response_schema`` (or ``response_json_schema``) is set and the text parses.
+
+        Returns:
+            The response (with ``automatic_function_calling_history`` when AFC ran).
+
+        Raises:
+            InvalidRequestError: Bad model name, contents or config (the message names the
+                field); nothing is sent.
+            UnsupportedByBackendError: A field the backend does not support; nothing is sent.
+            UnsupportedFunctionError: A tool whose annotations cannot be described.
+            APIError: The API refused the request (the most specific subclass), after retries.
+            TransportError: The request could not be completed (connect, timeout, ...).
+            ClientClosedError: The client is closed.
+
+        Cancellation: cancelling the caller aborts the request in flight and frees its
+        connection (the server may still bill it); coroutine tools are cancelled, a sync
+        tool running in its worker thread finishes there.
+        """
+        cfg = coerce_config(config, GenerateContentConfig)
+        request = generate_content_request(
+            model, contents, config if config is None else cfg, vertex=self._vertex
+        )
+        plan = plan_afc(cfg) if cfg.tools else None
+        if plan is None:
+            raw = await self._send(request)
+            response = decode(raw.content, GenerateContentResponse)
+            response.sdk_http_response = _http_response(raw)
+        else:
+            response = await self._generate_with_afc(request, contents, plan)
+        schema = cfg.response_schema
+        if schema is None:
+            schema = cfg.response_json_schema
+        if schema is not None:
+            response.parsed = parse_response(response.text, schema)
+        return response
+
+    async def _generate_with_afc(
+        self, request: Request, contents: Any, plan: AfcPlan
+    ) -> GenerateContentResponse:
+        headers = self._api.feature_headers("afc")
+        history: _list[Content] = []
+        remaining = plan.maximum_remote_calls
+        while True:
+            raw = await self._send(request, headers)
+            response = decode(raw.content, GenerateContentResponse)
+            response.sdk_http_response = _http_response(raw)
+            remaining -= 1
+            if remaining <= 0:
+                break  # no request left to send results with: the calls go to the caller
+            candidates = response.candidates
+            model_turn = candidates[0].content if candidates else None
+            calls = function_calls_of(model_turn)
+            if model_turn is None or not calls:
+                break
+            parts = await run_function_calls(calls, plan.functions)
+            if not parts:
+                break
+            user_turn = Content(role="user", parts=parts)
+            if model_turn.role is None:
+                model_turn.role = "model"
+            if not history:
+                history.extend(t_contents(contents))
+            history.append(model_turn)
+            history.append(user_turn)
+            payload = dict(request.payload or {})
+            payload["contents"] = [
+                *payload.get("contents", ()),
+                to_builtins(model_turn),
+                to_builtins(user_turn),
+            ]
+            request = Request(
+                request.method, request.path, request.query, payload, request.http_options
+            )
+        if plan.keep_history:
+            response.automatic_function_calling_history = history
+        return response
+
+    def generate_content_stream(
+        self, *, model: str, contents: Any, config: Any = None
+    ) -> GenerateContentStream:
+        """Streams generated content as :class:`GenerateContentStream` chunks.
+
+        Use ``async for chunk in client.models.generate_content_stream(...)`` directly (no
+        ``await``), or ``async with ... as stream``. google-genai's form ``async for chunk in
+        await client.aio.models.generate_content_stream(...)`` works too: awaiting opens the
+        stream, so HTTP errors raise at the ``await``. Each chunk is a delta (usage and finish
+        reason usually come last). With Python tools, automatic function calling streams
+        every turn (see :class:`GenerateContentStream`). ``parsed`` is not set on chunks.
+
+        Returns:
+            The stream; nothing is sent until it is awaited, entered or iterated.
+
+        Raises:
+            InvalidRequestError: Bad model name, contents or config (raised here, before
+                anything is sent).
+            UnsupportedByBackendError: A field the backend does not support (raised here).
+            ValueError: ``stream_function_call_arguments`` with automatic function calling.
+            ClientClosedError: The client is closed (raised here).
+            The stream's own errors (see :class:`GenerateContentStream`) are raised when it
+            is opened or iterated.
+        """
+        cfg = coerce_config(config, GenerateContentConfig)
+        request = generate_content_request(
+            model, contents, config if config is None else cfg, vertex=self._vertex, stream=True
+        )
+        plan = plan_afc(cfg, stream=True) if cfg.tools else None
+        if plan is None:
+            return GenerateContentStream(self._api, request)
+        return GenerateContentStream(
+            self._api,
+            request,
+            plan=plan,
+            contents=t_contents(contents),
+            headers=self._api.feature_headers("afc"),
+        )
+
+    # -- embeddings and tokens ---------------------------------------------------------------
+
+    async def embed_content(
+        self, *, model: str, contents: Any, config: Any = None
+    ) -> EmbedContentResponse:
+        """Embeds one or more contents (``batchEmbedContents`` on the Gemini Developer API).
+
+        Args:
+            model: An embedding model, e.g. ``gemini-embedding-001``.
+            contents: A string, a Content, or a list of them (one embedding each).
+            config: :class:`~genai_actors.types.EmbedContentConfig` or a dict
+                (``task_type``, ``title``, ``output_dimensionality``; ``mime_type``,
+                ``auto_truncate``, ``document_ocr`` and ``audio_track_extraction`` are
+                Vertex AI only).
+
+        Returns:
+            One embedding per input, in input order.
+
+        Raises:
+            InvalidRequestError: No contents, or a bad model name or config; nothing is sent.
+            UnsupportedByBackendError: A Vertex-only field on the Gemini Developer API.
+            APIError: The API refused the request. TransportError: transport failure.
+
+        Cancellation: cancelling the caller aborts the request and frees its connection.
+        """
+        request = embed_content_request(model, contents, config, vertex=self._vertex)
+        raw = await self._send(request)
+        response = decode_embed_response(raw.content, request.path, vertex=self._is_vertex)
+        response.sdk_http_response = _http_response(raw)
+        return response
+
+    async def count_tokens(
+        self, *, model: str, contents: Any, config: Any = None
+    ) -> CountTokensResponse:
+        """Counts the tokens of ``contents`` for ``model``.
+
+        Raises:
+            InvalidRequestError: Bad model name, contents or config; nothing is sent.
+            UnsupportedByBackendError: ``system_instruction``, ``tools`` or
+                ``generation_config`` on the Gemini Developer API (Vertex AI only).
+            APIError: The API refused the request. TransportError: transport failure.
+
+        Cancellation: cancelling the caller aborts the request and frees its connection.
+        """
+        request = count_tokens_request(model, contents, config, vertex=self._vertex)
+        raw = await self._send(request)
+        response = decode(raw.content, CountTokensResponse)
+        response.sdk_http_response = _http_response(raw)
+        return response
+
+    async def compute_tokens(
+        self, *, model: str, contents: Any, config: Any = None
+    ) -> ComputeTokensResponse:
+        """Returns the token ids and tokens of ``contents`` (Vertex AI only).
+
+        Raises:
+            UnsupportedByBackendError: On the Gemini Developer API (nothing is sent).
+            InvalidRequestError: Bad model name or contents.
+            APIError: The API refused the request. TransportError: transport failure.
+        """
+        request = compute_tokens_request(model, contents, config, vertex=self._vertex)
+        raw = await self._send(request)
+        response = decode(raw.content, ComputeTokensResponse)
+        response.sdk_http_response = _http_response(raw)
+        return response
+
+    # -- model metadata --------------------------------------------------------------------
+
+    async def get(self, *, model: str, config: Any = None) -> Model:
+        """Fetches a base model (``models/x``) or a tuned model (``tunedModels/x``).
+
+        Raises:
+            InvalidRequestError: A bad model name or config; nothing is sent.
+            NotFoundError: No such model. APIError / TransportError: other failures.
+        """
+        request = get_model_request(model, config, vertex=self._vertex)
+        raw = await self._send(request)
+        return self._model(raw.content)
+
+    def _model(self, content: bytes) -> Model:
+        if self._is_vertex:
+            return decode(content, Model)
+        try:
+            return decode_model(content)
+        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+            raise UnknownApiResponseError(
+                f"unexpected Model response from the API: {exc}"
+            ) from None
+
+    async def list(self, *, config: Any = None) -> AsyncPager[Model]:
+        """Lists base models (default) or tuned models (``config={"query_base": False}``).
+
+        Args:
+            config: :class:`~genai_actors.types.ListModelsConfig` or a dict: ``page_size``,
+                ``page_token``, ``filter``, ``query_base``, ``http_options``.
+
+        Returns:
+            An :class:`~genai_actors.pagers.AsyncPager` on the first page; ``async for``
+            walks every page, fetching as it goes.
+
+        Raises:
+            InvalidRequestError: A bad config; nothing is sent.
+            APIError / TransportError: The first page could not be fetched.
+        """
+        vertex = self._vertex
+
+        async def fetch(config: Any = None) -> ListModelsResponse:
+            request = list_models_request(config, vertex=vertex)
+            raw = await self._send(request)
+            page = decode_list_models(raw.content)
+            page.sdk_http_response = _http_response(raw)
+            return page
+
+        first = await fetch(config)
+        return AsyncPager("models", fetch, first, config)
+
+    async def update(self, *, model: str, config: Any = None) -> Model:
+        """Updates a tuned model's ``display_name``, ``description`` or
+        ``default_checkpoint_id``.
+
+        Raises:
+            InvalidRequestError: A bad model name or config; nothing is sent.
+            APIError / TransportError: The update failed.
+        """
+        request = update_model_request(model, config, vertex=self._vertex)
+        raw = await self._send(request)
+        return self._model(raw.content)
+
+    async def delete(self, *, model: str, config: Any = None) -> DeleteModelResponse:
+        """Deletes a tuned model.
+
+        Raises:
+            InvalidRequestError: A bad model name or config; nothing is sent.
+            NotFoundError: No such model. APIError / TransportError: other failures.
+        """
+        request = delete_model_request(model, config, vertex=self._vertex)
+        raw = await self._send(request)
+        response = decode(raw.content, DeleteModelResponse)
+        response.sdk_http_response = _http_response(raw)
+        return response
+
+    # -- images (Vertex AI only) -------------------------------------------------------------
+
+    async def generate_images(
+        self, *, model: str, prompt: str, config: Any = None
+    ) -> GenerateImagesResponse:
+        """Generates images with an Imagen model (Vertex AI only; deprecated upstream).
+
+        Raises:
+            UnsupportedByBackendError: On the Gemini Developer API (nothing is sent).
+            InvalidRequestError: A bad prompt or config.
+            APIError / TransportError: The request failed.
+        """
+        request = generate_images_request(model, prompt, config, vertex=self._vertex)
+        raw = await self._send(request)
+        images, positive = decode_image_predictions(raw.content)
+        return GenerateImagesResponse(
+            sdk_http_response=_http_response(raw),
+            generated_images=images,
+            positive_prompt_safety_attributes=positive,
+        )
+
+    async def edit_image(
+        self,
+        *,
+        model: str,
+        prompt: str,
+        reference_images: Sequence[Any],
+        config: Any = None,
+    ) -> EditImageResponse:
+        """Edits an image from reference images (Vertex AI only; deprecated upstream).
+
+        Raises:
+            UnsupportedByBackendError: On the Gemini Developer API (nothing is sent).
+            InvalidRequestError: A bad prompt, reference image or config.
+            APIError / TransportError: The request failed.
+        """
+        request = edit_image_request(model, prompt, reference_images, config, vertex=self._vertex)
+        raw = await self._send(request)
+        images, _ = decode_image_predictions(raw.content)
+        return EditImageResponse(sdk_http_response=_http_response(raw), generated_images=images)
+
+    async def upscale_image(
+        self, *, model: str, image: Any, upscale_factor: str, config: Any = None
+    ) -> UpscaleImageResponse:
+        """Upscales an image (``x2`` / ``x4``; Vertex AI only).
+
+        Raises:
+            UnsupportedByBackendError: On the Gemini Developer API (nothing is sent).
+            InvalidRequestError: A bad image, factor or config.
+            APIError / TransportError: The request failed.
+        """
+        request = upscale_image_request(model, image, upscale_factor, config, vertex=self._vertex)
+        raw = await self._send(request)
+        images, _ = decode_image_predictions(raw.content)
+        return UpscaleImageResponse(sdk_http_response=_http_response(raw), generated_images=images)
+
+    async def recontext_image(
+        self, *, model: str, source: Any, config: Any = None
+    ) -> RecontextImageResponse:
+        """Places a product in a new scene (Vertex AI only).
+
+        Raises:
+            UnsupportedByBackendError: On the Gemini Developer API (nothing is sent).
+            InvalidRequestError: A bad source or config.
+            APIError / TransportError: The request failed.
+        """
+        request = recontext_image_request(model, source, config, vertex=self._vertex)
+        raw = await self._send(request)
+        images, _ = decode_image_predictions(raw.content)
+        return RecontextImageResponse(generated_images=images)
+
+    async def segment_image(
+        self, *, model: str, source: Any, config: Any = None
+    ) -> SegmentImageResponse:
+        """Segments an image into masks (Vertex AI only).
+
+        Raises:
+            UnsupportedByBackendError: On the Gemini Developer API (nothing is sent).
+            InvalidRequestError: A bad source or config.
+            APIError / TransportError: The request failed.
+        """
+        request = segment_image_request(model, source, config, vertex=self._vertex)
+        raw = await self._send(request)
+        return SegmentImageResponse(generated_masks=decode_mask_predictions(raw.content))
+
+    # -- videos -----------------------------------------------------------------------------
+
+    async def generate_videos(
+        self,
+        *,
+        model: str,
+        prompt: str | None = None,
+        image: Any = None,
+        video: Any = None,
+        source: Any = None,
+        config: Any = None,
+    ) -> GenerateVideosOperation:
+        """Starts a video generation job (``predictLongRunning``) and returns its operation.
+
+        Wait for it with ``await client.operations.wait(operation, timeout=...)``; the
+        finished operation's ``result.generated_videos[i].video`` holds a URI to download.
+
+        Raises:
+            InvalidRequestError: Nothing to generate from, ``source`` mixed with
+                ``prompt``/``image``/``video``, or a bad field; nothing is sent.
+            UnsupportedByBackendError: A field the backend does not support.
+            APIError / TransportError: The request failed.
+        """
+        request = generate_videos_request(
+            model,
+            prompt=prompt,
+            image=image,
+            video=video,
+            source=source,
+            config=config,
+            vertex=self._vertex,
+        )
+        raw = await self._send(request)
+        try:
+            return GenerateVideosOperation.from_api_response(raw.content, self._is_vertex)
+        except ValueError as exc:
+            raise UnknownApiResponseError(f"unexpected operation from the API: {exc}") from None
+
+    async def _download_generated(self, file: Any) -> bytes:
+        """Downloads generated media (see ``_models_media.download_generated``).
+
+        A stop-gap until ``client.files.download`` exists.
+        """
+        return await download_generated(self._api, file)
 
 
-class Models:
-    """``client.models`` on the blocking :class:`~genai_actors.Client` (methods to come)."""
-
-    def __init__(self, aio: AsyncModels, bridge: LoopThread) -> None:
-        self._aio = aio
-        self._bridge = bridge
+from ._models_sync import Models  # noqa: E402  (the blocking facade imports this module's types)
