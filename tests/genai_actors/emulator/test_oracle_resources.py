@@ -294,5 +294,5 @@ async def test_auth_tokens_create(emu: Emulator) -> None:
         "generationConfig.temperature"
     ]
     rest = genai.Client(api_key=token.name, http_options=types.HttpOptions(base_url=emu.url)).aio
-    with pytest.raises(ValueError, match="(?i)ephemeral|auth_tokens"):
+    with pytest.raises(ValueError, match=r"(?i)ephemeral|auth_tokens"):
         await rest.models.generate_content(model="gemini-2.5-flash", contents="x")
