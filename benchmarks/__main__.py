@@ -1,0 +1,60 @@
+"""``python -m benchmarks``: every benchmark, one after the other (about two minutes).
+
+Sections: ``supervisors`` (the actor runtime, in a subprocess with smaller counts than its
+defaults), ``imports`` (import time) and ``client`` (CPU per call against one emulator). Pick
+some with ``--only client,imports``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import subprocess
+import sys
+import time
+
+from . import bench_client, bench_import
+from .bench_client import ROOT
+
+SECTIONS = ("supervisors", "imports", "client")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Runs the chosen sections; returns a process exit code (1 if a section failed)."""
+    parser = argparse.ArgumentParser(description="Run the genai_actors benchmarks.")
+    parser.add_argument("--only", default=",".join(SECTIONS), help="comma-separated sections")
+    args = parser.parse_args(argv)
+    chosen = [s.strip() for s in args.only.split(",") if s.strip()]
+    unknown = sorted(set(chosen) - set(SECTIONS))
+    if unknown:
+        parser.error(f"unknown section(s): {', '.join(unknown)}; choose from {SECTIONS}")
+    print(f"machine: {platform.platform()}, {platform.processor() or platform.machine()}")
+    status = 0
+    for section in chosen:
+        started = time.perf_counter()
+        print(f"\n== {section} ==", flush=True)
+        if section == "supervisors":
+            status |= subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "benchmarks.bench_supervisors",
+                    "--calls",
+                    "50000",
+                    "--actors",
+                    "50000",
+                ],
+                check=False,
+                cwd=ROOT,
+            ).returncode
+        elif section == "imports":
+            bench_import.main([])
+        else:
+            report = bench_client.main([])
+            status |= 1 if report["errors"] else 0
+        print(f"({section}: {time.perf_counter() - started:.1f} s)", flush=True)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
