@@ -3,7 +3,8 @@
 #   _server.py      Emulator (async with / with), serve()
 #   _app.py         aiohttp app: record -> auth -> route -> faults -> handler; error envelope
 #   _router.py      dispatch table keyed by (verb, resource shape, :method); Call; paging
-#   _state.py       EmulatorState, Settings: what every handler shares
+#   _state.py       EmulatorState, Settings: what every handler shares (clocks, stores, tmp dir)
+#   _timeutil.py    timestamps, durations, Progress (staged jobs over polls and time)
 #   _errors.py      ApiError and the {"error": {...}} envelope, RetryInfo
 #   _proto.py       proto-JSON request validation (camelCase + snake_case, unknown fields)
 #   _faults.py      FaultConfig, Faults: rate limits, 5xx, latency, cut streams, fail-next
@@ -13,6 +14,9 @@
 #   _tokens.py      the tokenizer every count uses; _embed.py embeddings + routes
 #   _media.py       tiny PNG / MP4 / PCM
 #   _models.py _generate.py _predict.py _operations.py _files.py   one module per resource
+#   _upload.py      the resumable upload protocol, streamed to disk; upload drop faults
+#   _caches.py _batches.py _tunings.py _file_search.py _auth_tokens.py   more resources
+#   _retrieval.py   chunking, metadata filters and ranking for file search
 #   _admin.py       /_emulator/* admin endpoints
 #   pytest_plugin.py   the gemini_emulator fixture
 """An offline emulator of the Gemini Developer API, for tests, benchmarks and demos.
@@ -27,12 +31,16 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ._auth_tokens import TokenStore as TokenStore
+    from ._batches import BatchStore as BatchStore
     from ._errors import ApiError as ApiError
     from ._faults import FaultConfig as FaultConfig, Faults as Faults
     from ._files import FileStore as FileStore, StoredFile as StoredFile
     from ._operations import Operation as Operation, OperationStore as OperationStore
     from ._recorder import RecordedRequest as RecordedRequest, Recorder as Recorder
     from ._server import Emulator as Emulator, serve as serve
+    from ._state import Settings as Settings
+    from ._upload import UploadStore as UploadStore
 
 __all__ = [
     "Emulator",
@@ -46,6 +54,10 @@ __all__ = [
     "FileStore",
     "StoredFile",
     "ApiError",
+    "Settings",
+    "UploadStore",
+    "BatchStore",
+    "TokenStore",
 ]
 
 # Public names resolve on first use, so importing the package (as the pytest plugin entry point
@@ -62,6 +74,10 @@ _WHERE = {
     "FileStore": "._files",
     "StoredFile": "._files",
     "ApiError": "._errors",
+    "Settings": "._state",
+    "UploadStore": "._upload",
+    "BatchStore": "._batches",
+    "TokenStore": "._auth_tokens",
 }
 
 

@@ -29,6 +29,15 @@ def build_parser(prog: str = "python -m genai_actors.emulator") -> argparse.Argu
         "--video-delay", type=float, default=0.0, help="seconds before a video may finish"
     )
     parser.add_argument(
+        "--job-polls",
+        type=int,
+        default=1,
+        help="polls each stage of a batch, tuning or file-search import takes (1)",
+    )
+    parser.add_argument(
+        "--job-delay", type=float, default=0.0, help="seconds each such stage lasts at least"
+    )
+    parser.add_argument(
         "--no-record", action="store_true", help="do not keep a log of requests (benchmarks)"
     )
     return parser
@@ -46,6 +55,8 @@ def main(argv: list[str] | None = None, prog: str = "python -m genai_actors.emul
         "seed": args.seed,
         "video_polls": args.video_polls,
         "video_delay": args.video_delay,
+        "job_polls": args.job_polls,
+        "job_delay": args.job_delay,
     }
     if args.no_record:
         options["record_limit"] = 0

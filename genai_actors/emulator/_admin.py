@@ -12,11 +12,18 @@ Out-of-process emulators (benchmarks, ``make demo``) are configured here; no API
 - ``DELETE /_emulator/faults``: remove every fault.
 - ``GET /_emulator/recorded`` / ``DELETE /_emulator/recorded``: the request log.
 - ``POST /_emulator/operations/complete``: ``{"name": ...}`` finishes an operation now.
-- ``POST /_emulator/reset``: clear faults and the request log.
+- ``POST /_emulator/reset``: clear faults (upload drops included) and the request log.
+- ``GET /_emulator/settings`` / ``POST /_emulator/settings``: read or change
+  :class:`~._state.Settings` fields (``{"jobPolls": 0, "cacheMinTtl": 60}``; snake_case or
+  camelCase), e.g. to make batches finish on their first poll.
+- ``POST /_emulator/uploads/drop``: ``{"chunk": 2, "afterBytes": 1000, "times": 1}`` scripts a
+  dropped connection during an upload chunk (see ``_upload.py``); ``DELETE`` clears them.
+- ``POST /_emulator/batches/finish``: ``{"name": "batches/..."}`` runs a batch to completion.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -153,8 +160,74 @@ async def reset(request: web.Request) -> web.Response:
     """``POST /_emulator/reset``."""
     state = _state(request)
     state.faults.clear()
+    state.uploads.faults.clear()
     state.recorder.clear()
     return _json({})
+
+
+@_guard
+async def get_settings(request: web.Request) -> web.Response:
+    """``GET /_emulator/settings``."""
+    settings = _state(request).settings
+    out = dataclasses.asdict(settings)
+    out.pop("api_key", None)
+    return _json(out)
+
+
+@_guard
+async def set_settings(request: web.Request) -> web.Response:
+    """``POST /_emulator/settings``: change some :class:`Settings` fields (not the API key)."""
+    body = await _body(request)
+    settings = _state(request).settings
+    fields = {f.name: f for f in dataclasses.fields(settings)}
+    fields.pop("api_key")
+    for key, value in body.items():
+        if key not in fields:
+            raise bad_request(f"Unknown setting {key!r}; known: {', '.join(sorted(fields))}.")
+        current = getattr(settings, key)
+        if isinstance(current, tuple) and isinstance(value, list):
+            value = tuple(value)
+        if isinstance(current, float) and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if type(value) is not type(current):
+            raise bad_request(f"Setting {key!r} must be a {type(current).__name__}.")
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
+            raise bad_request(f"Setting {key!r} must not be negative.")
+        setattr(settings, key, value)
+    return await get_settings(request)  # type: ignore[no-any-return]
+
+
+@_guard
+async def drop_upload(request: web.Request) -> web.Response:
+    """``POST /_emulator/uploads/drop``."""
+    body = await _body(request)
+    uploads = _state(request).uploads
+    try:
+        uploads.drop_connection(
+            chunk=body.get("chunk"),
+            after_bytes=int(body.get("after_bytes", 0)),
+            times=int(body.get("times", 1)),
+        )
+    except (TypeError, ValueError) as exc:
+        raise bad_request(f"Invalid upload drop: {exc}") from None
+    return _json({"drops": uploads.faults.snapshot()})
+
+
+@_guard
+async def clear_upload_drops(request: web.Request) -> web.Response:
+    """``DELETE /_emulator/uploads/drop``."""
+    _state(request).uploads.faults.clear()
+    return _json({})
+
+
+@_guard
+async def finish_batch(request: web.Request) -> web.Response:
+    """``POST /_emulator/batches/finish``."""
+    body = await _body(request)
+    name = body.get("name")
+    if not isinstance(name, str):
+        raise bad_request("name is required.")
+    return _json(_state(request).batches.finish(name).to_json())
 
 
 def register(app: web.Application) -> None:
@@ -168,3 +241,8 @@ def register(app: web.Application) -> None:
     app.router.add_delete("/_emulator/recorded", clear_recorded)
     app.router.add_post("/_emulator/operations/complete", complete_operation)
     app.router.add_post("/_emulator/reset", reset)
+    app.router.add_get("/_emulator/settings", get_settings)
+    app.router.add_post("/_emulator/settings", set_settings)
+    app.router.add_post("/_emulator/uploads/drop", drop_upload)
+    app.router.add_delete("/_emulator/uploads/drop", clear_upload_drops)
+    app.router.add_post("/_emulator/batches/finish", finish_batch)
