@@ -1,26 +1,599 @@
-"""``client.files``: Files (upload, download, list, delete) (being built)."""
+"""``client.files``: resumable uploads, metadata, listing, deletion, downloads, registration.
+
+Every method is the Gemini Developer API's (``files/{id}`` under the client's API version, the
+upload under ``upload/{api_version}/files``, as google-genai 3.x sends them). Beyond
+google-genai: uploads stream from disk and resume after faults (see ``_upload``), MIME types
+are guessed sanely, ``wait_active`` waits for a file to leave ``PROCESSING`` (through the
+client's shared, supervised watchers), and downloads stream to disk or are capped in memory.
+
+File names are accepted as ``files/abc``, ``abc``, a :class:`~genai_actors.types.File`, a
+``Video``/``GeneratedVideo``, or a file URI (``https://.../files/abc...``); anything that does
+not reduce to a valid id (lower-case letters, digits and dashes, at most 40) is refused before a
+request is sent.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import builtins
+import os
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar, overload
+
+import anyio.to_thread
+import msgspec
+
+from supervisors import Backoff
+
+from ._download import check_destination, check_max_bytes, download_media
+from ._transformers import InvalidRequestError, coerce_config
+from ._upload import guess_mime_type as guess_mime_type, open_source, resumable_upload
+from .errors import GenAIError, UnknownApiResponseError
+from .pagers import AsyncPager, Pager
+from .types._base import HttpResponse as WireHttpResponse, dec_hook
+from .types._files import (
+    DeleteFileConfig,
+    DeleteFileResponse,
+    DownloadFileConfig,
+    File,
+    GetFileConfig,
+    ListFilesConfig,
+    ListFilesResponse,
+    RegisterFilesConfig,
+    RegisterFilesResponse,
+    UploadFileConfig,
+)
+from .types._http import HttpOptions
+from .types._media import GeneratedVideo, Video
 
 if TYPE_CHECKING:
-    from ._api_client import ApiClient
+    from ._api_client import ApiClient, HttpResponse
     from ._sync import LoopThread
 
-__all__ = ["AsyncFiles", "Files"]
+__all__ = [
+    "DEFAULT_ACTIVE_TIMEOUT",
+    "AsyncFiles",
+    "FileProcessingError",
+    "Files",
+    "decode",
+    "file_id",
+    "list_query",
+    "require_mldev",
+]
+
+T = TypeVar("T")
+
+DEFAULT_ACTIVE_TIMEOUT = 600.0
+"""Seconds ``wait_active`` waits for processing when no ``timeout`` is given."""
+
+_ACTIVE_BACKOFF = Backoff(1.0, 10.0, multiplier=1.5, jitter=0.2)
+_FILE_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
+_URI_ID = re.compile(r"/files/([a-z0-9-]+)")
+_DECODERS: dict[type[Any], msgspec.json.Decoder[Any]] = {}
+
+
+class FileProcessingError(GenAIError):
+    """A file's processing FAILED on the server (``wait_active``); it cannot be used.
+
+    Attributes:
+        file: The failed file (``file.error`` says why, when the server said).
+    """
+
+    def __init__(self, file: File) -> None:
+        reason = file.error.message if file.error is not None and file.error.message else ""
+        super().__init__(
+            f"processing of {file.name or 'the file'} failed" + (f": {reason}" if reason else "")
+        )
+        self.file = file
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FileProcessingError, (self.file,))
+
+
+# ---------------------------------------------------------------------------- shared helpers
+
+
+def decode(content: bytes, tp: type[T]) -> T:
+    """Decodes a response body into ``tp`` leniently (int64 strings become ints).
+
+    Raises:
+        UnknownApiResponseError: The body is not JSON of that shape.
+    """
+    decoder = _DECODERS.get(tp)
+    if decoder is None:
+        decoder = _DECODERS[tp] = msgspec.json.Decoder(tp, strict=False, dec_hook=dec_hook)
+    try:
+        result: T = decoder.decode(content or b"{}")
+    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+        raise UnknownApiResponseError(f"unexpected {tp.__name__} response: {exc}") from None
+    return result
+
+
+def require_mldev(api: ApiClient, feature: str) -> None:
+    """Raises ``UnsupportedByBackendError`` for a Developer-API-only ``feature`` on Vertex AI."""
+    if api.vertexai:
+        raise api.unsupported(
+            feature, "the Files and File Search APIs are Gemini Developer API only"
+        )
+
+
+def sdk_response(resp: HttpResponse) -> WireHttpResponse:
+    """The response headers as google-genai's ``sdk_http_response``."""
+    return WireHttpResponse(headers=dict(resp.headers))
+
+
+def check_page_size(config: Any, path: str = "config.page_size") -> None:
+    """Raises ``InvalidRequestError`` unless ``page_size`` is unset or a positive int."""
+    size = getattr(config, "page_size", None)
+    if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size <= 0):
+        raise InvalidRequestError(path, f"must be a positive integer, got {size!r}")
+
+
+def list_query(config: Mapping[str, Any]) -> dict[str, object]:
+    """``pageSize``/``pageToken`` query parameters from a pager's config dict."""
+    return {"pageSize": config.get("page_size"), "pageToken": config.get("page_token")}
+
+
+def file_id(name: object, path: str = "name") -> str:
+    """The bare id of a file given as ``files/abc``, ``abc``, a File/Video or a file URI.
+
+    Raises:
+        InvalidRequestError: No name, or not a valid file id.
+    """
+    value: object = name
+    if isinstance(name, GeneratedVideo):
+        value = name.video.uri if name.video is not None else None
+    elif isinstance(name, Video):
+        value = name.uri
+    elif not isinstance(name, str) and name is not None:
+        value = getattr(name, "name", None)
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidRequestError(path, f"expected a file name such as 'files/abc', got {name!r}")
+    text = value.strip()
+    if text.startswith(("https://", "http://")):
+        match = _URI_ID.search(text)
+        if match is None:
+            raise InvalidRequestError(path, f"could not find a file id in the URI {text!r}")
+        text = match.group(1)
+    ident = text.removeprefix("files/")
+    if not _FILE_ID.match(ident):
+        raise InvalidRequestError(
+            path,
+            f"invalid file name {value!r}: expected 'files/<id>' or '<id>' with an id of at most "
+            "40 lower-case letters, digits or dashes",
+        )
+    return ident
+
+
+def _http_options(config: Any) -> HttpOptions | None:
+    options = getattr(config, "http_options", None)
+    return options if isinstance(options, HttpOptions) else None
+
+
+def _check_name_length(value: str | None, path: str, limit: int = 512) -> None:
+    if value is not None and len(value) > limit:
+        raise InvalidRequestError(path, f"must be at most {limit} characters, got {len(value)}")
+
+
+# ---------------------------------------------------------------------------- async module
 
 
 class AsyncFiles:
-    """Files (upload, download, list, delete) on :class:`~genai_actors.AsyncClient`."""
+    """``client.files`` on :class:`~genai_actors.AsyncClient` (Gemini Developer API only)."""
 
     def __init__(self, api_client: ApiClient) -> None:
         self._api = api_client
 
+    async def upload(
+        self,
+        *,
+        file: str | os.PathLike[str] | BinaryIO,
+        config: UploadFileConfig | Mapping[str, Any] | None = None,
+    ) -> File:
+        """Uploads a file with the resumable protocol, streaming it from disk.
+
+        Args:
+            file: A path, or a binary, seekable file object positioned where the upload
+                begins (its size is measured from there; it is not closed).
+            config: ``name`` (``files/<id>`` or ``<id>``), ``display_name`` (≤ 512
+                characters), ``mime_type`` (else guessed from the name; else
+                ``application/octet-stream``), ``http_options``.
+
+        Returns:
+            The stored file. Large and video files may still be ``PROCESSING``: see
+            :meth:`wait_active`.
+
+        Raises:
+            FileNotFoundError / IsADirectoryError / PermissionError: The path cannot be read.
+            InvalidRequestError: A bad config, name, or file object (nothing is sent).
+            UnsupportedByBackendError: On Vertex AI.
+            APIError: The server refused (e.g. ``ConflictError`` for a taken name).
+            UploadError: The upload could not be completed after resuming.
+            TransportError: The connection kept failing.
+
+        Cancellation: the chunk in flight is aborted and the upload session is cancelled
+        server-side (best effort); no file is created.
+        """
+        require_mldev(self._api, "files.upload")
+        cfg = coerce_config(config, UploadFileConfig)
+        name = None if cfg.name is None else "files/" + file_id(cfg.name, "config.name")
+        _check_name_length(cfg.display_name, "config.display_name")
+        source = await open_source(file)
+        try:
+            mime = guess_mime_type(source.path_name, cfg.mime_type)
+            metadata: dict[str, Any] = {"file": {}}
+            meta = metadata["file"]
+            if name is not None:
+                meta["name"] = name
+            if cfg.display_name is not None:
+                meta["displayName"] = cfg.display_name
+            meta["mimeType"] = mime
+            meta["sizeBytes"] = source.size
+            final = await resumable_upload(
+                self._api,
+                start_path="upload/{api_version}/files",
+                metadata=metadata,
+                source=source,
+                mime_type=mime,
+                http_options=_http_options(cfg),
+            )
+        finally:
+            await source.aclose()
+        if not isinstance(final, dict) or not isinstance(final.get("file"), dict):
+            raise UnknownApiResponseError("the final upload answer carried no file")
+        try:
+            return msgspec.convert(final["file"], File, strict=False, dec_hook=dec_hook)
+        except msgspec.ValidationError as exc:
+            raise UnknownApiResponseError(f"unexpected File in the upload answer: {exc}") from None
+
+    async def get(
+        self, *, name: str | File, config: GetFileConfig | Mapping[str, Any] | None = None
+    ) -> File:
+        """Fetches a file's metadata.
+
+        Raises:
+            InvalidRequestError: A bad name or config (nothing is sent).
+            APIError: e.g. ``PermissionDeniedError`` / ``NotFoundError`` for an unknown file.
+        """
+        require_mldev(self._api, "files.get")
+        cfg = coerce_config(config, GetFileConfig)
+        resp = await self._api.request(
+            "GET", f"files/{file_id(name)}", http_options=_http_options(cfg)
+        )
+        return decode(resp.content, File)
+
+    async def delete(
+        self, *, name: str | File, config: DeleteFileConfig | Mapping[str, Any] | None = None
+    ) -> DeleteFileResponse:
+        """Deletes a file.
+
+        Raises:
+            InvalidRequestError: A bad name or config (nothing is sent).
+            APIError: e.g. ``PermissionDeniedError`` for an unknown file.
+        """
+        require_mldev(self._api, "files.delete")
+        cfg = coerce_config(config, DeleteFileConfig)
+        resp = await self._api.request(
+            "DELETE", f"files/{file_id(name)}", http_options=_http_options(cfg)
+        )
+        result = decode(resp.content, DeleteFileResponse)
+        result.sdk_http_response = sdk_response(resp)
+        return result
+
+    async def list(
+        self, *, config: ListFilesConfig | Mapping[str, Any] | None = None
+    ) -> AsyncPager[File]:
+        """Lists files, one page per request (``async for f in await client.files.list()``).
+
+        Raises:
+            InvalidRequestError: A bad config (e.g. ``page_size`` ≤ 0).
+            APIError: The first page was refused.
+        """
+        require_mldev(self._api, "files.list")
+        cfg = coerce_config(config, ListFilesConfig)
+        check_page_size(cfg)
+        options = _http_options(cfg)
+
+        async def fetch(config: dict[str, Any]) -> ListFilesResponse:
+            resp = await self._api.request(
+                "GET", "files", query=list_query(config), http_options=options
+            )
+            page = decode(resp.content, ListFilesResponse)
+            page.sdk_http_response = sdk_response(resp)
+            return page
+
+        base = {"page_size": cfg.page_size, "page_token": cfg.page_token}
+        return AsyncPager("files", fetch, await fetch(base), base)
+
+    @overload
+    async def download(
+        self,
+        *,
+        file: str | File | Video | GeneratedVideo,
+        destination: None = None,
+        config: DownloadFileConfig | Mapping[str, Any] | None = None,
+    ) -> bytes: ...
+
+    @overload
+    async def download(
+        self,
+        *,
+        file: str | File | Video | GeneratedVideo,
+        destination: str | os.PathLike[str] | BinaryIO,
+        config: DownloadFileConfig | Mapping[str, Any] | None = None,
+    ) -> None: ...
+
+    async def download(
+        self,
+        *,
+        file: str | File | Video | GeneratedVideo,
+        destination: str | os.PathLike[str] | BinaryIO | None = None,
+        config: DownloadFileConfig | Mapping[str, Any] | None = None,
+    ) -> bytes | None:
+        """Downloads a generated file's bytes (only generated files have a ``download_uri``).
+
+        Args:
+            file: A name, URI, ``File``, ``Video`` or ``GeneratedVideo``.
+            destination: A path (written via a temporary file renamed into place when
+                complete), a writable binary file object, or ``None`` to get the bytes
+                (also set as ``video_bytes`` on a ``Video``/``GeneratedVideo`` argument).
+            config: ``http_options``; ``max_bytes``, the cap when returning bytes (256 MiB).
+
+        Returns:
+            The bytes with no destination, else ``None``.
+
+        Raises:
+            InvalidRequestError: A bad name or config, or a ``File`` without ``download_uri``.
+            FileNotFoundError / IsADirectoryError: The destination's folder is missing, or
+                the destination is a folder (raised before any request).
+            DownloadTooLargeError: Over ``max_bytes`` (nothing returned).
+            APIError: e.g. 400 for an uploaded file, 403 for an unknown one.
+            StreamCutError: The body was cut; a destination path is left untouched.
+
+        Cancellation: the connection is closed; a destination path is left untouched.
+        """
+        require_mldev(self._api, "files.download")
+        cfg = coerce_config(config, DownloadFileConfig)
+        if isinstance(file, File) and file.download_uri is None:
+            raise InvalidRequestError(
+                "file",
+                "only generated files (with a download_uri) can be downloaded; uploaded files "
+                "cannot",
+            )
+        ident = file_id(file, "file")
+        limit = check_max_bytes(cfg.max_bytes, "config.max_bytes")
+        target = await anyio.to_thread.run_sync(check_destination, destination)
+        data: bytes | None = await download_media(
+            self._api,
+            f"files/{ident}:download",
+            destination=target,
+            max_bytes=limit,
+            http_options=_http_options(cfg),
+        )
+        if data is not None:
+            if isinstance(file, Video):
+                file.video_bytes = data
+            elif isinstance(file, GeneratedVideo) and file.video is not None:
+                file.video.video_bytes = data
+        return data
+
+    async def register_files(
+        self,
+        *,
+        auth: Any,
+        uris: builtins.list[str],
+        config: RegisterFilesConfig | Mapping[str, Any] | None = None,
+    ) -> RegisterFilesResponse:
+        """Registers Cloud Storage objects (``gs://bucket/object``) as files.
+
+        Args:
+            auth: Google credentials for the objects: a ``google.auth`` credentials object
+                (refreshed in a worker thread when not valid; its ``quota_project_id`` is sent
+                as ``x-goog-user-project``) or an OAuth access token string.
+            uris: The ``gs://`` URIs (at least one).
+            config: ``http_options``.
+
+        Raises:
+            InvalidRequestError: No URIs, a URI that is not ``gs://bucket/object``, or
+                unusable ``auth`` (nothing is sent).
+            APIError: The server refused (e.g. ``UnauthenticatedError``).
+        """
+        require_mldev(self._api, "files.register_files")
+        cfg = coerce_config(config, RegisterFilesConfig)
+        if not isinstance(uris, builtins.list | tuple) or not uris:
+            raise InvalidRequestError("uris", "expected a non-empty list of gs:// URIs")
+        for i, uri in enumerate(uris):
+            bucket, _, obj = str(uri).removeprefix("gs://").partition("/")
+            if not isinstance(uri, str) or not uri.startswith("gs://") or not bucket or not obj:
+                raise InvalidRequestError(f"uris[{i}]", f"expected gs://bucket/object, got {uri!r}")
+        headers = await _auth_headers(auth)
+        resp = await self._api.request(
+            "POST",
+            "files:register",
+            body=msgspec.json.encode({"uris": builtins.list(uris)}),
+            headers=headers,
+            http_options=_http_options(cfg),
+        )
+        result = decode(resp.content, RegisterFilesResponse)
+        result.sdk_http_response = sdk_response(resp)
+        return result
+
+    async def wait_active(
+        self,
+        file: str | File,
+        *,
+        timeout: float | None = DEFAULT_ACTIVE_TIMEOUT,  # noqa: ASYNC109 (on current_clock())
+        backoff: Backoff | None = None,
+    ) -> File:
+        """Waits until a file has finished processing, and returns it ``ACTIVE``.
+
+        Uploaded videos and large files start ``PROCESSING`` and cannot be used in a request
+        until ``ACTIVE``. Polls share the client's supervised watchers (one poll serves every
+        waiter on the same file).
+
+        Args:
+            file: The file or its name; a ``File`` already ``ACTIVE`` returns at once.
+            timeout: Seconds (on ``supervisors.current_clock()``); ``None`` waits forever.
+            backoff: The poll schedule (default: 1 s, then 1.5 times longer per poll, at most 10 s).
+
+        Returns:
+            The ``ACTIVE`` file.
+
+        Raises:
+            FileProcessingError: The file's processing FAILED (``.file`` holds it).
+            WaitTimeoutError: ``timeout`` expired (``.last`` holds the last snapshot).
+            InvalidRequestError: A bad name (nothing is sent).
+            APIError: e.g. the file does not exist (``PermissionDeniedError``).
+
+        Cancellation: only this wait ends; processing goes on server-side.
+        """
+        require_mldev(self._api, "files.wait_active")
+        if isinstance(file, File) and file.state == "ACTIVE":
+            return file
+        if isinstance(file, File) and file.state == "FAILED":
+            raise FileProcessingError(file)
+        name = "files/" + file_id(file, "file")
+
+        async def fetch(name: str) -> File:
+            return await self.get(name=name)
+
+        result = await self._api.watchers.wait(
+            name,
+            fetch,
+            _processed,
+            timeout=timeout,
+            kind="file",
+            backoff=backoff or _ACTIVE_BACKOFF,
+        )
+        if result.state == "FAILED":
+            raise FileProcessingError(result)
+        return result
+
+
+def _processed(file: File) -> bool:
+    return file.state != "PROCESSING"
+
+
+async def _auth_headers(auth: Any) -> dict[str, str]:
+    if isinstance(auth, str):
+        token = auth.strip()
+        if not token:
+            raise InvalidRequestError("auth", "the access token is empty")
+        return {"authorization": f"Bearer {token}"}
+    if not hasattr(auth, "token"):
+        raise InvalidRequestError(
+            "auth",
+            f"expected google.auth credentials or an access token, got {type(auth).__name__}",
+        )
+    if not getattr(auth, "valid", True) or not getattr(auth, "token", None):
+        await anyio.to_thread.run_sync(_refresh, auth)
+    fresh = getattr(auth, "token", None)
+    if not isinstance(fresh, str) or not fresh:
+        raise InvalidRequestError("auth", "the credentials produced no access token")
+    headers = {"authorization": f"Bearer {fresh}"}
+    project = getattr(auth, "quota_project_id", None)
+    if isinstance(project, str) and project:
+        headers["x-goog-user-project"] = project
+    return headers
+
+
+def _refresh(credentials: Any) -> None:
+    try:
+        from google.auth.transport.requests import Request  # optional dependency
+    except ImportError as exc:
+        raise InvalidRequestError(
+            "auth",
+            "the credentials need refreshing, which needs google-auth[requests]; pass a "
+            "fresh access token instead",
+        ) from exc
+    credentials.refresh(Request())
+
+
+# ---------------------------------------------------------------------------- blocking facade
+
 
 class Files:
-    """Files (upload, download, list, delete) on the blocking :class:`~genai_actors.Client`."""
+    """``client.files`` on the blocking :class:`~genai_actors.Client`.
+
+    Each method is the :class:`AsyncFiles` method of the same name run on the client's loop
+    thread: same arguments, results and errors; interrupting the calling thread cancels it.
+    """
 
     def __init__(self, aio: AsyncFiles, bridge: LoopThread) -> None:
         self._aio = aio
         self._bridge = bridge
+
+    def upload(
+        self,
+        *,
+        file: str | os.PathLike[str] | BinaryIO,
+        config: UploadFileConfig | Mapping[str, Any] | None = None,
+    ) -> File:
+        """Blocking :meth:`AsyncFiles.upload`."""
+        return self._bridge.run(self._aio.upload(file=file, config=config))
+
+    def get(
+        self, *, name: str | File, config: GetFileConfig | Mapping[str, Any] | None = None
+    ) -> File:
+        """Blocking :meth:`AsyncFiles.get`."""
+        return self._bridge.run(self._aio.get(name=name, config=config))
+
+    def delete(
+        self, *, name: str | File, config: DeleteFileConfig | Mapping[str, Any] | None = None
+    ) -> DeleteFileResponse:
+        """Blocking :meth:`AsyncFiles.delete`."""
+        return self._bridge.run(self._aio.delete(name=name, config=config))
+
+    def list(self, *, config: ListFilesConfig | Mapping[str, Any] | None = None) -> Pager[File]:
+        """Blocking :meth:`AsyncFiles.list`: a :class:`~genai_actors.pagers.Pager`."""
+        return self._bridge.pager(self._bridge.run(self._aio.list(config=config)))
+
+    @overload
+    def download(
+        self,
+        *,
+        file: str | File | Video | GeneratedVideo,
+        destination: None = None,
+        config: DownloadFileConfig | Mapping[str, Any] | None = None,
+    ) -> bytes: ...
+
+    @overload
+    def download(
+        self,
+        *,
+        file: str | File | Video | GeneratedVideo,
+        destination: str | os.PathLike[str] | BinaryIO,
+        config: DownloadFileConfig | Mapping[str, Any] | None = None,
+    ) -> None: ...
+
+    def download(
+        self,
+        *,
+        file: str | File | Video | GeneratedVideo,
+        destination: str | os.PathLike[str] | BinaryIO | None = None,
+        config: DownloadFileConfig | Mapping[str, Any] | None = None,
+    ) -> bytes | None:
+        """Blocking :meth:`AsyncFiles.download`."""
+        return self._bridge.run(
+            self._aio.download(file=file, destination=destination, config=config)
+        )
+
+    def register_files(
+        self,
+        *,
+        auth: Any,
+        uris: builtins.list[str],
+        config: RegisterFilesConfig | Mapping[str, Any] | None = None,
+    ) -> RegisterFilesResponse:
+        """Blocking :meth:`AsyncFiles.register_files`."""
+        return self._bridge.run(self._aio.register_files(auth=auth, uris=uris, config=config))
+
+    def wait_active(
+        self,
+        file: str | File,
+        *,
+        timeout: float | None = DEFAULT_ACTIVE_TIMEOUT,
+        backoff: Backoff | None = None,
+    ) -> File:
+        """Blocking :meth:`AsyncFiles.wait_active`."""
+        return self._bridge.run(self._aio.wait_active(file, timeout=timeout, backoff=backoff))
