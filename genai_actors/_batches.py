@@ -1,26 +1,531 @@
-"""``client.batches``: Batch jobs (being built)."""
+"""``client.batches``: batch jobs on the Gemini Developer API, and reading their results.
+
+google-genai's methods (``create``, ``create_embeddings``, ``get``, ``list``, ``cancel``,
+``delete``) with its parameters, plus what every batch user needs:
+
+- Inline requests are converted by the same transformers as online ``generate_content`` calls,
+  and each gets a stable key in its ``metadata`` (``{"key": "<index>"}`` unless it has one).
+- :meth:`AsyncBatches.results` yields one :class:`~genai_actors.types.BatchResult` per request,
+  matched by key (never by position: the service returns inline results out of order), reading
+  a results file as a stream; missing and unexpected keys are reported as results with
+  ``status="missing"`` / ``"unexpected"``.
+- :meth:`AsyncBatches.wait` / :meth:`AsyncBatches.watch` follow a job through the client's
+  supervised watchers.
+
+Everything wrong with the input (both inline and file input, a bad name, duplicate keys,
+Vertex-only fields) raises before any request is sent.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import re
+from collections import OrderedDict
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from ._batch_results import BatchResults
+from ._caches import decode, http_response, page_query
+from ._transformers import (
+    InvalidRequestError,
+    coerce_config,
+    embed_content_request,
+    generate_content_request,
+    normalize_keys,
+    t_file_name,
+    t_model,
+)
+from .errors import UnknownApiResponseError
+from .pagers import AsyncPager, Pager
+from .types._base import encode_json
+from .types._batches import (
+    BatchJob,
+    BatchJobSource,
+    CancelBatchJobConfig,
+    CreateBatchJobConfig,
+    CreateEmbeddingsBatchJobConfig,
+    DeleteBatchJobConfig,
+    DeleteResourceJob,
+    EmbeddingsBatchJobSource,
+    GetBatchJobConfig,
+    InlinedRequest,
+    ListBatchJobsConfig,
+    ListBatchJobsResponse,
+)
+from .types._generate import GenerateContentConfig
+from .types._media import WebhookConfig
 
 if TYPE_CHECKING:
     from ._api_client import ApiClient
-    from ._sync import LoopThread
+    from ._sync import LoopThread, SyncStream
+    from ._watch import WatchStream
+    from .types._batches import BatchResult
 
-__all__ = ["AsyncBatches", "Batches"]
+__all__ = ["INLINE_LIMIT_BYTES", "AsyncBatches", "Batches", "batch_name"]
+
+INLINE_LIMIT_BYTES = 20 * 1024 * 1024
+"""The largest inline batch the API accepts; bigger batches must use a JSONL file."""
+
+_ID = re.compile(r"^[A-Za-z0-9_-]+$")
+_REQUEST_KEYS = frozenset({"model", "contents", "metadata", "config"})
+_REMEMBERED = 1024  # batches whose submitted keys are kept for results()
+
+
+def batch_name(name: object) -> str:
+    """``batches/{id}`` from that name, a bare id or a :class:`BatchJob`.
+
+    Raises:
+        InvalidRequestError: Anything else (e.g. ``files/x`` or ``batches/a/b``).
+    """
+    if isinstance(name, BatchJob):
+        name = name.name
+    if not isinstance(name, str) or not name:
+        raise InvalidRequestError("name", f"expected a batch name 'batches/<id>', got {name!r}")
+    job_id = name.removeprefix("batches/")
+    if not _ID.match(job_id):
+        raise InvalidRequestError("name", f"expected a batch name 'batches/<id>', got {name!r}")
+    return f"batches/{job_id}"
+
+
+def _source(src: Any) -> tuple[list[Any] | None, str | None]:
+    """``src`` as (inline requests, file name); exactly one is set."""
+    if isinstance(src, BatchJobSource):
+        src = {k: v for k, v in src.model_dump().items() if v is not None}
+    if isinstance(src, list | tuple):
+        return list(src), None
+    if isinstance(src, str):
+        if src.startswith(("gs://", "bq://", "projects/")):
+            raise InvalidRequestError(
+                "src",
+                f"{src!r} is a Vertex AI source; the Gemini Developer API takes inline "
+                "requests or a 'files/...' JSONL file",
+            )
+        if not src.startswith("files/"):
+            raise InvalidRequestError(
+                "src", f"expected a list of requests or a 'files/<id>' name, got {src!r}"
+            )
+        return None, f"files/{t_file_name(src)}"
+    if isinstance(src, dict):
+        data = normalize_keys(dict(src), BatchJobSource, "src")
+        vertex = sorted(
+            k for k in ("format", "gcsUri", "bigqueryUri", "vertexDatasetName") if k in data
+        )
+        if vertex:
+            raise InvalidRequestError(
+                f"src.{vertex[0]}",
+                "is a Vertex AI source; not supported by the Gemini Developer API",
+            )
+        inline, file = data.get("inlinedRequests"), data.get("fileName")
+        if inline is not None and file is not None:
+            raise InvalidRequestError("src", "give either inlined_requests or file_name, not both")
+        if file is not None:
+            return None, f"files/{t_file_name(file)}"
+        if inline is not None:
+            return _source(src.get("inlined_requests", src.get("inlinedRequests")))
+        raise InvalidRequestError("src", "one of inlined_requests and file_name is required")
+    if isinstance(getattr(src, "name", None), str) and src.name.startswith("files/"):
+        return None, src.name  # a File object
+    raise InvalidRequestError(
+        "src",
+        f"expected a list of requests, a 'files/<id>' name or a dict, got {type(src).__name__}",
+    )
+
+
+def _inline_request(item: Any, index: int, model: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """One inline request as (request body, metadata), converted as online calls are."""
+    path = f"src[{index}]"
+    if isinstance(item, InlinedRequest):
+        item = {f: getattr(item, f) for f in item.__struct_fields__ if getattr(item, f) is not None}
+    elif not isinstance(item, dict):
+        raise InvalidRequestError(path, f"expected a request dict, got {type(item).__name__}")
+    if "request" in item:  # the wire shape {"request": {...}, "metadata": {...}}
+        extra = sorted(set(item) - {"request", "metadata"})
+        if extra:
+            raise InvalidRequestError(f"{path}.{extra[0]}", "unknown field beside 'request'")
+        inner = dict(item["request"])
+        inner.setdefault("metadata", item.get("metadata"))
+        if inner["metadata"] is None:
+            del inner["metadata"]
+        item = inner
+    config: dict[str, Any] = {}
+    raw_config = item.get("config")
+    if raw_config is not None:
+        if isinstance(raw_config, GenerateContentConfig):
+            raw_config = {
+                f: getattr(raw_config, f)
+                for f in raw_config.__struct_fields__
+                if getattr(raw_config, f) is not None
+            }
+        if not isinstance(raw_config, dict):
+            raise InvalidRequestError(f"{path}.config", "expected a GenerateContentConfig or dict")
+        config.update(raw_config)
+    for key, value in item.items():  # GenerateContentRequest-shaped: config fields at the top
+        if key in _REQUEST_KEYS:
+            continue
+        if key in ("generation_config", "generationConfig") and isinstance(value, dict):
+            config.update(value)
+        else:
+            config[key] = value
+    if "http_options" in config or "httpOptions" in config:
+        raise InvalidRequestError(f"{path}.config.http_options", "has no effect inside a batch")
+    contents = item.get("contents")
+    if contents is None:
+        raise InvalidRequestError(f"{path}.contents", "contents are required")
+    try:
+        built = generate_content_request(
+            item.get("model") or model,
+            contents,
+            config if (raw_config is not None or config) else None,
+        )
+    except InvalidRequestError as exc:
+        raise InvalidRequestError(f"{path}.{exc.path}", exc.reason) from None
+    body = dict(built.payload or {})
+    if item.get("model"):
+        if t_model(item["model"]) != t_model(model):
+            raise InvalidRequestError(
+                f"{path}.model", f"must be the batch's model {t_model(model)!r}"
+            )
+        body = {"model": t_model(item["model"]), **body}
+    metadata = item.get("metadata") or {}
+    if not isinstance(metadata, dict):
+        raise InvalidRequestError(f"{path}.metadata", "expected a dict of strings")
+    return body, dict(metadata)
+
+
+def _stamp(entries: Iterable[tuple[dict[str, Any], dict[str, Any]]]) -> tuple[list[Any], list[str]]:
+    """Wire request entries with a unique ``metadata.key`` each, and the keys in order."""
+    out: list[Any] = []
+    keys: list[str] = []
+    seen: set[str] = set()
+    for index, (request, metadata) in enumerate(entries):
+        key = metadata.setdefault("key", str(index))
+        if not isinstance(key, str) or not key:
+            raise InvalidRequestError(f"src[{index}].metadata.key", "must be a non-empty string")
+        if key in seen:
+            raise InvalidRequestError(
+                f"src[{index}].metadata.key", f"duplicate key {key!r}: results are matched by key"
+            )
+        seen.add(key)
+        keys.append(key)
+        out.append({"request": request, "metadata": metadata})
+    if not out:
+        raise InvalidRequestError("src", "a batch needs at least one request")
+    return out, keys
+
+
+def _is_done(job: BatchJob) -> bool:
+    return job.done
 
 
 class AsyncBatches:
-    """``client.batches`` on :class:`~genai_actors.AsyncClient`."""
+    """``client.batches`` on :class:`~genai_actors.AsyncClient`.
+
+    Server errors raise :class:`~genai_actors.errors.APIError` subclasses (an unknown batch is
+    ``NotFoundError``), transport failures :class:`~genai_actors.errors.TransportError` after the
+    retries. Cancelling the caller aborts the request in flight and frees its connection.
+    """
 
     def __init__(self, api_client: ApiClient) -> None:
         self._api = api_client
+        self._keys: OrderedDict[str, list[str]] = OrderedDict()
+
+    def _remember(self, name: str | None, keys: list[str]) -> None:
+        if not name:
+            return
+        self._keys[name] = keys
+        while len(self._keys) > _REMEMBERED:
+            self._keys.popitem(last=False)
+
+    async def _submit(self, path: str, body: dict[str, Any], http_options: Any) -> BatchJob:
+        encoded = encode_json(body)
+        if len(encoded) > INLINE_LIMIT_BYTES:
+            raise InvalidRequestError(
+                "src",
+                f"the inline batch is {len(encoded)} bytes, over the API's 20 MB limit: "
+                "upload the requests as a JSONL file and pass its 'files/...' name",
+            )
+        response = await self._api.request("POST", path, body=encoded, http_options=http_options)
+        return _job(response.json())
+
+    async def create(self, *, model: str, src: Any, config: Any = None) -> BatchJob:
+        """Creates a batch of ``generate_content`` requests.
+
+        Args:
+            model: The model every request uses.
+            src: A list of requests (dicts or :class:`~genai_actors.types.InlinedRequest`
+                with ``contents``, ``config``, ``metadata``; config fields may also sit at the
+                top, GenerateContentRequest-style), a ``files/...`` JSONL file name, or
+                ``{"inlined_requests": [...]}`` / ``{"file_name": "files/..."}``.
+            config: ``display_name``, ``webhook_config`` (``dest`` is Vertex AI only).
+
+        Returns:
+            The new job (``JOB_STATE_PENDING``); follow it with :meth:`wait` or :meth:`watch`.
+
+        Raises:
+            InvalidRequestError: Both or neither input, a bad request, a duplicate key, a bad
+                model name, an inline batch over 20 MB (nothing is sent).
+            UnsupportedByBackendError: ``dest`` or another Vertex-only field.
+            APIError: The server refused (e.g. an unknown or inactive file).
+        """
+        cfg = coerce_config(config, CreateBatchJobConfig)
+        if cfg.dest is not None:
+            raise self._api.unsupported("config.dest", "It needs Vertex AI.")
+        path = t_model(model)
+        inline, file_name = _source(src)
+        batch: dict[str, Any] = {}
+        if cfg.display_name is not None:
+            batch["displayName"] = cfg.display_name
+        keys: list[str] = []
+        if inline is not None:
+            entries, keys = _stamp(_inline_request(r, i, model) for i, r in enumerate(inline))
+            batch["inputConfig"] = {"requests": {"requests": entries}}
+        else:
+            batch["inputConfig"] = {"fileName": file_name}
+        if cfg.webhook_config is not None:
+            batch["webhookConfig"] = normalize_keys(
+                cfg.webhook_config, WebhookConfig, "config.webhook_config"
+            )
+        job = await self._submit(f"{path}:batchGenerateContent", {"batch": batch}, cfg.http_options)
+        if keys:
+            self._remember(job.name, keys)
+        return job
+
+    async def create_embeddings(self, *, model: str, src: Any, config: Any = None) -> BatchJob:
+        """Creates a batch of embeddings (experimental in the API).
+
+        Args:
+            model: An embedding model.
+            src: ``{"inlined_requests": {"contents": [...], "config": {...}}}`` (one request per
+                content, keyed by index) or ``{"file_name": "files/..."}``.
+            config: ``display_name``.
+
+        Raises:
+            InvalidRequestError: Both or neither input, bad contents (nothing is sent).
+            UnsupportedByBackendError: A Vertex-only embedding field.
+            APIError: The server refused.
+        """
+        cfg = coerce_config(config, CreateEmbeddingsBatchJobConfig)
+        source = coerce_config(src, EmbeddingsBatchJobSource, "src")
+        if (source.file_name is None) == (source.inlined_requests is None):
+            raise InvalidRequestError("src", "give exactly one of inlined_requests and file_name")
+        path = t_model(model)
+        batch: dict[str, Any] = {}
+        if cfg.display_name is not None:
+            batch["displayName"] = cfg.display_name
+        keys: list[str] = []
+        if source.inlined_requests is not None:
+            block = source.inlined_requests
+            try:
+                built = embed_content_request(model, block.contents, block.config)
+            except InvalidRequestError as exc:
+                raise InvalidRequestError(f"src.inlined_requests.{exc.path}", exc.reason) from None
+            requests: list[tuple[dict[str, Any], dict[str, Any]]] = [
+                ({k: v for k, v in r.items() if k != "model"}, {})
+                for r in (built.payload or {})["requests"]
+            ]
+            entries, keys = _stamp(requests)
+            batch["inputConfig"] = {"requests": {"requests": entries}}
+        else:
+            batch["inputConfig"] = {"fileName": f"files/{t_file_name(source.file_name)}"}
+        job = await self._submit(
+            f"{path}:asyncBatchEmbedContent", {"batch": batch}, cfg.http_options
+        )
+        if keys:
+            self._remember(job.name, keys)
+        return job
+
+    async def get(self, *, name: str, config: Any = None) -> BatchJob:
+        """Fetches a batch job's current state.
+
+        Raises:
+            InvalidRequestError: Not a ``batches/<id>`` name (nothing is sent).
+            NotFoundError: No such batch.
+        """
+        cfg = coerce_config(config, GetBatchJobConfig)
+        response = await self._api.request("GET", batch_name(name), http_options=cfg.http_options)
+        return _job(response.json())
+
+    async def cancel(self, *, name: str, config: Any = None) -> None:
+        """Asks the server to cancel a batch job (it becomes ``JOB_STATE_CANCELLED``).
+
+        Raises:
+            InvalidRequestError: Not a ``batches/<id>`` name (nothing is sent).
+            NotFoundError: No such batch. FailedPreconditionError: it already finished.
+        """
+        cfg = coerce_config(config, CancelBatchJobConfig)
+        await self._api.request(
+            "POST", f"{batch_name(name)}:cancel", body=b"{}", http_options=cfg.http_options
+        )
+
+    async def delete(self, *, name: str, config: Any = None) -> DeleteResourceJob:
+        """Deletes a batch job (its results go with it).
+
+        Raises:
+            InvalidRequestError: Not a ``batches/<id>`` name (nothing is sent).
+            NotFoundError: No such batch.
+        """
+        cfg = coerce_config(config, DeleteBatchJobConfig)
+        full = batch_name(name)
+        response = await self._api.request("DELETE", full, http_options=cfg.http_options)
+        result = decode(response, DeleteResourceJob)
+        result.sdk_http_response = http_response(response)
+        self._keys.pop(full, None)
+        return result
+
+    async def _list_page(self, config: Any = None) -> ListBatchJobsResponse:
+        cfg = coerce_config(config, ListBatchJobsConfig)
+        if cfg.filter is not None:
+            raise self._api.unsupported("config.filter", "It needs Vertex AI.")
+        response = await self._api.request(
+            "GET",
+            "batches",
+            query=page_query(cfg.page_size, cfg.page_token),
+            http_options=cfg.http_options,
+        )
+        data = response.json()
+        if not isinstance(data, dict):
+            raise UnknownApiResponseError("unexpected response for batches.list")
+        return ListBatchJobsResponse(
+            sdk_http_response=http_response(response),
+            next_page_token=data.get("nextPageToken"),
+            batch_jobs=[_job(op) for op in data.get("operations") or []],
+        )
+
+    async def list(self, *, config: Any = None) -> AsyncPager[BatchJob]:
+        """Lists batch jobs, newest first (``async for`` walks every page).
+
+        Raises:
+            UnsupportedByBackendError: ``filter`` (Vertex AI only; nothing is sent).
+            InvalidRequestError: A bad ``page_size``.
+        """
+        first = await self._list_page(config)
+        return AsyncPager("batch_jobs", self._list_page, first, config)
+
+    async def _fetch(self, name: str) -> BatchJob:
+        return await self.get(name=name)
+
+    async def wait(
+        self,
+        job: BatchJob | str,
+        *,
+        timeout: float | None = None,  # noqa: ASYNC109 (measured on current_clock())
+    ) -> BatchJob:
+        """Polls the job (through the client's shared, supervised watchers) until it ends.
+
+        Args:
+            job: The job or its name (``batches/<id>``): enough to resume after a restart.
+            timeout: Seconds to wait; ``None`` waits until the job ends (batches expire
+                server-side after 48 h).
+
+        Returns:
+            The job in a terminal state (succeeded, failed, cancelled or expired); a failed job
+            is returned, not raised.
+
+        Raises:
+            WaitTimeoutError: ``timeout`` expired (``.last`` is the last state seen); the job
+                goes on.
+            InvalidRequestError: Not a batch name (nothing is sent).
+            APIError: A non-transient error (e.g. ``NotFoundError``) ended the wait.
+
+        Cancellation: cancelling the caller ends only its own wait; the job goes on.
+        """
+        if isinstance(job, BatchJob) and job.done:
+            return job
+        name = batch_name(job)
+        return await self._api.watchers.wait(
+            name, self._fetch, _is_done, timeout=timeout, kind="batch"
+        )
+
+    def watch(self, job: BatchJob | str) -> WatchStream[BatchJob]:
+        """A stream of the job's states: the current one, then each change, until it ends.
+
+        Returns:
+            An async iterator with ``aclose()`` (also an async context manager).
+
+        Raises:
+            InvalidRequestError: Not a batch name (raised here; nothing is sent).
+        """
+        return self._api.watchers.watch(batch_name(job), self._fetch, _is_done, kind="batch")
+
+    def results(
+        self, job: BatchJob | str, *, expected_keys: Iterable[str] | None = None
+    ) -> BatchResults:
+        """Every request's result, matched by key, as an async iterator of
+        :class:`~genai_actors.types.BatchResult`.
+
+        Inline results come in request order when the submitted keys are known (the batch was
+        created by this client, or ``expected_keys`` is given), else in the server's order;
+        a results file is read as a stream, in its order. Each submitted key with no result
+        yields ``status="missing"`` at the end; a result with an unknown, duplicate or absent
+        key yields ``status="unexpected"``. Without known keys, if fewer results than
+        ``batch_stats.request_count`` arrive, one ``missing`` result (``key=None``) says how
+        many.
+
+        Args:
+            job: The job (a finished one is read as it is) or its name (fetched first).
+            expected_keys: The keys submitted, if this client did not create the batch.
+
+        Returns:
+            A :class:`BatchResults` stream (``async for``; ``aclose()``, ``async with``).
+            Iterating raises ``InvalidRequestError`` when the job has no results yet
+            (wait for it first).
+        """
+        keys = list(expected_keys) if expected_keys is not None else None
+        return BatchResults(self._api, job, keys, self._get_for_results, self._keys)
+
+    async def _get_for_results(self, job: BatchJob | str) -> BatchJob:
+        if isinstance(job, BatchJob) and job.done:
+            return job
+        return await self.get(name=batch_name(job))
+
+
+def _job(data: Any) -> BatchJob:
+    try:
+        return BatchJob.from_operation(data)
+    except ValueError as exc:
+        raise UnknownApiResponseError(str(exc)) from None
 
 
 class Batches:
-    """``client.batches`` on the blocking :class:`~genai_actors.Client`."""
+    """``client.batches`` on the blocking :class:`~genai_actors.Client` (same methods)."""
 
     def __init__(self, aio: AsyncBatches, bridge: LoopThread) -> None:
         self._aio = aio
         self._bridge = bridge
+
+    def create(self, *, model: str, src: Any, config: Any = None) -> BatchJob:
+        """Blocking :meth:`AsyncBatches.create`."""
+        return self._bridge.run(self._aio.create(model=model, src=src, config=config))
+
+    def create_embeddings(self, *, model: str, src: Any, config: Any = None) -> BatchJob:
+        """Blocking :meth:`AsyncBatches.create_embeddings`."""
+        return self._bridge.run(self._aio.create_embeddings(model=model, src=src, config=config))
+
+    def get(self, *, name: str, config: Any = None) -> BatchJob:
+        """Blocking :meth:`AsyncBatches.get`."""
+        return self._bridge.run(self._aio.get(name=name, config=config))
+
+    def cancel(self, *, name: str, config: Any = None) -> None:
+        """Blocking :meth:`AsyncBatches.cancel`."""
+        self._bridge.run(self._aio.cancel(name=name, config=config))
+
+    def delete(self, *, name: str, config: Any = None) -> DeleteResourceJob:
+        """Blocking :meth:`AsyncBatches.delete`."""
+        return self._bridge.run(self._aio.delete(name=name, config=config))
+
+    def list(self, *, config: Any = None) -> Pager[BatchJob]:
+        """Blocking :meth:`AsyncBatches.list`: a :class:`~genai_actors.pagers.Pager`."""
+        return self._bridge.pager(self._bridge.run(self._aio.list(config=config)))
+
+    def wait(self, job: BatchJob | str, *, timeout: float | None = None) -> BatchJob:
+        """Blocking :meth:`AsyncBatches.wait`."""
+        return self._bridge.run(self._aio.wait(job, timeout=timeout))
+
+    def watch(self, job: BatchJob | str) -> SyncStream[BatchJob]:
+        """Blocking :meth:`AsyncBatches.watch`: an iterator with ``close()``."""
+        return self._bridge.iterate(self._aio.watch(job))
+
+    def results(
+        self, job: BatchJob | str, *, expected_keys: Iterable[str] | None = None
+    ) -> SyncStream[BatchResult]:
+        """Blocking :meth:`AsyncBatches.results`: an iterator with ``close()``."""
+        return self._bridge.iterate(self._aio.results(job, expected_keys=expected_keys))
