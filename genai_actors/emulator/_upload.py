@@ -12,7 +12,8 @@ with ``x-goog-upload-status: active`` and ``x-goog-upload-size-received``). The 
 authorises chunks; no API key is needed. ``query`` reports ``x-goog-upload-size-received`` so a
 client can resume where the server is; ``cancel`` abandons the session. Finalizing answers
 ``x-goog-upload-status: final`` with ``{"file": File}`` (files) or an Operation (file search).
-Every error answer carries ``x-goog-upload-status`` so clients do not retry blindly.
+Every error answer carries ``x-goog-upload-status`` so clients do not retry blindly, except
+injected faults (``emu.faults``) on chunks, which answer like a failing front end without one.
 
 Bodies are streamed to a file in the emulator's temporary directory, never buffered whole.
 
@@ -239,8 +240,14 @@ async def handle_upload(state: EmulatorState, request: web.Request) -> web.Strea
     try:
         state.faults.check(None, counts_quota=False)
     except ApiError as exc:
+        # An injected front-end failure carries no upload status, so clients retry the chunk
+        # (google-genai re-sends a chunk whose answer lacks x-goog-upload-status).
         _record(state, request, None, 0)
-        return _error(exc, "active", session.received)
+        return web.Response(
+            status=exc.code,
+            body=exc.to_bytes(),
+            headers={"Content-Type": "application/json; charset=UTF-8", **exc.headers},
+        )
     if command == {"query"}:
         _record(state, request, None, 0)
         if session.final is not None:

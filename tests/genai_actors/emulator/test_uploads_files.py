@@ -312,3 +312,18 @@ async def test_upload_to_unknown_path_is_404(emu: Emulator) -> None:
             body={},
         )
     assert reply.status == 404
+
+
+async def test_injected_chunk_faults_carry_no_upload_status(
+    emu: Emulator, session: aiohttp.ClientSession
+) -> None:
+    """A fail-next fault on a chunk answers without x-goog-upload-status; the retry succeeds."""
+    started = await start_upload(session, emu.url, 3)
+    url = started.headers["x-goog-upload-url"]
+    emu.faults.fail_next(1, 503)
+    failed = await chunk(session, url, b"abc", 0, "upload, finalize")
+    assert failed.status == 503
+    assert "x-goog-upload-status" not in failed.headers
+    retried = await chunk(session, url, b"abc", 0, "upload, finalize")
+    assert retried.status == 200
+    assert retried.body["file"]["sizeBytes"] == "3"
