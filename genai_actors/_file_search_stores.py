@@ -1,26 +1,537 @@
-"""``client.file_search_stores``: File Search stores and their documents (being built)."""
+"""``client.file_search_stores``: File Search stores, imports, uploads, media, and waiting.
+
+Stores hold documents chunked and embedded for retrieval (``tools=[{"file_search":
+{"file_search_store_names": [...]}}]``). ``import_file`` (an uploaded file) and
+``upload_to_file_search_store`` (the resumable protocol, whose final answer is an operation)
+start long-running operations; :meth:`AsyncFileSearchStores.wait` and
+:meth:`AsyncFileSearchStores.watch` follow them through the client's shared, supervised
+watchers, resumable from the operation's name alone.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import os
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar, overload
+
+import msgspec
+
+from supervisors import Backoff
+
+from ._documents import AsyncDocuments, Documents, store_name
+from ._download import check_max_bytes, download_media
+from ._files import (
+    check_page_size,
+    decode,
+    file_id,
+    guess_mime_type,
+    list_query,
+    require_mldev,
+)
+from ._transformers import InvalidRequestError, coerce_config, t_model
+from ._upload import open_source, resumable_upload
+from ._watch import WatchStream
+from .errors import UnknownApiResponseError
+from .pagers import AsyncPager, Pager
+from .types._file_search import (
+    CreateFileSearchStoreConfig,
+    CustomMetadata,
+    DeleteFileSearchStoreConfig,
+    DownloadMediaConfig,
+    FileSearchStore,
+    GetFileSearchStoreConfig,
+    ImportFileConfig,
+    ImportFileOperation,
+    ListFileSearchStoresConfig,
+    ListFileSearchStoresResponse,
+    UploadToFileSearchStoreConfig,
+    UploadToFileSearchStoreOperation,
+)
+from .types._files import File
+from .types._http import HttpOptions
 
 if TYPE_CHECKING:
     from ._api_client import ApiClient
-    from ._sync import LoopThread
+    from ._sync import LoopThread, SyncStream
 
-__all__ = ["AsyncFileSearchStores", "FileSearchStores"]
+__all__ = ["DEFAULT_IMPORT_TIMEOUT", "AsyncFileSearchStores", "FileSearchStores"]
+
+StoreOp = ImportFileOperation | UploadToFileSearchStoreOperation
+OpT = TypeVar("OpT", ImportFileOperation, UploadToFileSearchStoreOperation)
+
+DEFAULT_IMPORT_TIMEOUT = 900.0
+"""Seconds ``wait`` waits for an import or upload when no ``timeout`` is given."""
+
+_OPERATION = re.compile(
+    r"^fileSearchStores/[A-Za-z0-9][A-Za-z0-9_-]*/(?:upload/)?operations/[A-Za-z0-9][\w-]*$"
+)
+
+
+def _http_options(config: Any) -> HttpOptions | None:
+    options = getattr(config, "http_options", None)
+    return options if isinstance(options, HttpOptions) else None
+
+
+def _check_metadata(items: list[CustomMetadata] | None, path: str) -> None:
+    for i, item in enumerate(items or ()):
+        if not item.key:
+            raise InvalidRequestError(f"{path}[{i}].key", "every custom metadata entry needs a key")
+        values = [item.string_value, item.numeric_value, item.string_list_value]
+        if sum(v is not None for v in values) != 1:
+            raise InvalidRequestError(
+                f"{path}[{i}]",
+                "set exactly one of string_value, numeric_value, string_list_value",
+            )
+
+
+def _check_chunking(config: Any, path: str) -> None:
+    white = getattr(getattr(config, "chunking_config", None), "white_space_config", None)
+    if white is None:
+        return
+    for field in ("max_tokens_per_chunk", "max_overlap_tokens"):
+        value = getattr(white, field)
+        if value is not None and value < 0:
+            raise InvalidRequestError(
+                f"{path}.chunking_config.white_space_config.{field}", f"must be >= 0, got {value}"
+            )
+
+
+def _operation_class(operation: object) -> type[StoreOp]:
+    if isinstance(operation, UploadToFileSearchStoreOperation):
+        return UploadToFileSearchStoreOperation
+    if isinstance(operation, ImportFileOperation):
+        return ImportFileOperation
+    if isinstance(operation, str) and "/upload/operations/" in operation:
+        return UploadToFileSearchStoreOperation
+    return ImportFileOperation
+
+
+def _operation_name(operation: object) -> str:
+    name = operation if isinstance(operation, str) else getattr(operation, "name", None)
+    if not isinstance(name, str) or not _OPERATION.match(name):
+        raise InvalidRequestError(
+            "operation",
+            f"expected an import/upload operation or its name "
+            f"('fileSearchStores/<store>/operations/<id>'), got {name!r}",
+        )
+    return name
 
 
 class AsyncFileSearchStores:
-    """File Search stores and their documents on :class:`~genai_actors.AsyncClient`."""
+    """``client.file_search_stores`` on :class:`~genai_actors.AsyncClient`."""
 
     def __init__(self, api_client: ApiClient) -> None:
         self._api = api_client
+        self._documents: AsyncDocuments | None = None
+
+    @property
+    def documents(self) -> AsyncDocuments:
+        """The stores' documents (get, list, delete)."""
+        if self._documents is None:
+            self._documents = AsyncDocuments(self._api)
+        return self._documents
+
+    async def create(
+        self, *, config: CreateFileSearchStoreConfig | Mapping[str, Any] | None = None
+    ) -> FileSearchStore:
+        """Creates a store (``display_name``; ``embedding_model`` becomes ``models/<id>``).
+
+        Raises:
+            InvalidRequestError: A bad config (nothing is sent).
+            APIError: The server refused (e.g. an unknown embedding model).
+        """
+        require_mldev(self._api, "file_search_stores.create")
+        cfg = coerce_config(config, CreateFileSearchStoreConfig)
+        body: dict[str, Any] = {}
+        if cfg.display_name is not None:
+            if len(cfg.display_name) > 512:
+                raise InvalidRequestError("config.display_name", "must be at most 512 characters")
+            body["displayName"] = cfg.display_name
+        if cfg.embedding_model is not None:
+            body["embeddingModel"] = t_model(cfg.embedding_model)
+        resp = await self._api.request(
+            "POST",
+            "fileSearchStores",
+            body=msgspec.json.encode(body),
+            http_options=_http_options(cfg),
+        )
+        return decode(resp.content, FileSearchStore)
+
+    async def get(
+        self,
+        *,
+        name: str | FileSearchStore,
+        config: GetFileSearchStoreConfig | Mapping[str, Any] | None = None,
+    ) -> FileSearchStore:
+        """Fetches a store.
+
+        Raises:
+            InvalidRequestError: A bad name or config (nothing is sent).
+            APIError: e.g. ``PermissionDeniedError`` for an unknown store.
+        """
+        require_mldev(self._api, "file_search_stores.get")
+        cfg = coerce_config(config, GetFileSearchStoreConfig)
+        resp = await self._api.request("GET", store_name(name), http_options=_http_options(cfg))
+        return decode(resp.content, FileSearchStore)
+
+    async def delete(
+        self,
+        *,
+        name: str | FileSearchStore,
+        config: DeleteFileSearchStoreConfig | Mapping[str, Any] | None = None,
+    ) -> None:
+        """Deletes a store; ``config.force`` also deletes its documents (needed if it has any).
+
+        Raises:
+            InvalidRequestError: A bad name or config (nothing is sent).
+            APIError: e.g. ``FailedPreconditionError`` for a non-empty store without force.
+        """
+        require_mldev(self._api, "file_search_stores.delete")
+        cfg = coerce_config(config, DeleteFileSearchStoreConfig)
+        query = None if cfg.force is None else {"force": cfg.force}
+        await self._api.request(
+            "DELETE", store_name(name), query=query, http_options=_http_options(cfg)
+        )
+
+    async def list(
+        self, *, config: ListFileSearchStoresConfig | Mapping[str, Any] | None = None
+    ) -> AsyncPager[FileSearchStore]:
+        """Lists stores, one page per request.
+
+        Raises:
+            InvalidRequestError: A bad config.
+            APIError: The first page was refused.
+        """
+        require_mldev(self._api, "file_search_stores.list")
+        cfg = coerce_config(config, ListFileSearchStoresConfig)
+        check_page_size(cfg)
+        options = _http_options(cfg)
+
+        async def fetch(config: dict[str, Any]) -> ListFileSearchStoresResponse:
+            resp = await self._api.request(
+                "GET", "fileSearchStores", query=list_query(config), http_options=options
+            )
+            return decode(resp.content, ListFileSearchStoresResponse)
+
+        base = {"page_size": cfg.page_size, "page_token": cfg.page_token}
+        return AsyncPager("file_search_stores", fetch, await fetch(base), base)
+
+    async def import_file(
+        self,
+        *,
+        file_search_store_name: str | FileSearchStore,
+        file_name: str | File,
+        config: ImportFileConfig | Mapping[str, Any] | None = None,
+    ) -> ImportFileOperation:
+        """Imports an uploaded (ACTIVE) file into a store as a new document.
+
+        Args:
+            file_search_store_name: The store.
+            file_name: The file (``files/<id>``, ``<id>``, a ``File`` or its URI).
+            config: ``custom_metadata``, ``chunking_config``, ``http_options``.
+
+        Returns:
+            The operation; :meth:`wait` for it (``response.document_name`` once done).
+
+        Raises:
+            InvalidRequestError: Bad names or config (nothing is sent).
+            APIError: e.g. an unknown store or file, or a file not yet ACTIVE.
+        """
+        require_mldev(self._api, "file_search_stores.import_file")
+        cfg = coerce_config(config, ImportFileConfig)
+        _check_metadata(cfg.custom_metadata, "config.custom_metadata")
+        _check_chunking(cfg, "config")
+        store = store_name(file_search_store_name, "file_search_store_name")
+        body: dict[str, Any] = {"fileName": "files/" + file_id(file_name, "file_name")}
+        extra = cfg.to_json_dict()
+        extra.pop("httpOptions", None)
+        body.update(extra)
+        resp = await self._api.request(
+            "POST",
+            f"{store}:importFile",
+            body=msgspec.json.encode(body),
+            http_options=_http_options(cfg),
+        )
+        return ImportFileOperation.from_api_response(resp.content)
+
+    async def upload_to_file_search_store(
+        self,
+        *,
+        file_search_store_name: str | FileSearchStore,
+        file: str | os.PathLike[str] | BinaryIO,
+        config: UploadToFileSearchStoreConfig | Mapping[str, Any] | None = None,
+    ) -> UploadToFileSearchStoreOperation:
+        """Uploads a file straight into a store (resumable, streamed, resumed after faults).
+
+        Args:
+            file_search_store_name: The store.
+            file: A path, or a binary seekable file object (size measured from its position).
+            config: ``mime_type`` (else guessed from the name), ``display_name``,
+                ``custom_metadata``, ``chunking_config``, ``http_options``.
+
+        Returns:
+            The operation the upload started; :meth:`wait` for the document.
+
+        Raises:
+            FileNotFoundError / IsADirectoryError / PermissionError: The path cannot be read.
+            InvalidRequestError: Bad names, config or file object (nothing is sent).
+            APIError: The server refused (e.g. an unknown store).
+            UploadError: The upload could not be completed after resuming.
+
+        Cancellation: the upload session is cancelled server-side (best effort).
+        """
+        require_mldev(self._api, "file_search_stores.upload_to_file_search_store")
+        cfg = coerce_config(config, UploadToFileSearchStoreConfig)
+        _check_metadata(cfg.custom_metadata, "config.custom_metadata")
+        _check_chunking(cfg, "config")
+        store = store_name(file_search_store_name, "file_search_store_name")
+        metadata = cfg.to_json_dict()
+        metadata.pop("httpOptions", None)
+        metadata.pop("shouldReturnHttpResponse", None)
+        source = await open_source(file)
+        try:
+            final = await resumable_upload(
+                self._api,
+                start_path=f"upload/{{api_version}}/{store}:uploadToFileSearchStore",
+                metadata=metadata,
+                source=source,
+                mime_type=guess_mime_type(source.path_name, cfg.mime_type),
+                http_options=_http_options(cfg),
+            )
+        finally:
+            await source.aclose()
+        if not isinstance(final, dict):
+            raise UnknownApiResponseError("the final upload answer is not an operation")
+        return UploadToFileSearchStoreOperation.from_api_response(final)
+
+    async def download_media(
+        self, *, media_id: str, config: DownloadMediaConfig | Mapping[str, Any] | None = None
+    ) -> bytes:
+        """Downloads a document's original bytes by the ``media_id`` grounding gives.
+
+        Args:
+            media_id: ``fileSearchStores/<store>/media/<blob>``.
+            config: ``http_options``; ``max_bytes`` (default 256 MiB).
+
+        Raises:
+            InvalidRequestError: A malformed media id (nothing is sent).
+            DownloadTooLargeError: Over ``max_bytes``.
+            APIError: e.g. ``NotFoundError``.
+        """
+        require_mldev(self._api, "file_search_stores.download_media")
+        cfg = coerce_config(config, DownloadMediaConfig)
+        clean = media_id.lstrip("/") if isinstance(media_id, str) else ""
+        store, sep, blob = clean.partition("/media/")
+        if not sep or not blob or "/" in blob or "?" in blob:
+            raise InvalidRequestError(
+                "media_id",
+                f"invalid media id {media_id!r}: expected 'fileSearchStores/<store>/media/<blob>'",
+            )
+        store = store_name(store, "media_id")
+        data = await download_media(
+            self._api,
+            f"{store}/media/{blob}",
+            destination=None,
+            max_bytes=check_max_bytes(cfg.max_bytes, "config.max_bytes"),
+            http_options=_http_options(cfg),
+        )
+        return data or b""
+
+    # ------------------------------------------------------------------ operations
+
+    async def get_operation(self, operation: OpT | str) -> StoreOp:
+        """Fetches an import or upload operation (also ``client.operations.get``).
+
+        Raises:
+            InvalidRequestError: Not an import/upload operation name (nothing is sent).
+            APIError: e.g. ``NotFoundError``.
+        """
+        name = _operation_name(operation)
+        resp = await self._api.request("GET", name)
+        return _operation_class(operation).from_api_response(resp.content)
+
+    @overload
+    async def wait(
+        self,
+        operation: OpT,
+        *,
+        timeout: float | None = ...,  # noqa: ASYNC109
+        backoff: Backoff | None = ...,
+    ) -> OpT: ...
+
+    @overload
+    async def wait(
+        self,
+        operation: str,
+        *,
+        timeout: float | None = ...,  # noqa: ASYNC109
+        backoff: Backoff | None = ...,
+    ) -> StoreOp: ...
+
+    async def wait(
+        self,
+        operation: StoreOp | str,
+        *,
+        timeout: float | None = DEFAULT_IMPORT_TIMEOUT,  # noqa: ASYNC109 (on current_clock())
+        backoff: Backoff | None = None,
+    ) -> StoreOp:
+        """Waits for an import or upload operation to finish and returns it (done).
+
+        A failed import counts as done: it is returned with ``.error`` set. A name under
+        ``.../upload/operations/`` gives an :class:`UploadToFileSearchStoreOperation`, other
+        names an :class:`ImportFileOperation`.
+
+        Args:
+            operation: The operation or its name (enough to resume after a restart).
+            timeout: Seconds (on ``supervisors.current_clock()``); ``None`` waits forever.
+            backoff: The poll schedule (default: the watchers' schedule, 1 s growing to 30 s).
+
+        Raises:
+            WaitTimeoutError: ``timeout`` expired (``.last`` holds the last snapshot).
+            InvalidRequestError: Not an import/upload operation (nothing is sent).
+            APIError: A poll failed for good (e.g. ``NotFoundError``).
+
+        Cancellation: only this wait ends; the import goes on server-side.
+        """
+        if isinstance(operation, ImportFileOperation | UploadToFileSearchStoreOperation) and (
+            operation.done
+        ):
+            return operation
+        name = _operation_name(operation)
+        return await self._api.watchers.wait(
+            name,
+            self._fetcher(operation),
+            _is_done,
+            timeout=timeout,
+            kind="file_search_operation",
+            backoff=backoff,
+        )
+
+    def watch(
+        self, operation: StoreOp | str, *, backoff: Backoff | None = None
+    ) -> WatchStream[StoreOp]:
+        """A stream of the operation's states, ending with the done one.
+
+        ``async with client.file_search_stores.watch(op) as states: async for s in states``.
+
+        Raises:
+            InvalidRequestError: Not an import/upload operation (raised here).
+        """
+        name = _operation_name(operation)
+        return self._api.watchers.watch(
+            name, self._fetcher(operation), _is_done, kind="file_search_operation", backoff=backoff
+        )
+
+    def _fetcher(self, operation: object) -> Any:
+        cls = _operation_class(operation)
+
+        async def fetch(name: str) -> StoreOp:
+            resp = await self._api.request("GET", name)
+            return cls.from_api_response(resp.content)
+
+        return fetch
+
+
+def _is_done(operation: StoreOp) -> bool:
+    return bool(operation.done)
 
 
 class FileSearchStores:
-    """File Search stores and their documents on the blocking :class:`~genai_actors.Client`."""
+    """``client.file_search_stores`` on the blocking :class:`~genai_actors.Client`.
+
+    Each method is the :class:`AsyncFileSearchStores` method of the same name run on the
+    client's loop thread: same arguments, results and errors.
+    """
 
     def __init__(self, aio: AsyncFileSearchStores, bridge: LoopThread) -> None:
         self._aio = aio
         self._bridge = bridge
+        self._documents: Documents | None = None
+
+    @property
+    def documents(self) -> Documents:
+        """The stores' documents (blocking)."""
+        if self._documents is None:
+            self._documents = Documents(self._aio.documents, self._bridge)
+        return self._documents
+
+    def create(
+        self, *, config: CreateFileSearchStoreConfig | Mapping[str, Any] | None = None
+    ) -> FileSearchStore:
+        """Blocking :meth:`AsyncFileSearchStores.create`."""
+        return self._bridge.run(self._aio.create(config=config))
+
+    def get(
+        self,
+        *,
+        name: str | FileSearchStore,
+        config: GetFileSearchStoreConfig | Mapping[str, Any] | None = None,
+    ) -> FileSearchStore:
+        """Blocking :meth:`AsyncFileSearchStores.get`."""
+        return self._bridge.run(self._aio.get(name=name, config=config))
+
+    def delete(
+        self,
+        *,
+        name: str | FileSearchStore,
+        config: DeleteFileSearchStoreConfig | Mapping[str, Any] | None = None,
+    ) -> None:
+        """Blocking :meth:`AsyncFileSearchStores.delete`."""
+        self._bridge.run(self._aio.delete(name=name, config=config))
+
+    def list(
+        self, *, config: ListFileSearchStoresConfig | Mapping[str, Any] | None = None
+    ) -> Pager[FileSearchStore]:
+        """Blocking :meth:`AsyncFileSearchStores.list`: a :class:`~genai_actors.pagers.Pager`."""
+        return self._bridge.pager(self._bridge.run(self._aio.list(config=config)))
+
+    def import_file(
+        self,
+        *,
+        file_search_store_name: str | FileSearchStore,
+        file_name: str | File,
+        config: ImportFileConfig | Mapping[str, Any] | None = None,
+    ) -> ImportFileOperation:
+        """Blocking :meth:`AsyncFileSearchStores.import_file`."""
+        return self._bridge.run(
+            self._aio.import_file(
+                file_search_store_name=file_search_store_name, file_name=file_name, config=config
+            )
+        )
+
+    def upload_to_file_search_store(
+        self,
+        *,
+        file_search_store_name: str | FileSearchStore,
+        file: str | os.PathLike[str] | BinaryIO,
+        config: UploadToFileSearchStoreConfig | Mapping[str, Any] | None = None,
+    ) -> UploadToFileSearchStoreOperation:
+        """Blocking :meth:`AsyncFileSearchStores.upload_to_file_search_store`."""
+        return self._bridge.run(
+            self._aio.upload_to_file_search_store(
+                file_search_store_name=file_search_store_name, file=file, config=config
+            )
+        )
+
+    def download_media(
+        self, *, media_id: str, config: DownloadMediaConfig | Mapping[str, Any] | None = None
+    ) -> bytes:
+        """Blocking :meth:`AsyncFileSearchStores.download_media`."""
+        return self._bridge.run(self._aio.download_media(media_id=media_id, config=config))
+
+    def wait(
+        self,
+        operation: StoreOp | str,
+        *,
+        timeout: float | None = DEFAULT_IMPORT_TIMEOUT,
+        backoff: Backoff | None = None,
+    ) -> StoreOp:
+        """Blocking :meth:`AsyncFileSearchStores.wait`."""
+        return self._bridge.run(self._aio.wait(operation, timeout=timeout, backoff=backoff))
+
+    def watch(
+        self, operation: StoreOp | str, *, backoff: Backoff | None = None
+    ) -> SyncStream[StoreOp]:
+        """Blocking :meth:`AsyncFileSearchStores.watch`: iterate it, then ``close()`` it."""
+        return self._bridge.iterate(self._aio.watch(operation, backoff=backoff))
