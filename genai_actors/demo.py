@@ -1,107 +1,236 @@
-"""A short tour of the `supervisors` runtime (temporary `make demo`; a later issue replaces it).
+"""``make demo``: a tour of genai_actors against the embedded emulator (no API key, no network).
 
-Run it with ``python -m genai_actors.demo``. It builds a small supervision tree, then shows four
-things: a failing call comes back to its caller, a crashed actor is restarted behind the same
-ref, a crash loop escalates, and timers run on virtual time.
+Run it with ``python -m genai_actors.demo``. It starts :class:`genai_actors.emulator.Emulator`
+in this process, points an :class:`~genai_actors.AsyncClient` at it, and shows six things:
+
+1. a generation (text and token usage);
+2. a stream, printed chunk by chunk as it arrives;
+3. embeddings (their dimension and cosine similarities);
+4. a function call handled automatically: the model calls a Python tool, the client runs it and
+   sends the result back;
+5. a video generation, waited to completion and saved to a temporary file;
+6. a 429 from the emulator, first seen as an error with its advised delay, then retried by the
+   client after exactly that delay.
+
+Everything is deterministic except timings; the whole tour takes a couple of seconds.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any
+import os
+import sys
+import tempfile
+import textwrap
+import time
+from collections.abc import Sequence
+from typing import TextIO
 
 import anyio
 
-import supervisors as s
+from supervisors import Backoff
+
+from . import AsyncClient
+from .emulator import Emulator, FaultConfig
+from .errors import RateLimitedError
+
+__all__ = ["main", "run"]
+
+MODEL = "gemini-2.5-flash"
+STREAM_MODEL = "gemini-2.5-flash-lite"  # the emulator paces this model's stream (see main)
+EMBED_MODEL = "gemini-embedding-001"
+VIDEO_MODEL = "veo-3.0-generate-001"
+_WIDTH = 78
+_LABEL = 18
 
 
-class Account(s.Actor):
-    """A bank account: calls read or withdraw, casts deposit; a bad cast crashes it."""
+class _Printer:
+    """Headings and aligned ``label: value`` lines on one text stream."""
 
-    def __init__(self, owner: str) -> None:
-        self.owner = owner
-        self.balance = 0
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
 
-    async def handle_call(self, msg: Any) -> Any:
-        if msg == "balance":
-            return self.balance
-        kind, amount = msg
-        if kind == "withdraw":
-            if amount > self.balance:
-                raise ValueError(f"{self.owner} has only {self.balance}")
-            self.balance -= amount
-            return self.balance
-        raise ValueError(f"unknown call {msg!r}")
+    def heading(self, number: int, title: str) -> None:
+        self.out.write(f"\n{number}. {title}\n")
 
-    async def handle_cast(self, msg: Any) -> None:
-        if not isinstance(msg, int):
-            raise TypeError(f"deposit of {msg!r}")
-        self.balance += msg
+    def line(self, label: str, value: object) -> None:
+        self.out.write(f"   {label + ':':<{_LABEL}} {value}\n")
 
+    def text(self, label: str, text: str) -> None:
+        indent = " " * (3 + _LABEL + 1)
+        body = textwrap.fill(
+            text,
+            width=_WIDTH,
+            initial_indent=indent,
+            subsequent_indent=indent,
+            break_long_words=False,
+            break_on_hyphens=False,
+        ).lstrip()
+        self.line(label, body)
 
-class Reminder(s.Actor):
-    """Sends itself a reminder every 3600 s of (virtual) time."""
-
-    def __init__(self) -> None:
-        self.fired: list[float] = []
-
-    async def init(self) -> None:
-        s.send_after(self.ref, "remind", 3600.0, key="remind")
-
-    async def handle_info(self, msg: Any) -> None:
-        self.fired.append(self.clock.now())
-        s.send_after(self.ref, "remind", 3600.0, key="remind")
-
-    async def handle_call(self, msg: Any) -> Any:
-        return self.fired
+    def write(self, text: str) -> None:
+        self.out.write(text)
+        self.out.flush()
 
 
-async def main() -> None:
-    print("1. A supervision tree: root (Supervisor) -> accounts (DynamicSupervisor)")
-    accounts = s.DynamicSupervisor(name="accounts")
-    root = s.Supervisor(
-        [s.ChildSpec("accounts", lambda: accounts, shutdown=math.inf)],
-        intensity=3,
-        period=5.0,
-        name="root",
+def get_weather(city: str) -> dict[str, object]:
+    """Returns the current weather for a city.
+
+    Args:
+        city: The city's name.
+    """
+    _tool_calls.append(f"get_weather(city={city!r})")
+    return {"city": city, "temperature_c": 12, "sky": "light rain"}
+
+
+_tool_calls: list[str] = []
+
+
+def cosine(a: Sequence[float], b: Sequence[float]) -> float:
+    """The cosine similarity of two vectors."""
+    dot = sum(x * y for x, y in zip(a, b, strict=True))
+    return dot / (math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b)))
+
+
+async def _generation(client: AsyncClient, p: _Printer) -> None:
+    p.heading(1, "Generation")
+    response = await client.models.generate_content(
+        model=MODEL, contents="In two sentences: why supervise long-lived tasks?"
     )
-    async with root:
-        alice = await accounts.start_child(s.ChildSpec("alice", lambda: Account("alice")))
-        alice.cast(100)
-        print(f"   alice deposits 100, balance = {await alice.call('balance')}")
+    p.text("text", response.text or "")
+    usage = response.usage_metadata
+    if usage is not None:
+        p.line(
+            "tokens",
+            f"{usage.prompt_token_count} in, {usage.candidates_token_count} out, "
+            f"{usage.thoughts_token_count or 0} thinking",
+        )
 
-        print("2. A handler error goes back to the caller; the actor keeps running")
-        try:
-            await alice.call(("withdraw", 500))
-        except ValueError as exc:
-            print(f"   withdraw 500 -> ValueError: {exc}")
-        print(f"   balance is still {await alice.call('balance')}")
 
-        print("3. A crash restarts the actor (fresh state) behind the same ref")
-        alice.cast("not money")
-        print(f"   after the crash: balance = {await alice.call('balance')}, same ref: {alice!r}")
+async def _stream(client: AsyncClient, p: _Printer) -> None:
+    p.heading(2, "Streaming (printed as it arrives)")
+    p.write(f"   {'text:':<{_LABEL}} ")
+    chunks = 0
+    column = 3 + _LABEL + 1
+    started = time.perf_counter()
+    async for chunk in client.models.generate_content_stream(
+        model=STREAM_MODEL, contents="Describe a supervision tree to a new engineer."
+    ):
+        piece = chunk.text or ""
+        chunks += 1
+        for word in piece.split(" "):
+            if not word:
+                continue
+            if column + len(word) + 1 > _WIDTH:
+                p.write("\n" + " " * (3 + _LABEL + 1))
+                column = 3 + _LABEL + 1
+            p.write(word + " ")
+            column += len(word) + 1
+    p.write("\n")
+    p.line("chunks", f"{chunks} in {time.perf_counter() - started:.2f} s")
 
-    print("4. A crash loop escalates: MaxRestartsExceeded, never an ExceptionGroup")
+
+async def _embeddings(client: AsyncClient, p: _Printer) -> None:
+    p.heading(3, "Embeddings")
+    texts = [
+        "A supervisor restarts a crashed worker.",
+        "A supervisor restarts a crashed worker.",
+        "Bananas are rich in potassium.",
+    ]
+    response = await client.models.embed_content(model=EMBED_MODEL, contents=texts)
+    vectors = [e.values or [] for e in response.embeddings or []]
+    p.line("inputs", f"{len(texts)} texts -> {len(vectors)} embeddings")
+    p.line("dimension", len(vectors[0]))
+    p.line("cosine(same)", f"{cosine(vectors[0], vectors[1]):.3f}  (identical texts)")
+    p.line("cosine(other)", f"{cosine(vectors[0], vectors[2]):.3f}  (unrelated texts)")
+
+
+async def _function_calling(client: AsyncClient, p: _Printer) -> None:
+    p.heading(4, "Automatic function calling (a Python tool)")
+    _tool_calls.clear()
+    response = await client.models.generate_content(
+        model=MODEL,
+        contents='Use get_weather with city="Paris" and tell me if I need a coat.',
+        config={"tools": [get_weather]},
+    )
+    for call in _tool_calls:
+        p.line("tool ran", call)
+    history = response.automatic_function_calling_history or []
+    p.line("turns", f"{len(history)} in the AFC history (prompt, call, result)")
+    p.text("answer", response.text or "")
+
+
+async def _video(client: AsyncClient, p: _Printer) -> None:
+    p.heading(5, "Video generation (a long-running operation)")
+    started = time.perf_counter()
+    operation = await client.models.generate_videos(
+        model=VIDEO_MODEL, prompt="A paper boat drifting down a rainy street"
+    )
+    p.line("operation", operation.name)
+    operation = await client.operations.wait(
+        operation, timeout=30.0, backoff=Backoff(initial=0.1, maximum=0.5, jitter=0.0)
+    )
+    result = operation.result
+    videos = (result.generated_videos if result is not None else None) or []
+    if not videos or videos[0].video is None:
+        raise RuntimeError(f"the video operation finished without a video: {operation.error}")
+    fd, path = tempfile.mkstemp(prefix="genai-actors-demo-", suffix=".mp4")
+    os.close(fd)
+    await client.files.download(file=videos[0].video, destination=path)
+    p.line("done in", f"{time.perf_counter() - started:.2f} s")
+    size = (await anyio.Path(path).stat()).st_size
+    p.line("saved", f"{size:,} bytes to {path}")
+
+
+async def _rate_limit(client: AsyncClient, emulator: Emulator, p: _Printer) -> None:
+    p.heading(6, "Rate limited (429) and retried after the advised delay")
+    # The API (and the emulator) advise whole seconds in RetryInfo.
+    emulator.faults.fail_next(1, status=429, model=MODEL, retry_delay=1.0)
     try:
-        with s.use_clock(s.VirtualClock()):
-            async with s.Supervisor(
-                [s.ChildSpec("bob", lambda: Account("bob"))], intensity=2, name="bank"
-            ) as bank:
-                bob = bank.child("bob")
-                for _ in range(3):
-                    bob.cast("garbage")
-                    await bob.call("balance")
-    except s.MaxRestartsExceeded as exc:
-        print(f"   {type(exc).__name__}: {exc}")
+        await client.models.generate_content(
+            model=MODEL,
+            contents="Hello",
+            config={"http_options": {"retry_options": {"attempts": 1}}},
+        )
+    except RateLimitedError as exc:
+        p.line("without retries", f"{type(exc).__name__} {exc.code} {exc.status}")
+        p.line("advised delay", f"{exc.retry_after:.2f} s (RetryInfo.retryDelay)")
+    else:
+        raise RuntimeError("the emulator's 429 did not arrive")
+    emulator.faults.fail_next(1, status=429, model=MODEL, retry_delay=1.0)
+    sent = len(emulator.recorded)
+    started = time.perf_counter()
+    response = await client.models.generate_content(model=MODEL, contents="Hello")
+    waited = time.perf_counter() - started
+    attempts = len(emulator.recorded) - sent
+    p.line("with retries", f"answered after {attempts} attempts: {(response.text or '')[:36]!r}")
+    p.line("time taken", f"{waited:.2f} s (the advised delay, then the second attempt)")
 
-    print("5. Timers on a virtual clock: four hours pass instantly")
-    clock = s.VirtualClock(autojump=False)
-    with s.use_clock(clock):
-        async with s.Supervisor([s.ChildSpec("reminder", Reminder)]) as sup:
-            await clock.advance(4 * 3600.0)
-            fired = await sup.child("reminder").call("fired")
-            print(f"   reminders at t = {[f'{t / 3600:.0f}h' for t in fired]}")
-    print("done: every actor stopped, no task left running")
+
+async def main(out: TextIO | None = None) -> None:
+    """Runs the tour against an emulator started in this process.
+
+    Args:
+        out: Where to print (default: standard output).
+
+    Raises:
+        RuntimeError: The emulator or the client did not behave as the tour expects.
+    """
+    p = _Printer(out if out is not None else sys.stdout)
+    p.write("genai_actors demo: an AsyncClient against the embedded Gemini API emulator\n")
+    paced = FaultConfig(stream_event_delay=0.03)
+    async with Emulator(
+        video_polls=2, chunk_words=3, record_limit=100, model_faults={STREAM_MODEL: paced}
+    ) as emulator:
+        p.line("emulator", f"{emulator.url} (no API key needed)")
+        async with AsyncClient(api_key="demo-key", http_options={"base_url": emulator.url}) as c:
+            await _generation(c, p)
+            await _stream(c, p)
+            await _embeddings(c, p)
+            await _function_calling(c, p)
+            await _video(c, p)
+            await _rate_limit(c, emulator, p)
+    p.write("\ndone: client closed, emulator stopped\n")
 
 
 def run() -> None:
