@@ -1,26 +1,393 @@
-"""``client.tunings``: Model tuning (being built)."""
+"""``client.tunings``: model tuning on the Gemini Developer API (``tunedModels``).
+
+google-genai's methods with its parameters: ``tune(base_model=, training_dataset=, config=)``,
+``get(name=)``, ``list(config=)``, ``cancel(name=)``, ``validate_reward(...)``; plus ``wait`` and
+``watch`` through the client's supervised watchers.
+
+Differences from google-genai 3.4, on purpose:
+
+- ``tune`` sends the training examples (``tuningTask.trainingData.examples``) and
+  ``learning_rate_multiplier``; google-genai builds them and then drops them, so its requests
+  carry no training data at all.
+- ``list`` works on the Developer API (``GET tunedModels``); google-genai raises there.
+- ``base_model`` is normalised to ``models/{id}`` (google-genai sends it as given).
+
+On this backend a tuning job is its tuned model: ``TuningJob.name`` is ``tunedModels/{id}``,
+which, once the job succeeded, is also the ``model=`` to generate with.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import math
+import re
+from typing import TYPE_CHECKING, Any
+
+from ._caches import decode, http_response, page_query
+from ._transformers import InvalidRequestError, coerce, coerce_config, t_model
+from .errors import UnknownApiResponseError, UnsupportedByBackendError
+from .pagers import AsyncPager, Pager
+from .types._base import encode_json
+from .types._tunings import (
+    CancelTuningJobConfig,
+    CancelTuningJobResponse,
+    CreateTuningJobConfig,
+    GetTuningJobConfig,
+    ListTuningJobsConfig,
+    ListTuningJobsResponse,
+    TuningDataset,
+    TuningJob,
+)
 
 if TYPE_CHECKING:
     from ._api_client import ApiClient
-    from ._sync import LoopThread
+    from ._sync import LoopThread, SyncStream
+    from ._watch import WatchStream
+    from .types._tunings import ValidateRewardResponse
 
-__all__ = ["AsyncTunings", "Tunings"]
+__all__ = ["AsyncTunings", "Tunings", "tuned_model_name"]
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_MLDEV_FIELDS = frozenset(
+    {
+        "tuned_model_display_name",
+        "epoch_count",
+        "batch_size",
+        "learning_rate",
+        "learning_rate_multiplier",
+        "http_options",
+    }
+)
+
+
+def tuned_model_name(name: object) -> str:
+    """``tunedModels/{id}`` from that name, a bare id or a :class:`TuningJob`.
+
+    Raises:
+        InvalidRequestError: Anything else (e.g. ``models/x`` or ``tunedModels/a/b``).
+    """
+    if isinstance(name, TuningJob):
+        name = name.name
+    if not isinstance(name, str) or not name:
+        raise InvalidRequestError(
+            "name", f"expected a tuning job name 'tunedModels/<id>', got {name!r}"
+        )
+    model_id = name.removeprefix("tunedModels/")
+    if not _ID.match(model_id):
+        raise InvalidRequestError(
+            "name", f"expected a tuning job name 'tunedModels/<id>', got {name!r}"
+        )
+    return f"tunedModels/{model_id}"
+
+
+def _positive(value: Any, path: str, *, integer: bool) -> None:
+    kind: tuple[type[Any], ...] = (int,) if integer else (int, float)
+    if isinstance(value, bool) or not isinstance(value, kind):
+        raise InvalidRequestError(path, f"expected a positive number, got {value!r}")
+    if (isinstance(value, float) and not math.isfinite(value)) or value <= 0:
+        raise InvalidRequestError(path, f"must be positive, got {value!r}")
+
+
+def _tuning_body(base_model: str, training_dataset: Any, config: Any) -> dict[str, Any]:
+    cfg = coerce_config(config, CreateTuningJobConfig)
+    for field in cfg.__struct_fields__:
+        if field not in _MLDEV_FIELDS and getattr(cfg, field) is not None:
+            raise UnsupportedByBackendError(
+                "Gemini Developer API", f"config.{field}", "It needs Vertex AI."
+            )
+    if training_dataset is None:
+        raise InvalidRequestError("training_dataset", "training_dataset is required")
+    dataset = coerce(training_dataset, TuningDataset, "training_dataset")
+    for field in ("gcs_uri", "vertex_dataset_resource"):
+        if getattr(dataset, field) is not None:
+            raise UnsupportedByBackendError(
+                "Gemini Developer API",
+                f"training_dataset.{field}",
+                "The Gemini Developer API takes inline examples.",
+            )
+    if not dataset.examples:
+        raise InvalidRequestError("training_dataset.examples", "at least one example is required")
+    examples = []
+    for i, example in enumerate(dataset.examples):
+        if not isinstance(example.text_input, str) or not example.text_input:
+            raise InvalidRequestError(
+                f"training_dataset.examples[{i}].text_input", "a non-empty string is required"
+            )
+        if not isinstance(example.output, str):
+            raise InvalidRequestError(
+                f"training_dataset.examples[{i}].output", "a string is required"
+            )
+        examples.append({"textInput": example.text_input, "output": example.output})
+    hyper: dict[str, Any] = {}
+    if cfg.epoch_count is not None:
+        _positive(cfg.epoch_count, "config.epoch_count", integer=True)
+        hyper["epochCount"] = cfg.epoch_count
+    if cfg.batch_size is not None:
+        _positive(cfg.batch_size, "config.batch_size", integer=True)
+        hyper["batchSize"] = cfg.batch_size
+    if cfg.learning_rate is not None and cfg.learning_rate_multiplier is not None:
+        raise InvalidRequestError(
+            "config", "set at most one of learning_rate and learning_rate_multiplier"
+        )
+    if cfg.learning_rate is not None:
+        _positive(cfg.learning_rate, "config.learning_rate", integer=False)
+        hyper["learningRate"] = cfg.learning_rate
+    if cfg.learning_rate_multiplier is not None:
+        _positive(cfg.learning_rate_multiplier, "config.learning_rate_multiplier", integer=False)
+        hyper["learningRateMultiplier"] = cfg.learning_rate_multiplier
+    body: dict[str, Any] = {"baseModel": t_model(base_model, vertex=False)}
+    if not body["baseModel"].startswith("models/"):
+        raise InvalidRequestError("base_model", f"expected a 'models/...' name, got {base_model!r}")
+    if cfg.tuned_model_display_name is not None:
+        body["displayName"] = cfg.tuned_model_display_name
+    task: dict[str, Any] = {"trainingData": {"examples": {"examples": examples}}}
+    if hyper:
+        task["hyperparameters"] = hyper
+    body["tuningTask"] = task
+    return body
+
+
+def _has_ended(job: TuningJob) -> bool:
+    return job.has_ended
 
 
 class AsyncTunings:
-    """``client.tunings`` on :class:`~genai_actors.AsyncClient`."""
+    """``client.tunings`` on :class:`~genai_actors.AsyncClient`.
+
+    Server errors raise :class:`~genai_actors.errors.APIError` subclasses (an unknown job is
+    ``NotFoundError``), transport failures :class:`~genai_actors.errors.TransportError` after the
+    retries. Cancelling the caller aborts the request in flight and frees its connection.
+    """
 
     def __init__(self, api_client: ApiClient) -> None:
         self._api = api_client
 
+    async def tune(
+        self, *, base_model: str, training_dataset: Any, config: Any = None
+    ) -> TuningJob:
+        """Starts tuning ``base_model`` on the given examples.
+
+        Args:
+            base_model: The model to tune (``models/...`` or a bare id).
+            training_dataset: :class:`~genai_actors.types.TuningDataset` or dict with
+                ``examples``: ``[{"text_input": ..., "output": ...}, ...]``.
+            config: :class:`~genai_actors.types.CreateTuningJobConfig` or dict:
+                ``tuned_model_display_name``, ``epoch_count``, ``batch_size``, and one of
+                ``learning_rate`` / ``learning_rate_multiplier``.
+
+        Returns:
+            The job, ``JOB_STATE_QUEUED``, named ``tunedModels/{id}``; follow it with
+            :meth:`wait` or :meth:`watch`.
+
+        Raises:
+            InvalidRequestError: No examples, an empty input, a non-positive hyperparameter
+                (nothing is sent).
+            UnsupportedByBackendError: A Vertex-only field (``gcs_uri``, ``method``, ...).
+            APIError: The server refused (e.g. an unknown base model).
+        """
+        body = _tuning_body(base_model, training_dataset, config)
+        http_options = coerce_config(config, CreateTuningJobConfig).http_options
+        response = await self._api.request(
+            "POST", "tunedModels", body=encode_json(body), http_options=http_options
+        )
+        operation = response.json()
+        if not isinstance(operation, dict):
+            raise UnknownApiResponseError("unexpected response for tunedModels.create")
+        metadata = operation.get("metadata")
+        name = metadata.get("tunedModel") if isinstance(metadata, dict) else None
+        if not name:
+            op_name = operation.get("name")
+            if not isinstance(op_name, str) or "/operations/" not in op_name:
+                raise UnknownApiResponseError("the tuning operation carries no tuned model name")
+            name = op_name.partition("/operations/")[0]
+        return TuningJob(
+            name=name,
+            state="JOB_STATE_QUEUED",
+            base_model=body["baseModel"],
+            tuned_model_display_name=body.get("displayName"),
+            sdk_http_response=http_response(response),
+        )
+
+    async def get(self, *, name: str, config: Any = None) -> TuningJob:
+        """Fetches a tuning job's current state.
+
+        Raises:
+            InvalidRequestError: Not a ``tunedModels/<id>`` name (nothing is sent).
+            NotFoundError: No such tuned model.
+        """
+        cfg = coerce_config(config, GetTuningJobConfig)
+        response = await self._api.request(
+            "GET", tuned_model_name(name), http_options=cfg.http_options
+        )
+        return _job(response.json())
+
+    async def cancel(self, *, name: str, config: Any = None) -> CancelTuningJobResponse:
+        """Asks the server to stop a job that is still training (it ends ``JOB_STATE_FAILED``:
+        the Developer API has no cancelled state).
+
+        Raises:
+            InvalidRequestError: Not a ``tunedModels/<id>`` name (nothing is sent).
+            NotFoundError: No such job. FailedPreconditionError: it already ended.
+        """
+        cfg = coerce_config(config, CancelTuningJobConfig)
+        response = await self._api.request(
+            "POST", f"{tuned_model_name(name)}:cancel", body=b"{}", http_options=cfg.http_options
+        )
+        result = decode(response, CancelTuningJobResponse)
+        result.sdk_http_response = http_response(response)
+        return result
+
+    async def _list_page(self, config: Any = None) -> ListTuningJobsResponse:
+        cfg = coerce_config(config, ListTuningJobsConfig)
+        query = page_query(cfg.page_size, cfg.page_token) or {}
+        if cfg.filter is not None:
+            query["filter"] = cfg.filter
+        response = await self._api.request(
+            "GET", "tunedModels", query=query or None, http_options=cfg.http_options
+        )
+        data = response.json()
+        if not isinstance(data, dict):
+            raise UnknownApiResponseError("unexpected response for tunedModels.list")
+        return ListTuningJobsResponse(
+            sdk_http_response=http_response(response),
+            next_page_token=data.get("nextPageToken"),
+            tuning_jobs=[_job(m) for m in data.get("tunedModels") or []],
+        )
+
+    async def list(self, *, config: Any = None) -> AsyncPager[TuningJob]:
+        """Lists tuning jobs (``GET tunedModels``; google-genai raises on this backend).
+
+        Args:
+            config: ``page_size``, ``page_token``, ``filter`` (the API's tuned-model filter).
+
+        Returns:
+            An :class:`~genai_actors.pagers.AsyncPager` named ``tuning_jobs``.
+
+        Raises:
+            InvalidRequestError: A bad ``page_size`` (nothing is sent).
+        """
+        first = await self._list_page(config)
+        return AsyncPager("tuning_jobs", self._list_page, first, config)
+
+    async def validate_reward(
+        self,
+        *,
+        parent: str,
+        sample_response: Any,
+        example: Any,
+        single_reward_config: Any = None,
+        composite_reward_config: Any = None,
+        config: Any = None,
+    ) -> ValidateRewardResponse:
+        """Validates a reinforcement-tuning reward: Vertex AI only.
+
+        Raises:
+            UnsupportedByBackendError: Always, on the Gemini Developer API (nothing is sent).
+        """
+        del parent, sample_response, example, single_reward_config, composite_reward_config
+        del config
+        raise self._api.unsupported("tunings.validate_reward", "It needs Vertex AI.")
+
+    async def _fetch(self, name: str) -> TuningJob:
+        return await self.get(name=name)
+
+    async def wait(
+        self,
+        job: TuningJob | str,
+        *,
+        timeout: float | None = None,  # noqa: ASYNC109 (measured on current_clock())
+    ) -> TuningJob:
+        """Polls the job (through the client's shared, supervised watchers) until it ends.
+
+        Args:
+            job: The job or its name (``tunedModels/<id>``): enough to resume after a restart.
+            timeout: Seconds to wait; ``None`` waits until the job ends.
+
+        Returns:
+            The job in a terminal state; a failed job is returned, not raised. Once
+            ``has_succeeded``, ``job.tuned_model.model`` is usable as ``model=``.
+
+        Raises:
+            WaitTimeoutError: ``timeout`` expired (``.last`` is the last state seen).
+            InvalidRequestError: Not a tuning job name (nothing is sent).
+            APIError: A non-transient error (e.g. ``NotFoundError``) ended the wait.
+
+        Cancellation: cancelling the caller ends only its own wait; the job goes on.
+        """
+        if isinstance(job, TuningJob) and job.has_ended:
+            return job
+        return await self._api.watchers.wait(
+            tuned_model_name(job), self._fetch, _has_ended, timeout=timeout, kind="tuning"
+        )
+
+    def watch(self, job: TuningJob | str) -> WatchStream[TuningJob]:
+        """A stream of the job's states: the current one, then each change, until it ends.
+
+        Raises:
+            InvalidRequestError: Not a tuning job name (raised here; nothing is sent).
+        """
+        return self._api.watchers.watch(
+            tuned_model_name(job), self._fetch, _has_ended, kind="tuning"
+        )
+
+
+def _job(data: Any) -> TuningJob:
+    try:
+        return TuningJob.from_tuned_model(data)
+    except ValueError as exc:
+        raise UnknownApiResponseError(str(exc)) from None
+
 
 class Tunings:
-    """``client.tunings`` on the blocking :class:`~genai_actors.Client`."""
+    """``client.tunings`` on the blocking :class:`~genai_actors.Client` (same methods)."""
 
     def __init__(self, aio: AsyncTunings, bridge: LoopThread) -> None:
         self._aio = aio
         self._bridge = bridge
+
+    def tune(self, *, base_model: str, training_dataset: Any, config: Any = None) -> TuningJob:
+        """Blocking :meth:`AsyncTunings.tune`."""
+        return self._bridge.run(
+            self._aio.tune(base_model=base_model, training_dataset=training_dataset, config=config)
+        )
+
+    def get(self, *, name: str, config: Any = None) -> TuningJob:
+        """Blocking :meth:`AsyncTunings.get`."""
+        return self._bridge.run(self._aio.get(name=name, config=config))
+
+    def cancel(self, *, name: str, config: Any = None) -> CancelTuningJobResponse:
+        """Blocking :meth:`AsyncTunings.cancel`."""
+        return self._bridge.run(self._aio.cancel(name=name, config=config))
+
+    def list(self, *, config: Any = None) -> Pager[TuningJob]:
+        """Blocking :meth:`AsyncTunings.list`: a :class:`~genai_actors.pagers.Pager`."""
+        return self._bridge.pager(self._bridge.run(self._aio.list(config=config)))
+
+    def validate_reward(
+        self,
+        *,
+        parent: str,
+        sample_response: Any,
+        example: Any,
+        single_reward_config: Any = None,
+        composite_reward_config: Any = None,
+        config: Any = None,
+    ) -> ValidateRewardResponse:
+        """Blocking :meth:`AsyncTunings.validate_reward` (raises on this backend)."""
+        return self._bridge.run(
+            self._aio.validate_reward(
+                parent=parent,
+                sample_response=sample_response,
+                example=example,
+                single_reward_config=single_reward_config,
+                composite_reward_config=composite_reward_config,
+                config=config,
+            )
+        )
+
+    def wait(self, job: TuningJob | str, *, timeout: float | None = None) -> TuningJob:
+        """Blocking :meth:`AsyncTunings.wait`."""
+        return self._bridge.run(self._aio.wait(job, timeout=timeout))
+
+    def watch(self, job: TuningJob | str) -> SyncStream[TuningJob]:
+        """Blocking :meth:`AsyncTunings.watch`: an iterator with ``close()``."""
+        return self._bridge.iterate(self._aio.watch(job))
