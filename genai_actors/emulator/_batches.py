@@ -84,10 +84,11 @@ class Batch:
     results: list[dict[str, Any]] = field(default_factory=list)
     output: dict[str, Any] | None = None
     error: dict[str, Any] | None = None
+    expected: int = 0
 
     def stats(self) -> dict[str, str]:
         """``batchStats`` (int64 counts as strings, as the API serves them)."""
-        total = len(self.items)
+        total = len(self.items) or self.expected
         done = self.results if self.state != "BATCH_STATE_RUNNING" else self.results[: total // 2]
         failed = sum(1 for r in done if "error" in r)
         return {
@@ -172,11 +173,14 @@ class BatchStore:
             )
         items: list[_Item] = []
         file_input: str | None = None
+        expected = 0
         if "fileName" in config:
             file_input = config["fileName"]
             if not file_input.startswith("files/"):
                 file_input = f"files/{file_input}"
-            self._state.files.require_active(file_input)
+            source = self._state.files.require_active(file_input)
+            # Counted now so batchStats.requestCount is right while PENDING.
+            expected = sum(1 for line in source.read().splitlines() if line.strip())
         elif "requests" in config:
             entries = config["requests"].get("requests") or []
             if not entries:
@@ -204,6 +208,7 @@ class BatchStore:
             created=now,
             updated=now,
         )
+        batch.expected = expected
         settings = self._state.settings
         batch.progress = Progress(
             _STAGES,
