@@ -225,7 +225,13 @@ def _record(state: EmulatorState, request: web.Request, decoded: Any, size: int)
 
 
 async def handle_upload(state: EmulatorState, request: web.Request) -> web.StreamResponse:
-    """Serve one request under ``/upload/`` (a start, a chunk, a query or a cancel)."""
+    """Serve one request under ``/upload/`` (a start, a chunk, a query or a cancel).
+
+    Errors are answered, not raised (each with its ``x-goog-upload-status``); a scripted drop
+    or a client that goes away raises ``ConnectionResetError`` after keeping the bytes read. If
+    the handler is cancelled mid-chunk, the bytes already written stay received and the session
+    stays resumable (``query`` reports them).
+    """
     upload_id = request.query.get("upload_id")
     if upload_id is None:
         return await _start(state, request)
