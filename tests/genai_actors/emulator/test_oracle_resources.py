@@ -296,3 +296,15 @@ async def test_auth_tokens_create(emu: Emulator) -> None:
     rest = genai.Client(api_key=token.name, http_options=types.HttpOptions(base_url=emu.url)).aio
     with pytest.raises(ValueError, match=r"(?i)ephemeral|auth_tokens"):
         await rest.models.generate_content(model="gemini-2.5-flash", contents="x")
+
+
+def test_sync_client_uploads_through_the_threaded_fixture(gemini_emulator: Emulator) -> None:
+    """google-genai's blocking (httpx) upload path works against the threaded emulator."""
+    client = genai.Client(api_key="k", http_options=types.HttpOptions(base_url=gemini_emulator.url))
+    uploaded = client.files.upload(
+        file=io.BytesIO(b"blocking bytes"), config={"mime_type": "text/plain"}
+    )
+    assert uploaded.name is not None
+    assert client.files.get(name=uploaded.name).size_bytes == 14
+    client.files.delete(name=uploaded.name)
+    client.close()
