@@ -8,6 +8,7 @@ lists (whose tuned models carry ``tuned_model_info``). Also the download of gene
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import msgspec
@@ -46,6 +47,8 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+
+_FILE_ID = re.compile(r"/files/([a-z0-9-]+)")
 
 
 def decode(content: bytes, tp: type[T]) -> T:
@@ -222,14 +225,24 @@ def decode_embed_response(content: bytes, path: str, *, vertex: bool) -> EmbedCo
                 embeddings.append(
                     ContentEmbedding(
                         values=raw.get("values"),
-                        statistics=msgspec.convert(raw_stats, ContentEmbeddingStatistics)
-                        if isinstance(raw_stats, dict)
-                        else None,
+                        statistics=_statistics(raw_stats),
                     )
                 )
     response = decode(content, EmbedContentResponse)
     response.embeddings = embeddings
     return response
+
+
+def _statistics(raw: Any) -> ContentEmbeddingStatistics | None:
+    # Vertex predict reports statistics in snake_case ({"token_count", "truncated"}).
+    if not isinstance(raw, dict):
+        return None
+    count = raw.get("token_count", raw.get("tokenCount"))
+    truncated = raw.get("truncated")
+    return ContentEmbeddingStatistics(
+        token_count=count if isinstance(count, int | float) else None,
+        truncated=truncated if isinstance(truncated, bool) else None,
+    )
 
 
 async def download_generated(api: ApiClient, file: Any) -> bytes:
@@ -253,7 +266,9 @@ async def download_generated(api: ApiClient, file: Any) -> bytes:
     video = file.video if isinstance(file, GeneratedVideo) else file
     if isinstance(video, Video) and video.uri is None and video.video_bytes is not None:
         return bytes(video.video_bytes)
-    file_id = t_file_name(file)
+    uri = video.uri if isinstance(video, Video) else file
+    match = _FILE_ID.search(uri) if isinstance(uri, str) and "://" in uri else None
+    file_id = match.group(1) if match is not None else t_file_name(file)
     response = await api.request("GET", f"files/{file_id}:download", query={"alt": "media"})
     data = response.content
     if isinstance(video, Video):

@@ -1,0 +1,177 @@
+"""generate_videos, operations.get / wait, and downloading the generated video."""
+
+from __future__ import annotations
+
+import pytest
+
+import genai_actors as ga
+from genai_actors import errors, types
+from genai_actors._transformers import InvalidRequestError
+from genai_actors.emulator import Emulator
+from supervisors import Backoff, VirtualClock, use_clock
+
+from .conftest import API_KEY
+
+VEO = "veo-3.0-generate-001"
+
+
+async def test_video_generated_waited_and_downloaded(emu: Emulator) -> None:
+    """A video job is started, waited to completion (virtual time) and its bytes downloaded
+    through files/{id}:download?alt=media."""
+    clock = VirtualClock()
+    with use_clock(clock):
+        async with ga.AsyncClient(api_key=API_KEY, http_options={"base_url": emu.url}) as client:
+            operation = await client.models.generate_videos(
+                model=VEO, prompt="a lighthouse at dusk", config={"number_of_videos": 1}
+            )
+            assert isinstance(operation, types.GenerateVideosOperation)
+            assert operation.name is not None
+            assert "/operations/" in operation.name
+            assert not operation.done
+            finished = await client.operations.wait(operation, timeout=300)
+            assert isinstance(finished, types.GenerateVideosOperation)
+            assert finished.done
+            assert finished.error is None
+            assert finished.result is not None
+            assert finished.result == finished.response
+            videos = finished.result.generated_videos
+            assert videos is not None
+            assert len(videos) == 1
+            video = videos[0].video
+            assert video is not None
+            assert video.uri is not None
+            data = await client.models._download_generated(videos[0])
+    assert data[4:8] == b"ftyp"
+    assert video.video_bytes == data
+    assert clock.sleeps
+    assert all(0 < s <= 30 * 1.2 for s in clock.sleeps)
+    download = emu.recorded[-1]
+    assert download.path.endswith(":download")
+    assert download.query == {"alt": "media"}
+    assert emu.recorded[0].json == {
+        "instances": [{"prompt": "a lighthouse at dusk"}],
+        "parameters": {"sampleCount": 1},
+    }
+
+
+async def test_get_from_a_stored_name_alone(client: ga.AsyncClient, emu: Emulator) -> None:
+    """operations.get and wait accept the bare name string (e.g. read back from storage)."""
+    operation = await client.models.generate_videos(model=VEO, prompt="waves")
+    stored: str = operation.name or ""
+    fetched = await client.operations.get(stored)
+    assert isinstance(fetched, types.GenerateVideosOperation)
+    assert fetched.name == stored
+    assert emu.recorded[-1].method == "GET"
+    assert emu.recorded[-1].path.endswith(stored)
+    with use_clock(VirtualClock()):
+        done = await client.operations.wait(stored, timeout=60)
+    assert done.done
+    assert isinstance(done, types.GenerateVideosOperation)
+    assert done.result is not None
+
+
+async def test_generic_operation_name(client: ga.AsyncClient, emu: Emulator) -> None:
+    """A name outside models/ gives a generic Operation."""
+    emu.operations.create("fileSearchStores/s1/operations/op1", polls=0)
+    operation = await client.operations.get("fileSearchStores/s1/operations/op1")
+    assert type(operation) is types.Operation
+    assert operation.done
+
+
+async def test_wait_returns_a_done_operation_without_polling(
+    client: ga.AsyncClient, emu: Emulator
+) -> None:
+    """An operation object already done is returned as it is."""
+    done = types.GenerateVideosOperation(name="models/x/operations/y", done=True)
+    assert await client.operations.wait(done) is done
+    assert len(emu.recorded) == 0
+
+
+async def test_wait_times_out_with_a_timeout_error(emu: Emulator) -> None:
+    """A job that does not finish in time raises WaitTimeoutError (a TimeoutError) carrying
+    the last snapshot; polls stop at the deadline."""
+    clock = VirtualClock()
+    async with Emulator(api_key=API_KEY, video_polls=10_000) as slow:
+        with use_clock(clock):
+            async with ga.AsyncClient(
+                api_key=API_KEY, http_options={"base_url": slow.url}
+            ) as client:
+                operation = await client.models.generate_videos(model=VEO, prompt="slow")
+                start = clock.now()
+                with pytest.raises(TimeoutError) as caught:
+                    await client.operations.wait(
+                        operation, timeout=20, backoff=Backoff(1.0, 4.0, jitter=0.0)
+                    )
+                assert clock.now() - start == pytest.approx(20)
+    error = caught.value
+    assert isinstance(error, errors.WaitTimeoutError)
+    assert error.name == operation.name
+    assert error.timeout == 20
+    assert isinstance(error.last, types.GenerateVideosOperation)
+    assert not error.last.done
+    assert clock.sleeps[:3] == [1.0, 2.0, 4.0]
+
+
+async def test_failed_operation_is_returned_with_its_error(
+    client: ga.AsyncClient, emu: Emulator
+) -> None:
+    """A failed job counts as done: wait returns it with .error (and typed error_info)."""
+    operation = await client.models.generate_videos(model=VEO, prompt="doomed")
+    assert operation.name is not None
+    emu.operations.fail(operation.name, 400, "unsafe prompt")
+    with use_clock(VirtualClock()):
+        finished = await client.operations.wait(operation, timeout=60)
+    assert finished.done
+    assert finished.error is not None
+    info = finished.error_info
+    assert info is not None
+    assert info.code == 400
+    assert info.message == "unsafe prompt"
+
+
+async def test_poll_429_is_retried_after_retry_info(emu: Emulator) -> None:
+    """A 429 on a poll is retried after the server's advised delay; the wait still succeeds."""
+    clock = VirtualClock()
+    with use_clock(clock):
+        async with ga.AsyncClient(api_key=API_KEY, http_options={"base_url": emu.url}) as client:
+            operation = await client.models.generate_videos(model=VEO, prompt="x")
+            emu.faults.fail_next(1, 429, retry_delay=9.0)
+            finished = await client.operations.wait(operation, timeout=120)
+    assert finished.done
+    assert 9.0 in clock.sleeps
+
+
+async def test_unknown_operation_is_not_found(client: ga.AsyncClient) -> None:
+    """Polling a name the server does not know raises NotFoundError."""
+    with pytest.raises(errors.NotFoundError):
+        await client.operations.wait("models/veo-3.0-generate-001/operations/nope", timeout=5)
+
+
+@pytest.mark.parametrize("bad", [42, "", "models/x/operations/../../secrets", None])
+async def test_bad_operation_is_refused_before_sending(
+    client: ga.AsyncClient, emu: Emulator, bad: object
+) -> None:
+    """Something that is not an operation or a usable name raises InvalidRequestError."""
+    with pytest.raises(InvalidRequestError):
+        await client.operations.get(bad)  # type: ignore[call-overload]
+    assert len(emu.recorded) == 0
+
+
+async def test_bad_timeout_is_refused(client: ga.AsyncClient) -> None:
+    """A negative or non-numeric timeout raises ValueError."""
+    for bad in (-1, "soon", float("nan")):
+        with pytest.raises(ValueError, match="timeout"):
+            await client.operations.wait("models/x/operations/y", timeout=bad)  # type: ignore[arg-type]
+
+
+async def test_generate_videos_bad_input_sends_nothing(
+    client: ga.AsyncClient, emu: Emulator
+) -> None:
+    """No prompt/image/video, prompt mixed with source, or a Vertex-only field: nothing sent."""
+    with pytest.raises(InvalidRequestError):
+        await client.models.generate_videos(model=VEO)
+    with pytest.raises(InvalidRequestError):
+        await client.models.generate_videos(model=VEO, prompt="x", source={"prompt": "y"})
+    with pytest.raises(errors.UnsupportedByBackendError):
+        await client.models.generate_videos(model=VEO, prompt="x", config={"fps": 24})
+    assert len(emu.recorded) == 0
