@@ -1,26 +1,277 @@
-"""``client.auth_tokens``: Ephemeral auth tokens for Live (being built)."""
+"""``client.auth_tokens``: ephemeral tokens for the Live API (gemini-wire §13).
+
+``create`` POSTs ``auth_tokens`` on ``v1alpha`` (the only version serving them; a per-call
+``http_options.api_version`` overrides it). A token may lock the Live setup of the sessions
+it opens: ``live_connect_constraints`` (model + :class:`~genai_actors.types.LiveConnectConfig`)
+becomes ``bidiGenerateContentSetup``, the Live ``setup`` object without its wrapper, and
+``lock_additional_fields`` becomes ``fieldMask``:
+
+- ``None``: no mask; the server locks the whole setup;
+- ``[]``: the fields set in the setup, two levels deep (``generationConfig.temperature``);
+- names: those fields plus the names (a name of a generation setting, such as
+  ``temperature``, means ``generationConfig.temperature``).
+
+Unlike google-genai, every path in the mask is camelCase (the form proto JSON field masks
+take), and options that need a constrained setup are refused without one.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+from ._files import decode
+from ._transformers import (
+    InvalidRequestError,
+    coerce_config,
+    t_content,
+    t_model,
+    t_speech_config,
+    t_tools,
+)
+from .types._auth_tokens import AuthToken, CreateAuthTokenConfig, LiveConnectConfig
+from .types._base import to_builtins
+from .types._generate import GenerationConfig
+from .types._http import HttpOptions
 
 if TYPE_CHECKING:
     from ._api_client import ApiClient
     from ._sync import LoopThread
 
-__all__ = ["AsyncTokens", "Tokens"]
+__all__ = ["AsyncTokens", "Tokens", "build_token_body", "field_mask"]
+
+AUTH_TOKENS_API_VERSION = "v1alpha"
+
+# LiveConnectConfig fields that live in the setup's generationConfig, in google-genai's order.
+_GENERATION_FIELDS = (
+    "response_modalities",
+    "temperature",
+    "top_p",
+    "top_k",
+    "max_output_tokens",
+    "media_resolution",
+    "seed",
+    "speech_config",
+    "thinking_config",
+    "enable_affective_dialog",
+)
+# Fields at the top of the setup, in google-genai's order.
+_SETUP_FIELDS = (
+    "session_resumption",
+    "input_audio_transcription",
+    "output_audio_transcription",
+    "realtime_input_config",
+    "context_window_compression",
+    "proactivity",
+    "history_config",
+    "avatar_config",
+    "safety_settings",
+)
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def _wire(value: Any) -> Any:
+    """A config value in its wire form (structs camelCase, base64 bytes)."""
+    return to_builtins(value)
+
+
+_GENERATION_CONFIG_NAMES = frozenset(GenerationConfig.__struct_fields__) | frozenset(
+    _camel(f) for f in GenerationConfig.__struct_fields__
+)
+
+
+def _time(value: object, path: str) -> str:
+    if isinstance(value, datetime.datetime):
+        moment = value if value.tzinfo is not None else value.replace(tzinfo=datetime.UTC)
+        return moment.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
+    if isinstance(value, str):
+        try:
+            datetime.datetime.fromisoformat(value)
+        except ValueError:
+            raise InvalidRequestError(
+                path, f"expected a datetime or an RFC 3339 timestamp, got {value!r}"
+            ) from None
+        return value
+    raise InvalidRequestError(path, f"expected a datetime or an RFC 3339 string, got {value!r}")
+
+
+def _parsed(text: str) -> datetime.datetime:
+    moment = datetime.datetime.fromisoformat(text)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=datetime.UTC)
+
+
+def build_setup(model: str | None, config: LiveConnectConfig | None) -> dict[str, Any]:
+    """The Live ``setup`` object (camelCase, no wrapper) for a model and a Live config.
+
+    Raises:
+        InvalidRequestError: A Vertex-AI-only field, or a bad system instruction, tool or
+            speech config.
+    """
+    setup: dict[str, Any] = {}
+    if model is not None:
+        setup["model"] = t_model(model)
+    if config is None:
+        return setup
+    path = "config.live_connect_constraints.config"
+    if config.explicit_vad_signal is not None:
+        raise InvalidRequestError(f"{path}.explicit_vad_signal", "is Vertex AI only")
+    if config.session_resumption is not None and config.session_resumption.transparent is not None:
+        raise InvalidRequestError(f"{path}.session_resumption.transparent", "is Vertex AI only")
+    generation: dict[str, Any] = {}
+    if config.generation_config is not None:
+        generation.update(config.generation_config.to_json_dict())
+    for field in _GENERATION_FIELDS:
+        value = getattr(config, field)
+        if value is None:
+            continue
+        if field == "speech_config":
+            speech = t_speech_config(value, f"{path}.speech_config")
+            value = speech.to_json_dict() if speech is not None else None
+        generation[_camel(field)] = _wire(value)
+    if config.translation_config is not None:
+        generation["translationConfig"] = config.translation_config.to_json_dict()
+    if generation or config.generation_config is not None:
+        setup["generationConfig"] = generation
+    if config.system_instruction is not None:
+        content = t_content(config.system_instruction, f"{path}.system_instruction")
+        setup["systemInstruction"] = content.to_json_dict()
+    if config.tools is not None:
+        setup["tools"] = [t.to_json_dict() for t in t_tools(config.tools, f"{path}.tools")]
+    for field in _SETUP_FIELDS:
+        value = getattr(config, field)
+        if value is not None:
+            setup[_camel(field)] = _wire(value)
+    if config.labels is not None:
+        setup["labels"] = dict(config.labels)
+    return setup
+
+
+def field_mask(setup: Mapping[str, Any], additional: list[str]) -> str:
+    """The ``fieldMask`` locking the fields set in ``setup`` plus ``additional`` names.
+
+    Paths go two levels deep (``generationConfig.temperature``); a name of a generation
+    setting gets the ``generationConfig.`` prefix; every segment is camelCase; duplicates are
+    dropped (first occurrence kept).
+
+    Raises:
+        InvalidRequestError: An empty or malformed name.
+    """
+    paths: list[str] = []
+    for key, value in setup.items():
+        if isinstance(value, dict) and value:
+            paths.extend(f"{key}.{inner}" for inner in value)
+        else:
+            paths.append(key)
+    for i, name in enumerate(additional):
+        if (
+            not isinstance(name, str)
+            or not name.strip()
+            or any(not p for p in name.strip().split("."))
+        ):
+            raise InvalidRequestError(
+                f"config.lock_additional_fields[{i}]", f"expected a field name, got {name!r}"
+            )
+        text = name.strip()
+        if text in _GENERATION_CONFIG_NAMES:
+            text = f"generationConfig.{text}"
+        paths.append(".".join(_camel(p) for p in text.split(".")))
+    return ",".join(dict.fromkeys(paths))
+
+
+def build_token_body(cfg: CreateAuthTokenConfig) -> dict[str, Any]:
+    """The ``auth_tokens`` request body for a (coerced) config.
+
+    Raises:
+        InvalidRequestError: Bad times, negative ``uses``, a new-session window ending after
+            the token, or ``lock_additional_fields`` without a constrained setup.
+    """
+    body: dict[str, Any] = {}
+    expire = new_session = None
+    if cfg.expire_time is not None:
+        expire = body["expireTime"] = _time(cfg.expire_time, "config.expire_time")
+    if cfg.new_session_expire_time is not None:
+        new_session = body["newSessionExpireTime"] = _time(
+            cfg.new_session_expire_time, "config.new_session_expire_time"
+        )
+    if expire is not None and new_session is not None and _parsed(new_session) > _parsed(expire):
+        raise InvalidRequestError(
+            "config.new_session_expire_time", "must not be later than config.expire_time"
+        )
+    if cfg.uses is not None:
+        if isinstance(cfg.uses, bool) or cfg.uses < 0:
+            raise InvalidRequestError(
+                "config.uses", f"must be >= 0 (0 = unlimited), got {cfg.uses}"
+            )
+        body["uses"] = cfg.uses
+    setup: dict[str, Any] = {}
+    constraints = cfg.live_connect_constraints
+    if constraints is not None:
+        setup = build_setup(constraints.model, constraints.config)
+    if setup:
+        body["bidiGenerateContentSetup"] = setup
+    if cfg.lock_additional_fields is not None:
+        if not setup:
+            raise InvalidRequestError(
+                "config.lock_additional_fields",
+                "needs config.live_connect_constraints (a model or a Live config to lock)",
+            )
+        body["fieldMask"] = field_mask(setup, list(cfg.lock_additional_fields))
+    return body
 
 
 class AsyncTokens:
-    """Ephemeral auth tokens for Live on :class:`~genai_actors.AsyncClient`."""
+    """``client.auth_tokens`` on :class:`~genai_actors.AsyncClient` (Gemini Developer API)."""
 
     def __init__(self, api_client: ApiClient) -> None:
         self._api = api_client
 
+    async def create(
+        self, *, config: CreateAuthTokenConfig | Mapping[str, Any] | None = None
+    ) -> AuthToken:
+        """Creates an ephemeral token for the Live API.
+
+        Args:
+            config: ``expire_time``, ``new_session_expire_time``, ``uses``,
+                ``live_connect_constraints``, ``lock_additional_fields`` (see the module
+                docstring), ``http_options`` (``api_version`` defaults to ``v1alpha``).
+
+        Returns:
+            The token; its ``name`` is the key a Live-only client uses.
+
+        Raises:
+            InvalidRequestError: A bad config (nothing is sent).
+            UnsupportedByBackendError: On Vertex AI.
+            APIError: The server refused (e.g. an unknown model, a time too far ahead).
+        """
+        if self._api.vertexai:
+            raise self._api.unsupported("auth_tokens.create", "ephemeral tokens are mldev only")
+        cfg = coerce_config(config, CreateAuthTokenConfig)
+        body = build_token_body(cfg)
+        options = cfg.http_options if cfg.http_options is not None else HttpOptions()
+        if options.api_version is None:
+            options = msgspec.structs.replace(options, api_version=AUTH_TOKENS_API_VERSION)
+        resp = await self._api.request(
+            "POST", "auth_tokens", body=msgspec.json.encode(body), http_options=options
+        )
+        return decode(resp.content, AuthToken)
+
 
 class Tokens:
-    """Ephemeral auth tokens for Live on the blocking :class:`~genai_actors.Client`."""
+    """``client.auth_tokens`` on the blocking :class:`~genai_actors.Client`."""
 
     def __init__(self, aio: AsyncTokens, bridge: LoopThread) -> None:
         self._aio = aio
         self._bridge = bridge
+
+    def create(
+        self, *, config: CreateAuthTokenConfig | Mapping[str, Any] | None = None
+    ) -> AuthToken:
+        """Blocking :meth:`AsyncTokens.create`; same arguments, result and errors."""
+        return self._bridge.run(self._aio.create(config=config))
