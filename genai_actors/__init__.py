@@ -22,18 +22,35 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from . import errors as errors, pagers as pagers, types as types
     from ._client import AsyncClient as AsyncClient
+    from ._download import DownloadTooLargeError as DownloadTooLargeError
+    from ._files import FileProcessingError as FileProcessingError
     from ._sync import Client as Client
     from ._transport import TransportConfig as TransportConfig
+    from ._upload import UploadError as UploadError
 
 __version__ = "0.1.0"
 
-__all__ = ["AsyncClient", "Client", "TransportConfig", "errors", "pagers", "types", "__version__"]
+__all__ = [
+    "AsyncClient",
+    "Client",
+    "DownloadTooLargeError",
+    "FileProcessingError",
+    "TransportConfig",
+    "UploadError",
+    "errors",
+    "pagers",
+    "types",
+    "__version__",
+]
 
 # name -> (module, attribute); attribute None means the module itself.
 _WHERE: dict[str, tuple[str, str | None]] = {
     "AsyncClient": ("._client", "AsyncClient"),
     "Client": ("._sync", "Client"),
     "TransportConfig": ("._transport._session", "TransportConfig"),
+    "UploadError": ("._upload", "UploadError"),
+    "DownloadTooLargeError": ("._download", "DownloadTooLargeError"),
+    "FileProcessingError": ("._files", "FileProcessingError"),
     "errors": (".errors", None),
     "pagers": (".pagers", None),
     "types": (".types", None),
