@@ -352,9 +352,7 @@ class AsyncBatches:
             NotFoundError: No such batch. FailedPreconditionError: it already finished.
         """
         cfg = coerce_config(config, CancelBatchJobConfig)
-        await self._api.request(
-            "POST", f"{batch_name(name)}:cancel", body=b"{}", http_options=cfg.http_options
-        )
+        await self._api.request("POST", f"{batch_name(name)}:cancel", http_options=cfg.http_options)
 
     async def delete(self, *, name: str, config: Any = None) -> DeleteResourceJob:
         """Deletes a batch job (its results go with it).

@@ -230,7 +230,7 @@ class AsyncTunings:
         """
         cfg = coerce_config(config, CancelTuningJobConfig)
         response = await self._api.request(
-            "POST", f"{tuned_model_name(name)}:cancel", body=b"{}", http_options=cfg.http_options
+            "POST", f"{tuned_model_name(name)}:cancel", http_options=cfg.http_options
         )
         result = decode(response, CancelTuningJobResponse)
         result.sdk_http_response = http_response(response)
