@@ -48,6 +48,7 @@ from ._transformers import (
     recontext_image_request,
     segment_image_request,
     t_contents,
+    t_model,
     update_model_request,
     upscale_image_request,
 )
@@ -98,6 +99,7 @@ class AsyncModels:
         self._api = api_client
         self._vertex = vertex_location(api_client)
         self._is_vertex = self._vertex is not None
+        self._paths: dict[tuple[str, bool], str] = {}
 
     async def _send(self, request: Request, headers: dict[str, str] | None = None) -> RawResponse:
         return await self._api.request(
@@ -108,6 +110,21 @@ class AsyncModels:
             http_options=request.http_options,
             headers=headers,
         )
+
+    def _text_request(self, model: str, text: str, *, stream: bool) -> Request:
+        """The request for a plain string prompt without config: the same body the general
+        builder makes, without its normalisation passes."""
+        paths = self._paths
+        key = (model, stream)
+        path = paths.get(key)
+        if path is None:
+            verb = ":streamGenerateContent" if stream else ":generateContent"
+            path = t_model(model, vertex=self._is_vertex) + verb
+            if len(paths) >= 256:
+                paths.clear()
+            paths[key] = path
+        payload = {"contents": [{"parts": [{"text": text}], "role": "user"}]}
+        return Request("POST", path, None, payload, None)
 
     # -- generation ------------------------------------------------------------------------
 
@@ -143,6 +160,12 @@ class AsyncModels:
         connection (the server may still bill it); coroutine tools are cancelled, a sync
         tool running in its worker thread finishes there.
         """
+        if config is None and type(contents) is str:
+            # Hot path: a plain prompt needs no config processing.
+            raw = await self._send(self._text_request(model, contents, stream=False))
+            response = decode(raw.content, GenerateContentResponse)
+            response.sdk_http_response = _http_response(raw)
+            return response
         cfg = coerce_config(config, GenerateContentConfig)
         request = generate_content_request(
             model, contents, config if config is None else cfg, vertex=self._vertex
@@ -226,6 +249,10 @@ class AsyncModels:
             The stream's own errors (see :class:`GenerateContentStream`) are raised when it
             is opened or iterated.
         """
+        if config is None and type(contents) is str:
+            return GenerateContentStream(
+                self._api, self._text_request(model, contents, stream=True)
+            )
         cfg = coerce_config(config, GenerateContentConfig)
         request = generate_content_request(
             model, contents, config if config is None else cfg, vertex=self._vertex, stream=True

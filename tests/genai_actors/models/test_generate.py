@@ -7,10 +7,11 @@ import enum
 import anyio
 import msgspec
 import pytest
+from hypothesis import given, settings, strategies as st
 
 import genai_actors as ga
 from genai_actors import errors, types
-from genai_actors._transformers import InvalidRequestError
+from genai_actors._transformers import InvalidRequestError, generate_content_request
 from genai_actors._transport import TransportConfig
 from genai_actors.emulator import Emulator, FaultConfig
 from supervisors import VirtualClock, use_clock
@@ -232,3 +233,17 @@ async def test_closed_client_raises(emu: Emulator) -> None:
     await client.aclose()
     with pytest.raises(errors.ClientClosedError):
         await client.models.generate_content(model=MODEL, contents="hi")
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(), model=st.sampled_from(["gemini-2.5-flash", "models/x-1", "tunedModels/t"]))
+def test_plain_prompt_fast_path_matches_the_builder(text: str, model: str) -> None:
+    """The hot path for a plain string prompt sends exactly the general builder's request."""
+    with ga.Client(api_key="k") as client:
+        models = client.aio.models
+        for stream in (False, True):
+            fast = models._text_request(model, text, stream=stream)
+            built = generate_content_request(model, text, None, stream=stream)
+            assert fast.body == built.body
+            assert fast.path == built.path
+            assert fast.http_options is None
