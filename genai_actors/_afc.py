@@ -40,7 +40,14 @@ from .types._content import Content, FunctionCall, FunctionResponse, Part
 from .types._generate import GenerateContentConfig
 from .types._tools import Tool
 
-__all__ = ["DEFAULT_MAXIMUM_REMOTE_CALLS", "AfcPlan", "plan_afc", "run_function_calls"]
+__all__ = [
+    "DEFAULT_MAXIMUM_REMOTE_CALLS",
+    "AfcPlan",
+    "budget_exhausted",
+    "function_calls_of",
+    "plan_afc",
+    "run_function_calls",
+]
 
 DEFAULT_MAXIMUM_REMOTE_CALLS = 10
 
@@ -124,6 +131,15 @@ def plan_afc(config: GenerateContentConfig, *, stream: bool = False) -> AfcPlan 
                 "tool_config.function_calling_config.stream_function_call_arguments"
             )
     return AfcPlan(functions, maximum, keep_history)
+
+
+def budget_exhausted(plan: AfcPlan, calls: Sequence[FunctionCall]) -> None:
+    """Logs that the loop stopped with calls left unanswered (they are on the response)."""
+    _log_afc.warning(
+        "afc.budget_exhausted",
+        maximum_remote_calls=plan.maximum_remote_calls,
+        unanswered=[call.name for call in calls],
+    )
 
 
 def function_calls_of(content: Content | None) -> list[FunctionCall]:

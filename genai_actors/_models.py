@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from ._afc import AfcPlan, function_calls_of, plan_afc, run_function_calls
+from ._afc import AfcPlan, budget_exhausted, function_calls_of, plan_afc, run_function_calls
 from ._models_media import (
     decode,
     decode_embed_response,
@@ -195,12 +195,14 @@ class AsyncModels:
             response = decode(raw.content, GenerateContentResponse)
             response.sdk_http_response = _http_response(raw)
             remaining -= 1
-            if remaining <= 0:
-                break  # no request left to send results with: the calls go to the caller
             candidates = response.candidates
             model_turn = candidates[0].content if candidates else None
             calls = function_calls_of(model_turn)
             if model_turn is None or not calls:
+                break
+            if remaining <= 0:
+                # No request is left to send results with: the calls go to the caller.
+                budget_exhausted(plan, calls)
                 break
             parts = await run_function_calls(calls, plan.functions)
             if not parts:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 
-from ._afc import AfcPlan, function_calls_of, run_function_calls
+from ._afc import AfcPlan, budget_exhausted, function_calls_of, run_function_calls
 from ._models_media import decode
 from ._transformers import Request
 from .types._base import HttpResponse, to_builtins
@@ -195,7 +195,10 @@ class GenerateContentStream:
         self._remaining -= 1
         calls, self._pending_calls = self._pending_calls, []
         model_parts, self._model_parts = self._model_parts, []
-        if self._remaining <= 0 or not calls:
+        if not calls:
+            return False
+        if self._remaining <= 0:
+            budget_exhausted(plan, calls)
             return False
         with anyio.CancelScope() as scope:
             self._tool_scope = scope

@@ -322,3 +322,60 @@ def test_jsonable_converts_results() -> None:
     assert jsonable(types.Part(text="x")) == {"text": "x"}
     assert jsonable(b"\x00\xff") == "AP8="
     assert jsonable(object).startswith("<class")
+
+
+async def test_streaming_afc_respects_maximum_remote_calls(
+    client: ga.AsyncClient, emu: Emulator
+) -> None:
+    """With maximum_remote_calls=1 the stream sends one request and leaves the call."""
+    chunks = [
+        c
+        async for c in client.models.generate_content_stream(
+            model=MODEL,
+            contents="Use get_weather with city=Paris",
+            config={
+                "tools": [get_weather],
+                "automatic_function_calling": {"maximum_remote_calls": 1},
+            },
+        )
+    ]
+    assert len(emu.recorded) == 1
+    assert calls_seen == []
+    assert any(c.function_calls for c in chunks)
+
+
+async def test_aclose_cancels_tools_running_between_turns(
+    client: ga.AsyncClient, emu: Emulator
+) -> None:
+    """aclose() from another task while a tool runs between turns cancels the tool and ends
+    the consumer's iteration; no second request is sent."""
+    started = anyio.Event()
+    cancelled = anyio.Event()
+
+    async def hang(city: str) -> str:
+        """Never returns unless cancelled."""
+        started.set()
+        try:
+            await anyio.sleep_forever()
+        finally:
+            cancelled.set()
+        return "unreachable"  # pragma: no cover
+
+    stream = client.models.generate_content_stream(
+        model=MODEL, contents="call hang with city=Nowhere", config={"tools": [hang]}
+    )
+    received: list[types.GenerateContentResponse] = []
+
+    async def consume() -> None:
+        async for chunk in stream:
+            received.append(chunk)  # noqa: PERF401 (chunks before the close are kept)
+
+    with anyio.fail_after(5):
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(consume)
+            await started.wait()
+            await stream.aclose()
+        await cancelled.wait()
+    assert stream.closed
+    assert received
+    assert len(emu.recorded) == 1
