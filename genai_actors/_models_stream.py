@@ -154,7 +154,12 @@ class GenerateContentStream:
             try:
                 payload = await stream.__anext__()
             except StopAsyncIteration:
-                if self._closed or not await self._next_turn():
+                try:
+                    more = not self._closed and await self._next_turn()
+                except BaseException:
+                    self._closed = True
+                    raise
+                if not more:
                     self._closed = True
                     raise
                 continue
