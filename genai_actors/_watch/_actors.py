@@ -37,6 +37,8 @@ __all__ = ["PollScheduler", "ScheduleBook", "Watcher"]
 _log_watch = _log.get_logger("genai_actors.watch")
 
 _MIN_RATE_FACTOR = 1.0 / 64.0
+_EPSILON = 1e-9
+_MIN_WAIT = 1e-4
 
 
 class ScheduleBook:
@@ -181,13 +183,14 @@ class PollScheduler(Actor):
             if due > now:
                 self._arm(due, now)
                 return
-            if limited and book.tokens < 1.0:
-                self._arm(now + (1.0 - book.tokens) / rate, now)
+            if limited and book.tokens < 1.0 - _EPSILON:
+                # Never a zero-length wait: rounding would make it spin without time passing.
+                self._arm(now + max((1.0 - book.tokens) / rate, _MIN_WAIT), now)
                 return
             heapq.heappop(heap)
             state.scheduled = False
             if limited:
-                book.tokens -= 1.0
+                book.tokens = max(0.0, book.tokens - 1.0)
             await self._start_poll(state)
 
     async def _start_poll(self, state: WatchState[Any]) -> None:

@@ -118,8 +118,7 @@ class WatchHub:
         finally:
             if not sub.finished:
                 _unsubscribe(tree, state, sub)
-        if sub.error is not None:
-            raise sub.error
+        sub.raise_error()
         if not sub.has_result:
             assert limit is not None
             raise WaitTimeoutError(name, limit, state.last if state.has_last else None)
@@ -323,8 +322,7 @@ class WatchStream(Generic[T]):
                 return sub.queue.popleft()
             if sub.finished:
                 self._closed = True
-                if sub.error is not None:
-                    raise sub.error
+                sub.raise_error()
                 raise StopAsyncIteration
             await sub.changed()
 

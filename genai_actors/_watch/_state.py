@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Awaitable, Callable
+from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import anyio
@@ -36,13 +37,24 @@ class Subscriber(Generic[T]):
         finished: True once ``result`` or ``error`` is set.
     """
 
-    __slots__ = ("_wakeup", "done", "error", "finished", "last", "queue", "result", "streaming")
+    __slots__ = (
+        "_tb",
+        "_wakeup",
+        "done",
+        "error",
+        "finished",
+        "last",
+        "queue",
+        "result",
+        "streaming",
+    )
 
     def __init__(self, done: Callable[[T], bool], *, streaming: bool) -> None:
         self.done = done
         self.streaming = streaming
         self.result: T = _UNSET
         self.error: BaseException | None = None
+        self._tb: TracebackType | None = None
         self.finished = False
         self.last: T = _UNSET
         self.queue: deque[T] = deque()
@@ -74,8 +86,18 @@ class Subscriber(Generic[T]):
         """Ends the subscription with ``error`` (first outcome wins)."""
         if not self.finished:
             self.error = error
+            self._tb = error.__traceback__
             self.finished = True
         self._wakeup.set()
+
+    def raise_error(self) -> None:
+        """Raises the error that ended the subscription, if any.
+
+        The error object may be shared by several subscribers: each raise starts from the
+        traceback it had when it was delivered, so tracebacks do not pile up.
+        """
+        if self.error is not None:
+            raise self.error.with_traceback(self._tb)
 
     async def changed(self) -> None:
         """Waits until something new is queued or the subscription finished."""
