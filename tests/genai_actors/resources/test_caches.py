@@ -135,15 +135,26 @@ async def test_generate_with_cache_end_to_end(client: ga.AsyncClient, emu: Emula
 
 
 async def test_generate_content_with_cache_via_models(client: ga.AsyncClient) -> None:
-    """models.generate_content(config={"cached_content": ...}) uses the cache."""
-    if not hasattr(client.models, "generate_content"):
-        pytest.skip("the models layer has not landed yet")
+    """models.generate_content(config={"cached_content": ...}) uses the cache, stream too."""
     cache = await _create(client)
-    response = await client.models.generate_content(  # type: ignore[attr-defined]
+    assert cache.usage_metadata is not None
+    response = await client.models.generate_content(
         model=MODEL, contents="Summarise it.", config={"cached_content": cache.name}
     )
+    assert response.usage_metadata is not None
     assert response.usage_metadata.cached_content_token_count == (
-        cache.usage_metadata.total_token_count if cache.usage_metadata else None
+        cache.usage_metadata.total_token_count
+    )
+    assert response.text
+    chunks = [
+        c
+        async for c in client.models.generate_content_stream(
+            model=MODEL, contents="Summarise it.", config={"cached_content": cache.name}
+        )
+    ]
+    assert chunks[-1].usage_metadata is not None
+    assert chunks[-1].usage_metadata.cached_content_token_count == (
+        cache.usage_metadata.total_token_count
     )
 
 
@@ -160,6 +171,10 @@ async def test_expired_cache_is_a_typed_error(
     request = generate_content_request(MODEL, "Hi", {"cached_content": cache.name})
     with pytest.raises(errors.PermissionDeniedError):
         await client.api_client.request(request.method, request.path, body=request.body)
+    with pytest.raises(errors.PermissionDeniedError):
+        await client.models.generate_content(
+            model=MODEL, contents="Hi", config={"cached_content": cache.name}
+        )
 
 
 async def test_unknown_cache_is_a_typed_error(client: ga.AsyncClient) -> None:
@@ -168,6 +183,19 @@ async def test_unknown_cache_is_a_typed_error(client: ga.AsyncClient) -> None:
         await client.caches.get(name="cachedContents/nope123")
     with pytest.raises(errors.PermissionDeniedError):
         await client.caches.delete(name="nope123")
+    with pytest.raises(errors.PermissionDeniedError):
+        await client.models.generate_content(
+            model=MODEL, contents="Hi", config={"cached_content": "nope123"}
+        )
+
+
+async def test_cache_with_another_model_is_refused(client: ga.AsyncClient) -> None:
+    """Generating with a cache made for another model is a typed 400 from the server."""
+    cache = await _create(client)
+    with pytest.raises(errors.InvalidArgumentError):
+        await client.models.generate_content(
+            model="gemini-2.0-flash", contents="Hi", config={"cached_content": cache.name}
+        )
 
 
 # ---------------------------------------------------------------------------------- bad input

@@ -88,13 +88,11 @@ async def test_tune_wait_generate(client: ga.AsyncClient, emu: Emulator) -> None
 
 async def test_tuned_model_via_models_generate_content(client: ga.AsyncClient) -> None:
     """models.generate_content(model=<tuned model>) works once the job succeeded."""
-    if not hasattr(client.models, "generate_content"):
-        pytest.skip("the models layer has not landed yet")
     job = await client.tunings.tune(base_model=BASE, training_dataset=EXAMPLES)
     done = await client.tunings.wait(job, timeout=30)
     assert done.tuned_model is not None
-    response = await client.models.generate_content(  # type: ignore[attr-defined]
-        model=done.tuned_model.model, contents="Hello"
+    response = await client.models.generate_content(
+        model=done.tuned_model.model or "", contents="Hello"
     )
     assert response.text
 
