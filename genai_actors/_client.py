@@ -13,10 +13,9 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._api_client import ApiClient, coerce_http_options
-from ._auth_tokens import AsyncTokens
 from ._backend import (
     MLDevBackend,
     env_flag,
@@ -24,17 +23,22 @@ from ._backend import (
     resolve_api_version,
     resolve_base_url,
 )
-from ._batches import AsyncBatches
-from ._caches import AsyncCaches
-from ._file_search_stores import AsyncFileSearchStores
-from ._files import AsyncFiles
-from ._models import AsyncModels
-from ._operations import AsyncOperations
 from ._transport import SessionPool, TransportConfig
-from ._tunings import AsyncTunings
 from ._watch import ClientTree, TreeHost
 from .errors import ClientClosedError
 from .types._http import HttpOptions
+
+# The API modules are imported by their properties on first use, so constructing a client stays
+# cheap (no aiohttp, no request builders) until a module is needed.
+if TYPE_CHECKING:
+    from ._auth_tokens import AsyncTokens
+    from ._batches import AsyncBatches
+    from ._caches import AsyncCaches
+    from ._file_search_stores import AsyncFileSearchStores
+    from ._files import AsyncFiles
+    from ._models import AsyncModels
+    from ._operations import AsyncOperations
+    from ._tunings import AsyncTunings
 
 __all__ = ["AsyncClient", "resolve_options"]
 
@@ -151,6 +155,8 @@ class AsyncClient:
     def models(self) -> AsyncModels:
         """Generation, embeddings, token counting, model metadata."""
         if self._models is None:
+            from ._models import AsyncModels
+
             self._models = AsyncModels(self._api)
         return self._models
 
@@ -158,6 +164,8 @@ class AsyncClient:
     def operations(self) -> AsyncOperations:
         """Long-running operations."""
         if self._operations is None:
+            from ._operations import AsyncOperations
+
             self._operations = AsyncOperations(self._api)
         return self._operations
 
@@ -165,6 +173,8 @@ class AsyncClient:
     def caches(self) -> AsyncCaches:
         """Context caching (``cachedContents``)."""
         if self._caches is None:
+            from ._caches import AsyncCaches
+
             self._caches = AsyncCaches(self._api)
         return self._caches
 
@@ -172,6 +182,8 @@ class AsyncClient:
     def batches(self) -> AsyncBatches:
         """Batch jobs: create, follow, read results."""
         if self._batches is None:
+            from ._batches import AsyncBatches
+
             self._batches = AsyncBatches(self._api)
         return self._batches
 
@@ -179,6 +191,8 @@ class AsyncClient:
     def tunings(self) -> AsyncTunings:
         """Model tuning jobs."""
         if self._tunings is None:
+            from ._tunings import AsyncTunings
+
             self._tunings = AsyncTunings(self._api)
         return self._tunings
 
@@ -186,6 +200,8 @@ class AsyncClient:
     def files(self) -> AsyncFiles:
         """Files: resumable uploads, metadata, downloads."""
         if self._files is None:
+            from ._files import AsyncFiles
+
             self._files = AsyncFiles(self._api)
         return self._files
 
@@ -193,6 +209,8 @@ class AsyncClient:
     def file_search_stores(self) -> AsyncFileSearchStores:
         """File Search stores (with ``.documents``)."""
         if self._file_search_stores is None:
+            from ._file_search_stores import AsyncFileSearchStores
+
             self._file_search_stores = AsyncFileSearchStores(self._api)
         return self._file_search_stores
 
@@ -200,6 +218,8 @@ class AsyncClient:
     def auth_tokens(self) -> AsyncTokens:
         """Ephemeral auth tokens (for Live)."""
         if self._auth_tokens is None:
+            from ._auth_tokens import AsyncTokens
+
             self._auth_tokens = AsyncTokens(self._api)
         return self._auth_tokens
 

@@ -12,21 +12,23 @@ import asyncio
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from ._auth_tokens import Tokens
-from ._batches import Batches
-from ._caches import Caches
 from ._client import AsyncClient
-from ._file_search_stores import FileSearchStores
-from ._files import Files
-from ._models import Models
-from ._operations import Operations
 from ._transport import TransportConfig
-from ._tunings import Tunings
 from .errors import ClientClosedError
 from .pagers import AsyncPager, Pager
 from .types._http import HttpOptions
+
+if TYPE_CHECKING:
+    from ._auth_tokens import Tokens
+    from ._batches import Batches
+    from ._caches import Caches
+    from ._file_search_stores import FileSearchStores
+    from ._files import Files
+    from ._models import Models
+    from ._operations import Operations
+    from ._tunings import Tunings
 
 __all__ = ["Client", "LoopThread", "SyncStream"]
 
@@ -244,6 +246,8 @@ class Client:
         """Generation, embeddings, token counting, model metadata (blocking)."""
         with self._lock:
             if self._models is None:
+                from ._models import Models
+
                 self._models = Models(self._aio.models, self._bridge)
             return self._models
 
@@ -252,6 +256,8 @@ class Client:
         """Long-running operations (blocking)."""
         with self._lock:
             if self._operations is None:
+                from ._operations import Operations
+
                 self._operations = Operations(self._aio.operations, self._bridge)
             return self._operations
 
@@ -260,6 +266,8 @@ class Client:
         """Context caching (blocking)."""
         with self._lock:
             if self._caches is None:
+                from ._caches import Caches
+
                 self._caches = Caches(self._aio.caches, self._bridge)
             return self._caches
 
@@ -268,6 +276,8 @@ class Client:
         """Batch jobs (blocking)."""
         with self._lock:
             if self._batches is None:
+                from ._batches import Batches
+
                 self._batches = Batches(self._aio.batches, self._bridge)
             return self._batches
 
@@ -276,6 +286,8 @@ class Client:
         """Model tuning jobs (blocking)."""
         with self._lock:
             if self._tunings is None:
+                from ._tunings import Tunings
+
                 self._tunings = Tunings(self._aio.tunings, self._bridge)
             return self._tunings
 
@@ -284,6 +296,8 @@ class Client:
         """Files: resumable uploads, metadata, downloads (blocking)."""
         with self._lock:
             if self._files is None:
+                from ._files import Files
+
                 self._files = Files(self._aio.files, self._bridge)
             return self._files
 
@@ -292,6 +306,8 @@ class Client:
         """File Search stores with ``.documents`` (blocking)."""
         with self._lock:
             if self._file_search_stores is None:
+                from ._file_search_stores import FileSearchStores
+
                 self._file_search_stores = FileSearchStores(
                     self._aio.file_search_stores, self._bridge
                 )
@@ -302,6 +318,8 @@ class Client:
         """Ephemeral auth tokens for Live (blocking)."""
         with self._lock:
             if self._auth_tokens is None:
+                from ._auth_tokens import Tokens
+
                 self._auth_tokens = Tokens(self._aio.auth_tokens, self._bridge)
             return self._auth_tokens
 
