@@ -67,6 +67,24 @@ INLINE_LIMIT_BYTES = 20 * 1024 * 1024
 
 _ID = re.compile(r"^[A-Za-z0-9_-]+$")
 _REQUEST_KEYS = frozenset({"model", "contents", "metadata", "config"})
+_SOURCE_KEYS = {
+    "inlinedRequests": "inlined_requests",
+    "fileName": "file_name",
+    "gcsUri": "gcs_uri",
+    "bigqueryUri": "bigquery_uri",
+    "vertexDatasetName": "vertex_dataset_name",
+    **{
+        k: k
+        for k in (
+            "inlined_requests",
+            "file_name",
+            "gcs_uri",
+            "bigquery_uri",
+            "vertex_dataset_name",
+            "format",
+        )
+    },
+}
 _REMEMBERED = 1024  # batches whose submitted keys are kept for results()
 
 
@@ -105,22 +123,24 @@ def _source(src: Any) -> tuple[list[Any] | None, str | None]:
             )
         return None, f"files/{t_file_name(src)}"
     if isinstance(src, dict):
-        data = normalize_keys(dict(src), BatchJobSource, "src")
-        vertex = sorted(
-            k for k in ("format", "gcsUri", "bigqueryUri", "vertexDatasetName") if k in data
-        )
+        data: dict[str, Any] = {_SOURCE_KEYS.get(str(k), str(k)): v for k, v in src.items()}
+        unknown = sorted(set(data) - set(_SOURCE_KEYS.values()))
+        if unknown:
+            raise InvalidRequestError(f"src.{unknown[0]}", "unknown field of a batch source")
+        vertex = sorted(set(data) & {"format", "gcs_uri", "bigquery_uri", "vertex_dataset_name"})
         if vertex:
             raise InvalidRequestError(
-                f"src.{vertex[0]}",
-                "is a Vertex AI source; not supported by the Gemini Developer API",
+                f"src.{vertex[0]}", "is a Vertex AI source, not supported by the Developer API"
             )
-        inline, file = data.get("inlinedRequests"), data.get("fileName")
+        inline, file = data.get("inlined_requests"), data.get("file_name")
         if inline is not None and file is not None:
             raise InvalidRequestError("src", "give either inlined_requests or file_name, not both")
         if file is not None:
             return None, f"files/{t_file_name(file)}"
         if inline is not None:
-            return _source(src.get("inlined_requests", src.get("inlinedRequests")))
+            if not isinstance(inline, list | tuple):
+                raise InvalidRequestError("src.inlined_requests", "expected a list of requests")
+            return list(inline), None
         raise InvalidRequestError("src", "one of inlined_requests and file_name is required")
     if isinstance(getattr(src, "name", None), str) and src.name.startswith("files/"):
         return None, src.name  # a File object

@@ -116,6 +116,37 @@ async def test_user_keys_and_request_shapes(client: ga.AsyncClient, emu: Emulato
     assert results["a"].metadata == {"key": "a", "user": "x"}
 
 
+async def test_source_forms(client: ga.AsyncClient, emu: Emulator) -> None:
+    """Dict, BatchJobSource and File-object sources give the same wire input as the list."""
+    wire_item = {"request": {"contents": [{"parts": [{"text": "x"}]}]}, "metadata": {"key": "w"}}
+    await client.batches.create(model=MODEL, src={"inlinedRequests": [wire_item]})
+    sent = emu.recorded[-1].json["batch"]["inputConfig"]
+    assert sent == {
+        "requests": {
+            "requests": [
+                {
+                    "request": {"contents": [{"parts": [{"text": "x"}]}]},
+                    "metadata": {"key": "w"},
+                }
+            ]
+        }
+    }
+    await client.batches.create(
+        model=MODEL, src=types.BatchJobSource(inlined_requests=[types.InlinedRequest(contents="y")])
+    )
+    entry = emu.recorded[-1].json["batch"]["inputConfig"]["requests"]["requests"][0]
+    assert entry["metadata"] == {"key": "0"}
+    stored = emu.files.add(
+        _jsonl([{"key": "a", "request": {"contents": [{"parts": [{"text": "z"}]}]}}]),
+        "application/jsonl",
+    )
+    uploaded = await client.files.get(name=stored.name)
+    await client.batches.create(model=MODEL, src=uploaded)
+    assert emu.recorded[-1].json["batch"]["inputConfig"] == {"fileName": stored.name}
+    with pytest.raises(InvalidRequestError, match=r"src\.bogus"):
+        await client.batches.create(model=MODEL, src={"bogus": 1})
+
+
 async def test_failed_item_is_a_failed_result(client: ga.AsyncClient) -> None:
     """One request the server refuses fails alone, as a 'failed' result with its error."""
     src = [
