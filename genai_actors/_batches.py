@@ -166,36 +166,34 @@ def _inline_request(item: Any, index: int, model: str) -> tuple[dict[str, Any], 
         if inner["metadata"] is None:
             del inner["metadata"]
         item = inner
-    config: dict[str, Any] = {}
     raw_config = item.get("config")
-    if raw_config is not None:
+    if raw_config is not None and not isinstance(raw_config, GenerateContentConfig | dict):
+        raise InvalidRequestError(f"{path}.config", "expected a GenerateContentConfig or dict")
+    extras = {k: v for k, v in item.items() if k not in _REQUEST_KEYS}
+    given: Any = raw_config
+    if extras:  # GenerateContentRequest-shaped: config fields at the top level
+        merged: dict[str, Any] = {}
         if isinstance(raw_config, GenerateContentConfig):
-            raw_config = {
-                f: getattr(raw_config, f)
-                for f in raw_config.__struct_fields__
-                if getattr(raw_config, f) is not None
-            }
-        if not isinstance(raw_config, dict):
-            raise InvalidRequestError(f"{path}.config", "expected a GenerateContentConfig or dict")
-        config.update(raw_config)
-    for key, value in item.items():  # GenerateContentRequest-shaped: config fields at the top
-        if key in _REQUEST_KEYS:
-            continue
-        if key in ("generation_config", "generationConfig") and isinstance(value, dict):
-            config.update(value)
-        else:
-            config[key] = value
-    if "http_options" in config or "httpOptions" in config:
+            merged.update(raw_config.model_dump())
+        elif raw_config is not None:
+            merged.update(raw_config)
+        for key, value in extras.items():
+            if key in ("generation_config", "generationConfig") and isinstance(value, dict):
+                merged.update(value)
+            else:
+                merged[key] = value
+        given = merged
+    if isinstance(given, dict):
+        has_options = "http_options" in given or "httpOptions" in given
+    else:
+        has_options = given is not None and given.http_options is not None
+    if has_options:
         raise InvalidRequestError(f"{path}.config.http_options", "has no effect inside a batch")
     contents = item.get("contents")
     if contents is None:
         raise InvalidRequestError(f"{path}.contents", "contents are required")
     try:
-        built = generate_content_request(
-            item.get("model") or model,
-            contents,
-            config if (raw_config is not None or config) else None,
-        )
+        built = generate_content_request(item.get("model") or model, contents, given)
     except InvalidRequestError as exc:
         raise InvalidRequestError(f"{path}.{exc.path}", exc.reason) from None
     body = dict(built.payload or {})

@@ -93,7 +93,12 @@ async def test_user_keys_and_request_shapes(client: ga.AsyncClient, emu: Emulato
             "generation_config": {"temperature": 0.5},
             "metadata": {"key": "c"},
         },
-        types.InlinedRequest(contents="delta", config=types.GenerateContentConfig(top_k=3)),
+        types.InlinedRequest(
+            contents="delta",
+            config=types.GenerateContentConfig(
+                top_k=3, thinking_config=types.ThinkingConfig(thinking_budget=16)
+            ),
+        ),
     ]
     job = await client.batches.create(model=MODEL, src=src)
     entries = emu.recorded[-1].json["batch"]["inputConfig"]["requests"]["requests"]
@@ -108,7 +113,10 @@ async def test_user_keys_and_request_shapes(client: ga.AsyncClient, emu: Emulato
         "role": "user",
     }
     assert entries[2]["request"]["generationConfig"] == {"temperature": 0.5}
-    assert entries[3]["request"]["generationConfig"] == {"topK": 3}
+    assert entries[3]["request"]["generationConfig"] == {
+        "topK": 3,
+        "thinkingConfig": {"thinkingBudget": 16},
+    }
     done = await client.batches.wait(job.name or "", timeout=30)
     results = {r.key: r async for r in client.batches.results(done)}
     assert set(results) == {"a", "b", "c", "3"}
