@@ -240,6 +240,7 @@ class Watcher(Actor):
 
     async def init(self) -> None:
         state = self._state
+        state.ref = self.ref  # before the scheduler can dispatch to it
         if state.closed:
             self.ref.cast("stop")
             return

@@ -114,16 +114,30 @@ class ClientTree:
         return ChildSpec(("watch", *state.key), start, restart=Restart.TRANSIENT, shutdown=0.0)
 
     async def respawn(self, state: WatchState[Any]) -> None:
-        """Gives ``state`` a new watcher (its old one is gone); fails it if that is impossible."""
+        """Gives ``state`` a new watcher (its old one is gone).
+
+        If the ``watchers`` supervisor is down for the moment (being restarted), the poll is
+        re-queued with backoff; after ``max_crashes`` failed attempts in a row, or once the
+        tree stops, the waiters get :class:`ClientClosedError`.
+        """
         if state.closed:
             return
         try:
             state.ref = await self.watchers.start_child(self.watcher_spec(state))
+            return
         except Exception as exc:
-            _log_tree.warning("watch.respawn_failed", name=state.name, error=type(exc).__name__)
-            self.forget(state)
-            state.closed = True
-            state.fail_all(ClientClosedError(f"the watcher of {state.name} could not restart"))
+            error: BaseException = exc
+        state.crashes += 1
+        scheduler = self.scheduler
+        if not self._stopped and state.crashes < self.config().max_crashes and scheduler:
+            scheduler.cast(("add", state, state.schedule.next_delay()))
+            return
+        _log_tree.warning("watch.respawn_failed", name=state.name, error=type(error).__name__)
+        self.forget(state)
+        state.closed = True
+        lost = ClientClosedError(f"the watcher of {state.name} could not be restarted")
+        lost.__cause__ = error
+        state.fail_all(lost)
 
     def forget(self, state: WatchState[Any]) -> None:
         """Removes a finished watch from the registry."""
