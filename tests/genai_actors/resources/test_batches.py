@@ -3,6 +3,7 @@ wait/watch, cancel/delete/list, input checks before sending, and faults."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -298,6 +299,55 @@ async def test_file_download_cut_is_resumed_without_loss(client: ga.AsyncClient)
     assert len(hits) == 2
     assert [r.key for r in results] == [str(i) for i in range(50)]
     assert all(r.ok for r in results)
+
+
+async def test_results_reader_cancelled_mid_download_frees_everything() -> None:
+    """Cancelling a read blocked on a stalled download, then aclose(), ends cleanly."""
+    lines = _jsonl([{"key": str(i), "response": {"candidates": []}} for i in range(20)])
+    release = asyncio.Event()
+
+    async def stalled(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Length": str(len(lines))})
+        await response.prepare(request)
+        await response.write(lines[: len(lines) // 2])
+        await release.wait()
+        return response
+
+    app = web.Application()
+    app.router.add_get("/v1/files/{tail}", stalled)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    job = types.BatchJob(
+        name="batches/s",
+        state="JOB_STATE_SUCCEEDED",
+        dest=types.BatchJobDestination(file_name="files/out2"),
+    )
+    try:
+        async with ga.AsyncClient(
+            api_key="k", http_options={"base_url": f"http://127.0.0.1:{runner.addresses[0][1]}"}
+        ) as other:
+            results = other.batches.results(job)
+            first = await results.__anext__()
+            assert first.key == "0"
+            reader = asyncio.create_task(_drain(results))
+            await asyncio.sleep(0.2)
+            assert not reader.done()  # blocked on the stalled connection
+            reader.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await reader
+            await results.aclose()
+            await results.aclose()  # idempotent
+            assert [r async for r in results] == []  # closed: nothing more
+    finally:
+        release.set()
+        await runner.cleanup()
+
+
+async def _drain(results: Any) -> None:
+    async for _ in results:
+        pass
 
 
 # ---------------------------------------------------------------------------------- lifecycle
