@@ -409,7 +409,9 @@ async def resumable_upload(
         raise UnknownApiResponseError("the upload start answer carried no x-goog-upload-url header")
     base_url = (http_options.base_url if http_options else None) or api.http_options.base_url
     path, query = _upload_target(upload_url, base_url or "")
-    session = _Session(api, path, query, _chunk_options(http_options), source, chunk_size)
+    # Chunks repeat the start's protocol headers, as google-genai sends them.
+    repeat = {k: v for k, v in headers.items() if k != "X-Goog-Upload-Command"}
+    session = _Session(api, path, query, _chunk_options(http_options), source, chunk_size, repeat)
     try:
         return await session.run()
     except BaseException:
@@ -429,7 +431,9 @@ class _Session:
         options: HttpOptions,
         source: UploadSource,
         chunk_size: int,
+        headers: Mapping[str, str],
     ) -> None:
+        self._headers = dict(headers)
         self._api = api
         self._path = path
         self._query = query
@@ -439,7 +443,7 @@ class _Session:
         self._finished = False
 
     async def _send(self, command: str, body: bytes | None, offset: int | None) -> HttpResponse:
-        headers = {"X-Goog-Upload-Command": command}
+        headers = {**self._headers, "X-Goog-Upload-Command": command}
         if offset is not None:
             headers["X-Goog-Upload-Offset"] = str(offset)
             headers["Content-Type"] = "application/octet-stream"
