@@ -60,7 +60,10 @@ if TYPE_CHECKING:
     from ._watch import WatchStream
     from .types._batches import BatchResult
 
-__all__ = ["INLINE_LIMIT_BYTES", "AsyncBatches", "Batches", "batch_name"]
+__all__ = ["DEFAULT_WAIT_TIMEOUT", "INLINE_LIMIT_BYTES", "AsyncBatches", "Batches", "batch_name"]
+
+DEFAULT_WAIT_TIMEOUT = 48 * 3600.0
+"""Seconds ``wait`` polls by default: 48 h, when an unfinished batch expires server-side."""
 
 INLINE_LIMIT_BYTES = 20 * 1024 * 1024
 """The largest inline batch the API accepts; bigger batches must use a JSONL file."""
@@ -423,14 +426,14 @@ class AsyncBatches:
         self,
         job: BatchJob | str,
         *,
-        timeout: float | None = None,  # noqa: ASYNC109 (measured on current_clock())
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,  # noqa: ASYNC109 (measured on current_clock())
     ) -> BatchJob:
         """Polls the job (through the client's shared, supervised watchers) until it ends.
 
         Args:
             job: The job or its name (``batches/<id>``): enough to resume after a restart.
-            timeout: Seconds to wait; ``None`` waits until the job ends (batches expire
-                server-side after 48 h).
+            timeout: Seconds to wait (default 48 h, when an unfinished batch expires
+                server-side); ``None`` waits until the job ends.
 
         Returns:
             The job in a terminal state (succeeded, failed, cancelled or expired); a failed job
@@ -532,7 +535,9 @@ class Batches:
         """Blocking :meth:`AsyncBatches.list`: a :class:`~genai_actors.pagers.Pager`."""
         return self._bridge.pager(self._bridge.run(self._aio.list(config=config)))
 
-    def wait(self, job: BatchJob | str, *, timeout: float | None = None) -> BatchJob:
+    def wait(
+        self, job: BatchJob | str, *, timeout: float | None = DEFAULT_WAIT_TIMEOUT
+    ) -> BatchJob:
         """Blocking :meth:`AsyncBatches.wait`."""
         return self._bridge.run(self._aio.wait(job, timeout=timeout))
 

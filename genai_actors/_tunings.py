@@ -44,7 +44,10 @@ if TYPE_CHECKING:
     from ._watch import WatchStream
     from .types._tunings import ValidateRewardResponse
 
-__all__ = ["AsyncTunings", "Tunings", "tuned_model_name"]
+__all__ = ["DEFAULT_WAIT_TIMEOUT", "AsyncTunings", "Tunings", "tuned_model_name"]
+
+DEFAULT_WAIT_TIMEOUT = 48 * 3600.0
+"""Seconds ``wait`` polls by default (48 h)."""
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _MLDEV_FIELDS = frozenset(
@@ -294,13 +297,13 @@ class AsyncTunings:
         self,
         job: TuningJob | str,
         *,
-        timeout: float | None = None,  # noqa: ASYNC109 (measured on current_clock())
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,  # noqa: ASYNC109 (measured on current_clock())
     ) -> TuningJob:
         """Polls the job (through the client's shared, supervised watchers) until it ends.
 
         Args:
             job: The job or its name (``tunedModels/<id>``): enough to resume after a restart.
-            timeout: Seconds to wait; ``None`` waits until the job ends.
+            timeout: Seconds to wait (default 48 h); ``None`` waits until the job ends.
 
         Returns:
             The job in a terminal state; a failed job is returned, not raised. Once
@@ -384,7 +387,9 @@ class Tunings:
             )
         )
 
-    def wait(self, job: TuningJob | str, *, timeout: float | None = None) -> TuningJob:
+    def wait(
+        self, job: TuningJob | str, *, timeout: float | None = DEFAULT_WAIT_TIMEOUT
+    ) -> TuningJob:
         """Blocking :meth:`AsyncTunings.wait`."""
         return self._bridge.run(self._aio.wait(job, timeout=timeout))
 
