@@ -251,7 +251,7 @@ class AsyncCaches:
         response = await self._api.request("GET", cache_name(name), http_options=cfg.http_options)
         return decode(response, CachedContent)
 
-    async def update(self, *, name: str, config: Any) -> CachedContent:
+    async def update(self, *, name: str, config: Any = None) -> CachedContent:
         """Changes a cache's expiry: exactly one of ``config.ttl`` and ``config.expire_time``.
 
         Args:
@@ -341,7 +341,7 @@ class Caches:
         """Blocking :meth:`AsyncCaches.get`."""
         return self._bridge.run(self._aio.get(name=name, config=config))
 
-    def update(self, *, name: str, config: Any) -> CachedContent:
+    def update(self, *, name: str, config: Any = None) -> CachedContent:
         """Blocking :meth:`AsyncCaches.update`."""
         return self._bridge.run(self._aio.update(name=name, config=config))
 
