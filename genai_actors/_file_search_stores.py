@@ -153,7 +153,7 @@ class AsyncFileSearchStores:
         resp = await self._api.request(
             "POST",
             "fileSearchStores",
-            body=msgspec.json.encode(body),
+            body=msgspec.json.encode(body) if body else None,
             http_options=_http_options(cfg),
         )
         return decode(resp.content, FileSearchStore)
