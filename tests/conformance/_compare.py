@@ -33,6 +33,8 @@ __all__ = [
     "API_KEY",
     "WireRequest",
     "assert_same_requests",
+    "camel_keys",
+    "camel_requests",
     "capture",
     "client_header",
     "differences",
@@ -149,6 +151,61 @@ def wire(
         WireRequest(r.method, sub(r.path), {k: sub(v) for k, v in r.query.items()}, walk(r.json))
         for r in recorded
     ]
+
+
+# Values that are user data, not proto messages: their keys are never renamed.
+_OPAQUE = frozenset(
+    {
+        "args",
+        "response",
+        "labels",
+        "parametersJsonSchema",
+        "responseJsonSchema",
+        "default",
+        "example",
+        "userMetadata",
+        "partMetadata",
+        "structValue",
+    }
+)
+
+
+def _camel(key: str) -> str:
+    head, *rest = key.split("_")
+    return head + "".join(word[:1].upper() + word[1:] for word in rest)
+
+
+def camel_keys(value: Any, *, _names: bool = False) -> Any:
+    """``value`` with every proto field name in lowerCamelCase.
+
+    google-genai 3.4 sends some nested field names in snake_case (``thinking_budget``,
+    ``mime_type``, ``property_ordering``, ``parameters_json_schema``, ...). Proto-JSON parsers,
+    the API's included, accept both spellings, so the two spellings are the same request;
+    genai_actors always sends lowerCamelCase. User data is left alone: the values of
+    :data:`_OPAQUE` keys (function-call arguments, labels, JSON Schemas given as is) and the
+    property names under a Schema's ``properties``.
+    """
+    if isinstance(value, list):
+        return [camel_keys(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        name = key if _names else _camel(key)
+        if _names:
+            out[name] = camel_keys(item)
+        elif name in _OPAQUE:
+            out[name] = item
+        elif name == "properties" and isinstance(item, dict):
+            out[name] = camel_keys(item, _names=True)
+        else:
+            out[name] = camel_keys(item)
+    return out
+
+
+def camel_requests(requests: Sequence[WireRequest]) -> list[WireRequest]:
+    """:func:`camel_keys` applied to every body (a deviation for google-genai's requests)."""
+    return [WireRequest(r.method, r.path, r.query, camel_keys(r.body)) for r in requests]
 
 
 def differences(ours: Any, theirs: Any, path: str = "body") -> Iterator[str]:
