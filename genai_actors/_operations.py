@@ -2,12 +2,13 @@
 
 ``get`` is google-genai's ``operations.get`` (GET the operation's name on the Gemini Developer
 API, ``:fetchPredictOperation`` on Vertex AI) and also accepts the bare name string, so a
-poller can resume from a stored name alone. ``wait`` polls with exponential backoff until the
-operation is done.
+poller can resume from a stored name alone. ``wait`` and ``watch`` are served by the client's
+supervised watchers (``api_client.watchers``, see ``genai_actors._watch``): every waiter and
+stream on one operation shares one poller, and all pollers share one schedule with exponential
+backoff and jitter, a global concurrency and rate cap, and 429 back-pressure.
 
 A failed operation is *done*: ``wait`` returns it with ``.error`` set (``error_info`` gives the
-typed form) and never raises for it; only a failure to *poll* raises. This module keeps
-``wait`` small on purpose: supervised watchers (``watch``) replace it in a later issue.
+typed form) and never raises for it; only a failure to *poll* raises.
 """
 
 from __future__ import annotations
@@ -15,15 +16,15 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-from supervisors import Backoff, current_clock
+from supervisors import Backoff
 
 from ._transformers import InvalidRequestError, VertexLocation, get_operation_request
-from .errors import WaitTimeoutError
 from .types._operations import GenerateVideosOperation, Operation
 
 if TYPE_CHECKING:
     from ._api_client import ApiClient
-    from ._sync import LoopThread
+    from ._sync import LoopThread, SyncStream
+    from ._watch import WatchStream
 
 __all__ = ["DEFAULT_WAIT_TIMEOUT", "AsyncOperations", "Operations", "vertex_location"]
 
@@ -31,8 +32,6 @@ OpT = TypeVar("OpT", bound=Operation)
 
 DEFAULT_WAIT_TIMEOUT = 900.0
 """Seconds ``wait`` polls before giving up when no ``timeout`` is given."""
-
-_POLL_BACKOFF = Backoff(1.0, 30.0, multiplier=1.5, jitter=0.2)
 
 
 def vertex_location(api: ApiClient) -> VertexLocation | None:
@@ -63,14 +62,25 @@ def _check_operation(operation: object) -> None:
         )
 
 
-def _check_timeout(timeout: float | None) -> float:
+def _check_timeout(timeout: float | None) -> float | None:
     if timeout is None:
-        return math.inf
+        return None
     if isinstance(timeout, bool) or not isinstance(timeout, int | float) or math.isnan(timeout):
         raise ValueError(f"timeout must be a number of seconds or None, got {timeout!r}")
     if timeout < 0:
         raise ValueError(f"timeout must be >= 0 seconds, got {timeout!r}")
-    return float(timeout)
+    return None if math.isinf(timeout) else float(timeout)
+
+
+def _is_done(operation: Operation) -> bool:
+    return bool(operation.done)
+
+
+def _name_of(operation: Operation | str) -> str:
+    name = operation if isinstance(operation, str) else operation.name
+    if not name:
+        raise InvalidRequestError("operation.name", "the operation has no name to poll")
+    return name
 
 
 class AsyncOperations:
@@ -149,58 +159,110 @@ class AsyncOperations:
     ) -> Operation:
         """Polls an operation until it is done, and returns it.
 
-        The first poll goes out at once (an operation object that is already done is returned
-        as it is, without a request); later polls follow ``backoff`` (default: about 1 s,
-        then 1.5 times longer per poll up to 30 s, with up to 20 % jitter), never sleeping past the
-        deadline. Rate limits (429, with the server's ``RetryInfo``) and transient 5xx errors
-        are retried inside each poll by the transport.
+        Served by the client's supervised watchers: waiters (and :meth:`watch` streams) on the
+        same operation share one poller, and all pollers share one schedule. The first poll
+        goes out at once (an operation object that is already done is returned as it is,
+        without a request); later polls follow ``backoff`` (default: 1 s, then 1.5 times
+        longer per poll up to 30 s, with up to 20 % jitter). Transient failures (5xx, lost
+        connections, after the transport's own retries) back off and poll again; a 429 pushes
+        this poller back by at least the server's ``RetryInfo`` and slows the whole schedule;
+        a crashed poller is restarted where it left off.
 
         A failed operation counts as done: it is returned with ``.error`` set (see
         ``error_info``); this method does not raise for it.
 
         Args:
-            operation: The operation object or its name (see :meth:`get`).
+            operation: The operation object or its name (see :meth:`get`): a name stored
+                by an earlier process resumes the wait.
             timeout: Seconds to wait, on ``supervisors.current_clock()``; ``None`` waits
                 forever. Default 900 s.
-            backoff: The poll schedule.
+            backoff: The poll schedule (used when no poller for this operation runs yet).
             config: Optional ``{"http_options": ...}`` for each poll.
 
         Returns:
-            The finished operation (``done`` is true).
+            The finished operation (``done`` is true), of the same class as ``operation``.
 
         Raises:
             WaitTimeoutError: ``timeout`` expired first (a ``TimeoutError``; ``.last`` holds
                 the last snapshot). The operation itself goes on server-side.
             InvalidRequestError: No usable name (nothing is sent).
             ValueError: A negative or non-numeric ``timeout``.
-            APIError: A poll failed after the transport's retries (e.g. ``NotFoundError``).
-            TransportError: A poll could not be completed.
+            APIError: A poll failed with a non-transient error (e.g. ``NotFoundError``,
+                ``PermissionDeniedError``).
+            ClientClosedError: The client was closed.
 
-        Cancellation: cancelling the caller stops polling at once (a poll in flight is
-        aborted); the operation goes on server-side and can be waited for again by name.
+        Cancellation: cancelling the caller ends only its own wait; the shared poller stops
+        when nobody waits any more. The operation goes on server-side and can be waited for
+        again by name.
         """
         _check_operation(operation)
         limit = _check_timeout(timeout)
         if isinstance(operation, Operation) and operation.done:
             return operation
-        name = operation if isinstance(operation, str) else (operation.name or "")
-        clock = current_clock()
-        deadline = clock.now() + limit
-        schedule = (backoff or _POLL_BACKOFF).schedule()
-        last: Operation | None = None
-        while True:
-            last = await self.get(operation if last is None else last, config=config)
-            if last.done:
-                return last
-            remaining = deadline - clock.now()
-            if remaining <= 0:
-                break
-            delay = schedule.next_delay()
-            if delay >= remaining:
-                await clock.sleep(remaining)
-                break
-            await clock.sleep(delay)
-        raise WaitTimeoutError(name, limit, last)
+        name = _name_of(operation)
+        _http_options(config)  # validated before anything starts
+        return await self._api.watchers.wait(
+            name,
+            self._fetcher(operation, config),
+            _is_done,
+            timeout=limit,
+            kind=self._kind(operation),
+            backoff=backoff,
+        )
+
+    @overload
+    def watch(
+        self, operation: OpT, *, backoff: Backoff | None = ..., config: Any = ...
+    ) -> WatchStream[OpT]: ...
+
+    @overload
+    def watch(
+        self, operation: str, *, backoff: Backoff | None = ..., config: Any = ...
+    ) -> WatchStream[Operation]: ...
+
+    def watch(
+        self, operation: Operation | str, *, backoff: Backoff | None = None, config: Any = None
+    ) -> WatchStream[Any]:
+        """A stream of the operation's snapshots: the first, then each one that differs.
+
+        ``async for op in client.operations.watch(op_or_name):`` yields fresh snapshots
+        (progress in ``metadata``, say) and ends after the done one; it is also an async
+        context manager, and ``aclose()`` stops it. Polling is shared with :meth:`wait`.
+
+        Args:
+            operation: The operation object or its name.
+            backoff: The poll schedule (used when no poller for this operation runs yet).
+            config: Optional ``{"http_options": ...}`` for each poll.
+
+        Returns:
+            A :class:`~genai_actors._watch.WatchStream`; nothing is sent before it is iterated.
+
+        Raises:
+            InvalidRequestError: No usable name (raised here; nothing is sent).
+            APIError: From iteration: a non-transient poll error ended the watch.
+            ClientClosedError: From iteration: the client was closed.
+        """
+        _check_operation(operation)
+        name = _name_of(operation)
+        _http_options(config)
+        return self._api.watchers.watch(
+            name,
+            self._fetcher(operation, config),
+            _is_done,
+            kind=self._kind(operation),
+            backoff=backoff,
+        )
+
+    def _fetcher(self, operation: Operation | str, config: Any) -> Any:
+        async def fetch(_name: str) -> Operation:
+            return await self.get(operation, config=config)
+
+        return fetch
+
+    @staticmethod
+    def _kind(operation: Operation | str) -> str:
+        # Snapshots of different classes must not be shared between waiters of one name.
+        return "operation:" + _operation_class(operation).__name__
 
 
 def _http_options(config: Any) -> Any:
@@ -268,3 +330,15 @@ class Operations:
         return self._bridge.run(
             self._aio.wait(operation, timeout=timeout, backoff=backoff, config=config)
         )
+
+    def watch(
+        self, operation: Operation | str, *, backoff: Backoff | None = None, config: Any = None
+    ) -> SyncStream[Any]:
+        """Blocking :meth:`AsyncOperations.watch`: an iterator of snapshots.
+
+        ``for op in client.operations.watch(name): ...``; ``close()`` (or ``with``) stops it.
+
+        Raises:
+            InvalidRequestError: No usable name (raised here; nothing is sent).
+        """
+        return self._bridge.iterate(self._aio.watch(operation, backoff=backoff, config=config))

@@ -23,14 +23,22 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from supervisors import Actor, ActorExited, Mailbox, MailboxFull, send_after
+from supervisors import (
+    Actor,
+    ActorExited,
+    Mailbox,
+    MailboxFull,
+    VirtualClock,
+    cancel_timer,
+    send_after,
+)
 
 from .. import _log
 from ..errors import RateLimitedError
 from ._config import Outcome, WatchConfig, classify
 
 if TYPE_CHECKING:
-    from ._state import WatchState
+    from ._state import Subscriber, WatchState
 
 __all__ = ["PollScheduler", "ScheduleBook", "Watcher"]
 
@@ -46,6 +54,7 @@ class ScheduleBook:
 
     Attributes:
         heap: ``(due, seq, generation, state)`` entries; stale ones are skipped lazily.
+        deadlines: ``(at, seq, subscriber)``: when waiters with a timeout give up.
         in_flight: Poll token → state, for polls handed out and not yet reported.
         tokens: Rate-limit tokens available (a token bucket).
         refilled_at: When ``tokens`` was last topped up.
@@ -58,6 +67,7 @@ class ScheduleBook:
 
     def __init__(self) -> None:
         self.heap: list[tuple[float, int, int, WatchState[Any]]] = []
+        self.deadlines: list[tuple[float, int, Subscriber[Any]]] = []
         self.in_flight: dict[int, WatchState[Any]] = {}
         self.tokens = 0.0
         self.refilled_at: float | None = None
@@ -74,7 +84,7 @@ class PollScheduler(Actor):
     """Decides which watcher polls when, for every watch of one client tree.
 
     Messages (casts): ``("add", state, delay)``, ``("finished", state, token, delay, pause,
-    ok)``, ``("recover",)``; timer: ``"tick"``.
+    ok)``, ``("deadline", subscriber, timeout)``, ``("recover",)``; timer: ``"tick"``.
     """
 
     mailbox = Mailbox(math.inf)
@@ -90,6 +100,7 @@ class PollScheduler(Actor):
         self._respawn = respawn
 
     async def init(self) -> None:
+        self._virtual = isinstance(self.clock, VirtualClock)
         self._book.tick_at = None  # a timer of a previous incarnation died with it
         self.ref.cast(("recover",))
 
@@ -101,6 +112,10 @@ class PollScheduler(Actor):
         elif kind == "finished":
             _, state, token, delay, pause, ok = msg
             self._finished(state, token, delay, pause, ok)
+        elif kind == "deadline":
+            _, sub, timeout = msg
+            book = self._book
+            heapq.heappush(book.deadlines, (self.clock.now() + timeout, next(book.seq), sub))
         elif kind == "recover":
             self._recover()
         else:
@@ -160,11 +175,23 @@ class PollScheduler(Actor):
 
     async def _dispatch(self) -> None:
         book = self._book
-        cfg = self._config()
         now = self.clock.now()
-        if now < book.paused_until:
-            self._arm(book.paused_until, now)
-            return
+        self._expire(now)
+        wake = book.paused_until if now < book.paused_until else await self._start_due(now)
+        deadline = self._next_deadline()
+        if deadline is not None:
+            wake = min(wake, deadline)
+        if self._virtual and book.in_flight:
+            # On a virtual clock time stands still while a poll is out: a poll over real I/O
+            # is one instant, so schedules and timeouts stay deterministic in tests.
+            self._disarm()
+        elif math.isfinite(wake):
+            self._arm(wake, now)
+
+    async def _start_due(self, now: float) -> float:
+        """Starts every due poll the caps allow; returns when to look again (inf: no need)."""
+        book = self._book
+        cfg = self._config()
         rate = cfg.max_polls_per_second * book.rate_factor
         limited = math.isfinite(cfg.max_polls_per_second)
         if limited:
@@ -175,23 +202,37 @@ class PollScheduler(Actor):
                 book.tokens = min(burst, book.tokens + (now - book.refilled_at) * rate)
             book.refilled_at = now
         heap = book.heap
-        while heap and len(book.in_flight) < cfg.max_concurrent_polls:
+        while heap:
+            if len(book.in_flight) >= cfg.max_concurrent_polls:
+                return math.inf  # a finishing poll dispatches again
             due, _, gen, state = heap[0]
             if gen != state.generation or state.closed or not state.scheduled:
                 heapq.heappop(heap)
                 continue
             if due > now:
-                self._arm(due, now)
-                return
+                return due
             if limited and book.tokens < 1.0 - _EPSILON:
                 # Never a zero-length wait: rounding would make it spin without time passing.
-                self._arm(now + max((1.0 - book.tokens) / rate, _MIN_WAIT), now)
-                return
+                return now + max((1.0 - book.tokens) / rate, _MIN_WAIT)
             heapq.heappop(heap)
             state.scheduled = False
             if limited:
                 book.tokens = max(0.0, book.tokens - 1.0)
             await self._start_poll(state)
+        return math.inf
+
+    def _expire(self, now: float) -> None:
+        deadlines = self._book.deadlines
+        while deadlines and (deadlines[0][0] <= now or deadlines[0][2].finished):
+            _, _, sub = heapq.heappop(deadlines)
+            if not sub.finished:
+                sub.expire()
+
+    def _next_deadline(self) -> float | None:
+        deadlines = self._book.deadlines
+        while deadlines and deadlines[0][2].finished:
+            heapq.heappop(deadlines)
+        return deadlines[0][0] if deadlines else None
 
     async def _start_poll(self, state: WatchState[Any]) -> None:
         book = self._book
@@ -218,6 +259,11 @@ class PollScheduler(Actor):
             return
         book.tick_at = at
         send_after(self.ref, "tick", max(0.0, at - now), key="tick")
+
+    def _disarm(self) -> None:
+        if self._book.tick_at is not None:
+            self._book.tick_at = None
+            cancel_timer(self.ref, "tick")
 
 
 class Watcher(Actor):

@@ -16,7 +16,7 @@ from typing import Any, Generic, TypeVar
 
 import anyio
 
-from supervisors import Backoff, current_clock
+from supervisors import Backoff
 
 from ..errors import ClientClosedError, WaitTimeoutError
 from ._config import WatchConfig
@@ -87,7 +87,9 @@ class WatchHub:
                 the first one; transient errors it raises (5xx, transport) are retried with
                 backoff, 429s slow the schedule down, other API errors end the wait.
             done: This waiter's predicate (a failed job should count as done).
-            timeout: Seconds to wait (on ``supervisors.current_clock()``); None waits forever.
+            timeout: Seconds to wait, on the clock of the client's tree (``current_clock()``
+                when the tree started); None waits forever. The shared scheduler keeps the
+                deadlines, so a timed wait costs no task of its own.
             kind: Namespaces the name: waiters share a watcher only with the same
                 ``(kind, name)`` (e.g. ``"batch"`` vs ``"operation"`` snapshots of one name).
             backoff: The poll schedule when this call creates the watcher (else
@@ -114,14 +116,15 @@ class WatchHub:
         tree, state, sub = await self._subscribe(kind, name, fetch, done, backoff, streaming=False)
         try:
             if not sub.finished:
-                await _await_finished(sub, limit)
+                if limit is not None and tree.scheduler is not None:
+                    tree.scheduler.cast(("deadline", sub, limit))
+                while not sub.finished:
+                    await sub.changed()
         finally:
-            if not sub.finished:
-                _unsubscribe(tree, state, sub)
+            _unsubscribe(tree, state, sub)
         sub.raise_error()
         if not sub.has_result:
-            assert limit is not None
-            raise WaitTimeoutError(name, limit, state.last if state.has_last else None)
+            raise WaitTimeoutError(name, limit or 0.0, state.last if state.has_last else None)
         return sub.result
 
     def watch(
@@ -201,31 +204,11 @@ class WatchHub:
         return f"WatchHub({self.config!r})"
 
 
-async def _await_finished(sub: Subscriber[Any], timeout: float | None) -> None:  # noqa: ASYNC109
-    if timeout is None:
-        while not sub.finished:
-            await sub.changed()
-        return
-    clock = current_clock()
-    deadline = clock.now() + timeout
-
-    async def alarm(scope: anyio.CancelScope) -> None:
-        await clock.sleep(deadline - clock.now())
-        scope.cancel()
-
-    async with anyio.create_task_group() as tg:
-        with anyio.CancelScope() as waiting:
-            tg.start_soon(alarm, waiting)
-            while not sub.finished:
-                await sub.changed()
-                sub.queue.clear()
-        tg.cancel_scope.cancel()
-
-
 def _unsubscribe(tree: ClientTree, state: WatchState[Any], sub: Subscriber[Any]) -> None:
-    """Removes ``sub``; the last one out stops the watcher."""
-    if sub in state.subscribers:
-        state.subscribers.remove(sub)
+    """Removes ``sub`` if it is still subscribed; the last one out stops the watcher."""
+    if sub not in state.subscribers:
+        return
+    state.subscribers.remove(sub)
     if state.subscribers or state.closed:
         return
     state.closed = True

@@ -34,7 +34,8 @@ class Subscriber(Generic[T]):
         streaming: True for a stream (every changed snapshot is queued), False for a waiter.
         result: The done snapshot, once there is one.
         error: The exception that ended the subscription, if any.
-        finished: True once ``result`` or ``error`` is set.
+        finished: True once ``result`` or ``error`` is set, or the timeout passed.
+        timed_out: True if the subscription ended because its timeout passed.
     """
 
     __slots__ = (
@@ -47,6 +48,7 @@ class Subscriber(Generic[T]):
         "queue",
         "result",
         "streaming",
+        "timed_out",
     )
 
     def __init__(self, done: Callable[[T], bool], *, streaming: bool) -> None:
@@ -56,6 +58,7 @@ class Subscriber(Generic[T]):
         self.error: BaseException | None = None
         self._tb: TracebackType | None = None
         self.finished = False
+        self.timed_out = False
         self.last: T = _UNSET
         self.queue: deque[T] = deque()
         self._wakeup = anyio.Event()
@@ -87,6 +90,13 @@ class Subscriber(Generic[T]):
         if not self.finished:
             self.error = error
             self._tb = error.__traceback__
+            self.finished = True
+        self._wakeup.set()
+
+    def expire(self) -> None:
+        """Ends the subscription because its timeout passed (no result, no error)."""
+        if not self.finished:
+            self.timed_out = True
             self.finished = True
         self._wakeup.set()
 
