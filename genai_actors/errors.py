@@ -33,6 +33,7 @@ streams, transport failures and undecodable bodies are all mapped here, at the b
     ├── UnknownApiResponseError (ValueError)     a body or stream event is not valid JSON
     ├── SessionClosed(code, reason, resumable)   a Live/Music WebSocket closed
     ├── ClientClosedError (RuntimeError)         the client was used after aclose()/close()
+    ├── InvalidRequestError (ValueError)         a bad argument or field (.path), sent nothing
     ├── UnsupportedByBackendError (ValueError)   a method or field the backend lacks, sent nothing
     ├── EphemeralTokenAPIKeyError (ValueError)   an auth_tokens/... key used for REST
     ├── UnknownFunctionCallArgumentError (ValueError)   AFC: an argument does not convert
@@ -86,6 +87,7 @@ __all__ = [
     "UnknownApiResponseError",
     "SessionClosed",
     "ClientClosedError",
+    "InvalidRequestError",
     "UnsupportedByBackendError",
     "EphemeralTokenAPIKeyError",
     "UnknownFunctionCallArgumentError",
@@ -459,6 +461,20 @@ class SessionClosed(GenAIError):
 
 class ClientClosedError(GenAIError, RuntimeError):
     """The client was used after ``aclose()`` / ``close()``."""
+
+
+class InvalidRequestError(GenAIError, ValueError):
+    """A request argument or config field is invalid; nothing was sent.
+
+    Attributes:
+        path: The offending field, e.g. ``config.generation_config.top_k`` or ``contents[2]``.
+        reason: What is wrong with it.
+    """
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {reason}" if path else reason)
 
 
 class UnsupportedByBackendError(GenAIError, ValueError):
