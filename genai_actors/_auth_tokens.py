@@ -90,15 +90,15 @@ _GENERATION_CONFIG_NAMES = frozenset(GenerationConfig.__struct_fields__) | froze
 def _time(value: object, path: str) -> str:
     if isinstance(value, datetime.datetime):
         moment = value if value.tzinfo is not None else value.replace(tzinfo=datetime.UTC)
-        return moment.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
+        return moment.astimezone(datetime.UTC).isoformat()
     if isinstance(value, str):
         try:
-            datetime.datetime.fromisoformat(value)
+            parsed = datetime.datetime.fromisoformat(value)
         except ValueError:
             raise InvalidRequestError(
                 path, f"expected a datetime or an RFC 3339 timestamp, got {value!r}"
             ) from None
-        return value
+        return _time(parsed, path)
     raise InvalidRequestError(path, f"expected a datetime or an RFC 3339 string, got {value!r}")
 
 
@@ -258,7 +258,10 @@ class AsyncTokens:
         if options.api_version is None:
             options = msgspec.structs.replace(options, api_version=AUTH_TOKENS_API_VERSION)
         resp = await self._api.request(
-            "POST", "auth_tokens", body=msgspec.json.encode(body), http_options=options
+            "POST",
+            "auth_tokens",
+            body=msgspec.json.encode(body) if body else None,
+            http_options=options,
         )
         return decode(resp.content, AuthToken)
 

@@ -40,13 +40,13 @@ def _constraints(**config: Any) -> dict[str, Any]:
 
 
 async def test_default_token_on_v1alpha(client: ga.AsyncClient, emu: Emulator) -> None:
-    """create() with no config POSTs {} to v1alpha/auth_tokens and returns the token."""
+    """create() with no config POSTs an empty request to v1alpha/auth_tokens (as google-genai)."""
     token = await client.auth_tokens.create()
     assert token.name is not None
     assert token.name.startswith("auth_tokens/")
     assert token.expire_time is not None
     (req,) = emu.recorded
-    assert (req.method, req.path, req.json) == ("POST", "/v1alpha/auth_tokens", {})
+    assert (req.method, req.path, req.json) == ("POST", "/v1alpha/auth_tokens", None)
 
 
 async def test_times_uses_and_whole_setup_lock(client: ga.AsyncClient, emu: Emulator) -> None:
@@ -68,7 +68,7 @@ async def test_times_uses_and_whole_setup_lock(client: ga.AsyncClient, emu: Emul
     )
     assert token.uses == 3
     body = emu.recorded[0].json
-    assert body["expireTime"] == expire.isoformat() + "Z"
+    assert body["expireTime"] == expire.isoformat() + "+00:00"
     assert body["uses"] == 3
     assert "fieldMask" not in body
     assert body["bidiGenerateContentSetup"] == {
