@@ -333,6 +333,7 @@ class ApiClient:
         http_options: HttpOptions | Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
         merge_extra_body: bool = True,
+        idempotent: bool = True,
     ) -> HttpResponse:
         """Sends one request (with retries) and reads the whole response.
 
@@ -345,6 +346,8 @@ class ApiClient:
             headers: Extra headers for this call (they win).
             merge_extra_body: False for non-JSON bodies (upload chunks): ``extra_body`` is
                 then not merged.
+            idempotent: False for a request that creates a job or stored resource: it is then
+                retried only after answers proving nothing was done (408, 429, no connection).
 
         Returns:
             The 2xx response.
@@ -402,7 +405,7 @@ class ApiClient:
                 if not session.closed:
                     raise
                 raise ClientClosedError("the client was closed during the call") from exc
-            timeout = await self._backoff(plan, error, attempt, deadline, path)
+            timeout = await self._backoff(plan, error, attempt, deadline, path, idempotent)
 
     def stream(
         self,
@@ -493,10 +496,16 @@ class ApiClient:
                 )
 
     async def _backoff(
-        self, plan: _Plan, error: GenAIError, attempt: int, deadline: float, path: str
+        self,
+        plan: _Plan,
+        error: GenAIError,
+        attempt: int,
+        deadline: float,
+        path: str,
+        idempotent: bool = True,
     ) -> aiohttp.ClientTimeout:
         """Waits before the next attempt, or raises ``error`` when it must not be retried."""
-        delay = plan.retry.delay_for(error, attempt)
+        delay = plan.retry.delay_for(error, attempt, idempotent=idempotent)
         if delay is None or self._pool.closed:
             raise error
         clock = current_clock()

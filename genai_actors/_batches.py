@@ -264,7 +264,9 @@ class AsyncBatches:
                 f"the inline batch is {len(encoded)} bytes, over the API's 20 MB limit: "
                 "upload the requests as a JSONL file and pass its 'files/...' name",
             )
-        response = await self._api.request("POST", path, body=encoded, http_options=http_options)
+        response = await self._api.request(
+            "POST", path, body=encoded, http_options=http_options, idempotent=False
+        )
         return _job(response.json())
 
     async def create(self, *, model: str, src: Any, config: Any = None) -> BatchJob:

@@ -232,7 +232,11 @@ class AsyncCaches:
         cfg = coerce_config(config, CreateCachedContentConfig)
         body = self._body(model, cfg)
         response = await self._api.request(
-            "POST", "cachedContents", body=encode_json(body), http_options=cfg.http_options
+            "POST",
+            "cachedContents",
+            body=encode_json(body),
+            http_options=cfg.http_options,
+            idempotent=False,
         )
         return decode(response, CachedContent)
 

@@ -101,7 +101,13 @@ class AsyncModels:
         self._is_vertex = self._vertex is not None
         self._paths: dict[tuple[str, bool], str] = {}
 
-    async def _send(self, request: Request, headers: dict[str, str] | None = None) -> RawResponse:
+    async def _send(
+        self,
+        request: Request,
+        headers: dict[str, str] | None = None,
+        *,
+        idempotent: bool = True,
+    ) -> RawResponse:
         return await self._api.request(
             request.method,
             request.path,
@@ -109,6 +115,7 @@ class AsyncModels:
             query=request.query,
             http_options=request.http_options,
             headers=headers,
+            idempotent=idempotent,
         )
 
     def _text_request(self, model: str, text: str, *, stream: bool) -> Request:
@@ -528,7 +535,7 @@ class AsyncModels:
             config=config,
             vertex=self._vertex,
         )
-        raw = await self._send(request)
+        raw = await self._send(request, idempotent=False)
         try:
             return GenerateVideosOperation.from_api_response(raw.content, self._is_vertex)
         except ValueError as exc:

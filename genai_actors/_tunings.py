@@ -190,7 +190,11 @@ class AsyncTunings:
         body = _tuning_body(base_model, training_dataset, config)
         http_options = coerce_config(config, CreateTuningJobConfig).http_options
         response = await self._api.request(
-            "POST", "tunedModels", body=encode_json(body), http_options=http_options
+            "POST",
+            "tunedModels",
+            body=encode_json(body),
+            http_options=http_options,
+            idempotent=False,
         )
         operation = response.json()
         if not isinstance(operation, dict):

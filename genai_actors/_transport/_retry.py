@@ -23,6 +23,11 @@ any retried answer with ``Retry-After`` (seconds or an HTTP date), waits exactly
 whose ``QuotaFailure`` names a per-day quota (``quotaId`` containing ``PerDay``) is never retried:
 it cannot succeed before the quota resets. A 4xx other than 408 and 429 is never retried. The
 caller checks the deadline: a wait that would cross it is not taken, the error is raised now.
+
+A request marked non-idempotent (one that creates a job or a stored resource, such as a batch, a
+tuning job, a cache or a video generation) is retried only after answers that prove nothing was
+done: 408, 429 and a connection that could not be made. A 5xx, a lost connection or a timeout
+may mean the resource was created, so they are raised rather than risk a second (billed) job.
 """
 
 from __future__ import annotations
@@ -53,6 +58,9 @@ DEFAULT_MAX_DELAY = 60.0
 DEFAULT_EXP_BASE = 2.0
 DEFAULT_JITTER = 1.0
 DEFAULT_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+# Answers that prove the server did not act on the request: safe to retry even when it is not
+# idempotent.
+NOT_EXECUTED_STATUSES = frozenset({408, 429})
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,13 +146,22 @@ class RetryPolicy:
             nominal += self.jitter * (random.random() if rand is None else rand)
         return min(nominal, self.max_delay)
 
-    def delay_for(self, error: GenAIError, attempt: int, rand: float | None = None) -> float | None:
+    def delay_for(
+        self,
+        error: GenAIError,
+        attempt: int,
+        rand: float | None = None,
+        *,
+        idempotent: bool = True,
+    ) -> float | None:
         """How long to wait before retrying after ``error`` on attempt ``attempt`` (1-based).
 
         Args:
             error: The mapped error of the failed attempt.
             attempt: The number of the attempt that failed.
             rand: Jitter draw in [0, 1), for tests; random when ``None``.
+            idempotent: False for a request that creates something: then only answers that
+                prove nothing was done (408, 429, no connection) are retried.
 
         Returns:
             Seconds to wait, or ``None`` when the error must not be retried (not retryable, a
@@ -154,6 +171,8 @@ class RetryPolicy:
             return None
         if isinstance(error, APIError):
             if error.code not in self.statuses:
+                return None
+            if not idempotent and error.code not in NOT_EXECUTED_STATUSES:
                 return None
             if isinstance(error, RateLimitedError):
                 if error.per_day:
@@ -165,6 +184,8 @@ class RetryPolicy:
                 if hinted is not None:
                     return hinted
             return self.computed_delay(attempt, rand)
+        if not idempotent:
+            return self.computed_delay(attempt, rand) if isinstance(error, ConnectError) else None
         if isinstance(error, ConnectError | ConnectionLostError) or (
             getattr(error, "retryable", False) and isinstance(error, TimeoutError)
         ):

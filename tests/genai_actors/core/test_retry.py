@@ -197,3 +197,42 @@ async def test_non_json_error_body_is_kept_as_message(server: Server) -> None:
             await client.api_client.request("GET", "models/x")
     assert caught.value.message == "<html>nope</html>"
     assert caught.value.status == "Not Found"
+
+
+@pytest.mark.parametrize("status", [500, 502, 503, 504])
+async def test_non_idempotent_request_is_not_retried_after_a_5xx(
+    server: Server, status: int
+) -> None:
+    """A request that creates something is not retried after a 5xx: it may have been done."""
+    calls, server.handler = scripted(json_error(status, "UNAVAILABLE", "maybe done"))
+    clock = VirtualClock()
+    with use_clock(clock):
+        async with make_client(server) as client:
+            with pytest.raises(errors.ServerError):
+                await client.api_client.request(
+                    "POST", "models/m:batchGenerateContent", body=b"{}", idempotent=False
+                )
+    assert len(calls) == 1
+    assert clock.sleeps == []
+
+
+async def test_non_idempotent_request_is_retried_after_a_429(server: Server) -> None:
+    """A 429 proves nothing was done, so even a creating request is retried after the advice."""
+    calls, server.handler = scripted(rate_limited("3s"))
+    clock = VirtualClock()
+    with use_clock(clock):
+        async with make_client(server) as client:
+            resp = await client.api_client.request(
+                "POST", "models/m:batchGenerateContent", body=b"{}", idempotent=False
+            )
+    assert resp.json() == {"ok": True}
+    assert len(calls) == 2
+    assert clock.sleeps == [3.0]
+
+
+async def test_non_idempotent_policy_retries_only_failures_that_prove_nothing_was_done() -> None:
+    """The policy retries a refused connection but not a lost one for a creating request."""
+    policy = RetryPolicy(jitter=0)
+    assert policy.delay_for(errors.ConnectError("refused"), 1, idempotent=False) == 1.0
+    assert policy.delay_for(errors.ConnectionLostError("lost"), 1, idempotent=False) is None
+    assert policy.delay_for(errors.ConnectionLostError("lost"), 1) == 1.0
