@@ -212,7 +212,8 @@ class AsyncFiles:
             TransportError: The connection kept failing.
 
         Cancellation: the chunk in flight is aborted and the upload session is cancelled
-        server-side (best effort); no file is created.
+        server-side (best effort), so no file is created, unless the server had already
+        accepted the final chunk.
         """
         require_mldev(self._api, "files.upload")
         cfg = coerce_config(config, UploadFileConfig)

@@ -5,11 +5,14 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import threading
 import tracemalloc
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
+import anyio
+import anyio.to_thread
 import pytest
 
 import genai_actors as ga
@@ -379,3 +382,35 @@ async def test_unreadable_path_raises_permission_error(
     with pytest.raises(PermissionError):
         await client.files.upload(file=path)
     assert list(emu.recorded) == []
+
+
+async def test_cancelled_upload_cancels_the_server_session(
+    client: ga.AsyncClient, emu: Emulator
+) -> None:
+    """Cancelling an upload mid-way sends a 'cancel' for the session; no file is created."""
+    reading = threading.Event()
+    release = threading.Event()
+
+    class Slow(io.BytesIO):
+        reads = 0
+
+        def read(self, size: int | None = -1) -> bytes:
+            self.reads += 1
+            if self.reads == 2:
+                reading.set()
+                release.wait(10)
+            return super().read(size)
+
+    source = Slow(b"q" * (2 * CHUNK_SIZE + 5))  # cancelled while reading the second of three
+    with anyio.CancelScope() as scope:
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(
+                lambda: client.files.upload(file=source, config={"mime_type": "text/plain"})
+            )
+            await anyio.to_thread.run_sync(reading.wait, 10)
+            scope.cancel()
+            release.set()
+    assert scope.cancelled_caught
+    assert _commands(emu)[-1] == "cancel"
+    assert emu.state.uploads.sessions == {}
+    assert emu.files.all() == []
