@@ -9,7 +9,7 @@ operation polls it has answered. One ``AsyncClient`` then calls
 emulator's counter and prints the requests per second that reached it.
 
 It reports: the wall time until every wait returned, the total polls the server answered
-(exactly ``N × P`` when no poll is wasted), the peak and mean server-side request rate (which
+(exactly ``N x P`` when no poll is wasted), the peak and mean server-side request rate (which
 the cap must bound), the asyncio tasks alive while all ``N`` watches were pending (one per
 waiting caller plus a handful: no task per watcher or per schedule), and the client's CPU.
 
@@ -130,10 +130,11 @@ async def run(ops: int, polls: int, rate: float, concurrency: int) -> dict[str, 
                 polls_now = (await asyncio.to_thread(server.count))["polls"]
                 samples.append((time.perf_counter() - start, polls_now))
                 peak_tasks = max(peak_tasks, len(asyncio.all_tasks()))
-                rate_now = polls_now - (samples[-2][1] if len(samples) > 1 else 0)
+                prev_t, prev_polls = samples[-2] if len(samples) > 1 else (0.0, 0)
+                rate_now = (polls_now - prev_polls) / (samples[-1][0] - prev_t)
                 print(
                     f"  t={samples[-1][0]:6.1f}s  polls={polls_now:7d}  "
-                    f"req/s={rate_now:6d}  done={finished}",
+                    f"req/s={rate_now:6.0f}  done={finished}",
                     flush=True,
                 )
 
@@ -149,7 +150,12 @@ async def run(ops: int, polls: int, rate: float, concurrency: int) -> dict[str, 
         final = server.count()
     finally:
         server.close()
-    rates = [b[1] - a[1] for a, b in zip([(0.0, 0), *samples], samples, strict=False)]
+    # The first window includes start-up (the burst): rates are per sampled window, per second.
+    rates = [
+        (b[1] - a[1]) / (b[0] - a[0])
+        for a, b in zip([(0.0, 0), *samples], samples, strict=False)
+        if b[0] > a[0]
+    ]
     return {
         "ops": ops,
         "polls_per_op": polls,
