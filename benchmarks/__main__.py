@@ -1,8 +1,9 @@
 """``python -m benchmarks``: every benchmark, one after the other (about two minutes).
 
-Sections: ``supervisors`` (the actor runtime, in a subprocess with smaller counts than its
-defaults), ``imports`` (import time) and ``client`` (CPU per call against one emulator). Pick
-some with ``--only client,imports``.
+Sections: ``supervisors`` (the actor runtime), ``watchers`` (many operations waited on at once),
+``imports`` (import time) and ``client`` (CPU per call against one emulator). The first two run
+in subprocesses with smaller counts than their defaults, to keep the whole run near two minutes.
+Pick some with ``--only client,imports``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,12 @@ import time
 from . import bench_client, bench_import
 from .bench_client import ROOT
 
-SECTIONS = ("supervisors", "imports", "client")
+SECTIONS = ("supervisors", "watchers", "imports", "client")
+# Section -> module and arguments, for the sections run as subprocesses.
+_SUBPROCESS = {
+    "supervisors": ["benchmarks.bench_supervisors", "--calls", "50000", "--actors", "50000"],
+    "watchers": ["benchmarks.bench_watchers", "--ops", "2000"],
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,19 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     for section in chosen:
         started = time.perf_counter()
         print(f"\n== {section} ==", flush=True)
-        if section == "supervisors":
+        if section in _SUBPROCESS:
             status |= subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "benchmarks.bench_supervisors",
-                    "--calls",
-                    "50000",
-                    "--actors",
-                    "50000",
-                ],
-                check=False,
-                cwd=ROOT,
+                [sys.executable, "-m", *_SUBPROCESS[section]], check=False, cwd=ROOT
             ).returncode
         elif section == "imports":
             bench_import.main([])

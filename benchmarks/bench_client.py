@@ -116,9 +116,9 @@ def render(report: dict[str, Any]) -> str:
     if mine and base:
         verdicts = []
         for key, limit in TARGETS.items():
-            ratio = mine[key] / base[key]
+            times = mine[key] / base[key]
             verdicts.append(
-                f"{key} {ratio:.2f}x (target <= {limit}x: {'met' if ratio <= limit else 'MISSED'})"
+                f"{key} {times:.2f}x (target <= {limit}x: {'met' if times <= limit else 'MISSED'})"
             )
         lines.append("genai_actors vs bare aiohttp: " + "; ".join(verdicts))
     for client, message in report["errors"].items():
