@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import msgspec
 
 from ..types._generate import PrebuiltVoiceConfig, SpeechConfig, VoiceConfig
-from ..types._tools import Tool
+from ..types._tools import FunctionDeclaration, Schema, Tool
 from ._errors import InvalidRequestError
 from ._functions import function_declaration_from_callable
 from ._normalize import coerce
@@ -57,12 +57,61 @@ def t_tool(tool: Any, path: str = "tool") -> Tool | None:
     if tool is None:
         return None
     if isinstance(tool, Tool):
-        return tool
+        return _with_upper_case_types(tool)
     if isinstance(tool, dict):
-        return coerce(tool, Tool, path)
+        return _with_upper_case_types(coerce(tool, Tool, path))
     if is_python_callable_tool(tool) or (callable(tool) and hasattr(tool, "__name__")):
         return Tool(function_declarations=[function_declaration_from_callable(tool)])
     raise InvalidRequestError(path, f"unsupported tool type: {type(tool).__name__}")
+
+
+def _upper_case_types(schema: Schema | None) -> Schema | None:
+    """``schema`` with every ``type`` upper-cased (``object`` → ``OBJECT``).
+
+    The API only takes the upper-case enum names; google-genai's ``Type`` enum ignores case,
+    so declarations written with JSON Schema's lower-case types work there. The given schema
+    is never mutated.
+    """
+    if schema is None:
+        return None
+    changes: dict[str, Any] = {}
+    if isinstance(schema.type, str) and schema.type != schema.type.upper():
+        changes["type"] = schema.type.upper()
+    if schema.items is not None:
+        items = _upper_case_types(schema.items)
+        if items is not schema.items:
+            changes["items"] = items
+    for name in ("properties", "defs"):
+        mapping: dict[str, Schema] | None = getattr(schema, name)
+        if mapping:
+            new = {k: _upper_case_types(v) or v for k, v in mapping.items()}
+            if any(new[k] is not v for k, v in mapping.items()):
+                changes[name] = new
+    if schema.any_of:
+        options = [_upper_case_types(o) or o for o in schema.any_of]
+        if any(a is not b for a, b in zip(options, schema.any_of, strict=True)):
+            changes["any_of"] = options
+    return msgspec.structs.replace(schema, **changes) if changes else schema
+
+
+def _with_upper_case_types(tool: Tool) -> Tool:
+    """``tool`` with its declarations' parameter and response schema types upper-cased."""
+    declarations = tool.function_declarations
+    if not declarations:
+        return tool
+    fixed: list[FunctionDeclaration] = []
+    for declaration in declarations:
+        parameters = _upper_case_types(declaration.parameters)
+        response = _upper_case_types(declaration.response)
+        if parameters is declaration.parameters and response is declaration.response:
+            fixed.append(declaration)
+        else:
+            fixed.append(
+                msgspec.structs.replace(declaration, parameters=parameters, response=response)
+            )
+    if all(a is b for a, b in zip(fixed, declarations, strict=True)):
+        return tool
+    return msgspec.structs.replace(tool, function_declarations=fixed)
 
 
 def _without_declarations(tool: Tool) -> Tool | None:
