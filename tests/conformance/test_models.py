@@ -39,6 +39,7 @@ pytestmark = GOOGLE_GENAI_WARNINGS
 M = "gemini-2.5-flash"
 EMBED = "gemini-embedding-001"
 TUNED = "tunedModels/emulated-tuned-model"
+TTS = "gemini-2.5-flash-preview-tts"
 
 
 def _png() -> bytes:
@@ -531,6 +532,196 @@ GENERATE: list[tuple[str, Call, Deviation]] = [
     ),
 ]
 
+GENERATE += [
+    ("tuned-model", lambda c, x: c.models.generate_content(model=TUNED, contents="Hi"), None),
+    (
+        "prefixed-model",
+        lambda c, x: c.models.generate_content(model=f"models/{M}", contents="Hi"),
+        None,
+    ),
+    ("empty-typed-config", _gen(lambda x: "Hi", lambda x: x.t.GenerateContentConfig()), None),
+    (
+        "typed-config",
+        _gen(
+            lambda x: "Hi",
+            lambda x: x.t.GenerateContentConfig(
+                temperature=0.1, top_p=0.5, max_output_tokens=5, stop_sequences=["a"], seed=3
+            ),
+        ),
+        None,
+    ),
+    ("mime-only", _cfg({"response_mime_type": "application/json"}), None),
+    ("thinking-level", _cfg({"thinking_config": {"thinking_level": "LOW"}}), None),
+    ("civic-answers", _cfg({"enable_enhanced_civic_answers": True}), None),
+    (
+        "schema-lower-case-dict",
+        _cfg(
+            {
+                "response_mime_type": "application/json",
+                "response_schema": {"type": "object", "properties": {"a": {"type": "string"}}},
+            }
+        ),
+        None,
+    ),
+    (
+        "schema-list-of-str",
+        _cfg({"response_mime_type": "application/json", "response_schema": list[str]}),
+        None,
+    ),
+    (
+        "speech-config-str",
+        lambda c, x: c.models.generate_content(
+            model=TTS,
+            contents="Say hi",
+            config={"response_modalities": ["AUDIO"], "speech_config": "Kore"},
+        ),
+        None,
+    ),
+    (
+        "speech-config-dict",
+        lambda c, x: c.models.generate_content(
+            model=TTS,
+            contents="Say hi",
+            config={
+                "response_modalities": ["AUDIO"],
+                "speech_config": {
+                    "voice_config": {"prebuilt_voice_config": {"voice_name": "Kore"}},
+                    "language_code": "en-US",
+                },
+            },
+        ),
+        None,
+    ),
+    (
+        "image-config",
+        lambda c, x: c.models.generate_content(
+            model="gemini-2.5-flash-image",
+            contents="A cat",
+            config={
+                "response_modalities": ["TEXT", "IMAGE"],
+                "image_config": {"aspect_ratio": "16:9"},
+            },
+        ),
+        None,
+    ),
+    (
+        "video-metadata",
+        _gen(
+            lambda x: [
+                x.t.Part(
+                    file_data=x.t.FileData(
+                        file_uri="https://example.com/v.mp4", mime_type="video/mp4"
+                    ),
+                    video_metadata=x.t.VideoMetadata(start_offset="1s", end_offset="5s", fps=2),
+                )
+            ]
+        ),
+        None,
+    ),
+    (
+        "thought-signature",
+        _gen(
+            lambda x: [
+                x.t.Content(role="user", parts=[x.t.Part(text="a")]),
+                x.t.Content(
+                    role="model", parts=[x.t.Part(text="b", thought_signature=b"\x01\x02\xff")]
+                ),
+                "c",
+            ]
+        ),
+        None,
+    ),
+    (
+        "function-call-ids",
+        _gen(
+            lambda x: [
+                x.t.Content(
+                    role="model",
+                    parts=[
+                        x.t.Part(function_call=x.t.FunctionCall(id="1", name="f", args={"a_b": 1}))
+                    ],
+                ),
+                x.t.Content(
+                    role="user",
+                    parts=[
+                        x.t.Part(
+                            function_response=x.t.FunctionResponse(
+                                id="1", name="f", response={"x_y": 2}
+                            )
+                        )
+                    ],
+                ),
+            ]
+        ),
+        None,
+    ),
+    (
+        "retrieval-config",
+        _cfg(
+            {
+                "tools": [{"google_search": {}}],
+                "tool_config": {
+                    "retrieval_config": {
+                        "lat_lng": {"latitude": 1.0, "longitude": 2.0},
+                        "language_code": "en",
+                    }
+                },
+            }
+        ),
+        None,
+    ),
+    (
+        "function-parameters-lower-case-types",
+        _cfg(
+            {
+                "tools": [
+                    {
+                        "function_declarations": [
+                            {
+                                "name": "f",
+                                "parameters": {
+                                    "type": "object",
+                                    "properties": {
+                                        "a_b": {"type": "integer"},
+                                        "tags": {"type": "array", "items": {"type": "string"}},
+                                    },
+                                    "required": ["a_b"],
+                                },
+                            }
+                        ]
+                    }
+                ]
+            }
+        ),
+        None,
+    ),
+    (
+        "callables-and-declarations",
+        lambda c, x: c.models.generate_content(
+            model=M,
+            contents="Use get_weather with city=Nice",
+            config={"tools": [get_weather, {"function_declarations": [WEATHER_DECL]}]},
+        ),
+        None,
+    ),
+    (
+        "callables-afc-settings",
+        lambda c, x: c.models.generate_content(
+            model=M,
+            contents="Use get_weather with city=Nice",
+            config={
+                "tools": [get_weather],
+                "automatic_function_calling": {
+                    "disable": False,
+                    "maximum_remote_calls": 5,
+                    "ignore_call_history": True,
+                },
+            },
+        ),
+        None,
+    ),
+]
+
 STREAM: list[tuple[str, Call, Deviation]] = [
     ("stream-text", _stream("Tell me a long story about a fox"), None),
     (
@@ -635,6 +826,55 @@ MODELS: list[tuple[str, Call, Deviation]] = [
     ("operations-get", lambda c, x: c.operations.get(x.operation), None),
 ]
 
+EMBED_CASES += [
+    (
+        "embed-legacy-model",
+        lambda c, x: c.models.embed_content(model="text-embedding-004", contents=["a", "b"]),
+        None,
+    ),
+    (
+        "embed-parts",
+        lambda c, x: c.models.embed_content(
+            model=EMBED, contents=[x.t.Part(text="a"), x.t.Part(text="b")]
+        ),
+        None,
+    ),
+    (
+        "embed-content-dicts",
+        lambda c, x: c.models.embed_content(
+            model=EMBED,
+            contents=[{"parts": [{"text": "a"}]}, {"parts": [{"text": "b"}], "role": "user"}],
+        ),
+        None,
+    ),
+]
+TOKENS += [
+    (
+        "count-parts",
+        lambda c, x: c.models.count_tokens(
+            model=M, contents=[x.t.Part(text="a"), x.t.Part(text="b")]
+        ),
+        None,
+    ),
+]
+MODELS += [
+    (
+        "list-page-token",
+        lambda c, x: c.models.list(config={"page_size": 3, "page_token": "bW9kZWxzfDQ"}),
+        None,
+    ),
+    (
+        "list-base-explicit",
+        lambda c, x: c.models.list(config={"query_base": True, "page_size": 50}),
+        None,
+    ),
+    (
+        "update-checkpoint",
+        lambda c, x: c.models.update(model=TUNED, config={"default_checkpoint_id": "1"}),
+        None,
+    ),
+]
+
 CASES = GENERATE + STREAM + EMBED_CASES + TOKENS + MODELS
 
 # How many requests a case makes (default 1): the loops are compared turn by turn, and a loop
@@ -647,6 +887,8 @@ REQUESTS = {
     "callables-afc-mode-any": 2,
     "stream-afc": 2,
     "list-paged": 4,
+    "list-page-token": 4,
+    "callables-afc-settings": 2,
 }
 
 
