@@ -256,11 +256,14 @@ class AsyncClient:
     # ------------------------------------------------------------------ lifecycle
 
     async def aclose(self) -> None:
-        """Closes the client: its connection pools in every event loop. Idempotent.
+        """Closes the client: its supervision tree, then its connection pools. Idempotent.
 
-        Later calls raise :class:`~genai_actors.errors.ClientClosedError`. In-flight requests in
-        other tasks fail as their connections close. If cancelled, this loop's pool is still
-        closed (the close is shielded).
+        The tree goes first: every watcher and session actor stops, and pending
+        ``wait``/``watch`` calls end with :class:`~genai_actors.errors.ClientClosedError`
+        (this loop's tree is waited for; a tree on another loop is asked to stop). Later calls
+        raise :class:`~genai_actors.errors.ClientClosedError`. In-flight requests in other
+        tasks fail as their connections close. If cancelled, this loop's tree and pool are
+        still closed (both closes are shielded).
         """
         self._closed = True
         await self._tree.aclose()  # every watcher and session stops before the transport

@@ -185,3 +185,24 @@ def anyio_clock() -> Any:
     from supervisors import SystemClock
 
     return SystemClock()
+
+
+async def test_a_crashed_scheduler_is_restarted_and_the_schedule_resumes() -> None:
+    """The poll scheduler crashing is restarted by the root; pending waits still complete."""
+    async with virtual_hub() as (client, hub, clock):
+        job = Job(clock, done_at=6)
+        out: dict[str, Any] = {}
+
+        async def waiter(name: str) -> None:
+            out[name] = await hub.wait(name, job.fetch, is_done)
+
+        async with anyio.create_task_group() as tg:
+            for name in ("operations/x", "operations/y"):
+                tg.start_soon(waiter, name)
+            await polls_reached(job, 4)
+            tree = await client._ensure_tree()
+            assert tree.scheduler is not None
+            tree.scheduler.cast(("no such message",))
+        assert out["operations/x"]["n"] == 6
+        assert out["operations/y"]["n"] == 6
+        assert tree.scheduler.alive
