@@ -1,0 +1,315 @@
+"""Conformance where a call does not succeed: refused before sending, or refused by the server.
+
+- Refused client-side: both clients raise a ``ValueError`` (ours a subclass naming the field)
+  and nothing reaches the server (Vertex-only fields and methods on the Developer API, missing
+  model or contents).
+- Refused by the server: both send the same request and both get the same HTTP status.
+- Known mismatch, tracked with a strict xfail: google-genai upper-cases enum values given in
+  lower case (its enums ignore case); genai_actors sends them as given and the API refuses them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pydantic
+import pytest
+from google import genai
+from google.genai import errors as gerrors, types as gtypes
+
+import genai_actors as ga
+from genai_actors import errors, types as ours_types
+from genai_actors.emulator import Emulator
+
+from ._compare import (
+    GOOGLE_GENAI_WARNINGS,
+    assert_same_requests,
+    camel_requests,
+    capture,
+    wire,
+)
+
+pytestmark = [
+    GOOGLE_GENAI_WARNINGS,
+    pytest.mark.filterwarnings("ignore:The generate_images method is deprecated"),
+]
+
+M = "gemini-2.5-flash"
+EMBED = "gemini-embedding-001"
+
+Call = Callable[[Any, Any], Any]  # (client, its types module)
+
+
+class WithMap(pydantic.BaseModel):
+    counts: dict[str, int]
+
+
+REFUSED: list[tuple[str, Call]] = [
+    ("no-model", lambda c, t: c.models.generate_content(model="", contents="x")),
+    ("no-contents", lambda c, t: c.models.generate_content(model=M, contents=[])),
+    (
+        "count-system-instruction",
+        lambda c, t: c.models.count_tokens(
+            model=M, contents="x", config={"system_instruction": "a"}
+        ),
+    ),
+    (
+        "count-tools",
+        lambda c, t: c.models.count_tokens(
+            model=M, contents="x", config={"tools": [{"function_declarations": [{"name": "f"}]}]}
+        ),
+    ),
+    (
+        "count-generation-config",
+        lambda c, t: c.models.count_tokens(
+            model=M, contents="x", config={"generation_config": {"temperature": 0}}
+        ),
+    ),
+    (
+        "embed-auto-truncate",
+        lambda c, t: c.models.embed_content(
+            model=EMBED, contents="x", config={"auto_truncate": True}
+        ),
+    ),
+    (
+        "embed-mime-type",
+        lambda c, t: c.models.embed_content(
+            model=EMBED, contents="x", config={"mime_type": "text/plain"}
+        ),
+    ),
+    (
+        "routing-config",
+        lambda c, t: c.models.generate_content(
+            model=M,
+            contents="x",
+            config={"routing_config": {"auto_mode": {"model_routing_preference": "BALANCED"}}},
+        ),
+    ),
+    (
+        "model-selection-config",
+        lambda c, t: c.models.generate_content(
+            model=M,
+            contents="x",
+            config={"model_selection_config": {"feature_selection_preference": "BALANCED"}},
+        ),
+    ),
+    (
+        "audio-timestamp",
+        lambda c, t: c.models.generate_content(
+            model=M, contents="x", config={"audio_timestamp": True}
+        ),
+    ),
+    (
+        "safety-method",
+        lambda c, t: c.models.generate_content(
+            model=M,
+            contents="x",
+            config={
+                "safety_settings": [
+                    {
+                        "category": "HARM_CATEGORY_HARASSMENT",
+                        "threshold": "BLOCK_NONE",
+                        "method": "SEVERITY",
+                    }
+                ]
+            },
+        ),
+    ),
+    (
+        "search-exclude-domains",
+        lambda c, t: c.models.generate_content(
+            model=M,
+            contents="x",
+            config={"tools": [{"google_search": {"exclude_domains": ["a.com"]}}]},
+        ),
+    ),
+    (
+        "enterprise-web-search",
+        lambda c, t: c.models.generate_content(
+            model=M, contents="x", config={"tools": [{"enterprise_web_search": {}}]}
+        ),
+    ),
+    (
+        "retrieval-tool",
+        lambda c, t: c.models.generate_content(
+            model=M,
+            contents="x",
+            config={"tools": [{"retrieval": {"vertex_ai_search": {"datastore": "d"}}}]},
+        ),
+    ),
+    (
+        "schema-additional-properties",
+        lambda c, t: c.models.generate_content(
+            model=M,
+            contents="x",
+            config={"response_mime_type": "application/json", "response_schema": WithMap},
+        ),
+    ),
+    (
+        "function-call-will-continue",
+        lambda c, t: c.models.generate_content(
+            model=M,
+            contents=[
+                t.Content(
+                    role="model",
+                    parts=[
+                        t.Part(function_call=t.FunctionCall(name="f", args={}, will_continue=True))
+                    ],
+                )
+            ],
+        ),
+    ),
+    (
+        "image-output-mime-type",
+        lambda c, t: c.models.generate_content(
+            model="gemini-2.5-flash-image",
+            contents="x",
+            config={"image_config": {"output_mime_type": "image/png"}},
+        ),
+    ),
+    (
+        "stream-function-call-arguments",
+        lambda c, t: c.models.generate_content(
+            model=M,
+            contents="x",
+            config={
+                "tools": [{"function_declarations": [{"name": "f"}]}],
+                "tool_config": {
+                    "function_calling_config": {"stream_function_call_arguments": True}
+                },
+            },
+        ),
+    ),
+    ("compute-tokens", lambda c, t: c.models.compute_tokens(model=M, contents="x")),
+    (
+        "generate-images",
+        lambda c, t: c.models.generate_images(model="imagen-4.0-generate-001", prompt="x"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "call"), REFUSED, ids=[c[0] for c in REFUSED])
+async def test_refused_before_sending(
+    emu: Emulator,
+    ours: ga.AsyncClient,
+    theirs: genai.client.AsyncClient,
+    case: str,
+    call: Call,
+) -> None:
+    """Both clients raise ValueError and send nothing; ours is a typed GenAIError."""
+    with pytest.raises(ValueError):
+        await capture(emu, lambda: call(theirs, gtypes))
+    assert len(emu.recorded) == 0
+    with pytest.raises(errors.GenAIError) as ours_error:
+        await capture(emu, lambda: call(ours, ours_types))
+    assert isinstance(ours_error.value, ValueError)
+    assert len(emu.recorded) == 0
+
+
+REJECTED: list[tuple[str, Call, int]] = [
+    (
+        "multimodal-embedding-model-list",
+        lambda c, t: c.models.embed_content(model="gemini-embedding-2", contents=["a", "b"]),
+        404,
+    ),
+    (
+        "multimodal-embedding-model-parts",
+        lambda c, t: c.models.embed_content(
+            model="gemini-embedding-2",
+            contents=[t.Part.from_text(text="a"), t.Part.from_text(text="b")],
+        ),
+        404,
+    ),
+    ("unknown-model", lambda c, t: c.models.generate_content(model="no-such", contents="x"), 404),
+    ("get-bare-tuned-id", lambda c, t: c.models.get(model="emulated-tuned-model"), 404),
+    (
+        "schema-without-json-mime-type",
+        lambda c, t: c.models.generate_content(
+            model=M, contents="x", config={"response_schema": {"type": "STRING"}}
+        ),
+        400,
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "call", "status"), REJECTED, ids=[c[0] for c in REJECTED])
+async def test_rejected_by_the_server(
+    emu: Emulator,
+    ours: ga.AsyncClient,
+    theirs: genai.client.AsyncClient,
+    case: str,
+    call: Call,
+    status: int,
+) -> None:
+    """Both send the same request, and both raise the server's status."""
+    with pytest.raises(gerrors.APIError) as their_error:
+        await capture(emu, lambda: call(theirs, gtypes))
+    expected = list(emu.recorded)
+    with pytest.raises(errors.APIError) as our_error:
+        await capture(emu, lambda: call(ours, ours_types))
+    got = list(emu.recorded)
+    assert their_error.value.code == our_error.value.code == status
+    assert_same_requests(got, camel_requests(wire(expected)))
+
+
+LOWER_CASE_ENUMS: list[tuple[str, Call]] = [
+    (
+        "safety-settings",
+        lambda c, t: c.models.generate_content(
+            model=M,
+            contents="x",
+            config={
+                "safety_settings": [
+                    {"category": "harm_category_harassment", "threshold": "block_none"}
+                ]
+            },
+        ),
+    ),
+    (
+        "function-calling-mode",
+        lambda c, t: c.models.generate_content(
+            model=M,
+            contents="x",
+            config={
+                "tools": [{"function_declarations": [{"name": "f"}]}],
+                "tool_config": {"function_calling_config": {"mode": "any"}},
+            },
+        ),
+    ),
+    (
+        "media-resolution",
+        lambda c, t: c.models.generate_content(
+            model=M, contents="x", config={"media_resolution": "media_resolution_low"}
+        ),
+    ),
+    (
+        "embed-task-type",
+        lambda c, t: c.models.embed_content(
+            model=EMBED, contents="x", config={"task_type": "retrieval_document"}
+        ),
+    ),
+]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known mismatch: enum-valued fields are plain str in genai_actors.types, so a "
+    "lower-case enum value is sent as given (google-genai upper-cases it); see "
+    "docs/conformance.md",
+)
+@pytest.mark.parametrize(("case", "call"), LOWER_CASE_ENUMS, ids=[c[0] for c in LOWER_CASE_ENUMS])
+async def test_lower_case_enum_values(
+    emu: Emulator,
+    ours: ga.AsyncClient,
+    theirs: genai.client.AsyncClient,
+    case: str,
+    call: Call,
+) -> None:
+    """A lower-case enum value is sent upper-cased, as google-genai does."""
+    expected = await capture(emu, lambda: call(theirs, gtypes))
+    try:
+        got = await capture(emu, lambda: call(ours, ours_types))
+    except errors.APIError:
+        got = list(emu.recorded)
+    assert_same_requests(got, camel_requests(wire(expected)))
