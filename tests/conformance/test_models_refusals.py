@@ -224,6 +224,14 @@ REJECTED: list[tuple[str, Call, int]] = [
     ("unknown-model", lambda c, t: c.models.generate_content(model="no-such", contents="x"), 404),
     ("get-bare-tuned-id", lambda c, t: c.models.get(model="emulated-tuned-model"), 404),
     (
+        # task_type is a plain string in google-genai too: both send it as given.
+        "embed-lower-case-task-type",
+        lambda c, t: c.models.embed_content(
+            model=EMBED, contents="x", config={"task_type": "retrieval_document"}
+        ),
+        400,
+    ),
+    (
         "schema-without-json-mime-type",
         lambda c, t: c.models.generate_content(
             model=M, contents="x", config={"response_schema": {"type": "STRING"}}
@@ -281,12 +289,6 @@ LOWER_CASE_ENUMS: list[tuple[str, Call]] = [
         "media-resolution",
         lambda c, t: c.models.generate_content(
             model=M, contents="x", config={"media_resolution": "media_resolution_low"}
-        ),
-    ),
-    (
-        "embed-task-type",
-        lambda c, t: c.models.embed_content(
-            model=EMBED, contents="x", config={"task_type": "retrieval_document"}
         ),
     ),
 ]
