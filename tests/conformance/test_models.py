@@ -87,6 +87,33 @@ def plan_trip(
     return f"{days} days through {', '.join(destinations)} for {budget}"
 
 
+async def get_forecast(city: str, days: int = 1) -> list[str]:
+    """Returns a forecast (a coroutine tool)."""
+    return [f"day {i}: sunny in {city}" for i in range(days)]
+
+
+def lookup_stock(symbol: str) -> float:
+    """Looks up a stock price (always fails)."""
+    raise LookupError(f"no quote for {symbol}")
+
+
+def _exception_text_only(requests: list[WireRequest]) -> list[WireRequest]:
+    """Deviation: google-genai wraps a failing tool's error text; we send ``str(exc)``."""
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        if isinstance(value, dict):
+            out = {k: walk(v) for k, v in value.items()}
+            error = out.get("error")
+            if isinstance(error, str) and " because of error " in error:
+                out["error"] = error.split(" because of error ", 1)[1]
+            return out
+        return value
+
+    return [WireRequest(r.method, r.path, r.query, walk(r.body)) for r in requests]
+
+
 class Recipe(pydantic.BaseModel):
     """A recipe."""
 
@@ -705,6 +732,22 @@ GENERATE += [
         None,
     ),
     (
+        "callables-afc-coroutine-tool",
+        lambda c, x: c.models.generate_content(
+            model=M, contents="Use get_forecast with city=Riga", config={"tools": [get_forecast]}
+        ),
+        None,
+    ),
+    (
+        "callables-afc-failing-tool",
+        lambda c, x: c.models.generate_content(
+            model=M,
+            contents="Use lookup_stock with symbol=ACME",
+            config={"tools": [lookup_stock]},
+        ),
+        _exception_text_only,
+    ),
+    (
         "callables-afc-settings",
         lambda c, x: c.models.generate_content(
             model=M,
@@ -889,6 +932,8 @@ REQUESTS = {
     "list-paged": 4,
     "list-page-token": 4,
     "callables-afc-settings": 2,
+    "callables-afc-coroutine-tool": 2,
+    "callables-afc-failing-tool": 2,
 }
 
 
