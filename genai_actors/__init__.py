@@ -22,11 +22,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from . import errors as errors, pagers as pagers, types as types
     from ._client import AsyncClient as AsyncClient
-    from ._download import DownloadTooLargeError as DownloadTooLargeError
-    from ._files import FileProcessingError as FileProcessingError
     from ._sync import Client as Client
     from ._transport import TransportConfig as TransportConfig
-    from ._upload import UploadError as UploadError
+    from .errors import (
+        DownloadTooLargeError as DownloadTooLargeError,
+        FileProcessingError as FileProcessingError,
+        UploadError as UploadError,
+    )
 
 __version__ = "0.1.0"
 
@@ -48,9 +50,9 @@ _WHERE: dict[str, tuple[str, str | None]] = {
     "AsyncClient": ("._client", "AsyncClient"),
     "Client": ("._sync", "Client"),
     "TransportConfig": ("._transport._session", "TransportConfig"),
-    "UploadError": ("._upload", "UploadError"),
-    "DownloadTooLargeError": ("._download", "DownloadTooLargeError"),
-    "FileProcessingError": ("._files", "FileProcessingError"),
+    "UploadError": (".errors", "UploadError"),
+    "DownloadTooLargeError": (".errors", "DownloadTooLargeError"),
+    "FileProcessingError": (".errors", "FileProcessingError"),
     "errors": (".errors", None),
     "pagers": (".pagers", None),
     "types": (".types", None),

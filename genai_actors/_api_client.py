@@ -21,6 +21,7 @@ from supervisors import current_clock
 from . import __version__, _log
 from ._backend import Backend, build_url
 from ._transport import RetryPolicy, SessionPool, SseStream, TransportConfig, proxy_for
+from ._transport._body import RawBody
 from ._transport._stream import decode_json
 from ._watch import TreeHost, WatchHub
 from .errors import (
@@ -328,7 +329,7 @@ class ApiClient:
         method: str,
         path: str,
         *,
-        body: bytes | None = None,
+        body: bytes | aiohttp.Payload | None = None,
         query: Mapping[str, object] | None = None,
         http_options: HttpOptions | Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
@@ -340,7 +341,8 @@ class ApiClient:
         Args:
             method: ``GET``, ``POST``, ``PATCH``, ``DELETE``...
             path: The resource path, e.g. ``models/gemini-2.5-flash:generateContent``.
-            body: The JSON body, already encoded; ``extra_body`` is merged in when set.
+            body: The JSON body, already encoded (``extra_body`` is merged in when set), or an
+                ``aiohttp.Payload`` for large binary bodies (never merged).
             query: Query parameters (``None`` values skipped).
             http_options: Per-call options, laid over the client's.
             headers: Extra headers for this call (they win).
@@ -371,7 +373,11 @@ class ApiClient:
         if not plan.ready:
             plan.prepare(self.config)
         url = self._target(plan, method, path, query)
-        if plan.extra_body is not None and merge_extra_body:
+        if (
+            plan.extra_body is not None
+            and merge_extra_body
+            and (body is None or isinstance(body, bytes))
+        ):
             body = self._merge_extra_body(body, plan.extra_body)
         req_headers = plan.headers
         if headers is not None or self.backend.dynamic_auth:
@@ -444,6 +450,35 @@ class ApiClient:
             return await self._open_stream(plan, method, path, url, body, headers)
 
         return SseStream(opener)
+
+    def open_body(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, object] | None = None,
+        http_options: HttpOptions | Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> RawBody:
+        """Prepares a request whose (non-JSON) body is read in pieces: media downloads.
+
+        Nothing is sent until the body is opened (``await body.open()`` or ``async with``);
+        opening retries like :meth:`stream` (before the first byte only) and raises the typed
+        error of an error status. Reads are bounded by the transport's idle timeout.
+
+        Raises:
+            ClientClosedError: The client is closed (raised here, synchronously).
+            EphemeralTokenAPIKeyError: The key is an ephemeral token (raised here).
+            ValueError: Bad ``http_options`` (raised here).
+        """
+        self._check_usable()
+        plan = self._plan if http_options is None else self._plan_for(http_options)
+        url = self._target(plan, method, path, query)
+
+        async def opener() -> aiohttp.ClientResponse:
+            return await self._open_stream(plan, method, path, url, None, headers)
+
+        return RawBody(opener)
 
     async def _open_stream(
         self,

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from ._transformers import InvalidRequestError, t_file_name
-from .errors import UnknownApiResponseError
+from .errors import TransportError, UnknownApiResponseError
 from .types._base import dec_hook
 from .types._batches import (
     BatchJob,
@@ -31,9 +31,8 @@ from .types._batches import (
 from .types._response import GenerateContentResponse
 
 if TYPE_CHECKING:
-    import aiohttp
-
     from ._api_client import ApiClient
+    from ._transport._body import RawBody
 
 __all__ = ["BatchResults"]
 
@@ -138,35 +137,27 @@ class _FileLines:
     def __init__(self, api: ApiClient, file_name: str) -> None:
         self._api = api
         self._path = f"files/{t_file_name(file_name)}:download"
-        self._resp: aiohttp.ClientResponse | None = None
+        self._body: RawBody | None = None
         self._buffer = bytearray()
         self._delivered = 0  # bytes of the file handed out as complete lines
         self._skip = 0
         self._eof = False
         self._reopens = 0
 
-    async def _open(self) -> aiohttp.ClientResponse:
-        api = self._api
-        api._check_usable()
-        plan = api._plan_for(None)
-        url = api._target(plan, "GET", self._path, {"alt": "media"})
-        return await api._open_stream(plan, "GET", self._path, url, None, None)
+    def _open(self) -> RawBody:
+        return self._api.open_body("GET", self._path, query={"alt": "media"})
 
     async def _read(self) -> bytes:
-        import aiohttp
-
-        from ._api_client import _map_request_error
-
         while True:
-            if self._resp is None:
-                self._resp = await self._open()
+            if self._body is None:
+                self._body = self._open()
+                await self._body.open()
             try:
-                chunk = await self._resp.content.readany()
-            except (aiohttp.ClientError, TimeoutError) as exc:
+                chunk = await self._body.readany()
+            except TransportError:
                 self.close()
-                error = _map_request_error(exc)
                 if self._reopens >= _MAX_REOPENS:
-                    raise error from exc
+                    raise
                 self._reopens += 1
                 self._buffer.clear()
                 self._skip = self._delivered
@@ -210,9 +201,9 @@ class _FileLines:
 
     def close(self) -> None:
         """Releases the connection (idempotent)."""
-        resp, self._resp = self._resp, None
-        if resp is not None:
-            resp.release()
+        body, self._body = self._body, None
+        if body is not None:
+            body.release()
 
 
 class BatchResults:

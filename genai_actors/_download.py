@@ -11,14 +11,13 @@ from __future__ import annotations
 import io
 import os
 import tempfile
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import anyio
 import anyio.to_thread
 
 from ._transformers import InvalidRequestError
-from ._transport._stream import map_client_error
-from .errors import GenAIError, TransportError
+from .errors import DownloadTooLargeError
 from .types._http import HttpOptions
 
 if TYPE_CHECKING:
@@ -26,7 +25,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_MAX_DOWNLOAD_BYTES",
-    "DownloadTooLargeError",
     "check_destination",
     "check_max_bytes",
     "download_media",
@@ -36,25 +34,6 @@ DEFAULT_MAX_DOWNLOAD_BYTES = 256 * 1024 * 1024
 """Largest download returned as ``bytes`` unless a config says otherwise (256 MiB)."""
 
 _READ_CHUNK = 1024 * 1024
-
-
-class DownloadTooLargeError(GenAIError, ValueError):
-    """A download returned as bytes exceeded its size cap; nothing was kept.
-
-    Attributes:
-        limit: The cap in bytes.
-    """
-
-    def __init__(self, message: str, *, limit: int = 0) -> None:
-        super().__init__(message)
-        self.limit = limit
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild_too_large, (str(self), self.limit))
-
-
-def _rebuild_too_large(message: str, limit: int) -> DownloadTooLargeError:
-    return DownloadTooLargeError(message, limit=limit)
 
 
 def check_max_bytes(value: object, path: str) -> int:
@@ -133,15 +112,12 @@ async def download_media(
 
     Cancellation: the connection is closed, and a destination path is left untouched.
     """
-    stream = api.stream("GET", path, query={"alt": "media"}, http_options=http_options)
+    body = api.open_body("GET", path, query={"alt": "media"}, http_options=http_options)
     tmp_path: str | None = None
     out: BinaryIO | None = None
     try:
-        await stream.open()
-        resp = stream.response
-        if resp is None:  # closed meanwhile
-            raise TransportError("the download was closed before it started")
-        declared = resp.content_length
+        await body.open()
+        declared = body.content_length
         if destination is None and declared is not None and declared > max_bytes:
             raise DownloadTooLargeError(
                 f"the download is {declared} bytes, over the {max_bytes}-byte cap; pass a "
@@ -154,12 +130,7 @@ async def download_media(
             out = destination
         buffer = bytearray()
         while True:
-            try:
-                chunk = await resp.content.read(_READ_CHUNK)
-            except GenAIError:
-                raise
-            except Exception as exc:  # aiohttp payload/connection errors, timeouts
-                raise map_client_error(exc, reading=False) from exc
+            chunk = await body.read(_READ_CHUNK)
             if not chunk:
                 break
             if out is None:
@@ -182,7 +153,7 @@ async def download_media(
         return bytes(buffer)
     finally:
         with anyio.CancelScope(shield=True):
-            await stream.aclose()
+            await body.aclose()
             if tmp_path is not None and out is not None:
                 await anyio.to_thread.run_sync(_discard_temp, out, tmp_path)
 

@@ -28,7 +28,7 @@ from supervisors import Backoff
 from ._download import check_destination, check_max_bytes, download_media
 from ._transformers import InvalidRequestError, coerce_config
 from ._upload import guess_mime_type as guess_mime_type, open_source, resumable_upload
-from .errors import GenAIError, UnknownApiResponseError
+from .errors import FileProcessingError, UnknownApiResponseError
 from .pagers import AsyncPager, Pager
 from .types._base import HttpResponse as WireHttpResponse, dec_hook
 from .types._files import (
@@ -53,7 +53,6 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_ACTIVE_TIMEOUT",
     "AsyncFiles",
-    "FileProcessingError",
     "Files",
     "decode",
     "file_id",
@@ -70,24 +69,6 @@ _ACTIVE_BACKOFF = Backoff(1.0, 10.0, multiplier=1.5, jitter=0.2)
 _FILE_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
 _URI_ID = re.compile(r"/files/([a-z0-9-]+)")
 _DECODERS: dict[type[Any], msgspec.json.Decoder[Any]] = {}
-
-
-class FileProcessingError(GenAIError):
-    """A file's processing FAILED on the server (``wait_active``); it cannot be used.
-
-    Attributes:
-        file: The failed file (``file.error`` says why, when the server said).
-    """
-
-    def __init__(self, file: File) -> None:
-        reason = file.error.message if file.error is not None and file.error.message else ""
-        super().__init__(
-            f"processing of {file.name or 'the file'} failed" + (f": {reason}" if reason else "")
-        )
-        self.file = file
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (FileProcessingError, (self.file,))
 
 
 # ---------------------------------------------------------------------------- shared helpers

@@ -27,10 +27,9 @@ import os
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, BinaryIO, cast
+from typing import TYPE_CHECKING, Any, BinaryIO
 from urllib.parse import parse_qsl, urlsplit
 
-import aiohttp
 import anyio
 import anyio.to_thread
 import msgspec
@@ -48,16 +47,18 @@ from .errors import (
     ServerError,
     TransportError,
     UnknownApiResponseError,
+    UploadError,
 )
 from .types._http import HttpOptions, HttpRetryOptions
 
 if TYPE_CHECKING:
+    import aiohttp
+
     from ._api_client import ApiClient, HttpResponse
 
 __all__ = [
     "CHUNK_SIZE",
     "MAX_CHUNK_FAILURES",
-    "UploadError",
     "UploadSource",
     "guess_mime_type",
     "open_source",
@@ -154,27 +155,6 @@ def guess_mime_type(name: str | None, explicit: str | None = None) -> str:
         return "text/plain"
     guessed, _ = mimetypes.guess_type(base, strict=False)
     return guessed or _OCTET_STREAM
-
-
-class UploadError(GenAIError):
-    """A resumable upload could not be completed (after resuming where possible).
-
-    Attributes:
-        uploaded: Bytes the server had confirmed when the upload stopped.
-        size: Bytes of the whole source.
-    """
-
-    def __init__(self, message: str, *, uploaded: int = 0, size: int = 0) -> None:
-        super().__init__(message)
-        self.uploaded = uploaded
-        self.size = size
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild_upload_error, (str(self), self.uploaded, self.size))
-
-
-def _rebuild_upload_error(message: str, uploaded: int, size: int) -> UploadError:
-    return UploadError(message, uploaded=uploaded, size=size)
 
 
 @dataclass
@@ -307,7 +287,7 @@ async def open_source(file: object, *, what: str = "file") -> UploadSource:
     )
 
 
-def _payload(body: bytes | None) -> bytes | None:
+def _payload(body: bytes | None) -> bytes | aiohttp.Payload | None:
     """The chunk as an aiohttp payload sent without a copy.
 
     aiohttp warns (``ResourceWarning``) about raw ``bytes`` bodies over 1 MiB because a huge
@@ -316,10 +296,11 @@ def _payload(body: bytes | None) -> bytes | None:
     """
     if body is None or len(body) <= _PAYLOAD_WARNING_SIZE:
         return body
+    import aiohttp
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
-        payload = aiohttp.BytesPayload(body, content_type="application/octet-stream")
-    return cast("bytes", payload)  # ApiClient passes the body straight to aiohttp
+        return aiohttp.BytesPayload(body, content_type="application/octet-stream")
 
 
 def _chunk_options(http_options: HttpOptions | None) -> HttpOptions:

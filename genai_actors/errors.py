@@ -30,6 +30,9 @@ streams, transport failures and undecodable bodies are all mapped here, at the b
     │   └── StreamCutError                       a body or stream ended before it was complete
     │                                            (alias: StreamInterruptedError)
     ├── WaitTimeoutError (TimeoutError)          wait() on a job gave up after its timeout
+    ├── UploadError(uploaded, size)              a resumable upload could not be completed
+    ├── DownloadTooLargeError (ValueError)       a download to memory passed its size cap
+    ├── FileProcessingError(file)                a file's server-side processing FAILED
     ├── UnknownApiResponseError (ValueError)     a body or stream event is not valid JSON
     ├── SessionClosed(code, reason, resumable)   a Live/Music WebSocket closed
     ├── ClientClosedError (RuntimeError)         the client was used after aclose()/close()
@@ -84,6 +87,9 @@ __all__ = [
     "StreamCutError",
     "StreamInterruptedError",
     "WaitTimeoutError",
+    "UploadError",
+    "DownloadTooLargeError",
+    "FileProcessingError",
     "UnknownApiResponseError",
     "SessionClosed",
     "ClientClosedError",
@@ -437,6 +443,48 @@ class WaitTimeoutError(GenAIError, TimeoutError):
         self.timeout = timeout
         self.last = last
         super().__init__(f"{name} was not done after {timeout:g} s")
+
+
+class UploadError(GenAIError):
+    """A resumable upload could not be completed (after resuming where possible).
+
+    Attributes:
+        uploaded: Bytes the server had confirmed when the upload stopped.
+        size: Bytes of the whole source.
+    """
+
+    def __init__(self, message: str, *, uploaded: int = 0, size: int = 0) -> None:
+        super().__init__(message)
+        self.uploaded = uploaded
+        self.size = size
+
+
+class DownloadTooLargeError(GenAIError, ValueError):
+    """A download returned as bytes exceeded its size cap; nothing was kept.
+
+    Attributes:
+        limit: The cap in bytes.
+    """
+
+    def __init__(self, message: str, *, limit: int = 0) -> None:
+        super().__init__(message)
+        self.limit = limit
+
+
+class FileProcessingError(GenAIError):
+    """A file's processing FAILED on the server (``files.wait_active``); it cannot be used.
+
+    Attributes:
+        file: The failed :class:`~genai_actors.types.File` (``file.error`` says why, when the
+            server said).
+    """
+
+    def __init__(self, file: Any) -> None:
+        error = getattr(file, "error", None)
+        reason = getattr(error, "message", None) or ""
+        name = getattr(file, "name", None) or "the file"
+        super().__init__(f"processing of {name} failed" + (f": {reason}" if reason else ""))
+        self.file = file
 
 
 class UnknownApiResponseError(GenAIError, ValueError):

@@ -16,6 +16,7 @@ from hypothesis import given, settings, strategies as st
 from genai_actors import types
 from genai_actors._batch_results import _FileLines
 from genai_actors._caches import t_ttl
+from genai_actors._transport._body import RawBody
 
 _rows = st.lists(
     st.fixed_dictionaries(
@@ -45,6 +46,8 @@ class _Content:
 
 
 class _Response:
+    content_length = None
+
     def __init__(self, chunks: list[bytes], cut_after: int | None) -> None:
         self.content = _Content(chunks, cut_after)
 
@@ -60,13 +63,16 @@ def _split(data: bytes, cuts: list[int]) -> list[bytes]:
 async def _read_all(data: bytes, cuts: list[int], cut_after: int | None) -> tuple[list[Any], int]:
     opened = 0
 
-    async def fake_open(self: _FileLines) -> Any:
-        nonlocal opened
-        opened += 1
+    async def respond() -> Any:
         return _Response(_split(data, cuts), cut_after if opened == 1 else None)
 
+    def fake_open() -> RawBody:
+        nonlocal opened
+        opened += 1
+        return RawBody(respond)
+
     reader = _FileLines(None, "files/x")  # type: ignore[arg-type]  # no client: _open is replaced
-    reader._open = fake_open.__get__(reader)  # type: ignore[method-assign]
+    reader._open = fake_open  # type: ignore[method-assign]
     lines = []
     while (line := await reader.next_line()) is not None:
         lines.append(msgspec.json.decode(line))
