@@ -155,6 +155,7 @@ class AsyncFileSearchStores:
             "fileSearchStores",
             body=msgspec.json.encode(body) if body else None,
             http_options=_http_options(cfg),
+            idempotent=False,
         )
         return decode(resp.content, FileSearchStore)
 
@@ -252,6 +253,7 @@ class AsyncFileSearchStores:
             f"{store}:importFile",
             body=msgspec.json.encode(body),
             http_options=_http_options(cfg),
+            idempotent=False,
         )
         return ImportFileOperation.from_api_response(resp.content)
 

@@ -309,8 +309,8 @@ async def test_server_refusal_is_typed(client: ga.AsyncClient) -> None:
 
 
 async def test_transient_failure_is_retried(client: ga.AsyncClient, emu: Emulator) -> None:
-    """A 503 on create is retried by the transport; exactly one cache results."""
-    emu.faults.fail_next(1, status=503, retry_delay=0.01)
+    """A 429 on create (nothing was done) is retried by the transport; exactly one cache results."""
+    emu.faults.fail_next(1, status=429, retry_delay=0.01)
     cache = await _create(client)
     pager = await client.caches.list()
     assert [c.name async for c in pager] == [cache.name]

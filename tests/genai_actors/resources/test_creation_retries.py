@@ -25,6 +25,9 @@ CREATES: dict[str, Create] = {
     "caches.create": lambda c: c.caches.create(
         model="gemini-2.5-flash", config={"contents": ["cache me"], "ttl": "300s"}
     ),
+    "file_search_stores.create": lambda c: c.file_search_stores.create(
+        config={"display_name": "docs"}
+    ),
     "models.generate_videos": lambda c: c.models.generate_videos(
         model="veo-3.0-generate-001", prompt="a cat"
     ),
