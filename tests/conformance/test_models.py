@@ -227,6 +227,22 @@ GENERATE: list[tuple[str, Call, Deviation]] = [
         ),
         None,
     ),
+    (
+        "strings-around-a-model-turn",
+        _gen(lambda x: ["a", {"role": "model", "parts": [{"text": "b"}]}, "c"]),
+        None,
+    ),
+    (
+        "parts-around-a-model-turn",
+        _gen(
+            lambda x: [
+                x.t.Part(text="a"),
+                x.t.Content(role="model", parts=[x.t.Part(text="b")]),
+                "c",
+            ]
+        ),
+        None,
+    ),
     ("single-content-object", _gen(lambda x: x.t.UserContent(parts=[x.t.Part(text="Hi")])), None),
     ("single-content-dict", _gen(lambda x: {"parts": [{"text": "Hi"}]}), None),
     ("single-part", _gen(lambda x: x.t.Part.from_text(text="Just a part")), None),
