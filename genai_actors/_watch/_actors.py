@@ -20,6 +20,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
+import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +47,7 @@ _log_watch = _log.get_logger("genai_actors.watch")
 
 _MIN_RATE_FACTOR = 1.0 / 64.0
 _EPSILON = 1e-9
+_COMPACT_MIN = 1024
 _MIN_WAIT = 1e-4
 
 
@@ -54,7 +56,8 @@ class ScheduleBook:
 
     Attributes:
         heap: ``(due, seq, generation, state)`` entries; stale ones are skipped lazily.
-        deadlines: ``(at, seq, subscriber)``: when waiters with a timeout give up.
+        deadlines: ``(at, seq, weakref to subscriber)``: when waiters with a timeout give up.
+        compact_at: Size of ``deadlines`` above which finished entries are swept out.
         in_flight: Poll token → state, for polls handed out and not yet reported.
         tokens: Rate-limit tokens available (a token bucket).
         refilled_at: When ``tokens`` was last topped up.
@@ -67,7 +70,8 @@ class ScheduleBook:
 
     def __init__(self) -> None:
         self.heap: list[tuple[float, int, int, WatchState[Any]]] = []
-        self.deadlines: list[tuple[float, int, Subscriber[Any]]] = []
+        self.deadlines: list[tuple[float, int, weakref.ref[Subscriber[Any]]]] = []
+        self.compact_at = _COMPACT_MIN
         self.in_flight: dict[int, WatchState[Any]] = {}
         self.tokens = 0.0
         self.refilled_at: float | None = None
@@ -78,6 +82,11 @@ class ScheduleBook:
         self.rate_limited = 0
         self.seq = itertools.count()
         self.tokens_seq = itertools.count(1)
+
+
+def _pending(ref: weakref.ref[Subscriber[Any]]) -> bool:
+    sub = ref()
+    return sub is not None and not sub.finished
 
 
 class PollScheduler(Actor):
@@ -114,8 +123,7 @@ class PollScheduler(Actor):
             self._finished(state, token, delay, pause, ok)
         elif kind == "deadline":
             _, sub, timeout = msg
-            book = self._book
-            heapq.heappush(book.deadlines, (self.clock.now() + timeout, next(book.seq), sub))
+            self._add_deadline(sub, timeout)
         elif kind == "recover":
             self._recover()
         else:
@@ -221,16 +229,28 @@ class PollScheduler(Actor):
             await self._start_poll(state)
         return math.inf
 
+    def _add_deadline(self, sub: Subscriber[Any], timeout: float) -> None:
+        # Entries hold weak references: a waiter that returned early (and its result) is not
+        # kept alive until its deadline, which may be days away.
+        book = self._book
+        entry = (self.clock.now() + timeout, next(book.seq), weakref.ref(sub))
+        heapq.heappush(book.deadlines, entry)
+        if len(book.deadlines) > book.compact_at:
+            book.deadlines = [e for e in book.deadlines if _pending(e[2])]
+            heapq.heapify(book.deadlines)
+            book.compact_at = max(_COMPACT_MIN, 2 * len(book.deadlines))
+
     def _expire(self, now: float) -> None:
         deadlines = self._book.deadlines
-        while deadlines and (deadlines[0][0] <= now or deadlines[0][2].finished):
-            _, _, sub = heapq.heappop(deadlines)
-            if not sub.finished:
+        while deadlines and (deadlines[0][0] <= now or not _pending(deadlines[0][2])):
+            _, _, ref = heapq.heappop(deadlines)
+            sub = ref()
+            if sub is not None and not sub.finished:
                 sub.expire()
 
     def _next_deadline(self) -> float | None:
         deadlines = self._book.deadlines
-        while deadlines and deadlines[0][2].finished:
+        while deadlines and not _pending(deadlines[0][2]):
             heapq.heappop(deadlines)
         return deadlines[0][0] if deadlines else None
 

@@ -39,6 +39,7 @@ class Subscriber(Generic[T]):
     """
 
     __slots__ = (
+        "__weakref__",
         "_tb",
         "_wakeup",
         "done",

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import itertools
 import math
+import weakref
 from typing import Any
 
 import anyio
@@ -394,3 +396,37 @@ async def test_kinds_namespace_the_same_name() -> None:
             tg.start_soon(lambda: hub.wait("batches/1", b.fetch, is_done, kind="operation"))
         assert len(a.calls) == 2
         assert len(b.calls) == 2
+
+
+async def test_a_finished_timed_wait_keeps_nothing_alive_until_its_deadline() -> None:
+    """After wait(timeout=days) returns, its pending deadline holds no reference to the result."""
+
+    class Snapshot:
+        def __init__(self, n: int) -> None:
+            self.n = n
+
+    async with virtual_hub() as (_, hub, _clock):
+        calls: dict[str, int] = {}
+
+        async def fetch(name: str) -> Snapshot:
+            calls[name] = calls.get(name, 0) + 1
+            return Snapshot(calls[name])
+
+        async def wait_once() -> weakref.ref[Snapshot]:
+            result = await hub.wait(OP, fetch, lambda s: s.n >= 2, timeout=2 * 86400.0)
+            assert result.n == 2
+            return weakref.ref(result)
+
+        async with anyio.create_task_group() as tg:
+            # A waiter whose earlier deadline stays pending keeps the heap's head busy.
+            tg.start_soon(
+                lambda: hub.wait("operations/never", fetch, lambda s: False, timeout=86400.0)
+            )
+            probe = await wait_once()
+            # Another watch, so the supervisor's control loop moves past the first one's exit.
+            await hub.wait("operations/other", fetch, lambda s: True)
+            for _ in range(20):
+                await anyio.lowlevel.checkpoint()
+            gc.collect()
+            assert probe() is None
+            tg.cancel_scope.cancel()
