@@ -24,12 +24,11 @@ from ._download import check_max_bytes, download_media
 from ._files import (
     check_page_size,
     decode,
-    file_id,
     guess_mime_type,
     list_query,
     require_mldev,
 )
-from ._transformers import InvalidRequestError, coerce_config, t_model
+from ._transformers import InvalidRequestError, coerce_config, t_file_name, t_model
 from ._upload import open_source, resumable_upload
 from ._watch import WatchStream
 from .errors import UnknownApiResponseError
@@ -244,7 +243,7 @@ class AsyncFileSearchStores:
         _check_metadata(cfg.custom_metadata, "config.custom_metadata")
         _check_chunking(cfg, "config")
         store = store_name(file_search_store_name, "file_search_store_name")
-        body: dict[str, Any] = {"fileName": "files/" + file_id(file_name, "file_name")}
+        body: dict[str, Any] = {"fileName": "files/" + t_file_name(file_name, "file_name")}
         extra = cfg.to_json_dict()
         extra.pop("httpOptions", None)
         body.update(extra)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import builtins
 import os
-import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar, overload
 
@@ -26,7 +25,7 @@ import msgspec
 from supervisors import Backoff
 
 from ._download import check_destination, check_max_bytes, download_media
-from ._transformers import InvalidRequestError, coerce_config
+from ._transformers import InvalidRequestError, coerce_config, t_file_name
 from ._upload import guess_mime_type as guess_mime_type, open_source, resumable_upload
 from .errors import FileProcessingError, UnknownApiResponseError
 from .pagers import AsyncPager, Pager
@@ -55,7 +54,6 @@ __all__ = [
     "AsyncFiles",
     "Files",
     "decode",
-    "file_id",
     "list_query",
     "require_mldev",
 ]
@@ -66,8 +64,6 @@ DEFAULT_ACTIVE_TIMEOUT = 600.0
 """Seconds ``wait_active`` waits for processing when no ``timeout`` is given."""
 
 _ACTIVE_BACKOFF = Backoff(1.0, 10.0, multiplier=1.5, jitter=0.2)
-_FILE_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
-_URI_ID = re.compile(r"/files/([a-z0-9-]+)")
 _DECODERS: dict[type[Any], msgspec.json.Decoder[Any]] = {}
 
 
@@ -113,37 +109,6 @@ def check_page_size(config: Any, path: str = "config.page_size") -> None:
 def list_query(config: Mapping[str, Any]) -> dict[str, object]:
     """``pageSize``/``pageToken`` query parameters from a pager's config dict."""
     return {"pageSize": config.get("page_size"), "pageToken": config.get("page_token")}
-
-
-def file_id(name: object, path: str = "name") -> str:
-    """The bare id of a file given as ``files/abc``, ``abc``, a File/Video or a file URI.
-
-    Raises:
-        InvalidRequestError: No name, or not a valid file id.
-    """
-    value: object = name
-    if isinstance(name, GeneratedVideo):
-        value = name.video.uri if name.video is not None else None
-    elif isinstance(name, Video):
-        value = name.uri
-    elif not isinstance(name, str) and name is not None:
-        value = getattr(name, "name", None)
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidRequestError(path, f"expected a file name such as 'files/abc', got {name!r}")
-    text = value.strip()
-    if text.startswith(("https://", "http://")):
-        match = _URI_ID.search(text)
-        if match is None:
-            raise InvalidRequestError(path, f"could not find a file id in the URI {text!r}")
-        text = match.group(1)
-    ident = text.removeprefix("files/")
-    if not _FILE_ID.match(ident):
-        raise InvalidRequestError(
-            path,
-            f"invalid file name {value!r}: expected 'files/<id>' or '<id>' with an id of at most "
-            "40 lower-case letters, digits or dashes",
-        )
-    return ident
 
 
 def _http_options(config: Any) -> HttpOptions | None:
@@ -198,7 +163,7 @@ class AsyncFiles:
         """
         require_mldev(self._api, "files.upload")
         cfg = coerce_config(config, UploadFileConfig)
-        name = None if cfg.name is None else "files/" + file_id(cfg.name, "config.name")
+        name = None if cfg.name is None else "files/" + t_file_name(cfg.name, "config.name")
         _check_name_length(cfg.display_name, "config.display_name")
         source = await open_source(file)
         try:
@@ -240,7 +205,7 @@ class AsyncFiles:
         require_mldev(self._api, "files.get")
         cfg = coerce_config(config, GetFileConfig)
         resp = await self._api.request(
-            "GET", f"files/{file_id(name)}", http_options=_http_options(cfg)
+            "GET", f"files/{t_file_name(name)}", http_options=_http_options(cfg)
         )
         return decode(resp.content, File)
 
@@ -256,7 +221,7 @@ class AsyncFiles:
         require_mldev(self._api, "files.delete")
         cfg = coerce_config(config, DeleteFileConfig)
         resp = await self._api.request(
-            "DELETE", f"files/{file_id(name)}", http_options=_http_options(cfg)
+            "DELETE", f"files/{t_file_name(name)}", http_options=_http_options(cfg)
         )
         result = decode(resp.content, DeleteFileResponse)
         result.sdk_http_response = sdk_response(resp)
@@ -342,7 +307,7 @@ class AsyncFiles:
                 "only generated files (with a download_uri) can be downloaded; uploaded files "
                 "cannot",
             )
-        ident = file_id(file, "file")
+        ident = t_file_name(file, "file")
         limit = check_max_bytes(cfg.max_bytes, "config.max_bytes")
         target = await anyio.to_thread.run_sync(check_destination, destination)
         data: bytes | None = await download_media(
@@ -434,7 +399,7 @@ class AsyncFiles:
             return file
         if isinstance(file, File) and file.state == "FAILED":
             raise FileProcessingError(file)
-        name = "files/" + file_id(file, "file")
+        name = "files/" + t_file_name(file, "file")
 
         async def fetch(name: str) -> File:
             return await self.get(name=name)

@@ -27,7 +27,6 @@ from ._models_media import (
     decode_image_predictions,
     decode_list_models,
     decode_mask_predictions,
-    download_generated,
 )
 from ._models_stream import GenerateContentStream
 from ._operations import vertex_location
@@ -540,13 +539,6 @@ class AsyncModels:
             return GenerateVideosOperation.from_api_response(raw.content, self._is_vertex)
         except ValueError as exc:
             raise UnknownApiResponseError(f"unexpected operation from the API: {exc}") from None
-
-    async def _download_generated(self, file: Any) -> bytes:
-        """Downloads generated media (see ``_models_media.download_generated``).
-
-        A stop-gap until ``client.files.download`` exists.
-        """
-        return await download_generated(self._api, file)
 
 
 from ._models_sync import Models  # noqa: E402  (the blocking facade imports this module's types)

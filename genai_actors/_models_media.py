@@ -13,17 +13,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import msgspec
 
-from ._transformers import t_file_name
 from .errors import UnknownApiResponseError
 from .types._base import decode_base64, decode_json
 from .types._media import (
     EntityLabel,
     GeneratedImage,
     GeneratedImageMask,
-    GeneratedVideo,
     Image,
     SafetyAttributes,
-    Video,
 )
 from .types._models import (
     ContentEmbedding,
@@ -35,7 +32,7 @@ from .types._models import (
 )
 
 if TYPE_CHECKING:
-    from ._api_client import ApiClient
+    pass
 
 __all__ = [
     "decode",
@@ -43,7 +40,6 @@ __all__ = [
     "decode_image_predictions",
     "decode_list_models",
     "decode_mask_predictions",
-    "download_generated",
 ]
 
 T = TypeVar("T")
@@ -243,34 +239,3 @@ def _statistics(raw: Any) -> ContentEmbeddingStatistics | None:
         token_count=count if isinstance(count, int | float) else None,
         truncated=truncated if isinstance(truncated, bool) else None,
     )
-
-
-async def download_generated(api: ApiClient, file: Any) -> bytes:
-    """Downloads generated media (e.g. a video) by its file URI, ``files/{id}`` name or object.
-
-    Accepts a :class:`~genai_actors.types.Video`, a
-    :class:`~genai_actors.types.GeneratedVideo`, a ``https://.../files/{id}:download`` URI, a
-    ``files/{id}`` name or a bare id. A ``Video`` (or the video of a ``GeneratedVideo``) gets
-    its ``video_bytes`` set to the downloaded bytes.
-
-    Returns:
-        The media bytes.
-
-    Raises:
-        InvalidRequestError: No file id can be found (nothing is sent).
-        APIError: The download failed (e.g. ``NotFoundError``).
-        TransportError: The connection failed (after retries).
-
-    Cancellation: cancelling the caller aborts the download and frees its connection.
-    """
-    video = file.video if isinstance(file, GeneratedVideo) else file
-    if isinstance(video, Video) and video.uri is None and video.video_bytes is not None:
-        return bytes(video.video_bytes)
-    uri = video.uri if isinstance(video, Video) else file
-    match = _FILE_ID.search(uri) if isinstance(uri, str) and "://" in uri else None
-    file_id = match.group(1) if match is not None else t_file_name(file)
-    response = await api.request("GET", f"files/{file_id}:download", query={"alt": "media"})
-    data = response.content
-    if isinstance(video, Video):
-        video.video_bytes = data
-    return data

@@ -167,7 +167,3 @@ class Models:
                 config=config,
             )
         )
-
-    def _download_generated(self, file: Any) -> bytes:
-        """Blocking ``AsyncModels._download_generated``."""
-        return self._bridge.run(self._aio._download_generated(file))

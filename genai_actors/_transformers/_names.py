@@ -133,29 +133,45 @@ def t_operation_name(operation: object) -> str:
     return name
 
 
-_FILE_ID = re.compile(r"files/([a-z0-9]+)")
+_FILE_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
+_FILE_URI_ID = re.compile(r"/files/([a-z0-9-]+)")
 
 
-def t_file_name(name: object) -> str:
-    """The bare id of a file given as ``abc``, ``files/abc``, a file URI or a file object.
+def t_file_name(name: object, path: str = "name") -> str:
+    """The bare id of a file given as ``abc``, ``files/abc``, a file URI, a ``File``, a
+    ``Video`` or a ``GeneratedVideo``.
+
+    Args:
+        name: The file, in any of those forms.
+        path: The argument's name, for the error message.
 
     Raises:
-        InvalidRequestError: No usable name.
+        InvalidRequestError: No name, or not a valid file id.
     """
+    value: object = name
     if not isinstance(name, str) and name is not None:
         if type(name).__name__ == "GeneratedVideo":
-            name = getattr(getattr(name, "video", None), "uri", None)
+            value = getattr(getattr(name, "video", None), "uri", None)
         elif type(name).__name__ == "Video":
-            name = getattr(name, "uri", None)
+            value = getattr(name, "uri", None)
         else:
-            name = getattr(name, "name", None)
-    name = _check(name, "file name")
-    if name.startswith("https://"):
-        match = _FILE_ID.search(name)
+            value = getattr(name, "name", None)
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidRequestError(path, f"expected a file name such as 'files/abc', got {name!r}")
+    text = value.strip()
+    if text.startswith(("https://", "http://")):
+        match = _FILE_URI_ID.search(text)
         if match is None:
-            raise InvalidRequestError("file name", f"could not find a file id in {name!r}")
-        return match.group(1)
-    return name.removeprefix("files/")
+            raise InvalidRequestError(path, f"could not find a file id in the URI {text!r}")
+        text = match.group(1)
+    ident = text.removeprefix("files/")
+    if not _FILE_ID.match(ident):
+        raise InvalidRequestError(
+            path,
+            f"invalid file name {value!r}: expected 'files/<id>' or '<id>' with an id of at most "
+            "40 lower-case letters, digits or dashes",
+        )
+    return ident
 
 
 def is_vertex_embed_content_model(model: str) -> bool:

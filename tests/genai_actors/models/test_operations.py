@@ -40,7 +40,7 @@ async def test_video_generated_waited_and_downloaded(emu: Emulator) -> None:
             video = videos[0].video
             assert video is not None
             assert video.uri is not None
-            data = await client.models._download_generated(videos[0])
+            data = await client.files.download(file=videos[0])
     assert data[4:8] == b"ftyp"
     assert video.video_bytes == data
     assert clock.sleeps

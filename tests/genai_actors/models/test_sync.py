@@ -103,7 +103,7 @@ def test_videos_wait_and_download(client: ga.Client) -> None:
     assert finished.done
     assert finished.result is not None
     assert finished.result.generated_videos
-    data = client.models._download_generated(finished.result.generated_videos[0])
+    data = client.files.download(file=finished.result.generated_videos[0])
     assert data[4:8] == b"ftyp"
 
 

@@ -14,8 +14,7 @@ import pytest
 
 import genai_actors as ga
 from genai_actors import errors, types
-from genai_actors._files import file_id
-from genai_actors._transformers import InvalidRequestError
+from genai_actors._transformers import InvalidRequestError, t_file_name as file_id
 from genai_actors.emulator import Emulator
 from supervisors import Backoff, VirtualClock, use_clock
 
