@@ -16,7 +16,7 @@ from typing import Any, Generic, TypeVar
 
 import anyio
 
-from supervisors import Backoff
+from supervisors import ActorExited, Backoff
 
 from ..errors import ClientClosedError, WaitTimeoutError
 from ._config import WatchConfig
@@ -117,7 +117,10 @@ class WatchHub:
         try:
             if not sub.finished:
                 if limit is not None and tree.scheduler is not None:
-                    tree.scheduler.cast(("deadline", sub, limit))
+                    try:
+                        tree.scheduler.cast(("deadline", sub, limit))
+                    except ActorExited as exc:  # the tree is stopping
+                        raise ClientClosedError("the client is closing") from exc
                 while not sub.finished:
                     await sub.changed()
         finally:
