@@ -14,7 +14,7 @@ backends accept are used.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -127,6 +127,13 @@ CASES: list[tuple[str, Call]] = [
 ]
 
 
+@pytest.fixture
+async def emu() -> AsyncIterator[Emulator]:
+    """An emulator whose videos are done at the first poll."""
+    async with Emulator(video_polls=0) as emulator:
+        yield emulator
+
+
 def _developer(requests: list[WireRequest]) -> list[WireRequest]:
     """google-genai's Vertex express request as the Developer API spells it."""
 
@@ -150,7 +157,7 @@ async def test_same_body_as_google_genai_vertex_express(
 ) -> None:
     """Our Developer API request equals google-genai's express-mode request, path aside."""
     first = await ours.models.generate_videos(model=VEO, prompt="seed")
-    done = await ours.operations.wait(first, timeout=30)
+    done = await ours.operations.get(first)
     assert done.result is not None
     assert done.result.generated_videos
     video = done.result.generated_videos[0].video
@@ -186,7 +193,7 @@ async def test_operations_get_of_a_finished_video(
     """Polling a finished video operation sends the same GET, and both decode the same video."""
     op = await ours.models.generate_videos(model=VEO, prompt="A fox")
     assert op.name
-    done = await ours.operations.wait(op, timeout=30)
+    done = await ours.operations.get(op)
     expected = await capture(
         emu, lambda: theirs.operations.get(gtypes.GenerateVideosOperation(name=op.name))
     )
