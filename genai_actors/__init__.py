@@ -5,6 +5,11 @@
 #   _backend.py      Backend protocol, MLDevBackend, URL building, env resolution
 #   _transport/      sessions per event loop, retry policy, SSE parser and streams
 #   _log.py          structlog over the stdlib "genai_actors" logger (silent by default)
+#   _transformers/   pure request building: input normalisation, names, schemas, gating
+#   _models*.py _afc.py _operations.py _files.py _upload.py _download.py _caches.py
+#   _batches.py _batch_results.py _tunings.py _file_search_stores.py _documents.py
+#   _auth_tokens.py  one module per API surface (async class + blocking facade)
+#   _watch/          supervised job watchers sharing one poll schedule (wait / watch)
 #   errors.py        the exception hierarchy (public)
 #   pagers.py        Pager / AsyncPager (public)
 #   types/           wire types (public)
@@ -22,8 +27,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from . import errors as errors, pagers as pagers, types as types
     from ._client import AsyncClient as AsyncClient
+    from ._models_stream import GenerateContentStream as GenerateContentStream
     from ._sync import Client as Client
     from ._transport import TransportConfig as TransportConfig
+    from ._watch import WatchConfig as WatchConfig, WatchStream as WatchStream
     from .errors import (
         DownloadTooLargeError as DownloadTooLargeError,
         FileProcessingError as FileProcessingError,
@@ -37,8 +44,11 @@ __all__ = [
     "Client",
     "DownloadTooLargeError",
     "FileProcessingError",
+    "GenerateContentStream",
     "TransportConfig",
     "UploadError",
+    "WatchConfig",
+    "WatchStream",
     "errors",
     "pagers",
     "types",
@@ -50,6 +60,9 @@ _WHERE: dict[str, tuple[str, str | None]] = {
     "AsyncClient": ("._client", "AsyncClient"),
     "Client": ("._sync", "Client"),
     "TransportConfig": ("._transport._session", "TransportConfig"),
+    "GenerateContentStream": ("._models_stream", "GenerateContentStream"),
+    "WatchConfig": ("._watch", "WatchConfig"),
+    "WatchStream": ("._watch", "WatchStream"),
     "UploadError": (".errors", "UploadError"),
     "DownloadTooLargeError": (".errors", "DownloadTooLargeError"),
     "FileProcessingError": (".errors", "FileProcessingError"),
