@@ -138,7 +138,7 @@ async def test_chat_tags(
     """A chat turn is tagged +chat (and +afc with Python tools) like google-genai's."""
     if not hasattr(ours, "chats"):
         pytest.skip("client.chats is not built yet")
-    config = {"tools": tools} if tools else None
+    config: Any = {"tools": tools} if tools else None
     prompt = "Use get_weather with city=Rome"
     their_chat = theirs.chats.create(model=M, config=config)
     our_chat = ours.chats.create(model=M, config=config)

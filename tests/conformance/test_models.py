@@ -970,7 +970,11 @@ async def _contexts(emu: Emulator, ours: ga.AsyncClient) -> tuple[Ctx, Ctx]:
     assert cache.name
     assert video.name
     their = Ctx(
-        gtypes, cache.name, uri, victims[0], gtypes.GenerateVideosOperation(name=video.name)
+        gtypes,
+        cache.name,
+        uri,
+        victims[0],
+        gtypes.GenerateVideosOperation.model_validate({"name": video.name}),
     )
     mine = Ctx(ours_types, cache.name, uri, victims[1], video)
     return their, mine

@@ -170,7 +170,7 @@ async def test_same_body_as_google_genai_vertex_express(
         with pytest.raises(gerrors.ClientError) as refused:
             await capture(emu, lambda: call(express, Ctx(gtypes, video.uri or "")))
         assert refused.value.code == 404
-        expected = _developer(camel_requests(wire(emu.recorded)))
+        expected = _developer(camel_requests(wire(list(emu.recorded))))
     finally:
         await express.aclose()
     got = await capture(emu, lambda: call(ours, Ctx(ours_types, video.uri or "")))
@@ -195,9 +195,14 @@ async def test_operations_get_of_a_finished_video(
     assert op.name
     done = await ours.operations.get(op)
     expected = await capture(
-        emu, lambda: theirs.operations.get(gtypes.GenerateVideosOperation(name=op.name))
+        emu,
+        lambda: theirs.operations.get(
+            gtypes.GenerateVideosOperation.model_validate({"name": op.name})
+        ),
     )
-    their_op = await theirs.operations.get(gtypes.GenerateVideosOperation(name=op.name))
+    their_op = await theirs.operations.get(
+        gtypes.GenerateVideosOperation.model_validate({"name": op.name})
+    )
     got = await capture(emu, lambda: ours.operations.get(op))
     assert_same_requests(got, expected)
     assert their_op.done is True
