@@ -23,13 +23,15 @@ from ._backend import (
     resolve_api_version,
     resolve_base_url,
 )
+
+# The API modules are imported by their properties on first use, so constructing a client stays
+# cheap (no aiohttp, no request builders) until a module is needed.
+from ._lazy import api_module
 from ._transport import SessionPool, TransportConfig
 from ._watch import ClientTree, TreeHost
 from .errors import ClientClosedError
 from .types._http import HttpOptions
 
-# The API modules are imported by their properties on first use, so constructing a client stays
-# cheap (no aiohttp, no request builders) until a module is needed.
 if TYPE_CHECKING:
     from ._auth_tokens import AsyncTokens
     from ._batches import AsyncBatches
@@ -134,14 +136,6 @@ class AsyncClient:
         self._pool = SessionPool(config)
         self._api = ApiClient(backend, options, config, self._pool)
         self._closed = False
-        self._models: AsyncModels | None = None
-        self._operations: AsyncOperations | None = None
-        self._caches: AsyncCaches | None = None
-        self._batches: AsyncBatches | None = None
-        self._tunings: AsyncTunings | None = None
-        self._files: AsyncFiles | None = None
-        self._file_search_stores: AsyncFileSearchStores | None = None
-        self._auth_tokens: AsyncTokens | None = None
         # ---- Supervision tree (DESIGN.md §3.2): root Supervisor(one_for_one) with "sessions"
         # and "watchers" DynamicSupervisors (and the watchers' shared poll scheduler), one per
         # event loop, started on first need by `_ensure_tree()` and stopped by `aclose()`
@@ -151,77 +145,34 @@ class AsyncClient:
 
     # ------------------------------------------------------------------ modules
 
-    @property
-    def models(self) -> AsyncModels:
-        """Generation, embeddings, token counting, model metadata."""
-        if self._models is None:
-            from ._models import AsyncModels
+    models: api_module[AsyncModels] = api_module("._models", "AsyncModels")
+    """Generation, embeddings, token counting, model metadata."""
 
-            self._models = AsyncModels(self._api)
-        return self._models
+    operations: api_module[AsyncOperations] = api_module("._operations", "AsyncOperations")
+    """Long-running operations."""
 
-    @property
-    def operations(self) -> AsyncOperations:
-        """Long-running operations."""
-        if self._operations is None:
-            from ._operations import AsyncOperations
+    caches: api_module[AsyncCaches] = api_module("._caches", "AsyncCaches")
+    """Context caching (``cachedContents``)."""
 
-            self._operations = AsyncOperations(self._api)
-        return self._operations
+    batches: api_module[AsyncBatches] = api_module("._batches", "AsyncBatches")
+    """Batch jobs: create, follow, read results."""
 
-    @property
-    def caches(self) -> AsyncCaches:
-        """Context caching (``cachedContents``)."""
-        if self._caches is None:
-            from ._caches import AsyncCaches
+    tunings: api_module[AsyncTunings] = api_module("._tunings", "AsyncTunings")
+    """Model tuning jobs."""
 
-            self._caches = AsyncCaches(self._api)
-        return self._caches
+    files: api_module[AsyncFiles] = api_module("._files", "AsyncFiles")
+    """Files: resumable uploads, metadata, downloads."""
 
-    @property
-    def batches(self) -> AsyncBatches:
-        """Batch jobs: create, follow, read results."""
-        if self._batches is None:
-            from ._batches import AsyncBatches
+    file_search_stores: api_module[AsyncFileSearchStores] = api_module(
+        "._file_search_stores", "AsyncFileSearchStores"
+    )
+    """File Search stores (with ``.documents``)."""
 
-            self._batches = AsyncBatches(self._api)
-        return self._batches
+    auth_tokens: api_module[AsyncTokens] = api_module("._auth_tokens", "AsyncTokens")
+    """Ephemeral auth tokens (for Live)."""
 
-    @property
-    def tunings(self) -> AsyncTunings:
-        """Model tuning jobs."""
-        if self._tunings is None:
-            from ._tunings import AsyncTunings
-
-            self._tunings = AsyncTunings(self._api)
-        return self._tunings
-
-    @property
-    def files(self) -> AsyncFiles:
-        """Files: resumable uploads, metadata, downloads."""
-        if self._files is None:
-            from ._files import AsyncFiles
-
-            self._files = AsyncFiles(self._api)
-        return self._files
-
-    @property
-    def file_search_stores(self) -> AsyncFileSearchStores:
-        """File Search stores (with ``.documents``)."""
-        if self._file_search_stores is None:
-            from ._file_search_stores import AsyncFileSearchStores
-
-            self._file_search_stores = AsyncFileSearchStores(self._api)
-        return self._file_search_stores
-
-    @property
-    def auth_tokens(self) -> AsyncTokens:
-        """Ephemeral auth tokens (for Live)."""
-        if self._auth_tokens is None:
-            from ._auth_tokens import AsyncTokens
-
-            self._auth_tokens = AsyncTokens(self._api)
-        return self._auth_tokens
+    def _build_module(self, cls: type[Any], name: str) -> Any:
+        return cls(self._api)
 
     @property
     def api_client(self) -> ApiClient:

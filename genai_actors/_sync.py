@@ -15,6 +15,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._client import AsyncClient
+from ._lazy import api_module
 from ._transport import TransportConfig
 from .errors import ClientClosedError
 from .pagers import AsyncPager, Pager
@@ -221,15 +222,6 @@ class Client:
             transport=transport,
         )
         self._bridge = LoopThread()
-        self._lock = threading.Lock()
-        self._models: Models | None = None
-        self._operations: Operations | None = None
-        self._caches: Caches | None = None
-        self._batches: Batches | None = None
-        self._tunings: Tunings | None = None
-        self._files: Files | None = None
-        self._file_search_stores: FileSearchStores | None = None
-        self._auth_tokens: Tokens | None = None
 
     @property
     def aio(self) -> AsyncClient:
@@ -241,87 +233,34 @@ class Client:
         """The loop-thread bridge (modules use ``run``, ``iterate`` and ``pager``)."""
         return self._bridge
 
-    @property
-    def models(self) -> Models:
-        """Generation, embeddings, token counting, model metadata (blocking)."""
-        with self._lock:
-            if self._models is None:
-                from ._models import Models
+    models: api_module[Models] = api_module("._models", "Models")
+    """Generation, embeddings, token counting, model metadata (blocking)."""
 
-                self._models = Models(self._aio.models, self._bridge)
-            return self._models
+    operations: api_module[Operations] = api_module("._operations", "Operations")
+    """Long-running operations (blocking)."""
 
-    @property
-    def operations(self) -> Operations:
-        """Long-running operations (blocking)."""
-        with self._lock:
-            if self._operations is None:
-                from ._operations import Operations
+    caches: api_module[Caches] = api_module("._caches", "Caches")
+    """Context caching (blocking)."""
 
-                self._operations = Operations(self._aio.operations, self._bridge)
-            return self._operations
+    batches: api_module[Batches] = api_module("._batches", "Batches")
+    """Batch jobs (blocking)."""
 
-    @property
-    def caches(self) -> Caches:
-        """Context caching (blocking)."""
-        with self._lock:
-            if self._caches is None:
-                from ._caches import Caches
+    tunings: api_module[Tunings] = api_module("._tunings", "Tunings")
+    """Model tuning jobs (blocking)."""
 
-                self._caches = Caches(self._aio.caches, self._bridge)
-            return self._caches
+    files: api_module[Files] = api_module("._files", "Files")
+    """Files: resumable uploads, metadata, downloads (blocking)."""
 
-    @property
-    def batches(self) -> Batches:
-        """Batch jobs (blocking)."""
-        with self._lock:
-            if self._batches is None:
-                from ._batches import Batches
+    file_search_stores: api_module[FileSearchStores] = api_module(
+        "._file_search_stores", "FileSearchStores"
+    )
+    """File Search stores with ``.documents`` (blocking)."""
 
-                self._batches = Batches(self._aio.batches, self._bridge)
-            return self._batches
+    auth_tokens: api_module[Tokens] = api_module("._auth_tokens", "Tokens")
+    """Ephemeral auth tokens for Live (blocking)."""
 
-    @property
-    def tunings(self) -> Tunings:
-        """Model tuning jobs (blocking)."""
-        with self._lock:
-            if self._tunings is None:
-                from ._tunings import Tunings
-
-                self._tunings = Tunings(self._aio.tunings, self._bridge)
-            return self._tunings
-
-    @property
-    def files(self) -> Files:
-        """Files: resumable uploads, metadata, downloads (blocking)."""
-        with self._lock:
-            if self._files is None:
-                from ._files import Files
-
-                self._files = Files(self._aio.files, self._bridge)
-            return self._files
-
-    @property
-    def file_search_stores(self) -> FileSearchStores:
-        """File Search stores with ``.documents`` (blocking)."""
-        with self._lock:
-            if self._file_search_stores is None:
-                from ._file_search_stores import FileSearchStores
-
-                self._file_search_stores = FileSearchStores(
-                    self._aio.file_search_stores, self._bridge
-                )
-            return self._file_search_stores
-
-    @property
-    def auth_tokens(self) -> Tokens:
-        """Ephemeral auth tokens for Live (blocking)."""
-        with self._lock:
-            if self._auth_tokens is None:
-                from ._auth_tokens import Tokens
-
-                self._auth_tokens = Tokens(self._aio.auth_tokens, self._bridge)
-            return self._auth_tokens
+    def _build_module(self, cls: type[Any], name: str) -> Any:
+        return cls(getattr(self._aio, name), self._bridge)
 
     def close(self) -> None:
         """Closes the client: its connections, then its loop thread. Idempotent, thread-safe.
