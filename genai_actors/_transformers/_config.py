@@ -31,15 +31,24 @@ __all__ = [
 _C = TypeVar("_C", bound=msgspec.Struct)
 
 
-def coerce_config(config: Any, tp: type[_C], path: str = "config") -> _C:
-    """Return ``config`` as a ``tp`` (an empty one for ``None``).
+def coerce_config(
+    config: Any, tp: type[_C], path: str = "config", *, check_enums: bool = True
+) -> _C:
+    """Return ``config`` as a ``tp`` (an empty one for ``None``), its enum values checked.
+
+    Args:
+        config: A ``tp``, a dict (snake_case or camelCase keys) or ``None``.
+        tp: The config type.
+        path: The field path of ``config``, used in error messages.
+        check_enums: As for :func:`coerce`.
 
     Raises:
-        InvalidRequestError: An unknown key, a badly typed value, or not a struct or dict.
+        InvalidRequestError: An unknown key, a badly typed value, an unknown enum value, or
+            not a struct or dict.
     """
     if config is None:
         return tp()
-    return coerce(config, tp, path)
+    return coerce(config, tp, path, check_enums=check_enums)
 
 
 def is_python_callable_tool(tool: Any) -> bool:

@@ -8,13 +8,14 @@ go to the top level, the rest into ``generationConfig``. Client-only fields
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec.inspect as mi
 
 from ..errors import UnsupportedByBackendError
-from ..types._base import Base64Bytes, _Wire
+from ..types._base import Base64Bytes, _Wire, enum_of
 from ..types._content import Content
+from ..types._enums import ServiceTier
 from ..types._generate import (
     GenerateContentConfig,
     GenerationConfig,
@@ -28,7 +29,7 @@ from ._contents import t_content, t_contents
 from ._errors import InvalidRequestError
 from ._gating import mldev_only_fields, vertex_only_fields
 from ._names import VertexLocation, t_cached_content_name, t_model
-from ._normalize import normalize_info, normalize_keys, validate_wire
+from ._normalize import normalize_info, normalize_keys, validate_request
 from ._request import Request
 from ._schema import t_schema
 
@@ -53,7 +54,7 @@ class _GenerateContentBody(_Wire, kw_only=True):
     tool_config: ToolConfig | None = None
     safety_settings: list[SafetySetting] | None = None
     cached_content: str | None = None
-    service_tier: str | None = None
+    service_tier: Annotated[str, enum_of(ServiceTier)] | None = None
     labels: dict[str, str] | None = None
     continuation_token: Base64Bytes | None = None
     store: bool | None = None
@@ -90,18 +91,29 @@ _VERTEX_NAMES = {
 }
 
 
-def _field_plan() -> list[tuple[str, str, Any, bool]]:
+def _wire_names(tp: type[Any]) -> frozenset[str]:
+    info = mi.type_info(tp)
+    assert isinstance(info, mi.StructType)
+    return frozenset(field.encode_name for field in info.fields)
+
+
+def _field_plan() -> list[tuple[str, str, Any, bool, bool]]:
+    """(name, wire name, type, top level?, checked by the body type?) per config field."""
     info = mi.type_info(GenerateContentConfig)
     assert isinstance(info, mi.StructType)
+    top_names = _wire_names(_GenerateContentBody)
+    generation_names = _wire_names(GenerationConfig)
     plan = []
     for field in info.fields:
         if field.name in _SKIP:
             continue
-        plan.append((field.name, field.encode_name, field.type, field.name in _TOP))
+        top = field.name in _TOP
+        covered = field.encode_name in (top_names if top else generation_names)
+        plan.append((field.name, field.encode_name, field.type, top, covered))
     return plan
 
 
-_PLAN: list[tuple[str, str, Any, bool]] = []
+_PLAN: list[tuple[str, str, Any, bool, bool]] = []
 
 
 def check_backend(value: Any, path: str, *, vertex: bool) -> None:
@@ -125,8 +137,12 @@ def build_generate_content_body(
     config: GenerateContentConfig,
     *,
     vertex: VertexLocation | None = None,
+    check_enums: bool = True,
 ) -> dict[str, Any]:
-    """The ``generateContent`` body as builtins (camelCase keys), without validation.
+    """The ``generateContent`` body as builtins (camelCase keys), without type validation.
+
+    Enum values are checked unless ``check_enums`` is off (then the caller must pass the
+    body to ``validate_request``, as the builders here do).
 
     Raises:
         InvalidRequestError: A bad contents item, tool, schema or config field.
@@ -135,41 +151,45 @@ def build_generate_content_body(
     is_vertex = vertex is not None
     check_backend(config, "config", vertex=is_vertex)
     check_backend(contents, "contents", vertex=is_vertex)
-    body: dict[str, Any] = {"contents": normalize_keys(contents, list[Content], "contents")}
+    body: dict[str, Any] = {
+        "contents": normalize_keys(contents, list[Content], "contents", check_enums=check_enums)
+    }
     generation: dict[str, Any] = {}
     if not _PLAN:
         _PLAN[:] = _field_plan()  # idempotent, so a race between threads is harmless
-    for name, wire, field_type, top in _PLAN:
+    for name, wire, field_type, top, covered in _PLAN:
         value = getattr(config, name)
         if value is None:
             continue
         path = f"config.{name}"
+        # Fields the body type does not describe (or renamed on Vertex AI) are checked here.
+        check = check_enums or not covered or (is_vertex and name in _VERTEX_NAMES)
         if name == "system_instruction":
             content = t_content(value, path)
             check_backend(content, path, vertex=is_vertex)
-            converted: Any = normalize_keys(content, Content, path)
+            converted: Any = normalize_keys(content, Content, path, check_enums=check)
         elif name == "tools":
             tools = t_tools(value, path)
             check_backend(tools, path, vertex=is_vertex)
-            converted = normalize_keys(tools, list[Tool], path)
+            converted = normalize_keys(tools, list[Tool], path, check_enums=check)
         elif name == "response_schema":
             schema = t_schema(value, vertex=is_vertex)
             if schema is None:
                 continue
-            converted = normalize_keys(schema, type(schema), path)
+            converted = normalize_keys(schema, type(schema), path, check_enums=check)
         elif name == "response_json_schema":
             converted = value
         elif name == "speech_config":
             speech = t_speech_config(value, path)
             if speech is None:
                 continue
-            converted = normalize_keys(speech, type(speech), path)
+            converted = normalize_keys(speech, type(speech), path, check_enums=check)
         elif name == "cached_content":
             converted = t_cached_content_name(value, vertex=vertex)
         elif name == "service_tier":
             converted = str(value).lower()
         else:
-            converted = normalize_info(value, field_type, path)
+            converted = normalize_info(value, field_type, path, check_enums=check)
         if is_vertex:
             wire = _VERTEX_NAMES.get(name, wire)
         if top:
@@ -180,13 +200,13 @@ def build_generate_content_body(
     return body
 
 
-def _validate(body: dict[str, Any], tp: type[Any]) -> None:
+def _validate(body: dict[str, Any], tp: type[Any], generation: str = "config.") -> None:
     try:
-        validate_wire(body, tp)
+        validate_request(body, tp)
     except InvalidRequestError as exc:
         path = exc.path
         if path.startswith("generation_config."):
-            path = "config." + path.removeprefix("generation_config.")
+            path = generation + path.removeprefix("generation_config.")
         elif not path.startswith("contents"):
             path = f"config.{path}"
         raise InvalidRequestError(path, exc.reason) from None
@@ -215,8 +235,8 @@ def generate_content_request(
         UnsupportedFunctionError: A tool callable whose annotations cannot be described.
     """
     path = t_model(model, vertex=vertex is not None)
-    cfg = coerce_config(config, GenerateContentConfig)
-    body = build_generate_content_body(t_contents(contents), cfg, vertex=vertex)
+    cfg = coerce_config(config, GenerateContentConfig, check_enums=False)
+    body = build_generate_content_body(t_contents(contents), cfg, vertex=vertex, check_enums=False)
     if config is None and not body["generationConfig"]:
         del body["generationConfig"]  # google-genai sends {} only when a config was given
     _validate(body, _GenerateContentBody)
@@ -246,23 +266,30 @@ def count_tokens_request(
         UnsupportedByBackendError: A Vertex-only config field on the Gemini Developer API.
     """
     path = t_model(model, vertex=vertex is not None)
-    cfg = coerce_config(config, CountTokensConfig)
+    cfg = coerce_config(config, CountTokensConfig, check_enums=False)
     content_list = t_contents(contents)
     check_backend(cfg, "config", vertex=vertex is not None)
     check_backend(content_list, "contents", vertex=vertex is not None)
-    body: dict[str, Any] = {"contents": normalize_keys(content_list, list[Content], "contents")}
+    body: dict[str, Any] = {
+        "contents": normalize_keys(content_list, list[Content], "contents", check_enums=False)
+    }
     if vertex is not None:
         if cfg.system_instruction is not None:
             body["systemInstruction"] = normalize_keys(
-                t_content(cfg.system_instruction, "config.system_instruction"), Content
+                t_content(cfg.system_instruction, "config.system_instruction"),
+                Content,
+                check_enums=False,
             )
         if cfg.tools is not None:
-            body["tools"] = normalize_keys(cfg.tools, list[Tool], "config.tools")
+            body["tools"] = normalize_keys(cfg.tools, list[Tool], "config.tools", check_enums=False)
         if cfg.generation_config is not None:
             body["generationConfig"] = normalize_keys(
-                cfg.generation_config, GenerationConfig, "config.generation_config"
+                cfg.generation_config,
+                GenerationConfig,
+                "config.generation_config",
+                check_enums=False,
             )
-    _validate(body, _CountTokensBody)
+    _validate(body, _CountTokensBody, "config.generation_config.")
     return Request("POST", f"{path}:countTokens", None, body, cfg.http_options)
 
 
@@ -281,6 +308,6 @@ def compute_tokens_request(
     cfg = coerce_config(config, ComputeTokensConfig)
     content_list = t_contents(contents)
     check_backend(content_list, "contents", vertex=True)
-    body = {"contents": normalize_keys(content_list, list[Content], "contents")}
+    body = {"contents": normalize_keys(content_list, list[Content], "contents", check_enums=False)}
     _validate(body, _CountTokensBody)
     return Request("POST", f"{path}:computeTokens", None, body, cfg.http_options)

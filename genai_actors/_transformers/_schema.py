@@ -213,7 +213,7 @@ def t_schema(origin: Any, *, vertex: bool = False) -> Schema | None:
     if isinstance(origin, enum.EnumMeta):
         return coerce(_enum_schema(typing.cast("type[enum.Enum]", origin), vertex), Schema, path)
     if isinstance(origin, Schema):
-        data = normalize_keys(origin, Schema)
+        data = normalize_keys(origin, Schema, path)
         if not data:
             raise InvalidRequestError(path, "the schema is empty")
         return coerce(process_schema(data, vertex=vertex), Schema, path)

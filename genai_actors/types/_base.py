@@ -3,6 +3,10 @@
 Wire structs use snake_case attributes and camelCase JSON names, omit unset (``None``)
 fields when encoded, and are keyword-only. Decoding ignores unknown fields; enum-valued
 fields are plain ``str`` so new enum values never fail a response.
+An enum-valued field is declared ``Annotated[str, enum_of(SomeEnum)]`` (inside ``list[...]``
+for repeated values), so requests are checked against ``SomeEnum`` before they are sent
+(unknown value: :class:`~genai_actors.errors.InvalidRequestError` naming the field; other
+case: sent as the canonical value) while responses still decode any string.
 
 Bytes travel as base64: encoded with the URL-safe alphabet (as google-genai does), decoded
 from either the standard or the URL-safe alphabet, with or without padding.
@@ -30,11 +34,13 @@ __all__ = [
     "dec_hook",
     "enc_hook",
     "encode_json",
+    "enum_of",
     "to_builtins",
 ]
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from enum import StrEnum
 
     from ._content import Content, Part
     from ._generate import SpeechConfig
@@ -122,6 +128,22 @@ def dec_hook(tp: type[Any], obj: Any) -> Any:
             return Base64Bytes(obj)
         raise ValueError(f"expected base64 text, got {type(obj).__name__}")
     raise NotImplementedError(f"cannot decode {tp!r}")
+
+
+def enum_of(enum: type[StrEnum], *, echoed: bool = False) -> msgspec.Meta:
+    """Metadata marking a ``str`` field (or list item) that takes the values of ``enum``.
+
+    Use it as ``Annotated[str, enum_of(HarmBlockThreshold)]``. Decoding ignores it; request
+    building checks the value against ``enum``, case-insensitively like google-genai, and sends
+    the canonical value.
+
+    Args:
+        enum: The StrEnum listing the allowed values.
+        echoed: The value is written by the model or the service and may be sent back as it
+            came (``ExecutableCode.language`` in chat history, a ``File`` passed to a later
+            call): it is not checked, so a value the API adds later never breaks a request.
+    """
+    return msgspec.Meta(extra={"enum": enum, "echoed": echoed})
 
 
 class _Wire(

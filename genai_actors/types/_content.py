@@ -6,9 +6,20 @@ Generated from the wire reference; attribute names match google-genai's ``types`
 from __future__ import annotations
 
 import mimetypes
-from typing import Any
+from typing import Annotated, Any
 
-from ._base import Base64Bytes, _Wire
+from ._base import Base64Bytes, _Wire, enum_of
+from ._enums import (
+    DocumentMetadataContentLayer,
+    FunctionResponseScheduling,
+    Language,
+    MediaProcessing,
+    Outcome,
+    PartMediaResolutionLevel,
+    SpreadsheetMetadataContentLayer,
+    ToolType,
+    VideoMetadataContentLayer,
+)
 
 
 class Content(_Wire, kw_only=True):
@@ -52,7 +63,7 @@ class Part(_Wire, kw_only=True):
     tool_response: ToolResponse | None = None
     part_metadata: dict[str, Any] | None = None
     audio_transcription: Transcription | None = None
-    media_processing: str | None = None
+    media_processing: Annotated[str, enum_of(MediaProcessing)] | None = None
     speech_metadata: SpeechMetadata | None = None
     document_metadata: DocumentMetadata | None = None
     spreadsheet_metadata: SpreadsheetMetadata | None = None
@@ -174,7 +185,7 @@ class VideoMetadata(_Wire, kw_only=True):
     end_offset: str | None = None
     fps: float | None = None
     start_offset: str | None = None
-    content_layers: list[str] | None = None
+    content_layers: list[Annotated[str, enum_of(VideoMetadataContentLayer)]] | None = None
 
 
 class Blob(_Wire, kw_only=True):
@@ -201,7 +212,7 @@ class ToolCall(_Wire, kw_only=True):
     """The ``ToolCall`` wire object."""
 
     id: str | None = None
-    tool_type: str | None = None
+    tool_type: Annotated[str, enum_of(ToolType, echoed=True)] | None = None
     args: dict[str, Any] | None = None
 
 
@@ -210,7 +221,7 @@ class DocumentMetadata(_Wire, kw_only=True):
 
     start_page: int | None = None
     end_page: int | None = None
-    content_layers: list[str] | None = None
+    content_layers: list[Annotated[str, enum_of(DocumentMetadataContentLayer)]] | None = None
 
 
 class SpreadsheetMetadata(_Wire, kw_only=True):
@@ -218,7 +229,7 @@ class SpreadsheetMetadata(_Wire, kw_only=True):
 
     visible_cells: str | None = None
     sheet_index: int | None = None
-    content_layers: list[str] | None = None
+    content_layers: list[Annotated[str, enum_of(SpreadsheetMetadataContentLayer)]] | None = None
 
 
 class FunctionCall(_Wire, kw_only=True):
@@ -246,14 +257,14 @@ class ExecutableCode(_Wire, kw_only=True):
     """The ``ExecutableCode`` wire object."""
 
     code: str | None = None
-    language: str | None = None
+    language: Annotated[str, enum_of(Language, echoed=True)] | None = None
     id: str | None = None
 
 
 class CodeExecutionResult(_Wire, kw_only=True):
     """The ``CodeExecutionResult`` wire object."""
 
-    outcome: str | None = None
+    outcome: Annotated[str, enum_of(Outcome, echoed=True)] | None = None
     output: str | None = None
     id: str | None = None
 
@@ -289,7 +300,7 @@ class FunctionResponse(_Wire, kw_only=True):
     """The ``FunctionResponse`` wire object."""
 
     will_continue: bool | None = None
-    scheduling: str | None = None
+    scheduling: Annotated[str, enum_of(FunctionResponseScheduling)] | None = None
     parts: list[FunctionResponsePart] | None = None
     id: str | None = None
     name: str | None = None
@@ -301,7 +312,7 @@ class FunctionResponsePart(_Wire, kw_only=True):
 
     inline_data: FunctionResponseBlob | None = None
     file_data: FunctionResponseFileData | None = None
-    media_processing: str | None = None
+    media_processing: Annotated[str, enum_of(MediaProcessing)] | None = None
     media_resolution: PartMediaResolution | None = None
     video_metadata: VideoMetadata | None = None
     document_metadata: DocumentMetadata | None = None
@@ -332,7 +343,7 @@ class FunctionResponseFileData(_Wire, kw_only=True):
 class PartMediaResolution(_Wire, kw_only=True):
     """The ``PartMediaResolution`` wire object."""
 
-    level: str | None = None
+    level: Annotated[str, enum_of(PartMediaResolutionLevel)] | None = None
     num_tokens: int | None = None
 
 
@@ -340,7 +351,7 @@ class ToolResponse(_Wire, kw_only=True):
     """The ``ToolResponse`` wire object."""
 
     id: str | None = None
-    tool_type: str | None = None
+    tool_type: Annotated[str, enum_of(ToolType, echoed=True)] | None = None
     response: dict[str, Any] | None = None
 
 

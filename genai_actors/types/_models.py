@@ -6,10 +6,23 @@ Generated from the wire reference; attribute names match google-genai's ``types`
 from __future__ import annotations
 
 import datetime
+from typing import Annotated
 
 import msgspec
 
-from ._base import Base64Bytes, ContentUnion, HttpResponse, _Wire, as_base64_bytes, decode_json
+from ._base import (
+    Base64Bytes,
+    ContentUnion,
+    HttpResponse,
+    _Wire,
+    as_base64_bytes,
+    decode_json,
+    enum_of,
+)
+from ._enums import (
+    ServiceTier,
+    TrafficType,
+)
 from ._generate import GenerationConfig
 from ._http import HttpOptions
 from ._response import ModalityTokenCount
@@ -73,8 +86,8 @@ class UsageMetadata(_Wire, kw_only=True):
     cache_tokens_details: list[ModalityTokenCount] | None = None
     response_tokens_details: list[ModalityTokenCount] | None = None
     tool_use_prompt_tokens_details: list[ModalityTokenCount] | None = None
-    traffic_type: str | None = None
-    service_tier: str | None = None
+    traffic_type: Annotated[str, enum_of(TrafficType, echoed=True)] | None = None
+    service_tier: Annotated[str, enum_of(ServiceTier, echoed=True)] | None = None
 
 
 class CountTokensConfig(_Wire, kw_only=True):

@@ -6,9 +6,21 @@ Generated from the wire reference; attribute names match google-genai's ``types`
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from ._base import _Wire
+from ._base import _Wire, enum_of
+from ._enums import (
+    ApiSpec,
+    AuthType,
+    Behavior,
+    DynamicRetrievalConfigMode,
+    Environment,
+    FunctionCallingConfigMode,
+    HttpElementLocation,
+    PhishBlockThreshold,
+    SafetyPolicy,
+    Type,
+)
 
 
 class Schema(_Wire, kw_only=True):
@@ -41,7 +53,7 @@ class Schema(_Wire, kw_only=True):
     property_ordering: list[str] | None = None
     required: list[str] | None = None
     title: str | None = None
-    type: str | None = None
+    type: Annotated[str, enum_of(Type)] | None = None
 
 
 class ToolConfig(_Wire, kw_only=True):
@@ -56,7 +68,7 @@ class FunctionCallingConfig(_Wire, kw_only=True):
     """The ``FunctionCallingConfig`` wire object."""
 
     allowed_function_names: list[str] | None = None
-    mode: str | None = None
+    mode: Annotated[str, enum_of(FunctionCallingConfigMode)] | None = None
     stream_function_call_arguments: bool | None = None
 
 
@@ -109,7 +121,7 @@ class ExternalApi(_Wire, kw_only=True):
     """The ``ExternalApi`` wire object."""
 
     api_auth: ApiAuth | None = None
-    api_spec: str | None = None
+    api_spec: Annotated[str, enum_of(ApiSpec)] | None = None
     auth_config: AuthConfig | None = None
     elastic_search_params: ExternalApiElasticSearchParams | None = None
     endpoint: str | None = None
@@ -121,7 +133,7 @@ class AuthConfig(_Wire, kw_only=True):
 
     api_key: str | None = None
     api_key_config: ApiKeyConfig | None = None
-    auth_type: str | None = None
+    auth_type: Annotated[str, enum_of(AuthType)] | None = None
     google_service_account_config: AuthConfigGoogleServiceAccountConfig | None = None
     http_basic_auth_config: AuthConfigHttpBasicAuthConfig | None = None
     oauth_config: AuthConfigOauthConfig | None = None
@@ -139,7 +151,7 @@ class ApiKeyConfig(_Wire, kw_only=True):
 
     api_key_secret: str | None = None
     api_key_string: str | None = None
-    http_element_location: str | None = None
+    http_element_location: Annotated[str, enum_of(HttpElementLocation)] | None = None
     name: str | None = None
 
 
@@ -275,7 +287,7 @@ class DynamicRetrievalConfig(_Wire, kw_only=True):
     """The ``DynamicRetrievalConfig`` wire object."""
 
     dynamic_threshold: float | None = None
-    mode: str | None = None
+    mode: Annotated[str, enum_of(DynamicRetrievalConfigMode)] | None = None
 
 
 class McpServer(_Wire, kw_only=True):
@@ -311,7 +323,7 @@ class FunctionDeclaration(_Wire, kw_only=True):
     parameters_json_schema: Any | None = None
     response: Schema | None = None
     response_json_schema: Any | None = None
-    behavior: str | None = None
+    behavior: Annotated[str, enum_of(Behavior)] | None = None
 
 
 class UrlContext(_Wire, kw_only=True):
@@ -328,7 +340,7 @@ class ToolExaAiSearch(_Wire, kw_only=True):
 class EnterpriseWebSearch(_Wire, kw_only=True):
     """The ``EnterpriseWebSearch`` wire object."""
 
-    blocking_confidence: str | None = None
+    blocking_confidence: Annotated[str, enum_of(PhishBlockThreshold)] | None = None
     exclude_domains: list[str] | None = None
 
 
@@ -336,7 +348,7 @@ class GoogleSearch(_Wire, kw_only=True):
     """The ``GoogleSearch`` wire object."""
 
     search_types: SearchTypes | None = None
-    blocking_confidence: str | None = None
+    blocking_confidence: Annotated[str, enum_of(PhishBlockThreshold)] | None = None
     exclude_domains: list[str] | None = None
     time_range_filter: Interval | None = None
 
@@ -366,10 +378,10 @@ class Interval(_Wire, kw_only=True):
 class ComputerUse(_Wire, kw_only=True):
     """The ``ComputerUse`` wire object."""
 
-    environment: str | None = None
+    environment: Annotated[str, enum_of(Environment)] | None = None
     excluded_predefined_functions: list[str] | None = None
     enable_prompt_injection_detection: bool | None = None
-    disabled_safety_policies: list[str] | None = None
+    disabled_safety_policies: list[Annotated[str, enum_of(SafetyPolicy)]] | None = None
 
 
 class FileSearch(_Wire, kw_only=True):

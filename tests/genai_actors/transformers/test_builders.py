@@ -45,7 +45,7 @@ def body(request: Any) -> Any:
         ({"temperature": "hot"}, "config.temperature", "Expected `float | null`"),
         ({"thinking_config": {"budget": 1}}, "config.thinking_config.budget", "unknown field"),
         (
-            {"safety_settings": [{"category": "X", "threshold": 3}]},
+            {"safety_settings": [{"category": "HARM_CATEGORY_HATE_SPEECH", "threshold": 3}]},
             "config.safety_settings[0].threshold",
             "Expected `str | null`",
         ),
