@@ -8,9 +8,13 @@ google-genai.
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from ._base import HttpResponse, _Wire
+from ._base import HttpResponse, _Wire, enum_of
+from ._enums_more import (
+    FileSource,
+    FileState,
+)
 from ._http import HttpOptions
 
 __all__ = [
@@ -68,8 +72,8 @@ class File(_Wire, kw_only=True):
     sha256_hash: str | None = None
     uri: str | None = None
     download_uri: str | None = None
-    state: str | None = None
-    source: str | None = None
+    state: Annotated[str, enum_of(FileState, echoed=True)] | None = None
+    source: Annotated[str, enum_of(FileSource, echoed=True)] | None = None
     video_metadata: dict[str, Any] | None = None
     error: FileStatus | None = None
 
