@@ -8,11 +8,14 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
 import msgspec
 
-from ._base import HttpResponse, _Wire
+from ._base import HttpResponse, _Wire, enum_of
+from ._enums_more import (
+    DocumentState,
+)
 from ._http import HttpOptions
 from ._operations import Operation
 
@@ -112,7 +115,7 @@ class Document(_Wire, kw_only=True):
 
     name: str | None = None
     display_name: str | None = None
-    state: str | None = None
+    state: Annotated[str, enum_of(DocumentState, echoed=True)] | None = None
     size_bytes: int | None = None
     mime_type: str | None = None
     create_time: datetime.datetime | None = None
