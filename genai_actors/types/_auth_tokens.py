@@ -11,9 +11,19 @@ strings.
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-from ._base import ContentUnion, ToolUnion, _Wire
+from ._base import ContentUnion, ToolUnion, _Wire, enum_of
+from ._enums import (
+    MediaResolution,
+    Modality,
+)
+from ._enums_more import (
+    ActivityHandling,
+    EndSensitivity,
+    StartSensitivity,
+    TurnCoverage,
+)
 from ._generate import (
     AudioTranscriptionConfig,
     GenerationConfig,
@@ -76,8 +86,8 @@ class AutomaticActivityDetection(_Wire, kw_only=True):
     """Server-side voice activity detection settings."""
 
     disabled: bool | None = None
-    start_of_speech_sensitivity: str | None = None
-    end_of_speech_sensitivity: str | None = None
+    start_of_speech_sensitivity: Annotated[str, enum_of(StartSensitivity)] | None = None
+    end_of_speech_sensitivity: Annotated[str, enum_of(EndSensitivity)] | None = None
     prefix_padding_ms: int | None = None
     silence_duration_ms: int | None = None
 
@@ -86,8 +96,8 @@ class RealtimeInputConfig(_Wire, kw_only=True):
     """How realtime (audio/video) input is handled."""
 
     automatic_activity_detection: AutomaticActivityDetection | None = None
-    activity_handling: str | None = None
-    turn_coverage: str | None = None
+    activity_handling: Annotated[str, enum_of(ActivityHandling)] | None = None
+    turn_coverage: Annotated[str, enum_of(TurnCoverage)] | None = None
     interim_transcript_timestamp_enabled: bool | None = None
 
 
@@ -138,12 +148,12 @@ class LiveConnectConfig(_Wire, kw_only=True):
 
     http_options: HttpOptions | None = None
     generation_config: GenerationConfig | None = None
-    response_modalities: list[str] | None = None
+    response_modalities: list[Annotated[str, enum_of(Modality)]] | None = None
     temperature: float | None = None
     top_p: float | None = None
     top_k: float | None = None
     max_output_tokens: int | None = None
-    media_resolution: str | None = None
+    media_resolution: Annotated[str, enum_of(MediaResolution)] | None = None
     seed: int | None = None
     speech_config: SpeechConfig | str | None = None
     thinking_config: ThinkingConfig | None = None
