@@ -10,11 +10,14 @@ batch_stats`, which google-genai drops.
 from __future__ import annotations
 
 import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 
-from ._base import ContentListUnion, HttpResponse, _Wire, dec_hook
+from ._base import ContentListUnion, HttpResponse, _Wire, dec_hook, enum_of
+from ._enums_more import (
+    JobState,
+)
 from ._generate import GenerateContentConfig
 from ._http import HttpOptions
 from ._media import WebhookConfig
@@ -174,7 +177,7 @@ class BatchJob(_Wire, kw_only=True):
 
     name: str | None = None
     display_name: str | None = None
-    state: str | None = None
+    state: Annotated[str, enum_of(JobState, echoed=True)] | None = None
     error: JobError | None = None
     create_time: datetime.datetime | None = None
     start_time: datetime.datetime | None = None
