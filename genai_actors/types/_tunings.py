@@ -12,12 +12,19 @@ succeeded).
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 
-from ._base import HttpResponse, _Wire, dec_hook
+from ._base import HttpResponse, _Wire, dec_hook, enum_of
 from ._batches import JobError
+from ._enums_more import (
+    AdapterSize,
+    JobState,
+    ReinforcementTuningThinkingLevel,
+    TuningMethod,
+    TuningMode,
+)
 from ._http import HttpOptions
 
 __all__ = [
@@ -96,7 +103,7 @@ class CreateTuningJobConfig(_Wire, kw_only=True):
     """
 
     http_options: HttpOptions | None = None
-    method: str | None = None
+    method: Annotated[str, enum_of(TuningMethod)] | None = None
     validation_dataset: TuningValidationDataset | None = None
     tuned_model_display_name: str | None = None
     description: str | None = None
@@ -104,8 +111,8 @@ class CreateTuningJobConfig(_Wire, kw_only=True):
     learning_rate_multiplier: float | None = None
     export_last_checkpoint_only: bool | None = None
     pre_tuned_model_checkpoint_id: str | None = None
-    adapter_size: str | None = None
-    tuning_mode: str | None = None
+    adapter_size: Annotated[str, enum_of(AdapterSize)] | None = None
+    tuning_mode: Annotated[str, enum_of(TuningMode)] | None = None
     custom_base_model: str | None = None
     batch_size: int | None = None
     learning_rate: float | None = None
@@ -123,7 +130,7 @@ class CreateTuningJobConfig(_Wire, kw_only=True):
     evaluate_interval: int | None = None
     checkpoint_interval: int | None = None
     max_output_tokens: int | None = None
-    thinking_level: str | None = None
+    thinking_level: Annotated[str, enum_of(ReinforcementTuningThinkingLevel)] | None = None
     validation_dataset_uri: str | None = None
 
 
@@ -173,7 +180,7 @@ class TuningJob(_Wire, kw_only=True):
 
     sdk_http_response: HttpResponse | None = None
     name: str | None = None
-    state: str | None = None
+    state: Annotated[str, enum_of(JobState, echoed=True)] | None = None
     create_time: datetime.datetime | None = None
     start_time: datetime.datetime | None = None
     end_time: datetime.datetime | None = None
