@@ -4,14 +4,16 @@
   and nothing reaches the server (Vertex-only fields and methods on the Developer API, missing
   model or contents).
 - Refused by the server: both send the same request and both get the same HTTP status.
-- Known mismatches, tracked with strict xfails (they start failing once fixed): google-genai
-  upper-cases enum values given in lower case (its enums ignore case), genai_actors sends them
-  as given and the API refuses them; google-genai drops ``None`` fields of a pydantic model a
-  tool returns, genai_actors sends them as ``null``.
+- Enum values in another letter case are sent canonical by both (google-genai's enums ignore
+  case); an unknown enum value is refused by us before sending (google-genai sends it and the
+  API answers 400).
+- Known mismatch, tracked with a strict xfail (it starts failing once fixed): google-genai drops
+  ``None`` fields of a pydantic model a tool returns, genai_actors sends them as ``null``.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -296,12 +298,6 @@ LOWER_CASE_ENUMS: list[tuple[str, Call]] = [
 ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known mismatch: enum-valued fields are plain str in genai_actors.types, so a "
-    "lower-case enum value is sent as given (google-genai upper-cases it); see "
-    "docs/conformance.md",
-)
 @pytest.mark.parametrize(("case", "call"), LOWER_CASE_ENUMS, ids=[c[0] for c in LOWER_CASE_ENUMS])
 async def test_lower_case_enum_values(
     emu: Emulator,
@@ -312,11 +308,61 @@ async def test_lower_case_enum_values(
 ) -> None:
     """A lower-case enum value is sent upper-cased, as google-genai does."""
     expected = await capture(emu, lambda: call(theirs, gtypes))
-    try:
-        got = await capture(emu, lambda: call(ours, ours_types))
-    except errors.APIError:
-        got = list(emu.recorded)
+    got = await capture(emu, lambda: call(ours, ours_types))
     assert_same_requests(got, camel_requests(wire(expected)))
+
+
+UNKNOWN_ENUMS: list[tuple[str, Call, str]] = [
+    (
+        "safety-threshold",
+        lambda c, t: c.models.generate_content(
+            model=M,
+            contents="x",
+            config={
+                "safety_settings": [
+                    {"category": "HARM_CATEGORY_HARASSMENT", "threshold": "BLOCK_SOMETIMES"}
+                ]
+            },
+        ),
+        "config.safety_settings[0].threshold",
+    ),
+    (
+        "function-calling-mode",
+        lambda c, t: c.models.generate_content(
+            model=M,
+            contents="x",
+            config={
+                "tools": [{"function_declarations": [{"name": "f"}]}],
+                "tool_config": {"function_calling_config": {"mode": "SOMETIMES"}},
+            },
+        ),
+        "config.tool_config.function_calling_config.mode",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "call", "field"), UNKNOWN_ENUMS, ids=[c[0] for c in UNKNOWN_ENUMS]
+)
+async def test_unknown_enum_value_refused_before_sending(
+    emu: Emulator,
+    ours: ga.AsyncClient,
+    theirs: genai.client.AsyncClient,
+    case: str,
+    call: Call,
+    field: str,
+) -> None:
+    """google-genai sends an unknown enum value and gets a 400; we refuse it, naming the field."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # google-genai warns about the value
+        with pytest.raises(gerrors.ClientError) as their_error:
+            await capture(emu, lambda: call(theirs, gtypes))
+    assert their_error.value.code == 400
+    assert len(emu.recorded) == 1
+    with pytest.raises(errors.InvalidRequestError) as ours_error:
+        await capture(emu, lambda: call(ours, ours_types))
+    assert len(emu.recorded) == 0
+    assert field in str(ours_error.value)
 
 
 class Quote(pydantic.BaseModel):

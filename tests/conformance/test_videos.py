@@ -110,6 +110,21 @@ CASES: list[tuple[str, Call]] = [
         ),
     ),
     (
+        "lower-case-reference-type",
+        lambda c, x: c.models.generate_videos(
+            model=VEO,
+            prompt="In this style",
+            config={
+                "reference_images": [
+                    {
+                        "image": {"image_bytes": PNG, "mime_type": "image/png"},
+                        "reference_type": "style",
+                    }
+                ]
+            },
+        ),
+    ),
+    (
         "source",
         lambda c, x: c.models.generate_videos(
             model=VEO,
