@@ -177,7 +177,6 @@ class _Builder:
                 "minItems": len(args),
                 "prefixItems": [self.schema(a) for a in args],
                 "type": "array",
-                "unevaluatedItems": False,
             }
         if origin in (dict, cabc.Mapping, cabc.MutableMapping):
             value: Any = self.schema(args[1]) if len(args) == 2 else True
