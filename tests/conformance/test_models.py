@@ -9,6 +9,7 @@ Adding a case is one row in a table.
 
 from __future__ import annotations
 
+import datetime
 import enum
 import struct
 import zlib
@@ -134,6 +135,58 @@ class Review(pydantic.BaseModel):
     rating: Literal["good", "bad"]
     recipe: Recipe
     scores: list[float]
+
+
+class Mood(enum.Enum):
+    HAPPY = "happy"
+    SAD = "sad"
+
+
+def sig_enum_literal(mood: Mood, level: Literal[1, 2, 3] = 1, tone: Literal["a", "b"] = "a") -> str:
+    """Enum and literal parameters."""
+    return "ok"
+
+
+def sig_models(recipe: Recipe, extra: list[Recipe] | None = None) -> dict[str, int]:
+    """Pydantic parameters."""
+    return {}
+
+
+def sig_containers(
+    counts: dict[str, int], pair: tuple[str, int], pairs: list[tuple[str, int]] | None = None
+) -> bool:
+    """Dicts and tuples, top-level and nested."""
+    return True
+
+
+def sig_unions(x: int | str, y: float | None = None, z: list[int] | None = None) -> None:
+    """Unions and optionals."""
+
+
+def sig_any_bytes(a: Any, data: bytes, when: datetime.datetime | None = None) -> None:
+    """Any, bytes and datetime."""
+
+
+def sig_docstring(city: str, unit: str = "C") -> str:
+    """Gets the temperature.
+
+    Args:
+        city: The city.
+        unit: C or F.
+
+    Returns:
+        The temperature.
+    """
+    return "20"
+
+
+def _declare(fn: Callable[..., Any]) -> Call:
+    """generate_content offering ``fn`` as a tool, AFC off: compares its declaration."""
+    return lambda c, x: c.models.generate_content(
+        model=M,
+        contents="Hello",
+        config={"tools": [fn], "automatic_function_calling": {"disable": True}},
+    )
 
 
 SCHEMA_DICT = {
@@ -763,6 +816,12 @@ GENERATE += [
         ),
         _exception_text_only,
     ),
+    ("declaration-enum-literal", _declare(sig_enum_literal), None),
+    ("declaration-pydantic", _declare(sig_models), None),
+    ("declaration-containers", _declare(sig_containers), None),
+    ("declaration-unions", _declare(sig_unions), None),
+    ("declaration-any-bytes-datetime", _declare(sig_any_bytes), None),
+    ("declaration-docstring-args", _declare(sig_docstring), None),
     (
         "callables-afc-settings",
         lambda c, x: c.models.generate_content(

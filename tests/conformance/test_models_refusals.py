@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -394,3 +395,59 @@ async def test_afc_pydantic_result_without_none_fields(
     got = await capture(emu, lambda: call(ours))
     assert len(got) == 2
     assert_same_requests(got, camel_requests(wire(expected)))
+
+
+@dataclasses.dataclass
+class Point:
+    x: int
+    y: int = 0
+
+
+def takes_unannotated(a, b=2):  # type: ignore[no-untyped-def]
+    """No annotations."""
+
+
+def takes_dataclass(p: Point) -> Point:
+    """A dataclass parameter."""
+    return p
+
+
+def takes_frozenset(s: set[str], f: frozenset[int] = frozenset()) -> None:
+    """Set parameters with a frozenset default."""
+
+
+BROADER: list[tuple[str, Callable[..., Any], dict[str, Any]]] = [
+    (
+        "unannotated",
+        takes_unannotated,
+        {"type": "object", "properties": {"a": {}, "b": {"default": 2}}},
+    ),
+    ("dataclass", takes_dataclass, {"type": "object", "required": ["p"]}),
+    ("frozenset-default", takes_frozenset, {"type": "object", "required": ["s"]}),
+]
+
+
+@pytest.mark.parametrize(("case", "fn", "subset"), BROADER, ids=[c[0] for c in BROADER])
+async def test_tools_google_genai_cannot_declare(
+    emu: Emulator,
+    ours: ga.AsyncClient,
+    theirs: genai.client.AsyncClient,
+    case: str,
+    fn: Callable[..., Any],
+    subset: dict[str, Any],
+) -> None:
+    """Callables google-genai fails to declare (unannotated, dataclass, frozenset default) work."""
+    config = {"tools": [fn], "automatic_function_calling": {"disable": True}}
+    with pytest.raises((ValueError, TypeError)):
+        await capture(
+            emu, lambda: theirs.models.generate_content(model=M, contents="x", config=config)
+        )
+    assert len(emu.recorded) == 0
+    got = await capture(
+        emu, lambda: ours.models.generate_content(model=M, contents="x", config=config)
+    )
+    assert len(got) == 1
+    declaration = got[0].json["tools"][0]["functionDeclarations"][0]
+    assert declaration["name"] == fn.__name__
+    schema = declaration["parametersJsonSchema"]
+    assert {k: schema.get(k) for k in subset} == subset
