@@ -229,7 +229,9 @@ def t_schema(origin: Any, *, vertex: bool = False) -> Schema | None:
             field = builder.schema(origin)
         except UnsupportedTypeError as exc:
             raise InvalidRequestError(path, str(exc)) from None
-        if "$ref" not in field:
+        if "$ref" not in field and typing.get_origin(origin) is not typing.Literal:
+            # google-genai wraps the type in a pydantic field named "placeholder"; a bare
+            # Literal becomes an Enum there instead, whose title it drops.
             field["title"] = "Placeholder"
         process_schema(field, vertex=vertex, defs=builder.defs)
         return coerce(field, Schema, path)
