@@ -480,6 +480,53 @@ GENERATE: list[tuple[str, Call, Deviation]] = [
     ("schema-enum", _cfg({"response_mime_type": "text/x.enum", "response_schema": Colour}), None),
     ("schema-int", _cfg({"response_mime_type": "application/json", "response_schema": int}), None),
     (
+        "schema-literal-enum-mime",
+        _cfg({"response_mime_type": "text/x.enum", "response_schema": Literal["yes", "no"]}),
+        None,
+    ),
+    (
+        "schema-literal-json",
+        _cfg({"response_mime_type": "application/json", "response_schema": Literal["yes", "no"]}),
+        None,
+    ),
+    (
+        "schema-list-of-literal",
+        _cfg(
+            {"response_mime_type": "application/json", "response_schema": list[Literal["a", "b"]]}
+        ),
+        None,
+    ),
+    (
+        "schema-bool",
+        _cfg({"response_mime_type": "application/json", "response_schema": bool}),
+        None,
+    ),
+    (
+        "schema-list-of-enum",
+        _cfg({"response_mime_type": "application/json", "response_schema": list[Colour]}),
+        None,
+    ),
+    (
+        "schema-any-of-dict",
+        _cfg(
+            {
+                "response_mime_type": "application/json",
+                "response_schema": {"any_of": [{"type": "STRING"}, {"type": "INTEGER"}]},
+            }
+        ),
+        None,
+    ),
+    (
+        "schema-nullable-format-dict",
+        _cfg(
+            {
+                "response_mime_type": "application/json",
+                "response_schema": {"type": "STRING", "nullable": True, "format": "date-time"},
+            }
+        ),
+        None,
+    ),
+    (
         "schema-typed",
         _gen(
             lambda x: "List things",

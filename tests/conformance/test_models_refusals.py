@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import warnings
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypedDict
 
 import pydantic
 import pytest
@@ -451,3 +451,50 @@ async def test_tools_google_genai_cannot_declare(
     assert declaration["name"] == fn.__name__
     schema = declaration["parametersJsonSchema"]
     assert {k: schema.get(k) for k in subset} == subset
+
+
+class Pair(TypedDict):
+    left: int
+    right: str
+
+
+SCHEMAS_BROADER: list[tuple[str, Any, dict[str, Any]]] = [
+    # pydantic refuses typing.TypedDict before Python 3.12
+    (
+        "typing-typeddict",
+        Pair,
+        {"type": "OBJECT", "propertyOrdering": ["left", "right"], "required": ["left", "right"]},
+    ),
+    # google-genai calls .upper() on a list of JSON Schema types
+    (
+        "json-type-list",
+        {"type": "object", "properties": {"a": {"type": ["string", "null"]}}, "required": ["a"]},
+        {"type": "OBJECT", "properties": {"a": {"type": "STRING", "nullable": True}}},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "schema", "subset"), SCHEMAS_BROADER, ids=[c[0] for c in SCHEMAS_BROADER]
+)
+async def test_schemas_google_genai_cannot_send(
+    emu: Emulator,
+    ours: ga.AsyncClient,
+    theirs: genai.client.AsyncClient,
+    case: str,
+    schema: Any,
+    subset: dict[str, Any],
+) -> None:
+    """Response schemas google-genai fails on client-side are sent by us, converted."""
+    config = {"response_mime_type": "application/json", "response_schema": schema}
+    with pytest.raises(Exception):  # noqa: B017 - pydantic, TypeError, AttributeError
+        await capture(
+            emu, lambda: theirs.models.generate_content(model=M, contents="x", config=config)
+        )
+    assert len(emu.recorded) == 0
+    got = await capture(
+        emu, lambda: ours.models.generate_content(model=M, contents="x", config=config)
+    )
+    assert len(got) == 1
+    sent = got[0].json["generationConfig"]["responseSchema"]
+    assert {k: sent.get(k) for k in subset} == subset
