@@ -437,7 +437,7 @@ async def test_tools_google_genai_cannot_declare(
     subset: dict[str, Any],
 ) -> None:
     """Callables google-genai fails to declare (unannotated, dataclass, frozenset default) work."""
-    config = {"tools": [fn], "automatic_function_calling": {"disable": True}}
+    config: Any = {"tools": [fn], "automatic_function_calling": {"disable": True}}
     with pytest.raises((ValueError, TypeError)):
         await capture(
             emu, lambda: theirs.models.generate_content(model=M, contents="x", config=config)
@@ -486,7 +486,7 @@ async def test_schemas_google_genai_cannot_send(
     subset: dict[str, Any],
 ) -> None:
     """Response schemas google-genai fails on client-side are sent by us, converted."""
-    config = {"response_mime_type": "application/json", "response_schema": schema}
+    config: Any = {"response_mime_type": "application/json", "response_schema": schema}
     with pytest.raises(Exception):  # noqa: B017 - pydantic, TypeError, AttributeError
         await capture(
             emu, lambda: theirs.models.generate_content(model=M, contents="x", config=config)
