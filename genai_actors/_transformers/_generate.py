@@ -8,6 +8,8 @@ go to the top level, the rest into ``generationConfig``. Client-only fields
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import msgspec.inspect as mi
@@ -31,7 +33,7 @@ from ._gating import mldev_only_fields, vertex_only_fields
 from ._names import VertexLocation, t_cached_content_name, t_model
 from ._normalize import normalize_info, normalize_keys, validate_request
 from ._request import Request
-from ._schema import t_schema
+from ._schema import t_json_schema, t_schema
 
 __all__ = [
     "MLDEV",
@@ -114,6 +116,7 @@ def _field_plan() -> list[tuple[str, str, Any, bool, bool]]:
 
 
 _PLAN: list[tuple[str, str, Any, bool, bool]] = []
+_READ: list[Callable[[Any], tuple[Any, ...]]] = []  # reads every planned field in one C call
 
 
 def check_backend(value: Any, path: str, *, vertex: bool) -> None:
@@ -156,11 +159,13 @@ def build_generate_content_body(
     }
     generation: dict[str, Any] = {}
     if not _PLAN:
-        _PLAN[:] = _field_plan()  # idempotent, so a race between threads is harmless
-    for name, wire, field_type, top, covered in _PLAN:
-        value = getattr(config, name)
+        plan = _field_plan()  # idempotent, so a race between threads is harmless
+        _READ[:] = [operator.attrgetter(*(entry[0] for entry in plan))]
+        _PLAN[:] = plan
+    for value, entry in zip(_READ[0](config), _PLAN, strict=True):
         if value is None:
             continue
+        name, wire, field_type, top, covered = entry
         path = f"config.{name}"
         # Fields the body type does not describe (or renamed on Vertex AI) are checked here.
         check = check_enums or not covered or (is_vertex and name in _VERTEX_NAMES)
@@ -178,7 +183,7 @@ def build_generate_content_body(
                 continue
             converted = normalize_keys(schema, type(schema), path, check_enums=check)
         elif name == "response_json_schema":
-            converted = value
+            converted = t_json_schema(value)
         elif name == "speech_config":
             speech = t_speech_config(value, path)
             if speech is None:

@@ -166,16 +166,17 @@ def _rule(info: mi.Type) -> EnumRule | None:
     return result
 
 
-_WALK: dict[tuple[int, bool], tuple[mi.Type, bool]] = {}
+_WALK: dict[bool, dict[int, tuple[mi.Type, bool]]] = {True: {}, False: {}}
 
 
 def _needs_walk(info: mi.Type, check: bool = True) -> bool:
     """Whether values of this type hold structs (or, with ``check``, enum values)."""
-    cached = _WALK.get((id(info), check))
+    cache = _WALK[check]
+    cached = cache.get(id(info))
     if cached is not None and cached[0] is info:
         return cached[1]
     result = _compute_needs_walk(info, check)
-    _WALK[(id(info), check)] = (info, result)
+    cache[id(info)] = (info, result)
     return result
 
 
