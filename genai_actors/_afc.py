@@ -216,7 +216,7 @@ def jsonable(value: Any) -> Any:
     dump = getattr(value, "model_dump", None)
     if callable(dump) and not isinstance(value, msgspec.Struct):
         try:
-            return jsonable(dump(mode="json"))
+            return jsonable(dump(mode="json", exclude_none=True))
         except TypeError:
             return jsonable(dump())
     if isinstance(value, enum.Enum):

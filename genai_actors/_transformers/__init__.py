@@ -78,7 +78,11 @@ from ._names import (
 )
 from ._normalize import coerce as coerce, normalize_keys as normalize_keys
 from ._request import Request as Request, deep_merge as deep_merge
-from ._schema import parse_response as parse_response, t_schema as t_schema
+from ._schema import (
+    parse_response as parse_response,
+    t_json_schema as t_json_schema,
+    t_schema as t_schema,
+)
 
 __all__ = [
     "InvalidRequestError",
@@ -125,6 +129,7 @@ __all__ = [
     "t_file_name",
     "t_operation_name",
     # schemas and functions
+    "t_json_schema",
     "t_schema",
     "parse_response",
     "json_schema",

@@ -19,7 +19,7 @@ import msgspec
 
 from ..types._tools import Schema
 from ._errors import InvalidRequestError
-from ._jsonschema import UnsupportedTypeError, _Builder, is_pydantic_model
+from ._jsonschema import UnsupportedTypeError, _Builder, is_pydantic_model, json_schema
 from ._normalize import coerce, normalize_keys
 
 __all__ = ["parse_response", "process_schema", "t_schema"]
@@ -236,6 +236,27 @@ def t_schema(origin: Any, *, vertex: bool = False) -> Schema | None:
         process_schema(field, vertex=vertex, defs=builder.defs)
         return coerce(field, Schema, path)
     raise InvalidRequestError(path, f"unsupported schema type: {origin!r}")
+
+
+def t_json_schema(origin: Any) -> Any:
+    """Convert a ``response_json_schema``: a JSON Schema (a dict or a bool) passes unchanged; a
+    Python type (a dataclass, TypedDict, msgspec Struct, pydantic model, ``Enum``,
+    ``list[X]``...) becomes its JSON Schema, and ``response.parsed`` is then decoded into it.
+
+    Raises:
+        InvalidRequestError: Neither a JSON Schema nor a type with a JSON Schema form.
+    """
+    path = "config.response_json_schema"
+    if isinstance(origin, dict | bool):
+        return origin
+    if _is_type_like(origin):
+        try:
+            return json_schema(origin)
+        except UnsupportedTypeError as exc:
+            raise InvalidRequestError(path, str(exc)) from None
+    raise InvalidRequestError(
+        path, f"expected a JSON Schema (a dict) or a Python type, got {type(origin).__name__}"
+    )
 
 
 def parse_response(text: str | None, schema: Any) -> Any:

@@ -376,11 +376,6 @@ def get_quote(symbol: str) -> Quote:
     return Quote(symbol=symbol)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known mismatch: genai_actors._afc.jsonable dumps a pydantic result without "
-    "exclude_none=True, so unset optional fields go out as null; see docs/conformance.md",
-)
 async def test_afc_pydantic_result_without_none_fields(
     emu: Emulator, ours: ga.AsyncClient, theirs: genai.client.AsyncClient
 ) -> None:
