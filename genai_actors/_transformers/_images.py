@@ -13,7 +13,7 @@ from ..types._base import _Wire
 from ._config import coerce_config
 from ._errors import InvalidRequestError
 from ._generate import MLDEV
-from ._models_api import _image
+from ._models_api import IMAGE_OUTPUT, IMAGE_PARAMETERS, _image
 from ._names import VertexLocation, t_model
 from ._normalize import coerce, normalize_keys
 from ._request import Request
@@ -25,24 +25,8 @@ __all__ = [
     "upscale_image_request",
 ]
 
-_OUTPUT = (
-    ("output_mime_type", ("outputOptions", "mimeType")),
-    ("output_compression_quality", ("outputOptions", "compressionQuality")),
-)
 _EDIT = (
-    ("output_gcs_uri", ("storageUri",)),
-    ("negative_prompt", ("negativePrompt",)),
-    ("number_of_images", ("sampleCount",)),
-    ("aspect_ratio", ("aspectRatio",)),
-    ("guidance_scale", ("guidanceScale",)),
-    ("seed", ("seed",)),
-    ("safety_filter_level", ("safetySetting",)),
-    ("person_generation", ("personGeneration",)),
-    ("include_safety_attributes", ("includeSafetyAttributes",)),
-    ("include_rai_reason", ("includeRaiReason",)),
-    ("language", ("language",)),
-    *_OUTPUT,
-    ("add_watermark", ("addWatermark",)),
+    *IMAGE_PARAMETERS,
     ("edit_mode", ("editMode",)),
     ("base_steps", ("editConfig", "baseSteps")),
 )
@@ -51,7 +35,7 @@ _UPSCALE = (
     ("safety_filter_level", ("safetySetting",)),
     ("person_generation", ("personGeneration",)),
     ("include_rai_reason", ("includeRaiReason",)),
-    *_OUTPUT,
+    *IMAGE_OUTPUT,
     ("enhance_input_image", ("upscaleConfig", "enhanceInputImage")),
     ("image_preservation_factor", ("upscaleConfig", "imagePreservationFactor")),
 )
@@ -63,7 +47,7 @@ _RECONTEXT = (
     ("safety_filter_level", ("safetySetting",)),
     ("person_generation", ("personGeneration",)),
     ("add_watermark", ("addWatermark",)),
-    *_OUTPUT,
+    *IMAGE_OUTPUT,
     ("enhance_prompt", ("enhancePrompt",)),
 )
 _SEGMENT = (

@@ -373,7 +373,12 @@ def generate_videos_request(
     return Request("POST", f"{path}:predictLongRunning", None, body, cfg.http_options)
 
 
-_IMAGE_PARAMETERS = (
+IMAGE_OUTPUT = (
+    ("output_mime_type", ("outputOptions", "mimeType")),
+    ("output_compression_quality", ("outputOptions", "compressionQuality")),
+)
+# Config field -> ``parameters`` path, shared by generate_images and edit_image.
+IMAGE_PARAMETERS = (
     ("output_gcs_uri", ("storageUri",)),
     ("negative_prompt", ("negativePrompt",)),
     ("number_of_images", ("sampleCount",)),
@@ -385,9 +390,11 @@ _IMAGE_PARAMETERS = (
     ("include_safety_attributes", ("includeSafetyAttributes",)),
     ("include_rai_reason", ("includeRaiReason",)),
     ("language", ("language",)),
-    ("output_mime_type", ("outputOptions", "mimeType")),
-    ("output_compression_quality", ("outputOptions", "compressionQuality")),
+    *IMAGE_OUTPUT,
     ("add_watermark", ("addWatermark",)),
+)
+_GENERATE_IMAGE_PARAMETERS = (
+    *IMAGE_PARAMETERS,
     ("image_size", ("sampleImageSize",)),
     ("enhance_prompt", ("enhancePrompt",)),
 )
@@ -408,7 +415,7 @@ def generate_images_request(
         raise InvalidRequestError("prompt", f"expected a string, got {type(prompt).__name__}")
     cfg = coerce_config(config, GenerateImagesConfig)
     parameters: dict[str, Any] = {}
-    for name, wire_path in _IMAGE_PARAMETERS:
+    for name, wire_path in _GENERATE_IMAGE_PARAMETERS:
         value = getattr(cfg, name)
         if value is None:
             continue
