@@ -1,4 +1,5 @@
-"""The Python examples in docs/quickstart.md and docs/migrating-from-google-genai.md run as written.
+"""The Python examples in the README, docs/quickstart.md and docs/migrating-from-google-genai.md
+run as written.
 
 Each ```python block is executed against the emulator, found through the environment
 (``GOOGLE_GEMINI_BASE_URL`` and a dummy ``GEMINI_API_KEY``), exactly as a reader would run it
@@ -18,18 +19,16 @@ import pytest
 
 from genai_actors.emulator import Emulator
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
-FILES = ("quickstart.md", "migrating-from-google-genai.md")
+ROOT = Path(__file__).resolve().parent.parent
+GUIDES = ("docs/quickstart.md", "docs/migrating-from-google-genai.md")
+FILES = ("README.md", *GUIDES)
 _BLOCK = re.compile(r"(?P<before>[^\n]*)\n```python\n(?P<code>.*?)\n```", re.DOTALL)
 
 
 def _blocks() -> list[Any]:
     params = []
     for name in FILES:
-        path = DOCS / name
-        if not path.exists():
-            continue
-        text = path.read_text()
+        text = (ROOT / name).read_text()
         for number, match in enumerate(_BLOCK.finditer(text), 1):
             line = text.count("\n", 0, match.start("code"))
             marks = [pytest.mark.skip("marked not run")] if "not run" in match["before"] else []
@@ -59,7 +58,8 @@ def test_example_runs_against_the_emulator(
 
 
 def test_the_docs_have_examples() -> None:
-    """Both guides exist and hold Python examples (so the test above is not vacuous)."""
-    for name in FILES:
-        text = (DOCS / name).read_text()
+    """The README and both guides hold Python examples (so the test above is not vacuous)."""
+    assert "```python" in (ROOT / "README.md").read_text()
+    for name in GUIDES:
+        text = (ROOT / name).read_text()
         assert text.count("```python") >= 3, name
