@@ -96,7 +96,8 @@ def _check_chunking(config: Any, path: str) -> None:
             )
 
 
-def _operation_class(operation: object) -> type[StoreOp]:
+def store_operation_class(operation: object) -> type[StoreOp]:
+    """The operation type of a file-search import or upload (an object or its name)."""
     if isinstance(operation, UploadToFileSearchStoreOperation):
         return UploadToFileSearchStoreOperation
     if isinstance(operation, ImportFileOperation):
@@ -350,7 +351,7 @@ class AsyncFileSearchStores:
         """
         name = _operation_name(operation)
         resp = await self._api.request("GET", name)
-        return _operation_class(operation).from_api_response(resp.content)
+        return store_operation_class(operation).from_api_response(resp.content)
 
     @overload
     async def wait(
@@ -425,7 +426,7 @@ class AsyncFileSearchStores:
         )
 
     def _fetcher(self, operation: object) -> Any:
-        cls = _operation_class(operation)
+        cls = store_operation_class(operation)
 
         async def fetch(name: str) -> StoreOp:
             resp = await self._api.request("GET", name)

@@ -51,6 +51,10 @@ def _operation_class(operation: object) -> type[Operation]:
         return GenerateVideosOperation  # prediction operations of models are video jobs
     if isinstance(operation, str) and "/publishers/" in operation:
         return GenerateVideosOperation
+    if isinstance(operation, str) and operation.startswith("fileSearchStores/"):
+        from ._file_search_stores import store_operation_class
+
+        return store_operation_class(operation)
     return Operation
 
 
@@ -101,8 +105,10 @@ class AsyncOperations:
         Args:
             operation: The operation object (e.g. from ``models.generate_videos``) or its
                 name, e.g. ``models/veo-3.0-generate-001/operations/abc``. A name under
-                ``models/`` gives a :class:`~genai_actors.types.GenerateVideosOperation`;
-                other names a generic :class:`~genai_actors.types.Operation`.
+                ``models/`` gives a :class:`~genai_actors.types.GenerateVideosOperation`, one
+                under ``fileSearchStores/`` an ``ImportFileOperation`` (or an
+                ``UploadToFileSearchStoreOperation`` for ``.../upload/operations/...``); other
+                names a generic :class:`~genai_actors.types.Operation`.
             config: Optional ``{"http_options": ...}`` for this call.
 
         Returns:

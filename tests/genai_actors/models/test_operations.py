@@ -71,11 +71,21 @@ async def test_get_from_a_stored_name_alone(client: ga.AsyncClient, emu: Emulato
 
 
 async def test_generic_operation_name(client: ga.AsyncClient, emu: Emulator) -> None:
-    """A name outside models/ gives a generic Operation."""
-    emu.operations.create("fileSearchStores/s1/operations/op1", polls=0)
-    operation = await client.operations.get("fileSearchStores/s1/operations/op1")
+    """A name outside models/ and fileSearchStores/ gives a generic Operation."""
+    emu.operations.create("tunedModels/t1/operations/op1", polls=0)
+    operation = await client.operations.get("tunedModels/t1/operations/op1")
     assert type(operation) is types.Operation
     assert operation.done
+
+
+async def test_file_search_operation_names_are_typed(client: ga.AsyncClient, emu: Emulator) -> None:
+    """A file-search import or upload operation's name alone gives its own operation type."""
+    emu.operations.create("fileSearchStores/s1/operations/op1", polls=0)
+    emu.operations.create("fileSearchStores/s1/upload/operations/op2", polls=0)
+    imported = await client.operations.get("fileSearchStores/s1/operations/op1")
+    uploaded = await client.operations.get("fileSearchStores/s1/upload/operations/op2")
+    assert type(imported) is types.ImportFileOperation
+    assert type(uploaded) is types.UploadToFileSearchStoreOperation
 
 
 async def test_wait_returns_a_done_operation_without_polling(

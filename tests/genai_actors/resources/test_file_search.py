@@ -62,6 +62,8 @@ async def _upload_doc(
     )
     done = await client.file_search_stores.wait(op, timeout=30, backoff=FAST_POLLS)
     assert isinstance(done, types.UploadToFileSearchStoreOperation)
+    by_name = await client.operations.get(done.name or "")  # a stored name alone keeps the type
+    assert isinstance(by_name, types.UploadToFileSearchStoreOperation)
     return done
 
 
@@ -174,6 +176,8 @@ async def test_import_file_wait_and_operations_get(client: ga.AsyncClient, emu: 
     }
     polled = await client.operations.get(op)
     assert isinstance(polled, types.ImportFileOperation)
+    by_name = await client.operations.get(op.name or "")  # a stored name alone keeps the type
+    assert isinstance(by_name, types.ImportFileOperation)
     done = await client.file_search_stores.wait(op.name or "", timeout=30, backoff=FAST_POLLS)
     assert isinstance(done, types.ImportFileOperation)
     assert done.response is not None

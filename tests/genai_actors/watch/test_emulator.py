@@ -97,7 +97,7 @@ async def test_watch_streams_snapshots_until_done(emu: Emulator) -> None:
                 if len(seen) == 1:
                     op.metadata = {"progress": 50}
     assert [s.done for s in seen][-1] is True
-    assert all(type(s) is types.Operation for s in seen)
+    assert all(type(s) is types.ImportFileOperation for s in seen)  # typed from its name
     assert seen[0].metadata == {"progress": 0}
     assert any(s.metadata == {"progress": 50} for s in seen)
     assert len(seen) < polls_of(emu, name) + 1
