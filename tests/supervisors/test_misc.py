@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import math
+import subprocess
+import sys
 from typing import Any
 
 import anyio
@@ -133,3 +135,27 @@ async def test_actor_in_nested_supervisor_can_use_parent(journal: Journal) -> No
     async with root:
         await root.start_child(s.ChildSpec("inner", lambda: inner, shutdown=math.inf))
         assert await inner.child("spawner").call(None) == ("pong", "spawned")
+
+
+def test_a_silent_runtime_never_imports_structlog() -> None:
+    """With logging unconfigured, actors that start, work and stop never import structlog."""
+    script = """
+import sys, anyio, supervisors as s
+
+class Echo(s.Actor):
+    async def handle_call(self, msg):
+        return msg
+
+async def main():
+    async with s.DynamicSupervisor() as sup:
+        ref = await sup.start_child(s.ChildSpec("echo", Echo))
+        assert await ref.call("hi") == "hi"
+        await ref.stop()
+
+anyio.run(main)
+print("structlog" in sys.modules)
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=30
+    )
+    assert out.stdout.strip() == "False"
