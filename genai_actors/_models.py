@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import msgspec
 
@@ -83,6 +83,13 @@ __all__ = ["AsyncModels", "GenerateContentStream", "Models"]
 _list = builtins.list  # ``list`` is a method name below
 
 
+class _Answer(Protocol):
+    sdk_http_response: HttpResponse | None
+
+
+R = TypeVar("R", bound=_Answer)
+
+
 def _http_response(raw: RawResponse) -> HttpResponse:
     return HttpResponse(headers=dict(raw.headers))
 
@@ -116,6 +123,15 @@ class AsyncModels:
             headers=headers,
             idempotent=idempotent,
         )
+
+    async def _call(
+        self, request: Request, response_type: type[R], headers: dict[str, str] | None = None
+    ) -> R:
+        """Sends ``request`` and decodes the answer into ``response_type``, with its headers."""
+        raw = await self._send(request, headers)
+        response = decode(raw.content, response_type)
+        response.sdk_http_response = _http_response(raw)
+        return response
 
     def _text_request(self, model: str, text: str, *, stream: bool) -> Request:
         """The request for a plain string prompt without config: the same body the general
@@ -168,19 +184,16 @@ class AsyncModels:
         """
         if config is None and type(contents) is str:
             # Hot path: a plain prompt needs no config processing.
-            raw = await self._send(self._text_request(model, contents, stream=False))
-            response = decode(raw.content, GenerateContentResponse)
-            response.sdk_http_response = _http_response(raw)
-            return response
+            return await self._call(
+                self._text_request(model, contents, stream=False), GenerateContentResponse
+            )
         cfg = coerce_config(config, GenerateContentConfig)
         request = generate_content_request(
             model, contents, config if config is None else cfg, vertex=self._vertex
         )
         plan = plan_afc(cfg) if cfg.tools else None
         if plan is None:
-            raw = await self._send(request)
-            response = decode(raw.content, GenerateContentResponse)
-            response.sdk_http_response = _http_response(raw)
+            response = await self._call(request, GenerateContentResponse)
         else:
             response = await self._generate_with_afc(request, contents, plan)
         schema = cfg.response_schema
@@ -197,9 +210,7 @@ class AsyncModels:
         history: _list[Content] = []
         remaining = plan.maximum_remote_calls
         while True:
-            raw = await self._send(request, headers)
-            response = decode(raw.content, GenerateContentResponse)
-            response.sdk_http_response = _http_response(raw)
+            response = await self._call(request, GenerateContentResponse, headers)
             remaining -= 1
             candidates = response.candidates
             model_turn = candidates[0].content if candidates else None
@@ -321,10 +332,7 @@ class AsyncModels:
         Cancellation: cancelling the caller aborts the request and frees its connection.
         """
         request = count_tokens_request(model, contents, config, vertex=self._vertex)
-        raw = await self._send(request)
-        response = decode(raw.content, CountTokensResponse)
-        response.sdk_http_response = _http_response(raw)
-        return response
+        return await self._call(request, CountTokensResponse)
 
     async def compute_tokens(
         self, *, model: str, contents: Any, config: Any = None
@@ -337,10 +345,7 @@ class AsyncModels:
             APIError: The API refused the request. TransportError: transport failure.
         """
         request = compute_tokens_request(model, contents, config, vertex=self._vertex)
-        raw = await self._send(request)
-        response = decode(raw.content, ComputeTokensResponse)
-        response.sdk_http_response = _http_response(raw)
-        return response
+        return await self._call(request, ComputeTokensResponse)
 
     # -- model metadata --------------------------------------------------------------------
 
@@ -412,10 +417,7 @@ class AsyncModels:
             NotFoundError: No such model. APIError / TransportError: other failures.
         """
         request = delete_model_request(model, config, vertex=self._vertex)
-        raw = await self._send(request)
-        response = decode(raw.content, DeleteModelResponse)
-        response.sdk_http_response = _http_response(raw)
-        return response
+        return await self._call(request, DeleteModelResponse)
 
     # -- images (Vertex AI only) -------------------------------------------------------------
 
