@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from . import errors as errors, pagers as pagers, types as types
+    from ._api._models_stream import GenerateContentStream as GenerateContentStream
     from ._client import AsyncClient as AsyncClient
-    from ._models_stream import GenerateContentStream as GenerateContentStream
     from ._sync import Client as Client
     from ._transport import TransportConfig as TransportConfig
     from ._watch import WatchConfig as WatchConfig, WatchStream as WatchStream
@@ -60,7 +60,7 @@ _WHERE: dict[str, tuple[str, str | None]] = {
     "AsyncClient": ("._client", "AsyncClient"),
     "Client": ("._sync", "Client"),
     "TransportConfig": ("._transport._session", "TransportConfig"),
-    "GenerateContentStream": ("._models_stream", "GenerateContentStream"),
+    "GenerateContentStream": ("._api._models_stream", "GenerateContentStream"),
     "WatchConfig": ("._watch", "WatchConfig"),
     "WatchStream": ("._watch", "WatchStream"),
     "UploadError": (".errors", "UploadError"),

@@ -33,14 +33,14 @@ from .errors import ClientClosedError
 from .types._http import HttpOptions
 
 if TYPE_CHECKING:
-    from ._auth_tokens import AsyncTokens
-    from ._batches import AsyncBatches
-    from ._caches import AsyncCaches
-    from ._file_search_stores import AsyncFileSearchStores
-    from ._files import AsyncFiles
-    from ._models import AsyncModels
-    from ._operations import AsyncOperations
-    from ._tunings import AsyncTunings
+    from ._api._auth_tokens import AsyncTokens
+    from ._api._batches import AsyncBatches
+    from ._api._caches import AsyncCaches
+    from ._api._file_search_stores import AsyncFileSearchStores
+    from ._api._files import AsyncFiles
+    from ._api._models import AsyncModels
+    from ._api._operations import AsyncOperations
+    from ._api._tunings import AsyncTunings
 
 __all__ = ["AsyncClient", "resolve_options"]
 
@@ -145,30 +145,30 @@ class AsyncClient:
 
     # ------------------------------------------------------------------ modules
 
-    models: api_module[AsyncModels] = api_module("._models", "AsyncModels")
+    models: api_module[AsyncModels] = api_module("._api._models", "AsyncModels")
     """Generation, embeddings, token counting, model metadata."""
 
-    operations: api_module[AsyncOperations] = api_module("._operations", "AsyncOperations")
+    operations: api_module[AsyncOperations] = api_module("._api._operations", "AsyncOperations")
     """Long-running operations."""
 
-    caches: api_module[AsyncCaches] = api_module("._caches", "AsyncCaches")
+    caches: api_module[AsyncCaches] = api_module("._api._caches", "AsyncCaches")
     """Context caching (``cachedContents``)."""
 
-    batches: api_module[AsyncBatches] = api_module("._batches", "AsyncBatches")
+    batches: api_module[AsyncBatches] = api_module("._api._batches", "AsyncBatches")
     """Batch jobs: create, follow, read results."""
 
-    tunings: api_module[AsyncTunings] = api_module("._tunings", "AsyncTunings")
+    tunings: api_module[AsyncTunings] = api_module("._api._tunings", "AsyncTunings")
     """Model tuning jobs."""
 
-    files: api_module[AsyncFiles] = api_module("._files", "AsyncFiles")
+    files: api_module[AsyncFiles] = api_module("._api._files", "AsyncFiles")
     """Files: resumable uploads, metadata, downloads."""
 
     file_search_stores: api_module[AsyncFileSearchStores] = api_module(
-        "._file_search_stores", "AsyncFileSearchStores"
+        "._api._file_search_stores", "AsyncFileSearchStores"
     )
     """File Search stores (with ``.documents``)."""
 
-    auth_tokens: api_module[AsyncTokens] = api_module("._auth_tokens", "AsyncTokens")
+    auth_tokens: api_module[AsyncTokens] = api_module("._api._auth_tokens", "AsyncTokens")
     """Ephemeral auth tokens (for Live)."""
 
     def _build_module(self, cls: type[Any], name: str) -> Any:

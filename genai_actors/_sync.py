@@ -22,14 +22,14 @@ from .pagers import AsyncPager, Pager
 from .types._http import HttpOptions
 
 if TYPE_CHECKING:
-    from ._auth_tokens import Tokens
-    from ._batches import Batches
-    from ._caches import Caches
-    from ._file_search_stores import FileSearchStores
-    from ._files import Files
-    from ._models import Models
-    from ._operations import Operations
-    from ._tunings import Tunings
+    from ._api._auth_tokens import Tokens
+    from ._api._batches import Batches
+    from ._api._caches import Caches
+    from ._api._file_search_stores import FileSearchStores
+    from ._api._files import Files
+    from ._api._models import Models
+    from ._api._operations import Operations
+    from ._api._tunings import Tunings
 
 __all__ = ["Client", "LoopThread", "SyncStream"]
 
@@ -233,30 +233,30 @@ class Client:
         """The loop-thread bridge (modules use ``run``, ``iterate`` and ``pager``)."""
         return self._bridge
 
-    models: api_module[Models] = api_module("._models", "Models")
+    models: api_module[Models] = api_module("._api._models", "Models")
     """Generation, embeddings, token counting, model metadata (blocking)."""
 
-    operations: api_module[Operations] = api_module("._operations", "Operations")
+    operations: api_module[Operations] = api_module("._api._operations", "Operations")
     """Long-running operations (blocking)."""
 
-    caches: api_module[Caches] = api_module("._caches", "Caches")
+    caches: api_module[Caches] = api_module("._api._caches", "Caches")
     """Context caching (blocking)."""
 
-    batches: api_module[Batches] = api_module("._batches", "Batches")
+    batches: api_module[Batches] = api_module("._api._batches", "Batches")
     """Batch jobs (blocking)."""
 
-    tunings: api_module[Tunings] = api_module("._tunings", "Tunings")
+    tunings: api_module[Tunings] = api_module("._api._tunings", "Tunings")
     """Model tuning jobs (blocking)."""
 
-    files: api_module[Files] = api_module("._files", "Files")
+    files: api_module[Files] = api_module("._api._files", "Files")
     """Files: resumable uploads, metadata, downloads (blocking)."""
 
     file_search_stores: api_module[FileSearchStores] = api_module(
-        "._file_search_stores", "FileSearchStores"
+        "._api._file_search_stores", "FileSearchStores"
     )
     """File Search stores with ``.documents`` (blocking)."""
 
-    auth_tokens: api_module[Tokens] = api_module("._auth_tokens", "Tokens")
+    auth_tokens: api_module[Tokens] = api_module("._api._auth_tokens", "Tokens")
     """Ephemeral auth tokens for Live (blocking)."""
 
     def _build_module(self, cls: type[Any], name: str) -> Any:

@@ -44,15 +44,15 @@ def test_constructing_a_client_opens_no_transport(cls: str) -> None:
     loaded = _loaded_after(f"import genai_actors\nc = genai_actors.{cls}(api_key='k')")
     assert "aiohttp" not in loaded
     assert "yarl" not in loaded
-    assert "genai_actors._models" not in loaded
-    assert "genai_actors._files" not in loaded
+    assert "genai_actors._api._models" not in loaded
+    assert "genai_actors._api._files" not in loaded
     assert "genai_actors._client" in loaded  # the probe did build a client
 
 
 def test_first_use_of_models_imports_it_without_a_request() -> None:
     """`client.models` imports the models module; still no aiohttp before a request is sent."""
     loaded = _loaded_after("import genai_actors\ngenai_actors.AsyncClient(api_key='k').models")
-    assert "genai_actors._models" in loaded
+    assert "genai_actors._api._models" in loaded
     assert "aiohttp" not in loaded
 
 

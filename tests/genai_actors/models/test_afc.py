@@ -14,7 +14,7 @@ import pytest
 
 import genai_actors as ga
 from genai_actors import types
-from genai_actors._afc import jsonable, run_function_calls
+from genai_actors._api._afc import jsonable, run_function_calls
 from genai_actors.emulator import Emulator
 
 from .conftest import MODEL

@@ -8,7 +8,7 @@ import pytest
 
 import genai_actors as ga
 from genai_actors import errors, types
-from genai_actors._models_media import (
+from genai_actors._api._models_media import (
     decode_embed_response,
     decode_image_predictions,
     decode_list_models,

@@ -10,7 +10,7 @@ import pytest
 
 import genai_actors as ga
 from genai_actors import errors, types
-from genai_actors._auth_tokens import field_mask
+from genai_actors._api._auth_tokens import field_mask
 from genai_actors._transformers import InvalidRequestError
 from genai_actors.emulator import Emulator
 

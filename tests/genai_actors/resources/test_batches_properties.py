@@ -14,8 +14,8 @@ import msgspec
 from hypothesis import given, settings, strategies as st
 
 from genai_actors import types
-from genai_actors._batch_results import _FileLines
-from genai_actors._caches import t_ttl
+from genai_actors._api._batch_results import _FileLines
+from genai_actors._api._caches import t_ttl
 from genai_actors._transport._body import RawBody
 
 _rows = st.lists(

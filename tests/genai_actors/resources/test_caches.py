@@ -9,7 +9,7 @@ import pytest
 
 import genai_actors as ga
 from genai_actors import errors, types
-from genai_actors._caches import t_ttl
+from genai_actors._api._caches import t_ttl
 from genai_actors._transformers import InvalidRequestError, generate_content_request
 from genai_actors.emulator import Emulator
 

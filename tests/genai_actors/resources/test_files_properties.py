@@ -9,8 +9,8 @@ import string
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import genai_actors as ga
+from genai_actors._api._upload import _upload_target, guess_mime_type, open_source, resumable_upload
 from genai_actors._transformers import t_file_name as file_id
-from genai_actors._upload import _upload_target, guess_mime_type, open_source, resumable_upload
 from genai_actors.emulator import Emulator
 from supervisors import VirtualClock, use_clock
 

@@ -17,8 +17,8 @@ import pytest
 
 import genai_actors as ga
 from genai_actors import errors
+from genai_actors._api._upload import CHUNK_SIZE, MAX_CHUNK_FAILURES, guess_mime_type
 from genai_actors._transformers import InvalidRequestError
-from genai_actors._upload import CHUNK_SIZE, MAX_CHUNK_FAILURES, guess_mime_type
 from genai_actors.emulator import Emulator
 from supervisors import VirtualClock, use_clock
 

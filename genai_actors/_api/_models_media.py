@@ -13,16 +13,16 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import msgspec
 
-from .errors import UnknownApiResponseError
-from .types._base import decode_base64, decode_json
-from .types._media import (
+from ..errors import UnknownApiResponseError
+from ..types._base import decode_base64, decode_json
+from ..types._media import (
     EntityLabel,
     GeneratedImage,
     GeneratedImageMask,
     Image,
     SafetyAttributes,
 )
-from .types._models import (
+from ..types._models import (
     ContentEmbedding,
     ContentEmbeddingStatistics,
     EmbedContentResponse,

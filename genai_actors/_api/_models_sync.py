@@ -14,25 +14,25 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ._models import AsyncModels
-    from ._sync import LoopThread, SyncStream
-    from .pagers import Pager
-    from .types._media import (
+    from .._sync import LoopThread, SyncStream
+    from ..pagers import Pager
+    from ..types._media import (
         EditImageResponse,
         GenerateImagesResponse,
         RecontextImageResponse,
         SegmentImageResponse,
         UpscaleImageResponse,
     )
-    from .types._models import (
+    from ..types._models import (
         ComputeTokensResponse,
         CountTokensResponse,
         DeleteModelResponse,
         EmbedContentResponse,
         Model,
     )
-    from .types._operations import GenerateVideosOperation
-    from .types._response import GenerateContentResponse
+    from ..types._operations import GenerateVideosOperation
+    from ..types._response import GenerateContentResponse
+    from ._models import AsyncModels
 
 __all__ = ["Models"]
 

@@ -33,12 +33,12 @@ import anyio
 import anyio.to_thread
 import msgspec
 
-from . import _log
-from ._transformers import convert_function_args, convert_number_values, function_map
-from .types._base import enc_hook
-from .types._content import Content, FunctionCall, FunctionResponse, Part
-from .types._generate import GenerateContentConfig
-from .types._tools import Tool
+from .. import _log
+from .._transformers import convert_function_args, convert_number_values, function_map
+from ..types._base import enc_hook
+from ..types._content import Content, FunctionCall, FunctionResponse, Part
+from ..types._generate import GenerateContentConfig
+from ..types._tools import Tool
 
 __all__ = [
     "DEFAULT_MAXIMUM_REMOTE_CALLS",

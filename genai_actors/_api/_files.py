@@ -24,13 +24,11 @@ import msgspec
 
 from supervisors import Backoff
 
-from ._download import check_destination, check_max_bytes, download_media
-from ._transformers import InvalidRequestError, coerce_config, t_file_name
-from ._upload import guess_mime_type as guess_mime_type, open_source, resumable_upload
-from .errors import FileProcessingError, UnknownApiResponseError
-from .pagers import AsyncPager, Pager
-from .types._base import HttpResponse as WireHttpResponse, dec_hook
-from .types._files import (
+from .._transformers import InvalidRequestError, coerce_config, t_file_name
+from ..errors import FileProcessingError, UnknownApiResponseError
+from ..pagers import AsyncPager, Pager
+from ..types._base import HttpResponse as WireHttpResponse, dec_hook
+from ..types._files import (
     DeleteFileConfig,
     DeleteFileResponse,
     DownloadFileConfig,
@@ -42,12 +40,14 @@ from .types._files import (
     RegisterFilesResponse,
     UploadFileConfig,
 )
-from .types._http import HttpOptions
-from .types._media import GeneratedVideo, Video
+from ..types._http import HttpOptions
+from ..types._media import GeneratedVideo, Video
+from ._download import check_destination, check_max_bytes, download_media
+from ._upload import guess_mime_type as guess_mime_type, open_source, resumable_upload
 
 if TYPE_CHECKING:
-    from ._api_client import ApiClient, HttpResponse
-    from ._sync import LoopThread
+    from .._api_client import ApiClient, HttpResponse
+    from .._sync import LoopThread
 
 __all__ = [
     "DEFAULT_ACTIVE_TIMEOUT",

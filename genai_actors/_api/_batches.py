@@ -23,9 +23,7 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from ._batch_results import BatchResults
-from ._caches import decode, http_response, page_query
-from ._transformers import (
+from .._transformers import (
     InvalidRequestError,
     coerce_config,
     embed_content_request,
@@ -34,10 +32,10 @@ from ._transformers import (
     t_file_name,
     t_model,
 )
-from .errors import UnknownApiResponseError
-from .pagers import AsyncPager, Pager
-from .types._base import encode_json
-from .types._batches import (
+from ..errors import UnknownApiResponseError
+from ..pagers import AsyncPager, Pager
+from ..types._base import encode_json
+from ..types._batches import (
     BatchJob,
     BatchJobSource,
     CancelBatchJobConfig,
@@ -51,14 +49,16 @@ from .types._batches import (
     ListBatchJobsConfig,
     ListBatchJobsResponse,
 )
-from .types._generate import GenerateContentConfig
-from .types._media import WebhookConfig
+from ..types._generate import GenerateContentConfig
+from ..types._media import WebhookConfig
+from ._batch_results import BatchResults
+from ._caches import decode, http_response, page_query
 
 if TYPE_CHECKING:
-    from ._api_client import ApiClient
-    from ._sync import LoopThread, SyncStream
-    from ._watch import WatchStream
-    from .types._batches import BatchResult
+    from .._api_client import ApiClient
+    from .._sync import LoopThread, SyncStream
+    from .._watch import WatchStream
+    from ..types._batches import BatchResult
 
 __all__ = ["DEFAULT_WAIT_TIMEOUT", "INLINE_LIMIT_BYTES", "AsyncBatches", "Batches", "batch_name"]
 

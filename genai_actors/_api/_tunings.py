@@ -22,12 +22,11 @@ import math
 import re
 from typing import TYPE_CHECKING, Any
 
-from ._caches import decode, http_response, page_query
-from ._transformers import InvalidRequestError, coerce, coerce_config, t_model
-from .errors import UnknownApiResponseError, UnsupportedByBackendError
-from .pagers import AsyncPager, Pager
-from .types._base import encode_json
-from .types._tunings import (
+from .._transformers import InvalidRequestError, coerce, coerce_config, t_model
+from ..errors import UnknownApiResponseError, UnsupportedByBackendError
+from ..pagers import AsyncPager, Pager
+from ..types._base import encode_json
+from ..types._tunings import (
     CancelTuningJobConfig,
     CancelTuningJobResponse,
     CreateTuningJobConfig,
@@ -37,12 +36,13 @@ from .types._tunings import (
     TuningDataset,
     TuningJob,
 )
+from ._caches import decode, http_response, page_query
 
 if TYPE_CHECKING:
-    from ._api_client import ApiClient
-    from ._sync import LoopThread, SyncStream
-    from ._watch import WatchStream
-    from .types._tunings import ValidateRewardResponse
+    from .._api_client import ApiClient
+    from .._sync import LoopThread, SyncStream
+    from .._watch import WatchStream
+    from ..types._tunings import ValidateRewardResponse
 
 __all__ = ["DEFAULT_WAIT_TIMEOUT", "AsyncTunings", "Tunings", "tuned_model_name"]
 

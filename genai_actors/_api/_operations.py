@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from supervisors import Backoff
 
-from ._transformers import InvalidRequestError, VertexLocation, get_operation_request
-from .types._operations import GenerateVideosOperation, Operation
+from .._transformers import InvalidRequestError, VertexLocation, get_operation_request
+from ..types._operations import GenerateVideosOperation, Operation
 
 if TYPE_CHECKING:
-    from ._api_client import ApiClient
-    from ._sync import LoopThread, SyncStream
-    from ._watch import WatchStream
+    from .._api_client import ApiClient
+    from .._sync import LoopThread, SyncStream
+    from .._watch import WatchStream
 
 __all__ = ["DEFAULT_WAIT_TIMEOUT", "AsyncOperations", "Operations", "vertex_location"]
 

@@ -20,17 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import msgspec
 
-from ._afc import AfcPlan, budget_exhausted, function_calls_of, plan_afc, run_function_calls
-from ._models_media import (
-    decode,
-    decode_embed_response,
-    decode_image_predictions,
-    decode_list_models,
-    decode_mask_predictions,
-)
-from ._models_stream import GenerateContentStream
-from ._operations import vertex_location
-from ._transformers import (
+from .._transformers import (
     Request,
     coerce_config,
     compute_tokens_request,
@@ -51,19 +41,19 @@ from ._transformers import (
     update_model_request,
     upscale_image_request,
 )
-from .errors import UnknownApiResponseError
-from .pagers import AsyncPager
-from .types._base import HttpResponse, to_builtins
-from .types._content import Content
-from .types._generate import GenerateContentConfig
-from .types._media import (
+from ..errors import UnknownApiResponseError
+from ..pagers import AsyncPager
+from ..types._base import HttpResponse, to_builtins
+from ..types._content import Content
+from ..types._generate import GenerateContentConfig
+from ..types._media import (
     EditImageResponse,
     GenerateImagesResponse,
     RecontextImageResponse,
     SegmentImageResponse,
     UpscaleImageResponse,
 )
-from .types._models import (
+from ..types._models import (
     ComputeTokensResponse,
     CountTokensResponse,
     DeleteModelResponse,
@@ -72,11 +62,21 @@ from .types._models import (
     Model,
     decode_model,
 )
-from .types._operations import GenerateVideosOperation
-from .types._response import GenerateContentResponse
+from ..types._operations import GenerateVideosOperation
+from ..types._response import GenerateContentResponse
+from ._afc import AfcPlan, budget_exhausted, function_calls_of, plan_afc, run_function_calls
+from ._models_media import (
+    decode,
+    decode_embed_response,
+    decode_image_predictions,
+    decode_list_models,
+    decode_mask_predictions,
+)
+from ._models_stream import GenerateContentStream
+from ._operations import vertex_location
 
 if TYPE_CHECKING:
-    from ._api_client import ApiClient, HttpResponse as RawResponse
+    from .._api_client import ApiClient, HttpResponse as RawResponse
 
 __all__ = ["AsyncModels", "GenerateContentStream", "Models"]
 

@@ -11,10 +11,9 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ._files import check_page_size, decode, list_query, require_mldev
-from ._transformers import InvalidRequestError, coerce_config
-from .pagers import AsyncPager, Pager
-from .types._file_search import (
+from .._transformers import InvalidRequestError, coerce_config
+from ..pagers import AsyncPager, Pager
+from ..types._file_search import (
     DeleteDocumentConfig,
     Document,
     FileSearchStore,
@@ -22,11 +21,12 @@ from .types._file_search import (
     ListDocumentsConfig,
     ListDocumentsResponse,
 )
-from .types._http import HttpOptions
+from ..types._http import HttpOptions
+from ._files import check_page_size, decode, list_query, require_mldev
 
 if TYPE_CHECKING:
-    from ._api_client import ApiClient
-    from ._sync import LoopThread
+    from .._api_client import ApiClient
+    from .._sync import LoopThread
 
 __all__ = ["AsyncDocuments", "Documents", "document_name", "store_name"]
 

@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, BinaryIO
 import anyio
 import anyio.to_thread
 
-from ._transformers import InvalidRequestError
-from .errors import DownloadTooLargeError
-from .types._http import HttpOptions
+from .._transformers import InvalidRequestError
+from ..errors import DownloadTooLargeError
+from ..types._http import HttpOptions
 
 if TYPE_CHECKING:
-    from ._api_client import ApiClient
+    from .._api_client import ApiClient
 
 __all__ = [
     "DEFAULT_MAX_DOWNLOAD_BYTES",

@@ -36,9 +36,9 @@ import msgspec
 
 from supervisors import Backoff, current_clock
 
-from . import _log
-from ._transformers import InvalidRequestError
-from .errors import (
+from .. import _log
+from .._transformers import InvalidRequestError
+from ..errors import (
     APIError,
     ClientClosedError,
     GenAIError,
@@ -49,12 +49,12 @@ from .errors import (
     UnknownApiResponseError,
     UploadError,
 )
-from .types._http import HttpOptions, HttpRetryOptions
+from ..types._http import HttpOptions, HttpRetryOptions
 
 if TYPE_CHECKING:
     import aiohttp
 
-    from ._api_client import ApiClient, HttpResponse
+    from .._api_client import ApiClient, HttpResponse
 
 __all__ = [
     "CHUNK_SIZE",

@@ -14,16 +14,16 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 
+from .._transformers import Request
+from ..types._base import HttpResponse, to_builtins
+from ..types._content import Content, FunctionCall, Part
+from ..types._response import GenerateContentResponse
 from ._afc import AfcPlan, budget_exhausted, function_calls_of, run_function_calls
 from ._models_media import decode
-from ._transformers import Request
-from .types._base import HttpResponse, to_builtins
-from .types._content import Content, FunctionCall, Part
-from .types._response import GenerateContentResponse
 
 if TYPE_CHECKING:
-    from ._api_client import ApiClient
-    from ._transport import SseStream
+    from .._api_client import ApiClient
+    from .._transport import SseStream
 
 __all__ = ["GenerateContentStream"]
 

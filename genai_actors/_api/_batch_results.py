@@ -19,20 +19,20 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from ._transformers import InvalidRequestError, t_file_name
-from .errors import TransportError, UnknownApiResponseError
-from .types._base import dec_hook
-from .types._batches import (
+from .._transformers import InvalidRequestError, t_file_name
+from ..errors import TransportError, UnknownApiResponseError
+from ..types._base import dec_hook
+from ..types._batches import (
     BatchJob,
     BatchResult,
     JobError,
     SingleEmbedContentResponse,
 )
-from .types._response import GenerateContentResponse
+from ..types._response import GenerateContentResponse
 
 if TYPE_CHECKING:
-    from ._api_client import ApiClient
-    from ._transport._body import RawBody
+    from .._api_client import ApiClient
+    from .._transport._body import RawBody
 
 __all__ = ["BatchResults"]
 

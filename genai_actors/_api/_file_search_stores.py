@@ -19,21 +19,11 @@ import msgspec
 
 from supervisors import Backoff
 
-from ._documents import AsyncDocuments, Documents, store_name
-from ._download import check_max_bytes, download_media
-from ._files import (
-    check_page_size,
-    decode,
-    guess_mime_type,
-    list_query,
-    require_mldev,
-)
-from ._transformers import InvalidRequestError, coerce_config, t_file_name, t_model
-from ._upload import open_source, resumable_upload
-from ._watch import WatchStream
-from .errors import UnknownApiResponseError
-from .pagers import AsyncPager, Pager
-from .types._file_search import (
+from .._transformers import InvalidRequestError, coerce_config, t_file_name, t_model
+from .._watch import WatchStream
+from ..errors import UnknownApiResponseError
+from ..pagers import AsyncPager, Pager
+from ..types._file_search import (
     CreateFileSearchStoreConfig,
     CustomMetadata,
     DeleteFileSearchStoreConfig,
@@ -47,12 +37,22 @@ from .types._file_search import (
     UploadToFileSearchStoreConfig,
     UploadToFileSearchStoreOperation,
 )
-from .types._files import File
-from .types._http import HttpOptions
+from ..types._files import File
+from ..types._http import HttpOptions
+from ._documents import AsyncDocuments, Documents, store_name
+from ._download import check_max_bytes, download_media
+from ._files import (
+    check_page_size,
+    decode,
+    guess_mime_type,
+    list_query,
+    require_mldev,
+)
+from ._upload import open_source, resumable_upload
 
 if TYPE_CHECKING:
-    from ._api_client import ApiClient
-    from ._sync import LoopThread, SyncStream
+    from .._api_client import ApiClient
+    from .._sync import LoopThread, SyncStream
 
 __all__ = ["DEFAULT_IMPORT_TIMEOUT", "AsyncFileSearchStores", "FileSearchStores"]
 

@@ -23,8 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from ._files import decode
-from ._transformers import (
+from .._transformers import (
     InvalidRequestError,
     coerce_config,
     t_content,
@@ -32,14 +31,15 @@ from ._transformers import (
     t_speech_config,
     t_tools,
 )
-from .types._auth_tokens import AuthToken, CreateAuthTokenConfig, LiveConnectConfig
-from .types._base import to_builtins
-from .types._generate import GenerationConfig
-from .types._http import HttpOptions
+from ..types._auth_tokens import AuthToken, CreateAuthTokenConfig, LiveConnectConfig
+from ..types._base import to_builtins
+from ..types._generate import GenerationConfig
+from ..types._http import HttpOptions
+from ._files import decode
 
 if TYPE_CHECKING:
-    from ._api_client import ApiClient
-    from ._sync import LoopThread
+    from .._api_client import ApiClient
+    from .._sync import LoopThread
 
 __all__ = ["AsyncTokens", "Tokens", "build_token_body", "field_mask"]
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import msgspec
 
-from ._transformers import (
+from .._transformers import (
     InvalidRequestError,
     check_backend,
     coerce_config,
@@ -30,10 +30,10 @@ from ._transformers import (
     t_contents,
     t_tools,
 )
-from .errors import UnknownApiResponseError
-from .pagers import AsyncPager, Pager
-from .types._base import HttpResponse, decode_json, encode_json
-from .types._caches import (
+from ..errors import UnknownApiResponseError
+from ..pagers import AsyncPager, Pager
+from ..types._base import HttpResponse, decode_json, encode_json
+from ..types._caches import (
     CachedContent,
     CreateCachedContentConfig,
     DeleteCachedContentConfig,
@@ -43,12 +43,12 @@ from .types._caches import (
     ListCachedContentsResponse,
     UpdateCachedContentConfig,
 )
-from .types._content import Content
-from .types._tools import Tool, ToolConfig
+from ..types._content import Content
+from ..types._tools import Tool, ToolConfig
 
 if TYPE_CHECKING:
-    from ._api_client import ApiClient, HttpResponse as RawResponse
-    from ._sync import LoopThread
+    from .._api_client import ApiClient, HttpResponse as RawResponse
+    from .._sync import LoopThread
 
 __all__ = ["AsyncCaches", "Caches", "t_ttl"]
 
