@@ -37,6 +37,7 @@ streams, transport failures and undecodable bodies are all mapped here, at the b
     ├── SessionClosed(code, reason, resumable)   a Live/Music WebSocket closed
     ├── ClientClosedError (RuntimeError)         the client was used after aclose()/close()
     ├── InvalidRequestError (ValueError)         a bad argument or field (.path), sent nothing
+    ├── InvalidOptionError (ValueError, TypeError)  a bad client or call option (.option)
     ├── UnsupportedByBackendError (ValueError)   a method or field the backend lacks, sent nothing
     ├── EphemeralTokenAPIKeyError (ValueError)   an auth_tokens/... key used for REST
     ├── UnknownFunctionCallArgumentError (ValueError)   AFC: an argument does not convert
@@ -94,6 +95,7 @@ __all__ = [
     "SessionClosed",
     "ClientClosedError",
     "InvalidRequestError",
+    "InvalidOptionError",
     "UnsupportedByBackendError",
     "EphemeralTokenAPIKeyError",
     "UnknownFunctionCallArgumentError",
@@ -523,6 +525,23 @@ class InvalidRequestError(GenAIError, ValueError):
         self.path = path
         self.reason = reason
         super().__init__(f"{path}: {reason}" if path else reason)
+
+
+class InvalidOptionError(GenAIError, ValueError, TypeError):
+    """A client or call option has a bad value (a timeout, a limit, ``http_options``...).
+
+    One type for every bad option, whether its type or its value is wrong, so it is both a
+    ``ValueError`` and a ``TypeError``.
+
+    Attributes:
+        option: The option's name, e.g. ``timeout`` or ``http_options.retry_options``.
+        reason: What is wrong with it.
+    """
+
+    def __init__(self, option: str, reason: str) -> None:
+        self.option = option
+        self.reason = reason
+        super().__init__(f"{option}: {reason}")
 
 
 class UnsupportedByBackendError(GenAIError, ValueError):
