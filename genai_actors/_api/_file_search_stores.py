@@ -48,6 +48,7 @@ from ._files import (
     list_query,
     require_mldev,
 )
+from ._operation_kinds import StoreOp, store_operation_class
 from ._upload import open_source, resumable_upload
 
 if TYPE_CHECKING:
@@ -56,7 +57,6 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_IMPORT_TIMEOUT", "AsyncFileSearchStores", "FileSearchStores"]
 
-StoreOp = ImportFileOperation | UploadToFileSearchStoreOperation
 OpT = TypeVar("OpT", ImportFileOperation, UploadToFileSearchStoreOperation)
 
 DEFAULT_IMPORT_TIMEOUT = 900.0
@@ -94,17 +94,6 @@ def _check_chunking(config: Any, path: str) -> None:
             raise InvalidRequestError(
                 f"{path}.chunking_config.white_space_config.{field}", f"must be >= 0, got {value}"
             )
-
-
-def store_operation_class(operation: object) -> type[StoreOp]:
-    """The operation type of a file-search import or upload (an object or its name)."""
-    if isinstance(operation, UploadToFileSearchStoreOperation):
-        return UploadToFileSearchStoreOperation
-    if isinstance(operation, ImportFileOperation):
-        return ImportFileOperation
-    if isinstance(operation, str) and "/upload/operations/" in operation:
-        return UploadToFileSearchStoreOperation
-    return ImportFileOperation
 
 
 def _operation_name(operation: object) -> str:

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 from supervisors import Backoff
 
 from .._transformers import InvalidRequestError, VertexLocation, get_operation_request
-from ..types._operations import GenerateVideosOperation, Operation
+from ..types._operations import Operation
+from ._operation_kinds import operation_class
 
 if TYPE_CHECKING:
     from .._api_client import ApiClient
@@ -42,20 +43,6 @@ def vertex_location(api: ApiClient) -> VertexLocation | None:
     project = getattr(backend, "project", None) or ""
     location = getattr(backend, "location", None) or ""
     return VertexLocation(str(project), str(location))
-
-
-def _operation_class(operation: object) -> type[Operation]:
-    if isinstance(operation, Operation):
-        return type(operation)
-    if isinstance(operation, str) and operation.startswith(("models/", "publishers/")):
-        return GenerateVideosOperation  # prediction operations of models are video jobs
-    if isinstance(operation, str) and "/publishers/" in operation:
-        return GenerateVideosOperation
-    if isinstance(operation, str) and operation.startswith("fileSearchStores/"):
-        from ._file_search_stores import store_operation_class
-
-        return store_operation_class(operation)
-    return Operation
 
 
 def _check_operation(operation: object) -> None:
@@ -133,7 +120,7 @@ class AsyncOperations:
             query=request.query,
             http_options=http_options,
         )
-        return _operation_class(operation).from_api_response(response.content, is_vertex)
+        return operation_class(operation).from_api_response(response.content, is_vertex)
 
     @overload
     async def wait(
@@ -268,7 +255,7 @@ class AsyncOperations:
     @staticmethod
     def _kind(operation: Operation | str) -> str:
         # Snapshots of different classes must not be shared between waiters of one name.
-        return "operation:" + _operation_class(operation).__name__
+        return "operation:" + operation_class(operation).__name__
 
 
 def _http_options(config: Any) -> Any:
