@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
@@ -43,7 +43,7 @@ from .._transformers import (
 )
 from ..errors import UnknownApiResponseError
 from ..pagers import AsyncPager
-from ..types._base import HttpResponse, to_builtins
+from ..types._base import to_builtins
 from ..types._content import Content
 from ..types._generate import GenerateContentConfig
 from ..types._media import (
@@ -66,32 +66,20 @@ from ..types._operations import GenerateVideosOperation
 from ..types._response import GenerateContentResponse
 from ._afc import AfcPlan, budget_exhausted, function_calls_of, plan_afc, run_function_calls
 from ._models_media import (
-    decode,
     decode_embed_response,
     decode_image_predictions,
     decode_list_models,
     decode_mask_predictions,
 )
 from ._models_stream import GenerateContentStream
-from ._operations import vertex_location
+from ._toolkit import call, decode, http_response, send, vertex_location
 
 if TYPE_CHECKING:
-    from .._api_client import ApiClient, HttpResponse as RawResponse
+    from .._api_client import ApiClient
 
 __all__ = ["AsyncModels", "GenerateContentStream", "Models"]
 
 _list = builtins.list  # ``list`` is a method name below
-
-
-class _Answer(Protocol):
-    sdk_http_response: HttpResponse | None
-
-
-R = TypeVar("R", bound=_Answer)
-
-
-def _http_response(raw: RawResponse) -> HttpResponse:
-    return HttpResponse(headers=dict(raw.headers))
 
 
 class AsyncModels:
@@ -106,32 +94,6 @@ class AsyncModels:
         self._vertex = vertex_location(api_client)
         self._is_vertex = self._vertex is not None
         self._paths: dict[tuple[str, bool], str] = {}
-
-    async def _send(
-        self,
-        request: Request,
-        headers: dict[str, str] | None = None,
-        *,
-        idempotent: bool = True,
-    ) -> RawResponse:
-        return await self._api.request(
-            request.method,
-            request.path,
-            body=request.body,
-            query=request.query,
-            http_options=request.http_options,
-            headers=headers,
-            idempotent=idempotent,
-        )
-
-    async def _call(
-        self, request: Request, response_type: type[R], headers: dict[str, str] | None = None
-    ) -> R:
-        """Sends ``request`` and decodes the answer into ``response_type``, with its headers."""
-        raw = await self._send(request, headers)
-        response = decode(raw.content, response_type)
-        response.sdk_http_response = _http_response(raw)
-        return response
 
     def _text_request(self, model: str, text: str, *, stream: bool) -> Request:
         """The request for a plain string prompt without config: the same body the general
@@ -184,8 +146,10 @@ class AsyncModels:
         """
         if config is None and type(contents) is str:
             # Hot path: a plain prompt needs no config processing.
-            return await self._call(
-                self._text_request(model, contents, stream=False), GenerateContentResponse
+            return await call(
+                self._api,
+                self._text_request(model, contents, stream=False),
+                GenerateContentResponse,
             )
         cfg = coerce_config(config, GenerateContentConfig)
         request = generate_content_request(
@@ -193,7 +157,7 @@ class AsyncModels:
         )
         plan = plan_afc(cfg) if cfg.tools else None
         if plan is None:
-            response = await self._call(request, GenerateContentResponse)
+            response = await call(self._api, request, GenerateContentResponse)
         else:
             response = await self._generate_with_afc(request, contents, plan)
         schema = cfg.response_schema
@@ -210,7 +174,7 @@ class AsyncModels:
         history: _list[Content] = []
         remaining = plan.maximum_remote_calls
         while True:
-            response = await self._call(request, GenerateContentResponse, headers)
+            response = await call(self._api, request, GenerateContentResponse, headers=headers)
             remaining -= 1
             candidates = response.candidates
             model_turn = candidates[0].content if candidates else None
@@ -313,9 +277,9 @@ class AsyncModels:
         Cancellation: cancelling the caller aborts the request and frees its connection.
         """
         request = embed_content_request(model, contents, config, vertex=self._vertex)
-        raw = await self._send(request)
+        raw = await send(self._api, request)
         response = decode_embed_response(raw.content, request.path, vertex=self._is_vertex)
-        response.sdk_http_response = _http_response(raw)
+        response.sdk_http_response = http_response(raw)
         return response
 
     async def count_tokens(
@@ -332,7 +296,7 @@ class AsyncModels:
         Cancellation: cancelling the caller aborts the request and frees its connection.
         """
         request = count_tokens_request(model, contents, config, vertex=self._vertex)
-        return await self._call(request, CountTokensResponse)
+        return await call(self._api, request, CountTokensResponse)
 
     async def compute_tokens(
         self, *, model: str, contents: Any, config: Any = None
@@ -345,7 +309,7 @@ class AsyncModels:
             APIError: The API refused the request. TransportError: transport failure.
         """
         request = compute_tokens_request(model, contents, config, vertex=self._vertex)
-        return await self._call(request, ComputeTokensResponse)
+        return await call(self._api, request, ComputeTokensResponse)
 
     # -- model metadata --------------------------------------------------------------------
 
@@ -357,7 +321,7 @@ class AsyncModels:
             NotFoundError: No such model. APIError / TransportError: other failures.
         """
         request = get_model_request(model, config, vertex=self._vertex)
-        raw = await self._send(request)
+        raw = await send(self._api, request)
         return self._model(raw.content)
 
     def _model(self, content: bytes) -> Model:
@@ -389,9 +353,9 @@ class AsyncModels:
 
         async def fetch(config: Any = None) -> ListModelsResponse:
             request = list_models_request(config, vertex=vertex)
-            raw = await self._send(request)
+            raw = await send(self._api, request)
             page = decode_list_models(raw.content)
-            page.sdk_http_response = _http_response(raw)
+            page.sdk_http_response = http_response(raw)
             return page
 
         first = await fetch(config)
@@ -406,7 +370,7 @@ class AsyncModels:
             APIError / TransportError: The update failed.
         """
         request = update_model_request(model, config, vertex=self._vertex)
-        raw = await self._send(request)
+        raw = await send(self._api, request)
         return self._model(raw.content)
 
     async def delete(self, *, model: str, config: Any = None) -> DeleteModelResponse:
@@ -417,7 +381,7 @@ class AsyncModels:
             NotFoundError: No such model. APIError / TransportError: other failures.
         """
         request = delete_model_request(model, config, vertex=self._vertex)
-        return await self._call(request, DeleteModelResponse)
+        return await call(self._api, request, DeleteModelResponse)
 
     # -- images (Vertex AI only) -------------------------------------------------------------
 
@@ -432,10 +396,10 @@ class AsyncModels:
             APIError / TransportError: The request failed.
         """
         request = generate_images_request(model, prompt, config, vertex=self._vertex)
-        raw = await self._send(request)
+        raw = await send(self._api, request)
         images, positive = decode_image_predictions(raw.content)
         return GenerateImagesResponse(
-            sdk_http_response=_http_response(raw),
+            sdk_http_response=http_response(raw),
             generated_images=images,
             positive_prompt_safety_attributes=positive,
         )
@@ -456,9 +420,9 @@ class AsyncModels:
             APIError / TransportError: The request failed.
         """
         request = edit_image_request(model, prompt, reference_images, config, vertex=self._vertex)
-        raw = await self._send(request)
+        raw = await send(self._api, request)
         images, _ = decode_image_predictions(raw.content)
-        return EditImageResponse(sdk_http_response=_http_response(raw), generated_images=images)
+        return EditImageResponse(sdk_http_response=http_response(raw), generated_images=images)
 
     async def upscale_image(
         self, *, model: str, image: Any, upscale_factor: str, config: Any = None
@@ -471,9 +435,9 @@ class AsyncModels:
             APIError / TransportError: The request failed.
         """
         request = upscale_image_request(model, image, upscale_factor, config, vertex=self._vertex)
-        raw = await self._send(request)
+        raw = await send(self._api, request)
         images, _ = decode_image_predictions(raw.content)
-        return UpscaleImageResponse(sdk_http_response=_http_response(raw), generated_images=images)
+        return UpscaleImageResponse(sdk_http_response=http_response(raw), generated_images=images)
 
     async def recontext_image(
         self, *, model: str, source: Any, config: Any = None
@@ -486,7 +450,7 @@ class AsyncModels:
             APIError / TransportError: The request failed.
         """
         request = recontext_image_request(model, source, config, vertex=self._vertex)
-        raw = await self._send(request)
+        raw = await send(self._api, request)
         images, _ = decode_image_predictions(raw.content)
         return RecontextImageResponse(generated_images=images)
 
@@ -501,7 +465,7 @@ class AsyncModels:
             APIError / TransportError: The request failed.
         """
         request = segment_image_request(model, source, config, vertex=self._vertex)
-        raw = await self._send(request)
+        raw = await send(self._api, request)
         return SegmentImageResponse(generated_masks=decode_mask_predictions(raw.content))
 
     # -- videos -----------------------------------------------------------------------------
@@ -536,7 +500,7 @@ class AsyncModels:
             config=config,
             vertex=self._vertex,
         )
-        raw = await self._send(request, idempotent=False)
+        raw = await send(self._api, request, idempotent=False)
         try:
             return GenerateVideosOperation.from_api_response(raw.content, self._is_vertex)
         except ValueError as exc:

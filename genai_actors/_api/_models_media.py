@@ -9,12 +9,12 @@ lists (whose tuned models carry ``tuned_model_info``). Also the download of gene
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
 from ..errors import UnknownApiResponseError
-from ..types._base import decode_base64, decode_json
+from ..types._base import decode_base64
 from ..types._media import (
     EntityLabel,
     GeneratedImage,
@@ -30,45 +30,20 @@ from ..types._models import (
     Model,
     decode_model,
 )
+from ._toolkit import decode, decode_object
 
 if TYPE_CHECKING:
     pass
 
 __all__ = [
-    "decode",
     "decode_embed_response",
     "decode_image_predictions",
     "decode_list_models",
     "decode_mask_predictions",
 ]
 
-T = TypeVar("T")
 
 _FILE_ID = re.compile(r"/files/([a-z0-9-]+)")
-
-
-def decode(content: bytes, tp: type[T]) -> T:
-    """Decodes a response body into ``tp`` (unknown fields ignored).
-
-    Raises:
-        UnknownApiResponseError: The body is not JSON, or a known field has the wrong type.
-    """
-    try:
-        return decode_json(content or b"{}", tp)
-    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-        raise UnknownApiResponseError(
-            f"unexpected {tp.__name__} response from the API: {exc}"
-        ) from None
-
-
-def _json(content: bytes) -> dict[str, Any]:
-    try:
-        data = msgspec.json.decode(content or b"{}")
-    except msgspec.DecodeError as exc:
-        raise UnknownApiResponseError(f"the response is not valid JSON: {exc}") from None
-    if not isinstance(data, dict):
-        raise UnknownApiResponseError("the response is not a JSON object")
-    return data
 
 
 def _model(item: Any) -> Model:
@@ -84,7 +59,7 @@ def decode_list_models(content: bytes) -> ListModelsResponse:
     Raises:
         UnknownApiResponseError: The body is not a JSON object of that shape.
     """
-    data = _json(content)
+    data = decode_object(content)
     items: Any = None
     for key in ("models", "tunedModels", "publisherModels"):
         if key in data:
@@ -132,7 +107,7 @@ def decode_image_predictions(content: bytes) -> tuple[list[GeneratedImage] | Non
     Raises:
         UnknownApiResponseError: The body is not a JSON object.
     """
-    data = _json(content)
+    data = decode_object(content)
     predictions = data.get("predictions")
     images: list[GeneratedImage] | None = None
     if isinstance(predictions, list):
@@ -160,7 +135,7 @@ def decode_mask_predictions(content: bytes) -> list[GeneratedImageMask] | None:
     Raises:
         UnknownApiResponseError: The body is not a JSON object.
     """
-    predictions = _json(content).get("predictions")
+    predictions = decode_object(content).get("predictions")
     if not isinstance(predictions, list):
         return None
     masks = []
@@ -195,7 +170,7 @@ def decode_embed_response(content: bytes, path: str, *, vertex: bool) -> EmbedCo
     """
     if not vertex or path.endswith(":batchEmbedContents"):
         return decode(content, EmbedContentResponse)
-    data = _json(content)
+    data = decode_object(content)
     if path.endswith(":embedContent"):
         response = decode(content, EmbedContentResponse)
         embedding = data.get("embedding")

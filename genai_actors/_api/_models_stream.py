@@ -19,7 +19,7 @@ from ..types._base import HttpResponse, to_builtins
 from ..types._content import Content, FunctionCall, Part
 from ..types._response import GenerateContentResponse
 from ._afc import AfcPlan, budget_exhausted, function_calls_of, run_function_calls
-from ._models_media import decode
+from ._toolkit import decode
 
 if TYPE_CHECKING:
     from .._api_client import ApiClient

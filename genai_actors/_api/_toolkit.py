@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import msgspec
 
-from .._transformers import InvalidRequestError, Request
+from .._transformers import InvalidRequestError, Request, VertexLocation
 from ..errors import InvalidOptionError, UnknownApiResponseError
 from ..types._base import HttpResponse, dec_hook
 from ..types._http import HttpOptions
@@ -33,6 +33,7 @@ __all__ = [
     "page_query",
     "require_developer_api",
     "send",
+    "vertex_location",
 ]
 
 T = TypeVar("T")
@@ -128,6 +129,19 @@ def check_timeout(value: object, option: str = "timeout") -> float | None:
     if value < 0:
         raise InvalidOptionError(option, f"must be >= 0 seconds, got {value!r}")
     return None if math.isinf(value) else float(value)
+
+
+def vertex_location(api: ApiClient) -> VertexLocation | None:
+    """The Vertex AI project and location of ``api``'s backend, or ``None`` for the Developer API.
+
+    Request builders take it as their ``vertex=`` argument.
+    """
+    backend = api.backend
+    if not backend.vertexai:
+        return None
+    project = getattr(backend, "project", None) or ""
+    location = getattr(backend, "location", None) or ""
+    return VertexLocation(str(project), str(location))
 
 
 def require_developer_api(api: ApiClient, feature: str, hint: str) -> None:
