@@ -5,7 +5,7 @@ ahead), a ``newSessionExpireTime`` (default 1 minute, never after ``expireTime``
 new Live sessions may start, and ``uses`` (absent: 1; 0: unlimited). It may lock a Live setup
 (``bidiGenerateContentSetup``): with no ``fieldMask`` the whole setup is locked; with one, only
 the listed fields (``generationConfig.temperature``, camelCase or snake_case). REST calls that
-present a token as their API key are refused with 401 (see ``_app.authenticate``).
+present a token as their API key are refused with 401 (see ``_auth.authenticate``).
 
 :meth:`TokenStore.check` is what the Live endpoint calls: it raises for an unknown, expired or
 used-up token (or a closed new-session window), consumes a use for a new session, and returns

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 from aiohttp import web
 
+from ._auth import authenticate
 from ._errors import ApiError, bad_request
 from ._proto import parse
 from ._recorder import RecordedRequest
@@ -291,7 +292,6 @@ async def _start(state: EmulatorState, request: web.Request) -> web.StreamRespon
 
 
 async def _open(state: EmulatorState, request: web.Request, decoded: Any) -> web.StreamResponse:
-    from ._app import authenticate  # the app imports this module
 
     path = request.path.lstrip("/")
     _, version, rest = [*path.split("/", 2), "", ""][:3]
