@@ -9,14 +9,14 @@ knows a particular surface; no surface imports another surface for a helper.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import msgspec
 
 from .._transformers import InvalidRequestError, Request, VertexLocation
-from ..errors import InvalidOptionError, UnknownApiResponseError
+from .._watch import check_timeout
+from ..errors import UnknownApiResponseError
 from ..types._base import HttpResponse, dec_hook
 from ..types._http import HttpOptions
 
@@ -111,24 +111,6 @@ def page_query(
     if page_token:
         query["pageToken"] = page_token
     return query or None
-
-
-def check_timeout(value: object, option: str = "timeout") -> float | None:
-    """A ``wait``-style timeout in seconds: ``None`` or ``inf`` for none, else a number >= 0.
-
-    Returns:
-        The timeout as a float, or ``None`` for no timeout.
-
-    Raises:
-        InvalidOptionError: Not a number (``bool`` and strings included), NaN, or negative.
-    """
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
-        raise InvalidOptionError(option, f"expected a number of seconds or None, got {value!r}")
-    if value < 0:
-        raise InvalidOptionError(option, f"must be >= 0 seconds, got {value!r}")
-    return None if math.isinf(value) else float(value)
 
 
 def vertex_location(api: ApiClient) -> VertexLocation | None:

@@ -10,7 +10,11 @@
 
 from __future__ import annotations
 
-from ._config import DEFAULT_POLL_BACKOFF as DEFAULT_POLL_BACKOFF, WatchConfig as WatchConfig
+from ._config import (
+    DEFAULT_POLL_BACKOFF as DEFAULT_POLL_BACKOFF,
+    WatchConfig as WatchConfig,
+    check_timeout as check_timeout,
+)
 from ._hub import WatchHub as WatchHub, WatchStream as WatchStream
 from ._tree import ClientTree as ClientTree, TreeHost as TreeHost
 
@@ -21,4 +25,5 @@ __all__ = [
     "WatchConfig",
     "WatchHub",
     "WatchStream",
+    "check_timeout",
 ]

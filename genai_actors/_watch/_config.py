@@ -16,13 +16,14 @@ from supervisors import Backoff
 from ..errors import (
     ClientError,
     GenAIError,
+    InvalidOptionError,
     RateLimitedError,
     RequestTimeoutStatusError,
     ServerError,
     TransportError,
 )
 
-__all__ = ["DEFAULT_POLL_BACKOFF", "Outcome", "WatchConfig", "classify"]
+__all__ = ["DEFAULT_POLL_BACKOFF", "Outcome", "WatchConfig", "check_timeout", "classify"]
 
 DEFAULT_POLL_BACKOFF = Backoff(1.0, 30.0, multiplier=1.5, jitter=0.2)
 
@@ -42,7 +43,8 @@ class WatchConfig:
             ``retry_after`` hint.
 
     Raises:
-        ValueError: A non-positive limit, or ``max_crashes`` below 1.
+        InvalidOptionError: A backoff that is not a ``supervisors.Backoff``, a non-positive
+            limit, or ``max_crashes`` below 1 (the message names the option).
     """
 
     backoff: Backoff = field(default=DEFAULT_POLL_BACKOFF)
@@ -53,18 +55,43 @@ class WatchConfig:
 
     def __post_init__(self) -> None:
         if not isinstance(self.backoff, Backoff):
-            raise TypeError(f"backoff must be a supervisors.Backoff, not {self.backoff!r}")
+            raise InvalidOptionError(
+                "backoff", f"must be a supervisors.Backoff, not {self.backoff!r}"
+            )
         if isinstance(self.max_concurrent_polls, bool) or self.max_concurrent_polls < 1:
-            raise ValueError(
-                f"max_concurrent_polls must be an int >= 1, got {self.max_concurrent_polls!r}"
+            raise InvalidOptionError(
+                "max_concurrent_polls", f"must be an int >= 1, got {self.max_concurrent_polls!r}"
             )
         rate = self.max_polls_per_second
         if math.isnan(rate) or not rate > 0:
-            raise ValueError(f"max_polls_per_second must be > 0, got {rate!r}")
+            raise InvalidOptionError("max_polls_per_second", f"must be > 0, got {rate!r}")
         if self.max_crashes < 1:
-            raise ValueError(f"max_crashes must be >= 1, got {self.max_crashes!r}")
+            raise InvalidOptionError("max_crashes", f"must be >= 1, got {self.max_crashes!r}")
         if not (self.rate_limit_pause >= 0 and math.isfinite(self.rate_limit_pause)):
-            raise ValueError(f"rate_limit_pause must be >= 0 s, got {self.rate_limit_pause!r}")
+            raise InvalidOptionError(
+                "rate_limit_pause", f"must be >= 0 seconds, got {self.rate_limit_pause!r}"
+            )
+
+
+def check_timeout(value: object, option: str = "timeout") -> float | None:
+    """A wait timeout in seconds: ``None`` or ``inf`` for none, else a number >= 0.
+
+    The one check of every ``wait(timeout=...)`` (operations, batches, tunings, files, file
+    search imports).
+
+    Returns:
+        The timeout as a float, or ``None`` for no timeout.
+
+    Raises:
+        InvalidOptionError: Not a number (``bool`` and strings included), NaN, or negative.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
+        raise InvalidOptionError(option, f"expected a number of seconds or None, got {value!r}")
+    if value < 0:
+        raise InvalidOptionError(option, f"must be >= 0 seconds, got {value!r}")
+    return None if math.isinf(value) else float(value)
 
 
 class Outcome(Enum):

@@ -9,7 +9,6 @@ schedule (see ``_actors``).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Any, Generic, TypeVar
@@ -19,7 +18,7 @@ import anyio
 from supervisors import ActorExited, Backoff
 
 from ..errors import ClientClosedError, WaitTimeoutError
-from ._config import WatchConfig
+from ._config import WatchConfig, check_timeout
 from ._state import Subscriber, WatchState
 from ._tree import ClientTree, TreeHost
 
@@ -32,16 +31,6 @@ def _check_name(name: object) -> str:
     if not isinstance(name, str) or not name.strip():
         raise ValueError(f"a job name must be a non-empty string, got {name!r}")
     return name
-
-
-def _check_timeout(timeout: float | None) -> float | None:
-    if timeout is None:
-        return None
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float):
-        raise TypeError(f"timeout must be seconds (a number) or None, not {timeout!r}")
-    if math.isnan(timeout) or timeout < 0:
-        raise ValueError(f"timeout must be >= 0 seconds, got {timeout!r}")
-    return None if math.isinf(timeout) else float(timeout)
 
 
 class WatchHub:
@@ -112,7 +101,7 @@ class WatchHub:
         job keep their shared watcher, which stops once nobody waits any more.
         """
         _check_name(name)
-        limit = _check_timeout(timeout)
+        limit = check_timeout(timeout)
         tree, state, sub = await self._subscribe(kind, name, fetch, done, backoff, streaming=False)
         try:
             if not sub.finished:
