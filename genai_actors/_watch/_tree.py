@@ -1,4 +1,4 @@
-"""The client's supervision tree (DESIGN.md §3.2), one per event loop, started on first need.
+"""The client's supervision tree, one per event loop, started on first need.
 
 ::
 

@@ -11,7 +11,7 @@ by default. Documented differences (see ``_deviations``):
   field that is both set and listed, and locks such pass-through objects whole
   (``realtimeInputConfig``) while it goes one level down into converted ones
   (``sessionResumption.handle``); genai_actors writes camelCase, drops repeats, and goes two
-  levels deep uniformly, as gemini-wire §13 describes.
+  levels deep uniformly, as the API's wire protocol has it.
 """
 
 from __future__ import annotations

@@ -209,7 +209,7 @@ def _deviations(request: WireRequest) -> WireRequest:
     """google-genai's documented quirks, mapped to what genai_actors sends.
 
     - ``customMetadata`` and ``chunkingConfig`` are dumped with snake_case keys inside
-      (gemini-wire §1.5); genai_actors sends camelCase.
+      (as google-genai builds them); genai_actors sends camelCase.
     - ``force`` is sent as Python's ``True``/``False``; genai_actors sends ``true``/``false``.
     """
     query = {k: v.lower() if k == "force" else v for k, v in request.query.items()}

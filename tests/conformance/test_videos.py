@@ -7,7 +7,7 @@ google-genai sends in Vertex AI express mode (API key, no project) to the same e
 emulator records it (then answers 404: it serves the Developer API only). Two documented
 deviations are applied to it: the Vertex path (``/v1beta1/[publishers/google/]models/{m}``) becomes
 the Developer one (``/v1/models/{m}``), and a video given by URI is ``gcsUri`` on Vertex,
-``uri`` on the Developer API (reference: gemini-wire.md, generate_videos row). Only fields both
+``uri`` on the Developer API. Only fields both
 backends accept are used.
 """
 
