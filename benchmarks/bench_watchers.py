@@ -104,11 +104,14 @@ async def run(ops: int, polls: int, rate: float, concurrency: int) -> dict[str, 
     """Waits on every operation at once; returns the figures."""
     server = Server(ops, polls)
     try:
-        client = ga.AsyncClient(api_key="bench-key", http_options={"base_url": server.url})
-        client.api_client.watchers.config = WatchConfig(
-            backoff=Backoff(1.0, 30.0, multiplier=1.5, jitter=0.2),
-            max_concurrent_polls=concurrency,
-            max_polls_per_second=rate,
+        client = ga.AsyncClient(
+            api_key="bench-key",
+            http_options={"base_url": server.url},
+            watch=WatchConfig(
+                backoff=Backoff(1.0, 30.0, multiplier=1.5, jitter=0.2),
+                max_concurrent_polls=concurrency,
+                max_polls_per_second=rate,
+            ),
         )
         names = [f"models/veo-3.0-generate-001/operations/bench{i}" for i in range(ops)]
         samples: list[tuple[float, int]] = []

@@ -1,6 +1,6 @@
 """``AsyncClient``: configuration, lifecycle, and the API modules hanging off it.
 
-Lifecycle (DESIGN.md §3.2): ``async with AsyncClient() as client:`` is the recommended form.
+Lifecycle: ``async with AsyncClient() as client:`` is the recommended form.
 Plain construction works too: nothing is opened until the first request, and ``await
 client.aclose()`` closes everything. The transport keeps one aiohttp session per event loop,
 so one client may serve several loops (e.g. successive ``asyncio.run`` calls). Nothing is
@@ -28,8 +28,8 @@ from ._backend import (
 # cheap (no aiohttp, no request builders) until a module is needed.
 from ._lazy import api_module
 from ._transport import SessionPool, TransportConfig
-from ._watch import ClientTree, TreeHost
-from .errors import ClientClosedError
+from ._watch import TreeHost, WatchConfig
+from .errors import InvalidOptionError
 from .types._http import HttpOptions
 
 if TYPE_CHECKING:
@@ -104,6 +104,8 @@ class AsyncClient:
             ``api_version`` (default ``v1``), ``headers``, ``timeout`` (seconds, default 600,
             retries included), ``retry_options`` (on by default), ``extra_body``.
         transport: Connection settings (pool size, connect and stream-idle timeouts).
+        watch: How job watchers poll (``wait``/``watch`` on operations, batches, tunings,
+            files and file-search imports): the schedule and its rate and concurrency caps.
 
     Raises:
         ValueError: No API key, or invalid options.
@@ -123,7 +125,10 @@ class AsyncClient:
         location: str | None = None,
         http_options: HttpOptions | Mapping[str, Any] | None = None,
         transport: TransportConfig | None = None,
+        watch: WatchConfig | None = None,
     ) -> None:
+        if watch is not None and not isinstance(watch, WatchConfig):
+            raise InvalidOptionError("watch", f"expected a WatchConfig, not {type(watch).__name__}")
         backend, options = resolve_options(
             api_key=api_key,
             vertexai=vertexai,
@@ -136,11 +141,10 @@ class AsyncClient:
         self._pool = SessionPool(config)
         self._api = ApiClient(backend, options, config, self._pool)
         self._closed = False
-        # ---- Supervision tree (DESIGN.md §3.2): root Supervisor(one_for_one) with "sessions"
-        # and "watchers" DynamicSupervisors (and the watchers' shared poll scheduler), one per
-        # event loop, started on first need by `_ensure_tree()` and stopped by `aclose()`
-        # before the transport closes. Request/response calls never go through it.
-        self._tree = TreeHost()
+        # The supervision tree (sessions, the shared poll scheduler, watchers), one per event
+        # loop, started on first need and stopped by `aclose()` before the transport closes.
+        # Request/response calls never go through it.
+        self._tree = TreeHost(watch)
         self._api.tree = self._tree
 
     # ------------------------------------------------------------------ modules
@@ -188,21 +192,6 @@ class AsyncClient:
     def closed(self) -> bool:
         """True after :meth:`aclose`."""
         return self._closed
-
-    # ------------------------------------------------------------------ supervision tree
-
-    async def _ensure_tree(self) -> ClientTree:
-        """The running loop's supervision tree, started on first need.
-
-        Returns:
-            The tree: ``.sessions`` and ``.watchers`` are its DynamicSupervisors.
-
-        Raises:
-            ClientClosedError: The client is closed.
-        """
-        if self._closed:
-            raise ClientClosedError("the client is closed")
-        return await self._tree.ensure()
 
     # ------------------------------------------------------------------ lifecycle
 

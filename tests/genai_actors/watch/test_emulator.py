@@ -31,9 +31,11 @@ async def emu() -> AsyncIterator[Emulator]:
 
 def make_client(emu: Emulator, **options: Any) -> ga.AsyncClient:
     """A client on the emulator whose watchers poll fast."""
-    client = ga.AsyncClient(api_key=API_KEY, http_options={"base_url": emu.url, **options})
-    client.api_client.watchers.config = WatchConfig(backoff=FAST)
-    return client
+    return ga.AsyncClient(
+        api_key=API_KEY,
+        http_options={"base_url": emu.url, **options},
+        watch=WatchConfig(backoff=FAST),
+    )
 
 
 def polls_of(emu: Emulator, name: str) -> int:

@@ -30,7 +30,7 @@ async def test_a_crashing_fetch_is_restarted_and_resumes_its_schedule() -> None:
     async with virtual_hub() as (client, hub, clock):
         job = Job(clock, [1, 2, RuntimeError("bug in a decoder"), 4, 5], done_at=5)
         result = await hub.wait(OP, job.fetch, is_done)
-        tree = await client._ensure_tree()
+        tree = await client._tree.ensure()
         for _ in range(100):  # the watcher exits right after delivering
             if tree.watchers.count_children() == 0:
                 break
@@ -58,7 +58,7 @@ async def test_killing_a_watcher_does_not_disturb_its_waiters() -> None:
         async with anyio.create_task_group() as tg:
             tg.start_soon(waiter)
             await polls_reached(job, 2)
-            tree = await client._ensure_tree()
+            tree = await client._tree.ensure()
             state = tree.states[("", OP)]
             ref = state.ref
             assert ref is not None
@@ -93,7 +93,7 @@ async def test_a_restarted_watchers_supervisor_gets_every_watch_going_again() ->
             tg.start_soon(waiter, "operations/a")
             tg.start_soon(waiter, "operations/b")
             await polls_reached(job, 4)
-            tree = await client._ensure_tree()
+            tree = await client._tree.ensure()
             old = tree.watchers
             await tree.root.terminate_child("watchers")  # every watcher dies with it
             await tree.root.restart_child("watchers")
@@ -107,14 +107,14 @@ async def test_tree_is_started_lazily_with_sessions_and_watchers() -> None:
     """No tree before first need; then root has sessions, poll-scheduler and watchers."""
     async with ga.AsyncClient(api_key=API_KEY) as client:
         assert client._tree.current() is None
-        tree = await client._ensure_tree()
+        tree = await client._tree.ensure()
         assert [c.id for c in tree.root.which_children()] == [
             "sessions",
             "poll-scheduler",
             "watchers",
         ]
         assert isinstance(tree.sessions, DynamicSupervisor)
-        assert await client._ensure_tree() is tree  # one per loop
+        assert await client._tree.ensure() is tree  # one per loop
 
 
 async def test_aclose_stops_every_watcher_and_leaves_no_task() -> None:
@@ -143,7 +143,7 @@ async def test_aclose_stops_every_watcher_and_leaves_no_task() -> None:
     with pytest.raises(errors.ClientClosedError):
         await hub.wait("operations/late", clock_job.fetch, is_done)
     with pytest.raises(errors.ClientClosedError):
-        await client._ensure_tree()
+        await client._tree.ensure()
 
 
 async def test_a_stream_open_at_close_ends_with_client_closed() -> None:
@@ -171,7 +171,7 @@ def test_one_client_two_event_loops_get_one_tree_each() -> None:
         job = Job(anyio_clock(), done_at=1)
         result = await hub.wait(OP, job.fetch, is_done)
         assert result["n"] == 1
-        trees.append(await client._ensure_tree())
+        trees.append(await client._tree.ensure())
 
     asyncio.run(run_once())
     asyncio.run(run_once())
@@ -200,7 +200,7 @@ async def test_a_crashed_scheduler_is_restarted_and_the_schedule_resumes() -> No
             for name in ("operations/x", "operations/y"):
                 tg.start_soon(waiter, name)
             await polls_reached(job, 4)
-            tree = await client._ensure_tree()
+            tree = await client._tree.ensure()
             assert tree.scheduler is not None
             tree.scheduler.cast(("no such message",))
         assert out["operations/x"]["n"] == 6
