@@ -1,4 +1,4 @@
-"""``client.auth_tokens``: ephemeral tokens for the Live API (gemini-wire §13).
+"""``client.auth_tokens``: ephemeral tokens for the Live API (Gemini Developer API only).
 
 ``create`` POSTs ``auth_tokens`` on ``v1alpha`` (the only version serving them; a per-call
 ``http_options.api_version`` overrides it). A token may lock the Live setup of the sessions
@@ -25,6 +25,7 @@ import msgspec
 
 from .._transformers import (
     InvalidRequestError,
+    Request,
     coerce_config,
     t_content,
     t_model,
@@ -35,7 +36,7 @@ from ..types._auth_tokens import AuthToken, CreateAuthTokenConfig, LiveConnectCo
 from ..types._base import to_builtins
 from ..types._generate import GenerationConfig
 from ..types._http import HttpOptions
-from ._files import decode
+from ._toolkit import call, require_developer_api
 
 if TYPE_CHECKING:
     from .._api_client import ApiClient
@@ -226,6 +227,20 @@ def build_token_body(cfg: CreateAuthTokenConfig) -> dict[str, Any]:
     return body
 
 
+def _create_request(cfg: CreateAuthTokenConfig) -> Request:
+    """``auth_tokens.create``: ``POST auth_tokens`` on ``v1alpha`` unless the config's
+    ``http_options.api_version`` says otherwise (no body when the config sets nothing).
+
+    Raises:
+        InvalidRequestError: As :func:`build_token_body`.
+    """
+    payload = build_token_body(cfg)
+    options = cfg.http_options if cfg.http_options is not None else HttpOptions()
+    if options.api_version is None:
+        options = msgspec.structs.replace(options, api_version=AUTH_TOKENS_API_VERSION)
+    return Request("POST", "auth_tokens", None, payload or None, options)
+
+
 class AsyncTokens:
     """``client.auth_tokens`` on :class:`~genai_actors.AsyncClient` (Gemini Developer API)."""
 
@@ -250,20 +265,9 @@ class AsyncTokens:
             UnsupportedByBackendError: On Vertex AI.
             APIError: The server refused (e.g. an unknown model, a time too far ahead).
         """
-        if self._api.vertexai:
-            raise self._api.unsupported("auth_tokens.create", "ephemeral tokens are mldev only")
+        require_developer_api(self._api, "auth_tokens.create", "ephemeral tokens are mldev only")
         cfg = coerce_config(config, CreateAuthTokenConfig)
-        body = build_token_body(cfg)
-        options = cfg.http_options if cfg.http_options is not None else HttpOptions()
-        if options.api_version is None:
-            options = msgspec.structs.replace(options, api_version=AUTH_TOKENS_API_VERSION)
-        resp = await self._api.request(
-            "POST",
-            "auth_tokens",
-            body=msgspec.json.encode(body) if body else None,
-            http_options=options,
-        )
-        return decode(resp.content, AuthToken)
+        return await call(self._api, _create_request(cfg), AuthToken)
 
 
 class Tokens:

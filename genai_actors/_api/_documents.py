@@ -3,15 +3,18 @@
 Documents are created by ``file_search_stores.import_file`` and
 ``upload_to_file_search_store``; here they are read, listed and deleted. Names are
 ``fileSearchStores/{store}/documents/{id}``; anything else is refused before a request is sent.
+
+Document names are this module's (:func:`document_name`); store names are the stores' surface's,
+which hands its naming rule over when it composes this one (``file_search_stores.documents``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from .._transformers import InvalidRequestError, coerce_config
+from .._transformers import InvalidRequestError, Request, coerce_config
 from ..pagers import AsyncPager, Pager
 from ..types._file_search import (
     DeleteDocumentConfig,
@@ -22,37 +25,19 @@ from ..types._file_search import (
     ListDocumentsResponse,
 )
 from ..types._http import HttpOptions
-from ._files import check_page_size, decode, list_query, require_mldev
+from ._toolkit import call, decode, page_query, require_developer_api, send
 
 if TYPE_CHECKING:
     from .._api_client import ApiClient
     from .._sync import LoopThread
 
-__all__ = ["AsyncDocuments", "Documents", "document_name", "store_name"]
+__all__ = ["AsyncDocuments", "Documents", "StoreNamer", "document_name"]
 
-_STORE = re.compile(r"^fileSearchStores/[A-Za-z0-9][A-Za-z0-9_-]*$")
+StoreNamer = Callable[[object, str], str]
+"""A store's full name from a name or :class:`FileSearchStore` (``(value, path) -> name``)."""
+
 _DOCUMENT = re.compile(r"^fileSearchStores/[A-Za-z0-9][A-Za-z0-9_-]*/documents/[A-Za-z0-9][\w-]*$")
-
-
-def store_name(name: object, path: str = "name") -> str:
-    """A store's full name from ``fileSearchStores/x``, ``x`` or a :class:`FileSearchStore`.
-
-    Raises:
-        InvalidRequestError: No name, or not a store name.
-    """
-    value = name.name if isinstance(name, FileSearchStore) else name
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidRequestError(
-            path, f"expected a store name such as 'fileSearchStores/abc', got {name!r}"
-        )
-    text = value.strip()
-    if "/" not in text:
-        text = f"fileSearchStores/{text}"
-    if not _STORE.match(text):
-        raise InvalidRequestError(
-            path, f"invalid File Search store name {value!r}: expected 'fileSearchStores/<id>'"
-        )
-    return text
+_DEVELOPER_API_ONLY = "the Files and File Search APIs are Gemini Developer API only"
 
 
 def document_name(name: object, path: str = "name") -> str:
@@ -70,16 +55,50 @@ def document_name(name: object, path: str = "name") -> str:
     return value.strip()
 
 
-def _http_options(config: Any) -> HttpOptions | None:
-    options = getattr(config, "http_options", None)
-    return options if isinstance(options, HttpOptions) else None
+def _get_request(name: object, cfg: GetDocumentConfig) -> Request:
+    """``documents.get``: ``GET fileSearchStores/{store}/documents/{id}``.
+
+    Raises:
+        InvalidRequestError: Not a document name.
+    """
+    return Request("GET", document_name(name), None, None, cfg.http_options)
+
+
+def _delete_request(name: object, cfg: DeleteDocumentConfig) -> Request:
+    """``documents.delete``: ``DELETE`` the document, ``?force=true|false`` when set.
+
+    Raises:
+        InvalidRequestError: Not a document name.
+    """
+    query = None if cfg.force is None else {"force": "true" if cfg.force else "false"}
+    return Request("DELETE", document_name(name), query, None, cfg.http_options)
+
+
+def _list_request(
+    store: str, page_size: object, page_token: object, options: HttpOptions | None
+) -> Request:
+    """One page of ``documents.list``: ``GET {store}/documents?pageSize=&pageToken=``.
+
+    Raises:
+        InvalidRequestError: ``page_size`` is not a positive integer.
+    """
+    query = page_query(page_size, page_token)
+    text = None if query is None else {key: str(value) for key, value in query.items()}
+    return Request("GET", f"{store}/documents", text, None, options)
 
 
 class AsyncDocuments:
-    """``file_search_stores.documents`` on :class:`~genai_actors.AsyncClient`."""
+    """``file_search_stores.documents`` on :class:`~genai_actors.AsyncClient`.
 
-    def __init__(self, api_client: ApiClient) -> None:
+    Args:
+        api_client: The client's HTTP seam.
+        store_name: The rule naming a store (the owning ``file_search_stores`` surface's),
+            applied to ``list(parent=...)``.
+    """
+
+    def __init__(self, api_client: ApiClient, store_name: StoreNamer) -> None:
         self._api = api_client
+        self._store_name = store_name
 
     async def get(
         self,
@@ -93,10 +112,9 @@ class AsyncDocuments:
             InvalidRequestError: A bad name or config (nothing is sent).
             APIError: e.g. ``PermissionDeniedError`` for an unknown document.
         """
-        require_mldev(self._api, "file_search_stores.documents.get")
+        require_developer_api(self._api, "file_search_stores.documents.get", _DEVELOPER_API_ONLY)
         cfg = coerce_config(config, GetDocumentConfig)
-        resp = await self._api.request("GET", document_name(name), http_options=_http_options(cfg))
-        return decode(resp.content, Document)
+        return await call(self._api, _get_request(name, cfg), Document)
 
     async def delete(
         self,
@@ -110,12 +128,9 @@ class AsyncDocuments:
             InvalidRequestError: A bad name or config (nothing is sent).
             APIError: e.g. ``FailedPreconditionError`` for an indexed document without force.
         """
-        require_mldev(self._api, "file_search_stores.documents.delete")
+        require_developer_api(self._api, "file_search_stores.documents.delete", _DEVELOPER_API_ONLY)
         cfg = coerce_config(config, DeleteDocumentConfig)
-        query = None if cfg.force is None else {"force": cfg.force}
-        await self._api.request(
-            "DELETE", document_name(name), query=query, http_options=_http_options(cfg)
-        )
+        await send(self._api, _delete_request(name, cfg))
 
     async def list(
         self,
@@ -129,18 +144,17 @@ class AsyncDocuments:
             InvalidRequestError: A bad store name or config (nothing is sent).
             APIError: The first page was refused.
         """
-        require_mldev(self._api, "file_search_stores.documents.list")
+        require_developer_api(self._api, "file_search_stores.documents.list", _DEVELOPER_API_ONLY)
         cfg = coerce_config(config, ListDocumentsConfig)
-        check_page_size(cfg)
-        path = store_name(parent, "parent") + "/documents"
-        options = _http_options(cfg)
+        store = self._store_name(parent, "parent")
+        options = cfg.http_options
 
         async def fetch(config: dict[str, Any]) -> ListDocumentsResponse:
-            resp = await self._api.request(
-                "GET", path, query=list_query(config), http_options=options
+            request = _list_request(
+                store, config.get("page_size"), config.get("page_token"), options
             )
-            page = decode(resp.content, ListDocumentsResponse)
-            return page
+            # Decoded without sdk_http_response: google-genai leaves it unset on these pages.
+            return decode((await send(self._api, request)).content, ListDocumentsResponse)
 
         base = {"page_size": cfg.page_size, "page_token": cfg.page_token}
         return AsyncPager("documents", fetch, await fetch(base), base)

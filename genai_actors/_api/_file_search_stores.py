@@ -6,6 +6,9 @@ Stores hold documents chunked and embedded for retrieval (``tools=[{"file_search
 start long-running operations; :meth:`AsyncFileSearchStores.wait` and
 :meth:`AsyncFileSearchStores.watch` follow them through the client's shared, supervised
 watchers, resumable from the operation's name alone.
+
+Store names are this surface's (:func:`store_name`); it hands that rule to the ``.documents``
+surface it composes, which lists a store's documents.
 """
 
 from __future__ import annotations
@@ -15,11 +18,9 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar, overload
 
-import msgspec
-
 from supervisors import Backoff
 
-from .._transformers import InvalidRequestError, coerce_config, t_file_name, t_model
+from .._transformers import InvalidRequestError, Request, coerce_config, t_file_name, t_model
 from .._watch import WatchStream
 from ..errors import UnknownApiResponseError
 from ..pagers import AsyncPager, Pager
@@ -39,37 +40,49 @@ from ..types._file_search import (
 )
 from ..types._files import File
 from ..types._http import HttpOptions
-from ._documents import AsyncDocuments, Documents, store_name
+from ._documents import AsyncDocuments, Documents
 from ._download import check_max_bytes, download_media
-from ._files import (
-    check_page_size,
-    decode,
-    guess_mime_type,
-    list_query,
-    require_mldev,
-)
 from ._operation_kinds import StoreOp, store_operation_class
-from ._upload import open_source, resumable_upload
+from ._toolkit import call, check_timeout, decode, page_query, require_developer_api, send
+from ._upload import guess_mime_type, open_source, resumable_upload
 
 if TYPE_CHECKING:
     from .._api_client import ApiClient
     from .._sync import LoopThread, SyncStream
 
-__all__ = ["DEFAULT_IMPORT_TIMEOUT", "AsyncFileSearchStores", "FileSearchStores"]
+__all__ = ["DEFAULT_IMPORT_TIMEOUT", "AsyncFileSearchStores", "FileSearchStores", "store_name"]
 
 OpT = TypeVar("OpT", ImportFileOperation, UploadToFileSearchStoreOperation)
 
 DEFAULT_IMPORT_TIMEOUT = 900.0
 """Seconds ``wait`` waits for an import or upload when no ``timeout`` is given."""
 
+_STORE = re.compile(r"^fileSearchStores/[A-Za-z0-9][A-Za-z0-9_-]*$")
 _OPERATION = re.compile(
     r"^fileSearchStores/[A-Za-z0-9][A-Za-z0-9_-]*/(?:upload/)?operations/[A-Za-z0-9][\w-]*$"
 )
+_DEVELOPER_API_ONLY = "the Files and File Search APIs are Gemini Developer API only"
 
 
-def _http_options(config: Any) -> HttpOptions | None:
-    options = getattr(config, "http_options", None)
-    return options if isinstance(options, HttpOptions) else None
+def store_name(name: object, path: str = "name") -> str:
+    """A store's full name from ``fileSearchStores/x``, ``x`` or a :class:`FileSearchStore`.
+
+    Raises:
+        InvalidRequestError: No name, or not a store name.
+    """
+    value = name.name if isinstance(name, FileSearchStore) else name
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidRequestError(
+            path, f"expected a store name such as 'fileSearchStores/abc', got {name!r}"
+        )
+    text = value.strip()
+    if "/" not in text:
+        text = f"fileSearchStores/{text}"
+    if not _STORE.match(text):
+        raise InvalidRequestError(
+            path, f"invalid File Search store name {value!r}: expected 'fileSearchStores/<id>'"
+        )
+    return text
 
 
 def _check_metadata(items: list[CustomMetadata] | None, path: str) -> None:
@@ -107,6 +120,80 @@ def _operation_name(operation: object) -> str:
     return name
 
 
+# ---------------------------------------------------------------------------- request builders
+
+
+def _create_request(cfg: CreateFileSearchStoreConfig) -> Request:
+    """``file_search_stores.create``: ``POST fileSearchStores`` (no body when nothing is set).
+
+    Raises:
+        InvalidRequestError: ``display_name`` over 512 characters, or a bad embedding model.
+    """
+    payload: dict[str, Any] = {}
+    if cfg.display_name is not None:
+        if len(cfg.display_name) > 512:
+            raise InvalidRequestError("config.display_name", "must be at most 512 characters")
+        payload["displayName"] = cfg.display_name
+    if cfg.embedding_model is not None:
+        payload["embeddingModel"] = t_model(cfg.embedding_model)
+    return Request("POST", "fileSearchStores", None, payload or None, cfg.http_options)
+
+
+def _get_request(name: object, cfg: GetFileSearchStoreConfig) -> Request:
+    """``file_search_stores.get``: ``GET fileSearchStores/{id}``.
+
+    Raises:
+        InvalidRequestError: Not a store name.
+    """
+    return Request("GET", store_name(name), None, None, cfg.http_options)
+
+
+def _delete_request(name: object, cfg: DeleteFileSearchStoreConfig) -> Request:
+    """``file_search_stores.delete``: ``DELETE`` the store, ``?force=true|false`` when set.
+
+    Raises:
+        InvalidRequestError: Not a store name.
+    """
+    query = None if cfg.force is None else {"force": "true" if cfg.force else "false"}
+    return Request("DELETE", store_name(name), query, None, cfg.http_options)
+
+
+def _list_request(page_size: object, page_token: object, options: HttpOptions | None) -> Request:
+    """One page of ``file_search_stores.list``: ``GET fileSearchStores?pageSize=&pageToken=``.
+
+    Raises:
+        InvalidRequestError: ``page_size`` is not a positive integer.
+    """
+    query = page_query(page_size, page_token)
+    text = None if query is None else {key: str(value) for key, value in query.items()}
+    return Request("GET", "fileSearchStores", text, None, options)
+
+
+def _import_request(store: object, file_name: object, cfg: ImportFileConfig) -> Request:
+    """``file_search_stores.import_file``: ``POST {store}:importFile``.
+
+    Raises:
+        InvalidRequestError: Bad custom metadata or chunking, or a bad store or file name.
+    """
+    _check_metadata(cfg.custom_metadata, "config.custom_metadata")
+    _check_chunking(cfg, "config")
+    path = f"{store_name(store, 'file_search_store_name')}:importFile"
+    payload: dict[str, Any] = {"fileName": "files/" + t_file_name(file_name, "file_name")}
+    extra = cfg.to_json_dict()
+    extra.pop("httpOptions", None)
+    payload.update(extra)
+    return Request("POST", path, None, payload, cfg.http_options)
+
+
+def _operation_request(operation: object) -> Request:
+    """A poll of an import or upload operation: ``GET`` its name.
+
+    Raises:
+        InvalidRequestError: Not an import/upload operation name.
+    """
+    return Request("GET", _operation_name(operation))
+
+
 class AsyncFileSearchStores:
     """``client.file_search_stores`` on :class:`~genai_actors.AsyncClient`."""
 
@@ -118,7 +205,7 @@ class AsyncFileSearchStores:
     def documents(self) -> AsyncDocuments:
         """The stores' documents (get, list, delete)."""
         if self._documents is None:
-            self._documents = AsyncDocuments(self._api)
+            self._documents = AsyncDocuments(self._api, store_name)
         return self._documents
 
     async def create(
@@ -130,23 +217,9 @@ class AsyncFileSearchStores:
             InvalidRequestError: A bad config (nothing is sent).
             APIError: The server refused (e.g. an unknown embedding model).
         """
-        require_mldev(self._api, "file_search_stores.create")
+        require_developer_api(self._api, "file_search_stores.create", _DEVELOPER_API_ONLY)
         cfg = coerce_config(config, CreateFileSearchStoreConfig)
-        body: dict[str, Any] = {}
-        if cfg.display_name is not None:
-            if len(cfg.display_name) > 512:
-                raise InvalidRequestError("config.display_name", "must be at most 512 characters")
-            body["displayName"] = cfg.display_name
-        if cfg.embedding_model is not None:
-            body["embeddingModel"] = t_model(cfg.embedding_model)
-        resp = await self._api.request(
-            "POST",
-            "fileSearchStores",
-            body=msgspec.json.encode(body) if body else None,
-            http_options=_http_options(cfg),
-            idempotent=False,
-        )
-        return decode(resp.content, FileSearchStore)
+        return await call(self._api, _create_request(cfg), FileSearchStore, idempotent=False)
 
     async def get(
         self,
@@ -160,10 +233,9 @@ class AsyncFileSearchStores:
             InvalidRequestError: A bad name or config (nothing is sent).
             APIError: e.g. ``PermissionDeniedError`` for an unknown store.
         """
-        require_mldev(self._api, "file_search_stores.get")
+        require_developer_api(self._api, "file_search_stores.get", _DEVELOPER_API_ONLY)
         cfg = coerce_config(config, GetFileSearchStoreConfig)
-        resp = await self._api.request("GET", store_name(name), http_options=_http_options(cfg))
-        return decode(resp.content, FileSearchStore)
+        return await call(self._api, _get_request(name, cfg), FileSearchStore)
 
     async def delete(
         self,
@@ -177,12 +249,9 @@ class AsyncFileSearchStores:
             InvalidRequestError: A bad name or config (nothing is sent).
             APIError: e.g. ``FailedPreconditionError`` for a non-empty store without force.
         """
-        require_mldev(self._api, "file_search_stores.delete")
+        require_developer_api(self._api, "file_search_stores.delete", _DEVELOPER_API_ONLY)
         cfg = coerce_config(config, DeleteFileSearchStoreConfig)
-        query = None if cfg.force is None else {"force": cfg.force}
-        await self._api.request(
-            "DELETE", store_name(name), query=query, http_options=_http_options(cfg)
-        )
+        await send(self._api, _delete_request(name, cfg))
 
     async def list(
         self, *, config: ListFileSearchStoresConfig | Mapping[str, Any] | None = None
@@ -193,16 +262,15 @@ class AsyncFileSearchStores:
             InvalidRequestError: A bad config.
             APIError: The first page was refused.
         """
-        require_mldev(self._api, "file_search_stores.list")
+        require_developer_api(self._api, "file_search_stores.list", _DEVELOPER_API_ONLY)
         cfg = coerce_config(config, ListFileSearchStoresConfig)
-        check_page_size(cfg)
-        options = _http_options(cfg)
+        options = cfg.http_options
 
         async def fetch(config: dict[str, Any]) -> ListFileSearchStoresResponse:
-            resp = await self._api.request(
-                "GET", "fileSearchStores", query=list_query(config), http_options=options
-            )
-            return decode(resp.content, ListFileSearchStoresResponse)
+            request = _list_request(config.get("page_size"), config.get("page_token"), options)
+            # Decoded without sdk_http_response: google-genai leaves it unset on these pages.
+            raw = await send(self._api, request)
+            return decode(raw.content, ListFileSearchStoresResponse)
 
         base = {"page_size": cfg.page_size, "page_token": cfg.page_token}
         return AsyncPager("file_search_stores", fetch, await fetch(base), base)
@@ -228,23 +296,11 @@ class AsyncFileSearchStores:
             InvalidRequestError: Bad names or config (nothing is sent).
             APIError: e.g. an unknown store or file, or a file not yet ACTIVE.
         """
-        require_mldev(self._api, "file_search_stores.import_file")
+        require_developer_api(self._api, "file_search_stores.import_file", _DEVELOPER_API_ONLY)
         cfg = coerce_config(config, ImportFileConfig)
-        _check_metadata(cfg.custom_metadata, "config.custom_metadata")
-        _check_chunking(cfg, "config")
-        store = store_name(file_search_store_name, "file_search_store_name")
-        body: dict[str, Any] = {"fileName": "files/" + t_file_name(file_name, "file_name")}
-        extra = cfg.to_json_dict()
-        extra.pop("httpOptions", None)
-        body.update(extra)
-        resp = await self._api.request(
-            "POST",
-            f"{store}:importFile",
-            body=msgspec.json.encode(body),
-            http_options=_http_options(cfg),
-            idempotent=False,
-        )
-        return ImportFileOperation.from_api_response(resp.content)
+        request = _import_request(file_search_store_name, file_name, cfg)
+        raw = await send(self._api, request, idempotent=False)
+        return ImportFileOperation.from_api_response(raw.content)
 
     async def upload_to_file_search_store(
         self,
@@ -272,7 +328,9 @@ class AsyncFileSearchStores:
 
         Cancellation: the upload session is cancelled server-side (best effort).
         """
-        require_mldev(self._api, "file_search_stores.upload_to_file_search_store")
+        require_developer_api(
+            self._api, "file_search_stores.upload_to_file_search_store", _DEVELOPER_API_ONLY
+        )
         cfg = coerce_config(config, UploadToFileSearchStoreConfig)
         _check_metadata(cfg.custom_metadata, "config.custom_metadata")
         _check_chunking(cfg, "config")
@@ -288,7 +346,7 @@ class AsyncFileSearchStores:
                 metadata=metadata,
                 source=source,
                 mime_type=guess_mime_type(source.path_name, cfg.mime_type),
-                http_options=_http_options(cfg),
+                http_options=cfg.http_options,
             )
         finally:
             await source.aclose()
@@ -310,7 +368,7 @@ class AsyncFileSearchStores:
             DownloadTooLargeError: Over ``max_bytes``.
             APIError: e.g. ``NotFoundError``.
         """
-        require_mldev(self._api, "file_search_stores.download_media")
+        require_developer_api(self._api, "file_search_stores.download_media", _DEVELOPER_API_ONLY)
         cfg = coerce_config(config, DownloadMediaConfig)
         clean = media_id.lstrip("/") if isinstance(media_id, str) else ""
         store, sep, blob = clean.partition("/media/")
@@ -325,7 +383,7 @@ class AsyncFileSearchStores:
             f"{store}/media/{blob}",
             destination=None,
             max_bytes=check_max_bytes(cfg.max_bytes, "config.max_bytes"),
-            http_options=_http_options(cfg),
+            http_options=cfg.http_options,
         )
         return data or b""
 
@@ -338,9 +396,8 @@ class AsyncFileSearchStores:
             InvalidRequestError: Not an import/upload operation name (nothing is sent).
             APIError: e.g. ``NotFoundError``.
         """
-        name = _operation_name(operation)
-        resp = await self._api.request("GET", name)
-        return store_operation_class(operation).from_api_response(resp.content)
+        raw = await send(self._api, _operation_request(operation))
+        return store_operation_class(operation).from_api_response(raw.content)
 
     @overload
     async def wait(
@@ -381,10 +438,12 @@ class AsyncFileSearchStores:
         Raises:
             WaitTimeoutError: ``timeout`` expired (``.last`` holds the last snapshot).
             InvalidRequestError: Not an import/upload operation (nothing is sent).
+            InvalidOptionError: ``timeout`` is not a number of seconds >= 0 or ``None``.
             APIError: A poll failed for good (e.g. ``NotFoundError``).
 
         Cancellation: only this wait ends; the import goes on server-side.
         """
+        limit = check_timeout(timeout)
         if isinstance(operation, ImportFileOperation | UploadToFileSearchStoreOperation) and (
             operation.done
         ):
@@ -394,7 +453,7 @@ class AsyncFileSearchStores:
             name,
             self._fetcher(operation),
             _is_done,
-            timeout=timeout,
+            timeout=limit,
             kind="file_search_operation",
             backoff=backoff,
         )
@@ -418,8 +477,8 @@ class AsyncFileSearchStores:
         cls = store_operation_class(operation)
 
         async def fetch(name: str) -> StoreOp:
-            resp = await self._api.request("GET", name)
-            return cls.from_api_response(resp.content)
+            raw = await send(self._api, _operation_request(name))
+            return cls.from_api_response(raw.content)
 
         return fetch
 

@@ -17,17 +17,17 @@ from __future__ import annotations
 import builtins
 import os
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar, overload
+from typing import TYPE_CHECKING, Any, BinaryIO, overload
 
 import anyio.to_thread
 import msgspec
 
 from supervisors import Backoff
 
-from .._transformers import InvalidRequestError, coerce_config, t_file_name
+from .._transformers import InvalidRequestError, Request, coerce_config, t_file_name
 from ..errors import FileProcessingError, UnknownApiResponseError
 from ..pagers import AsyncPager, Pager
-from ..types._base import HttpResponse as WireHttpResponse, dec_hook
+from ..types._base import dec_hook
 from ..types._files import (
     DeleteFileConfig,
     DeleteFileResponse,
@@ -43,77 +43,67 @@ from ..types._files import (
 from ..types._http import HttpOptions
 from ..types._media import GeneratedVideo, Video
 from ._download import check_destination, check_max_bytes, download_media
-from ._upload import guess_mime_type as guess_mime_type, open_source, resumable_upload
+from ._toolkit import call, check_timeout, page_query, require_developer_api
+from ._upload import guess_mime_type, open_source, resumable_upload
 
 if TYPE_CHECKING:
-    from .._api_client import ApiClient, HttpResponse
+    from .._api_client import ApiClient
     from .._sync import LoopThread
 
-__all__ = [
-    "DEFAULT_ACTIVE_TIMEOUT",
-    "AsyncFiles",
-    "Files",
-    "decode",
-    "list_query",
-    "require_mldev",
-]
-
-T = TypeVar("T")
+__all__ = ["DEFAULT_ACTIVE_TIMEOUT", "AsyncFiles", "Files"]
 
 DEFAULT_ACTIVE_TIMEOUT = 600.0
 """Seconds ``wait_active`` waits for processing when no ``timeout`` is given."""
 
 _ACTIVE_BACKOFF = Backoff(1.0, 10.0, multiplier=1.5, jitter=0.2)
-_DECODERS: dict[type[Any], msgspec.json.Decoder[Any]] = {}
+_DEVELOPER_API_ONLY = "the Files and File Search APIs are Gemini Developer API only"
 
 
-# ---------------------------------------------------------------------------- shared helpers
+# ---------------------------------------------------------------------------- request builders
 
 
-def decode(content: bytes, tp: type[T]) -> T:
-    """Decodes a response body into ``tp`` leniently (int64 strings become ints).
+def _get_request(name: object, cfg: GetFileConfig) -> Request:
+    """``files.get``: ``GET files/{id}``.
 
     Raises:
-        UnknownApiResponseError: The body is not JSON of that shape.
+        InvalidRequestError: Not a file name.
     """
-    decoder = _DECODERS.get(tp)
-    if decoder is None:
-        decoder = _DECODERS[tp] = msgspec.json.Decoder(tp, strict=False, dec_hook=dec_hook)
-    try:
-        result: T = decoder.decode(content or b"{}")
-    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-        raise UnknownApiResponseError(f"unexpected {tp.__name__} response: {exc}") from None
-    return result
+    return Request("GET", f"files/{t_file_name(name)}", None, None, cfg.http_options)
 
 
-def require_mldev(api: ApiClient, feature: str) -> None:
-    """Raises ``UnsupportedByBackendError`` for a Developer-API-only ``feature`` on Vertex AI."""
-    if api.vertexai:
-        raise api.unsupported(
-            feature, "the Files and File Search APIs are Gemini Developer API only"
-        )
+def _delete_request(name: object, cfg: DeleteFileConfig) -> Request:
+    """``files.delete``: ``DELETE files/{id}``.
+
+    Raises:
+        InvalidRequestError: Not a file name.
+    """
+    return Request("DELETE", f"files/{t_file_name(name)}", None, None, cfg.http_options)
 
 
-def sdk_response(resp: HttpResponse) -> WireHttpResponse:
-    """The response headers as google-genai's ``sdk_http_response``."""
-    return WireHttpResponse(headers=dict(resp.headers))
+def _list_request(page_size: object, page_token: object, options: HttpOptions | None) -> Request:
+    """One page of ``files.list``: ``GET files?pageSize=&pageToken=``.
+
+    Raises:
+        InvalidRequestError: ``page_size`` is not a positive integer.
+    """
+    query = page_query(page_size, page_token)
+    text = None if query is None else {key: str(value) for key, value in query.items()}
+    return Request("GET", "files", text, None, options)
 
 
-def check_page_size(config: Any, path: str = "config.page_size") -> None:
-    """Raises ``InvalidRequestError`` unless ``page_size`` is unset or a positive int."""
-    size = getattr(config, "page_size", None)
-    if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size <= 0):
-        raise InvalidRequestError(path, f"must be a positive integer, got {size!r}")
+def _register_request(uris: object, cfg: RegisterFilesConfig) -> Request:
+    """``files.register_files``: ``POST files:register`` with the ``gs://`` URIs.
 
-
-def list_query(config: Mapping[str, Any]) -> dict[str, object]:
-    """``pageSize``/``pageToken`` query parameters from a pager's config dict."""
-    return {"pageSize": config.get("page_size"), "pageToken": config.get("page_token")}
-
-
-def _http_options(config: Any) -> HttpOptions | None:
-    options = getattr(config, "http_options", None)
-    return options if isinstance(options, HttpOptions) else None
+    Raises:
+        InvalidRequestError: No URIs, or a URI that is not ``gs://bucket/object``.
+    """
+    if not isinstance(uris, list | tuple) or not uris:
+        raise InvalidRequestError("uris", "expected a non-empty list of gs:// URIs")
+    for i, uri in enumerate(uris):
+        bucket, _, obj = str(uri).removeprefix("gs://").partition("/")
+        if not isinstance(uri, str) or not uri.startswith("gs://") or not bucket or not obj:
+            raise InvalidRequestError(f"uris[{i}]", f"expected gs://bucket/object, got {uri!r}")
+    return Request("POST", "files:register", None, {"uris": list(uris)}, cfg.http_options)
 
 
 def _check_name_length(value: str | None, path: str, limit: int = 512) -> None:
@@ -161,7 +151,7 @@ class AsyncFiles:
         server-side (best effort), so no file is created, unless the server had already
         accepted the final chunk.
         """
-        require_mldev(self._api, "files.upload")
+        require_developer_api(self._api, "files.upload", _DEVELOPER_API_ONLY)
         cfg = coerce_config(config, UploadFileConfig)
         name = None if cfg.name is None else "files/" + t_file_name(cfg.name, "config.name")
         _check_name_length(cfg.display_name, "config.display_name")
@@ -182,7 +172,7 @@ class AsyncFiles:
                 metadata=metadata,
                 source=source,
                 mime_type=mime,
-                http_options=_http_options(cfg),
+                http_options=cfg.http_options,
             )
         finally:
             await source.aclose()
@@ -202,12 +192,9 @@ class AsyncFiles:
             InvalidRequestError: A bad name or config (nothing is sent).
             APIError: e.g. ``PermissionDeniedError`` / ``NotFoundError`` for an unknown file.
         """
-        require_mldev(self._api, "files.get")
+        require_developer_api(self._api, "files.get", _DEVELOPER_API_ONLY)
         cfg = coerce_config(config, GetFileConfig)
-        resp = await self._api.request(
-            "GET", f"files/{t_file_name(name)}", http_options=_http_options(cfg)
-        )
-        return decode(resp.content, File)
+        return await call(self._api, _get_request(name, cfg), File)
 
     async def delete(
         self, *, name: str | File, config: DeleteFileConfig | Mapping[str, Any] | None = None
@@ -218,14 +205,9 @@ class AsyncFiles:
             InvalidRequestError: A bad name or config (nothing is sent).
             APIError: e.g. ``PermissionDeniedError`` for an unknown file.
         """
-        require_mldev(self._api, "files.delete")
+        require_developer_api(self._api, "files.delete", _DEVELOPER_API_ONLY)
         cfg = coerce_config(config, DeleteFileConfig)
-        resp = await self._api.request(
-            "DELETE", f"files/{t_file_name(name)}", http_options=_http_options(cfg)
-        )
-        result = decode(resp.content, DeleteFileResponse)
-        result.sdk_http_response = sdk_response(resp)
-        return result
+        return await call(self._api, _delete_request(name, cfg), DeleteFileResponse)
 
     async def list(
         self, *, config: ListFilesConfig | Mapping[str, Any] | None = None
@@ -236,18 +218,13 @@ class AsyncFiles:
             InvalidRequestError: A bad config (e.g. ``page_size`` ≤ 0).
             APIError: The first page was refused.
         """
-        require_mldev(self._api, "files.list")
+        require_developer_api(self._api, "files.list", _DEVELOPER_API_ONLY)
         cfg = coerce_config(config, ListFilesConfig)
-        check_page_size(cfg)
-        options = _http_options(cfg)
+        options = cfg.http_options
 
         async def fetch(config: dict[str, Any]) -> ListFilesResponse:
-            resp = await self._api.request(
-                "GET", "files", query=list_query(config), http_options=options
-            )
-            page = decode(resp.content, ListFilesResponse)
-            page.sdk_http_response = sdk_response(resp)
-            return page
+            request = _list_request(config.get("page_size"), config.get("page_token"), options)
+            return await call(self._api, request, ListFilesResponse)
 
         base = {"page_size": cfg.page_size, "page_token": cfg.page_token}
         return AsyncPager("files", fetch, await fetch(base), base)
@@ -299,7 +276,7 @@ class AsyncFiles:
 
         Cancellation: the connection is closed; a destination path is left untouched.
         """
-        require_mldev(self._api, "files.download")
+        require_developer_api(self._api, "files.download", _DEVELOPER_API_ONLY)
         cfg = coerce_config(config, DownloadFileConfig)
         if isinstance(file, File) and file.download_uri is None:
             raise InvalidRequestError(
@@ -315,7 +292,7 @@ class AsyncFiles:
             f"files/{ident}:download",
             destination=target,
             max_bytes=limit,
-            http_options=_http_options(cfg),
+            http_options=cfg.http_options,
         )
         if data is not None:
             if isinstance(file, Video):
@@ -345,25 +322,11 @@ class AsyncFiles:
                 unusable ``auth`` (nothing is sent).
             APIError: The server refused (e.g. ``UnauthenticatedError``).
         """
-        require_mldev(self._api, "files.register_files")
+        require_developer_api(self._api, "files.register_files", _DEVELOPER_API_ONLY)
         cfg = coerce_config(config, RegisterFilesConfig)
-        if not isinstance(uris, builtins.list | tuple) or not uris:
-            raise InvalidRequestError("uris", "expected a non-empty list of gs:// URIs")
-        for i, uri in enumerate(uris):
-            bucket, _, obj = str(uri).removeprefix("gs://").partition("/")
-            if not isinstance(uri, str) or not uri.startswith("gs://") or not bucket or not obj:
-                raise InvalidRequestError(f"uris[{i}]", f"expected gs://bucket/object, got {uri!r}")
+        request = _register_request(uris, cfg)
         headers = await _auth_headers(auth)
-        resp = await self._api.request(
-            "POST",
-            "files:register",
-            body=msgspec.json.encode({"uris": builtins.list(uris)}),
-            headers=headers,
-            http_options=_http_options(cfg),
-        )
-        result = decode(resp.content, RegisterFilesResponse)
-        result.sdk_http_response = sdk_response(resp)
-        return result
+        return await call(self._api, request, RegisterFilesResponse, headers=headers)
 
     async def wait_active(
         self,
@@ -390,11 +353,13 @@ class AsyncFiles:
             FileProcessingError: The file's processing FAILED (``.file`` holds it).
             WaitTimeoutError: ``timeout`` expired (``.last`` holds the last snapshot).
             InvalidRequestError: A bad name (nothing is sent).
+            InvalidOptionError: ``timeout`` is not a number of seconds >= 0 or ``None``.
             APIError: e.g. the file does not exist (``PermissionDeniedError``).
 
         Cancellation: only this wait ends; processing goes on server-side.
         """
-        require_mldev(self._api, "files.wait_active")
+        require_developer_api(self._api, "files.wait_active", _DEVELOPER_API_ONLY)
+        limit = check_timeout(timeout)
         if isinstance(file, File) and file.state == "ACTIVE":
             return file
         if isinstance(file, File) and file.state == "FAILED":
@@ -408,7 +373,7 @@ class AsyncFiles:
             name,
             fetch,
             _processed,
-            timeout=timeout,
+            timeout=limit,
             kind="file",
             backoff=backoff or _ACTIVE_BACKOFF,
         )

@@ -1,11 +1,11 @@
 """The resumable upload engine shared by ``files.upload`` and File Search uploads.
 
-Protocol (gemini-wire §7.2): a *start* request (JSON metadata, ``X-Goog-Upload-Command:
-start``) answers an upload URL in ``x-goog-upload-url``; the bytes then go in 8 MiB chunks
-(``X-Goog-Upload-Command: upload`` with ``X-Goog-Upload-Offset``), the last one with
-``upload, finalize``; every answer carries ``x-goog-upload-status`` (``active`` while more is
-expected, ``final`` once done, with the resource as JSON body). A 0-byte file is one
-``upload, finalize`` chunk with an empty body.
+The protocol, as the API and google-genai speak it: a *start* request (JSON metadata,
+``X-Goog-Upload-Command: start``) answers an upload URL in ``x-goog-upload-url``; the bytes
+then go in 8 MiB chunks (``X-Goog-Upload-Command: upload`` with ``X-Goog-Upload-Offset``),
+the last one with ``upload, finalize``; every answer carries ``x-goog-upload-status``
+(``active`` while more is expected, ``final`` once done, with the resource as JSON body). A
+0-byte file is one ``upload, finalize`` chunk with an empty body.
 
 Beyond google-genai: the source is streamed from disk in chunks read off the event loop (memory
 stays at about one chunk whatever the file size), and an interrupted chunk (connection dropped,

@@ -324,6 +324,38 @@ async def test_bad_input_is_refused_before_sending(
     assert list(emu.recorded) == []
 
 
+@pytest.mark.parametrize("bad", [-1, float("nan"), "30", True])
+async def test_wait_refuses_a_bad_timeout(client: ga.AsyncClient, emu: Emulator, bad: Any) -> None:
+    """A wait timeout that is not seconds >= 0 is an InvalidOptionError (Value- and TypeError),
+    raised before any poll, even for an operation already done."""
+    done = types.ImportFileOperation(name="fileSearchStores/s/operations/o", done=True)
+    for operation in ("fileSearchStores/s/operations/o", done):
+        with pytest.raises(errors.InvalidOptionError, match=r"^timeout: ") as info:
+            await client.file_search_stores.wait(operation, timeout=bad)
+        assert isinstance(info.value, ValueError)
+        assert isinstance(info.value, TypeError)
+    assert list(emu.recorded) == []
+
+
+async def test_store_and_document_requests_on_the_wire(
+    client: ga.AsyncClient, emu: Emulator
+) -> None:
+    """A bare store id names fileSearchStores/<id> for documents.list too (the stores' naming
+    rule, handed to .documents); delete's force travels as true/false; page_size as a number."""
+    store = await _store(client)
+    store_id = (store.name or "").removeprefix("fileSearchStores/")
+    await client.file_search_stores.documents.list(parent=store_id, config={"page_size": 5})
+    await client.file_search_stores.delete(name=store_id, config={"force": False})
+    listed, deleted = emu.recorded[-2:]
+    assert (listed.method, listed.path) == ("GET", f"/v1/{store.name}/documents")
+    assert listed.query == {"pageSize": "5"}
+    assert (deleted.method, deleted.path, deleted.query) == (
+        "DELETE",
+        f"/v1/{store.name}",
+        {"force": "false"},
+    )
+
+
 async def test_unknown_store_and_transient_faults(
     client: ga.AsyncClient, emu: Emulator, vclock: VirtualClock
 ) -> None:

@@ -302,6 +302,31 @@ async def test_wait_active_unknown_file(client: ga.AsyncClient, emu: Emulator) -
         await client.files.wait_active("files/missing1", timeout=30, backoff=FAST_POLLS)
 
 
+@pytest.mark.parametrize("bad", [-1, float("nan"), "30", True, [30]])
+async def test_wait_active_refuses_a_bad_timeout(
+    client: ga.AsyncClient, emu: Emulator, bad: Any
+) -> None:
+    """A timeout that is not seconds >= 0 is an InvalidOptionError (Value- and TypeError),
+    raised before any poll, even for a file already ACTIVE."""
+    active = types.File(name="files/done1", state="ACTIVE")
+    for file in ("files/abc", active):
+        with pytest.raises(errors.InvalidOptionError, match=r"^timeout: ") as info:
+            await client.files.wait_active(file, timeout=bad)
+        assert isinstance(info.value, ValueError)
+        assert isinstance(info.value, TypeError)
+    assert list(emu.recorded) == []
+
+
+async def test_wait_active_infinite_timeout_waits_without_limit(
+    client: ga.AsyncClient, emu: Emulator
+) -> None:
+    """timeout=inf means no limit, as None does."""
+    emu.state.settings.file_processing_gets = 2
+    file = await client.files.upload(file=io.BytesIO(b"\x00"), config={"mime_type": "video/mp4"})
+    active = await client.files.wait_active(file, timeout=float("inf"), backoff=FAST_POLLS)
+    assert active.state == "ACTIVE"
+
+
 # ---------------------------------------------------------------------------------- blocking
 
 
