@@ -21,12 +21,13 @@ from typing import Protocol, runtime_checkable
 from urllib.parse import quote, urlencode
 
 from . import _log
-from .errors import UnsupportedByBackendError
+from .errors import InvalidOptionError, UnsupportedByBackendError
 
 __all__ = [
     "Backend",
     "MLDevBackend",
     "build_url",
+    "check_api_key",
     "resolve_api_key",
     "resolve_api_version",
     "resolve_base_url",
@@ -93,11 +94,10 @@ class MLDevBackend:
             api_key: The key (surrounding whitespace is stripped).
 
         Raises:
-            ValueError: The key is empty.
+            InvalidOptionError: The key is not a string, is empty, or holds a control character
+                (CR, LF, NUL...: it could not travel in a header); the message never shows it.
         """
-        api_key = api_key.strip()
-        if not api_key:
-            raise ValueError("the API key is empty")
+        api_key = check_api_key(api_key)
         self._api_key = api_key
         self.static_headers: Mapping[str, str] = {"x-goog-api-key": api_key}
 
@@ -129,6 +129,34 @@ class MLDevBackend:
 
     def __repr__(self) -> str:
         return "MLDevBackend(api_key='***')"
+
+
+def check_api_key(api_key: object) -> str:
+    """The key with surrounding whitespace stripped, checked before it reaches a header.
+
+    Raises:
+        InvalidOptionError: (option ``api_key``) Not a string, empty, or holding a control
+            or other non-printable character (CR, LF, NUL, a zero-width space...). The message
+            never shows the key.
+    """
+    if not isinstance(api_key, str):
+        raise InvalidOptionError("api_key", f"expected a str, got {type(api_key).__name__}")
+    api_key = api_key.strip()
+    if not api_key:
+        raise InvalidOptionError("api_key", "the API key is empty")
+    if not api_key.isprintable():
+        for index, char in enumerate(api_key):
+            if not char.isprintable():
+                kind = _CONTROL_NAMES.get(char, f"U+{ord(char):04X}")
+                raise InvalidOptionError(
+                    "api_key",
+                    f"the API key holds {kind} at position {index} (of {len(api_key)}); "
+                    "check how it was read (e.g. a pasted line break); the key is not shown",
+                )
+    return api_key
+
+
+_CONTROL_NAMES = {"\r": "a carriage return (CR)", "\n": "a line feed (LF)", "\x00": "a NUL"}
 
 
 def build_url(
@@ -182,10 +210,12 @@ def resolve_api_key(api_key: str | None, environ: Mapping[str, str] | None = Non
 
     Raises:
         ValueError: No key anywhere.
+        InvalidOptionError: (option ``api_key``) The key found holds a control character
+            (CR, LF, NUL...); the message names where it came from, never the key.
     """
     env = os.environ if environ is None else environ
-    if api_key is not None and api_key.strip():
-        return api_key.strip()
+    if api_key is not None and (not isinstance(api_key, str) or api_key.strip()):
+        return check_api_key(api_key)
     google = (env.get("GOOGLE_API_KEY") or "").strip()
     gemini = (env.get("GEMINI_API_KEY") or "").strip()
     if google and gemini and google != gemini:
@@ -196,7 +226,11 @@ def resolve_api_key(api_key: str | None, environ: Mapping[str, str] | None = Non
             "no API key: pass api_key=... or set GOOGLE_API_KEY (or GEMINI_API_KEY) "
             "in the environment"
         )
-    return key
+    try:
+        return check_api_key(key)
+    except InvalidOptionError as exc:
+        source = "GOOGLE_API_KEY" if google else "GEMINI_API_KEY"
+        raise InvalidOptionError("api_key", f"{exc.reason} (read from {source})") from None
 
 
 def resolve_base_url(base_url: str | None, environ: Mapping[str, str] | None = None) -> str:

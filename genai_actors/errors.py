@@ -27,8 +27,9 @@ streams, transport failures and undecodable bodies are all mapped here, at the b
     │   ├── RequestTimeoutError (TimeoutError)   the call's time budget ran out
     │   │   ├── ConnectTimeoutError              no connection within the connect timeout
     │   │   └── StreamIdleTimeoutError           a stream sent nothing for the idle timeout
-    │   └── StreamCutError                       a body or stream ended before it was complete
-    │                                            (alias: StreamInterruptedError)
+    │   ├── StreamCutError                       a body or stream ended before it was complete
+    │   │                                        (alias: StreamInterruptedError)
+    │   └── ResponseTooLargeError(limit)         a body or stream event passed its size cap
     ├── WaitTimeoutError (TimeoutError)          wait() on a job gave up after its timeout
     ├── UploadError(uploaded, size)              a resumable upload could not be completed
     ├── DownloadTooLargeError (ValueError)       a download to memory passed its size cap
@@ -37,6 +38,7 @@ streams, transport failures and undecodable bodies are all mapped here, at the b
     ├── SessionClosed(code, reason, resumable)   a Live/Music WebSocket closed
     ├── ClientClosedError (RuntimeError)         the client was used after aclose()/close()
     ├── InvalidRequestError (ValueError)         a bad argument or field (.path), sent nothing
+    │   └── RequestTooLargeError(size, limit)    a JSON body over the inline limit (Files API)
     ├── InvalidOptionError (ValueError, TypeError)  a bad client or call option (.option)
     ├── UnsupportedByBackendError (ValueError)   a method or field the backend lacks, sent nothing
     ├── EphemeralTokenAPIKeyError (ValueError)   an auth_tokens/... key used for REST
@@ -87,6 +89,7 @@ __all__ = [
     "StreamIdleTimeoutError",
     "StreamCutError",
     "StreamInterruptedError",
+    "ResponseTooLargeError",
     "WaitTimeoutError",
     "UploadError",
     "DownloadTooLargeError",
@@ -95,6 +98,7 @@ __all__ = [
     "SessionClosed",
     "ClientClosedError",
     "InvalidRequestError",
+    "RequestTooLargeError",
     "InvalidOptionError",
     "UnsupportedByBackendError",
     "EphemeralTokenAPIKeyError",
@@ -426,6 +430,22 @@ class StreamCutError(TransportError):
 StreamInterruptedError = StreamCutError
 
 
+class ResponseTooLargeError(TransportError):
+    """A response body, or one event of a stream, passed its size cap; reading stopped there.
+
+    The caps are :class:`~genai_actors.TransportConfig` fields (``max_response_bytes``,
+    ``max_sse_event_bytes``). Nothing past the cap was buffered; the connection was closed.
+    Never retried (the same request would get the same answer).
+
+    Attributes:
+        limit: The cap in bytes.
+    """
+
+    def __init__(self, message: str, *, limit: int = 0) -> None:
+        super().__init__(message)
+        self.limit = limit
+
+
 # --------------------------------------------------------------------------- other errors
 
 
@@ -525,6 +545,27 @@ class InvalidRequestError(GenAIError, ValueError):
         self.path = path
         self.reason = reason
         super().__init__(f"{path}: {reason}" if path else reason)
+
+
+class RequestTooLargeError(InvalidRequestError):
+    """A JSON request body is larger than the API accepts inline; nothing was sent.
+
+    Large media belongs in the Files API (``client.files.upload``), referenced by its URI.
+
+    Attributes:
+        size: The body's size in bytes.
+        limit: The limit in bytes (``TransportConfig.max_request_bytes``).
+    """
+
+    def __init__(self, size: int, limit: int) -> None:
+        self.size = size
+        self.limit = limit
+        super().__init__(
+            "body",
+            f"the request body is {size:,} bytes, over the {limit:,}-byte inline request limit; "
+            "upload large media with the Files API (client.files.upload) and pass the file "
+            "instead of inline data",
+        )
 
 
 class InvalidOptionError(GenAIError, ValueError, TypeError):

@@ -1,13 +1,34 @@
 # genai_actors._transport: HTTP below the API modules.
-#   _session.py  TransportConfig (defaults), SessionPool (one aiohttp session per event loop),
-#                the shared SSL context, proxy settings read once
-#   _retry.py    RetryPolicy: what is retried, backoff (supervisors.Backoff), server hints
-#   _sse.py      SseParser: incremental server-sent-events framing
-#   _stream.py   SseStream: a streamed response as an object with aclose()
-"""HTTP transport: sessions per event loop, the retry policy, and server-sent events."""
+#   _session.py   TransportConfig (defaults, size caps), SessionPool (one aiohttp session per
+#                 event loop), the shared SSL context, proxy settings read once
+#   _options.py   HttpOptions checked and merged (the one deep_merge), Plan (resolved per-call
+#                 options, URL cache), the resource-path guard
+#   _exchange.py  Exchange: the one retry loop (plain requests, streams, raw bodies), deadlines
+#   _retry.py     RetryPolicy: what is retried, backoff (supervisors.Backoff), server hints
+#   _errors.py    the one aiohttp -> errors mapping (by phase), the one secret scrub
+#   _reading.py   HttpResponse; capped body reads; bytes before a stored error come first
+#   _sse.py       SseParser: incremental server-sent-events framing, size-capped
+#   _stream.py    SseStream: a streamed response as an object with aclose()
+#   _body.py      RawBody: a body read in pieces (downloads)
+"""HTTP transport: sessions per event loop, options, the retry loop, errors, and streams."""
 
 from __future__ import annotations
 
+from ._errors import (
+    Phase as Phase,
+    decode_json as decode_json,
+    map_transport_error as map_transport_error,
+    scrub as scrub,
+)
+from ._exchange import Exchange as Exchange
+from ._options import (
+    Plan as Plan,
+    check_resource_path as check_resource_path,
+    coerce_http_options as coerce_http_options,
+    deep_merge as deep_merge,
+    merge_http_options as merge_http_options,
+)
+from ._reading import HttpResponse as HttpResponse
 from ._retry import DEFAULT_RETRY as DEFAULT_RETRY, RetryPolicy as RetryPolicy
 from ._session import (
     SessionPool as SessionPool,
@@ -16,16 +37,26 @@ from ._session import (
     shared_ssl_context as shared_ssl_context,
 )
 from ._sse import SseParser as SseParser
-from ._stream import SseStream as SseStream, decode_json as decode_json
+from ._stream import SseStream as SseStream
 
 __all__ = [
     "DEFAULT_RETRY",
+    "Exchange",
+    "HttpResponse",
+    "Phase",
+    "Plan",
     "RetryPolicy",
     "SessionPool",
-    "TransportConfig",
-    "proxy_for",
-    "shared_ssl_context",
     "SseParser",
     "SseStream",
+    "TransportConfig",
+    "check_resource_path",
+    "coerce_http_options",
     "decode_json",
+    "deep_merge",
+    "map_transport_error",
+    "merge_http_options",
+    "proxy_for",
+    "scrub",
+    "shared_ssl_context",
 ]

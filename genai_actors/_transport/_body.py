@@ -7,7 +7,8 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from ..errors import GenAIError, TransportError
-from ._stream import map_client_error
+from ._errors import Phase, map_transport_error
+from ._reading import read_chunk
 
 if TYPE_CHECKING:
     import aiohttp
@@ -22,8 +23,12 @@ class RawBody:
     opened (with retries, before its first byte only) by :meth:`open` or on entering the
     context; an error status raises there, as the typed :class:`~genai_actors.errors.APIError`.
 
+    The body is not capped here (it is never buffered whole by the transport): callers that
+    keep it in memory apply their own cap (``DownloadTooLargeError``).
+
     Raises (from reads):
-        StreamCutError: The connection dropped before the body was complete.
+        StreamCutError: The connection dropped before the body was complete (bytes received
+            before the cut are returned first).
         StreamIdleTimeoutError: No data within the transport's idle timeout.
         RequestTimeoutError: The call's timeout expired.
         TransportError: The body was closed, or another transport failure.
@@ -63,12 +68,14 @@ class RawBody:
             raise TransportError("the body was closed")
         try:
             if size is None:
-                return await response.content.readany()
-            return await response.content.read(size)
+                return await read_chunk(response.content)
+            if size < 0:
+                return await response.content.read()
+            return await read_chunk(response.content, size)
         except GenAIError:
             raise
         except Exception as exc:  # aiohttp payload and connection errors, timeouts
-            raise map_client_error(exc, reading=False) from exc
+            raise map_transport_error(exc, Phase.BODY) from exc
 
     def release(self) -> None:
         """Frees the connection now; later reads raise :class:`TransportError`."""

@@ -11,9 +11,13 @@ Retries are ON by default. The defaults (google-genai's values when its ``retry_
 ``http_status_codes``  408, 429, 500, 502, 503, 504
 =====================  =========================================================
 
-Connection failures (:class:`~genai_actors.errors.ConnectError`, including connect timeouts)
-and a connection lost before the response (:class:`~genai_actors.errors.ConnectionLostError`)
-are retried too. The computed wait before retry ``n`` (1-based) is
+Connection failures (:class:`~genai_actors.errors.ConnectError`, including connect timeouts),
+a connection lost before the response (:class:`~genai_actors.errors.ConnectionLostError`) and,
+for a plain request whose body is read inside the retry loop, a body cut before its end
+(:class:`~genai_actors.errors.StreamCutError`) are retried too. A stream is never retried once
+its response has started: it leaves the retry loop at its first byte.
+
+The computed wait before retry ``n`` (1-based) is
 ``min(supervisors.Backoff(initial, max, exp_base, jitter=0).delay(n - 1) + U(0, jitter), max)``:
 :class:`supervisors.Backoff` gives the exponential schedule and the jitter stays in seconds, as
 in google-genai (a fraction of a 60 s wait would be far larger than the documented 1 s).
@@ -32,6 +36,7 @@ may mean the resource was created, so they are raised rather than risk a second 
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -45,7 +50,9 @@ from ..errors import (
     ConnectError,
     ConnectionLostError,
     GenAIError,
+    InvalidOptionError,
     RateLimitedError,
+    StreamCutError,
     parse_retry_after,
 )
 from ..types._http import HttpRetryOptions
@@ -85,10 +92,24 @@ class RetryPolicy:
     _backoff: Backoff | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if self.initial_delay < 0 or self.max_delay < 0 or self.jitter < 0:
-            raise ValueError("retry delays and jitter must be >= 0 seconds")
+        for name in ("initial_delay", "max_delay", "jitter", "exp_base"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise InvalidOptionError(
+                    f"retry_options.{name}", f"expected a number of seconds, got {value!r}"
+                )
+            if not (value >= 0 and math.isfinite(value)):
+                raise InvalidOptionError(
+                    f"retry_options.{name}", f"must be a finite number >= 0, got {value!r}"
+                )
         if self.exp_base < 1:
-            raise ValueError(f"retry exp_base must be >= 1, got {self.exp_base}")
+            raise InvalidOptionError(
+                "retry_options.exp_base", f"must be >= 1, got {self.exp_base!r}"
+            )
+        if isinstance(self.attempts, bool) or not isinstance(self.attempts, int):
+            raise InvalidOptionError(
+                "retry_options.attempts", f"expected an int, got {self.attempts!r}"
+            )
 
     @classmethod
     def from_options(cls, options: HttpRetryOptions | Mapping[str, object] | None) -> RetryPolicy:
@@ -101,7 +122,7 @@ class RetryPolicy:
             The policy.
 
         Raises:
-            ValueError: A field has the wrong type or an impossible value.
+            InvalidOptionError: A field has the wrong type or an impossible value.
         """
         if options is None:
             return DEFAULT_RETRY
@@ -109,9 +130,17 @@ class RetryPolicy:
             try:
                 options = msgspec.convert(options, HttpRetryOptions)
             except msgspec.ValidationError as exc:
-                raise ValueError(f"invalid retry_options: {exc}") from None
+                raise InvalidOptionError("retry_options", str(exc)) from None
+        codes = options.http_status_codes
+        if codes is not None and (
+            not isinstance(codes, list | tuple | set | frozenset)
+            or not all(isinstance(c, int) and not isinstance(c, bool) for c in codes)
+        ):
+            raise InvalidOptionError(
+                "retry_options.http_status_codes", f"expected a list of ints, got {codes!r}"
+            )
         return cls(
-            attempts=max(1, options.attempts if options.attempts is not None else DEFAULT_ATTEMPTS),
+            attempts=max(1, _pick_int(options.attempts, DEFAULT_ATTEMPTS)),
             initial_delay=_pick(options.initial_delay, DEFAULT_INITIAL_DELAY),
             max_delay=_pick(options.max_delay, DEFAULT_MAX_DELAY),
             exp_base=_pick(options.exp_base, DEFAULT_EXP_BASE),
@@ -186,7 +215,7 @@ class RetryPolicy:
             return self.computed_delay(attempt, rand)
         if not idempotent:
             return self.computed_delay(attempt, rand) if isinstance(error, ConnectError) else None
-        if isinstance(error, ConnectError | ConnectionLostError) or (
+        if isinstance(error, ConnectError | ConnectionLostError | StreamCutError) or (
             getattr(error, "retryable", False) and isinstance(error, TimeoutError)
         ):
             return self.computed_delay(attempt, rand)
@@ -194,7 +223,19 @@ class RetryPolicy:
 
 
 def _pick(value: float | None, default: float) -> float:
-    return float(value) if value is not None else default
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value  # refused by RetryPolicy.__post_init__, naming the field
+    return float(value)
+
+
+def _pick_int(value: int | None, default: int) -> int:
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidOptionError("retry_options.attempts", f"expected an int, got {value!r}")
+    return value
 
 
 DEFAULT_RETRY = RetryPolicy()

@@ -8,7 +8,14 @@ Defaults (all seconds, all finite):
 ``stream_idle_timeout``    300.0   a stream that sends no byte for this long fails
 ``keepalive_timeout``       60.0   idle pooled connections are closed after this
 ``connection_limit``         512   connections per connector (per event loop)
+``max_request_bytes``      100 MiB  a JSON request body over this is refused before sending
+``max_response_bytes``     256 MiB  a response body over this fails (read incrementally)
+``max_sse_event_bytes``     64 MiB  one stream event (or line) over this fails the stream
 =========================  ======  ====================================================
+
+``max_request_bytes`` is the Gemini API's inline request limit (raised from 20 MB to 100 MB in
+January 2026; inline data is base64, so about 75 MB of raw media): larger media goes through the
+Files API. Upload chunks and other non-JSON bodies are not checked.
 
 A session is created lazily on first use in a loop and kept in a loop → session map, so a
 client works from several loops and threads, one after the other or at once. When a loop is
@@ -26,12 +33,15 @@ SSL context or proxy lookup), never when this module is imported.
 from __future__ import annotations
 
 import asyncio
+import math
 import os
 import threading
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
+
+from ..errors import InvalidOptionError
 
 if TYPE_CHECKING:
     import ssl
@@ -45,6 +55,9 @@ DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_STREAM_IDLE_TIMEOUT = 300.0
 DEFAULT_KEEPALIVE_TIMEOUT = 60.0
 DEFAULT_CONNECTION_LIMIT = 512
+DEFAULT_MAX_REQUEST_BYTES = 100 * 1024 * 1024
+DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024
+DEFAULT_MAX_SSE_EVENT_BYTES = 64 * 1024 * 1024
 READ_BUFSIZE = 2**22
 _OTHER_LOOP_CLOSE_WAIT = 5.0
 
@@ -62,6 +75,17 @@ class TransportConfig:
         keepalive_timeout: Seconds an idle pooled connection is kept.
         connection_limit: Maximum simultaneous connections per event loop (0 = unlimited).
         connection_limit_per_host: Maximum per host (0 = unlimited).
+        max_request_bytes: Largest JSON request body sent; a larger one raises
+            :class:`~genai_actors.errors.RequestTooLargeError` before anything is sent.
+        max_response_bytes: Largest response body read whole; past it the read stops with
+            :class:`~genai_actors.errors.ResponseTooLargeError`. Media downloads, read in
+            pieces, have their own caps.
+        max_sse_event_bytes: Largest single event (or line) of a stream; past it the stream
+            fails with :class:`~genai_actors.errors.ResponseTooLargeError`.
+
+    Raises:
+        InvalidOptionError: A field has the wrong type or an impossible value (the error's
+            ``option`` names it).
     """
 
     timeout: float = DEFAULT_TIMEOUT
@@ -70,14 +94,35 @@ class TransportConfig:
     keepalive_timeout: float = DEFAULT_KEEPALIVE_TIMEOUT
     connection_limit: int = DEFAULT_CONNECTION_LIMIT
     connection_limit_per_host: int = 0
+    max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
+    max_sse_event_bytes: int = DEFAULT_MAX_SSE_EVENT_BYTES
 
     def __post_init__(self) -> None:
-        for name in ("timeout", "connect_timeout", "stream_idle_timeout"):
+        for name in ("timeout", "connect_timeout", "stream_idle_timeout", "keepalive_timeout"):
             value = getattr(self, name)
-            if not value > 0:
-                raise ValueError(f"{name} must be a positive number of seconds, got {value!r}")
-        if self.connection_limit < 0 or self.connection_limit_per_host < 0:
-            raise ValueError("connection limits must be >= 0")
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise InvalidOptionError(name, f"expected a number of seconds, got {value!r}")
+            if name == "keepalive_timeout":  # 0 keeps no idle connection
+                if not (value >= 0 and math.isfinite(value)):
+                    raise InvalidOptionError(name, f"must be a finite number >= 0, got {value!r}")
+            elif not (value > 0 and math.isfinite(value)):
+                raise InvalidOptionError(
+                    name, f"must be a positive, finite number of seconds, got {value!r}"
+                )
+        for name in (
+            "connection_limit",
+            "connection_limit_per_host",
+            "max_request_bytes",
+            "max_response_bytes",
+            "max_sse_event_bytes",
+        ):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise InvalidOptionError(name, f"expected an int, got {value!r}")
+            least = 0 if name.startswith("connection") else 1
+            if value < least:
+                raise InvalidOptionError(name, f"must be >= {least}, got {value!r}")
 
 
 _ssl_lock = threading.Lock()

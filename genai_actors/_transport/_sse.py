@@ -9,32 +9,66 @@ It follows the SSE framing rules (WHATWG HTML §9.2) and survives any split of t
 - a final event without a trailing blank line is flushed by :meth:`SseParser.close`;
 - a line that is not a field but starts a JSON value (``{`` or ``[``, as in a plain JSON error
   body sent instead of SSE) is accumulated, possibly over many lines, until the JSON value is
-  balanced (strings and escapes are respected), then yielded as one payload.
+  balanced (strings and escapes are respected), then yielded as one payload;
+- an incomplete line, or an event (its data lines, or a raw JSON value), larger than the
+  parser's ``limit`` raises :class:`~genai_actors.errors.ResponseTooLargeError` as soon as it
+  passes the limit, so memory stays bounded whatever the server sends.
 """
 
 from __future__ import annotations
 
+from ..errors import ResponseTooLargeError
+
 __all__ = ["SseParser"]
 
 _EOL_BYTES = (b"\n", b"\r")
+DEFAULT_LIMIT = 64 * 1024 * 1024
 
 
 class SseParser:
-    """Feeds bytes in, gets complete event payloads out. Not thread-safe; one per stream."""
+    """Feeds bytes in, gets complete event payloads out. Not thread-safe; one per stream.
 
-    __slots__ = ("_data", "_parts", "_raw", "_raw_depth", "_raw_escape", "_raw_in_str", "_skip_lf")
+    Args:
+        limit: The largest incomplete line or event, in bytes.
+    """
 
-    def __init__(self) -> None:
+    __slots__ = (
+        "_data",
+        "_event_size",
+        "_limit",
+        "_parts",
+        "_parts_size",
+        "_raw",
+        "_raw_depth",
+        "_raw_escape",
+        "_raw_in_str",
+        "_skip_lf",
+    )
+
+    def __init__(self, limit: int = DEFAULT_LIMIT) -> None:
+        self._limit = limit
         self._parts: list[bytes] = []  # an incomplete line, in pieces
+        self._parts_size = 0
         self._data: list[bytes] = []  # data lines of the event being built
+        self._event_size = 0  # bytes in _data or _raw
         self._raw: list[bytes] | None = None  # lines of a raw JSON value being built
         self._raw_depth = 0
         self._raw_in_str = False
         self._raw_escape = False
         self._skip_lf = False
 
+    def _too_large(self, what: str) -> ResponseTooLargeError:
+        return ResponseTooLargeError(
+            f"a stream {what} is larger than max_sse_event_bytes ({self._limit:,} bytes)",
+            limit=self._limit,
+        )
+
     def feed(self, chunk: bytes) -> list[bytes]:
-        """Consumes ``chunk`` and returns the payloads of the events it completed (maybe none)."""
+        """Consumes ``chunk`` and returns the payloads of the events it completed (maybe none).
+
+        Raises:
+            ResponseTooLargeError: A line or an event passed the limit.
+        """
         if self._skip_lf:
             self._skip_lf = False
             if chunk[:1] == b"\n":
@@ -43,15 +77,23 @@ class SseParser:
             return []
         if b"\n" not in chunk and b"\r" not in chunk:
             self._parts.append(chunk)
+            self._parts_size += len(chunk)
+            if self._parts_size > self._limit:
+                raise self._too_large("line")
             return []
         if self._parts:
             self._parts.append(chunk)
             chunk = b"".join(self._parts)
             self._parts = []
+            self._parts_size = 0
         lines = chunk.splitlines(keepends=True)
         last = lines[-1]
         if not last.endswith(_EOL_BYTES):
-            self._parts.append(lines.pop())
+            rest = lines.pop()
+            if len(rest) > self._limit:
+                raise self._too_large("line")
+            self._parts.append(rest)
+            self._parts_size = len(rest)
         elif last.endswith(b"\r"):
             self._skip_lf = True
         out: list[bytes] = []
@@ -70,6 +112,7 @@ class SseParser:
         if self._parts:
             line = b"".join(self._parts)
             self._parts = []
+            self._parts_size = 0
             self._line(line, out)
         if self._raw is not None:
             out.append(b"\n".join(self._raw))
@@ -77,23 +120,28 @@ class SseParser:
         if self._data:
             out.append(b"\n".join(self._data))
             self._data = []
+        self._event_size = 0
         return out
 
     def _line(self, line: bytes, out: list[bytes]) -> None:
         if self._raw is not None:
             self._raw.append(line)
+            self._grow(len(line))
             if self._scan(line):
                 out.append(b"\n".join(self._raw))
                 self._raw = None
+                self._event_size = 0
             return
         if not line:
             if self._data:
                 out.append(b"\n".join(self._data))
                 self._data = []
+                self._event_size = 0
             return
         if line.startswith(b"data:"):
             value = line[5:]
             self._data.append(value[1:] if value[:1] == b" " else value)
+            self._grow(len(value))
             return
         if line == b"data":
             self._data.append(b"")
@@ -104,13 +152,22 @@ class SseParser:
                 out.append(b"\n".join(self._data))
                 self._data = []
             self._raw = [line]
+            self._event_size = 0
+            self._grow(len(line))
             self._raw_depth = 0
             self._raw_in_str = False
             self._raw_escape = False
             if self._scan(line):
                 out.append(line)
                 self._raw = None
+                self._event_size = 0
         # Anything else is a comment, another field (event, id, retry) or noise: ignored.
+
+    def _grow(self, size: int) -> None:
+        size += self._event_size
+        if size > self._limit:
+            raise self._too_large("event")
+        self._event_size = size
 
     def _scan(self, line: bytes) -> bool:
         """Tracks JSON nesting over ``line``; True when the value started is now complete."""

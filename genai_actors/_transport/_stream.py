@@ -1,6 +1,12 @@
 """``SseStream``: a server-sent-events response as an object (async iterator + context manager).
 
 The API modules receive one from ``ApiClient.stream`` and decode each payload themselves.
+
+What a stream guarantees: every event the server sent before a failure reaches the consumer,
+then the failure is raised; a 2xx answer that is not ``text/event-stream``, or a stream that ends
+without a single event, is an error (never an empty success); an event larger than
+``max_sse_event_bytes`` fails the stream before it is buffered whole; errors built from the
+server's text never contain the client's secrets.
 """
 
 from __future__ import annotations
@@ -13,47 +19,26 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 import anyio
-import msgspec
 
-from ..errors import (
-    APIError,
-    GenAIError,
-    RequestTimeoutError,
-    StreamCutError,
-    StreamIdleTimeoutError,
-    TransportError,
-    UnknownApiResponseError,
-    error_from_response,
-)
-from ._sse import SseParser
+from ..errors import GenAIError, ResponseTooLargeError
+from ._errors import Phase, event_error, map_transport_error, unexpected_body
+from ._reading import read_chunk, read_head
+from ._sse import DEFAULT_LIMIT, SseParser
 
 if TYPE_CHECKING:
     import aiohttp
 
-__all__ = ["SseStream", "map_client_error"]
+__all__ = ["SseStream"]
 
 Opener = Callable[[], Awaitable["aiohttp.ClientResponse"]]
+
+_SSE_TYPE = "text/event-stream"
+_HEAD = 512  # bytes of the body kept to quote when the stream turns out to be no stream
+_NOT_SSE_READ = 64 * 1024  # bytes of a non-SSE 2xx body read to find an error envelope in it
 
 
 class _ClosedByUser(Exception):
     """Set on the response's reader by ``aclose()`` to wake a read in progress."""
-
-
-def map_client_error(exc: BaseException, *, reading: bool) -> GenAIError:
-    """Maps an aiohttp or timeout exception raised while reading a body to a typed error."""
-    import aiohttp
-
-    if isinstance(exc, aiohttp.SocketTimeoutError | aiohttp.ServerTimeoutError):
-        err: GenAIError = StreamIdleTimeoutError("the stream sent nothing within its idle timeout")
-    elif isinstance(exc, TimeoutError):
-        err = RequestTimeoutError("the call's timeout expired while reading the response")
-    elif isinstance(exc, aiohttp.ClientPayloadError | aiohttp.ClientConnectionError):
-        what = "stream" if reading else "response body"
-        err = StreamCutError(f"the {what} was cut before it was complete: {type(exc).__name__}")
-    else:
-        err = TransportError(f"transport failure: {type(exc).__name__}: {exc}")
-    err.__cause__ = exc
-    return err
 
 
 class SseStream:
@@ -63,10 +48,19 @@ class SseStream:
     and call :meth:`aclose` (iterating to the end, or an error, closes it too). The response is
     opened (with retries, before its first byte only) by :meth:`open` or on first use.
 
+    Args:
+        opener: Sends the request and returns the open 2xx response (retrying before it).
+        secrets: Strings scrubbed from errors built from the server's text.
+        event_limit: The largest event (or line) accepted, in bytes.
+
     Raises (from :meth:`open` and iteration):
         APIError: The HTTP status was an error, or an ``{"error": ...}`` event arrived mid-stream
             (events before it were delivered).
-        StreamCutError: The connection dropped before the stream ended.
+        UnknownApiResponseError: The 2xx answer is not ``text/event-stream``, or the stream
+            ended without a single event (the message quotes the start of the body).
+        StreamCutError: The connection dropped before the stream ended (events received
+            before the cut were delivered first).
+        ResponseTooLargeError: One event passed ``event_limit``.
         StreamIdleTimeoutError: No data within the idle timeout.
         RequestTimeoutError: The call's overall timeout expired.
         ConnectError: The connection could not be made (after retries).
@@ -80,23 +74,35 @@ class SseStream:
         "__weakref__",
         "_closed",
         "_done",
+        "_events",
+        "_head",
         "_open_scope",
         "_opener",
         "_parser",
         "_pending",
         "_reading",
         "_resp",
+        "_secrets",
     )
 
-    def __init__(self, opener: Opener) -> None:
+    def __init__(
+        self,
+        opener: Opener,
+        *,
+        secrets: tuple[str, ...] = (),
+        event_limit: int = DEFAULT_LIMIT,
+    ) -> None:
         self._opener: Opener | None = opener
         self._resp: aiohttp.ClientResponse | None = None
-        self._parser = SseParser()
-        self._pending: deque[bytes | APIError] = deque()
+        self._parser = SseParser(event_limit)
+        self._pending: deque[bytes | GenAIError] = deque()
         self._done = False
         self._closed = False
         self._reading = False
         self._open_scope: anyio.CancelScope | None = None
+        self._secrets = secrets
+        self._events = 0  # payloads delivered or queued ([DONE] excluded)
+        self._head = b""  # the first bytes of the body, to quote if no event ever comes
 
     @property
     def response(self) -> aiohttp.ClientResponse | None:
@@ -135,7 +141,34 @@ class SseStream:
                 resp.close()
             self._done = True
             return
+        content_type = resp.headers.get("Content-Type", "")
+        if content_type[:17].lower() != _SSE_TYPE:
+            self._done = True
+            raise await self._not_a_stream(resp, content_type)
         self._resp = resp
+
+    async def _not_a_stream(self, resp: aiohttp.ClientResponse, content_type: str) -> GenAIError:
+        """The error of a 2xx answer that is not SSE: its error envelope, else a quote of it."""
+        try:
+            head, complete = await read_head(resp, _NOT_SSE_READ)
+        except Exception as exc:  # aiohttp payload and connection errors, timeouts
+            resp.close()
+            if isinstance(exc, GenAIError):
+                return exc
+            return map_transport_error(exc, Phase.BODY)
+        finally:
+            resp.close()
+        if complete:
+            error = event_error(head, self._secrets)
+            if error is not None:
+                return error
+        return unexpected_body(
+            f"expected a {_SSE_TYPE} stream, got {resp.status} "
+            f"{content_type or 'without a Content-Type'}",
+            head,
+            self._secrets,
+            complete=complete,
+        )
 
     def _closed_now(self) -> bool:
         # A method, not the attribute: aclose() may have run in another task across an await.
@@ -161,7 +194,7 @@ class SseStream:
                 continue
             self._reading = True
             try:
-                chunk = await resp.content.readany()
+                chunk = await read_chunk(resp.content)
             except _ClosedByUser:
                 raise StopAsyncIteration from None
             except BaseException as exc:
@@ -169,23 +202,37 @@ class SseStream:
                 if self._closed_now() and not isinstance(exc, asyncio.CancelledError):
                     raise StopAsyncIteration from None
                 if isinstance(exc, TimeoutError) or _is_client_error(exc):
-                    raise map_client_error(exc, reading=True) from exc
+                    raise map_transport_error(exc, Phase.BODY) from exc
                 raise
             finally:
                 self._reading = False
-            events = self._parser.feed(chunk) if chunk else self._parser.close()
+            if len(self._head) < _HEAD:
+                self._head += chunk[: _HEAD - len(self._head)]
+            try:
+                events = self._parser.feed(chunk) if chunk else self._parser.close()
+            except ResponseTooLargeError:
+                self._finish(resp, failed=True)
+                raise
             if not chunk:
                 self._finish(resp, failed=False)
             for payload in events:
                 if payload.find(b'"error"', 0, 48) != -1:
-                    error = _error_event(payload)
+                    error = event_error(payload, self._secrets)
                     if error is not None:
                         # Events before the error are still delivered, then the error is raised.
                         pending.append(error)
                         self._finish(resp, failed=True)
+                        self._events += 1
                         break
                 if payload != b"[DONE]":
                     pending.append(payload)
+                    self._events += 1
+            if not chunk and not self._events:
+                pending.append(
+                    unexpected_body(
+                        "the stream ended without a single event", self._head, self._secrets
+                    )
+                )
 
     def _finish(self, resp: aiohttp.ClientResponse, *, failed: bool) -> None:
         self._done = True
@@ -237,23 +284,3 @@ def _is_client_error(exc: BaseException) -> bool:
     import aiohttp
 
     return isinstance(exc, aiohttp.ClientError)
-
-
-def _error_event(payload: bytes) -> APIError | None:
-    try:
-        body: Any = msgspec.json.decode(payload)
-    except msgspec.DecodeError:
-        return None  # not JSON: the caller's decoder reports it
-    probe = body[0] if isinstance(body, list) and len(body) == 1 else body
-    if isinstance(probe, dict) and isinstance(probe.get("error"), dict):
-        code = probe["error"].get("code")
-        return error_from_response(code if isinstance(code, int) else 0, body)
-    return None
-
-
-def decode_json(payload: bytes) -> Any:
-    """Decodes one JSON payload, mapping failures to :class:`UnknownApiResponseError`."""
-    try:
-        return msgspec.json.decode(payload)
-    except msgspec.DecodeError as exc:
-        raise UnknownApiResponseError(f"the response is not valid JSON: {exc}") from None

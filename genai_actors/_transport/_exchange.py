@@ -1,0 +1,248 @@
+"""The one retry loop: plain requests, streams and raw bodies all go through :meth:`Exchange.send`.
+
+One attempt sends the request and waits for the status line. A 2xx answer ends the loop: a plain
+request reads its body (capped, inside the loop, so an idempotent request whose body is cut is
+retried), a stream or raw body returns the open response to its reader and is never retried
+after that. An error status or a transport failure is mapped to its typed error
+(:func:`~._errors.api_error`, :func:`~._errors.map_transport_error`) and handed to the
+:class:`~._retry.RetryPolicy`, which says whether and how long to wait.
+
+Deadline: the call's clock starts when the caller says (``started``, read before any lazy work:
+importing aiohttp, building the SSL context, opening the session, refreshing a token), so that
+work counts against the call's timeout. The first attempt's aiohttp timeout is what remains of
+it; no wait between attempts crosses it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Literal, overload
+
+from supervisors import current_clock
+
+from .. import _log
+from ..errors import ClientClosedError, GenAIError, RequestTimeoutError
+from ._errors import Phase, api_error, map_transport_error
+from ._reading import HttpResponse, read_body
+from ._session import SessionPool, TransportConfig
+
+if TYPE_CHECKING:
+    import aiohttp
+    from yarl import URL
+
+    from ._options import Plan
+
+__all__ = ["Exchange"]
+
+_log_request = _log.get_logger("genai_actors.request")
+
+# Lazy work shorter than this does not earn a first attempt its own, shorter aiohttp timeout.
+_SLACK = 0.001
+
+
+class Exchange:
+    """Sends requests for one client: its session pool, its transport settings, its secrets.
+
+    Args:
+        pool: The client's sessions (one per event loop).
+        config: Connection-level settings (timeouts, size caps).
+        secrets: Strings scrubbed from every error built from server text.
+    """
+
+    __slots__ = ("_config", "_pool", "_secrets")
+
+    def __init__(
+        self, pool: SessionPool, config: TransportConfig, secrets: tuple[str, ...]
+    ) -> None:
+        self._pool = pool
+        self._config = config
+        self._secrets = secrets
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """The strings scrubbed from errors."""
+        return self._secrets
+
+    @overload
+    async def send(
+        self,
+        plan: Plan,
+        method: str,
+        url: URL,
+        body: bytes | aiohttp.Payload | None,
+        headers: Mapping[str, str],
+        *,
+        path: str,
+        started: float,
+        read: Literal[True],
+        idempotent: bool = True,
+    ) -> HttpResponse: ...
+
+    @overload
+    async def send(
+        self,
+        plan: Plan,
+        method: str,
+        url: URL,
+        body: bytes | aiohttp.Payload | None,
+        headers: Mapping[str, str],
+        *,
+        path: str,
+        started: float,
+        read: Literal[False],
+        idempotent: bool = True,
+    ) -> aiohttp.ClientResponse: ...
+
+    async def send(
+        self,
+        plan: Plan,
+        method: str,
+        url: URL,
+        body: bytes | aiohttp.Payload | None,
+        headers: Mapping[str, str],
+        *,
+        path: str,
+        started: float,
+        read: bool,
+        idempotent: bool = True,
+    ) -> HttpResponse | aiohttp.ClientResponse:
+        """Sends the request, retrying per ``plan.retry``, until a 2xx answer or a final error.
+
+        Args:
+            plan: The resolved options of the call.
+            method: The HTTP method.
+            url: The full URL.
+            body: The body (bytes or an aiohttp payload), or ``None``.
+            headers: Every header of the request.
+            path: The resource path (for logs).
+            started: When the call began, on ``supervisors.current_clock()``.
+            read: True to read the whole body (plain requests); False to return the open
+                response of a stream or raw body (the caller reads and releases it).
+            idempotent: False for a request that creates something (fewer retries).
+
+        Returns:
+            The read response, or the open ``aiohttp.ClientResponse`` when ``read`` is False.
+
+        Raises:
+            APIError: An error status (the most specific subclass), after retries.
+            TransportError: No usable answer after retries (see
+                :func:`~._errors.map_transport_error`); ``RequestTimeoutError`` when the
+                call's timeout expired, lazy set-up included.
+            ResponseTooLargeError: The body passed ``max_response_bytes`` (not retried).
+            ClientClosedError: The client was closed before or during the call.
+
+        Cancellation: cancelling the caller aborts the attempt and frees its connection; a
+        request cancelled after it was sent may still be executed by the server.
+        """
+        import aiohttp
+
+        config = self._config
+        if not plan.ready:
+            plan.prepare(config)
+        pool = self._pool
+        session = pool.current() or await pool.open()
+        clock = current_clock()
+        deadline = started + plan.timeout
+        timeout = plan.request_timeout if read else plan.stream_timeout
+        elapsed = clock.now() - started
+        if elapsed > _SLACK:
+            remaining = plan.timeout - elapsed
+            if remaining <= 0:
+                raise RequestTimeoutError(
+                    f"the call's timeout ({plan.timeout:g} s) expired before the request was sent"
+                )
+            timeout = self._timeout(plan, remaining, read)
+        limit = config.max_response_bytes
+        attempt = 0
+        while True:
+            attempt += 1
+            phase = Phase.SEND
+            try:
+                resp = await session.request(
+                    method, url, data=body, headers=headers, timeout=timeout, proxy=plan.proxy
+                )
+                phase = Phase.BODY
+                status = resp.status
+                if 200 <= status < 300:
+                    if not read:
+                        return resp
+                    try:
+                        content = await read_body(resp, limit)
+                    finally:
+                        resp.release()
+                    return HttpResponse(status, resp.headers, content)
+                try:
+                    content = await read_body(resp, limit)
+                finally:
+                    resp.release()
+                error: GenAIError = api_error(
+                    status, resp.reason, resp.headers, content, self._secrets
+                )
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                error = map_transport_error(exc, phase)
+            except RuntimeError as exc:
+                if not session.closed:
+                    raise
+                raise ClientClosedError("the client was closed during the call") from exc
+            timeout = await self._backoff(plan, error, attempt, deadline, path, idempotent, read)
+
+    def _timeout(self, plan: Plan, remaining: float, read: bool) -> aiohttp.ClientTimeout:
+        import aiohttp
+
+        config = self._config
+        if read:
+            return aiohttp.ClientTimeout(total=remaining, connect=config.connect_timeout)
+        if not plan.explicit_timeout:
+            return plan.stream_timeout
+        return aiohttp.ClientTimeout(
+            total=remaining,
+            connect=config.connect_timeout,
+            sock_read=config.stream_idle_timeout,
+        )
+
+    async def _backoff(
+        self,
+        plan: Plan,
+        error: GenAIError,
+        attempt: int,
+        deadline: float,
+        path: str,
+        idempotent: bool,
+        read: bool,
+    ) -> aiohttp.ClientTimeout:
+        """Waits before the next attempt, or raises ``error`` when it must not be retried.
+
+        Returns:
+            The aiohttp timeout of the next attempt: what remains of the call's budget.
+        """
+        delay = plan.retry.delay_for(error, attempt, idempotent=idempotent)
+        if delay is None or self._pool.closed:
+            raise error
+        clock = current_clock()
+        if clock.now() + delay >= deadline:
+            _log_request.debug(
+                "request.deadline", path=_loggable(path), attempt=attempt, delay=delay
+            )
+            raise error
+        _log_request.info(
+            "request.retry",
+            attempt=attempt,
+            delay=round(delay, 3),
+            status=getattr(error, "code", type(error).__name__),
+            model=_model_of(path),
+        )
+        await clock.sleep(delay)
+        remaining = deadline - clock.now()
+        if remaining <= 0 or self._pool.closed:
+            raise error
+        return self._timeout(plan, remaining, read)
+
+
+def _model_of(path: str) -> str | None:
+    if path.startswith(("models/", "tunedModels/")):
+        return path.split(":", 1)[0]
+    return None
+
+
+def _loggable(path: str) -> str:
+    return path.split("?", 1)[0]

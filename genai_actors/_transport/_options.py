@@ -1,0 +1,318 @@
+"""Per-call options: ``HttpOptions`` checked, merged and resolved into a :class:`Plan`.
+
+A :class:`Plan` is everything fixed for calls sharing one effective ``HttpOptions``: URL parts,
+headers, timeouts, the retry policy, ``extra_body``, and a cache of built URLs keyed by method
+and path. The client's plan is built once; a call with its own ``http_options`` gets a plan of
+the client's options with the call's laid over them (:func:`merge_http_options`).
+
+Every bad option value raises :class:`~genai_actors.errors.InvalidOptionError` naming the option
+(``http_options.timeout``...). Every URL built here passes :func:`check_resource_path` first, so
+no request can leave with a dot segment hidden in a resource name.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
+
+import msgspec
+
+from .. import __version__
+from ..errors import InvalidOptionError, InvalidRequestError
+from ..types._http import HttpOptions, HttpRetryOptions
+from ._retry import RetryPolicy
+from ._session import TransportConfig, proxy_for
+
+if TYPE_CHECKING:
+    import aiohttp
+    from yarl import URL
+
+    from .._backend import Backend
+
+__all__ = [
+    "Plan",
+    "check_resource_path",
+    "coerce_http_options",
+    "deep_merge",
+    "merge_extra_body",
+    "merge_http_options",
+]
+
+PRODUCT = f"genai-actors/{__version__}"
+LANGUAGE = "gl-python/" + sys.version.split()[0]
+URL_CACHE_LIMIT = 1024
+_FIELDS = HttpOptions.__struct_fields__
+_BAD_HEADER_CHARS = ("\r", "\n", "\x00")
+
+
+def deep_merge(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    """``base`` with ``extra`` laid over it: nested objects merge, any other value replaces.
+
+    The one deep merge of the code base (``extra_body`` over a request body, client options
+    under call options). Neither argument is modified.
+    """
+    merged = dict(base)
+    for key, value in extra.items():
+        current = merged.get(key)
+        if isinstance(current, Mapping) and isinstance(value, Mapping):
+            merged[key] = deep_merge(current, value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def merge_extra_body(body: bytes | None, extra: Mapping[str, Any]) -> bytes:
+    """Merges ``extra`` into an encoded JSON object body and re-encodes it.
+
+    Raises:
+        InvalidOptionError: The body is not a JSON object (``extra_body`` cannot apply).
+    """
+    try:
+        decoded: Any = msgspec.json.decode(body) if body else {}
+    except msgspec.DecodeError:
+        decoded = None
+    if not isinstance(decoded, dict):
+        raise InvalidOptionError("extra_body", "needs a JSON object request body")
+    return msgspec.json.encode(deep_merge(decoded, extra))
+
+
+def check_resource_path(path: str) -> None:
+    """Refuses a resource path that could reach another resource than the one named.
+
+    Each ``/``-separated segment is percent-decoded (up to three times over); a segment that
+    is then ``.`` or ``..``, or contains ``/``, ``\\`` or NUL, is refused
+    (``models/%2e%2e/files`` would otherwise be normalised by a server or proxy into ``files``).
+
+    Raises:
+        InvalidRequestError: The path has such a segment; nothing was sent.
+    """
+    if (
+        "%" not in path
+        and "/." not in path
+        and "\\" not in path
+        and "\x00" not in path
+        and not path.startswith(".")
+    ):
+        return
+    for segment in path.split("?", 1)[0].split("/"):
+        decoded = segment
+        for _ in range(3):  # a proxy may decode more than once: %252e is %2e is .
+            if "%" not in decoded:
+                break
+            decoded = unquote(decoded)
+        if decoded in (".", "..") or "/" in decoded or "\\" in decoded or "\x00" in decoded:
+            raise InvalidRequestError(
+                "",
+                f"the resource path {path!r} has a segment {segment!r} that is a dot segment "
+                "or holds '/', '\\' or NUL once decoded; resource names cannot contain these",
+            )
+
+
+def coerce_http_options(value: HttpOptions | Mapping[str, Any] | None) -> HttpOptions:
+    """Accepts ``HttpOptions``, a dict of its fields, or ``None``; checks every value.
+
+    Raises:
+        InvalidOptionError: Unknown field, wrong type, or a bad value (the message names the
+            field, e.g. ``http_options.timeout``).
+    """
+    if value is None:
+        return HttpOptions()
+    if isinstance(value, HttpOptions):
+        _check(value)
+        return value
+    if not isinstance(value, Mapping):
+        raise InvalidOptionError(
+            "http_options", f"expected HttpOptions or a dict, not {type(value).__name__}"
+        )
+    data = dict(value)
+    retry = data.get("retry_options")
+    if isinstance(retry, HttpRetryOptions):
+        data["retry_options"] = msgspec.structs.asdict(retry)
+    unknown = sorted(str(key) for key in data if key not in _FIELDS)
+    if unknown:
+        raise InvalidOptionError(
+            "http_options",
+            f"unknown field(s) {', '.join(unknown)}; supported: {', '.join(_FIELDS)}",
+        )
+    try:
+        options = msgspec.convert(data, HttpOptions, strict=False)
+    except msgspec.ValidationError as exc:
+        text = str(exc)
+        where = text.rpartition("at `$.")[2].rstrip("`").split("[", 1)[0].split(".", 1)[0]
+        option = f"http_options.{where}" if where in _FIELDS else "http_options"
+        raise InvalidOptionError(option, text) from None
+    _check(options)
+    return options
+
+
+def _check(options: HttpOptions) -> None:
+    """Checks the values of an ``HttpOptions`` (also one built directly, which msgspec does not)."""
+    for name in ("base_url", "api_version"):
+        item = getattr(options, name)
+        if item is not None and not isinstance(item, str):
+            raise InvalidOptionError(f"http_options.{name}", f"expected a str, got {item!r}")
+    timeout = options.timeout
+    if timeout is not None:
+        if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+            raise InvalidOptionError(
+                "http_options.timeout", f"expected a number of seconds, got {timeout!r}"
+            )
+        if not (timeout > 0 and math.isfinite(timeout)):
+            raise InvalidOptionError(
+                "http_options.timeout",
+                f"must be a positive, finite number of seconds, got {timeout!r}",
+            )
+    headers = options.headers
+    if headers is not None:
+        if not isinstance(headers, Mapping):
+            raise InvalidOptionError("http_options.headers", "expected a dict of str to str")
+        for key, item in headers.items():
+            if not isinstance(key, str) or not isinstance(item, str):
+                raise InvalidOptionError(
+                    "http_options.headers", f"expected str names and values, got {key!r}"
+                )
+            if any(c in key or c in item for c in _BAD_HEADER_CHARS):
+                raise InvalidOptionError(
+                    "http_options.headers", f"header {key!r} holds CR, LF or NUL"
+                )
+    if options.extra_body is not None and not isinstance(options.extra_body, Mapping):
+        raise InvalidOptionError("http_options.extra_body", "expected a dict")
+    retry = options.retry_options
+    if retry is not None and not isinstance(retry, HttpRetryOptions | Mapping):
+        raise InvalidOptionError(
+            "http_options.retry_options", f"expected HttpRetryOptions or a dict, got {retry!r}"
+        )
+
+
+def merge_http_options(base: HttpOptions, override: HttpOptions | Mapping[str, Any]) -> HttpOptions:
+    """Lays per-call options over client options: set fields win, headers and extra_body merge.
+
+    ``retry_options`` given per call replaces the client's (unset fields take the defaults).
+
+    Raises:
+        InvalidOptionError: ``override`` has unknown fields, wrong types or bad values.
+    """
+    override = coerce_http_options(override)
+    headers = base.headers
+    if override.headers:
+        headers = {**(base.headers or {}), **override.headers}
+    extra_body = base.extra_body
+    if override.extra_body:
+        extra_body = deep_merge(base.extra_body or {}, override.extra_body)
+    return HttpOptions(
+        base_url=override.base_url or base.base_url,
+        api_version=override.api_version or base.api_version,
+        headers=headers,
+        timeout=override.timeout if override.timeout is not None else base.timeout,
+        retry_options=(
+            override.retry_options if override.retry_options is not None else base.retry_options
+        ),
+        extra_body=extra_body,
+    )
+
+
+class Plan:
+    """Everything resolved for calls sharing one effective ``HttpOptions``.
+
+    Attributes:
+        base_url: The base URL.
+        api_version: The API version segment.
+        headers: Headers of every request (static auth included).
+        timeout: The call's budget in seconds (``HttpOptions.timeout``, else the transport's).
+        explicit_timeout: True when ``HttpOptions.timeout`` was set (it then bounds streams).
+        retry: The retry policy.
+        extra_body: The dict merged into JSON bodies, or ``None``.
+        urls: Built URLs by ``(method, path)`` (calls without a query only).
+        ready: True once :meth:`prepare` ran; ``request_timeout``, ``stream_timeout`` and
+            ``proxy`` are set then.
+    """
+
+    __slots__ = (
+        "api_version",
+        "base_url",
+        "explicit_timeout",
+        "extra_body",
+        "headers",
+        "proxy",
+        "ready",
+        "request_timeout",
+        "retry",
+        "stream_timeout",
+        "timeout",
+        "urls",
+    )
+
+    def __init__(self, options: HttpOptions, backend: Backend, config: TransportConfig) -> None:
+        """Resolves ``options`` (already checked) over the backend's and transport's defaults.
+
+        Raises:
+            InvalidOptionError: Bad ``retry_options``.
+        """
+        self.base_url = options.base_url or backend.default_base_url
+        self.api_version = options.api_version or backend.default_api_version
+        headers = {
+            "Content-Type": "application/json",
+            "user-agent": f"{PRODUCT} {LANGUAGE}",
+            "x-goog-api-client": f"{PRODUCT} {LANGUAGE}",
+        }
+        headers.update(backend.static_headers)
+        if options.headers:
+            headers.update(options.headers)
+        explicit = options.timeout is not None
+        self.timeout: float = options.timeout if options.timeout is not None else config.timeout
+        if explicit and "X-Server-Timeout" not in headers:
+            headers["X-Server-Timeout"] = str(math.ceil(self.timeout))
+        self.headers = headers
+        self.retry = RetryPolicy.from_options(options.retry_options)
+        self.extra_body = options.extra_body or None
+        self.explicit_timeout = explicit
+        self.urls: dict[tuple[str, str], URL] = {}
+        self.ready = False  # the aiohttp-level settings below are made by prepare()
+        self.request_timeout: aiohttp.ClientTimeout
+        self.stream_timeout: aiohttp.ClientTimeout
+        self.proxy: str | None
+
+    def prepare(self, config: TransportConfig) -> None:
+        """Builds the aiohttp timeouts and reads the proxy: on first use, not at construction."""
+        import aiohttp
+
+        self.request_timeout = aiohttp.ClientTimeout(
+            total=self.timeout, connect=config.connect_timeout
+        )
+        self.stream_timeout = aiohttp.ClientTimeout(
+            total=self.timeout if self.explicit_timeout else None,
+            connect=config.connect_timeout,
+            sock_read=config.stream_idle_timeout,
+        )
+        self.proxy = proxy_for(self.base_url)
+        self.ready = True
+
+    def target(
+        self, backend: Backend, method: str, path: str, query: Mapping[str, object] | None
+    ) -> URL:
+        """The URL of ``path`` (cached by method and path when there is no query).
+
+        Raises:
+            InvalidRequestError: The path fails :func:`check_resource_path`.
+        """
+        if query is None:
+            url = self.urls.get((method, path))
+            if url is not None:
+                return url
+        from yarl import URL
+
+        from .._backend import build_url
+
+        check_resource_path(path)
+        url = URL(
+            build_url(self.base_url, self.api_version, backend.resource_path(method, path), query),
+            encoded=True,
+        )
+        if query is None:
+            if len(self.urls) >= URL_CACHE_LIMIT:
+                self.urls.clear()
+            self.urls[(method, path)] = url
+        return url

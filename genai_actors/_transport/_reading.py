@@ -1,0 +1,126 @@
+"""Reading response bodies: whole (capped), in pieces (bytes before a stored error first), a head.
+
+aiohttp's ``StreamReader.readany`` raises an error stored by a dropped connection *before* it
+returns the bytes that arrived ahead of that error. A slow consumer would lose events the server
+had sent. :func:`read_chunk` returns those bytes first, and raises the error on the next read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from ..errors import ResponseTooLargeError
+from ._errors import decode_json
+
+if TYPE_CHECKING:
+    import aiohttp
+
+__all__ = ["HttpResponse", "read_body", "read_chunk", "read_head"]
+
+
+class HttpResponse:
+    """A successful (2xx) HTTP response, fully read.
+
+    Attributes:
+        status: The HTTP status.
+        headers: The response headers (case-insensitive mapping).
+        content: The raw body.
+    """
+
+    __slots__ = ("content", "headers", "status")
+
+    def __init__(self, status: int, headers: Mapping[str, str], content: bytes) -> None:
+        self.status = status
+        self.headers = headers
+        self.content = content
+
+    def json(self) -> Any:
+        """The body decoded as JSON (``{}`` for an empty body).
+
+        Raises:
+            UnknownApiResponseError: The body is not valid JSON.
+        """
+        return decode_json(self.content) if self.content else {}
+
+    def __repr__(self) -> str:
+        return f"HttpResponse(status={self.status}, content=<{len(self.content)} bytes>)"
+
+
+async def read_chunk(content: aiohttp.StreamReader, size: int = -1) -> bytes:
+    """Whatever bytes have arrived, up to ``size`` (waiting for some); ``b""`` at the end.
+
+    Bytes received before a connection error are returned before that error is raised.
+
+    Args:
+        content: The response's reader.
+        size: At most this many bytes; ``-1`` for all that arrived.
+
+    Raises:
+        aiohttp.ClientError, TimeoutError: As ``StreamReader.readany`` (to be mapped by the
+            caller), once no byte received before the failure is left.
+    """
+    if content._exception is not None and content._buffer:
+        return content._read_nowait(size)
+    if size < 0:
+        return await content.readany()
+    return await content.read(size)
+
+
+def _too_large(limit: int) -> ResponseTooLargeError:
+    return ResponseTooLargeError(
+        f"the response body is larger than max_response_bytes ({limit:,} bytes)", limit=limit
+    )
+
+
+async def read_body(response: aiohttp.ClientResponse, limit: int) -> bytes:
+    """Reads the whole body, stopping (and closing the response) once it passes ``limit`` bytes.
+
+    A declared ``Content-Length`` over the limit fails before anything is read. An
+    uncompressed body of declared length within the limit is read in one go; any other body
+    (chunked, or compressed, whose decoded size the length does not bound) is read
+    incrementally and counted.
+
+    Raises:
+        ResponseTooLargeError: The body is (or would be) larger than ``limit``.
+        aiohttp.ClientError, TimeoutError: As aiohttp (to be mapped by the caller).
+    """
+    length = response.content_length
+    if length is not None and "Content-Encoding" not in response.headers:
+        if length > limit:
+            response.close()
+            raise _too_large(limit)
+        return await response.read()
+    parts: list[bytes] = []
+    size = 0
+    content = response.content
+    while True:
+        chunk = await content.readany()
+        if not chunk:
+            return b"".join(parts)
+        size += len(chunk)
+        if size > limit:
+            response.close()
+            raise _too_large(limit)
+        parts.append(chunk)
+
+
+async def read_head(response: aiohttp.ClientResponse, limit: int) -> tuple[bytes, bool]:
+    """Reads at most ``limit`` bytes of the body, for a message that quotes it.
+
+    Returns:
+        The bytes, and whether they are the whole body.
+
+    Raises:
+        aiohttp.ClientError, TimeoutError: As aiohttp (to be mapped by the caller).
+    """
+    parts: list[bytes] = []
+    size = 0
+    content = response.content
+    while size < limit:
+        chunk = await read_chunk(content)
+        if not chunk:
+            return b"".join(parts), True
+        parts.append(chunk)
+        size += len(chunk)
+    return b"".join(parts)[:limit], False
