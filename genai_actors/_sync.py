@@ -4,16 +4,26 @@
 coroutines run on a private event loop in a daemon thread, started on first use and stopped
 by :meth:`Client.close` (or leaving ``with``). Every object here is thread-safe: any number of
 threads may call one ``Client`` at once.
+
+Closing is a bounded shutdown: every call in flight (a request, a wait between retries, a
+stream's next chunk, a page fetch, an operation wait, an upload) is cancelled on the loop and
+raises :class:`~genai_actors.errors.ClientClosedError` in its calling thread at once; then the
+loop gets a bounded time to unwind those calls, close the streams still open and close the
+client's connections, and is stopped whatever happens.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import threading
+import time
+import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from . import _log
 from ._client import AsyncClient
 from ._lazy import api_module
 from ._transport import TransportConfig
@@ -31,52 +41,84 @@ if TYPE_CHECKING:
     from ._api._operations import Operations
     from ._api._tunings import Tunings
 
-__all__ = ["Client", "LoopThread", "SyncStream"]
+__all__ = ["SHUTDOWN_TIMEOUT", "Client", "LoopThread", "SyncStream"]
 
 T = TypeVar("T")
 
+SHUTDOWN_TIMEOUT = 5.0
+"""Seconds :meth:`LoopThread.close` gives the cancelled calls and open streams to unwind, and
+then again the client's own close, before it stops the loop regardless."""
 
-async def _await(awaitable: Awaitable[T]) -> T:
-    return await awaitable
+_log_client = _log.get_logger("genai_actors.client")
+
+
+def _discard(awaitable: Awaitable[Any]) -> None:
+    """Closes a coroutine that will never run (so it does not warn "never awaited")."""
+    if asyncio.iscoroutine(awaitable):
+        awaitable.close()
 
 
 class LoopThread:
-    """A private event loop running in a daemon thread; runs coroutines for blocking callers."""
+    """A private event loop running in a daemon thread; runs coroutines for blocking callers.
 
-    def __init__(self, name: str = "genai-actors-loop") -> None:
+    Args:
+        name: The thread's name.
+        shutdown_timeout: Seconds :meth:`close` waits for the cancelled calls and open streams
+            to unwind, and again for its ``final`` coroutine, before stopping the loop anyway.
+    """
+
+    def __init__(
+        self, name: str = "genai-actors-loop", *, shutdown_timeout: float = SHUTDOWN_TIMEOUT
+    ) -> None:
         self._name = name
+        self._shutdown_timeout = shutdown_timeout
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._closed = False
+        self._stopped = threading.Event()  # set once close() has finished
+        # Guarded by _lock: the futures blocking callers wait on, and the streams still open.
+        self._calls: set[concurrent.futures.Future[Any]] = set()
+        self._streams: weakref.WeakSet[SyncStream[Any]] = weakref.WeakSet()
+        # Touched on the loop thread only: the tasks running those calls.
+        self._tasks: set[asyncio.Task[Any]] = set()
 
     @property
     def started(self) -> bool:
-        """True once the thread has been started (and not yet closed)."""
-        return self._loop is not None
+        """True once the thread has been started, until :meth:`close`."""
+        return self._loop is not None and not self._closed
 
-    def _ensure(self) -> asyncio.AbstractEventLoop:
-        loop = self._loop
-        if loop is not None:
-            return loop
-        with self._lock:
-            if self._closed:
-                raise ClientClosedError("the client is closed")
-            if self._loop is None:
-                loop = asyncio.new_event_loop()
-                ready = threading.Event()
+    @property
+    def closed(self) -> bool:
+        """True once :meth:`close` has been called."""
+        return self._closed
 
-                def main() -> None:
-                    asyncio.set_event_loop(loop)
-                    loop.call_soon(ready.set)
-                    loop.run_forever()
+    def _start(self) -> asyncio.AbstractEventLoop:
+        # Called with _lock held.
+        if self._loop is None:
+            loop = asyncio.new_event_loop()
+            ready = threading.Event()
 
-                thread = threading.Thread(target=main, name=self._name, daemon=True)
-                thread.start()
-                ready.wait()
-                self._thread = thread
-                self._loop = loop
-            return self._loop
+            def main() -> None:
+                asyncio.set_event_loop(loop)
+                loop.call_soon(ready.set)
+                loop.run_forever()
+
+            thread = threading.Thread(target=main, name=self._name, daemon=True)
+            thread.start()
+            ready.wait()
+            self._thread = thread
+            self._loop = loop
+        return self._loop
+
+    async def _call(self, awaitable: Awaitable[T]) -> T:
+        task = asyncio.current_task()
+        assert task is not None
+        self._tasks.add(task)
+        try:
+            return await awaitable
+        finally:
+            self._tasks.discard(task)
 
     def run(self, awaitable: Awaitable[T]) -> T:
         """Runs ``awaitable`` on the loop thread and blocks until it finishes.
@@ -85,70 +127,166 @@ class LoopThread:
             Its result.
 
         Raises:
-            Whatever the awaitable raises. ``ClientClosedError`` after :meth:`close`;
-            ``RuntimeError`` if called from the loop thread itself (it would deadlock).
+            ClientClosedError: :meth:`close` was called before, or while the call was in
+                flight (the call is then cancelled on the loop).
+            RuntimeError: Called from the loop thread itself (it would deadlock).
+            Whatever the awaitable raises.
 
         If the calling thread is interrupted (e.g. ``KeyboardInterrupt``), the coroutine is
         cancelled on the loop.
         """
-        if self._closed:
-            if asyncio.iscoroutine(awaitable):
-                awaitable.close()
-            raise ClientClosedError("the client is closed")
-        loop = self._ensure()
-        if threading.current_thread() is self._thread:
-            if asyncio.iscoroutine(awaitable):
-                awaitable.close()
-            raise RuntimeError("a blocking Client method was called from its own loop thread")
-        future = asyncio.run_coroutine_threadsafe(_await(awaitable), loop)
+        with self._lock:
+            if self._closed:
+                _discard(awaitable)
+                raise ClientClosedError("the client is closed")
+            loop = self._start()
+            if threading.current_thread() is self._thread:
+                _discard(awaitable)
+                raise RuntimeError("a blocking Client method was called from its own loop thread")
+            future = asyncio.run_coroutine_threadsafe(self._call(awaitable), loop)
+            self._calls.add(future)
         try:
             return future.result()
-        except BaseException:
-            future.cancel()
+        except concurrent.futures.CancelledError:
+            if self._closed:
+                raise ClientClosedError(
+                    "the client was closed while this call was in flight"
+                ) from None
             raise
+        except BaseException:
+            future.cancel()  # e.g. KeyboardInterrupt: cancel the coroutine on the loop too
+            raise
+        finally:
+            with self._lock:
+                self._calls.discard(future)
 
     def iterate(self, iterator: AsyncIterator[T]) -> SyncStream[T]:
-        """Wraps an async iterator (a stream) as a blocking iterator running on this loop."""
-        return SyncStream(iterator, self)
+        """Wraps an async iterator (a stream) as a blocking iterator running on this loop.
+
+        A stream still open when the bridge closes is closed by :meth:`close`.
+        """
+        stream = SyncStream(iterator, self)
+        with self._lock:
+            if not self._closed:
+                self._streams.add(stream)
+        return stream
+
+    def _forget(self, stream: SyncStream[Any]) -> None:
+        with self._lock:
+            self._streams.discard(stream)
 
     def pager(self, pager: AsyncPager[T]) -> Pager[T]:
         """Wraps an :class:`AsyncPager` as a blocking :class:`Pager` fetching on this loop."""
         return pager.to_sync(self.run)
 
-    def close(self, final: Callable[[], Awaitable[None]] | None = None) -> None:
-        """Runs ``final`` on the loop, finalises async generators, stops the thread. Idempotent."""
+    def close(self, final: Callable[[], Awaitable[None]] | None = None) -> bool:
+        """Cancels every call in flight, runs ``final``, stops the thread. Idempotent.
+
+        Every blocked caller raises :class:`ClientClosedError` at once. Then, on the loop: the
+        cancelled calls get up to ``shutdown_timeout`` seconds to unwind and the streams still
+        open are closed; ``final`` (closing the client's connections) gets up to
+        ``shutdown_timeout`` seconds; whatever is left is cancelled and the loop is stopped.
+        A second, concurrent call waits for the first to finish (as long, at most).
+
+        Returns:
+            True if the loop had been started (so ``final`` ran on it), else False
+            (``final`` did not run: there was no loop to run it on).
+
+        Raises:
+            RuntimeError: Called from the loop thread itself.
+        """
         if self._thread is not None and threading.current_thread() is self._thread:
             raise RuntimeError("a blocking client cannot be closed from its own loop thread")
         with self._lock:
             if self._closed:
-                return
-            self._closed = True
-            loop, thread = self._loop, self._thread
-        if loop is None or thread is None:
-            return
+                first = False
+            else:
+                first = True
+                self._closed = True
+                loop, thread = self._loop, self._thread
+                calls = list(self._calls)
+                streams = list(self._streams)
+                self._streams.clear()
+        if not first:
+            self._stopped.wait(3 * self._shutdown_timeout + 1.0)
+            return self._loop is not None
+        try:
+            for future in calls:
+                future.cancel()  # the caller wakes now; its task is cancelled on the loop
+            if loop is None or thread is None:
+                return False
+            self._shutdown(loop, thread, streams, final)
+            return True
+        finally:
+            self._stopped.set()
+
+    def _shutdown(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        thread: threading.Thread,
+        streams: list[SyncStream[Any]],
+        final: Callable[[], Awaitable[None]] | None,
+    ) -> None:
+        budget = self._shutdown_timeout
 
         async def shutdown() -> None:
+            # Each call's task was cancelled once, through its future (cancelling it again
+            # would interrupt the cleanup it runs in ``finally``, e.g. closing an upload's file).
+            calls = set(self._tasks)
+            deadline = time.monotonic() + budget
+            await _settle(calls, budget, "client.close_calls_overran")
+            for stream in streams:
+                await stream._aclose_on_loop(max(0.0, deadline - time.monotonic()))
             try:
                 if final is not None:
-                    await final()
+                    await asyncio.wait_for(final(), budget)
+            except TimeoutError:
+                _log_client.warning("client.close_overran", timeout=budget)
             finally:
+                current = asyncio.current_task()
+                rest = {t for t in asyncio.all_tasks() if t is not current}
+                for task in rest:
+                    task.cancel()
+                await _settle(rest, min(budget, 1.0), "client.close_tasks_overran")
                 await loop.shutdown_asyncgens()
 
+        done = asyncio.run_coroutine_threadsafe(shutdown(), loop)
         try:
-            asyncio.run_coroutine_threadsafe(shutdown(), loop).result()
+            done.result(timeout=3 * budget + 1.0)
+        except concurrent.futures.TimeoutError:
+            done.cancel()
+            _log_client.warning("client.close_overran", timeout=3 * budget + 1.0)
         finally:
             loop.call_soon_threadsafe(loop.stop)
-            thread.join()
-            loop.close()
+            thread.join(budget)
+            if not thread.is_alive():
+                loop.close()
+
+
+async def _settle(tasks: set[asyncio.Task[Any]], within: float, event: str) -> None:
+    """Waits (at most ``within`` seconds) for cancelled tasks to end, retrieving their errors."""
+    if not tasks:
+        return
+    done, pending = await asyncio.wait(tasks, timeout=max(within, 0.0))
+    for task in done:
+        if not task.cancelled():
+            task.exception()  # retrieved: the caller was told ClientClosedError already
+    if pending:
+        _log_client.warning(event, pending=len(pending), timeout=within)
 
 
 class SyncStream(Iterator[T]):
-    """A blocking iterator over an async stream; ``close()`` (or ``with``) closes the stream."""
+    """A blocking iterator over an async stream; ``close()`` (or ``with``) closes the stream.
+
+    Closing the client closes a stream still open; iterating it then raises
+    :class:`~genai_actors.errors.ClientClosedError`.
+    """
 
     def __init__(self, iterator: AsyncIterator[T], bridge: LoopThread) -> None:
         self._iterator = iterator
         self._bridge = bridge
         self._done = False
+        self._closed = False
 
     def __iter__(self) -> SyncStream[T]:
         return self
@@ -160,6 +298,7 @@ class SyncStream(Iterator[T]):
             return self._bridge.run(self._iterator.__anext__())
         except StopAsyncIteration:
             self._done = True
+            self._bridge._forget(self)
             raise StopIteration from None
         except BaseException:
             self.close()
@@ -167,15 +306,29 @@ class SyncStream(Iterator[T]):
 
     def close(self) -> None:
         """Closes the underlying stream (frees its connection). Idempotent."""
-        if self._done and not hasattr(self._iterator, "aclose"):
-            return
         self._done = True
+        if self._closed:
+            return
+        self._closed = True
         aclose = getattr(self._iterator, "aclose", None)
-        if aclose is not None:
-            try:
+        try:
+            if aclose is not None:
                 self._bridge.run(aclose())
-            except ClientClosedError:
-                pass
+        except ClientClosedError:
+            pass  # the bridge closes it on its loop
+        finally:
+            self._bridge._forget(self)
+
+    async def _aclose_on_loop(self, within: float) -> None:
+        # Called by LoopThread.close on the loop; the stream's own thread no longer waits on it.
+        self._closed = True
+        aclose = getattr(self._iterator, "aclose", None)
+        if aclose is None:
+            return
+        try:
+            await asyncio.wait_for(aclose(), max(within, 0.0))
+        except Exception as exc:  # best effort: the client is closing anyway
+            _log_client.debug("client.close_stream_failed", error=type(exc).__name__)
 
     def __enter__(self) -> SyncStream[T]:
         return self
@@ -263,14 +416,16 @@ class Client:
         return cls(getattr(self._aio, name), self._bridge)
 
     def close(self) -> None:
-        """Closes the client: its connections, then its loop thread. Idempotent, thread-safe.
+        """Closes the client: its calls in flight, its connections, its loop thread.
 
-        Later calls raise :class:`~genai_actors.errors.ClientClosedError`.
+        Every call still in flight in another thread (a request, a wait between retries, a
+        stream being iterated, a page fetch, an operation wait, an upload) is cancelled and
+        raises :class:`~genai_actors.errors.ClientClosedError` at once; the shutdown that
+        follows is bounded (see :meth:`LoopThread.close`). Later calls raise
+        :class:`~genai_actors.errors.ClientClosedError`. Idempotent and thread-safe.
         """
-        if self._bridge.started:
-            self._bridge.close(self._aio.aclose)
-            return
-        self._bridge.close()
+        if self._bridge.close(self._aio.aclose):
+            return  # the loop had started: the client was closed on it
         if not self._aio._close_unopened():
             # Only `client.aio` was used (from other loops): close those pools from a thread.
             closer = LoopThread("genai-actors-close")
