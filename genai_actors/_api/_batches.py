@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._transformers import (
     InvalidRequestError,
+    Request,
     coerce_config,
     embed_content_request,
     generate_content_request,
@@ -34,7 +35,6 @@ from .._transformers import (
 )
 from ..errors import UnknownApiResponseError
 from ..pagers import AsyncPager, Pager
-from ..types._base import encode_json
 from ..types._batches import (
     BatchJob,
     BatchJobSource,
@@ -50,9 +50,10 @@ from ..types._batches import (
     ListBatchJobsResponse,
 )
 from ..types._generate import GenerateContentConfig
+from ..types._http import HttpOptions
 from ..types._media import WebhookConfig
 from ._batch_results import BatchResults
-from ._caches import decode, http_response, page_query
+from ._toolkit import call, check_timeout, decode_object, http_response, page_query, send
 
 if TYPE_CHECKING:
     from .._api_client import ApiClient
@@ -233,6 +234,100 @@ def _stamp(entries: Iterable[tuple[dict[str, Any], dict[str, Any]]]) -> tuple[li
     return out, keys
 
 
+def _batch_request(path: str, batch: dict[str, Any], http_options: HttpOptions | None) -> Request:
+    """POST ``{"batch": batch}`` to ``path``, refused when the body is over the inline limit.
+
+    Raises:
+        InvalidRequestError: The body is over 20 MB.
+    """
+    request = Request("POST", path, None, {"batch": batch}, http_options)
+    size = len(request.body or b"")
+    if size > INLINE_LIMIT_BYTES:
+        raise InvalidRequestError(
+            "src",
+            f"the inline batch is {size} bytes, over the API's 20 MB limit: "
+            "upload the requests as a JSONL file and pass its 'files/...' name",
+        )
+    return request
+
+
+def _create_request(model: str, src: Any, cfg: CreateBatchJobConfig) -> tuple[Request, list[str]]:
+    """``batches.create``: POST ``{model}:batchGenerateContent``.
+
+    Returns:
+        The request, and the keys of its inline requests in order (empty for a file).
+
+    Raises:
+        InvalidRequestError: Both or neither input, a bad request, a duplicate key, a bad
+            model name, an inline batch over 20 MB.
+        UnsupportedByBackendError: A Vertex-only field in an inline request.
+    """
+    path = t_model(model)
+    inline, file_name = _source(src)
+    batch: dict[str, Any] = {}
+    if cfg.display_name is not None:
+        batch["displayName"] = cfg.display_name
+    keys: list[str] = []
+    if inline is not None:
+        entries, keys = _stamp(_inline_request(r, i, model) for i, r in enumerate(inline))
+        batch["inputConfig"] = {"requests": {"requests": entries}}
+    else:
+        batch["inputConfig"] = {"fileName": file_name}
+    if cfg.webhook_config is not None:
+        batch["webhookConfig"] = normalize_keys(
+            cfg.webhook_config, WebhookConfig, "config.webhook_config"
+        )
+    return _batch_request(f"{path}:batchGenerateContent", batch, cfg.http_options), keys
+
+
+def _embeddings_request(
+    model: str, src: Any, cfg: CreateEmbeddingsBatchJobConfig
+) -> tuple[Request, list[str]]:
+    """``batches.create_embeddings``: POST ``{model}:asyncBatchEmbedContent``.
+
+    Returns:
+        The request, and the keys of its inline requests in order (empty for a file).
+
+    Raises:
+        InvalidRequestError: Both or neither input, bad contents, a bad model name.
+        UnsupportedByBackendError: A Vertex-only embedding field.
+    """
+    source = coerce_config(src, EmbeddingsBatchJobSource, "src")
+    if (source.file_name is None) == (source.inlined_requests is None):
+        raise InvalidRequestError("src", "give exactly one of inlined_requests and file_name")
+    path = t_model(model)
+    batch: dict[str, Any] = {}
+    if cfg.display_name is not None:
+        batch["displayName"] = cfg.display_name
+    keys: list[str] = []
+    if source.inlined_requests is not None:
+        block = source.inlined_requests
+        try:
+            built = embed_content_request(model, block.contents, block.config)
+        except InvalidRequestError as exc:
+            raise InvalidRequestError(f"src.inlined_requests.{exc.path}", exc.reason) from None
+        requests: list[tuple[dict[str, Any], dict[str, Any]]] = [
+            ({k: v for k, v in r.items() if k != "model"}, {})
+            for r in (built.payload or {})["requests"]
+        ]
+        entries, keys = _stamp(requests)
+        batch["inputConfig"] = {"requests": {"requests": entries}}
+    else:
+        batch["inputConfig"] = {"fileName": f"files/{t_file_name(source.file_name)}"}
+    return _batch_request(f"{path}:asyncBatchEmbedContent", batch, cfg.http_options), keys
+
+
+def _list_request(cfg: ListBatchJobsConfig) -> Request:
+    """``batches.list``: GET ``batches``, one page.
+
+    Raises:
+        InvalidRequestError: ``page_size`` is not a positive integer.
+    """
+    query = page_query(cfg.page_size, cfg.page_token)
+    text = {key: str(value) for key, value in query.items()} if query else None
+    return Request("GET", "batches", text, None, cfg.http_options)
+
+
 def _is_done(job: BatchJob) -> bool:
     return job.done
 
@@ -256,18 +351,12 @@ class AsyncBatches:
         while len(self._keys) > _REMEMBERED:
             self._keys.popitem(last=False)
 
-    async def _submit(self, path: str, body: dict[str, Any], http_options: Any) -> BatchJob:
-        encoded = encode_json(body)
-        if len(encoded) > INLINE_LIMIT_BYTES:
-            raise InvalidRequestError(
-                "src",
-                f"the inline batch is {len(encoded)} bytes, over the API's 20 MB limit: "
-                "upload the requests as a JSONL file and pass its 'files/...' name",
-            )
-        response = await self._api.request(
-            "POST", path, body=encoded, http_options=http_options, idempotent=False
-        )
-        return _job(response.json())
+    async def _submit(self, request: Request, keys: list[str]) -> BatchJob:
+        raw = await send(self._api, request, idempotent=False)
+        job = _job(decode_object(raw.content))
+        if keys:
+            self._remember(job.name, keys)
+        return job
 
     async def create(self, *, model: str, src: Any, config: Any = None) -> BatchJob:
         """Creates a batch of ``generate_content`` requests.
@@ -292,25 +381,8 @@ class AsyncBatches:
         cfg = coerce_config(config, CreateBatchJobConfig)
         if cfg.dest is not None:
             raise self._api.unsupported("config.dest", "It needs Vertex AI.")
-        path = t_model(model)
-        inline, file_name = _source(src)
-        batch: dict[str, Any] = {}
-        if cfg.display_name is not None:
-            batch["displayName"] = cfg.display_name
-        keys: list[str] = []
-        if inline is not None:
-            entries, keys = _stamp(_inline_request(r, i, model) for i, r in enumerate(inline))
-            batch["inputConfig"] = {"requests": {"requests": entries}}
-        else:
-            batch["inputConfig"] = {"fileName": file_name}
-        if cfg.webhook_config is not None:
-            batch["webhookConfig"] = normalize_keys(
-                cfg.webhook_config, WebhookConfig, "config.webhook_config"
-            )
-        job = await self._submit(f"{path}:batchGenerateContent", {"batch": batch}, cfg.http_options)
-        if keys:
-            self._remember(job.name, keys)
-        return job
+        request, keys = _create_request(model, src, cfg)
+        return await self._submit(request, keys)
 
     async def create_embeddings(self, *, model: str, src: Any, config: Any = None) -> BatchJob:
         """Creates a batch of embeddings (experimental in the API).
@@ -327,34 +399,8 @@ class AsyncBatches:
             APIError: The server refused.
         """
         cfg = coerce_config(config, CreateEmbeddingsBatchJobConfig)
-        source = coerce_config(src, EmbeddingsBatchJobSource, "src")
-        if (source.file_name is None) == (source.inlined_requests is None):
-            raise InvalidRequestError("src", "give exactly one of inlined_requests and file_name")
-        path = t_model(model)
-        batch: dict[str, Any] = {}
-        if cfg.display_name is not None:
-            batch["displayName"] = cfg.display_name
-        keys: list[str] = []
-        if source.inlined_requests is not None:
-            block = source.inlined_requests
-            try:
-                built = embed_content_request(model, block.contents, block.config)
-            except InvalidRequestError as exc:
-                raise InvalidRequestError(f"src.inlined_requests.{exc.path}", exc.reason) from None
-            requests: list[tuple[dict[str, Any], dict[str, Any]]] = [
-                ({k: v for k, v in r.items() if k != "model"}, {})
-                for r in (built.payload or {})["requests"]
-            ]
-            entries, keys = _stamp(requests)
-            batch["inputConfig"] = {"requests": {"requests": entries}}
-        else:
-            batch["inputConfig"] = {"fileName": f"files/{t_file_name(source.file_name)}"}
-        job = await self._submit(
-            f"{path}:asyncBatchEmbedContent", {"batch": batch}, cfg.http_options
-        )
-        if keys:
-            self._remember(job.name, keys)
-        return job
+        request, keys = _embeddings_request(model, src, cfg)
+        return await self._submit(request, keys)
 
     async def get(self, *, name: str, config: Any = None) -> BatchJob:
         """Fetches a batch job's current state.
@@ -364,8 +410,9 @@ class AsyncBatches:
             NotFoundError: No such batch.
         """
         cfg = coerce_config(config, GetBatchJobConfig)
-        response = await self._api.request("GET", batch_name(name), http_options=cfg.http_options)
-        return _job(response.json())
+        request = Request("GET", batch_name(name), None, None, cfg.http_options)
+        raw = await send(self._api, request)
+        return _job(decode_object(raw.content))
 
     async def cancel(self, *, name: str, config: Any = None) -> None:
         """Asks the server to cancel a batch job (it becomes ``JOB_STATE_CANCELLED``).
@@ -375,7 +422,8 @@ class AsyncBatches:
             NotFoundError: No such batch. FailedPreconditionError: it already finished.
         """
         cfg = coerce_config(config, CancelBatchJobConfig)
-        await self._api.request("POST", f"{batch_name(name)}:cancel", http_options=cfg.http_options)
+        request = Request("POST", f"{batch_name(name)}:cancel", None, None, cfg.http_options)
+        await send(self._api, request)
 
     async def delete(self, *, name: str, config: Any = None) -> DeleteResourceJob:
         """Deletes a batch job (its results go with it).
@@ -386,9 +434,8 @@ class AsyncBatches:
         """
         cfg = coerce_config(config, DeleteBatchJobConfig)
         full = batch_name(name)
-        response = await self._api.request("DELETE", full, http_options=cfg.http_options)
-        result = decode(response, DeleteResourceJob)
-        result.sdk_http_response = http_response(response)
+        request = Request("DELETE", full, None, None, cfg.http_options)
+        result = await call(self._api, request, DeleteResourceJob)
         self._keys.pop(full, None)
         return result
 
@@ -396,17 +443,10 @@ class AsyncBatches:
         cfg = coerce_config(config, ListBatchJobsConfig)
         if cfg.filter is not None:
             raise self._api.unsupported("config.filter", "It needs Vertex AI.")
-        response = await self._api.request(
-            "GET",
-            "batches",
-            query=page_query(cfg.page_size, cfg.page_token),
-            http_options=cfg.http_options,
-        )
-        data = response.json()
-        if not isinstance(data, dict):
-            raise UnknownApiResponseError("unexpected response for batches.list")
+        raw = await send(self._api, _list_request(cfg))
+        data = decode_object(raw.content)
         return ListBatchJobsResponse(
-            sdk_http_response=http_response(response),
+            sdk_http_response=http_response(raw),
             next_page_token=data.get("nextPageToken"),
             batch_jobs=[_job(op) for op in data.get("operations") or []],
         )
@@ -444,16 +484,19 @@ class AsyncBatches:
         Raises:
             WaitTimeoutError: ``timeout`` expired (``.last`` is the last state seen); the job
                 goes on.
+            InvalidOptionError: A negative, NaN or non-numeric ``timeout`` (a ``ValueError``
+                and a ``TypeError``).
             InvalidRequestError: Not a batch name (nothing is sent).
             APIError: A non-transient error (e.g. ``NotFoundError``) ended the wait.
 
         Cancellation: cancelling the caller ends only its own wait; the job goes on.
         """
+        limit = check_timeout(timeout)
         if isinstance(job, BatchJob) and job.done:
             return job
         name = batch_name(job)
         return await self._api.watchers.wait(
-            name, self._fetch, _is_done, timeout=timeout, kind="batch"
+            name, self._fetch, _is_done, timeout=limit, kind="batch"
         )
 
     def watch(self, job: BatchJob | str) -> WatchStream[BatchJob]:

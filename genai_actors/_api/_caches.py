@@ -15,12 +15,11 @@ from __future__ import annotations
 import datetime
 import math
 import re
-from typing import TYPE_CHECKING, Any, TypeVar
-
-import msgspec
+from typing import TYPE_CHECKING, Any
 
 from .._transformers import (
     InvalidRequestError,
+    Request,
     check_backend,
     coerce_config,
     normalize_keys,
@@ -30,9 +29,7 @@ from .._transformers import (
     t_contents,
     t_tools,
 )
-from ..errors import UnknownApiResponseError
 from ..pagers import AsyncPager, Pager
-from ..types._base import HttpResponse, decode_json, encode_json
 from ..types._caches import (
     CachedContent,
     CreateCachedContentConfig,
@@ -45,14 +42,14 @@ from ..types._caches import (
 )
 from ..types._content import Content
 from ..types._tools import Tool, ToolConfig
+from ._toolkit import call, page_query
 
 if TYPE_CHECKING:
-    from .._api_client import ApiClient, HttpResponse as RawResponse
+    from .._api_client import ApiClient
     from .._sync import LoopThread
 
 __all__ = ["AsyncCaches", "Caches", "t_ttl"]
 
-_T = TypeVar("_T")
 _DURATION = re.compile(r"^\s*(-?\d+(?:\.\d+)?)s\s*$")
 _ID = re.compile(r"^[A-Za-z0-9_-]+$")
 
@@ -134,39 +131,71 @@ def cache_name(name: object) -> str:
     return full
 
 
-def decode(response: RawResponse, tp: type[_T]) -> _T:
-    """Decodes a response body into ``tp`` (``{}`` for an empty body).
+def _create_request(model: str, cfg: CreateCachedContentConfig) -> Request:
+    """``caches.create``: POST ``cachedContents`` with the model, contents and expiry.
 
     Raises:
-        UnknownApiResponseError: The body is not JSON of that shape.
+        InvalidRequestError: A bad model name, TTL, expiry or content; both ``ttl`` and
+            ``expire_time``.
+        UnsupportedByBackendError: A Vertex-only field inside the contents, instruction or tools.
     """
-    try:
-        return decode_json(response.content or b"{}", tp)
-    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
-        raise UnknownApiResponseError(f"unexpected response for {tp.__name__}: {exc}") from None
+    body: dict[str, Any] = {"model": t_caches_model(model, vertex=None)}
+    if cfg.ttl is not None and cfg.expire_time is not None:
+        raise InvalidRequestError("config", "set at most one of ttl and expire_time")
+    if cfg.ttl is not None:
+        body["ttl"] = t_ttl(cfg.ttl)
+    if cfg.expire_time is not None:
+        body["expireTime"] = t_expire_time(cfg.expire_time)
+    if cfg.display_name is not None:
+        body["displayName"] = cfg.display_name
+    if cfg.contents is not None:
+        contents = t_contents(cfg.contents)
+        check_backend(contents, "config.contents", vertex=False)
+        body["contents"] = normalize_keys(contents, list[Content], "config.contents")
+    if cfg.system_instruction is not None:
+        instruction = t_content(cfg.system_instruction, "config.system_instruction")
+        check_backend(instruction, "config.system_instruction", vertex=False)
+        body["systemInstruction"] = normalize_keys(
+            instruction, Content, "config.system_instruction"
+        )
+    if cfg.tools is not None:
+        tools = t_tools(cfg.tools, "config.tools")
+        check_backend(tools, "config.tools", vertex=False)
+        body["tools"] = normalize_keys(tools, list[Tool], "config.tools")
+    if cfg.tool_config is not None:
+        check_backend(cfg.tool_config, "config.tool_config", vertex=False)
+        body["toolConfig"] = normalize_keys(cfg.tool_config, ToolConfig, "config.tool_config")
+    return Request("POST", "cachedContents", None, body, cfg.http_options)
 
 
-def http_response(response: RawResponse) -> HttpResponse:
-    """The ``sdk_http_response`` of a result: the response headers."""
-    return HttpResponse(headers=dict(response.headers))
+def _update_request(name: object, cfg: UpdateCachedContentConfig) -> Request:
+    """``caches.update``: PATCH the cache with exactly one of ``ttl`` / ``expireTime``.
+
+    Raises:
+        InvalidRequestError: No or two expiry fields, a non-positive TTL, a past expiry, or a
+            bad name.
+    """
+    body: dict[str, Any] = {}
+    if cfg.ttl is not None and cfg.expire_time is not None:
+        raise InvalidRequestError("config", "set only one of ttl and expire_time")
+    if cfg.ttl is not None:
+        body["ttl"] = t_ttl(cfg.ttl)
+    elif cfg.expire_time is not None:
+        body["expireTime"] = t_expire_time(cfg.expire_time)
+    else:
+        raise InvalidRequestError("config", "set ttl or expire_time (the only updatable fields)")
+    return Request("PATCH", cache_name(name), None, body, cfg.http_options)
 
 
-def page_query(page_size: int | None, page_token: str | None) -> dict[str, object] | None:
-    """``pageSize`` / ``pageToken`` query parameters.
+def _list_request(cfg: ListCachedContentsConfig) -> Request:
+    """``caches.list``: GET ``cachedContents``, one page.
 
     Raises:
         InvalidRequestError: ``page_size`` is not a positive integer.
     """
-    query: dict[str, object] = {}
-    if page_size is not None:
-        if isinstance(page_size, bool) or not isinstance(page_size, int) or page_size <= 0:
-            raise InvalidRequestError(
-                "config.page_size", f"expected a positive integer, got {page_size!r}"
-            )
-        query["pageSize"] = page_size
-    if page_token:
-        query["pageToken"] = page_token
-    return query or None
+    query = page_query(cfg.page_size, cfg.page_token)
+    text = {key: str(value) for key, value in query.items()} if query else None
+    return Request("GET", "cachedContents", text, None, cfg.http_options)
 
 
 class AsyncCaches:
@@ -180,37 +209,6 @@ class AsyncCaches:
 
     def __init__(self, api_client: ApiClient) -> None:
         self._api = api_client
-
-    def _body(self, model: str, cfg: CreateCachedContentConfig) -> dict[str, Any]:
-        if cfg.kms_key_name is not None:
-            raise self._api.unsupported("config.kms_key_name", "It needs Vertex AI.")
-        body: dict[str, Any] = {"model": t_caches_model(model, vertex=None)}
-        if cfg.ttl is not None and cfg.expire_time is not None:
-            raise InvalidRequestError("config", "set at most one of ttl and expire_time")
-        if cfg.ttl is not None:
-            body["ttl"] = t_ttl(cfg.ttl)
-        if cfg.expire_time is not None:
-            body["expireTime"] = t_expire_time(cfg.expire_time)
-        if cfg.display_name is not None:
-            body["displayName"] = cfg.display_name
-        if cfg.contents is not None:
-            contents = t_contents(cfg.contents)
-            check_backend(contents, "config.contents", vertex=False)
-            body["contents"] = normalize_keys(contents, list[Content], "config.contents")
-        if cfg.system_instruction is not None:
-            instruction = t_content(cfg.system_instruction, "config.system_instruction")
-            check_backend(instruction, "config.system_instruction", vertex=False)
-            body["systemInstruction"] = normalize_keys(
-                instruction, Content, "config.system_instruction"
-            )
-        if cfg.tools is not None:
-            tools = t_tools(cfg.tools, "config.tools")
-            check_backend(tools, "config.tools", vertex=False)
-            body["tools"] = normalize_keys(tools, list[Tool], "config.tools")
-        if cfg.tool_config is not None:
-            check_backend(cfg.tool_config, "config.tool_config", vertex=False)
-            body["toolConfig"] = normalize_keys(cfg.tool_config, ToolConfig, "config.tool_config")
-        return body
 
     async def create(self, *, model: str, config: Any = None) -> CachedContent:
         """Creates a cached content for ``model``.
@@ -230,15 +228,10 @@ class AsyncCaches:
             APIError: The server refused (e.g. too few tokens to cache: 400).
         """
         cfg = coerce_config(config, CreateCachedContentConfig)
-        body = self._body(model, cfg)
-        response = await self._api.request(
-            "POST",
-            "cachedContents",
-            body=encode_json(body),
-            http_options=cfg.http_options,
-            idempotent=False,
-        )
-        return decode(response, CachedContent)
+        if cfg.kms_key_name is not None:
+            raise self._api.unsupported("config.kms_key_name", "It needs Vertex AI.")
+        request = _create_request(model, cfg)
+        return await call(self._api, request, CachedContent, idempotent=False)
 
     async def get(self, *, name: str, config: Any = None) -> CachedContent:
         """Fetches a cached content's metadata.
@@ -252,8 +245,8 @@ class AsyncCaches:
             PermissionDeniedError: Unknown or expired cache (the API answers 403).
         """
         cfg = coerce_config(config, GetCachedContentConfig)
-        response = await self._api.request("GET", cache_name(name), http_options=cfg.http_options)
-        return decode(response, CachedContent)
+        request = Request("GET", cache_name(name), None, None, cfg.http_options)
+        return await call(self._api, request, CachedContent)
 
     async def update(self, *, name: str, config: Any = None) -> CachedContent:
         """Changes a cache's expiry: exactly one of ``config.ttl`` and ``config.expire_time``.
@@ -271,21 +264,7 @@ class AsyncCaches:
             PermissionDeniedError: Unknown or expired cache.
         """
         cfg = coerce_config(config, UpdateCachedContentConfig)
-        body: dict[str, Any] = {}
-        if cfg.ttl is not None and cfg.expire_time is not None:
-            raise InvalidRequestError("config", "set only one of ttl and expire_time")
-        if cfg.ttl is not None:
-            body["ttl"] = t_ttl(cfg.ttl)
-        elif cfg.expire_time is not None:
-            body["expireTime"] = t_expire_time(cfg.expire_time)
-        else:
-            raise InvalidRequestError(
-                "config", "set ttl or expire_time (the only updatable fields)"
-            )
-        response = await self._api.request(
-            "PATCH", cache_name(name), body=encode_json(body), http_options=cfg.http_options
-        )
-        return decode(response, CachedContent)
+        return await call(self._api, _update_request(name, cfg), CachedContent)
 
     async def delete(self, *, name: str, config: Any = None) -> DeleteCachedContentResponse:
         """Deletes a cached content.
@@ -295,24 +274,12 @@ class AsyncCaches:
             PermissionDeniedError: Unknown or expired cache.
         """
         cfg = coerce_config(config, DeleteCachedContentConfig)
-        response = await self._api.request(
-            "DELETE", cache_name(name), http_options=cfg.http_options
-        )
-        result = decode(response, DeleteCachedContentResponse)
-        result.sdk_http_response = http_response(response)
-        return result
+        request = Request("DELETE", cache_name(name), None, None, cfg.http_options)
+        return await call(self._api, request, DeleteCachedContentResponse)
 
     async def _list_page(self, config: Any = None) -> ListCachedContentsResponse:
         cfg = coerce_config(config, ListCachedContentsConfig)
-        response = await self._api.request(
-            "GET",
-            "cachedContents",
-            query=page_query(cfg.page_size, cfg.page_token),
-            http_options=cfg.http_options,
-        )
-        result = decode(response, ListCachedContentsResponse)
-        result.sdk_http_response = http_response(response)
-        return result
+        return await call(self._api, _list_request(cfg), ListCachedContentsResponse)
 
     async def list(self, *, config: Any = None) -> AsyncPager[CachedContent]:
         """Lists live cached contents, page by page (``async for`` walks them all).

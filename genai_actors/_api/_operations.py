@@ -13,36 +13,30 @@ typed form) and never raises for it; only a failure to *poll* raises.
 
 from __future__ import annotations
 
-import math
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from supervisors import Backoff
 
-from .._transformers import InvalidRequestError, VertexLocation, get_operation_request
+from .._api_client import coerce_http_options
+from .._transformers import InvalidRequestError, Request, VertexLocation, get_operation_request
+from ..errors import InvalidOptionError
+from ..types._http import HttpOptions
 from ..types._operations import Operation
 from ._operation_kinds import operation_class
+from ._toolkit import call_options, check_timeout, send, vertex_location
 
 if TYPE_CHECKING:
     from .._api_client import ApiClient
     from .._sync import LoopThread, SyncStream
     from .._watch import WatchStream
 
-__all__ = ["DEFAULT_WAIT_TIMEOUT", "AsyncOperations", "Operations", "vertex_location"]
+__all__ = ["DEFAULT_WAIT_TIMEOUT", "AsyncOperations", "Operations"]
 
 OpT = TypeVar("OpT", bound=Operation)
 
 DEFAULT_WAIT_TIMEOUT = 900.0
 """Seconds ``wait`` polls before giving up when no ``timeout`` is given."""
-
-
-def vertex_location(api: ApiClient) -> VertexLocation | None:
-    """The Vertex AI project and location of ``api``'s backend, or ``None`` for mldev."""
-    backend = api.backend
-    if not backend.vertexai:
-        return None
-    project = getattr(backend, "project", None) or ""
-    location = getattr(backend, "location", None) or ""
-    return VertexLocation(str(project), str(location))
 
 
 def _check_operation(operation: object) -> None:
@@ -53,14 +47,40 @@ def _check_operation(operation: object) -> None:
         )
 
 
-def _check_timeout(timeout: float | None) -> float | None:
-    if timeout is None:
-        return None
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or math.isnan(timeout):
-        raise ValueError(f"timeout must be a number of seconds or None, got {timeout!r}")
-    if timeout < 0:
-        raise ValueError(f"timeout must be >= 0 seconds, got {timeout!r}")
-    return None if math.isinf(timeout) else float(timeout)
+def _options(config: object) -> HttpOptions | None:
+    """The per-call HTTP options of an operations ``config``, whose only field is
+    ``http_options`` (there is no config type for these calls).
+
+    Raises:
+        InvalidRequestError: ``config`` is a dict with another field.
+        InvalidOptionError: ``http_options`` is neither ``HttpOptions`` nor a dict.
+        ValueError: ``http_options`` is a dict with an unknown or badly typed field.
+    """
+    if isinstance(config, Mapping):
+        unknown = sorted(set(config) - {"http_options"})
+        if unknown:
+            raise InvalidRequestError(
+                f"config.{unknown[0]}", "unknown field (supported: http_options)"
+            )
+        given = config.get("http_options")
+        if given is not None and not isinstance(given, HttpOptions | Mapping):
+            raise InvalidOptionError(
+                "http_options", f"expected HttpOptions or a dict, got {type(given).__name__}"
+            )
+    options = call_options(config)
+    return None if options is None else coerce_http_options(options)
+
+
+def _get_request(
+    operation: Operation | str, options: HttpOptions | None, vertex: VertexLocation | None
+) -> Request:
+    """``operations.get``: GET the name (Developer API) or POST ``:fetchPredictOperation``.
+
+    Raises:
+        InvalidRequestError: No usable operation name.
+    """
+    built = get_operation_request(operation, vertex=vertex)
+    return Request(built.method, built.path, built.query, built.payload, options)
 
 
 def _is_done(operation: Operation) -> bool:
@@ -102,7 +122,8 @@ class AsyncOperations:
             A fresh operation of the same class as ``operation``.
 
         Raises:
-            InvalidRequestError: No usable name (nothing is sent).
+            InvalidRequestError: No usable name, or an unknown ``config`` field (nothing is
+                sent).
             APIError: The server refused (e.g. ``NotFoundError`` for an unknown name).
             TransportError: The request could not be completed (after retries).
 
@@ -110,17 +131,10 @@ class AsyncOperations:
         """
         _check_operation(operation)
         api = self._api
-        is_vertex = api.backend.vertexai
-        request = get_operation_request(operation, vertex=vertex_location(api))
-        http_options = _http_options(config)
-        response = await api.request(
-            request.method,
-            request.path,
-            body=request.body,
-            query=request.query,
-            http_options=http_options,
-        )
-        return operation_class(operation).from_api_response(response.content, is_vertex)
+        vertex = vertex_location(api)
+        request = _get_request(operation, _options(config), vertex)
+        raw = await send(api, request)
+        return operation_class(operation).from_api_response(raw.content, vertex is not None)
 
     @overload
     async def wait(
@@ -178,8 +192,10 @@ class AsyncOperations:
         Raises:
             WaitTimeoutError: ``timeout`` expired first (a ``TimeoutError``; ``.last`` holds
                 the last snapshot). The operation itself goes on server-side.
-            InvalidRequestError: No usable name (nothing is sent).
-            ValueError: A negative or non-numeric ``timeout``.
+            InvalidRequestError: No usable name, or an unknown ``config`` field (nothing is
+                sent).
+            InvalidOptionError: A negative, NaN or non-numeric ``timeout`` (a ``ValueError``
+                and a ``TypeError``).
             APIError: A poll failed with a non-transient error (e.g. ``NotFoundError``,
                 ``PermissionDeniedError``).
             ClientClosedError: The client was closed.
@@ -189,11 +205,11 @@ class AsyncOperations:
         again by name.
         """
         _check_operation(operation)
-        limit = _check_timeout(timeout)
+        limit = check_timeout(timeout)
         if isinstance(operation, Operation) and operation.done:
             return operation
         name = _name_of(operation)
-        _http_options(config)  # validated before anything starts
+        _options(config)  # validated before anything starts
         return await self._api.watchers.wait(
             name,
             self._fetcher(operation, config),
@@ -231,13 +247,14 @@ class AsyncOperations:
             A :class:`~genai_actors._watch.WatchStream`; nothing is sent before it is iterated.
 
         Raises:
-            InvalidRequestError: No usable name (raised here; nothing is sent).
+            InvalidRequestError: No usable name, or an unknown ``config`` field (raised here;
+                nothing is sent).
             APIError: From iteration: a non-transient poll error ended the watch.
             ClientClosedError: From iteration: the client was closed.
         """
         _check_operation(operation)
         name = _name_of(operation)
-        _http_options(config)
+        _options(config)  # validated before anything starts
         return self._api.watchers.watch(
             name,
             self._fetcher(operation, config),
@@ -256,19 +273,6 @@ class AsyncOperations:
     def _kind(operation: Operation | str) -> str:
         # Snapshots of different classes must not be shared between waiters of one name.
         return "operation:" + operation_class(operation).__name__
-
-
-def _http_options(config: Any) -> Any:
-    if config is None:
-        return None
-    if isinstance(config, dict):
-        unknown = set(config) - {"http_options"}
-        if unknown:
-            raise InvalidRequestError(
-                f"config.{sorted(unknown)[0]}", "unknown field (supported: http_options)"
-            )
-        return config.get("http_options")
-    return getattr(config, "http_options", None)
 
 
 class Operations:

@@ -22,10 +22,9 @@ import math
 import re
 from typing import TYPE_CHECKING, Any
 
-from .._transformers import InvalidRequestError, coerce, coerce_config, t_model
+from .._transformers import InvalidRequestError, Request, coerce, coerce_config, t_model
 from ..errors import UnknownApiResponseError, UnsupportedByBackendError
 from ..pagers import AsyncPager, Pager
-from ..types._base import encode_json
 from ..types._tunings import (
     CancelTuningJobConfig,
     CancelTuningJobResponse,
@@ -36,7 +35,7 @@ from ..types._tunings import (
     TuningDataset,
     TuningJob,
 )
-from ._caches import decode, http_response, page_query
+from ._toolkit import call, check_timeout, decode_object, http_response, page_query, send
 
 if TYPE_CHECKING:
     from .._api_client import ApiClient
@@ -90,8 +89,15 @@ def _positive(value: Any, path: str, *, integer: bool) -> None:
         raise InvalidRequestError(path, f"must be positive, got {value!r}")
 
 
-def _tuning_body(base_model: str, training_dataset: Any, config: Any) -> dict[str, Any]:
-    cfg = coerce_config(config, CreateTuningJobConfig)
+def _tune_request(base_model: str, training_dataset: Any, cfg: CreateTuningJobConfig) -> Request:
+    """``tunings.tune``: POST ``tunedModels`` with the base model, examples and
+    hyperparameters.
+
+    Raises:
+        InvalidRequestError: No examples, an empty input, a non-positive hyperparameter, both
+            learning-rate fields, a base model not under ``models/``.
+        UnsupportedByBackendError: A Vertex-only field of the config or the dataset.
+    """
     for field in cfg.__struct_fields__:
         if field not in _MLDEV_FIELDS and getattr(cfg, field) is not None:
             raise UnsupportedByBackendError(
@@ -146,7 +152,20 @@ def _tuning_body(base_model: str, training_dataset: Any, config: Any) -> dict[st
     if hyper:
         task["hyperparameters"] = hyper
     body["tuningTask"] = task
-    return body
+    return Request("POST", "tunedModels", None, body, cfg.http_options)
+
+
+def _list_request(cfg: ListTuningJobsConfig) -> Request:
+    """``tunings.list``: GET ``tunedModels``, one page (``filter`` passed on).
+
+    Raises:
+        InvalidRequestError: ``page_size`` is not a positive integer.
+    """
+    query = page_query(cfg.page_size, cfg.page_token) or {}
+    if cfg.filter is not None:
+        query["filter"] = cfg.filter
+    text = {key: str(value) for key, value in query.items()}
+    return Request("GET", "tunedModels", text or None, None, cfg.http_options)
 
 
 def _has_ended(job: TuningJob) -> bool:
@@ -187,18 +206,10 @@ class AsyncTunings:
             UnsupportedByBackendError: A Vertex-only field (``gcs_uri``, ``method``, ...).
             APIError: The server refused (e.g. an unknown base model).
         """
-        body = _tuning_body(base_model, training_dataset, config)
-        http_options = coerce_config(config, CreateTuningJobConfig).http_options
-        response = await self._api.request(
-            "POST",
-            "tunedModels",
-            body=encode_json(body),
-            http_options=http_options,
-            idempotent=False,
-        )
-        operation = response.json()
-        if not isinstance(operation, dict):
-            raise UnknownApiResponseError("unexpected response for tunedModels.create")
+        cfg = coerce_config(config, CreateTuningJobConfig)
+        request = _tune_request(base_model, training_dataset, cfg)
+        raw = await send(self._api, request, idempotent=False)
+        operation = decode_object(raw.content)
         metadata = operation.get("metadata")
         name = metadata.get("tunedModel") if isinstance(metadata, dict) else None
         if not name:
@@ -206,12 +217,13 @@ class AsyncTunings:
             if not isinstance(op_name, str) or "/operations/" not in op_name:
                 raise UnknownApiResponseError("the tuning operation carries no tuned model name")
             name = op_name.partition("/operations/")[0]
+        sent = request.payload or {}
         return TuningJob(
             name=name,
             state="JOB_STATE_QUEUED",
-            base_model=body["baseModel"],
-            tuned_model_display_name=body.get("displayName"),
-            sdk_http_response=http_response(response),
+            base_model=sent["baseModel"],
+            tuned_model_display_name=sent.get("displayName"),
+            sdk_http_response=http_response(raw),
         )
 
     async def get(self, *, name: str, config: Any = None) -> TuningJob:
@@ -222,10 +234,9 @@ class AsyncTunings:
             NotFoundError: No such tuned model.
         """
         cfg = coerce_config(config, GetTuningJobConfig)
-        response = await self._api.request(
-            "GET", tuned_model_name(name), http_options=cfg.http_options
-        )
-        return _job(response.json())
+        request = Request("GET", tuned_model_name(name), None, None, cfg.http_options)
+        raw = await send(self._api, request)
+        return _job(decode_object(raw.content))
 
     async def cancel(self, *, name: str, config: Any = None) -> CancelTuningJobResponse:
         """Asks the server to stop a job that is still training (it ends ``JOB_STATE_FAILED``:
@@ -236,26 +247,15 @@ class AsyncTunings:
             NotFoundError: No such job. FailedPreconditionError: it already ended.
         """
         cfg = coerce_config(config, CancelTuningJobConfig)
-        response = await self._api.request(
-            "POST", f"{tuned_model_name(name)}:cancel", http_options=cfg.http_options
-        )
-        result = decode(response, CancelTuningJobResponse)
-        result.sdk_http_response = http_response(response)
-        return result
+        request = Request("POST", f"{tuned_model_name(name)}:cancel", None, None, cfg.http_options)
+        return await call(self._api, request, CancelTuningJobResponse)
 
     async def _list_page(self, config: Any = None) -> ListTuningJobsResponse:
         cfg = coerce_config(config, ListTuningJobsConfig)
-        query = page_query(cfg.page_size, cfg.page_token) or {}
-        if cfg.filter is not None:
-            query["filter"] = cfg.filter
-        response = await self._api.request(
-            "GET", "tunedModels", query=query or None, http_options=cfg.http_options
-        )
-        data = response.json()
-        if not isinstance(data, dict):
-            raise UnknownApiResponseError("unexpected response for tunedModels.list")
+        raw = await send(self._api, _list_request(cfg))
+        data = decode_object(raw.content)
         return ListTuningJobsResponse(
-            sdk_http_response=http_response(response),
+            sdk_http_response=http_response(raw),
             next_page_token=data.get("nextPageToken"),
             tuning_jobs=[_job(m) for m in data.get("tunedModels") or []],
         )
@@ -315,15 +315,18 @@ class AsyncTunings:
 
         Raises:
             WaitTimeoutError: ``timeout`` expired (``.last`` is the last state seen).
+            InvalidOptionError: A negative, NaN or non-numeric ``timeout`` (a ``ValueError``
+                and a ``TypeError``).
             InvalidRequestError: Not a tuning job name (nothing is sent).
             APIError: A non-transient error (e.g. ``NotFoundError``) ended the wait.
 
         Cancellation: cancelling the caller ends only its own wait; the job goes on.
         """
+        limit = check_timeout(timeout)
         if isinstance(job, TuningJob) and job.has_ended:
             return job
         return await self._api.watchers.wait(
-            tuned_model_name(job), self._fetch, _has_ended, timeout=timeout, kind="tuning"
+            tuned_model_name(job), self._fetch, _has_ended, timeout=limit, kind="tuning"
         )
 
     def watch(self, job: TuningJob | str) -> WatchStream[TuningJob]:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import msgspec
 import pytest
 
 import genai_actors as ga
 from genai_actors import errors, types
-from genai_actors._transformers import InvalidRequestError
+from genai_actors._api._operations import _get_request
+from genai_actors._transformers import InvalidRequestError, VertexLocation
 from genai_actors.emulator import Emulator
+from genai_actors.types._http import HttpOptions
 from supervisors import Backoff, VirtualClock, use_clock
 
 from .conftest import API_KEY
@@ -172,6 +175,86 @@ async def test_bad_timeout_is_refused(client: ga.AsyncClient) -> None:
     for bad in (-1, "soon", float("nan")):
         with pytest.raises(ValueError, match="timeout"):
             await client.operations.wait("models/x/operations/y", timeout=bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("bad", ["5", -1, float("nan"), True, [5]])
+@pytest.mark.parametrize(
+    ("surface", "name"),
+    [
+        ("operations", "models/x/operations/y"),
+        ("batches", "batches/x"),
+        ("tunings", "tunedModels/x"),
+    ],
+)
+async def test_every_wait_refuses_a_bad_timeout_alike(
+    client: ga.AsyncClient, emu: Emulator, surface: str, name: str, bad: object
+) -> None:
+    """operations, batches and tunings wait raise InvalidOptionError naming timeout (a
+    ValueError and a TypeError) for a string, negative, NaN or non-number timeout; nothing
+    is sent."""
+    wait = getattr(client, surface).wait
+    with pytest.raises(errors.InvalidOptionError, match="timeout") as caught:
+        await wait(name, timeout=bad)
+    assert caught.value.option == "timeout"
+    assert isinstance(caught.value, ValueError)
+    assert isinstance(caught.value, TypeError)
+    assert len(emu.recorded) == 0
+
+
+async def test_a_finished_job_still_refuses_a_bad_timeout(client: ga.AsyncClient) -> None:
+    """A bad timeout raises even when the job or operation is already done (checked first)."""
+    done_op = types.Operation(name="models/x/operations/y", done=True)
+    done_batch = types.BatchJob(name="batches/x", state="JOB_STATE_SUCCEEDED")
+    done_tuning = types.TuningJob(name="tunedModels/x", state="JOB_STATE_SUCCEEDED")
+    with pytest.raises(errors.InvalidOptionError, match="timeout"):
+        await client.operations.wait(done_op, timeout="5")  # type: ignore[call-overload]
+    with pytest.raises(errors.InvalidOptionError, match="timeout"):
+        await client.batches.wait(done_batch, timeout="5")  # type: ignore[arg-type]
+    with pytest.raises(errors.InvalidOptionError, match="timeout"):
+        await client.tunings.wait(done_tuning, timeout="5")  # type: ignore[arg-type]
+    assert await client.batches.wait(done_batch, timeout=0) is done_batch
+    assert await client.tunings.wait(done_tuning, timeout=None) is done_tuning
+
+
+async def test_get_config_is_only_http_options(client: ga.AsyncClient, emu: Emulator) -> None:
+    """operations.get sends config.http_options (a dict or HttpOptions); another config field,
+    or http_options that is not options, is refused before sending."""
+    op = await client.models.generate_videos(model=VEO, prompt="a fox")
+    assert op.name
+    emu.recorded.clear()
+    await client.operations.get(op, config={"http_options": {"headers": {"x-probe": "a"}}})
+    options = HttpOptions(headers={"x-probe": "b"})
+    await client.operations.get(op.name, config={"http_options": options})
+    assert [(r.method, r.headers.get("x-probe")) for r in emu.recorded] == [
+        ("GET", "a"),
+        ("GET", "b"),
+    ]
+    with pytest.raises(InvalidRequestError, match=r"config\.page_size"):
+        await client.operations.get(op, config={"page_size": 3})
+    with pytest.raises(errors.InvalidOptionError, match="http_options"):
+        await client.operations.get(op, config={"http_options": 5})
+    with pytest.raises(ValueError, match="unknown field"):
+        await client.operations.get(op, config={"http_options": {"bogus": 1}})
+    with pytest.raises(InvalidRequestError, match=r"config\.page_size"):
+        await client.operations.wait(op, config={"page_size": 3})
+    with pytest.raises(InvalidRequestError, match=r"config\.page_size"):
+        client.operations.watch(op, config={"page_size": 3})
+    assert len(emu.recorded) == 2
+
+
+def test_vertex_get_request_carries_per_call_options() -> None:
+    """On Vertex AI, operations.get is a POST :fetchPredictOperation whose body takes the
+    per-call extra_body."""
+    model = "projects/p/locations/l/publishers/google/models/veo"
+    name = f"{model}/operations/o"
+    options = HttpOptions(extra_body={"probe": 1})
+    request = _get_request(name, options, VertexLocation("p", "l"))
+    assert request.method == "POST"
+    assert request.path == f"{model}:fetchPredictOperation"
+    assert request.http_options is options
+    assert msgspec.json.decode(request.body or b"") == {"operationName": name, "probe": 1}
+    plain = _get_request("models/veo/operations/o", None, None)
+    assert (plain.method, plain.path, plain.body) == ("GET", "models/veo/operations/o", None)
 
 
 async def test_generate_videos_bad_input_sends_nothing(

@@ -225,7 +225,7 @@ async def test_results_without_known_keys_count_against_stats() -> None:
 
 async def test_file_batch_results_streamed(client: ga.AsyncClient, emu: Emulator) -> None:
     """A JSONL input file gives a JSONL results file, streamed and matched by its keys."""
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"key": f"row-{i}", "request": {"contents": [{"parts": [{"text": f"item{i}"}]}]}}
         for i in range(6)
     ]
@@ -242,7 +242,9 @@ async def test_file_batch_results_streamed(client: ga.AsyncClient, emu: Emulator
     assert {r.key for r in results if r.status == "failed"} == {"row-bad"}
     for r in results:
         if r.ok:
-            assert f"item{r.key.removeprefix('row-')}" in r.response.text  # type: ignore[union-attr]
+            assert r.key is not None
+            assert r.response is not None
+            assert f"item{r.key.removeprefix('row-')}" in (r.response.text or "")  # type: ignore[union-attr]
     download = [x for x in emu.recorded if x.path.endswith(":download")]
     assert download[-1].query == {"alt": "media"}
 
