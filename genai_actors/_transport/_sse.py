@@ -11,8 +11,10 @@ It follows the SSE framing rules (WHATWG HTML §9.2) and survives any split of t
   body sent instead of SSE) is accumulated, possibly over many lines, until the JSON value is
   balanced (strings and escapes are respected), then yielded as one payload;
 - an incomplete line, or an event (its data lines, or a raw JSON value), larger than the
-  parser's ``limit`` raises :class:`~genai_actors.errors.ResponseTooLargeError` as soon as it
-  passes the limit, so memory stays bounded whatever the server sends.
+  parser's ``limit`` fails the parser as soon as it passes the limit, so memory stays bounded
+  whatever the server sends: the events completed before it are still returned, and
+  :attr:`SseParser.error` is set; every later call raises that
+  :class:`~genai_actors.errors.ResponseTooLargeError`.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ class SseParser:
 
     __slots__ = (
         "_data",
+        "_error",
         "_event_size",
         "_limit",
         "_parts",
@@ -56,6 +59,12 @@ class SseParser:
         self._raw_in_str = False
         self._raw_escape = False
         self._skip_lf = False
+        self._error: ResponseTooLargeError | None = None
+
+    @property
+    def error(self) -> ResponseTooLargeError | None:
+        """Set once a line or an event passed the limit; the parser is then done."""
+        return self._error
 
     def _too_large(self, what: str) -> ResponseTooLargeError:
         return ResponseTooLargeError(
@@ -66,9 +75,14 @@ class SseParser:
     def feed(self, chunk: bytes) -> list[bytes]:
         """Consumes ``chunk`` and returns the payloads of the events it completed (maybe none).
 
+        When a line or an event passes the limit, the events completed before it are returned
+        and :attr:`error` is set.
+
         Raises:
-            ResponseTooLargeError: A line or an event passed the limit.
+            ResponseTooLargeError: :attr:`error` was already set by an earlier call.
         """
+        if self._error is not None:
+            raise self._error
         if self._skip_lf:
             self._skip_lf = False
             if chunk[:1] == b"\n":
@@ -79,7 +93,7 @@ class SseParser:
             self._parts.append(chunk)
             self._parts_size += len(chunk)
             if self._parts_size > self._limit:
-                raise self._too_large("line")
+                self._fail("line")
             return []
         if self._parts:
             self._parts.append(chunk)
@@ -88,18 +102,30 @@ class SseParser:
             self._parts_size = 0
         lines = chunk.splitlines(keepends=True)
         last = lines[-1]
+        rest = None
         if not last.endswith(_EOL_BYTES):
             rest = lines.pop()
-            if len(rest) > self._limit:
-                raise self._too_large("line")
-            self._parts.append(rest)
-            self._parts_size = len(rest)
         elif last.endswith(b"\r"):
             self._skip_lf = True
         out: list[bytes] = []
-        for line in lines:
-            self._line(line.rstrip(b"\r\n"), out)
+        try:
+            for line in lines:
+                self._line(line.rstrip(b"\r\n"), out)
+        except ResponseTooLargeError as exc:
+            self._error = exc
+            return out
+        if rest is not None:
+            self._parts.append(rest)
+            self._parts_size = len(rest)
+            if self._parts_size > self._limit:
+                self._fail("line")
         return out
+
+    def _fail(self, what: str) -> None:
+        self._error = self._too_large(what)
+        self._parts = []
+        self._data = []
+        self._raw = None
 
     def close(self) -> list[bytes]:
         """Flushes at end of stream: a last line without an end, a last event without a blank line.
@@ -107,7 +133,12 @@ class SseParser:
         Returns:
             The remaining payloads. An unbalanced raw JSON value is returned as it is, so the
             caller's decoder reports it.
+
+        Raises:
+            ResponseTooLargeError: :attr:`error` is set, or the last line passes the limit.
         """
+        if self._error is not None:
+            raise self._error
         out: list[bytes] = []
         if self._parts:
             line = b"".join(self._parts)

@@ -208,26 +208,31 @@ class SseStream:
                 self._reading = False
             if len(self._head) < _HEAD:
                 self._head += chunk[: _HEAD - len(self._head)]
+            parser = self._parser
             try:
-                events = self._parser.feed(chunk) if chunk else self._parser.close()
+                events = parser.feed(chunk) if chunk else parser.close()
             except ResponseTooLargeError:
                 self._finish(resp, failed=True)
                 raise
             if not chunk:
                 self._finish(resp, failed=False)
+            # Events before an error (an error event, an event too large) are still
+            # delivered, then the error is raised.
+            failure: GenAIError | None = parser.error
             for payload in events:
                 if payload.find(b'"error"', 0, 48) != -1:
                     error = event_error(payload, self._secrets)
                     if error is not None:
-                        # Events before the error are still delivered, then the error is raised.
-                        pending.append(error)
-                        self._finish(resp, failed=True)
+                        failure = error
                         self._events += 1
                         break
                 if payload != b"[DONE]":
                     pending.append(payload)
                     self._events += 1
-            if not chunk and not self._events:
+            if failure is not None:
+                pending.append(failure)
+                self._finish(resp, failed=True)
+            elif not chunk and not self._events:
                 pending.append(
                     unexpected_body(
                         "the stream ended without a single event", self._head, self._secrets
