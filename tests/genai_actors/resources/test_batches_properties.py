@@ -33,9 +33,15 @@ _rows = st.lists(
 
 
 class _Content:
+    """An ``aiohttp.StreamReader`` stand-in: chunks, then a cut after ``cut_after`` reads."""
+
     def __init__(self, chunks: list[bytes], cut_after: int | None) -> None:
         self._chunks = list(chunks)
         self._cut_after = cut_after
+        # The StreamReader state the transport inspects (no failure recorded, nothing
+        # buffered): a cut is raised by readany itself.
+        self._exception: BaseException | None = None
+        self._buffer: list[bytes] = []
 
     async def readany(self) -> bytes:
         if self._cut_after is not None:
