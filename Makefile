@@ -15,11 +15,11 @@ $(STAMP): pyproject.toml
 test: lint typecheck pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check supervisors genai_actors tests benchmarks
-	$(BIN)/ruff format --check supervisors genai_actors tests benchmarks
+	$(BIN)/ruff check supervisors genai_actors tests benchmarks scripts
+	$(BIN)/ruff format --check supervisors genai_actors tests benchmarks scripts
 
 typecheck: $(STAMP)
-	$(BIN)/mypy supervisors genai_actors
+	$(BIN)/mypy supervisors genai_actors scripts
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest

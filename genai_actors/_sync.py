@@ -16,34 +16,36 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import inspect
 import threading
 import time
 import weakref
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from . import _log
 from ._client import AsyncClient
 from ._lazy import api_module
-from ._transport import TransportConfig
 from .errors import ClientClosedError
 from .pagers import AsyncPager, Pager
-from .types._http import HttpOptions
 
 if TYPE_CHECKING:
-    from ._api._auth_tokens import Tokens
-    from ._api._batches import Batches
-    from ._api._caches import Caches
-    from ._api._file_search_stores import FileSearchStores
-    from ._api._files import Files
-    from ._api._models import Models
-    from ._api._operations import Operations
-    from ._api._tunings import Tunings
+    from ._api._blocking import (
+        Batches,
+        Caches,
+        Files,
+        FileSearchStores,
+        Models,
+        Operations,
+        Tokens,
+        Tunings,
+    )
 
 __all__ = ["SHUTDOWN_TIMEOUT", "Client", "LoopThread", "SyncStream"]
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 SHUTDOWN_TIMEOUT = 5.0
 """Seconds :meth:`LoopThread.close` gives the cancelled calls and open streams to unwind, and
@@ -342,38 +344,41 @@ class SyncStream(Iterator[T]):
         self.close()
 
 
+def _arguments_of(
+    source: Callable[P, object],
+) -> Callable[[Callable[Concatenate[Client, ...], None]], Callable[Concatenate[Client, P], None]]:
+    """Types (for checkers and ``inspect``) a forwarding ``__init__`` as taking ``source``'s
+    parameters, so the parameter list is written once, on :class:`AsyncClient`."""
+
+    def typed(
+        init: Callable[Concatenate[Client, ...], None],
+    ) -> Callable[Concatenate[Client, P], None]:
+        own = inspect.signature(init)
+        theirs = inspect.signature(source)
+        init.__signature__ = own.replace(  # type: ignore[attr-defined]
+            parameters=[own.parameters["self"], *theirs.parameters.values()]
+        )
+        return init
+
+    return typed
+
+
 class Client:
     """The blocking Gemini client: the surface of :class:`AsyncClient`, with blocking methods.
 
     Takes the same arguments as :class:`AsyncClient`. Use ``with Client() as client:`` or call
     :meth:`close`. ``client.aio`` is the underlying :class:`AsyncClient` (usable from your own
-    event loops too; its pools are per loop). Live sessions are async-only.
+    event loops too; its pools are per loop). Live sessions are async-only. Each API module
+    (``client.models``, ...) is generated from its async twin (``genai_actors._api._blocking``).
 
     Raises:
         ValueError: No API key, or invalid options.
         NotImplementedError: Vertex AI requested.
     """
 
-    def __init__(
-        self,
-        *,
-        api_key: str | None = None,
-        vertexai: bool | None = None,
-        credentials: object | None = None,
-        project: str | None = None,
-        location: str | None = None,
-        http_options: HttpOptions | Mapping[str, Any] | None = None,
-        transport: TransportConfig | None = None,
-    ) -> None:
-        self._aio = AsyncClient(
-            api_key=api_key,
-            vertexai=vertexai,
-            credentials=credentials,
-            project=project,
-            location=location,
-            http_options=http_options,
-            transport=transport,
-        )
+    @_arguments_of(AsyncClient)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._aio = AsyncClient(*args, **kwargs)
         self._bridge = LoopThread()
 
     @property
@@ -386,30 +391,30 @@ class Client:
         """The loop-thread bridge (modules use ``run``, ``iterate`` and ``pager``)."""
         return self._bridge
 
-    models: api_module[Models] = api_module("._api._models", "Models")
+    models: api_module[Models] = api_module("._api._blocking", "Models")
     """Generation, embeddings, token counting, model metadata (blocking)."""
 
-    operations: api_module[Operations] = api_module("._api._operations", "Operations")
+    operations: api_module[Operations] = api_module("._api._blocking", "Operations")
     """Long-running operations (blocking)."""
 
-    caches: api_module[Caches] = api_module("._api._caches", "Caches")
+    caches: api_module[Caches] = api_module("._api._blocking", "Caches")
     """Context caching (blocking)."""
 
-    batches: api_module[Batches] = api_module("._api._batches", "Batches")
+    batches: api_module[Batches] = api_module("._api._blocking", "Batches")
     """Batch jobs (blocking)."""
 
-    tunings: api_module[Tunings] = api_module("._api._tunings", "Tunings")
+    tunings: api_module[Tunings] = api_module("._api._blocking", "Tunings")
     """Model tuning jobs (blocking)."""
 
-    files: api_module[Files] = api_module("._api._files", "Files")
+    files: api_module[Files] = api_module("._api._blocking", "Files")
     """Files: resumable uploads, metadata, downloads (blocking)."""
 
     file_search_stores: api_module[FileSearchStores] = api_module(
-        "._api._file_search_stores", "FileSearchStores"
+        "._api._blocking", "FileSearchStores"
     )
     """File Search stores with ``.documents`` (blocking)."""
 
-    auth_tokens: api_module[Tokens] = api_module("._api._auth_tokens", "Tokens")
+    auth_tokens: api_module[Tokens] = api_module("._api._blocking", "Tokens")
     """Ephemeral auth tokens for Live (blocking)."""
 
     def _build_module(self, cls: type[Any], name: str) -> Any:

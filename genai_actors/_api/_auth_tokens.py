@@ -40,9 +40,8 @@ from ._toolkit import call, require_developer_api
 
 if TYPE_CHECKING:
     from .._api_client import ApiClient
-    from .._sync import LoopThread
 
-__all__ = ["AsyncTokens", "Tokens", "build_token_body", "field_mask"]
+__all__ = ["AsyncTokens", "build_token_body", "field_mask"]
 
 AUTH_TOKENS_API_VERSION = "v1alpha"
 
@@ -268,17 +267,3 @@ class AsyncTokens:
         require_developer_api(self._api, "auth_tokens.create", "ephemeral tokens are mldev only")
         cfg = coerce_config(config, CreateAuthTokenConfig)
         return await call(self._api, _create_request(cfg), AuthToken)
-
-
-class Tokens:
-    """``client.auth_tokens`` on the blocking :class:`~genai_actors.Client`."""
-
-    def __init__(self, aio: AsyncTokens, bridge: LoopThread) -> None:
-        self._aio = aio
-        self._bridge = bridge
-
-    def create(
-        self, *, config: CreateAuthTokenConfig | Mapping[str, Any] | None = None
-    ) -> AuthToken:
-        """Blocking :meth:`AsyncTokens.create`; same arguments, result and errors."""
-        return self._bridge.run(self._aio.create(config=config))

@@ -34,7 +34,7 @@ from .._transformers import (
     t_model,
 )
 from ..errors import UnknownApiResponseError
-from ..pagers import AsyncPager, Pager
+from ..pagers import AsyncPager
 from ..types._batches import (
     BatchJob,
     BatchJobSource,
@@ -57,11 +57,9 @@ from ._toolkit import call, check_timeout, decode_object, http_response, page_qu
 
 if TYPE_CHECKING:
     from .._api_client import ApiClient
-    from .._sync import LoopThread, SyncStream
     from .._watch import WatchStream
-    from ..types._batches import BatchResult
 
-__all__ = ["DEFAULT_WAIT_TIMEOUT", "INLINE_LIMIT_BYTES", "AsyncBatches", "Batches", "batch_name"]
+__all__ = ["DEFAULT_WAIT_TIMEOUT", "INLINE_LIMIT_BYTES", "AsyncBatches", "batch_name"]
 
 DEFAULT_WAIT_TIMEOUT = 48 * 3600.0
 """Seconds ``wait`` polls by default: 48 h, when an unfinished batch expires server-side."""
@@ -547,51 +545,3 @@ def _job(data: Any) -> BatchJob:
         return BatchJob.from_operation(data)
     except ValueError as exc:
         raise UnknownApiResponseError(str(exc)) from None
-
-
-class Batches:
-    """``client.batches`` on the blocking :class:`~genai_actors.Client` (same methods)."""
-
-    def __init__(self, aio: AsyncBatches, bridge: LoopThread) -> None:
-        self._aio = aio
-        self._bridge = bridge
-
-    def create(self, *, model: str, src: Any, config: Any = None) -> BatchJob:
-        """Blocking :meth:`AsyncBatches.create`."""
-        return self._bridge.run(self._aio.create(model=model, src=src, config=config))
-
-    def create_embeddings(self, *, model: str, src: Any, config: Any = None) -> BatchJob:
-        """Blocking :meth:`AsyncBatches.create_embeddings`."""
-        return self._bridge.run(self._aio.create_embeddings(model=model, src=src, config=config))
-
-    def get(self, *, name: str, config: Any = None) -> BatchJob:
-        """Blocking :meth:`AsyncBatches.get`."""
-        return self._bridge.run(self._aio.get(name=name, config=config))
-
-    def cancel(self, *, name: str, config: Any = None) -> None:
-        """Blocking :meth:`AsyncBatches.cancel`."""
-        self._bridge.run(self._aio.cancel(name=name, config=config))
-
-    def delete(self, *, name: str, config: Any = None) -> DeleteResourceJob:
-        """Blocking :meth:`AsyncBatches.delete`."""
-        return self._bridge.run(self._aio.delete(name=name, config=config))
-
-    def list(self, *, config: Any = None) -> Pager[BatchJob]:
-        """Blocking :meth:`AsyncBatches.list`: a :class:`~genai_actors.pagers.Pager`."""
-        return self._bridge.pager(self._bridge.run(self._aio.list(config=config)))
-
-    def wait(
-        self, job: BatchJob | str, *, timeout: float | None = DEFAULT_WAIT_TIMEOUT
-    ) -> BatchJob:
-        """Blocking :meth:`AsyncBatches.wait`."""
-        return self._bridge.run(self._aio.wait(job, timeout=timeout))
-
-    def watch(self, job: BatchJob | str) -> SyncStream[BatchJob]:
-        """Blocking :meth:`AsyncBatches.watch`: an iterator with ``close()``."""
-        return self._bridge.iterate(self._aio.watch(job))
-
-    def results(
-        self, job: BatchJob | str, *, expected_keys: Iterable[str] | None = None
-    ) -> SyncStream[BatchResult]:
-        """Blocking :meth:`AsyncBatches.results`: an iterator with ``close()``."""
-        return self._bridge.iterate(self._aio.results(job, expected_keys=expected_keys))

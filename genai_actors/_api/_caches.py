@@ -29,7 +29,7 @@ from .._transformers import (
     t_contents,
     t_tools,
 )
-from ..pagers import AsyncPager, Pager
+from ..pagers import AsyncPager
 from ..types._caches import (
     CachedContent,
     CreateCachedContentConfig,
@@ -46,9 +46,8 @@ from ._toolkit import call, page_query
 
 if TYPE_CHECKING:
     from .._api_client import ApiClient
-    from .._sync import LoopThread
 
-__all__ = ["AsyncCaches", "Caches", "t_ttl"]
+__all__ = ["AsyncCaches", "t_ttl"]
 
 _DURATION = re.compile(r"^\s*(-?\d+(?:\.\d+)?)s\s*$")
 _ID = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -295,31 +294,3 @@ class AsyncCaches:
         """
         first = await self._list_page(config)
         return AsyncPager("cached_contents", self._list_page, first, config)
-
-
-class Caches:
-    """``client.caches`` on the blocking :class:`~genai_actors.Client` (same methods)."""
-
-    def __init__(self, aio: AsyncCaches, bridge: LoopThread) -> None:
-        self._aio = aio
-        self._bridge = bridge
-
-    def create(self, *, model: str, config: Any = None) -> CachedContent:
-        """Blocking :meth:`AsyncCaches.create`."""
-        return self._bridge.run(self._aio.create(model=model, config=config))
-
-    def get(self, *, name: str, config: Any = None) -> CachedContent:
-        """Blocking :meth:`AsyncCaches.get`."""
-        return self._bridge.run(self._aio.get(name=name, config=config))
-
-    def update(self, *, name: str, config: Any = None) -> CachedContent:
-        """Blocking :meth:`AsyncCaches.update`."""
-        return self._bridge.run(self._aio.update(name=name, config=config))
-
-    def delete(self, *, name: str, config: Any = None) -> DeleteCachedContentResponse:
-        """Blocking :meth:`AsyncCaches.delete`."""
-        return self._bridge.run(self._aio.delete(name=name, config=config))
-
-    def list(self, *, config: Any = None) -> Pager[CachedContent]:
-        """Blocking :meth:`AsyncCaches.list`: a :class:`~genai_actors.pagers.Pager`."""
-        return self._bridge.pager(self._bridge.run(self._aio.list(config=config)))

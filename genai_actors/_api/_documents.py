@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .._transformers import InvalidRequestError, Request, coerce_config
-from ..pagers import AsyncPager, Pager
+from ..pagers import AsyncPager
 from ..types._file_search import (
     DeleteDocumentConfig,
     Document,
@@ -29,9 +29,8 @@ from ._toolkit import call, decode, page_query, require_developer_api, send
 
 if TYPE_CHECKING:
     from .._api_client import ApiClient
-    from .._sync import LoopThread
 
-__all__ = ["AsyncDocuments", "Documents", "StoreNamer", "document_name"]
+__all__ = ["AsyncDocuments", "StoreNamer", "document_name"]
 
 StoreNamer = Callable[[object, str], str]
 """A store's full name from a name or :class:`FileSearchStore` (``(value, path) -> name``)."""
@@ -158,38 +157,3 @@ class AsyncDocuments:
 
         base = {"page_size": cfg.page_size, "page_token": cfg.page_token}
         return AsyncPager("documents", fetch, await fetch(base), base)
-
-
-class Documents:
-    """``file_search_stores.documents`` on the blocking :class:`~genai_actors.Client`."""
-
-    def __init__(self, aio: AsyncDocuments, bridge: LoopThread) -> None:
-        self._aio = aio
-        self._bridge = bridge
-
-    def get(
-        self,
-        *,
-        name: str | Document,
-        config: GetDocumentConfig | Mapping[str, Any] | None = None,
-    ) -> Document:
-        """Blocking :meth:`AsyncDocuments.get`."""
-        return self._bridge.run(self._aio.get(name=name, config=config))
-
-    def delete(
-        self,
-        *,
-        name: str | Document,
-        config: DeleteDocumentConfig | Mapping[str, Any] | None = None,
-    ) -> None:
-        """Blocking :meth:`AsyncDocuments.delete`."""
-        self._bridge.run(self._aio.delete(name=name, config=config))
-
-    def list(
-        self,
-        *,
-        parent: str | FileSearchStore,
-        config: ListDocumentsConfig | Mapping[str, Any] | None = None,
-    ) -> Pager[Document]:
-        """Blocking :meth:`AsyncDocuments.list`: a :class:`~genai_actors.pagers.Pager`."""
-        return self._bridge.pager(self._bridge.run(self._aio.list(parent=parent, config=config)))

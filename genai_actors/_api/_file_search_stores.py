@@ -23,7 +23,7 @@ from supervisors import Backoff
 from .._transformers import InvalidRequestError, Request, coerce_config, t_file_name, t_model
 from .._watch import WatchStream
 from ..errors import UnknownApiResponseError
-from ..pagers import AsyncPager, Pager
+from ..pagers import AsyncPager
 from ..types._file_search import (
     CreateFileSearchStoreConfig,
     CustomMetadata,
@@ -40,7 +40,7 @@ from ..types._file_search import (
 )
 from ..types._files import File
 from ..types._http import HttpOptions
-from ._documents import AsyncDocuments, Documents
+from ._documents import AsyncDocuments
 from ._download import check_max_bytes, download_media
 from ._operation_kinds import StoreOp, store_operation_class
 from ._toolkit import call, check_timeout, decode, page_query, require_developer_api, send
@@ -48,9 +48,8 @@ from ._upload import guess_mime_type, open_source, resumable_upload
 
 if TYPE_CHECKING:
     from .._api_client import ApiClient
-    from .._sync import LoopThread, SyncStream
 
-__all__ = ["DEFAULT_IMPORT_TIMEOUT", "AsyncFileSearchStores", "FileSearchStores", "store_name"]
+__all__ = ["DEFAULT_IMPORT_TIMEOUT", "AsyncFileSearchStores", "store_name"]
 
 OpT = TypeVar("OpT", ImportFileOperation, UploadToFileSearchStoreOperation)
 
@@ -485,103 +484,3 @@ class AsyncFileSearchStores:
 
 def _is_done(operation: StoreOp) -> bool:
     return bool(operation.done)
-
-
-class FileSearchStores:
-    """``client.file_search_stores`` on the blocking :class:`~genai_actors.Client`.
-
-    Each method is the :class:`AsyncFileSearchStores` method of the same name run on the
-    client's loop thread: same arguments, results and errors.
-    """
-
-    def __init__(self, aio: AsyncFileSearchStores, bridge: LoopThread) -> None:
-        self._aio = aio
-        self._bridge = bridge
-        self._documents: Documents | None = None
-
-    @property
-    def documents(self) -> Documents:
-        """The stores' documents (blocking)."""
-        if self._documents is None:
-            self._documents = Documents(self._aio.documents, self._bridge)
-        return self._documents
-
-    def create(
-        self, *, config: CreateFileSearchStoreConfig | Mapping[str, Any] | None = None
-    ) -> FileSearchStore:
-        """Blocking :meth:`AsyncFileSearchStores.create`."""
-        return self._bridge.run(self._aio.create(config=config))
-
-    def get(
-        self,
-        *,
-        name: str | FileSearchStore,
-        config: GetFileSearchStoreConfig | Mapping[str, Any] | None = None,
-    ) -> FileSearchStore:
-        """Blocking :meth:`AsyncFileSearchStores.get`."""
-        return self._bridge.run(self._aio.get(name=name, config=config))
-
-    def delete(
-        self,
-        *,
-        name: str | FileSearchStore,
-        config: DeleteFileSearchStoreConfig | Mapping[str, Any] | None = None,
-    ) -> None:
-        """Blocking :meth:`AsyncFileSearchStores.delete`."""
-        self._bridge.run(self._aio.delete(name=name, config=config))
-
-    def list(
-        self, *, config: ListFileSearchStoresConfig | Mapping[str, Any] | None = None
-    ) -> Pager[FileSearchStore]:
-        """Blocking :meth:`AsyncFileSearchStores.list`: a :class:`~genai_actors.pagers.Pager`."""
-        return self._bridge.pager(self._bridge.run(self._aio.list(config=config)))
-
-    def import_file(
-        self,
-        *,
-        file_search_store_name: str | FileSearchStore,
-        file_name: str | File,
-        config: ImportFileConfig | Mapping[str, Any] | None = None,
-    ) -> ImportFileOperation:
-        """Blocking :meth:`AsyncFileSearchStores.import_file`."""
-        return self._bridge.run(
-            self._aio.import_file(
-                file_search_store_name=file_search_store_name, file_name=file_name, config=config
-            )
-        )
-
-    def upload_to_file_search_store(
-        self,
-        *,
-        file_search_store_name: str | FileSearchStore,
-        file: str | os.PathLike[str] | BinaryIO,
-        config: UploadToFileSearchStoreConfig | Mapping[str, Any] | None = None,
-    ) -> UploadToFileSearchStoreOperation:
-        """Blocking :meth:`AsyncFileSearchStores.upload_to_file_search_store`."""
-        return self._bridge.run(
-            self._aio.upload_to_file_search_store(
-                file_search_store_name=file_search_store_name, file=file, config=config
-            )
-        )
-
-    def download_media(
-        self, *, media_id: str, config: DownloadMediaConfig | Mapping[str, Any] | None = None
-    ) -> bytes:
-        """Blocking :meth:`AsyncFileSearchStores.download_media`."""
-        return self._bridge.run(self._aio.download_media(media_id=media_id, config=config))
-
-    def wait(
-        self,
-        operation: StoreOp | str,
-        *,
-        timeout: float | None = DEFAULT_IMPORT_TIMEOUT,
-        backoff: Backoff | None = None,
-    ) -> StoreOp:
-        """Blocking :meth:`AsyncFileSearchStores.wait`."""
-        return self._bridge.run(self._aio.wait(operation, timeout=timeout, backoff=backoff))
-
-    def watch(
-        self, operation: StoreOp | str, *, backoff: Backoff | None = None
-    ) -> SyncStream[StoreOp]:
-        """Blocking :meth:`AsyncFileSearchStores.watch`: iterate it, then ``close()`` it."""
-        return self._bridge.iterate(self._aio.watch(operation, backoff=backoff))

@@ -26,7 +26,7 @@ from supervisors import Backoff
 
 from .._transformers import InvalidRequestError, Request, coerce_config, t_file_name
 from ..errors import FileProcessingError, UnknownApiResponseError
-from ..pagers import AsyncPager, Pager
+from ..pagers import AsyncPager
 from ..types._base import dec_hook
 from ..types._files import (
     DeleteFileConfig,
@@ -48,9 +48,8 @@ from ._upload import guess_mime_type, open_source, resumable_upload
 
 if TYPE_CHECKING:
     from .._api_client import ApiClient
-    from .._sync import LoopThread
 
-__all__ = ["DEFAULT_ACTIVE_TIMEOUT", "AsyncFiles", "Files"]
+__all__ = ["DEFAULT_ACTIVE_TIMEOUT", "AsyncFiles"]
 
 DEFAULT_ACTIVE_TIMEOUT = 600.0
 """Seconds ``wait_active`` waits for processing when no ``timeout`` is given."""
@@ -419,93 +418,3 @@ def _refresh(credentials: Any) -> None:
             "fresh access token instead",
         ) from exc
     credentials.refresh(Request())
-
-
-# ---------------------------------------------------------------------------- blocking facade
-
-
-class Files:
-    """``client.files`` on the blocking :class:`~genai_actors.Client`.
-
-    Each method is the :class:`AsyncFiles` method of the same name run on the client's loop
-    thread: same arguments, results and errors; interrupting the calling thread cancels it.
-    """
-
-    def __init__(self, aio: AsyncFiles, bridge: LoopThread) -> None:
-        self._aio = aio
-        self._bridge = bridge
-
-    def upload(
-        self,
-        *,
-        file: str | os.PathLike[str] | BinaryIO,
-        config: UploadFileConfig | Mapping[str, Any] | None = None,
-    ) -> File:
-        """Blocking :meth:`AsyncFiles.upload`."""
-        return self._bridge.run(self._aio.upload(file=file, config=config))
-
-    def get(
-        self, *, name: str | File, config: GetFileConfig | Mapping[str, Any] | None = None
-    ) -> File:
-        """Blocking :meth:`AsyncFiles.get`."""
-        return self._bridge.run(self._aio.get(name=name, config=config))
-
-    def delete(
-        self, *, name: str | File, config: DeleteFileConfig | Mapping[str, Any] | None = None
-    ) -> DeleteFileResponse:
-        """Blocking :meth:`AsyncFiles.delete`."""
-        return self._bridge.run(self._aio.delete(name=name, config=config))
-
-    def list(self, *, config: ListFilesConfig | Mapping[str, Any] | None = None) -> Pager[File]:
-        """Blocking :meth:`AsyncFiles.list`: a :class:`~genai_actors.pagers.Pager`."""
-        return self._bridge.pager(self._bridge.run(self._aio.list(config=config)))
-
-    @overload
-    def download(
-        self,
-        *,
-        file: str | File | Video | GeneratedVideo,
-        destination: None = None,
-        config: DownloadFileConfig | Mapping[str, Any] | None = None,
-    ) -> bytes: ...
-
-    @overload
-    def download(
-        self,
-        *,
-        file: str | File | Video | GeneratedVideo,
-        destination: str | os.PathLike[str] | BinaryIO,
-        config: DownloadFileConfig | Mapping[str, Any] | None = None,
-    ) -> None: ...
-
-    def download(
-        self,
-        *,
-        file: str | File | Video | GeneratedVideo,
-        destination: str | os.PathLike[str] | BinaryIO | None = None,
-        config: DownloadFileConfig | Mapping[str, Any] | None = None,
-    ) -> bytes | None:
-        """Blocking :meth:`AsyncFiles.download`."""
-        return self._bridge.run(
-            self._aio.download(file=file, destination=destination, config=config)
-        )
-
-    def register_files(
-        self,
-        *,
-        auth: Any,
-        uris: builtins.list[str],
-        config: RegisterFilesConfig | Mapping[str, Any] | None = None,
-    ) -> RegisterFilesResponse:
-        """Blocking :meth:`AsyncFiles.register_files`."""
-        return self._bridge.run(self._aio.register_files(auth=auth, uris=uris, config=config))
-
-    def wait_active(
-        self,
-        file: str | File,
-        *,
-        timeout: float | None = DEFAULT_ACTIVE_TIMEOUT,
-        backoff: Backoff | None = None,
-    ) -> File:
-        """Blocking :meth:`AsyncFiles.wait_active`."""
-        return self._bridge.run(self._aio.wait_active(file, timeout=timeout, backoff=backoff))

@@ -9,7 +9,8 @@ straight into a struct.
 
 Methods of Vertex AI only (``compute_tokens`` and the image methods) raise
 :class:`~genai_actors.errors.UnsupportedByBackendError` on the Gemini Developer API before
-sending anything. The blocking ``Models`` lives in ``_models_sync``.
+sending anything. The blocking ``Models`` is generated
+(``_blocking``, by ``scripts/gen_blocking.py``).
 """
 
 from __future__ import annotations
@@ -77,7 +78,7 @@ from ._toolkit import call, decode, http_response, send, vertex_location
 if TYPE_CHECKING:
     from .._api_client import ApiClient
 
-__all__ = ["AsyncModels", "GenerateContentStream", "Models"]
+__all__ = ["AsyncModels", "GenerateContentStream"]
 
 _list = builtins.list  # ``list`` is a method name below
 
@@ -505,6 +506,3 @@ class AsyncModels:
             return GenerateVideosOperation.from_api_response(raw.content, self._is_vertex)
         except ValueError as exc:
             raise UnknownApiResponseError(f"unexpected operation from the API: {exc}") from None
-
-
-from ._models_sync import Models  # noqa: E402  (the blocking facade imports this module's types)

@@ -28,10 +28,9 @@ from ._toolkit import call_options, check_timeout, send, vertex_location
 
 if TYPE_CHECKING:
     from .._api_client import ApiClient
-    from .._sync import LoopThread, SyncStream
     from .._watch import WatchStream
 
-__all__ = ["DEFAULT_WAIT_TIMEOUT", "AsyncOperations", "Operations"]
+__all__ = ["DEFAULT_WAIT_TIMEOUT", "AsyncOperations"]
 
 OpT = TypeVar("OpT", bound=Operation)
 
@@ -273,69 +272,3 @@ class AsyncOperations:
     def _kind(operation: Operation | str) -> str:
         # Snapshots of different classes must not be shared between waiters of one name.
         return "operation:" + operation_class(operation).__name__
-
-
-class Operations:
-    """``client.operations`` on the blocking :class:`~genai_actors.Client`."""
-
-    def __init__(self, aio: AsyncOperations, bridge: LoopThread) -> None:
-        self._aio = aio
-        self._bridge = bridge
-
-    @overload
-    def get(self, operation: OpT, *, config: Any = None) -> OpT: ...
-
-    @overload
-    def get(self, operation: str, *, config: Any = None) -> Operation: ...
-
-    def get(self, operation: Operation | str, *, config: Any = None) -> Operation:
-        """Blocking :meth:`AsyncOperations.get`; same arguments, result and errors."""
-        return self._bridge.run(self._aio.get(operation, config=config))
-
-    @overload
-    def wait(
-        self,
-        operation: OpT,
-        *,
-        timeout: float | None = ...,
-        backoff: Backoff | None = ...,
-        config: Any = ...,
-    ) -> OpT: ...
-
-    @overload
-    def wait(
-        self,
-        operation: str,
-        *,
-        timeout: float | None = ...,
-        backoff: Backoff | None = ...,
-        config: Any = ...,
-    ) -> Operation: ...
-
-    def wait(
-        self,
-        operation: Operation | str,
-        *,
-        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
-        backoff: Backoff | None = None,
-        config: Any = None,
-    ) -> Operation:
-        """Blocking :meth:`AsyncOperations.wait`; same arguments, result and errors.
-
-        Interrupting the calling thread (``KeyboardInterrupt``) cancels the wait.
-        """
-        return self._bridge.run(
-            self._aio.wait(operation, timeout=timeout, backoff=backoff, config=config)
-        )
-
-    def watch(
-        self, operation: Operation | str, *, backoff: Backoff | None = None, config: Any = None
-    ) -> SyncStream[Any]:
-        """Blocking :meth:`AsyncOperations.watch`: an iterator of snapshots.
-
-        ``for op in client.operations.watch(name): ...``; ``close()`` (or ``with``) stops it.
-
-        Raises:
-            InvalidRequestError: No usable name (raised here; nothing is sent).
-        """
-        return self._bridge.iterate(self._aio.watch(operation, backoff=backoff, config=config))

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._transformers import InvalidRequestError, Request, coerce, coerce_config, t_model
 from ..errors import UnknownApiResponseError, UnsupportedByBackendError
-from ..pagers import AsyncPager, Pager
+from ..pagers import AsyncPager
 from ..types._tunings import (
     CancelTuningJobConfig,
     CancelTuningJobResponse,
@@ -39,11 +39,10 @@ from ._toolkit import call, check_timeout, decode_object, http_response, page_qu
 
 if TYPE_CHECKING:
     from .._api_client import ApiClient
-    from .._sync import LoopThread, SyncStream
     from .._watch import WatchStream
     from ..types._tunings import ValidateRewardResponse
 
-__all__ = ["DEFAULT_WAIT_TIMEOUT", "AsyncTunings", "Tunings", "tuned_model_name"]
+__all__ = ["DEFAULT_WAIT_TIMEOUT", "AsyncTunings", "tuned_model_name"]
 
 DEFAULT_WAIT_TIMEOUT = 48 * 3600.0
 """Seconds ``wait`` polls by default (48 h)."""
@@ -345,61 +344,3 @@ def _job(data: Any) -> TuningJob:
         return TuningJob.from_tuned_model(data)
     except ValueError as exc:
         raise UnknownApiResponseError(str(exc)) from None
-
-
-class Tunings:
-    """``client.tunings`` on the blocking :class:`~genai_actors.Client` (same methods)."""
-
-    def __init__(self, aio: AsyncTunings, bridge: LoopThread) -> None:
-        self._aio = aio
-        self._bridge = bridge
-
-    def tune(self, *, base_model: str, training_dataset: Any, config: Any = None) -> TuningJob:
-        """Blocking :meth:`AsyncTunings.tune`."""
-        return self._bridge.run(
-            self._aio.tune(base_model=base_model, training_dataset=training_dataset, config=config)
-        )
-
-    def get(self, *, name: str, config: Any = None) -> TuningJob:
-        """Blocking :meth:`AsyncTunings.get`."""
-        return self._bridge.run(self._aio.get(name=name, config=config))
-
-    def cancel(self, *, name: str, config: Any = None) -> CancelTuningJobResponse:
-        """Blocking :meth:`AsyncTunings.cancel`."""
-        return self._bridge.run(self._aio.cancel(name=name, config=config))
-
-    def list(self, *, config: Any = None) -> Pager[TuningJob]:
-        """Blocking :meth:`AsyncTunings.list`: a :class:`~genai_actors.pagers.Pager`."""
-        return self._bridge.pager(self._bridge.run(self._aio.list(config=config)))
-
-    def validate_reward(
-        self,
-        *,
-        parent: str,
-        sample_response: Any,
-        example: Any,
-        single_reward_config: Any = None,
-        composite_reward_config: Any = None,
-        config: Any = None,
-    ) -> ValidateRewardResponse:
-        """Blocking :meth:`AsyncTunings.validate_reward` (raises on this backend)."""
-        return self._bridge.run(
-            self._aio.validate_reward(
-                parent=parent,
-                sample_response=sample_response,
-                example=example,
-                single_reward_config=single_reward_config,
-                composite_reward_config=composite_reward_config,
-                config=config,
-            )
-        )
-
-    def wait(
-        self, job: TuningJob | str, *, timeout: float | None = DEFAULT_WAIT_TIMEOUT
-    ) -> TuningJob:
-        """Blocking :meth:`AsyncTunings.wait`."""
-        return self._bridge.run(self._aio.wait(job, timeout=timeout))
-
-    def watch(self, job: TuningJob | str) -> SyncStream[TuningJob]:
-        """Blocking :meth:`AsyncTunings.watch`: an iterator with ``close()``."""
-        return self._bridge.iterate(self._aio.watch(job))
