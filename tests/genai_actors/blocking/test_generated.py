@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import functools
 import importlib
 import importlib.util
 import inspect
@@ -60,6 +61,7 @@ def _async_surfaces() -> Iterator[tuple[str, type]]:
                 todo.append((f"{path}.{name}", _evaluate(returned, cls.__module__)))
 
 
+@functools.cache
 def _namespace(module_name: str) -> dict[str, Any]:
     """A module's globals plus the names it imports only for type checking."""
     module = importlib.import_module(module_name)
