@@ -46,9 +46,15 @@ streams, transport failures and undecodable bodies are all mapped here, at the b
     ├── UnsupportedFunctionError (ValueError)    AFC: a tool that cannot run in this mode
     └── FunctionInvocationError (ValueError)     AFC: the user's function raised
 
+Transport failures are mapped in one place (``genai_actors._transport._errors``), by phase: a
+connection lost before the response started is :class:`ConnectionLostError`, after it started
+(a body or stream cut) :class:`StreamCutError`. Every error built from server text has the API
+key and any bearer token scrubbed from it.
+
 Retries (on by default, see ``genai_actors._transport.RetryPolicy``): 5 attempts in all, waits
 of ``min(1 s * 2**n + U(0, 1 s), 60 s)``, on HTTP 408, 429, 500, 502, 503 and 504 and on
-:class:`ConnectError`, :class:`ConnectionLostError` and per-attempt timeouts; a server hint
+:class:`ConnectError`, :class:`ConnectionLostError`, a plain response body cut short
+(:class:`StreamCutError`, never a started stream) and per-attempt timeouts; a server hint
 (``google.rpc.RetryInfo.retryDelay`` or ``Retry-After``) replaces the computed wait; a 429 for
 an exhausted per-day quota is never retried; no wait ever crosses the call's deadline. The last
 error is raised as it is.

@@ -141,8 +141,9 @@ def coerce_http_options(value: HttpOptions | Mapping[str, Any] | None) -> HttpOp
         options = msgspec.convert(data, HttpOptions, strict=False)
     except msgspec.ValidationError as exc:
         text = str(exc)
-        where = text.rpartition("at `$.")[2].rstrip("`").split("[", 1)[0].split(".", 1)[0]
-        option = f"http_options.{where}" if where in _FIELDS else "http_options"
+        where = text.rpartition("at `$.")[2].rstrip("`").split("[", 1)[0]
+        known = where.split(".", 1)[0] in _FIELDS
+        option = f"http_options.{where}" if known else "http_options"
         raise InvalidOptionError(option, text) from None
     _check(options)
     return options

@@ -68,6 +68,7 @@ DEFAULT_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 # Answers that prove the server did not act on the request: safe to retry even when it is not
 # idempotent.
 NOT_EXECUTED_STATUSES = frozenset({408, 429})
+_OPTION = "http_options.retry_options"  # how InvalidOptionError names these fields
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,19 +97,17 @@ class RetryPolicy:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise InvalidOptionError(
-                    f"retry_options.{name}", f"expected a number of seconds, got {value!r}"
+                    f"{_OPTION}.{name}", f"expected a number of seconds, got {value!r}"
                 )
             if not (value >= 0 and math.isfinite(value)):
                 raise InvalidOptionError(
-                    f"retry_options.{name}", f"must be a finite number >= 0, got {value!r}"
+                    f"{_OPTION}.{name}", f"must be a finite number >= 0, got {value!r}"
                 )
         if self.exp_base < 1:
-            raise InvalidOptionError(
-                "retry_options.exp_base", f"must be >= 1, got {self.exp_base!r}"
-            )
+            raise InvalidOptionError(f"{_OPTION}.exp_base", f"must be >= 1, got {self.exp_base!r}")
         if isinstance(self.attempts, bool) or not isinstance(self.attempts, int):
             raise InvalidOptionError(
-                "retry_options.attempts", f"expected an int, got {self.attempts!r}"
+                f"{_OPTION}.attempts", f"expected an int, got {self.attempts!r}"
             )
 
     @classmethod
@@ -130,14 +129,14 @@ class RetryPolicy:
             try:
                 options = msgspec.convert(options, HttpRetryOptions)
             except msgspec.ValidationError as exc:
-                raise InvalidOptionError("retry_options", str(exc)) from None
+                raise InvalidOptionError(_OPTION, str(exc)) from None
         codes = options.http_status_codes
         if codes is not None and (
             not isinstance(codes, list | tuple | set | frozenset)
             or not all(isinstance(c, int) and not isinstance(c, bool) for c in codes)
         ):
             raise InvalidOptionError(
-                "retry_options.http_status_codes", f"expected a list of ints, got {codes!r}"
+                f"{_OPTION}.http_status_codes", f"expected a list of ints, got {codes!r}"
             )
         return cls(
             attempts=max(1, _pick_int(options.attempts, DEFAULT_ATTEMPTS)),
@@ -234,7 +233,7 @@ def _pick_int(value: int | None, default: int) -> int:
     if value is None:
         return default
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidOptionError("retry_options.attempts", f"expected an int, got {value!r}")
+        raise InvalidOptionError(f"{_OPTION}.attempts", f"expected an int, got {value!r}")
     return value
 
 

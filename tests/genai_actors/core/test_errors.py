@@ -55,6 +55,9 @@ def test_errors_pickle_with_their_class_and_fields() -> None:
         errors.SessionClosed(1011, "internal", resumable=True),
         errors.UnsupportedByBackendError("Gemini Developer API", "config.labels"),
         errors.StreamCutError("cut"),
+        errors.ResponseTooLargeError("too large", limit=10),
+        errors.RequestTooLargeError(11, 10),
+        errors.InvalidOptionError("http_options.timeout", "must be positive"),
     ):
         back = pickle.loads(pickle.dumps(err))
         assert type(back) is type(err)
@@ -96,7 +99,12 @@ def test_transport_errors_are_typed() -> None:
     assert issubclass(errors.RequestTimeoutError, TimeoutError)
     assert issubclass(errors.StreamIdleTimeoutError, errors.RequestTimeoutError)
     assert errors.StreamInterruptedError is errors.StreamCutError
+    assert issubclass(errors.ResponseTooLargeError, errors.TransportError)
+    assert issubclass(errors.RequestTooLargeError, errors.InvalidRequestError)
+    assert issubclass(errors.InvalidOptionError, TypeError)
     for cls in (
+        errors.InvalidOptionError,
+        errors.RequestTooLargeError,
         errors.UnknownApiResponseError,
         errors.EphemeralTokenAPIKeyError,
         errors.UnsupportedByBackendError,
