@@ -113,14 +113,38 @@ class LoopThread:
             self._loop = loop
         return self._loop
 
-    async def _call(self, awaitable: Awaitable[T]) -> T:
-        task = asyncio.current_task()
-        assert task is not None
+    def _begin(self, awaitable: Awaitable[T], future: concurrent.futures.Future[T]) -> None:
+        # On the loop: start the call, unless its caller has already given up (closed client,
+        # Ctrl-C); then the coroutine is closed, never left unawaited.
+        if future.cancelled():
+            _discard(awaitable)
+            return
+        loop = asyncio.get_running_loop()
+        task = asyncio.ensure_future(awaitable)
         self._tasks.add(task)
-        try:
-            return await awaitable
-        finally:
+
+        def cancelled(_: concurrent.futures.Future[T]) -> None:
+            if future.cancelled():  # by close() or an interrupted caller, in any thread
+                try:
+                    loop.call_soon_threadsafe(task.cancel)
+                except RuntimeError:
+                    pass  # the loop is already closed
+
+        def finished(_: asyncio.Task[T]) -> None:
             self._tasks.discard(task)
+            if task.cancelled():
+                future.cancel()
+                return
+            error = task.exception()  # retrieved even if nobody waits any more
+            if not future.set_running_or_notify_cancel():
+                return
+            if error is None:
+                future.set_result(task.result())
+            else:
+                future.set_exception(error)
+
+        future.add_done_callback(cancelled)
+        task.add_done_callback(finished)
 
     def run(self, awaitable: Awaitable[T]) -> T:
         """Runs ``awaitable`` on the loop thread and blocks until it finishes.
@@ -145,7 +169,8 @@ class LoopThread:
             if threading.current_thread() is self._thread:
                 _discard(awaitable)
                 raise RuntimeError("a blocking Client method was called from its own loop thread")
-            future = asyncio.run_coroutine_threadsafe(self._call(awaitable), loop)
+            future: concurrent.futures.Future[T] = concurrent.futures.Future()
+            loop.call_soon_threadsafe(self._begin, awaitable, future)
             self._calls.add(future)
         try:
             return future.result()
@@ -233,7 +258,8 @@ class LoopThread:
 
         async def shutdown() -> None:
             # Each call's task was cancelled once, through its future (cancelling it again
-            # would interrupt the cleanup it runs in ``finally``, e.g. closing an upload's file).
+            # would interrupt the cleanup it runs in ``finally``, e.g. closing an upload's file);
+            # a call that had not started yet never starts.
             calls = set(self._tasks)
             deadline = time.monotonic() + budget
             await _settle(calls, budget, "client.close_calls_overran")

@@ -9,6 +9,7 @@ regression fails the test instead of hanging it.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 import signal
 import threading
@@ -258,6 +259,34 @@ def test_close_is_bounded_when_a_call_ignores_cancellation() -> None:
     assert isinstance(call.outcome, ClientClosedError)
     assert refusing.is_set()
     assert elapsed < 0.5 + PROMPT
+
+
+def test_a_call_not_yet_started_when_close_runs_never_starts() -> None:
+    """A call queued behind a busy loop when close() runs is refused, and its coroutine closed."""
+    bridge = LoopThread(shutdown_timeout=0.5)
+    busy = threading.Event()
+    ran = threading.Event()
+
+    async def block_the_loop() -> None:
+        busy.set()
+        time.sleep(0.3)  # noqa: ASYNC251  (holds the loop: the next call queues behind it)
+
+    async def queued() -> None:
+        ran.set()
+
+    coroutine = queued()
+    blocker = Call(lambda: bridge.run(block_the_loop()))
+    blocker.start()
+    assert busy.wait(JOIN)
+    call = Call(lambda: bridge.run(coroutine))
+    call.start()
+    time.sleep(0.05)  # the call is queued on the loop, behind the blocking one
+    bridge.close()
+    for thread in (blocker, call):
+        thread.join(JOIN)
+        assert isinstance(thread.outcome, ClientClosedError)
+    assert not ran.is_set()
+    assert inspect.getcoroutinestate(coroutine) == inspect.CORO_CLOSED
 
 
 def test_keyboard_interrupt_cancels_the_call_on_the_loop() -> None:
