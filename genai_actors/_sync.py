@@ -213,7 +213,7 @@ class LoopThread:
         cancelled calls get up to ``shutdown_timeout`` seconds to unwind and the streams still
         open are closed; ``final`` (closing the client's connections) gets up to
         ``shutdown_timeout`` seconds; whatever is left is cancelled and the loop is stopped.
-        A second, concurrent call waits for the first to finish (as long, at most).
+        A call made while another thread is closing waits until that close has finished.
 
         Returns:
             True if the loop had been started (so ``final`` ran on it), else False
@@ -263,8 +263,9 @@ class LoopThread:
             calls = set(self._tasks)
             deadline = time.monotonic() + budget
             await _settle(calls, budget, "client.close_calls_overran")
-            for stream in streams:
-                await stream._aclose_on_loop(max(0.0, deadline - time.monotonic()))
+            if streams:  # closed together, each given what is left (at least a moment)
+                left = max(deadline - time.monotonic(), min(budget, 0.5))
+                await asyncio.gather(*(stream._aclose_on_loop(left) for stream in streams))
             try:
                 if final is not None:
                     await asyncio.wait_for(final(), budget)
