@@ -6,11 +6,14 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-__all__ = ["Kind", "ModelInfo", "default_models", "default_tuned_models"]
+__all__ = ["Kind", "ModelInfo", "base_model_id", "default_models", "default_tuned_models"]
 
 Kind = Literal["text", "image", "tts", "embedding", "imagen", "video", "live", "music"]
 
 _GENERATE = ["generateContent", "countTokens", "createCachedContent", "batchGenerateContent"]
+# Base models that can be tuned list ``createTunedModel``, as the real ``models.list`` shows them;
+# ``POST tunedModels`` accepts exactly these.
+_TUNABLE = [*_GENERATE, "createTunedModel"]
 
 
 @dataclass
@@ -57,18 +60,31 @@ def _model(
 ) -> ModelInfo:
     wire: dict[str, Any] = {
         "name": f"models/{model_id}",
+        "baseModelId": base_model_id(model_id, version),
         "version": version,
         "displayName": display,
         "description": description,
         "inputTokenLimit": input_limit,
         "outputTokenLimit": output_limit,
-        "supportedGenerationMethods": methods,
+        "supportedGenerationMethods": list(methods),
     }
     if sampling:
         wire.update({"temperature": 1, "topP": 0.95, "topK": 64, "maxTemperature": 2})
     if thinking:
         wire["thinking"] = True
     return ModelInfo(wire=wire, kind=kind, thinking=thinking, dims=dims)
+
+
+def base_model_id(model_id: str, version: str) -> str:
+    """A Model's ``baseModelId``: its id without the ``-{version}`` suffix.
+
+    The API names models ``{base_model_id}-{version}`` (``chat-bison-001`` -> ``chat-bison``);
+    an id that does not end in its version is its own base id (``gemini-2.5-flash``).
+    """
+    suffix = f"-{version}"
+    if model_id.endswith(suffix) and len(model_id) > len(suffix):
+        return model_id[: -len(suffix)]
+    return model_id
 
 
 def default_models() -> list[ModelInfo]:
@@ -78,7 +94,7 @@ def default_models() -> list[ModelInfo]:
             "gemini-2.5-flash",
             "Gemini 2.5 Flash",
             "Stable version of Gemini 2.5 Flash, our mid-size multimodal model.",
-            _GENERATE,
+            _TUNABLE,
             thinking=True,
         ),
         _model(
@@ -93,21 +109,21 @@ def default_models() -> list[ModelInfo]:
             "gemini-2.5-flash-lite",
             "Gemini 2.5 Flash-Lite",
             "Stable version of Gemini 2.5 Flash-Lite.",
-            _GENERATE,
+            _TUNABLE,
             thinking=True,
         ),
         _model(
             "gemini-2.0-flash",
             "Gemini 2.0 Flash",
             "Gemini 2.0 Flash",
-            _GENERATE,
+            _TUNABLE,
             output_limit=8192,
         ),
         _model(
             "gemini-2.0-flash-lite",
             "Gemini 2.0 Flash-Lite",
             "Gemini 2.0 Flash-Lite",
-            _GENERATE,
+            _TUNABLE,
             output_limit=8192,
         ),
         _model(

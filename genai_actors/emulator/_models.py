@@ -6,7 +6,7 @@ import datetime as _dt
 from typing import TYPE_CHECKING, Any
 
 from ._errors import ApiError, bad_request
-from ._proto import MESSAGES, snake
+from ._proto import snake
 from ._router import page
 
 if TYPE_CHECKING:
@@ -14,7 +14,11 @@ if TYPE_CHECKING:
 
 __all__ = ["register"]
 
-_UPDATABLE = frozenset(MESSAGES["TunedModelPatch"]) - {"name"}
+# What PATCH tunedModels/{id} changes; any other field of a TunedModel sent back is ignored
+# (output-only and immutable ones), and naming one in updateMask is a 400.
+_UPDATABLE = frozenset(
+    {"displayName", "description", "temperature", "topP", "topK", "defaultCheckpointId"}
+)
 
 
 def _now() -> str:

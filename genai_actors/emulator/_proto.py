@@ -11,7 +11,13 @@ untouched), so the rest of the emulator reads one spelling only.
 
 Type strings: ``string``, ``bool``, ``int``, ``float``, ``bytes`` (base64), ``value`` (any JSON,
 ``google.protobuf.Value``), ``struct`` (a JSON object), ``enum:Name``, a message name, ``[]T`` for
-repeated fields and ``{}T`` for ``map<string, T>``.
+repeated fields and ``{}T`` for ``map<string, T>``. ``out:T`` marks an output-only field (the
+API's ``OUTPUT_ONLY`` field behaviour): it is type-checked as ``T``, as the real parser reads it,
+and then left out of the result, as the API ignores output-only fields a client sends back (a
+fetched resource can be sent as it is).
+
+Path fields the API also reads from the body (``model`` of ``countTokens``, ``predict``...) are
+declared like any other field: the URL decides which model is used.
 """
 
 from __future__ import annotations
@@ -67,6 +73,7 @@ ENUMS: dict[str, frozenset[str]] = {
     "Behavior": frozenset(["UNSPECIFIED", "BLOCKING", "NON_BLOCKING"]),
     "Scheduling": frozenset(["SCHEDULING_UNSPECIFIED", "SILENT", "WHEN_IDLE", "INTERRUPT"]),
     "Language": frozenset(["LANGUAGE_UNSPECIFIED", "PYTHON"]),
+    "TunedModelState": frozenset(["STATE_UNSPECIFIED", "CREATING", "ACTIVE", "FAILED"]),
     "Outcome": frozenset(
         [
             "OUTCOME_UNSPECIFIED",
@@ -204,6 +211,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "thinkingLevel": "enum:ThinkingLevel",
     },
     "CountTokensRequest": {
+        "model": "string",
         "contents": "[]Content",
         "generateContentRequest": "GenerateContentRequest",
     },
@@ -214,13 +222,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "title": "string",
         "outputDimensionality": "int",
     },
-    "BatchEmbedContentsRequest": {"requests": "[]EmbedContentRequest"},
+    "BatchEmbedContentsRequest": {"model": "string", "requests": "[]EmbedContentRequest"},
     "PredictLongRunningRequest": {
+        "model": "string",
         "instances": "[]value",
         "parameters": "value",
         "webhookConfig": "struct",
     },
-    "PredictRequest": {"instances": "[]value", "parameters": "value"},
+    "PredictRequest": {"model": "string", "instances": "[]value", "parameters": "value"},
     "CreateFileRequest": {"file": "File"},
     "File": {
         "name": "string",
@@ -274,18 +283,33 @@ MESSAGES: dict[str, dict[str, str]] = {
         "priority": "int",
     },
     "TunedModelCreate": {
-        "name": "string",
+        "name": "out:string",
         "baseModel": "string",
         "displayName": "string",
         "description": "string",
         "temperature": "float",
         "topP": "float",
         "topK": "int",
+        "state": "out:enum:TunedModelState",
+        "createTime": "out:string",
+        "updateTime": "out:string",
         "tuningTask": "TuningTask",
         "readerProjectNumbers": "[]int",
         "learningRateMultiplier": "float",
     },
-    "TuningTask": {"hyperparameters": "Hyperparameters", "trainingData": "TrainingData"},
+    "TuningTask": {
+        "startTime": "out:string",
+        "completeTime": "out:string",
+        "snapshots": "out:[]TuningSnapshot",
+        "hyperparameters": "Hyperparameters",
+        "trainingData": "TrainingData",
+    },
+    "TuningSnapshot": {
+        "step": "int",
+        "epoch": "int",
+        "meanLoss": "float",
+        "computeTime": "string",
+    },
     "Hyperparameters": {
         "epochCount": "int",
         "batchSize": "int",
@@ -328,14 +352,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "bidiGenerateContentSetup": "struct",
         "fieldMask": "string",
     },
+    # A whole TunedModel may be sent back: only the fields ``_models`` lists as updatable change;
+    # the immutable ones (baseModel, tuningTask) are read and not applied.
     "TunedModelPatch": {
         "name": "string",
+        "baseModel": "string",
         "displayName": "string",
         "description": "string",
         "temperature": "float",
         "topP": "float",
         "topK": "int",
         "defaultCheckpointId": "string",
+        "state": "out:enum:TunedModelState",
+        "createTime": "out:string",
+        "updateTime": "out:string",
+        "tuningTask": "TuningTask",
+        "readerProjectNumbers": "[]int",
     },
 }
 
@@ -425,7 +457,11 @@ def _parse_message(name: str, obj: dict[str, Any], path: str, version: str) -> d
             raise ApiError(400, msg, details=[field_violation(path or None, msg)])
         if value is None:
             continue
-        out[camel] = _parse_value(fields[camel], value, _join(path, snake(camel)), version)
+        spec = fields[camel]
+        if spec.startswith("out:"):
+            _parse_value(spec[4:], value, _join(path, snake(camel)), version)
+            continue
+        out[camel] = _parse_value(spec, value, _join(path, snake(camel)), version)
     return out
 
 

@@ -7,6 +7,8 @@ Creating a tuned model answers an Operation ``tunedModels/{id}/operations/{op}``
 ``tuningTask{startTime, completeTime, snapshots, hyperparameters}``; once ACTIVE it answers
 ``tunedModels/{id}:generateContent``. Training walks queued -> training -> done, one stage per
 ``Settings.job_polls`` GETs (of the model or the operation) and ``Settings.job_delay`` seconds.
+Only base models whose ``supportedGenerationMethods`` include ``createTunedModel`` can be tuned;
+output-only fields sent back (``state``, times, ``tuningTask.snapshots``...) are ignored.
 ``:cancel`` stops a model that is still CREATING: it becomes ``FAILED`` (the API has no cancelled
 state) and the operation finishes with a CANCELLED error.
 
@@ -63,8 +65,9 @@ class TuningStore:
         """Start tuning a model from a validated ``TunedModel`` body.
 
         Raises:
-            ApiError: 400 for a missing or unknown base model, a bad id or bad hyperparameters;
-                409 when the id is taken.
+            ApiError: 400 for a missing base model, a bad id or bad hyperparameters; 404 for a
+                base model that is unknown or cannot be tuned (its ``supportedGenerationMethods``
+                lack ``createTunedModel``); 409 when the id is taken.
         """
         state = self._state
         base = body.get("baseModel")
@@ -75,7 +78,8 @@ class TuningStore:
             )
         if not base.startswith("models/"):
             base = f"models/{base}"
-        state.model(base, "generateContent", version)
+        # Only base models listing createTunedModel can be tuned; the others get the API's 404.
+        state.model(base, "createTunedModel", version)
         if model_id is None:
             slug = re.sub(r"[^a-z0-9]+", "-", (body.get("displayName") or "tuned-model").lower())
             model_id = f"{slug.strip('-')[:24] or 'tuned-model'}-{secrets.token_hex(4)}".lstrip("-")
