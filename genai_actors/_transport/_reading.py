@@ -60,7 +60,11 @@ async def read_chunk(content: aiohttp.StreamReader, size: int = -1) -> bytes:
         aiohttp.ClientError, TimeoutError: As ``StreamReader.readany`` (to be mapped by the
             caller), once no byte received before the failure is left.
     """
-    if content._exception is not None and content._buffer:
+    try:
+        pending = content._exception is not None and bool(content._buffer)
+    except AttributeError:  # not aiohttp's StreamReader: nothing is held back
+        pending = False
+    if pending:
         return content._read_nowait(size)
     if size < 0:
         return await content.readany()

@@ -172,7 +172,10 @@ class SseParser:
         if line.startswith(b"data:"):
             value = line[5:]
             self._data.append(value[1:] if value[:1] == b" " else value)
-            self._grow(len(value))
+            size = self._event_size + len(value)
+            if size > self._limit:
+                raise self._too_large("event")
+            self._event_size = size
             return
         if line == b"data":
             self._data.append(b"")

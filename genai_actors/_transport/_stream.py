@@ -152,9 +152,6 @@ class SseStream:
         try:
             head, complete = await read_head(resp, _NOT_SSE_READ)
         except Exception as exc:  # aiohttp payload and connection errors, timeouts
-            resp.close()
-            if isinstance(exc, GenAIError):
-                return exc
             return map_transport_error(exc, Phase.BODY)
         finally:
             resp.close()
@@ -163,7 +160,7 @@ class SseStream:
             if error is not None:
                 return error
         return unexpected_body(
-            f"expected a {_SSE_TYPE} stream, got {resp.status} "
+            f"expected a {_SSE_TYPE} response, got {resp.status} "
             f"{content_type or 'without a Content-Type'}",
             head,
             self._secrets,
