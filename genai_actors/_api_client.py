@@ -40,10 +40,11 @@ from ._watch import TreeHost, WatchHub
 from .errors import (
     ClientClosedError,
     EphemeralTokenAPIKeyError,
+    InvalidOptionError,
     RequestTooLargeError,
     UnsupportedByBackendError,
 )
-from .types._base import encode_json
+from .types._base import encode_json, to_builtins
 from .types._http import HttpOptions
 
 if TYPE_CHECKING:
@@ -160,7 +161,7 @@ class ApiClient:
         self,
         plan: Plan,
         body: bytes | aiohttp.Payload | None,
-        json: Mapping[str, Any] | None,
+        json: Any,
         merge: bool,
     ) -> bytes | aiohttp.Payload | None:
         """The body to send: ``extra_body`` merged in once, a JSON body's size checked."""
@@ -168,7 +169,12 @@ class ApiClient:
         if json is not None:
             if body is not None:
                 raise TypeError("pass body= or json=, not both")
-            body = encode_json(json if extra is None else deep_merge(json, extra))
+            if extra is not None:
+                payload = json if isinstance(json, Mapping) else to_builtins(json)
+                if not isinstance(payload, Mapping):
+                    raise InvalidOptionError("extra_body", "needs a JSON object request body")
+                json = deep_merge(payload, extra)
+            body = encode_json(json)
         elif extra is not None and (body is None or isinstance(body, bytes)):
             body = merge_extra_body(body, extra)
         if merge and isinstance(body, bytes) and len(body) > self.config.max_request_bytes:
@@ -186,7 +192,7 @@ class ApiClient:
         headers: Mapping[str, str] | None = None,
         merge_extra_body: bool = True,
         idempotent: bool = True,
-        json: Mapping[str, Any] | None = None,
+        json: Any = None,
     ) -> HttpResponse:
         """Sends one request (with retries) and reads the whole response.
 
@@ -203,8 +209,9 @@ class ApiClient:
                 then not merged and the size limit does not apply.
             idempotent: False for a request that creates a job or stored resource: it is then
                 retried only after answers proving nothing was done (408, 429, no connection).
-            json: The JSON body as builtins instead of ``body``: ``extra_body`` (client and
-                call) is merged into it once, then it is encoded once.
+            json: The JSON body as builtins or a msgspec Struct, instead of ``body``:
+                ``extra_body`` (client and call) is merged into it once, then it is encoded
+                once (the way ``types`` encodes: camelCase, URL-safe base64).
 
         Returns:
             The 2xx response.
@@ -256,7 +263,7 @@ class ApiClient:
         query: Mapping[str, object] | None = None,
         http_options: HttpOptions | Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
-        json: Mapping[str, Any] | None = None,
+        json: Any = None,
     ) -> SseStream:
         """Prepares a server-sent-events request; nothing is sent until the stream is opened.
 

@@ -7,6 +7,7 @@ import math
 import pickle
 from typing import Any
 
+import msgspec
 import pytest
 from hypothesis import given, strategies as st
 
@@ -192,11 +193,23 @@ async def test_a_json_payload_gets_extra_body_merged_once(
             json={"contents": [], "generationConfig": {"temperature": 0.5}},
             http_options={"extra_body": {"generationConfig": {"topK": 3}, "a": 2}},
         )
+        await client.api_client.request("POST", "models/m:countTokens", json=Payload(["x"]))
     assert json.loads(server.bodies[0]) == {
         "contents": [],
         "generationConfig": {"temperature": 0.5, "seed": 7, "topK": 3},
         "a": 2,
     }
+    assert json.loads(server.bodies[1]) == {
+        "contents": ["x"],
+        "generationConfig": {"seed": 7},
+        "a": 1,
+    }
+
+
+class Payload(msgspec.Struct):
+    """A request payload given as a Struct."""
+
+    contents: list[str]
 
 
 async def test_per_call_extra_body_reaches_the_wire_from_generate_content(emu: Emulator) -> None:
