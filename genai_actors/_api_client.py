@@ -252,6 +252,7 @@ class ApiClient:
             started=started,
             read=True,
             idempotent=idempotent,
+            lazy=self.backend.dynamic_auth,
         )
 
     def stream(
@@ -346,7 +347,15 @@ class ApiClient:
         if headers is not None or self.backend.dynamic_auth:
             req_headers = await self._headers(plan, headers)
         return await self._exchange.send(
-            plan, method, url, body, req_headers, path=path, started=started, read=False
+            plan,
+            method,
+            url,
+            body,
+            req_headers,
+            path=path,
+            started=started,
+            read=False,
+            lazy=self.backend.dynamic_auth,
         )
 
     async def _headers(self, plan: Plan, extra: Mapping[str, str] | None) -> dict[str, str]:

@@ -76,6 +76,7 @@ class Exchange:
         started: float,
         read: Literal[True],
         idempotent: bool = True,
+        lazy: bool = False,
     ) -> HttpResponse: ...
 
     @overload
@@ -91,6 +92,7 @@ class Exchange:
         started: float,
         read: Literal[False],
         idempotent: bool = True,
+        lazy: bool = False,
     ) -> aiohttp.ClientResponse: ...
 
     async def send(
@@ -105,6 +107,7 @@ class Exchange:
         started: float,
         read: bool,
         idempotent: bool = True,
+        lazy: bool = False,
     ) -> HttpResponse | aiohttp.ClientResponse:
         """Sends the request, retrying per ``plan.retry``, until a 2xx answer or a final error.
 
@@ -119,6 +122,10 @@ class Exchange:
             read: True to read the whole body (plain requests); False to return the open
                 response of a stream or raw body (the caller reads and releases it).
             idempotent: False for a request that creates something (fewer retries).
+            lazy: True when the caller did slow set-up work since ``started`` (refreshing a
+                token): the first attempt then gets only what remains of the timeout. Set-up
+                done here (building the plan's aiohttp settings, opening the session) counts
+                by itself.
 
         Returns:
             The read response, or the open ``aiohttp.ClientResponse`` when ``read`` is False.
@@ -139,19 +146,24 @@ class Exchange:
         config = self._config
         if not plan.ready:
             plan.prepare(config)
+            lazy = True
         pool = self._pool
-        session = pool.current() or await pool.open()
-        clock = current_clock()
+        session = pool.current()
+        if session is None:
+            session = await pool.open()
+            lazy = True
         deadline = started + plan.timeout
         timeout = plan.request_timeout if read else plan.stream_timeout
-        elapsed = clock.now() - started
-        if elapsed > _SLACK:
-            remaining = plan.timeout - elapsed
-            if remaining <= 0:
-                raise RequestTimeoutError(
-                    f"the call's timeout ({plan.timeout:g} s) expired before the request was sent"
-                )
-            timeout = self._timeout(plan, remaining, read)
+        if lazy:  # set-up work ran inside this call: its time counts against the timeout
+            elapsed = current_clock().now() - started
+            if elapsed > _SLACK:
+                remaining = plan.timeout - elapsed
+                if remaining <= 0:
+                    raise RequestTimeoutError(
+                        f"the call's timeout ({plan.timeout:g} s) expired before the request "
+                        "was sent"
+                    )
+                timeout = self._timeout(plan, remaining, read)
         limit = config.max_response_bytes
         attempt = 0
         while True:
