@@ -536,7 +536,11 @@ class SessionClosed(GenAIError):
 
 
 class ClientClosedError(GenAIError, RuntimeError):
-    """The client was used after ``aclose()`` / ``close()``."""
+    """The client was used after ``aclose()`` / ``close()``, or closed while a call was in flight.
+
+    A blocking ``Client.close()`` ends every call still running in other threads with this
+    error (requests between retries, streams, pagers, waits, uploads).
+    """
 
 
 class InvalidRequestError(GenAIError, ValueError):

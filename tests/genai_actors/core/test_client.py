@@ -103,7 +103,9 @@ def test_blocking_client_runs_requests_streams_and_closes() -> None:
 
     async def handler(request: web.Request) -> web.StreamResponse:
         if request.query.get("alt") == "sse":
-            return web.Response(text='data: {"n":1}\n\ndata: {"n":2}\n\n')
+            return web.Response(
+                text='data: {"n":1}\n\ndata: {"n":2}\n\n', content_type="text/event-stream"
+            )
         return web.json_response({"ok": True})
 
     with ThreadedServer(handler) as srv:
