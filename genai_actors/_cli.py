@@ -1,25 +1,49 @@
-"""The ``genai-actors`` command: ``genai-actors emulator --host H --port P [--api-key K]``."""
+"""The ``genai-actors`` command, also run as ``python -m genai_actors``.
+
+    genai-actors emulator [--host H] [--port P] [--api-key K] [options]
+    genai-actors --version
+
+Usage errors (an unknown command, a bad flag value) exit with status 2 after argparse's usage
+message; ``--help`` and ``--version`` exit 0.
+"""
 
 from __future__ import annotations
 
+import argparse
 import sys
 
-__all__ = ["main"]
+from . import __version__
+from .emulator.__main__ import add_arguments, exit_status, run as run_emulator
 
-_USAGE = "usage: genai-actors emulator [--host H] [--port P] [--api-key K] [options]"
+__all__ = ["build_parser", "main"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``genai-actors`` parser, with one sub-command per tool."""
+    parser = argparse.ArgumentParser(
+        prog="genai-actors", description="Command-line tools that come with genai-actors."
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    emulator = commands.add_parser(
+        "emulator",
+        help="serve an offline, emulated Gemini API until interrupted",
+        description="Serve an offline, emulated Gemini Developer API until interrupted "
+        "(SIGINT or SIGTERM).",
+    )
+    add_arguments(emulator)
+    # Flags the sub-command does not know are reported with its usage, not the top-level one.
+    emulator.set_defaults(command_parser=emulator)
+    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; returns the process exit code."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    if not args or args[0] in ("-h", "--help"):
-        print(_USAGE)
-        print("\ncommands:\n  emulator    serve an offline, emulated Gemini API until interrupted")
-        return 0 if args else 2
-    command, rest = args[0], args[1:]
-    if command == "emulator":
-        from genai_actors.emulator.__main__ import main as emulator_main
-
-        return emulator_main(rest, prog="genai-actors emulator")
-    print(f"genai-actors: unknown command {command!r}\n{_USAGE}", file=sys.stderr)
-    return 2
+    """Run the command line; returns the process exit status."""
+    parser = build_parser()
+    try:
+        args, unknown = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
+        if unknown:
+            args.command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    except SystemExit as exc:  # --help, --version, usage errors: argparse has printed them
+        return exit_status(exc)
+    return run_emulator(args)

@@ -1,78 +1,229 @@
-"""``python -m genai_actors.emulator``: serve an emulated Gemini API until interrupted."""
+"""``python -m genai_actors.emulator``: serve an emulated Gemini API until interrupted.
+
+The same command is ``genai-actors emulator`` (``genai_actors._cli``), which builds its
+``emulator`` sub-command with :func:`add_arguments` and runs it with :func:`run`.
+
+Every flag value is checked while parsing, so a bad one is a usage error (exit status 2, no
+traceback). The server stops cleanly on SIGINT (Ctrl-C) or SIGTERM and exits 0: the command installs
+its own handlers for both, so it also stops when it was started with them ignored (a background job
+of a non-interactive shell inherits SIGINT ignored). An address that cannot be bound exits 1.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import signal
 import sys
-from types import FrameType
+from collections.abc import Callable
 
-__all__ = ["build_parser", "main"]
+__all__ = ["add_arguments", "build_parser", "main", "run"]
+
+_PROG = "python -m genai_actors.emulator"
+_DESCRIPTION = "Serve an offline, emulated Gemini Developer API until interrupted."
 
 
-def build_parser(prog: str = "python -m genai_actors.emulator") -> argparse.ArgumentParser:
-    """The emulator's command-line parser."""
-    parser = argparse.ArgumentParser(
-        prog=prog, description="Serve an offline, emulated Gemini Developer API."
-    )
-    parser.add_argument("--host", default="127.0.0.1", help="interface to bind (127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8765, help="port to bind; 0 picks one (8765)")
+# -- flag values --------------------------------------------------------------------------------
+
+
+def _integer(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+
+
+def _port(text: str) -> int:
+    value = _integer(text)
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 0 to 65535, got {text!r}")
+    return value
+
+
+def _count(text: str) -> int:
+    value = _integer(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"expected a finite number of seconds >= 0, got {text!r}")
+    return value
+
+
+def _host(text: str) -> str:
+    if not text or text != text.strip() or any(c.isspace() for c in text):
+        raise argparse.ArgumentTypeError(f"expected a host name or address, got {text!r}")
+    return text
+
+
+def _api_key(text: str) -> str:
+    # A key a client can send in the x-goog-api-key header and the emulator can match: visible
+    # ASCII, no spaces (the emulator strips what it receives), never an ephemeral token name.
+    if not text or any(not 0x21 <= ord(c) <= 0x7E for c in text):
+        raise argparse.ArgumentTypeError("expected visible ASCII characters without spaces")
+    if text.startswith("auth_tokens/"):
+        raise argparse.ArgumentTypeError(
+            "auth_tokens/... names are ephemeral tokens, which REST calls never accept"
+        )
+    return text
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the emulator's flags to ``parser`` (the command and ``genai-actors emulator``)."""
     parser.add_argument(
-        "--api-key", default=None, help="the only API key accepted (default: any non-empty key)"
-    )
-    parser.add_argument("--seed", type=int, default=0, help="seed for content and faults")
-    parser.add_argument(
-        "--video-polls", type=int, default=2, help="polls a video operation takes to finish"
+        "--host", type=_host, default="127.0.0.1", help="interface to bind (127.0.0.1)"
     )
     parser.add_argument(
-        "--video-delay", type=float, default=0.0, help="seconds before a video may finish"
+        "--port", type=_port, default=8765, help="port to bind; 0 picks a free one (8765)"
+    )
+    parser.add_argument(
+        "--api-key",
+        type=_api_key,
+        metavar="KEY",
+        default=None,
+        help="the only API key accepted (default: any non-empty key)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=_integer,
+        metavar="N",
+        default=0,
+        help="seed for generated content and faults (0)",
+    )
+    parser.add_argument(
+        "--video-polls",
+        type=_count,
+        metavar="N",
+        default=2,
+        help="polls a video operation takes to finish (2)",
+    )
+    parser.add_argument(
+        "--video-delay",
+        type=_seconds,
+        metavar="SECONDS",
+        default=0.0,
+        help="seconds before a video operation may finish (0)",
     )
     parser.add_argument(
         "--job-polls",
-        type=int,
+        type=_count,
+        metavar="N",
         default=1,
         help="polls each stage of a batch, tuning or file-search import takes (1)",
     )
     parser.add_argument(
-        "--job-delay", type=float, default=0.0, help="seconds each such stage lasts at least"
+        "--job-delay",
+        type=_seconds,
+        metavar="SECONDS",
+        default=0.0,
+        help="seconds each such stage lasts at least (0)",
     )
     parser.add_argument(
-        "--no-record", action="store_true", help="do not keep a log of requests (benchmarks)"
+        "--no-record",
+        action="store_true",
+        help="keep no log of requests (for benchmarks; GET /_emulator/recorded stays empty)",
     )
+
+
+def build_parser(prog: str = _PROG) -> argparse.ArgumentParser:
+    """The emulator's command-line parser."""
+    parser = argparse.ArgumentParser(prog=prog, description=_DESCRIPTION)
+    add_arguments(parser)
     return parser
 
 
-def main(argv: list[str] | None = None, prog: str = "python -m genai_actors.emulator") -> int:
-    """Parse ``argv``, serve until Ctrl-C or SIGTERM, and return the exit code."""
-    args = build_parser(prog).parse_args(argv)
-    from ._server import serve
+def exit_status(exc: SystemExit) -> int:
+    """The process exit status a ``SystemExit`` (from argparse) stands for."""
+    if exc.code is None or isinstance(exc.code, int):
+        return exc.code or 0
+    return 1
 
-    def ready(url: str) -> None:
-        print(f"Gemini API emulator listening on {url}", flush=True)
 
-    options: dict[str, object] = {
-        "seed": args.seed,
-        "video_polls": args.video_polls,
-        "video_delay": args.video_delay,
-        "job_polls": args.job_polls,
-        "job_delay": args.job_delay,
-    }
-    if args.no_record:
-        options["record_limit"] = 0
+# -- serving ------------------------------------------------------------------------------------
 
-    def terminate(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, terminate)
+def _on_stop_signals(
+    loop: asyncio.AbstractEventLoop, callback: Callable[[], None]
+) -> Callable[[], None]:
+    """Call ``callback`` on SIGINT or SIGTERM, whatever their disposition was; returns the undo."""
+    added: list[int] = []
+    replaced: dict[int, object] = {}
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, callback)
+            added.append(sig)
+        except NotImplementedError:  # event loops without add_signal_handler (Windows)
+            replaced[sig] = signal.signal(sig, lambda s, f: loop.call_soon_threadsafe(callback))
+
+    def undo() -> None:
+        for sig in added:
+            loop.remove_signal_handler(sig)
+        for sig, previous in replaced.items():
+            signal.signal(sig, previous)  # type: ignore[arg-type]
+
+    return undo
+
+
+async def _serve(args: argparse.Namespace) -> None:
+    from ._server import Emulator
+
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    undo = _on_stop_signals(loop, stop.set)
     try:
-        asyncio.run(serve(args.host, args.port, api_key=args.api_key, ready=ready, **options))
-    except KeyboardInterrupt:
+        emulator = Emulator(
+            host=args.host,
+            port=args.port,
+            api_key=args.api_key,
+            seed=args.seed,
+            video_polls=args.video_polls,
+            video_delay=args.video_delay,
+            job_polls=args.job_polls,
+            job_delay=args.job_delay,
+        )
+        emulator.recorded.enabled = not args.no_record
+        async with emulator:
+            print(f"Gemini API emulator listening on {emulator.url}", flush=True)
+            await stop.wait()
+    finally:
+        undo()
+
+
+def run(args: argparse.Namespace) -> int:
+    """Serve with parsed ``args`` until SIGINT or SIGTERM; returns the exit status.
+
+    Returns:
+        0 after a signal (the server and its sockets are closed first), 1 when the address cannot
+        be bound (one line on stderr says why).
+    """
+    try:
+        asyncio.run(_serve(args))
+    except KeyboardInterrupt:  # a signal before the handlers are installed, or after removal
         return 0
     except OSError as exc:
         print(f"emulator: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def main(argv: list[str] | None = None, prog: str = _PROG) -> int:
+    """Parse ``argv`` and serve until SIGINT or SIGTERM; returns the exit status.
+
+    ``--help`` returns 0 and a usage error 2, after argparse has printed them.
+    """
+    try:
+        args = build_parser(prog).parse_args(argv)
+    except SystemExit as exc:
+        return exit_status(exc)
+    return run(args)
 
 
 if __name__ == "__main__":

@@ -310,7 +310,7 @@ async def serve(
     ready: Callable[[str], None] | None = None,
     **options: object,
 ) -> None:
-    """Run an emulator until cancelled (the command-line entry point).
+    """Run an emulator until cancelled (the command line uses :class:`Emulator` directly).
 
     Args:
         host: The interface to bind.
