@@ -1,8 +1,9 @@
 # genai_actors._transformers: pure input transformers and request builders (no I/O).
+# Validation (dict keys, enum values, value types) lives in genai_actors.types._validate;
+# coerce and normalize_keys are re-exported from there.
 #   _errors      InvalidRequestError
-#   _normalize   type-directed key normalisation, coercion, wire validation
-#   _contents    contents / parts normalisation (google-genai's t_contents rules)
-#   _names       model, cached-content, operation and file names
+#   _contents    contents normalisation (google-genai's t_contents rules; parts: types._parts)
+#   _names       model, cached-content, operation and file names; check_resource_id
 #   _jsonschema  JSON Schema for Python annotations (pydantic-shaped)
 #   _schema      response_schema -> Schema, parse_response for .parsed
 #   _functions   callables -> FunctionDeclaration; FunctionCall.args -> call kwargs
@@ -16,6 +17,7 @@
 
 from __future__ import annotations
 
+from ..types._validate import coerce as coerce, normalize_keys as normalize_keys
 from ._config import (
     coerce_config as coerce_config,
     function_map as function_map,
@@ -69,6 +71,7 @@ from ._models_api import (
 )
 from ._names import (
     VertexLocation as VertexLocation,
+    check_resource_id as check_resource_id,
     t_cached_content_name as t_cached_content_name,
     t_caches_model as t_caches_model,
     t_file_name as t_file_name,
@@ -76,7 +79,6 @@ from ._names import (
     t_models_url as t_models_url,
     t_operation_name as t_operation_name,
 )
-from ._normalize import coerce as coerce, normalize_keys as normalize_keys
 from ._request import Request as Request, deep_merge as deep_merge
 from ._schema import (
     parse_response as parse_response,
@@ -122,6 +124,7 @@ __all__ = [
     "function_map",
     "is_python_callable_tool",
     # names
+    "check_resource_id",
     "t_model",
     "t_models_url",
     "t_cached_content_name",

@@ -15,9 +15,9 @@ import msgspec
 
 from ..types._generate import PrebuiltVoiceConfig, SpeechConfig, VoiceConfig
 from ..types._tools import FunctionDeclaration, Schema, Tool
+from ..types._validate import coerce
 from ._errors import InvalidRequestError
 from ._functions import function_declaration_from_callable
-from ._normalize import coerce
 
 __all__ = [
     "coerce_config",
@@ -93,8 +93,14 @@ def _upper_case_types(schema: Schema | None) -> Schema | None:
     for name in ("properties", "defs"):
         mapping: dict[str, Schema] | None = getattr(schema, name)
         if mapping:
-            new = {k: _upper_case_types(v) or v for k, v in mapping.items()}
-            if any(new[k] is not v for k, v in mapping.items()):
+            new: dict[str, Schema] | None = None
+            for key, value in mapping.items():
+                fixed = _upper_case_types(value) or value
+                if fixed is not value:
+                    if new is None:
+                        new = dict(mapping)
+                    new[key] = fixed
+            if new is not None:
                 changes[name] = new
     if schema.any_of:
         options = [_upper_case_types(o) or o for o in schema.any_of]
@@ -123,12 +129,12 @@ def _with_upper_case_types(tool: Tool) -> Tool:
     return msgspec.structs.replace(tool, function_declarations=fixed)
 
 
+_NO_TOOL = Tool()
+
+
 def _without_declarations(tool: Tool) -> Tool | None:
     rest = msgspec.structs.replace(tool, function_declarations=None)
-    for name in rest.__struct_fields__:
-        if getattr(rest, name) is not None:
-            return rest
-    return None
+    return None if rest == _NO_TOOL else rest
 
 
 def t_tools(tools: Any, path: str = "config.tools") -> list[Tool]:
@@ -143,19 +149,22 @@ def t_tools(tools: Any, path: str = "config.tools") -> list[Tool]:
         raise InvalidRequestError(path, f"expected a list of tools, got {type(tools).__name__}")
     declarations: list[Any] = []
     result: list[Tool] = []
+    only: Tool | None = None  # the one tool holding declarations (and nothing else)
     for index, entry in enumerate(tools):
         tool = t_tool(entry, f"{path}[{index}]")
         if tool is None:
             continue
         if tool.function_declarations:
+            only = tool if not declarations else None
             declarations.extend(tool.function_declarations)
             rest = _without_declarations(tool)
             if rest is not None:
+                only = None
                 result.append(rest)
         else:
             result.append(tool)
     if declarations:
-        result.append(Tool(function_declarations=declarations))
+        result.append(only if only is not None else Tool(function_declarations=declarations))
     return result
 
 

@@ -15,7 +15,7 @@ import msgspec.inspect as mi
 
 from .. import types as t
 
-__all__ = ["mldev_only_fields", "vertex_only_fields"]
+__all__ = ["inherit_gates", "mldev_only_fields", "refused_by", "vertex_only_fields"]
 
 VERTEX_ONLY: dict[type[msgspec.Struct], frozenset[str]] = {
     t.AuthConfig: frozenset(
@@ -86,6 +86,24 @@ MLDEV_ONLY: dict[type[msgspec.Struct], frozenset[str]] = {
     t.ToolConfig: frozenset({"include_server_side_tool_invocations"}),
     t.Tool: frozenset({"file_search"}),
 }
+
+
+def refused_by(*, vertex: bool) -> dict[type[msgspec.Struct], frozenset[str]]:
+    """The fields the chosen backend refuses, per struct type (for a strict twin's gates)."""
+    return MLDEV_ONLY if vertex else VERTEX_ONLY
+
+
+def inherit_gates(cls: type[msgspec.Struct], source: type[msgspec.Struct], names: Any) -> None:
+    """Gate the fields ``names`` of ``cls`` as the fields of the same names of ``source`` are.
+
+    For request body types built from a config type (``generateContent``'s body holds the
+    fields of ``GenerateContentConfig``): call it before the first check of ``cls``.
+    """
+    names = frozenset(names)
+    for table in (VERTEX_ONLY, MLDEV_ONLY):
+        gated = table.get(source, frozenset()) & names
+        if gated:
+            table[cls] = gated
 
 
 def _struct_types(info: mi.Type, out: set[type[Any]]) -> None:
@@ -159,7 +177,10 @@ class _Plan:
         plan = self.plans.get(cls)
         if plan is None:
             if self.reaches_gate(cls):
-                plan = (tuple(self.table.get(cls, ())), self.descend.get(cls, ()))
+                gated = self.table.get(cls, frozenset())
+                fields = cls.__struct_fields__
+                # In declaration order, so that the first field reported is always the same.
+                plan = (tuple(f for f in fields if f in gated), self.descend.get(cls, ()))
             else:
                 plan = ((), ())
             self.plans[cls] = plan

@@ -4,34 +4,38 @@ Config fields are split as google-genai splits them: request-level fields (syste
 instruction, tools, tool config, safety settings, cached content, service tier, labels, …)
 go to the top level, the rest into ``generationConfig``. Client-only fields
 (``http_options``, ``automatic_function_calling``, …) are never sent.
+
+One way through: ``config`` is coerced once into its config struct (a dict is converted, a
+struct is taken as it is); its values go, typed, into the request struct (the flexible
+fields — contents, system instruction, tools, schemas, speech config — transformed first);
+that struct is checked once, in C, for value types, enum values and the fields the backend
+lacks (:func:`~genai_actors.types._validate.strict_error`), and encoded once. Only when the
+check fails does the slow path run, which reports the first error in the order the checks
+are documented in: backend first (config, contents, system instruction, tools), then dict
+keys and enum values (repairing values given in another letter case), then value types.
 """
 
 from __future__ import annotations
 
 import operator
+import typing
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Any
 
-import msgspec.inspect as mi
+import msgspec
 
 from ..errors import UnsupportedByBackendError
-from ..types._base import Base64Bytes, _Wire, enum_of
+from ..types._base import _Wire
 from ..types._content import Content
-from ..types._enums import ServiceTier
-from ..types._generate import (
-    GenerateContentConfig,
-    GenerationConfig,
-    ModelArmorConfig,
-    SafetySetting,
-)
+from ..types._generate import GenerateContentConfig, GenerationConfig, SpeechConfig
 from ..types._models import ComputeTokensConfig, CountTokensConfig
-from ..types._tools import Tool, ToolConfig
+from ..types._tools import Schema, Tool
+from ..types._validate import repair, validation_error, wire_check
 from ._config import coerce_config, t_speech_config, t_tools
 from ._contents import t_content, t_contents
 from ._errors import InvalidRequestError
-from ._gating import mldev_only_fields, vertex_only_fields
+from ._gating import inherit_gates, mldev_only_fields, refused_by, vertex_only_fields
 from ._names import VertexLocation, t_cached_content_name, t_model
-from ._normalize import normalize_info, normalize_keys, validate_request
 from ._request import Request
 from ._schema import t_json_schema, t_schema
 
@@ -47,22 +51,6 @@ __all__ = [
 
 MLDEV = "Gemini Developer API"
 VERTEX = "Vertex AI API"
-
-
-class _GenerateContentBody(_Wire, kw_only=True):
-    contents: list[Content] | None = None
-    system_instruction: Content | None = None
-    tools: list[Tool] | None = None
-    tool_config: ToolConfig | None = None
-    safety_settings: list[SafetySetting] | None = None
-    cached_content: str | None = None
-    service_tier: Annotated[str, enum_of(ServiceTier)] | None = None
-    labels: dict[str, str] | None = None
-    continuation_token: Base64Bytes | None = None
-    store: bool | None = None
-    model_armor_config: ModelArmorConfig | None = None
-    generation_config: GenerationConfig | None = None
-
 
 _SKIP = frozenset(
     {
@@ -91,32 +79,13 @@ _VERTEX_NAMES = {
     "model_selection_config": "modelConfig",
     "generation_output_config": "outputConfig",
 }
-
-
-def _wire_names(tp: type[Any]) -> frozenset[str]:
-    info = mi.type_info(tp)
-    assert isinstance(info, mi.StructType)
-    return frozenset(field.encode_name for field in info.fields)
-
-
-def _field_plan() -> list[tuple[str, str, Any, bool, bool]]:
-    """(name, wire name, type, top level?, checked by the body type?) per config field."""
-    info = mi.type_info(GenerateContentConfig)
-    assert isinstance(info, mi.StructType)
-    top_names = _wire_names(_GenerateContentBody)
-    generation_names = _wire_names(GenerationConfig)
-    plan = []
-    for field in info.fields:
-        if field.name in _SKIP:
-            continue
-        top = field.name in _TOP
-        covered = field.encode_name in (top_names if top else generation_names)
-        plan.append((field.name, field.encode_name, field.type, top, covered))
-    return plan
-
-
-_PLAN: list[tuple[str, str, Any, bool, bool]] = []
-_READ: list[Callable[[Any], tuple[Any, ...]]] = []  # reads every planned field in one C call
+# Config fields typed loosely (a union the builder transforms) and their type in the body.
+_BODY_TYPES: dict[str, Any] = {
+    "system_instruction": Content | None,
+    "tools": list[Tool] | None,
+    "response_schema": Schema | None,
+    "speech_config": SpeechConfig | None,
+}
 
 
 def check_backend(value: Any, path: str, *, vertex: bool) -> None:
@@ -135,86 +104,195 @@ def check_backend(value: Any, path: str, *, vertex: bool) -> None:
             raise UnsupportedByBackendError(MLDEV, bad[0], "It needs Vertex AI.")
 
 
+class _Shape:
+    """The ``generateContent`` request struct of one backend, built from the config's fields.
+
+    The body holds ``contents``, then the request-level config fields, then
+    ``generation_config`` (the other config fields), each in the config's order, so that the
+    JSON has the key order google-genai's has.
+    """
+
+    def __init__(self, *, vertex: bool) -> None:
+        hints = typing.get_type_hints(GenerateContentConfig, include_extras=True)
+        top: list[Any] = [("contents", list[Content] | None, msgspec.field(default=None))]
+        generation: list[Any] = []
+        self.fields: list[tuple[str, bool]] = []
+        for name in GenerateContentConfig.__struct_fields__:
+            if name in _SKIP:
+                continue
+            is_top = name in _TOP
+            wire = _VERTEX_NAMES.get(name) if vertex else None
+            spec = msgspec.field(default=None, name=wire) if wire else msgspec.field(default=None)
+            (top if is_top else generation).append((name, _BODY_TYPES.get(name, hints[name]), spec))
+            self.fields.append((name, is_top))
+        suffix = "Vertex" if vertex else ""
+        self.generation: Any = msgspec.defstruct(
+            f"GenerationConfigBody{suffix}", generation, bases=(_Wire,), module=__name__
+        )
+        top.append(("generation_config", self.generation | None, msgspec.field(default=None)))
+        self.body: Any = msgspec.defstruct(
+            f"GenerateContentBody{suffix}", top, bases=(_Wire,), module=__name__
+        )
+        inherit_gates(self.body, GenerateContentConfig, (n for n, t in self.fields if t))
+        inherit_gates(self.generation, GenerateContentConfig, (n for n, t in self.fields if not t))
+        self.gates = refused_by(vertex=vertex)
+        names = [name for name, _ in self.fields]
+        self.read: Callable[[Any], tuple[Any, ...]] = operator.attrgetter(*names)
+
+
+_SHAPES: dict[bool, _Shape] = {}
+
+
+def _shape(vertex: bool) -> _Shape:
+    shape = _SHAPES.get(vertex)
+    if shape is None:
+        shape = _SHAPES[vertex] = _Shape(vertex=vertex)  # idempotent: a race is harmless
+    return shape
+
+
+def _field(name: str, value: Any, vertex: VertexLocation | None) -> Any:
+    """The body value of a loosely typed config field (``None``: not sent)."""
+    path = f"config.{name}"
+    if name == "system_instruction":
+        return t_content(value, path)
+    if name == "tools":
+        return t_tools(value, path)
+    if name == "response_schema":
+        return t_schema(value, vertex=vertex is not None)
+    if name == "response_json_schema":
+        return t_json_schema(value)
+    if name == "speech_config":
+        return t_speech_config(value, path)
+    if name == "cached_content":
+        return t_cached_content_name(value, vertex=vertex, path=path)
+    return str(value).lower()  # service_tier: google-genai sends the lower-case value
+
+
+_TRANSFORMED = frozenset(
+    {
+        "system_instruction",
+        "tools",
+        "response_schema",
+        "response_json_schema",
+        "speech_config",
+        "cached_content",
+        "service_tier",
+    }
+)
+
+
+def _backend_in_order(
+    config: Any, contents: list[Content], body_fields: dict[str, Any], *, vertex: bool
+) -> None:
+    # The backend checks in their documented order: config, contents, then the system
+    # instruction and tools as transformed (those built so far).
+    check_backend(config, "config", vertex=vertex)
+    check_backend(contents, "contents", vertex=vertex)
+    for name in ("system_instruction", "tools"):
+        value = body_fields.get(name)
+        if value is not None:
+            check_backend(value, f"config.{name}", vertex=vertex)
+
+
+def _user_path(path: str, generation: str = "config.") -> str:
+    """A body path (``generation_config.top_k``) as the caller's (``config.top_k``)."""
+    if path.startswith("generation_config."):
+        return generation + path.removeprefix("generation_config.")
+    if path.startswith("contents") or path == "request":
+        return path
+    return f"config.{path}"
+
+
+def _checked(
+    body: Any,
+    *,
+    vertex: bool,
+    gates: Any = None,
+    before: Callable[[], None] | None = None,
+    generation: str = "config.",
+) -> bytes:
+    """``body`` encoded, once its one strict check (of those bytes) passes; else the first
+    error, reported in order.
+
+    Raises:
+        UnsupportedByBackendError: A field the backend does not support.
+        InvalidRequestError: An unknown key, an unknown enum value or a badly typed value.
+    """
+    data, error = wire_check(body, gates)
+    if error is None:
+        return data
+    if before is not None:
+        before()
+    try:
+        body = repair(body)
+    except InvalidRequestError as exc:
+        raise InvalidRequestError(_user_path(exc.path, generation), exc.reason) from None
+    data, error = wire_check(body, gates)
+    if error is None:
+        return data
+    if gates is not None:
+        bad = (mldev_only_fields if vertex else vertex_only_fields)(body)
+        if bad:
+            raise UnsupportedByBackendError(
+                VERTEX if vertex else MLDEV,
+                _user_path(bad[0], generation),
+                "It needs the Gemini Developer API." if vertex else "It needs Vertex AI.",
+            )
+    invalid = validation_error(error, type(body))
+    raise InvalidRequestError(_user_path(invalid.path, generation), invalid.reason) from None
+
+
+def _generate_body(
+    contents: list[Content],
+    config: GenerateContentConfig | None,
+    vertex: VertexLocation | None,
+) -> bytes:
+    """The checked ``generateContent`` body, encoded (``config`` already coerced; ``None``
+    for no config, which sends no ``generationConfig``)."""
+    is_vertex = vertex is not None
+    shape = _shape(is_vertex)
+    top: dict[str, Any] = {}
+    generation: dict[str, Any] = {}
+    try:
+        values = shape.read(config) if config is not None else ()
+        for value, (name, is_top) in zip(values, shape.fields, strict=False):
+            if value is None:
+                continue
+            if name in _TRANSFORMED:
+                value = _field(name, value, vertex)
+                if value is None:
+                    continue
+            if is_top:
+                top[name] = value
+            else:
+                generation[name] = value
+    except Exception:
+        _backend_in_order(config, contents, top, vertex=is_vertex)  # reported first, as ever
+        raise
+    settings = shape.generation(**generation) if config is not None else None
+    body = shape.body(contents=contents, generation_config=settings, **top)
+    return _checked(
+        body,
+        vertex=is_vertex,
+        gates=shape.gates,
+        before=lambda: _backend_in_order(config, contents, top, vertex=is_vertex),
+    )
+
+
 def build_generate_content_body(
     contents: list[Content],
     config: GenerateContentConfig,
     *,
     vertex: VertexLocation | None = None,
-    check_enums: bool = True,
 ) -> dict[str, Any]:
-    """The ``generateContent`` body as builtins (camelCase keys), without type validation.
-
-    Enum values are checked unless ``check_enums`` is off (then the caller must pass the
-    body to ``validate_request``, as the builders here do).
+    """The checked ``generateContent`` body as builtins (camelCase keys).
 
     Raises:
         InvalidRequestError: A bad contents item, tool, schema or config field.
         UnsupportedByBackendError: A field the backend does not support.
     """
-    is_vertex = vertex is not None
-    check_backend(config, "config", vertex=is_vertex)
-    check_backend(contents, "contents", vertex=is_vertex)
-    body: dict[str, Any] = {
-        "contents": normalize_keys(contents, list[Content], "contents", check_enums=check_enums)
-    }
-    generation: dict[str, Any] = {}
-    if not _PLAN:
-        plan = _field_plan()  # idempotent, so a race between threads is harmless
-        _READ[:] = [operator.attrgetter(*(entry[0] for entry in plan))]
-        _PLAN[:] = plan
-    for value, entry in zip(_READ[0](config), _PLAN, strict=True):
-        if value is None:
-            continue
-        name, wire, field_type, top, covered = entry
-        path = f"config.{name}"
-        # Fields the body type does not describe (or renamed on Vertex AI) are checked here.
-        check = check_enums or not covered or (is_vertex and name in _VERTEX_NAMES)
-        if name == "system_instruction":
-            content = t_content(value, path)
-            check_backend(content, path, vertex=is_vertex)
-            converted: Any = normalize_keys(content, Content, path, check_enums=check)
-        elif name == "tools":
-            tools = t_tools(value, path)
-            check_backend(tools, path, vertex=is_vertex)
-            converted = normalize_keys(tools, list[Tool], path, check_enums=check)
-        elif name == "response_schema":
-            schema = t_schema(value, vertex=is_vertex)
-            if schema is None:
-                continue
-            converted = normalize_keys(schema, type(schema), path, check_enums=check)
-        elif name == "response_json_schema":
-            converted = t_json_schema(value)
-        elif name == "speech_config":
-            speech = t_speech_config(value, path)
-            if speech is None:
-                continue
-            converted = normalize_keys(speech, type(speech), path, check_enums=check)
-        elif name == "cached_content":
-            converted = t_cached_content_name(value, vertex=vertex)
-        elif name == "service_tier":
-            converted = str(value).lower()
-        else:
-            converted = normalize_info(value, field_type, path, check_enums=check)
-        if is_vertex:
-            wire = _VERTEX_NAMES.get(name, wire)
-        if top:
-            body[wire] = converted
-        else:
-            generation[wire] = converted
-    body["generationConfig"] = generation
+    body: dict[str, Any] = msgspec.json.decode(_generate_body(contents, config, vertex))
     return body
-
-
-def _validate(body: dict[str, Any], tp: type[Any], generation: str = "config.") -> None:
-    try:
-        validate_request(body, tp)
-    except InvalidRequestError as exc:
-        path = exc.path
-        if path.startswith("generation_config."):
-            path = generation + path.removeprefix("generation_config.")
-        elif not path.startswith("contents"):
-            path = f"config.{path}"
-        raise InvalidRequestError(path, exc.reason) from None
 
 
 def generate_content_request(
@@ -234,6 +312,10 @@ def generate_content_request(
         vertex: Project and location for Vertex AI; ``None`` for the Gemini Developer API.
         stream: Build the streaming request.
 
+    Returns:
+        The request; its ``config`` is the coerced :class:`GenerateContentConfig` (the
+        caller's own struct when it gave one), for the caller's use after sending.
+
     Raises:
         InvalidRequestError: Bad model name, contents or config (the message names the field).
         UnsupportedByBackendError: A field the backend does not support.
@@ -241,15 +323,11 @@ def generate_content_request(
     """
     path = t_model(model, vertex=vertex is not None)
     cfg = coerce_config(config, GenerateContentConfig, check_enums=False)
-    body = build_generate_content_body(t_contents(contents), cfg, vertex=vertex, check_enums=False)
-    if config is None and not body["generationConfig"]:
-        del body["generationConfig"]  # google-genai sends {} only when a config was given
-    _validate(body, _GenerateContentBody)
-    if stream:
-        return Request(
-            "POST", f"{path}:streamGenerateContent", {"alt": "sse"}, body, cfg.http_options
-        )
-    return Request("POST", f"{path}:generateContent", None, body, cfg.http_options)
+    # google-genai sends generationConfig ({} at least) only when a config was given.
+    body = _generate_body(t_contents(contents), None if config is None else cfg, vertex)
+    verb = ":streamGenerateContent" if stream else ":generateContent"
+    query = {"alt": "sse"} if stream else None
+    return Request("POST", f"{path}{verb}", query, None, cfg.http_options, config=cfg, encoded=body)
 
 
 class _CountTokensBody(_Wire, kw_only=True):
@@ -275,27 +353,14 @@ def count_tokens_request(
     content_list = t_contents(contents)
     check_backend(cfg, "config", vertex=vertex is not None)
     check_backend(content_list, "contents", vertex=vertex is not None)
-    body: dict[str, Any] = {
-        "contents": normalize_keys(content_list, list[Content], "contents", check_enums=False)
-    }
+    body = _CountTokensBody(contents=content_list)
     if vertex is not None:
         if cfg.system_instruction is not None:
-            body["systemInstruction"] = normalize_keys(
-                t_content(cfg.system_instruction, "config.system_instruction"),
-                Content,
-                check_enums=False,
-            )
-        if cfg.tools is not None:
-            body["tools"] = normalize_keys(cfg.tools, list[Tool], "config.tools", check_enums=False)
-        if cfg.generation_config is not None:
-            body["generationConfig"] = normalize_keys(
-                cfg.generation_config,
-                GenerationConfig,
-                "config.generation_config",
-                check_enums=False,
-            )
-    _validate(body, _CountTokensBody, "config.generation_config.")
-    return Request("POST", f"{path}:countTokens", None, body, cfg.http_options)
+            body.system_instruction = t_content(cfg.system_instruction, "config.system_instruction")
+        body.tools = cfg.tools
+        body.generation_config = cfg.generation_config
+    encoded = _checked(body, vertex=vertex is not None, generation="config.generation_config.")
+    return Request("POST", f"{path}:countTokens", None, None, cfg.http_options, encoded=encoded)
 
 
 def compute_tokens_request(
@@ -313,6 +378,5 @@ def compute_tokens_request(
     cfg = coerce_config(config, ComputeTokensConfig)
     content_list = t_contents(contents)
     check_backend(content_list, "contents", vertex=True)
-    body = {"contents": normalize_keys(content_list, list[Content], "contents", check_enums=False)}
-    _validate(body, _CountTokensBody)
-    return Request("POST", f"{path}:computeTokens", None, body, cfg.http_options)
+    encoded = _checked(_CountTokensBody(contents=content_list), vertex=True)
+    return Request("POST", f"{path}:computeTokens", None, None, cfg.http_options, encoded=encoded)

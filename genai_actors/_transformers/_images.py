@@ -10,12 +10,12 @@ from typing import Any
 from .. import types as t
 from ..errors import UnsupportedByBackendError
 from ..types._base import _Wire
+from ..types._validate import coerce, normalize_keys
 from ._config import coerce_config
 from ._errors import InvalidRequestError
 from ._generate import MLDEV
 from ._models_api import IMAGE_OUTPUT, IMAGE_PARAMETERS, _image
 from ._names import VertexLocation, t_model
-from ._normalize import coerce, normalize_keys
 from ._request import Request
 
 __all__ = [

@@ -29,6 +29,7 @@ from ..types._models import (
     ListModelsConfig,
     UpdateModelConfig,
 )
+from ..types._validate import coerce, normalize_keys
 from ._config import coerce_config
 from ._contents import t_content, t_contents
 from ._errors import InvalidRequestError
@@ -41,7 +42,6 @@ from ._names import (
     t_model,
     t_operation_name,
 )
-from ._normalize import coerce, normalize_keys
 from ._request import Request
 
 __all__ = [

@@ -1,13 +1,22 @@
-"""Resource-name normalisation: models, cached contents, operations, files (wire reference §1.6)."""
+"""Resource-name normalisation: models, cached contents, operations, files (wire reference §1.6).
+
+A resource name goes into the request path, so every id in it is checked by
+:func:`check_resource_id` before anything is sent: after percent-escapes are decoded, an id
+must not be empty, a dot segment (``.``/``..``) or hold a path separator (``/``, ``\\``) or a
+URL delimiter (``?``, ``#``). ``models.get(model="%2e%2e/files")`` is refused, not sent as
+``/v1/models/%2e%2e/files``.
+"""
 
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 from ._errors import InvalidRequestError
 
 __all__ = [
     "VertexLocation",
+    "check_resource_id",
     "is_multimodal_embedding_model",
     "is_vertex_embed_content_model",
     "is_vertex_maas_model",
@@ -41,6 +50,55 @@ def _check(name: object, what: str) -> str:
     return name
 
 
+_UNSAFE = frozenset("/\\?#")
+
+
+def _decoded(value: str) -> str:
+    # Decode percent-escapes until nothing changes, so that double encoding (%252e) is seen.
+    for _ in range(4):
+        decoded = unquote(value)
+        if decoded == value:
+            break
+        value = decoded
+    return value
+
+
+def check_resource_id(value: str, path: str) -> str:
+    """Check one id of a resource name (``gemini-2.5-flash``, a cache or batch id, ...).
+
+    Percent-escapes are decoded first (repeatedly, so ``%252e`` counts as ``.``). An id
+    that is empty, a dot segment (``.`` or ``..``), or holds a path separator (``/`` or
+    ``\\``) or a URL delimiter (``?`` or ``#``) would change the path a request is sent to.
+
+    Args:
+        value: The id, as given (not yet decoded).
+        path: The argument it came from (``model``, ``name``, ``config.cached_content``...),
+            named in the error.
+
+    Returns:
+        ``value`` unchanged.
+
+    Raises:
+        InvalidRequestError: ``value`` is not a safe id; nothing is sent.
+    """
+    decoded = _decoded(value)
+    if not decoded.strip():
+        raise InvalidRequestError(path, f"{value!r} has an empty resource id")
+    if decoded in (".", ".."):
+        raise InvalidRequestError(path, f"{value!r} is a dot segment, not a resource id")
+    if not _UNSAFE.isdisjoint(decoded) or not _UNSAFE.isdisjoint(value):
+        raise InvalidRequestError(
+            path, f"resource id {value!r} holds a path separator or URL delimiter (/ \\ ? #)"
+        )
+    return value
+
+
+def _check_segments(name: str, path: str) -> None:
+    """Check every ``/``-separated id of a resource name (its collection names included)."""
+    for segment in name.split("/"):
+        check_resource_id(segment, path)
+
+
 def t_model(model: str, *, vertex: bool = False) -> str:
     """Normalise a model name for a request path.
 
@@ -49,11 +107,13 @@ def t_model(model: str, *, vertex: bool = False) -> str:
     ``projects/``, ``models/`` and ``publishers/`` names are kept.
 
     Raises:
-        InvalidRequestError: ``model`` is empty, not a string, or contains ``..``, ``?`` or ``&``.
+        InvalidRequestError: ``model`` is empty, not a string, contains ``..``, ``?`` or ``&``,
+            or has an id :func:`check_resource_id` refuses.
     """
     model = _check(model, "model")
     if ".." in model or "?" in model or "&" in model:
         raise InvalidRequestError("model", f"invalid model name {model!r}")
+    _check_segments(model, "model")
     if vertex:
         if model.startswith(("projects/", "models/", "publishers/")):
             return model
@@ -95,13 +155,23 @@ def _resource_name(
     return f"{collection}/{name}" if prepend else name
 
 
-def t_cached_content_name(name: str, *, vertex: VertexLocation | None = None) -> str:
+def t_cached_content_name(
+    name: str, *, vertex: VertexLocation | None = None, path: str = "cached_content"
+) -> str:
     """``123`` -> ``cachedContents/123`` (mldev) or the full Vertex resource name.
 
+    Args:
+        name: The cache's id or name.
+        vertex: Project and location for Vertex AI; ``None`` for the Gemini Developer API.
+        path: The argument ``name`` came from, named in errors.
+
     Raises:
-        InvalidRequestError: ``name`` is empty or not a string.
+        InvalidRequestError: ``name`` is empty, not a string, or has an id
+            :func:`check_resource_id` refuses.
     """
-    return _resource_name(_check(name, "cached_content"), "cachedContents", vertex)
+    name = _check(name, path)
+    _check_segments(name, path)
+    return _resource_name(name, "cachedContents", vertex)
 
 
 def t_caches_model(model: str, *, vertex: VertexLocation | None = None) -> str:
@@ -124,12 +194,14 @@ def t_operation_name(operation: object) -> str:
     """The name of an operation given as a name or as an object with a ``name``.
 
     Raises:
-        InvalidRequestError: No usable name, or the name has ``..``, ``?`` or ``&``.
+        InvalidRequestError: No usable name, the name has ``..``, ``?`` or ``&``, or an id
+            :func:`check_resource_id` refuses.
     """
     name = operation if isinstance(operation, str) else getattr(operation, "name", None)
     name = _check(name, "operation.name")
     if ".." in name or "?" in name or "&" in name:
         raise InvalidRequestError("operation.name", f"invalid operation name {name!r}")
+    _check_segments(name, "operation.name")
     return name
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
+
 from ..types._base import encode_json
 from ..types._http import HttpOptions
 
@@ -31,11 +33,17 @@ class Request:
             On Vertex AI, paths not starting with ``projects/`` are relative to
             ``projects/{project}/locations/{location}/``, as in google-genai.
         query: Query parameters, or ``None``.
-        payload: The JSON body as builtins (camelCase keys), or ``None`` for no body.
         http_options: Per-call HTTP options from ``config.http_options``, or ``None``.
+        config: The config struct the builder coerced the caller's ``config`` into (a dict
+            converted, a struct as the caller gave it), so that the caller need not coerce it
+            again; ``None`` from builders that keep none.
+
+    A builder that encoded and checked the body passes those bytes as ``encoded`` (and no
+    ``payload``): they are sent as they are, and decoded into :attr:`payload` only if it is
+    read.
     """
 
-    __slots__ = ("_body", "http_options", "method", "path", "payload", "query")
+    __slots__ = ("_body", "_payload", "config", "http_options", "method", "path", "query")
 
     def __init__(
         self,
@@ -44,29 +52,42 @@ class Request:
         query: dict[str, str] | None = None,
         payload: dict[str, Any] | None = None,
         http_options: HttpOptions | None = None,
+        *,
+        config: msgspec.Struct | None = None,
+        encoded: bytes | None = None,
     ) -> None:
         self.method = method
         self.path = path
         self.query = query
-        self.payload = payload
         self.http_options = http_options
-        self._body: bytes | None = None
+        self.config = config
+        self._payload = payload
+        self._body = encoded
+
+    @property
+    def payload(self) -> dict[str, Any] | None:
+        """The JSON body as builtins (camelCase keys), or ``None`` for no body."""
+        if self._payload is None and self._body is not None:
+            self._payload = msgspec.json.decode(self._body)
+        return self._payload
 
     @property
     def body(self) -> bytes | None:
         """The JSON body as bytes (``extra_body`` from ``http_options`` merged in), or ``None``.
 
+        Encoded once, on first use (or by the builder).
+
         Raises:
             TypeError: The payload holds a value with no JSON form.
         """
-        if self.payload is None:
-            return None
-        if self._body is None:
+        extra = self.http_options.extra_body if self.http_options is not None else None
+        if extra:
             payload = self.payload
-            extra = self.http_options.extra_body if self.http_options is not None else None
-            if extra:
-                payload = deep_merge(payload, extra)
-            self._body = encode_json(payload)
+            if payload is None:
+                return None
+            return encode_json(deep_merge(payload, extra))
+        if self._body is None and self._payload is not None:
+            self._body = encode_json(self._payload)
         return self._body
 
     def __repr__(self) -> str:

@@ -17,12 +17,16 @@ from typing import Any
 
 import msgspec
 
+from ..types._base import to_builtins
+from ..types._enums import Type
 from ..types._tools import Schema
+from ..types._validate import coerce, normalize_keys
 from ._errors import InvalidRequestError
 from ._jsonschema import UnsupportedTypeError, _Builder, is_pydantic_model, json_schema
-from ._normalize import coerce, normalize_keys
 
 __all__ = ["parse_response", "process_schema", "t_schema"]
+
+_EMPTY = Schema()
 
 _SNAKE_KEYS = (
     ("additional_properties", "additionalProperties"),
@@ -30,6 +34,19 @@ _SNAKE_KEYS = (
     ("prefix_items", "prefixItems"),
     ("property_ordering", "propertyOrdering"),
 )
+
+
+_SNAKE_NAMES = frozenset(snake for snake, _ in _SNAKE_KEYS)
+
+
+def _copy(value: Any) -> Any:
+    """A copy of the dicts and lists in ``value`` (all that processing changes), sharing the
+    rest: the caller's schema is never modified."""
+    if type(value) is dict:
+        return {key: _copy(item) for key, item in value.items()}
+    if type(value) is list:
+        return [_copy(item) for item in value]
+    return value
 
 
 def _handle_null(schema: dict[str, Any]) -> None:
@@ -100,10 +117,11 @@ class _Processor:
                 "additionalProperties is only supported by the Vertex AI backend, "
                 "not by the Gemini Developer API",
             )
-        for snake, camel in _SNAKE_KEYS:
-            value = schema.pop(snake, None)
-            if value is not None:
-                schema[camel] = value
+        if not _SNAKE_NAMES.isdisjoint(schema):
+            for snake, camel in _SNAKE_KEYS:
+                value = schema.pop(snake, None)
+                if value is not None:
+                    schema[camel] = value
         _handle_null(schema)
         ref = schema.pop("$ref", None)
         if ref is not None:
@@ -145,6 +163,103 @@ class _Processor:
                 schema["items"] = self.sub(schema["items"])
             if isinstance(schema.get("prefixItems"), list):
                 schema["prefixItems"] = [self.sub(p) for p in schema["prefixItems"]]
+
+
+class _Untyped(Exception):
+    """A typed schema holds a dict where a Schema belongs, or a type that is no Type name:
+    process its wire form instead (which names a bad value)."""
+
+
+_TYPES = frozenset(member.value for member in Type)
+
+
+def _truthy(value: Any) -> bool:
+    # As the value's wire form would be: an empty Schema is an empty (falsy) object.
+    return bool(to_builtins(value)) if isinstance(value, msgspec.Struct) else bool(value)
+
+
+def _canonical(schema: Any) -> Any:
+    """``schema`` with every ``type`` in the canonical (upper-case) spelling, at any depth.
+
+    Raises:
+        _Untyped: a dict where a Schema belongs, a type that is no Type name, or a typed
+            struct in a free-form field (``default``, ``example``, ``additional_properties``).
+    """
+    if not isinstance(schema, Schema):
+        raise _Untyped
+    changes: dict[str, Any] = {}
+    kind = schema.type
+    if kind is not None:
+        if not isinstance(kind, str) or kind.upper() not in _TYPES:
+            raise _Untyped
+        if kind != kind.upper():
+            changes["type"] = kind.upper()
+    for value in (schema.additional_properties, schema.default, schema.example):
+        if isinstance(value, msgspec.Struct):
+            raise _Untyped
+    if schema.items is not None:
+        items = _canonical(schema.items)
+        if items is not schema.items:
+            changes["items"] = items
+    for name in ("properties", "defs"):
+        mapping: dict[str, Any] | None = getattr(schema, name)
+        if mapping:
+            new: dict[str, Any] | None = None
+            for key, value in mapping.items():
+                fixed = _canonical(value)
+                if fixed is not value:
+                    if new is None:
+                        new = dict(mapping)
+                    new[key] = fixed
+            if new is not None:
+                changes[name] = new
+    if schema.any_of is not None:
+        options = [_canonical(option) for option in schema.any_of]
+        if any(a is not b for a, b in zip(options, schema.any_of, strict=True)):
+            changes["any_of"] = options
+    return msgspec.structs.replace(schema, **changes) if changes else schema
+
+
+def _process_typed(schema: Schema, processor: _Processor) -> Schema:
+    """:meth:`_Processor.process` on a typed Schema whose types are canonical (see
+    :func:`_canonical`), copying only what changes: the same rules as on its wire form,
+    which has no ``$ref``, ``$defs``, ``const`` nor snake_case keys.
+
+    Raises:
+        InvalidRequestError: ``additionalProperties`` on the Gemini Developer API.
+    """
+    changes: dict[str, Any] = {}
+    if schema.title == "PlaceholderLiteralEnum":
+        changes["title"] = None
+    additional = schema.additional_properties
+    if not processor.vertex and additional is not None and _truthy(additional):
+        raise InvalidRequestError(
+            "response_schema.additional_properties",
+            "additionalProperties is only supported by the Vertex AI backend, "
+            "not by the Gemini Developer API",
+        )
+    if schema.any_of is not None:
+        options = [_process_typed(option, processor) for option in schema.any_of]
+        if any(a is not b for a, b in zip(options, schema.any_of, strict=True)):
+            changes["any_of"] = options
+        return msgspec.structs.replace(schema, **changes) if changes else schema
+    kind = schema.type
+    if kind == "OBJECT":
+        properties = schema.properties
+        if properties is not None:
+            new = {name: _process_typed(sub, processor) for name, sub in properties.items()}
+            if any(new[name] is not sub for name, sub in properties.items()):
+                changes["properties"] = new
+            ordered = schema.property_ordering is not None or not processor.order_properties
+            if len(properties) > 1 and not ordered:
+                changes["property_ordering"] = list(properties)
+        if isinstance(additional, (dict, msgspec.Struct)):
+            changes["additional_properties"] = processor.sub(to_builtins(additional))
+    elif kind == "ARRAY" and schema.items is not None:
+        items = _process_typed(schema.items, processor)
+        if items is not schema.items:
+            changes["items"] = items
+    return msgspec.structs.replace(schema, **changes) if changes else schema
 
 
 def process_schema(
@@ -208,14 +323,20 @@ def t_schema(origin: Any, *, vertex: bool = False) -> Schema | None:
         return None
     path = "config.response_schema"
     if isinstance(origin, dict):
-        data = process_schema(copy.deepcopy(origin), vertex=vertex)
+        data = process_schema(_copy(origin), vertex=vertex)
         return coerce(data, Schema, path)
     if isinstance(origin, enum.EnumMeta):
         return coerce(_enum_schema(typing.cast("type[enum.Enum]", origin), vertex), Schema, path)
     if isinstance(origin, Schema):
-        data = normalize_keys(origin, Schema, path)
-        if not data:
+        if origin == _EMPTY:
             raise InvalidRequestError(path, "the schema is empty")
+        try:
+            canonical = _canonical(origin)
+        except _Untyped:
+            pass
+        else:
+            return _process_typed(canonical, _Processor({}, vertex, order_properties=True))
+        data = normalize_keys(origin, Schema, path)
         return coerce(process_schema(data, vertex=vertex), Schema, path)
     if isinstance(origin, type) and is_pydantic_model(origin):
         return coerce(

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 import msgspec
 
+# Public: the struct and the input unions. The codec helpers and ``enum_of`` are used by the
+# package's own modules (imported from ``genai_actors.types._base``), not re-exported.
 __all__ = [
     "HttpResponse",
     "Base64Bytes",
@@ -29,13 +31,6 @@ __all__ = [
     "SchemaUnion",
     "SpeechConfigUnion",
     "ToolUnion",
-    "as_base64_bytes",
-    "decode_json",
-    "dec_hook",
-    "enc_hook",
-    "encode_json",
-    "enum_of",
-    "to_builtins",
 ]
 
 if TYPE_CHECKING:

@@ -150,28 +150,6 @@ def _media_resolution(level: str | PartMediaResolution | None) -> PartMediaResol
     return PartMediaResolution(level=level)
 
 
-def UserContent(parts: Any) -> Content:
-    """A ``user`` :class:`Content` from a part, a string, or a list of them.
-
-    Raises:
-        ValueError: ``parts`` is empty or holds something that is not a part.
-    """
-    from .._transformers._contents import t_parts
-
-    return Content(role="user", parts=t_parts(parts))
-
-
-def ModelContent(parts: Any) -> Content:
-    """A ``model`` :class:`Content` from a part, a string, or a list of them.
-
-    Raises:
-        ValueError: ``parts`` is empty or holds something that is not a part.
-    """
-    from .._transformers._contents import t_parts
-
-    return Content(role="model", parts=t_parts(parts))
-
-
 class SpeechMetadata(_Wire, kw_only=True):
     """The ``SpeechMetadata`` wire object."""
 
@@ -356,8 +334,6 @@ class ToolResponse(_Wire, kw_only=True):
 
 
 __all__ = [
-    "ModelContent",
-    "UserContent",
     "Content",
     "Part",
     "SpeechMetadata",

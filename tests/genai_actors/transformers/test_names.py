@@ -5,9 +5,12 @@ from __future__ import annotations
 import pytest
 from google.genai import _transformers as gtr
 
+from genai_actors._transformers import get_model_request, get_operation_request
 from genai_actors._transformers._errors import InvalidRequestError
+from genai_actors._transformers._generate import generate_content_request
 from genai_actors._transformers._names import (
     VertexLocation,
+    check_resource_id,
     t_cached_content_name,
     t_caches_model,
     t_file_name,
@@ -92,3 +95,100 @@ def test_models_url_and_operation_names() -> None:
         t_operation_name(object())
     with pytest.raises(InvalidRequestError):
         t_operation_name("ops/../x")
+
+
+# --- ids that would change the request path are refused before anything is sent ----------------
+
+ESCAPING_IDS = [
+    "..",
+    ".",
+    "%2e%2e",
+    "%2E%2E",
+    "%2e",
+    ".%2e",
+    "%252e%252e",
+    "a/b",
+    "a%2fb",
+    "a%2Fb",
+    "a\\b",
+    "a%5cb",
+    "a?b",
+    "a%3fb",
+    "a#b",
+    "a%23b",
+    "",
+    "%20",
+]
+
+
+@pytest.mark.parametrize("value", ESCAPING_IDS)
+def test_check_resource_id_refuses_what_escapes_its_segment(value: str) -> None:
+    """Dot segments, separators and URL delimiters are refused, also percent-encoded."""
+    with pytest.raises(InvalidRequestError) as info:
+        check_resource_id(value, "name")
+    assert info.value.path == "name"
+
+
+@pytest.mark.parametrize(
+    "value", ["gemini-2.5-flash", "abc_123", "my-model.v2", "a..b", "x%252e%252e", "123"]
+)
+def test_check_resource_id_accepts_ordinary_ids(value: str) -> None:
+    """Ordinary ids (dots inside, digits, dashes) pass and are returned unchanged."""
+    assert check_resource_id(value, "name") == value
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "%2e%2e/files",
+        "models/%2e%2e",
+        "models/%2E%2e/files",
+        "tunedModels/%2e",
+        "models/a%2fb",
+        "models/a%5Cb",
+        "models/a\\b",
+        "models//x",
+        "models/",
+        "publishers/google/models/%2e%2e",
+        "a%23b",
+    ],
+)
+@pytest.mark.parametrize("vertex", [False, True])
+def test_model_names_with_escaping_ids_are_refused(model: str, vertex: bool) -> None:
+    """A model name whose ids decode to a dot segment or hold a separator is refused."""
+    with pytest.raises(InvalidRequestError) as info:
+        t_model(model, vertex=vertex)
+    assert info.value.path == "model"
+
+
+def test_models_get_of_an_escaping_name_builds_no_request() -> None:
+    """models.get(model='%2e%2e/files') fails in the builder, naming the model argument."""
+    with pytest.raises(InvalidRequestError) as info:
+        get_model_request("%2e%2e/files")
+    assert info.value.path == "model"
+    with pytest.raises(InvalidRequestError) as info:
+        generate_content_request("models/%2e%2e/files", "hi")
+    assert info.value.path == "model"
+
+
+@pytest.mark.parametrize("name", ["%2e%2e", "cachedContents/%2e%2e", "a%2fb", "."])
+def test_cached_content_names_with_escaping_ids_are_refused(name: str) -> None:
+    """A cached content name with an escaping id is refused, naming the argument."""
+    with pytest.raises(InvalidRequestError) as info:
+        t_cached_content_name(name)
+    assert info.value.path == "cached_content"
+    with pytest.raises(InvalidRequestError) as info:
+        generate_content_request("gemini-2.5-flash", "hi", {"cached_content": name})
+    assert info.value.path == "config.cached_content"
+
+
+@pytest.mark.parametrize(
+    "name", ["models/veo/operations/%2e%2e", "operations/%2E", "operations/a%2fb", "a%5cb"]
+)
+def test_operation_names_with_escaping_ids_are_refused(name: str) -> None:
+    """An operation name with an escaping id is refused, naming the operation."""
+    with pytest.raises(InvalidRequestError) as info:
+        t_operation_name(name)
+    assert info.value.path == "operation.name"
+    with pytest.raises(InvalidRequestError):
+        get_operation_request(name)

@@ -16,7 +16,6 @@ from hypothesis import given, strategies as st
 
 from genai_actors import types
 from genai_actors._transformers import coerce, normalize_keys
-from genai_actors._transformers._enum_values import EnumRule, enum_mark
 from genai_actors._transformers._errors import InvalidRequestError
 from genai_actors._transformers._generate import (
     count_tokens_request,
@@ -28,8 +27,8 @@ from genai_actors._transformers._models_api import (
     generate_videos_request,
 )
 from genai_actors._transformers._names import VertexLocation
-from genai_actors._transformers._normalize import check_struct
 from genai_actors.types._base import decode_json
+from genai_actors.types._validate import EnumRule, check_struct, enum_mark
 
 VERTEX = VertexLocation("proj", "us-central1")
 MODEL = "gemini-2.5-flash"
