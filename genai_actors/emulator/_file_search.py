@@ -313,7 +313,7 @@ class FileSearchStore:
                     "documentName": doc.name,
                 }
 
-        op = self._state.operations.create(op_name, refresh=refresh)
+        op = self._state.operations.create(op_name, refresh=refresh, finish=progress.finish)
         if settings.job_polls == 0 and settings.job_delay == 0:
             refresh(op)
         return op

@@ -40,6 +40,8 @@ class Operation:
         resolve: Computes ``(response, error)`` when it finishes.
         refresh: When set, called on every poll instead of the polls/delay rule: the owner of
             the operation (a tuning, a file-search import) updates it from its own progress.
+        finish: With ``refresh``: runs the owner's job to its end now, so that
+            :meth:`OperationStore.complete` finishes the operation and its resource together.
     """
 
     name: str
@@ -52,6 +54,7 @@ class Operation:
     resolve: Callable[[], Resolution] | None = None
     polled: int = field(default=0)
     refresh: Callable[[Operation], None] | None = None
+    finish: Callable[[], None] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The operation as the API serves it (``done`` omitted while running, as on the wire)."""
@@ -92,8 +95,9 @@ class OperationStore:
         delay: float = 0.0,
         resolve: Callable[[], Resolution] | None = None,
         refresh: Callable[[Operation], None] | None = None,
+        finish: Callable[[], None] | None = None,
     ) -> Operation:
-        """Store a new, running operation (see :attr:`Operation.refresh`).
+        """Store a new, running operation (see :attr:`Operation.refresh` and ``finish``).
 
         Raises:
             ValueError: If the name is taken or ``polls``/``delay`` is negative.
@@ -109,6 +113,7 @@ class OperationStore:
             ready_at=self._clock() + delay,
             resolve=resolve,
             refresh=refresh,
+            finish=finish,
         )
         self._ops[name] = op
         return op
@@ -141,7 +146,11 @@ class OperationStore:
         response: dict[str, Any] | None = None,
         error: dict[str, Any] | None = None,
     ) -> Operation:
-        """Finish an operation now: with ``error``, with ``response``, or through its resolver.
+        """Finish an operation now: with ``error``, with ``response``, or as its last poll would.
+
+        An operation whose owner tracks the job (``refresh``) is finished by running that job to
+        its end (``finish``) and refreshing it, so the resource (a tuned model, a document) ends
+        in the state the operation reports; a job already stopped (cancelled) keeps its outcome.
 
         Raises:
             KeyError: If no such operation exists.
@@ -149,7 +158,13 @@ class OperationStore:
         op = self._ops[name]
         if error is not None or response is not None:
             op.done, op.response, op.error = True, response, error
-        else:
+        elif op.refresh is not None and not op.done:
+            if op.finish is not None:
+                op.finish()
+            op.refresh(op)
+            if not op.done:
+                self._finish(op)
+        elif not op.done:
             self._finish(op)
         return op
 

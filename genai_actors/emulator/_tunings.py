@@ -155,7 +155,10 @@ class TuningStore:
         )
         self._jobs[name] = job
         op = state.operations.create(
-            op_name, metadata=self._metadata(job), refresh=lambda o: self._refresh_op(name, o)
+            op_name,
+            metadata=self._metadata(job),
+            refresh=lambda o: self._refresh_op(name, o),
+            finish=lambda: self._finish_job(name),
         )
         return op
 
@@ -226,6 +229,11 @@ class TuningStore:
         if job is None or job.cancelled or not counts:
             return
         job.progress.poll()
+
+    def _finish_job(self, name: str) -> None:
+        job = self._jobs.get(name)
+        if job is not None and not job.cancelled:
+            job.progress.finish()
 
     def finish(self, name: str) -> None:
         """Finish tuning now (tests and demos).
