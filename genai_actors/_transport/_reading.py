@@ -16,7 +16,7 @@ from ._errors import decode_json
 if TYPE_CHECKING:
     import aiohttp
 
-__all__ = ["HttpResponse", "read_body", "read_chunk", "read_head"]
+__all__ = ["HttpResponse", "held_back", "read_body", "read_chunk", "read_head"]
 
 
 class HttpResponse:
@@ -47,6 +47,19 @@ class HttpResponse:
         return f"HttpResponse(status={self.status}, content=<{len(self.content)} bytes>)"
 
 
+def held_back(content: aiohttp.StreamReader, size: int = -1) -> bytes | None:
+    """Bytes that arrived before a connection error aiohttp has stored, if any (up to ``size``).
+
+    ``StreamReader.readany`` would raise the stored error and drop them; a reader calls this
+    first and awaits ``readany`` only on ``None``.
+    """
+    try:
+        pending = content._exception is not None and bool(content._buffer)
+    except AttributeError:  # not aiohttp's StreamReader: nothing is held back
+        return None
+    return content._read_nowait(size) if pending else None
+
+
 async def read_chunk(content: aiohttp.StreamReader, size: int = -1) -> bytes:
     """Whatever bytes have arrived, up to ``size`` (waiting for some); ``b""`` at the end.
 
@@ -60,12 +73,9 @@ async def read_chunk(content: aiohttp.StreamReader, size: int = -1) -> bytes:
         aiohttp.ClientError, TimeoutError: As ``StreamReader.readany`` (to be mapped by the
             caller), once no byte received before the failure is left.
     """
-    try:
-        pending = content._exception is not None and bool(content._buffer)
-    except AttributeError:  # not aiohttp's StreamReader: nothing is held back
-        pending = False
-    if pending:
-        return content._read_nowait(size)
+    held = held_back(content, size)
+    if held is not None:
+        return held
     if size < 0:
         return await content.readany()
     return await content.read(size)

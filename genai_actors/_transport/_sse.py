@@ -53,7 +53,7 @@ class SseParser:
         self._parts: list[bytes] = []  # an incomplete line, in pieces
         self._parts_size = 0
         self._data: list[bytes] = []  # data lines of the event being built
-        self._event_size = 0  # bytes in _data or _raw
+        self._event_size = 0  # bytes of the event being built (in _data or _raw)
         self._raw: list[bytes] | None = None  # lines of a raw JSON value being built
         self._raw_depth = 0
         self._raw_in_str = False
@@ -151,7 +151,6 @@ class SseParser:
         if self._data:
             out.append(b"\n".join(self._data))
             self._data = []
-        self._event_size = 0
         return out
 
     def _line(self, line: bytes, out: list[bytes]) -> None:
@@ -161,23 +160,25 @@ class SseParser:
             if self._scan(line):
                 out.append(b"\n".join(self._raw))
                 self._raw = None
-                self._event_size = 0
             return
         if not line:
             if self._data:
                 out.append(b"\n".join(self._data))
                 self._data = []
-                self._event_size = 0
             return
         if line.startswith(b"data:"):
             value = line[5:]
-            self._data.append(value[1:] if value[:1] == b" " else value)
-            size = self._event_size + len(value)
+            data = self._data
+            # _event_size counts the event being built: its first line starts it afresh.
+            size = self._event_size + len(value) if data else len(value)
             if size > self._limit:
                 raise self._too_large("event")
             self._event_size = size
+            data.append(value[1:] if value[:1] == b" " else value)
             return
         if line == b"data":
+            if not self._data:
+                self._event_size = 0
             self._data.append(b"")
             return
         first = line.lstrip()[:1]
@@ -185,16 +186,16 @@ class SseParser:
             if self._data:
                 out.append(b"\n".join(self._data))
                 self._data = []
+            if len(line) > self._limit:
+                raise self._too_large("event")
             self._raw = [line]
-            self._event_size = 0
-            self._grow(len(line))
+            self._event_size = len(line)
             self._raw_depth = 0
             self._raw_in_str = False
             self._raw_escape = False
             if self._scan(line):
                 out.append(line)
                 self._raw = None
-                self._event_size = 0
         # Anything else is a comment, another field (event, id, retry) or noise: ignored.
 
     def _grow(self, size: int) -> None:

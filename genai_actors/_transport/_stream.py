@@ -22,7 +22,7 @@ import anyio
 
 from ..errors import GenAIError, ResponseTooLargeError
 from ._errors import Phase, event_error, map_transport_error, unexpected_body
-from ._reading import read_chunk, read_head
+from ._reading import read_head
 from ._sse import DEFAULT_LIMIT, SseParser
 
 if TYPE_CHECKING:
@@ -74,7 +74,6 @@ class SseStream:
         "__weakref__",
         "_closed",
         "_done",
-        "_events",
         "_head",
         "_open_scope",
         "_opener",
@@ -83,6 +82,7 @@ class SseStream:
         "_reading",
         "_resp",
         "_secrets",
+        "_seen",
     )
 
     def __init__(
@@ -101,7 +101,7 @@ class SseStream:
         self._reading = False
         self._open_scope: anyio.CancelScope | None = None
         self._secrets = secrets
-        self._events = 0  # payloads delivered or queued ([DONE] excluded)
+        self._seen = False  # an event (or error event) was queued
         self._head = b""  # the first bytes of the body, to quote if no event ever comes
 
     @property
@@ -190,20 +190,17 @@ class SseStream:
                 await self.open()
                 continue
             self._reading = True
+            content = resp.content
             try:
-                chunk = await read_chunk(resp.content)
+                chunk = await content.readany()
             except _ClosedByUser:
                 raise StopAsyncIteration from None
             except BaseException as exc:
-                self._finish(resp, failed=True)
-                if self._closed_now() and not isinstance(exc, asyncio.CancelledError):
-                    raise StopAsyncIteration from None
-                if isinstance(exc, TimeoutError) or _is_client_error(exc):
-                    raise map_transport_error(exc, Phase.BODY) from exc
-                raise
+                chunk = self._held_back(resp, content, exc)
             finally:
                 self._reading = False
-            if len(self._head) < _HEAD:
+            seen = self._seen
+            if not seen and len(self._head) < _HEAD:
                 self._head += chunk[: _HEAD - len(self._head)]
             parser = self._parser
             try:
@@ -215,26 +212,45 @@ class SseStream:
                 self._finish(resp, failed=False)
             # Events before an error (an error event, an event too large) are still
             # delivered, then the error is raised.
-            failure: GenAIError | None = parser.error
+            failure: GenAIError | None = parser._error
             for payload in events:
                 if payload.find(b'"error"', 0, 48) != -1:
                     error = event_error(payload, self._secrets)
                     if error is not None:
                         failure = error
-                        self._events += 1
                         break
                 if payload != b"[DONE]":
                     pending.append(payload)
-                    self._events += 1
             if failure is not None:
                 pending.append(failure)
                 self._finish(resp, failed=True)
-            elif not chunk and not self._events:
-                pending.append(
-                    unexpected_body(
-                        "the stream ended without a single event", self._head, self._secrets
+            elif not seen:
+                if pending:
+                    self._seen = True
+                elif not chunk:
+                    pending.append(
+                        unexpected_body(
+                            "the stream ended without a single event", self._head, self._secrets
+                        )
                     )
-                )
+
+    def _held_back(
+        self, resp: aiohttp.ClientResponse, content: aiohttp.StreamReader, exc: BaseException
+    ) -> bytes:
+        """The bytes a failed read left behind, else the read's error, mapped and raised.
+
+        aiohttp's ``readany`` raises an error stored by a dropped connection before returning
+        the bytes that arrived ahead of it: those come first (the error is raised again by the
+        next read).
+        """
+        if exc is content._exception and content._buffer:
+            return content._read_nowait(-1)
+        self._finish(resp, failed=True)
+        if self._closed_now() and not isinstance(exc, asyncio.CancelledError):
+            raise StopAsyncIteration from None
+        if isinstance(exc, TimeoutError) or _is_client_error(exc):
+            raise map_transport_error(exc, Phase.BODY) from exc
+        raise exc
 
     def _finish(self, resp: aiohttp.ClientResponse, *, failed: bool) -> None:
         self._done = True
