@@ -21,15 +21,12 @@ from ..types._validate import coerce as coerce, normalize_keys as normalize_keys
 from ._config import (
     coerce_config as coerce_config,
     function_map as function_map,
-    is_python_callable_tool as is_python_callable_tool,
     t_speech_config as t_speech_config,
-    t_tool as t_tool,
     t_tools as t_tools,
 )
 from ._contents import (
     t_content as t_content,
     t_contents as t_contents,
-    t_contents_for_embed as t_contents_for_embed,
     t_part as t_part,
     t_parts as t_parts,
 )
@@ -44,9 +41,6 @@ from ._gating import (
     vertex_only_fields as vertex_only_fields,
 )
 from ._generate import (
-    MLDEV as MLDEV,
-    VERTEX as VERTEX,
-    build_generate_content_body as build_generate_content_body,
     check_backend as check_backend,
     compute_tokens_request as compute_tokens_request,
     count_tokens_request as count_tokens_request,
@@ -58,7 +52,6 @@ from ._images import (
     segment_image_request as segment_image_request,
     upscale_image_request as upscale_image_request,
 )
-from ._jsonschema import json_schema as json_schema
 from ._models_api import (
     delete_model_request as delete_model_request,
     embed_content_request as embed_content_request,
@@ -79,10 +72,9 @@ from ._names import (
     t_models_url as t_models_url,
     t_operation_name as t_operation_name,
 )
-from ._request import Request as Request, deep_merge as deep_merge
+from ._request import Request as Request
 from ._schema import (
     parse_response as parse_response,
-    t_json_schema as t_json_schema,
     t_schema as t_schema,
 )
 
@@ -90,8 +82,6 @@ __all__ = [
     "InvalidRequestError",
     "Request",
     "VertexLocation",
-    "MLDEV",
-    "VERTEX",
     # request builders
     "generate_content_request",
     "count_tokens_request",
@@ -108,21 +98,17 @@ __all__ = [
     "recontext_image_request",
     "segment_image_request",
     "get_operation_request",
-    "build_generate_content_body",
     # inputs
     "t_content",
     "t_contents",
-    "t_contents_for_embed",
     "t_part",
     "t_parts",
     "coerce",
     "coerce_config",
     "normalize_keys",
-    "t_tool",
     "t_tools",
     "t_speech_config",
     "function_map",
-    "is_python_callable_tool",
     # names
     "check_resource_id",
     "t_model",
@@ -132,10 +118,8 @@ __all__ = [
     "t_file_name",
     "t_operation_name",
     # schemas and functions
-    "t_json_schema",
     "t_schema",
     "parse_response",
-    "json_schema",
     "function_declaration_from_callable",
     "convert_function_args",
     "convert_number_values",
@@ -143,5 +127,4 @@ __all__ = [
     "check_backend",
     "vertex_only_fields",
     "mldev_only_fields",
-    "deep_merge",
 ]

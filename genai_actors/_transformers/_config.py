@@ -15,7 +15,7 @@ import msgspec
 
 from ..types._generate import PrebuiltVoiceConfig, SpeechConfig, VoiceConfig
 from ..types._tools import FunctionDeclaration, Schema, Tool
-from ..types._validate import coerce
+from ..types._validate import check_struct, coerce
 from ._errors import InvalidRequestError
 from ._functions import function_declaration_from_callable
 
@@ -66,12 +66,45 @@ def t_tool(tool: Any, path: str = "tool") -> Tool | None:
     if tool is None:
         return None
     if isinstance(tool, Tool):
+        if _holds_typed_free_value(tool):
+            tool = check_struct(tool, path)  # checked as a config would check it
         return _with_upper_case_types(tool)
     if isinstance(tool, dict):
         return _with_upper_case_types(coerce(tool, Tool, path))
     if is_python_callable_tool(tool) or (callable(tool) and hasattr(tool, "__name__")):
         return Tool(function_declarations=[function_declaration_from_callable(tool)])
     raise InvalidRequestError(path, f"unsupported tool type: {type(tool).__name__}")
+
+
+def _schema_holds_struct(schema: Any) -> bool:
+    if not isinstance(schema, Schema):
+        return False
+    free = (schema.default, schema.example, schema.additional_properties)
+    if any(isinstance(value, msgspec.Struct) for value in free):
+        return True
+    children = [schema.items, *(schema.any_of or ())]
+    for mapping in (schema.properties, schema.defs):
+        children.extend((mapping or {}).values())
+    return any(_schema_holds_struct(child) for child in children if child is not None)
+
+
+def _holds_typed_free_value(tool: Tool) -> bool:
+    """Whether a typed struct sits in one of the tool's free-form (JSON) fields.
+
+    The request check reads such a value as the JSON it encodes to, so its enum values are
+    checked here instead.
+    """
+    free: list[Any] = []
+    declarations: list[Any] = list(tool.function_declarations or ())  # dicts may sit there
+    for declaration in declarations:
+        if not isinstance(declaration, FunctionDeclaration):
+            continue
+        free.extend((declaration.parameters_json_schema, declaration.response_json_schema))
+        if _schema_holds_struct(declaration.parameters) or _schema_holds_struct(
+            declaration.response
+        ):
+            return True
+    return any(isinstance(value, msgspec.Struct) for value in free)
 
 
 def _upper_case_types(schema: Schema | None) -> Schema | None:

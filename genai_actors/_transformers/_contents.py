@@ -11,7 +11,6 @@ carry function calls (then ``model``); a nested list becomes one user Content.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from ..types._content import Content, Part
@@ -29,7 +28,6 @@ from ._errors import InvalidRequestError
 __all__ = [
     "t_content",
     "t_contents",
-    "t_contents_for_embed",
     "t_part",
     "t_parts",
 ]
@@ -108,16 +106,3 @@ def t_contents(contents: Any, path: str = "contents") -> list[Content]:
             raise InvalidRequestError(where, f"unsupported content type: {type(item).__name__}")
     flush()
     return result
-
-
-def t_contents_for_embed(contents: Any, *, vertex: bool = False) -> list[Content] | list[str]:
-    """Normalise ``embed_content`` inputs: one Content per item (mldev) or texts (vertex).
-
-    Raises:
-        InvalidRequestError: An item cannot be read as a Content.
-    """
-    items: Iterable[Any] = contents if isinstance(contents, list) else [contents]
-    converted = [t_content(c, f"contents[{i}]") for i, c in enumerate(items)]
-    if not vertex:
-        return converted
-    return [p.text for c in converted for p in (c.parts or ()) if p.text]

@@ -42,7 +42,6 @@ from ._schema import t_json_schema, t_schema
 __all__ = [
     "MLDEV",
     "VERTEX",
-    "build_generate_content_body",
     "check_backend",
     "compute_tokens_request",
     "count_tokens_request",
@@ -277,22 +276,6 @@ def _generate_body(
         gates=shape.gates,
         before=lambda: _backend_in_order(config, contents, top, vertex=is_vertex),
     )
-
-
-def build_generate_content_body(
-    contents: list[Content],
-    config: GenerateContentConfig,
-    *,
-    vertex: VertexLocation | None = None,
-) -> dict[str, Any]:
-    """The checked ``generateContent`` body as builtins (camelCase keys).
-
-    Raises:
-        InvalidRequestError: A bad contents item, tool, schema or config field.
-        UnsupportedByBackendError: A field the backend does not support.
-    """
-    body: dict[str, Any] = msgspec.json.decode(_generate_body(contents, config, vertex))
-    return body
 
 
 def generate_content_request(

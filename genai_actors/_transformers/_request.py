@@ -53,7 +53,7 @@ class Request:
         payload: dict[str, Any] | None = None,
         http_options: HttpOptions | None = None,
         *,
-        config: msgspec.Struct | None = None,
+        config: Any = None,
         encoded: bytes | None = None,
     ) -> None:
         self.method = method

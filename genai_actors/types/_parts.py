@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import io
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..errors import InvalidRequestError
 from ._content import Content, FileData, Part
-from ._validate import coerce, field_keys
+
+if TYPE_CHECKING:
+    from ..errors import InvalidRequestError
 
 __all__ = ["ModelContent", "UserContent"]
 
+# genai_actors.errors and the validation package are imported on first use, so that
+# `import genai_actors.types` stays as cheap as the struct definitions.
 _KEYS: dict[type[Any], frozenset[str]] = {}
 
 
@@ -25,8 +28,22 @@ def _keys(tp: type[Any]) -> frozenset[str]:
     # Built on first use: msgspec type introspection is too slow to run at import.
     found = _KEYS.get(tp)
     if found is None:
+        from ._validate import field_keys
+
         found = _KEYS[tp] = field_keys(tp)
     return found
+
+
+def _coerce(value: dict[Any, Any], tp: type[Any], path: str) -> Any:
+    from ._validate import coerce
+
+    return coerce(value, tp, path)
+
+
+def _invalid(path: str, reason: str) -> InvalidRequestError:
+    from ..errors import InvalidRequestError
+
+    return InvalidRequestError(path, reason)
 
 
 def is_file(value: Any) -> bool:
@@ -78,19 +95,21 @@ def t_part(part: Any, path: str = "part") -> Part:
         return Part(text=part)
     if isinstance(part, dict):
         if part.keys() <= _keys(Part):
-            return coerce(part, Part, path)
+            result: Part = _coerce(part, Part, path)
+            return result
         if part.keys() <= _keys(FileData):
-            return Part(file_data=coerce(part, FileData, path))
-        return coerce(part, Part, path)
+            return Part(file_data=_coerce(part, FileData, path))
+        result = _coerce(part, Part, path)
+        return result
     if part is None:
-        raise InvalidRequestError(path, "content part is required")
+        raise _invalid(path, "content part is required")
     if is_file(part):
         if not part.uri or not part.mime_type:
-            raise InvalidRequestError(path, "file uri and mime_type are required")
+            raise _invalid(path, "file uri and mime_type are required")
         return Part.from_uri(file_uri=part.uri, mime_type=part.mime_type)
     if is_pil_image(part):
         return _pil_part(part)
-    raise InvalidRequestError(path, f"unsupported content part type: {type(part).__name__}")
+    raise _invalid(path, f"unsupported content part type: {type(part).__name__}")
 
 
 def t_parts(parts: Any, path: str = "parts") -> list[Part]:
@@ -100,7 +119,7 @@ def t_parts(parts: Any, path: str = "parts") -> list[Part]:
         InvalidRequestError: ``parts`` is ``None`` or empty, or an item is not part-like.
     """
     if parts is None or (isinstance(parts, list) and not parts):
-        raise InvalidRequestError(path, "content parts are required")
+        raise _invalid(path, "content parts are required")
     if isinstance(parts, list):
         return [t_part(p, f"{path}[{i}]") for i, p in enumerate(parts)]
     return [t_part(parts, path)]

@@ -393,3 +393,19 @@ def test_imagen_methods_are_vertex_only(builder: str, args: tuple[Any, ...]) -> 
 
     with pytest.raises(UnsupportedByBackendError, match=builder.removesuffix("_request")):
         getattr(_transformers, builder)(*args)
+
+
+def test_generate_request_carries_its_coerced_config_and_checked_bytes() -> None:
+    """The request keeps the coerced config (the caller's own struct when typed); its body
+    bytes are the ones checked, and its payload decodes from them."""
+    typed = types.GenerateContentConfig(temperature=0.5)
+    request = generate_content_request("m", "hi", typed)
+    assert request.config is typed
+    from_dict = generate_content_request("m", "hi", {"max_output_tokens": 5}).config
+    assert isinstance(from_dict, types.GenerateContentConfig)
+    assert from_dict.max_output_tokens == 5
+    assert request.payload == json.loads(request.body or b"")
+    assert request.payload == {
+        "contents": [{"parts": [{"text": "hi"}], "role": "user"}],
+        "generationConfig": {"temperature": 0.5},
+    }

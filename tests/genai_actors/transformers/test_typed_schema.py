@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from genai_actors import types
+from genai_actors._transformers._config import t_tools
 from genai_actors._transformers._schema import process_schema, t_schema
 from genai_actors.errors import InvalidRequestError
 from genai_actors.types._base import to_builtins
@@ -124,3 +125,29 @@ def test_a_bad_type_in_a_typed_schema_is_named(schema: types.Schema, path: str) 
         t_schema(schema)
     assert info.value.path == path
     assert "is not a valid Type" in info.value.reason
+
+
+def test_a_typed_schema_in_a_free_form_tool_field_is_checked() -> None:
+    """A typed Schema put in a JSON-schema field of a declaration still has its enum values
+    checked, naming the field as the config check does."""
+    declaration = types.FunctionDeclaration(
+        name="f", parameters_json_schema=types.Schema(type="strng")
+    )
+    tool = types.Tool(function_declarations=[declaration])
+    with pytest.raises(InvalidRequestError) as info:
+        t_tools([tool])
+    assert info.value.path == "config.tools[0].function_declarations[0].parameters_json_schema.type"
+    fixed = t_tools(
+        [
+            types.Tool(
+                function_declarations=[
+                    types.FunctionDeclaration(
+                        name="f", parameters_json_schema=types.Schema(type="string")
+                    )
+                ]
+            )
+        ]
+    )
+    assert to_builtins(fixed)[0]["functionDeclarations"][0]["parametersJsonSchema"] == {
+        "type": "STRING"
+    }
