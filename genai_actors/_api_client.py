@@ -25,6 +25,7 @@ from . import __version__
 from ._backend import Backend
 from ._transport import SessionPool, SseStream, TransportConfig
 from ._transport._body import RawBody
+from ._transport._errors import scrub
 from ._transport._exchange import Exchange
 from ._transport._options import (
     LANGUAGE,
@@ -128,6 +129,11 @@ class ApiClient:
         Modules ``raise api.unsupported(...)`` before sending anything.
         """
         return UnsupportedByBackendError(self.backend.name, feature, hint)
+
+    def scrub(self, text: str) -> str:
+        """``text`` without this client's secrets, bearer tokens or API keys: for any error a
+        module builds from server text (the transport's own errors are scrubbed already)."""
+        return scrub(text, self._exchange.secrets)
 
     def url(
         self,

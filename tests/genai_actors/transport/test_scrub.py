@@ -9,6 +9,7 @@ import pytest
 from aiohttp import web
 from hypothesis import given, strategies as st
 
+import genai_actors as ga
 from genai_actors import errors
 from genai_actors._transport import scrub
 from genai_actors._transport._errors import api_error, event_error, unexpected_body
@@ -151,3 +152,9 @@ async def test_key_escaped_in_an_http_error_body_is_scrubbed(server: Server) -> 
             await client.api_client.request("GET", "models")
     assert API_KEY not in shown(caught.value)
     assert caught.value.message == "bad key ***"
+
+
+def test_the_seam_scrubs_for_the_api_modules() -> None:
+    """ApiClient.scrub removes the client's key (for errors modules build from server text)."""
+    client = ga.AsyncClient(api_key=API_KEY)
+    assert client.api_client.scrub(f"closed: key {API_KEY} revoked") == "closed: key *** revoked"
