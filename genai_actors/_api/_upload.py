@@ -44,6 +44,7 @@ from ..errors import (
     GenAIError,
     RateLimitedError,
     RequestTimeoutStatusError,
+    ResponseTooLargeError,
     ServerError,
     TransportError,
     UnknownApiResponseError,
@@ -328,7 +329,7 @@ def _upload_target(upload_url: str, base_url: str) -> tuple[str, dict[str, str]]
 
 
 def _is_resumable(exc: BaseException) -> bool:
-    if isinstance(exc, ClientClosedError):
+    if isinstance(exc, ClientClosedError | ResponseTooLargeError):
         return False
     return isinstance(
         exc, TransportError | ServerError | RateLimitedError | RequestTimeoutStatusError

@@ -19,6 +19,7 @@ from ..errors import (
     InvalidOptionError,
     RateLimitedError,
     RequestTimeoutStatusError,
+    ResponseTooLargeError,
     ServerError,
     TransportError,
 )
@@ -107,6 +108,8 @@ def classify(exc: BaseException) -> Outcome:
     """Sorts a poll's exception into an :class:`Outcome`."""
     if isinstance(exc, RateLimitedError):
         return Outcome.RATE_LIMITED
+    if isinstance(exc, ResponseTooLargeError):
+        return Outcome.FATAL  # the same answer would be too large again
     if isinstance(exc, ServerError | TransportError | RequestTimeoutStatusError):
         return Outcome.RETRY
     if isinstance(exc, ClientError | GenAIError):

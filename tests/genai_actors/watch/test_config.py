@@ -7,7 +7,8 @@ import math
 import pytest
 
 from genai_actors._watch import WatchConfig, check_timeout
-from genai_actors.errors import InvalidOptionError
+from genai_actors._watch._config import Outcome, classify
+from genai_actors.errors import ConnectionLostError, InvalidOptionError, ResponseTooLargeError
 
 
 @pytest.mark.parametrize(
@@ -45,3 +46,9 @@ def test_check_timeout_accepts_none_infinity_and_numbers() -> None:
     assert check_timeout(math.inf) is None
     assert check_timeout(0) == 0.0
     assert check_timeout(2) == 2.0
+
+
+def test_an_oversized_poll_answer_is_fatal_not_retried() -> None:
+    """A poll whose answer passed the response cap ends the watch: polling again cannot help."""
+    assert classify(ResponseTooLargeError("too large", limit=10)) is Outcome.FATAL
+    assert classify(ConnectionLostError("dropped")) is Outcome.RETRY
