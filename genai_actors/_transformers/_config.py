@@ -66,69 +66,57 @@ def t_tool(tool: Any, path: str = "tool") -> Tool | None:
     if tool is None:
         return None
     if isinstance(tool, Tool):
-        if _holds_typed_free_value(tool):
-            tool = check_struct(tool, path)  # checked as a config would check it
-        return _with_upper_case_types(tool)
+        try:
+            return _with_upper_case_types(tool)
+        except _Loose:
+            # A dict where a declaration or schema belongs, or a typed struct in a JSON field:
+            # checked (and converted) as a config's typed values are.
+            return _with_upper_case_types(check_struct(tool, path), strict=False)
     if isinstance(tool, dict):
-        return _with_upper_case_types(coerce(tool, Tool, path))
+        return _with_upper_case_types(coerce(tool, Tool, path), strict=False)
     if is_python_callable_tool(tool) or (callable(tool) and hasattr(tool, "__name__")):
         return Tool(function_declarations=[function_declaration_from_callable(tool)])
     raise InvalidRequestError(path, f"unsupported tool type: {type(tool).__name__}")
 
 
-def _schema_holds_struct(schema: Any) -> bool:
-    if not isinstance(schema, Schema):
-        return False
-    free = (schema.default, schema.example, schema.additional_properties)
-    if any(isinstance(value, msgspec.Struct) for value in free):
-        return True
-    children = [schema.items, *(schema.any_of or ())]
-    for mapping in (schema.properties, schema.defs):
-        children.extend((mapping or {}).values())
-    return any(_schema_holds_struct(child) for child in children if child is not None)
+class _Loose(Exception):
+    """A typed tool holds a dict where a struct belongs, or a typed struct in a JSON field."""
 
 
-def _holds_typed_free_value(tool: Tool) -> bool:
-    """Whether a typed struct sits in one of the tool's free-form (JSON) fields.
-
-    The request check reads such a value as the JSON it encodes to, so its enum values are
-    checked here instead.
-    """
-    free: list[Any] = []
-    declarations: list[Any] = list(tool.function_declarations or ())  # dicts may sit there
-    for declaration in declarations:
-        if not isinstance(declaration, FunctionDeclaration):
-            continue
-        free.extend((declaration.parameters_json_schema, declaration.response_json_schema))
-        if _schema_holds_struct(declaration.parameters) or _schema_holds_struct(
-            declaration.response
-        ):
-            return True
-    return any(isinstance(value, msgspec.Struct) for value in free)
-
-
-def _upper_case_types(schema: Schema | None) -> Schema | None:
+def _upper_case_types(schema: Any, strict: bool = True) -> Any:
     """``schema`` with every ``type`` upper-cased (``object`` → ``OBJECT``).
 
     The API only takes the upper-case enum names; google-genai's ``Type`` enum ignores case,
     so declarations written with JSON Schema's lower-case types work there. The given schema
     is never mutated.
+
+    Raises:
+        _Loose: With ``strict``: a dict where a Schema belongs, or a typed struct in one of its
+            free-form fields (``default``, ``example``, ``additional_properties``).
     """
     if schema is None:
         return None
+    if not isinstance(schema, Schema):
+        if strict:
+            raise _Loose
+        return schema
+    if strict:
+        for value in (schema.default, schema.example, schema.additional_properties):
+            if isinstance(value, msgspec.Struct):
+                raise _Loose
     changes: dict[str, Any] = {}
     if isinstance(schema.type, str) and schema.type != schema.type.upper():
         changes["type"] = schema.type.upper()
     if schema.items is not None:
-        items = _upper_case_types(schema.items)
+        items = _upper_case_types(schema.items, strict)
         if items is not schema.items:
             changes["items"] = items
     for name in ("properties", "defs"):
-        mapping: dict[str, Schema] | None = getattr(schema, name)
+        mapping: dict[str, Any] | None = getattr(schema, name)
         if mapping:
-            new: dict[str, Schema] | None = None
+            new: dict[str, Any] | None = None
             for key, value in mapping.items():
-                fixed = _upper_case_types(value) or value
+                fixed = _upper_case_types(value, strict)
                 if fixed is not value:
                     if new is None:
                         new = dict(mapping)
@@ -136,21 +124,36 @@ def _upper_case_types(schema: Schema | None) -> Schema | None:
             if new is not None:
                 changes[name] = new
     if schema.any_of:
-        options = [_upper_case_types(o) or o for o in schema.any_of]
+        options = [_upper_case_types(o, strict) for o in schema.any_of]
         if any(a is not b for a, b in zip(options, schema.any_of, strict=True)):
             changes["any_of"] = options
     return msgspec.structs.replace(schema, **changes) if changes else schema
 
 
-def _with_upper_case_types(tool: Tool) -> Tool:
-    """``tool`` with its declarations' parameter and response schema types upper-cased."""
-    declarations = tool.function_declarations
+def _with_upper_case_types(tool: Tool, strict: bool = True) -> Tool:
+    """``tool`` with its declarations' parameter and response schema types upper-cased.
+
+    Raises:
+        _Loose: With ``strict``: a dict where a declaration or schema belongs, or a typed
+            struct in a declaration's JSON schema fields.
+    """
+    declarations: list[Any] | None = tool.function_declarations
     if not declarations:
         return tool
-    fixed: list[FunctionDeclaration] = []
+    fixed: list[Any] = []
     for declaration in declarations:
-        parameters = _upper_case_types(declaration.parameters)
-        response = _upper_case_types(declaration.response)
+        if not isinstance(declaration, FunctionDeclaration):
+            if strict:
+                raise _Loose
+            fixed.append(declaration)
+            continue
+        if strict and (
+            isinstance(declaration.parameters_json_schema, msgspec.Struct)
+            or isinstance(declaration.response_json_schema, msgspec.Struct)
+        ):
+            raise _Loose
+        parameters = _upper_case_types(declaration.parameters, strict)
+        response = _upper_case_types(declaration.response, strict)
         if parameters is declaration.parameters and response is declaration.response:
             fixed.append(declaration)
         else:

@@ -75,12 +75,19 @@ def _handle_null(schema: dict[str, Any]) -> None:
                 schema["anyOf"] = options
 
 
+_ADDITIONAL_PROPERTIES = (
+    "additionalProperties is only supported by the Vertex AI backend, "
+    "not by the Gemini Developer API"
+)
+
+
 class _Processor:
     def __init__(self, defs: dict[str, Any], vertex: bool, order_properties: bool) -> None:
         self.defs = defs
         self.vertex = vertex
         self.order_properties = order_properties
         self.active_refs: set[str] = set()
+        self.refused = False  # a typed schema sets additionalProperties on mldev
 
     def resolve(self, ref: str) -> dict[str, Any] | None:
         name = ref.split("defs/")[-1]
@@ -113,9 +120,7 @@ class _Processor:
             schema.get("additionalProperties") or schema.get("additional_properties")
         ):
             raise InvalidRequestError(
-                "response_schema.additional_properties",
-                "additionalProperties is only supported by the Vertex AI backend, "
-                "not by the Gemini Developer API",
+                "response_schema.additional_properties", _ADDITIONAL_PROPERTIES
             )
         if not _SNAKE_NAMES.isdisjoint(schema):
             for snake, camel in _SNAKE_KEYS:
@@ -178,12 +183,21 @@ def _truthy(value: Any) -> bool:
     return bool(to_builtins(value)) if isinstance(value, msgspec.Struct) else bool(value)
 
 
-def _canonical(schema: Any) -> Any:
-    """``schema`` with every ``type`` in the canonical (upper-case) spelling, at any depth.
+_OBJECTS = (dict, msgspec.Struct)
+
+
+def _typed(schema: Any, processor: _Processor | None) -> Any:
+    """``schema`` with every ``type`` canonical (upper-case) and, where ``processor`` is given,
+    the processing rules applied as :meth:`_Processor.process` applies them to the wire form
+    (which has no ``$ref``, ``$defs``, ``const`` nor snake_case keys): at the nodes it would
+    visit. Copies only what changes.
 
     Raises:
         _Untyped: a dict where a Schema belongs, a type that is no Type name, or a typed
             struct in a free-form field (``default``, ``example``, ``additional_properties``).
+
+    ``additionalProperties`` on the Gemini Developer API sets ``processor.refused``: the caller
+    raises once the whole schema is known to be typed (the wire-form path checks types first).
     """
     if not isinstance(schema, Schema):
         raise _Untyped
@@ -193,20 +207,30 @@ def _canonical(schema: Any) -> Any:
         if not isinstance(kind, str) or kind.upper() not in _TYPES:
             raise _Untyped
         if kind != kind.upper():
-            changes["type"] = kind.upper()
-    for value in (schema.additional_properties, schema.default, schema.example):
+            kind = changes["type"] = kind.upper()
+    additional = schema.additional_properties
+    for value in (additional, schema.default, schema.example):
         if isinstance(value, msgspec.Struct):
             raise _Untyped
+    visit_options = visit_properties = visit_items = False
+    if processor is not None:
+        if schema.title == "PlaceholderLiteralEnum":
+            changes["title"] = None
+        if not processor.vertex and additional is not None and _truthy(additional):
+            processor.refused = True
+        visit_options = schema.any_of is not None
+        visit_properties = not visit_options and kind == "OBJECT"
+        visit_items = not visit_options and kind == "ARRAY"
     if schema.items is not None:
-        items = _canonical(schema.items)
+        items = _typed(schema.items, processor if visit_items else None)
         if items is not schema.items:
             changes["items"] = items
-    for name in ("properties", "defs"):
+    for name, process in (("properties", visit_properties), ("defs", False)):
         mapping: dict[str, Any] | None = getattr(schema, name)
         if mapping:
             new: dict[str, Any] | None = None
             for key, value in mapping.items():
-                fixed = _canonical(value)
+                fixed = _typed(value, processor if process else None)
                 if fixed is not value:
                     if new is None:
                         new = dict(mapping)
@@ -214,51 +238,16 @@ def _canonical(schema: Any) -> Any:
             if new is not None:
                 changes[name] = new
     if schema.any_of is not None:
-        options = [_canonical(option) for option in schema.any_of]
+        options = [_typed(option, processor if visit_options else None) for option in schema.any_of]
         if any(a is not b for a, b in zip(options, schema.any_of, strict=True)):
             changes["any_of"] = options
-    return msgspec.structs.replace(schema, **changes) if changes else schema
-
-
-def _process_typed(schema: Schema, processor: _Processor) -> Schema:
-    """:meth:`_Processor.process` on a typed Schema whose types are canonical (see
-    :func:`_canonical`), copying only what changes: the same rules as on its wire form,
-    which has no ``$ref``, ``$defs``, ``const`` nor snake_case keys.
-
-    Raises:
-        InvalidRequestError: ``additionalProperties`` on the Gemini Developer API.
-    """
-    changes: dict[str, Any] = {}
-    if schema.title == "PlaceholderLiteralEnum":
-        changes["title"] = None
-    additional = schema.additional_properties
-    if not processor.vertex and additional is not None and _truthy(additional):
-        raise InvalidRequestError(
-            "response_schema.additional_properties",
-            "additionalProperties is only supported by the Vertex AI backend, "
-            "not by the Gemini Developer API",
-        )
-    if schema.any_of is not None:
-        options = [_process_typed(option, processor) for option in schema.any_of]
-        if any(a is not b for a, b in zip(options, schema.any_of, strict=True)):
-            changes["any_of"] = options
-        return msgspec.structs.replace(schema, **changes) if changes else schema
-    kind = schema.type
-    if kind == "OBJECT":
+    if visit_properties and processor is not None:
         properties = schema.properties
-        if properties is not None:
-            new = {name: _process_typed(sub, processor) for name, sub in properties.items()}
-            if any(new[name] is not sub for name, sub in properties.items()):
-                changes["properties"] = new
-            ordered = schema.property_ordering is not None or not processor.order_properties
-            if len(properties) > 1 and not ordered:
-                changes["property_ordering"] = list(properties)
-        if isinstance(additional, (dict, msgspec.Struct)):
+        ordered = schema.property_ordering is not None or not processor.order_properties
+        if properties is not None and len(properties) > 1 and not ordered:
+            changes["property_ordering"] = list(properties)
+        if isinstance(additional, _OBJECTS) and not processor.refused:
             changes["additional_properties"] = processor.sub(to_builtins(additional))
-    elif kind == "ARRAY" and schema.items is not None:
-        items = _process_typed(schema.items, processor)
-        if items is not schema.items:
-            changes["items"] = items
     return msgspec.structs.replace(schema, **changes) if changes else schema
 
 
@@ -330,12 +319,17 @@ def t_schema(origin: Any, *, vertex: bool = False) -> Schema | None:
     if isinstance(origin, Schema):
         if origin == _EMPTY:
             raise InvalidRequestError(path, "the schema is empty")
+        processor = _Processor({}, vertex, order_properties=True)
         try:
-            canonical = _canonical(origin)
+            processed: Schema = _typed(origin, processor)
         except _Untyped:
             pass
         else:
-            return _process_typed(canonical, _Processor({}, vertex, order_properties=True))
+            if processor.refused:
+                raise InvalidRequestError(
+                    "response_schema.additional_properties", _ADDITIONAL_PROPERTIES
+                )
+            return processed
         data = normalize_keys(origin, Schema, path)
         return coerce(process_schema(data, vertex=vertex), Schema, path)
     if isinstance(origin, type) and is_pydantic_model(origin):

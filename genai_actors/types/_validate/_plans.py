@@ -126,7 +126,16 @@ class _Node:
 class _Plan:
     """One struct type: accepted dict keys, and the fields each walk mode visits."""
 
-    __slots__ = ("by_key", "cls", "names", "python_names", "reads", "untyped", "wire_only")
+    __slots__ = (
+        "by_key",
+        "cls",
+        "flexible",
+        "names",
+        "python_names",
+        "reads",
+        "untyped",
+        "wire_only",
+    )
 
     def __init__(self, cls: type[Any]) -> None:
         info = _type_info(cls)
@@ -146,6 +155,13 @@ class _Plan:
         # Its bare Any fields (config.system_instruction, ...), read in one C call.
         untyped = [name for name, node in nodes if node.untyped]
         self.untyped = operator.attrgetter(*untyped, *untyped[:1]) if untyped else None
+        # Its Any fields and lists of Any (config.tools), which may hold typed structs.
+        flexible = [
+            name
+            for name, node in nodes
+            if node.untyped or (node.item is not None and node.item.untyped)
+        ]
+        self.flexible = operator.attrgetter(*flexible, *flexible[:1]) if flexible else None
         # Per typed mode: (read the visited fields in one C call, their names and nodes).
         self.reads: dict[int, tuple[Callable[[Any], tuple[Any, ...]], tuple[Any, ...]] | None]
         self.reads = {}

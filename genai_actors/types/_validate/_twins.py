@@ -12,7 +12,7 @@ import datetime
 import sys
 import threading
 import types as pytypes
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Literal, Union
 
 import msgspec
@@ -20,7 +20,7 @@ import msgspec.inspect as mi
 
 from ...errors import InvalidRequestError
 from .._base import Base64Bytes, dec_hook, encode_json
-from ._plans import _LISTS, TYPED, _from_validation, _Node, _plan, _type_info
+from ._plans import _LISTS, _from_validation, _plan, _type_info
 from ._rules import enum_rule
 
 Gates = Mapping[type[Any], frozenset[str]]
@@ -188,35 +188,43 @@ def validation_error(
     return _from_validation(exc, path, tp)
 
 
-def _untyped_items(node: _Node, item: Any) -> tuple[Any, ...] | list[Any]:
-    # The values held by a bare Any field (or a list of Any) that may be typed structs.
-    if node.untyped or (node.item is not None and node.item.untyped):
-        return item if isinstance(item, (list, tuple)) else (item,)
-    return ()
+_PASSES: dict[type[Any], tuple[Any, Callable[[Any], tuple[Any, ...]] | None]] = {}
 
 
 def _passes(value: Any) -> bool:
     # The fast path of check_struct: its twin passes, and so do the typed values in its own
     # Any fields (checked the same way, one by one).
     cls = value.__class__
+    entry = _PASSES.get(cls)
+    if entry is None:
+        entry = _PASSES[cls] = (_twin(cls, typed=True, root=True), _plan(cls).flexible)
+    twin, flexible = entry
     try:
-        msgspec.convert(
-            value,
-            _twin(cls, typed=True, root=True),
-            from_attributes=True,
-            dec_hook=_validation_hook,
-        )
+        msgspec.convert(value, twin, from_attributes=True, dec_hook=_validation_hook)
     except msgspec.ValidationError:
         return False
-    reads = _plan(cls).reads[TYPED]
-    if reads is None:
+    if flexible is None:
         return True
-    for (_, node), item in zip(reads[1], reads[0](value), strict=False):
-        if item is not None:
-            for inner in _untyped_items(node, item):
-                if isinstance(inner, msgspec.Struct) and not _passes(inner):
-                    return False
+    for item in flexible(value):
+        for inner in item if isinstance(item, (list, tuple)) else (item,):
+            if isinstance(inner, msgspec.Struct) and not _passes(inner):
+                return False
     return True
+
+
+_DICT_TWINS: dict[type[Any], tuple[frozenset[str], Any, Any]] = {}
+
+
+def dict_twins(tp: type[Any]) -> tuple[frozenset[str], Any, Any]:
+    """The wire-only key names of ``tp``, and its dict twins (Python names, wire names)."""
+    found = _DICT_TWINS.get(tp)
+    if found is None:
+        found = _DICT_TWINS[tp] = (
+            _plan(tp).wire_only,
+            _twin(tp, typed=False, root=True),
+            _twin(tp, typed=False, root=True, wire_names=True),
+        )
+    return found
 
 
 def _holds_struct(staged: Any, tp: type[Any]) -> bool:

@@ -30,7 +30,7 @@ from ._plans import (
     _unknown_field_message,
 )
 from ._rules import EnumRule
-from ._twins import _holds_struct, _passes, _twin
+from ._twins import _holds_struct, _passes, dict_twins
 
 _T = TypeVar("_T")
 
@@ -252,9 +252,9 @@ def coerce(value: Any, tp: type[_T], path: str, *, check_enums: bool = True) -> 
     # Fast path: a dict with all its keys Python field names, or all of them wire names, and
     # canonical values converts in C (a typed struct in one of the flexible Any fields takes
     # the walk, which checks it).
-    order = (True, False) if not _plan(tp).wire_only.isdisjoint(value) else (False, True)
-    for wire_names in order:
-        twin = _twin(tp, typed=False, root=True, wire_names=wire_names)
+    wire_only, python_twin, wire_twin = dict_twins(tp)
+    camel = not wire_only.isdisjoint(value)
+    for twin in (wire_twin, python_twin) if camel else (python_twin, wire_twin):
         try:
             staged = msgspec.convert(value, twin, from_attributes=True, dec_hook=dec_hook)
         except msgspec.ValidationError:

@@ -151,3 +151,18 @@ def test_a_typed_schema_in_a_free_form_tool_field_is_checked() -> None:
     assert to_builtins(fixed)[0]["functionDeclarations"][0]["parametersJsonSchema"] == {
         "type": "STRING"
     }
+
+
+def test_a_typed_tool_holding_dicts_is_converted() -> None:
+    """Dicts where declarations or schemas belong in a typed Tool become structs, their enum
+    values canonical, as a typed config's values are."""
+    tool = types.Tool(
+        function_declarations=[
+            {"name": "f", "behavior": "blocking", "parameters": {"type": "object"}}  # type: ignore[list-item]
+        ]
+    )
+    (converted,) = t_tools([tool])
+    (declaration,) = converted.function_declarations or []
+    assert isinstance(declaration, types.FunctionDeclaration)
+    assert declaration.behavior == "BLOCKING"
+    assert declaration.parameters == types.Schema(type="OBJECT")

@@ -1,0 +1,169 @@
+"""Request building for ``models.generate_content``: CPU per build, no I/O.
+
+Run it with ``python -m benchmarks.bench_builders``. Each case runs what
+``client.models.generate_content`` does before it sends: build the request (the builder
+coerces ``config`` into ``GenerateContentConfig`` and keeps it on ``Request.config``), encode its
+body to bytes. ``--coerce-first`` coerces the config before calling the builder, as the models
+surface used to. Cases:
+
+- ``plain``: a string prompt and no config, through the general builder (the models surface
+  short-cuts this case further, without the builder);
+- ``typical (struct)``: a typical typed config: temperature, max_output_tokens,
+  system_instruction, safety settings (enum values), response_mime_type + response_schema,
+  and a tool with one function declaration;
+- ``typical (dict)``: the same config as a plain dict with snake_case keys.
+
+Figures are the best of several ``timeit`` repeats of CPU time (``time.process_time``), in
+microseconds per build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+import timeit
+from collections.abc import Callable
+from typing import Any
+
+__all__ = ["CASES", "main", "measure"]
+
+
+def _typical_dict() -> dict[str, Any]:
+    return {
+        "temperature": 0.2,
+        "max_output_tokens": 256,
+        "system_instruction": "You are terse.",
+        "safety_settings": [
+            {"category": "HARM_CATEGORY_HARASSMENT", "threshold": "BLOCK_ONLY_HIGH"},
+            {"category": "HARM_CATEGORY_HATE_SPEECH", "threshold": "BLOCK_MEDIUM_AND_ABOVE"},
+        ],
+        "response_mime_type": "application/json",
+        "response_schema": {
+            "type": "OBJECT",
+            "properties": {"city": {"type": "STRING"}, "celsius": {"type": "NUMBER"}},
+            "required": ["city", "celsius"],
+        },
+        "tools": [
+            {
+                "function_declarations": [
+                    {
+                        "name": "get_weather",
+                        "description": "The weather in a city.",
+                        "parameters": {
+                            "type": "OBJECT",
+                            "properties": {"city": {"type": "STRING"}},
+                            "required": ["city"],
+                        },
+                    }
+                ]
+            }
+        ],
+    }
+
+
+def _typical_struct() -> Any:
+    from genai_actors import types
+
+    return types.GenerateContentConfig(
+        temperature=0.2,
+        max_output_tokens=256,
+        system_instruction="You are terse.",
+        safety_settings=[
+            types.SafetySetting(
+                category=types.HarmCategory.HARM_CATEGORY_HARASSMENT,
+                threshold=types.HarmBlockThreshold.BLOCK_ONLY_HIGH,
+            ),
+            types.SafetySetting(
+                category=types.HarmCategory.HARM_CATEGORY_HATE_SPEECH,
+                threshold=types.HarmBlockThreshold.BLOCK_MEDIUM_AND_ABOVE,
+            ),
+        ],
+        response_mime_type="application/json",
+        response_schema=types.Schema(
+            type=types.Type.OBJECT,
+            properties={
+                "city": types.Schema(type=types.Type.STRING),
+                "celsius": types.Schema(type=types.Type.NUMBER),
+            },
+            required=["city", "celsius"],
+        ),
+        tools=[
+            types.Tool(
+                function_declarations=[
+                    types.FunctionDeclaration(
+                        name="get_weather",
+                        description="The weather in a city.",
+                        parameters=types.Schema(
+                            type=types.Type.OBJECT,
+                            properties={"city": types.Schema(type=types.Type.STRING)},
+                            required=["city"],
+                        ),
+                    )
+                ]
+            )
+        ],
+    )
+
+
+def _builder(config: Any, *, coerce_first: bool) -> Callable[[], bytes | None]:
+    from genai_actors._transformers import coerce_config, generate_content_request
+    from genai_actors.types import GenerateContentConfig
+
+    prompt = "What is the weather in Paris?"
+    if coerce_first:  # as client.models calls it today: coerce, then build from the struct
+
+        def build() -> bytes | None:
+            cfg = coerce_config(config, GenerateContentConfig)
+            given = config if config is None else cfg
+            return generate_content_request("gemini-2.5-flash", prompt, given).body
+
+        return build
+
+    def build_once() -> bytes | None:  # one call: the request carries the coerced config
+        request = generate_content_request("gemini-2.5-flash", prompt, config)
+        return request.body
+
+    return build_once
+
+
+CASES: dict[str, Callable[[], Any]] = {
+    "plain": lambda: None,
+    "typical (struct)": _typical_struct,
+    "typical (dict)": _typical_dict,
+}
+
+
+def measure(number: int, repeat: int, *, coerce_first: bool) -> dict[str, float]:
+    """Microseconds per build, the best of ``repeat`` runs of ``number`` builds, per case."""
+    results: dict[str, float] = {}
+    for name, make in CASES.items():
+        build = _builder(make(), coerce_first=coerce_first)
+        build()  # warm the per-type caches
+        # CPU time of this process: other processes on the machine do not count.
+        best = min(timeit.repeat(build, number=number, repeat=repeat, timer=time.process_time))
+        results[name] = best / number * 1e6
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Prints µs per build for each case, and the typical cases relative to ``plain``."""
+    parser = argparse.ArgumentParser(description="Time generate_content request building.")
+    parser.add_argument("--number", type=int, default=2000, help="builds per timing run")
+    parser.add_argument("--repeat", type=int, default=7, help="timing runs; the best is kept")
+    parser.add_argument(
+        "--coerce-first",
+        action="store_true",
+        help="coerce the config before building (as the models surface did before it read "
+        "Request.config)",
+    )
+    args = parser.parse_args(argv)
+    results = measure(args.number, args.repeat, coerce_first=args.coerce_first)
+    plain = results["plain"]
+    for name, micros in results.items():
+        extra = "" if name == "plain" else f"  (+{micros - plain:.1f} µs over plain)"
+        print(f"{name:<18} {micros:8.1f} µs per build{extra}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
