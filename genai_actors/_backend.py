@@ -209,9 +209,9 @@ def resolve_api_key(api_key: str | None, environ: Mapping[str, str] | None = Non
     """The API key: the argument, else ``GOOGLE_API_KEY`` (wins), else ``GEMINI_API_KEY``.
 
     Raises:
-        ValueError: No key anywhere.
-        InvalidOptionError: (option ``api_key``) The key found holds a control character
-            (CR, LF, NUL...); the message names where it came from, never the key.
+        InvalidOptionError: (option ``api_key``) No key anywhere, or the key found holds a
+            control character (CR, LF, NUL...); the message names where it came from, never
+            the key.
     """
     env = os.environ if environ is None else environ
     if api_key is not None and (not isinstance(api_key, str) or api_key.strip()):
@@ -222,9 +222,10 @@ def resolve_api_key(api_key: str | None, environ: Mapping[str, str] | None = Non
         _log_config.warning("config.api_key_conflict", chosen="GOOGLE_API_KEY")
     key = google or gemini
     if not key:
-        raise ValueError(
+        raise InvalidOptionError(
+            "api_key",
             "no API key: pass api_key=... or set GOOGLE_API_KEY (or GEMINI_API_KEY) "
-            "in the environment"
+            "in the environment",
         )
     try:
         return check_api_key(key)
@@ -237,12 +238,14 @@ def resolve_base_url(base_url: str | None, environ: Mapping[str, str] | None = N
     """The base URL: the argument, else ``GOOGLE_GEMINI_BASE_URL``, else the public endpoint.
 
     Raises:
-        ValueError: The URL is not http(s).
+        InvalidOptionError: (option ``http_options.base_url``) The URL is not http(s).
     """
     env = os.environ if environ is None else environ
     url = base_url or env.get("GOOGLE_GEMINI_BASE_URL") or MLDEV_BASE_URL
     if not url.startswith(("https://", "http://")):
-        raise ValueError(f"base_url must start with https:// or http://, got {url!r}")
+        raise InvalidOptionError(
+            "http_options.base_url", f"must start with https:// or http://, got {url!r}"
+        )
     return url
 
 

@@ -29,7 +29,7 @@ from ._backend import (
 from ._lazy import api_module
 from ._transport import SessionPool, TransportConfig
 from ._watch import TreeHost, WatchConfig
-from .errors import InvalidOptionError
+from .errors import InvalidOptionError, NotAvailableYetError
 from .types._http import HttpOptions
 
 if TYPE_CHECKING:
@@ -44,6 +44,9 @@ if TYPE_CHECKING:
 
 __all__ = ["AsyncClient", "resolve_options"]
 
+_CHATS_HINT = "keep the history yourself and call models.generate_content with it"
+_LIVE_HINT = "the Live API needs google-genai for now"
+
 
 def resolve_options(
     *,
@@ -57,26 +60,28 @@ def resolve_options(
     """Resolves constructor arguments and the environment into a backend and client options.
 
     Raises:
-        NotImplementedError: Vertex AI was asked for (argument or ``GOOGLE_GENAI_USE_VERTEXAI``
-            / ``GOOGLE_GENAI_USE_ENTERPRISE``): not yet supported.
-        ValueError: No API key; ``project``/``location``/``credentials`` given for the
-            Developer API; a bad ``http_options`` or base URL.
+        NotAvailableYetError: Vertex AI was asked for (argument or ``GOOGLE_GENAI_USE_VERTEXAI``
+            / ``GOOGLE_GENAI_USE_ENTERPRISE``): not yet supported (a ``NotImplementedError``).
+        InvalidOptionError: No API key; ``project``/``location``/``credentials`` given for
+            the Developer API; a bad ``http_options`` or base URL (a ``ValueError``).
     """
     if vertexai is None:
         vertexai = env_flag("GOOGLE_GENAI_USE_VERTEXAI") or env_flag("GOOGLE_GENAI_USE_ENTERPRISE")
     if vertexai:
-        raise NotImplementedError(
-            "Vertex AI is not yet supported by genai_actors; use the Gemini Developer API "
-            "(vertexai=False, with an API key)"
+        raise NotAvailableYetError(
+            "Vertex AI (vertexai=True)",
+            "use the Gemini Developer API (vertexai=False, with an API key)",
         )
     if project is not None or location is not None:
-        raise ValueError(
+        raise InvalidOptionError(
+            "project" if project is not None else "location",
             "project and location are Vertex AI settings; the Gemini Developer API "
-            "takes an API key only"
+            "takes an API key only",
         )
     if credentials is not None:
-        raise ValueError(
-            "credentials are a Vertex AI setting; the Gemini Developer API takes an API key"
+        raise InvalidOptionError(
+            "credentials",
+            "credentials are a Vertex AI setting; the Gemini Developer API takes an API key",
         )
     options = coerce_http_options(http_options)
     backend = MLDevBackend(resolve_api_key(api_key))
@@ -108,8 +113,8 @@ class AsyncClient:
             files and file-search imports): the schedule and its rate and concurrency caps.
 
     Raises:
-        ValueError: No API key, or invalid options.
-        NotImplementedError: Vertex AI requested.
+        InvalidOptionError: No API key, or invalid options (a ``ValueError``).
+        NotAvailableYetError: Vertex AI requested (a ``NotImplementedError``).
 
     The client is safe to share between tasks, and between event loops: each loop gets its own
     connection pool. It never opens anything before the first request.
@@ -173,6 +178,17 @@ class AsyncClient:
     """File Search stores (with ``.documents``)."""
 
     auth_tokens: api_module[AsyncTokens] = api_module("._api._auth_tokens", "AsyncTokens")
+
+    @property
+    def chats(self) -> Any:
+        """Multi-turn chats: not available yet (raises :class:`NotAvailableYetError`)."""
+        raise NotAvailableYetError("client.chats", _CHATS_HINT)
+
+    @property
+    def live(self) -> Any:
+        """Live and Live Music sessions: not available yet (raises NotAvailableYetError)."""
+        raise NotAvailableYetError("client.live", _LIVE_HINT)
+
     """Ephemeral auth tokens (for Live)."""
 
     def _build_module(self, cls: type[Any], name: str) -> Any:

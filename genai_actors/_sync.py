@@ -444,6 +444,16 @@ class Client:
     auth_tokens: api_module[Tokens] = api_module("._api._blocking", "Tokens")
     """Ephemeral auth tokens for Live (blocking)."""
 
+    @property
+    def chats(self) -> Any:
+        """Multi-turn chats: not available yet (raises :class:`NotAvailableYetError`)."""
+        return self._aio.chats
+
+    @property
+    def live(self) -> Any:
+        """Live sessions are async-only (``client.aio.live``) and not available yet."""
+        return self._aio.live
+
     def _build_module(self, cls: type[Any], name: str) -> Any:
         return cls(getattr(self._aio, name), self._bridge)
 

@@ -40,6 +40,7 @@ streams, transport failures and undecodable bodies are all mapped here, at the b
     ├── InvalidRequestError (ValueError)         a bad argument or field (.path), sent nothing
     │   └── RequestTooLargeError(size, limit)    a JSON body over the inline limit (Files API)
     ├── InvalidOptionError (ValueError, TypeError)  a bad client or call option (.option)
+    ├── NotAvailableYetError (NotImplementedError, AttributeError)  a surface not built yet
     ├── UnsupportedByBackendError (ValueError)   a method or field the backend lacks, sent nothing
     ├── EphemeralTokenAPIKeyError (ValueError)   an auth_tokens/... key used for REST
     ├── UnknownFunctionCallArgumentError (ValueError)   AFC: an argument does not convert
@@ -106,6 +107,7 @@ __all__ = [
     "InvalidRequestError",
     "RequestTooLargeError",
     "InvalidOptionError",
+    "NotAvailableYetError",
     "UnsupportedByBackendError",
     "EphemeralTokenAPIKeyError",
     "UnknownFunctionCallArgumentError",
@@ -593,6 +595,24 @@ class InvalidOptionError(GenAIError, ValueError, TypeError):
         self.option = option
         self.reason = reason
         super().__init__(f"{option}: {reason}")
+
+
+class NotAvailableYetError(GenAIError, NotImplementedError, AttributeError):
+    """A part of google-genai's surface this release of genai_actors does not offer yet.
+
+    Raised when such a surface is reached (``client.chats``, ``client.live``, Vertex AI), so a
+    migrated service fails with this message, never with a bare ``AttributeError``. It is an
+    ``AttributeError`` too, so ``hasattr(client, "chats")`` answers ``False``.
+
+    Attributes:
+        feature: What was asked for, e.g. ``client.chats``.
+    """
+
+    def __init__(self, feature: str, hint: str = "") -> None:
+        self.feature = feature
+        self.hint = hint
+        text = f"{feature} is not available in genai_actors yet"
+        super().__init__(f"{text}: {hint}" if hint else text)
 
 
 class UnsupportedByBackendError(GenAIError, ValueError):

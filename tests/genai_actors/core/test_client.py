@@ -274,16 +274,23 @@ def test_env_var_resolution(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_configuration_errors(monkeypatch: pytest.MonkeyPatch) -> None:
     """Missing key, Vertex, Vertex-only arguments and bad http_options fail with clear errors."""
-    with pytest.raises(ValueError, match="no API key"):
+    with pytest.raises(ValueError, match="no API key") as missing:
         ga.AsyncClient()
-    with pytest.raises(NotImplementedError, match="Vertex AI is not yet supported"):
+    assert isinstance(missing.value, errors.InvalidOptionError)
+    assert missing.value.option == "api_key"
+    with pytest.raises(NotImplementedError, match=r"Vertex AI .* not available") as vertex:
         ga.AsyncClient(api_key=API_KEY, vertexai=True)
+    assert isinstance(vertex.value, errors.NotAvailableYetError)
     monkeypatch.setenv("GOOGLE_GENAI_USE_VERTEXAI", "true")
     with pytest.raises(NotImplementedError, match="Vertex AI"):
         ga.AsyncClient(api_key=API_KEY)
     monkeypatch.delenv("GOOGLE_GENAI_USE_VERTEXAI")
-    with pytest.raises(ValueError, match="project and location"):
+    with pytest.raises(errors.InvalidOptionError, match="project and location"):
         ga.AsyncClient(api_key=API_KEY, project="p")
+    with pytest.raises(errors.InvalidOptionError, match="credentials"):
+        ga.AsyncClient(api_key=API_KEY, credentials=object())
+    with pytest.raises(errors.InvalidOptionError, match="base_url"):
+        ga.AsyncClient(api_key=API_KEY, http_options={"base_url": "ftp://x"})
     with pytest.raises(ValueError, match="unknown field"):
         ga.AsyncClient(api_key=API_KEY, http_options={"client_args": {}})
     with pytest.raises(ValueError, match="timeout"):
@@ -342,3 +349,17 @@ async def test_binary_body_skips_extra_body(server: Server) -> None:
     assert server.bodies == [b"\x00\x01binary"]
     assert server.requests[0].path == "/upload/v1/files"
     assert server.requests[0].headers["Content-Type"] == "application/octet-stream"
+
+
+def test_surfaces_not_built_yet_say_so() -> None:
+    """client.chats and client.live raise NotAvailableYetError naming them, never a bare
+    AttributeError; hasattr() answers False."""
+    client = ga.AsyncClient(api_key=API_KEY)
+    for name in ("chats", "live"):
+        with pytest.raises(errors.NotAvailableYetError, match=rf"client\.{name} is not available"):
+            getattr(client, name)
+        assert not hasattr(client, name)
+    blocking = ga.Client(api_key=API_KEY)
+    with pytest.raises(errors.NotAvailableYetError, match=r"client\.chats"):
+        _ = blocking.chats
+    blocking.close()
