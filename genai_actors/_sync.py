@@ -19,6 +19,7 @@ import concurrent.futures
 import inspect
 import threading
 import time
+import warnings
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from types import TracebackType
@@ -78,6 +79,8 @@ class LoopThread:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._closed = False
+        self._abandoned = False
+        self._finisher: asyncio.Task[None] | None = None
         self._stopped = threading.Event()  # set once close() has finished
         # Guarded by _lock: the futures blocking callers wait on, and the streams still open.
         self._calls: set[concurrent.futures.Future[Any]] = set()
@@ -105,6 +108,8 @@ class LoopThread:
                 asyncio.set_event_loop(loop)
                 loop.call_soon(ready.set)
                 loop.run_forever()
+                if self._abandoned:  # nobody is left to close it (see abandon())
+                    loop.close()
 
             thread = threading.Thread(target=main, name=self._name, daemon=True)
             thread.start()
@@ -246,6 +251,38 @@ class LoopThread:
             return True
         finally:
             self._stopped.set()
+
+    def abandon(self, final: Callable[[], Awaitable[None]]) -> None:
+        """Closes without waiting, for a client collected unclosed (its ``__del__``).
+
+        Runs ``final`` (closing the client's connections) on the loop, bounded by
+        ``shutdown_timeout``, then the loop stops and closes itself in its own thread. Never
+        blocks the calling thread; does nothing if the loop never started or is closed.
+        """
+        with self._lock:
+            if self._closed or self._loop is None:
+                return
+            self._closed = True
+            self._abandoned = True
+            loop = self._loop
+        budget = self._shutdown_timeout
+
+        async def finish() -> None:
+            try:
+                await asyncio.wait_for(final(), budget)
+            except Exception:  # nothing can report it: the client is gone
+                _log_client.warning("client.abandoned_close_failed")
+            finally:
+                await loop.shutdown_asyncgens()
+                loop.stop()
+
+        def start() -> None:
+            self._finisher = loop.create_task(finish())
+
+        try:
+            loop.call_soon_threadsafe(start)
+        except RuntimeError:  # the loop is already closed
+            pass
 
     def _shutdown(
         self,
@@ -487,3 +524,17 @@ class Client:
 
     def __repr__(self) -> str:
         return "Client(" + repr(self._aio).removeprefix("AsyncClient(")
+
+    def __del__(self, _warn: Any = warnings.warn) -> None:
+        bridge: LoopThread | None = getattr(self, "_bridge", None)
+        if bridge is None or not bridge.started:
+            return
+        _warn(
+            "Client was never closed: use `with Client()` or `client.close()`",
+            ResourceWarning,
+            source=self,
+            stacklevel=2,
+        )
+        # The connections are closed on the loop thread, so that neither the AsyncClient
+        # underneath nor aiohttp warns a second time about the same leak.
+        bridge.abandon(self._aio.aclose)

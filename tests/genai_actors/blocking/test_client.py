@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import inspect
 import threading
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -51,3 +53,24 @@ def test_a_client_never_used_closes_without_a_thread() -> None:
     client.close()
     assert threading.active_count() == before
     assert client.aio.closed
+
+
+def test_a_client_never_closed_warns_once_naming_client_and_close(
+    gemini_emulator: Emulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An unclosed Client warns once, naming Client and close(); aiohttp's own unclosed-session
+    warnings and log records never reach the user, and the loop thread ends."""
+    client = ga.Client(api_key="k", http_options={"base_url": gemini_emulator.url})
+    client.models.generate_content(model="gemini-2.5-flash", contents="hi")
+    thread = client.bridge._thread
+    assert thread is not None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        del client
+        gc.collect()
+        thread.join(10)
+        gc.collect()
+    assert not thread.is_alive()
+    messages = [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)]
+    assert messages == ["Client was never closed: use `with Client()` or `client.close()`"]
+    assert "Unclosed" not in caplog.text
