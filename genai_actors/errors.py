@@ -393,9 +393,15 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
 
 
 class TransportError(GenAIError):
-    """No usable HTTP answer: the failure happened below the API (network, timeout, cut body)."""
+    """No usable HTTP answer: the failure happened below the API (network, timeout, cut body).
+
+    Attributes:
+        attempts: How many attempts the call made before giving up (``None`` when the error
+            did not come out of the retry loop). The message says it too.
+    """
 
     retryable: ClassVar[bool] = False
+    attempts: int | None = None
 
 
 class ConnectError(TransportError):

@@ -108,7 +108,7 @@ def map_transport_error(exc: BaseException, phase: Phase) -> GenAIError:
     ):
         err = StreamCutError(f"the response was cut before it was complete: {name}")
     elif isinstance(exc, aiohttp.ClientConnectorError):
-        err = ConnectError(f"cannot connect to the API: {name}: {exc.os_error}")
+        err = ConnectError(f"cannot connect to {exc.host}:{exc.port}: {name}: {exc.os_error}")
     elif isinstance(exc, aiohttp.ClientConnectionError | aiohttp.ClientPayloadError):
         err = ConnectionLostError(f"the connection was lost before the response: {name}")
     else:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Literal, overload
 from supervisors import current_clock
 
 from .. import _log
-from ..errors import ClientClosedError, GenAIError, RequestTimeoutError
+from ..errors import ClientClosedError, GenAIError, RequestTimeoutError, TransportError
 from ._errors import Phase, api_error, map_transport_error
 from ._reading import HttpResponse, read_body
 from ._session import SessionPool, TransportConfig
@@ -229,13 +229,13 @@ class Exchange:
         """
         delay = plan.retry.delay_for(error, attempt, idempotent=idempotent)
         if delay is None or self._pool.closed:
-            raise error
+            raise _counted(error, attempt)
         clock = current_clock()
         if clock.now() + delay >= deadline:
             _log_request.debug(
                 "request.deadline", path=_loggable(path), attempt=attempt, delay=delay
             )
-            raise error
+            raise _counted(error, attempt)
         _log_request.info(
             "request.retry",
             attempt=attempt,
@@ -246,8 +246,17 @@ class Exchange:
         await clock.sleep(delay)
         remaining = deadline - clock.now()
         if remaining <= 0 or self._pool.closed:
-            raise error
+            raise _counted(error, attempt)
         return self._timeout(plan, remaining, read)
+
+
+def _counted(error: GenAIError, attempts: int) -> GenAIError:
+    """A transport error that ends the call says how many attempts were made."""
+    if isinstance(error, TransportError) and error.args:
+        error.attempts = attempts
+        plural = "attempt" if attempts == 1 else "attempts"
+        error.args = (f"{error.args[0]} (after {attempts} {plural})", *error.args[1:])
+    return error
 
 
 def _model_of(path: str) -> str | None:
