@@ -100,34 +100,47 @@ def _upper_case_types(schema: Any, strict: bool = True) -> Any:
         if strict:
             raise _Loose
         return schema
-    if strict:
+    if strict and (
+        schema.default is not None
+        or schema.example is not None
+        or schema.additional_properties is not None
+    ):
         for value in (schema.default, schema.example, schema.additional_properties):
             if isinstance(value, msgspec.Struct):
                 raise _Loose
     changes: dict[str, Any] = {}
-    if isinstance(schema.type, str) and schema.type != schema.type.upper():
-        changes["type"] = schema.type.upper()
+    kind = schema.type
+    if isinstance(kind, str) and kind != kind.upper():
+        changes["type"] = kind.upper()
     if schema.items is not None:
         items = _upper_case_types(schema.items, strict)
         if items is not schema.items:
             changes["items"] = items
-    for name in ("properties", "defs"):
-        mapping: dict[str, Any] | None = getattr(schema, name)
-        if mapping:
-            new: dict[str, Any] | None = None
-            for key, value in mapping.items():
-                fixed = _upper_case_types(value, strict)
-                if fixed is not value:
-                    if new is None:
-                        new = dict(mapping)
-                    new[key] = fixed
-            if new is not None:
-                changes[name] = new
+    if schema.properties:
+        new = _upper_case_map(schema.properties, strict)
+        if new is not None:
+            changes["properties"] = new
+    if schema.defs:
+        new = _upper_case_map(schema.defs, strict)
+        if new is not None:
+            changes["defs"] = new
     if schema.any_of:
         options = [_upper_case_types(o, strict) for o in schema.any_of]
         if any(a is not b for a, b in zip(options, schema.any_of, strict=True)):
             changes["any_of"] = options
     return msgspec.structs.replace(schema, **changes) if changes else schema
+
+
+def _upper_case_map(mapping: dict[str, Any], strict: bool) -> dict[str, Any] | None:
+    """:func:`_upper_case_types` on each value; a new map if one changed, else ``None``."""
+    new: dict[str, Any] | None = None
+    for key, value in mapping.items():
+        fixed = _upper_case_types(value, strict)
+        if fixed is not value:
+            if new is None:
+                new = dict(mapping)
+            new[key] = fixed
+    return new
 
 
 def _with_upper_case_types(tool: Tool, strict: bool = True) -> Tool:

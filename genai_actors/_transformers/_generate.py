@@ -17,12 +17,16 @@ keys and enum values (repairing values given in another letter case), then value
 
 from __future__ import annotations
 
+import itertools
 import operator
 import typing
 from collections.abc import Callable
+from itertools import compress
+from operator import is_not
 from typing import Any
 
 import msgspec
+import msgspec.inspect as mi
 
 from ..errors import UnsupportedByBackendError
 from ..types._base import _Wire
@@ -115,15 +119,23 @@ class _Shape:
         hints = typing.get_type_hints(GenerateContentConfig, include_extras=True)
         top: list[Any] = [("contents", list[Content] | None, msgspec.field(default=None))]
         generation: list[Any] = []
-        self.fields: list[tuple[str, bool]] = []
-        for name in GenerateContentConfig.__struct_fields__:
+        # Per config field: (name, wire name, top level?); wire name -> name, per level.
+        self.fields: list[tuple[str, str, bool]] = []
+        self.top_names: dict[str, str] = {}
+        self.generation_names: dict[str, str] = {}
+        info = mi.type_info(GenerateContentConfig)
+        assert isinstance(info, mi.StructType)
+        for field in info.fields:
+            name = field.name
             if name in _SKIP:
                 continue
             is_top = name in _TOP
-            wire = _VERTEX_NAMES.get(name) if vertex else None
-            spec = msgspec.field(default=None, name=wire) if wire else msgspec.field(default=None)
+            renamed = _VERTEX_NAMES.get(name) if vertex else None
+            spec = msgspec.field(default=None, name=renamed)
             (top if is_top else generation).append((name, _BODY_TYPES.get(name, hints[name]), spec))
-            self.fields.append((name, is_top))
+            wire = renamed or field.encode_name
+            self.fields.append((name, wire, is_top))
+            (self.top_names if is_top else self.generation_names)[wire] = name
         suffix = "Vertex" if vertex else ""
         self.generation: Any = msgspec.defstruct(
             f"GenerationConfigBody{suffix}", generation, bases=(_Wire,), module=__name__
@@ -132,11 +144,22 @@ class _Shape:
         self.body: Any = msgspec.defstruct(
             f"GenerateContentBody{suffix}", top, bases=(_Wire,), module=__name__
         )
-        inherit_gates(self.body, GenerateContentConfig, (n for n, t in self.fields if t))
-        inherit_gates(self.generation, GenerateContentConfig, (n for n, t in self.fields if not t))
+        inherit_gates(self.body, GenerateContentConfig, self.top_names.values())
+        inherit_gates(self.generation, GenerateContentConfig, self.generation_names.values())
         self.gates = refused_by(vertex=vertex)
-        names = [name for name, _ in self.fields]
+        names = [name for name, _, _ in self.fields]
         self.read: Callable[[Any], tuple[Any, ...]] = operator.attrgetter(*names)
+
+    def struct(self, body: dict[str, Any]) -> Any:
+        """The request struct of a body given as a dict with wire names (for the slow path)."""
+        fields = {self.top_names[k]: v for k, v in body.items() if k in self.top_names}
+        generation = body.get("generationConfig")
+        settings = None
+        if generation is not None:
+            settings = self.generation(
+                **{self.generation_names[k]: v for k, v in generation.items()}
+            )
+        return self.body(contents=body["contents"], generation_config=settings, **fields)
 
 
 _SHAPES: dict[bool, _Shape] = {}
@@ -181,14 +204,14 @@ _TRANSFORMED = frozenset(
 
 
 def _backend_in_order(
-    config: Any, contents: list[Content], body_fields: dict[str, Any], *, vertex: bool
+    config: Any, contents: list[Content], body: dict[str, Any], *, vertex: bool
 ) -> None:
     # The backend checks in their documented order: config, contents, then the system
     # instruction and tools as transformed (those built so far).
     check_backend(config, "config", vertex=vertex)
     check_backend(contents, "contents", vertex=vertex)
-    for name in ("system_instruction", "tools"):
-        value = body_fields.get(name)
+    for wire, name in (("systemInstruction", "system_instruction"), ("tools", "tools")):
+        value = body.get(wire)
         if value is not None:
             check_backend(value, f"config.{name}", vertex=vertex)
 
@@ -241,40 +264,52 @@ def _checked(
     raise InvalidRequestError(_user_path(invalid.path, generation), invalid.reason) from None
 
 
+_NONE = itertools.repeat(None)
+
+
 def _generate_body(
     contents: list[Content],
     config: GenerateContentConfig | None,
     vertex: VertexLocation | None,
 ) -> bytes:
     """The checked ``generateContent`` body, encoded (``config`` already coerced; ``None``
-    for no config, which sends no ``generationConfig``)."""
+    for no config, which sends no ``generationConfig``).
+
+    The body is assembled as a dict with the wire names (the request struct's key order), so
+    that it is encoded and checked without building the struct; the struct is built only
+    when the check fails, to repair the body or to name the bad field.
+    """
     is_vertex = vertex is not None
     shape = _shape(is_vertex)
-    top: dict[str, Any] = {}
-    generation: dict[str, Any] = {}
-    try:
-        values = shape.read(config) if config is not None else ()
-        for value, (name, is_top) in zip(values, shape.fields, strict=False):
-            if value is None:
-                continue
-            if name in _TRANSFORMED:
-                value = _field(name, value, vertex)
-                if value is None:
-                    continue
-            if is_top:
-                top[name] = value
-            else:
-                generation[name] = value
-    except Exception:
-        _backend_in_order(config, contents, top, vertex=is_vertex)  # reported first, as ever
-        raise
-    settings = shape.generation(**generation) if config is not None else None
-    body = shape.body(contents=contents, generation_config=settings, **top)
+    body: dict[str, Any] = {"contents": contents}
+    if config is not None:
+        generation: dict[str, Any] = {}
+        values = shape.read(config)
+        try:
+            # Only the fields set (in C), in the config's order.
+            for value, (name, wire, is_top) in compress(
+                zip(values, shape.fields, strict=True), map(is_not, values, _NONE)
+            ):
+                if name in _TRANSFORMED:
+                    value = _field(name, value, vertex)
+                    if value is None:
+                        continue
+                if is_top:
+                    body[wire] = value
+                else:
+                    generation[wire] = value
+        except Exception:
+            _backend_in_order(config, contents, body, vertex=is_vertex)  # reported first
+            raise
+        body["generationConfig"] = generation
+    data, error = wire_check(body, shape.gates, shape.body)
+    if error is None:
+        return data
     return _checked(
-        body,
+        shape.struct(body),
         vertex=is_vertex,
         gates=shape.gates,
-        before=lambda: _backend_in_order(config, contents, top, vertex=is_vertex),
+        before=lambda: _backend_in_order(config, contents, body, vertex=is_vertex),
     )
 
 

@@ -192,63 +192,74 @@ def _typed(schema: Any, processor: _Processor | None) -> Any:
     (which has no ``$ref``, ``$defs``, ``const`` nor snake_case keys): at the nodes it would
     visit. Copies only what changes.
 
+    ``additionalProperties`` on the Gemini Developer API sets ``processor.refused``: the caller
+    raises once the whole schema is known to be typed (the wire-form path checks types first).
+
     Raises:
         _Untyped: a dict where a Schema belongs, a type that is no Type name, or a typed
             struct in a free-form field (``default``, ``example``, ``additional_properties``).
-
-    ``additionalProperties`` on the Gemini Developer API sets ``processor.refused``: the caller
-    raises once the whole schema is known to be typed (the wire-form path checks types first).
     """
     if not isinstance(schema, Schema):
         raise _Untyped
     changes: dict[str, Any] = {}
     kind = schema.type
     if kind is not None:
-        if not isinstance(kind, str) or kind.upper() not in _TYPES:
+        upper = kind.upper() if isinstance(kind, str) else None
+        if upper not in _TYPES:
             raise _Untyped
-        if kind != kind.upper():
-            kind = changes["type"] = kind.upper()
+        if kind != upper:
+            kind = changes["type"] = upper
     additional = schema.additional_properties
-    for value in (additional, schema.default, schema.example):
-        if isinstance(value, msgspec.Struct):
-            raise _Untyped
+    if additional is not None or schema.default is not None or schema.example is not None:
+        for value in (additional, schema.default, schema.example):
+            if isinstance(value, msgspec.Struct):
+                raise _Untyped
+    options = schema.any_of
     visit_options = visit_properties = visit_items = False
     if processor is not None:
         if schema.title == "PlaceholderLiteralEnum":
             changes["title"] = None
         if not processor.vertex and additional is not None and _truthy(additional):
             processor.refused = True
-        visit_options = schema.any_of is not None
+        visit_options = options is not None
         visit_properties = not visit_options and kind == "OBJECT"
         visit_items = not visit_options and kind == "ARRAY"
     if schema.items is not None:
         items = _typed(schema.items, processor if visit_items else None)
         if items is not schema.items:
             changes["items"] = items
-    for name, process in (("properties", visit_properties), ("defs", False)):
-        mapping: dict[str, Any] | None = getattr(schema, name)
-        if mapping:
-            new: dict[str, Any] | None = None
-            for key, value in mapping.items():
-                fixed = _typed(value, processor if process else None)
-                if fixed is not value:
-                    if new is None:
-                        new = dict(mapping)
-                    new[key] = fixed
-            if new is not None:
-                changes[name] = new
-    if schema.any_of is not None:
-        options = [_typed(option, processor if visit_options else None) for option in schema.any_of]
-        if any(a is not b for a, b in zip(options, schema.any_of, strict=True)):
-            changes["any_of"] = options
+    properties = schema.properties
+    if properties:
+        changed = _typed_map(properties, processor if visit_properties else None)
+        if changed is not None:
+            changes["properties"] = changed
+    if schema.defs:
+        changed = _typed_map(schema.defs, None)
+        if changed is not None:
+            changes["defs"] = changed
+    if options is not None:
+        new_options = [_typed(option, processor if visit_options else None) for option in options]
+        if any(a is not b for a, b in zip(new_options, options, strict=True)):
+            changes["any_of"] = new_options
     if visit_properties and processor is not None:
-        properties = schema.properties
         ordered = schema.property_ordering is not None or not processor.order_properties
         if properties is not None and len(properties) > 1 and not ordered:
             changes["property_ordering"] = list(properties)
         if isinstance(additional, _OBJECTS) and not processor.refused:
             changes["additional_properties"] = processor.sub(to_builtins(additional))
     return msgspec.structs.replace(schema, **changes) if changes else schema
+
+
+def _typed_map(mapping: dict[str, Any], processor: _Processor | None) -> dict[str, Any] | None:
+    """:func:`_typed` on each value; a new map if one changed, else ``None``."""
+    new: dict[str, Any] | None = None
+    for key, value in mapping.items():
+        fixed = _typed(value, processor)
+        if fixed is not value:
+            if new is None:
+                new = dict(mapping)
+            new[key] = fixed
+    return new
 
 
 def process_schema(

@@ -153,13 +153,18 @@ _DECODERS: dict[tuple[type[Any], int], msgspec.json.Decoder[Any]] = {}
 
 
 def wire_check(
-    body: msgspec.Struct, gates: Gates | None = None
+    body: Any, gates: Gates | None = None, tp: type[Any] | None = None
 ) -> tuple[bytes, msgspec.ValidationError | None]:
     """A request body encoded once, and the result of checking those bytes in C, once.
 
     The check decodes the bytes into the body's strict twin: value types, enum values, keys
     (a dict where a struct belongs must use the wire names) and, with ``gates``, fields set
     that the backend lacks (``gates`` maps a struct type to the names of those fields).
+
+    Args:
+        body: The request struct, or a dict with its wire names (and its key order).
+        gates: Fields each struct type's backend lacks, or ``None``.
+        tp: The request struct type when ``body`` is a dict.
 
     Returns:
         The JSON bytes, and ``None`` when they pass or else msgspec's error (for
@@ -169,10 +174,11 @@ def wire_check(
         TypeError: The body holds a value with no JSON form.
     """
     data = encode_json(body)
-    key = (body.__class__, id(gates))
+    cls = body.__class__ if tp is None else tp
+    key = (cls, id(gates))
     decoder = _DECODERS.get(key)
     if decoder is None:
-        twin = _twin(body.__class__, typed=False, gates=gates, wire_names=True)
+        twin = _twin(cls, typed=False, gates=gates, wire_names=True)
         decoder = _DECODERS[key] = msgspec.json.Decoder(twin, dec_hook=_validation_hook)
     try:
         decoder.decode(data)
@@ -230,4 +236,8 @@ def dict_twins(tp: type[Any]) -> tuple[frozenset[str], Any, Any]:
 def _holds_struct(staged: Any, tp: type[Any]) -> bool:
     # ``staged`` (a twin of ``tp``, same attribute names) holds a typed struct in an Any field.
     read = _plan(tp).untyped
-    return read is not None and any(isinstance(item, msgspec.Struct) for item in read(staged))
+    if read is not None:
+        for item in read(staged):
+            if isinstance(item, msgspec.Struct):
+                return True
+    return False
