@@ -24,7 +24,7 @@ from .. import __version__
 from ..errors import InvalidOptionError, InvalidRequestError
 from ..types._http import HttpOptions, HttpRetryOptions
 from ._retry import RetryPolicy
-from ._session import TransportConfig, proxy_for
+from ._session import DEFAULT_TIMEOUT, TransportConfig, proxy_for
 
 if TYPE_CHECKING:
     import aiohttp
@@ -40,6 +40,9 @@ __all__ = [
     "merge_extra_body",
     "merge_http_options",
 ]
+
+MIN_TIMEOUT_MS = 1000
+"""An ``HttpOptions.timeout`` under this many milliseconds is refused as a unit mistake."""
 
 PRODUCT = f"genai-actors/{__version__}"
 LANGUAGE = "gl-python/" + sys.version.split()[0]
@@ -159,12 +162,18 @@ def _check(options: HttpOptions) -> None:
     if timeout is not None:
         if isinstance(timeout, bool) or not isinstance(timeout, int | float):
             raise InvalidOptionError(
-                "http_options.timeout", f"expected a number of seconds, got {timeout!r}"
+                "http_options.timeout", f"expected a number of milliseconds, got {timeout!r}"
             )
         if not (timeout > 0 and math.isfinite(timeout)):
             raise InvalidOptionError(
                 "http_options.timeout",
-                f"must be a positive, finite number of seconds, got {timeout!r}",
+                f"must be a positive, finite number of milliseconds, got {timeout!r}",
+            )
+        if timeout < MIN_TIMEOUT_MS:
+            raise InvalidOptionError(
+                "http_options.timeout",
+                f"is in milliseconds, as in google-genai: {timeout!r} ms is under one second, "
+                f"almost certainly meant as seconds (write {timeout * 1000:g} for {timeout:g} s)",
             )
     headers = options.headers
     if headers is not None:
@@ -222,7 +231,8 @@ class Plan:
         base_url: The base URL.
         api_version: The API version segment.
         headers: Headers of every request (static auth included).
-        timeout: The call's budget in seconds (``HttpOptions.timeout``, else the transport's).
+        timeout: The call's budget in seconds (``HttpOptions.timeout``, given in milliseconds,
+            else 600 s).
         explicit_timeout: True when ``HttpOptions.timeout`` was set (it then bounds streams).
         retry: The retry policy.
         extra_body: The dict merged into JSON bodies, or ``None``.
@@ -263,7 +273,9 @@ class Plan:
         if options.headers:
             headers.update(options.headers)
         explicit = options.timeout is not None
-        self.timeout: float = options.timeout if options.timeout is not None else config.timeout
+        self.timeout: float = (
+            options.timeout / 1000.0 if options.timeout is not None else DEFAULT_TIMEOUT
+        )
         if explicit and "X-Server-Timeout" not in headers:
             headers["X-Server-Timeout"] = str(math.ceil(self.timeout))
         self.headers = headers

@@ -1,9 +1,10 @@
 """aiohttp sessions, one per event loop, over one connector each; the shared SSL context; proxies.
 
-Defaults (all seconds, all finite):
+Defaults (all seconds, all finite). The overall budget of one call is not here: it is
+``HttpOptions.timeout`` (google-genai's type, in milliseconds; 600 s when unset), the one
+place a call's timeout lives.
 
 =========================  ======  ====================================================
-``timeout``                600.0   overall budget of one call, retries and waits included
 ``connect_timeout``         10.0   to obtain a connection (pool wait, DNS, TCP, TLS)
 ``stream_idle_timeout``    300.0   a stream that sends no byte for this long fails
 ``keepalive_timeout``       60.0   idle pooled connections are closed after this
@@ -67,9 +68,6 @@ class TransportConfig:
     """Connection-level settings of a client (per-call settings live in ``HttpOptions``).
 
     Attributes:
-        timeout: Default overall budget of one call, in seconds, when ``HttpOptions.timeout``
-            is not set. Bounds retries and waits; for streams it bounds opening the stream,
-            and the whole stream only when ``HttpOptions.timeout`` is set explicitly.
         connect_timeout: Seconds to obtain a connection, pool wait included.
         stream_idle_timeout: Seconds a stream may stay silent before it fails.
         keepalive_timeout: Seconds an idle pooled connection is kept.
@@ -88,7 +86,6 @@ class TransportConfig:
             ``option`` names it).
     """
 
-    timeout: float = DEFAULT_TIMEOUT
     connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
     stream_idle_timeout: float = DEFAULT_STREAM_IDLE_TIMEOUT
     keepalive_timeout: float = DEFAULT_KEEPALIVE_TIMEOUT
@@ -99,7 +96,7 @@ class TransportConfig:
     max_sse_event_bytes: int = DEFAULT_MAX_SSE_EVENT_BYTES
 
     def __post_init__(self) -> None:
-        for name in ("timeout", "connect_timeout", "stream_idle_timeout", "keepalive_timeout"):
+        for name in ("connect_timeout", "stream_idle_timeout", "keepalive_timeout"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise InvalidOptionError(name, f"expected a number of seconds, got {value!r}")
@@ -245,7 +242,7 @@ class SessionPool:
                 connector=connector,
                 trust_env=False,
                 read_bufsize=READ_BUFSIZE,
-                timeout=aiohttp.ClientTimeout(total=cfg.timeout, connect=cfg.connect_timeout),
+                timeout=aiohttp.ClientTimeout(total=DEFAULT_TIMEOUT, connect=cfg.connect_timeout),
             )
             watcher = _close_on_loop_shutdown(self, loop, session)
             self._entries[loop] = _Entry(session, watcher)

@@ -38,8 +38,9 @@ class HttpOptions(msgspec.Struct, kw_only=True, omit_defaults=True):
         base_url: Base URL of the API (``https://generativelanguage.googleapis.com/`` by default).
         api_version: API version path segment (``v1`` by default, like google-genai 3.x).
         headers: Extra headers; per-call values win over client values.
-        timeout: Overall budget of one call in seconds, retries included. Unlike google-genai,
-            this is seconds, not milliseconds.
+        timeout: Overall budget of one call in **milliseconds**, retries included, exactly as
+            in google-genai (600,000 ms when unset). Every other timeout of genai_actors is in
+            seconds; a value under 1,000 ms is refused as a unit mistake.
         retry_options: Retry policy; retries are on by default.
         extra_body: A dict deep-merged into the JSON request body.
     """
@@ -47,6 +48,6 @@ class HttpOptions(msgspec.Struct, kw_only=True, omit_defaults=True):
     base_url: str | None = None
     api_version: str | None = None
     headers: dict[str, str] | None = None
-    timeout: float | None = None
+    timeout: int | float | None = None
     retry_options: HttpRetryOptions | None = None
     extra_body: dict[str, object] | None = None

@@ -194,7 +194,7 @@ async def test_same_requests(
         results.append(_normalise(recorded, subs))
     expected, got = results
     # Documented difference: google-genai dumps the `file` object of the upload start with
-    # snake_case keys (as google-genai builds them); genai_actors sends camelCase, as proto JSON expects.
+    # snake_case keys; genai_actors sends camelCase, as proto JSON expects.
     expected = [(_camel_file(w), h) for w, h in expected]
     assert [h for _, h in got] == [h for _, h in expected]
     assert_same_requests([w for w, _ in got], [w for w, _ in expected])

@@ -210,7 +210,7 @@ async def test_cancelling_requests_frees_their_connections(server: Server) -> No
 async def test_headers_sent(server: Server) -> None:
     """Content-Type, user-agent and x-goog-api-client are sent; per-call headers and tags win."""
     server.handler = ok_handler
-    async with make_client(server, headers={"x-extra": "client"}, timeout=12.5) as client:
+    async with make_client(server, headers={"x-extra": "client"}, timeout=12_500) as client:
         api = client.api_client
         await api.request("POST", "models/m:generateContent", body=b"{}")
         await api.request(

@@ -120,7 +120,7 @@ async def test_advised_delay_beyond_the_deadline_raises_now(server: Server) -> N
     calls, server.handler = scripted(rate_limited("30s"))
     clock = VirtualClock()
     with use_clock(clock):
-        async with make_client(server, timeout=10.0) as client:
+        async with make_client(server, timeout=10_000) as client:
             with pytest.raises(errors.RateLimitedError):
                 await client.api_client.request("POST", "models/m:generateContent", body=b"{}")
     assert len(calls) == 1
@@ -132,7 +132,7 @@ async def test_backoff_never_exceeds_the_deadline(server: Server) -> None:
     calls, server.handler = scripted(*[json_error(500, "INTERNAL", "boom") for _ in range(9)])
     clock = VirtualClock()
     with use_clock(clock):
-        client = make_client(server, timeout=10.0, retry_options={"jitter": 0, "attempts": 10})
+        client = make_client(server, timeout=10_000, retry_options={"jitter": 0, "attempts": 10})
         async with client:
             with pytest.raises(errors.InternalServerError):
                 await client.api_client.request("GET", "models/m")

@@ -486,7 +486,7 @@ def test_job_view_maps_states_and_keeps_stats() -> None:
             r"src\[1\]\.config\.temprature",
         ),
         (
-            [{"contents": "x", "config": {"http_options": {"timeout": 5}}}],
+            [{"contents": "x", "config": {"http_options": {"timeout": 5000}}}],
             None,
             InvalidRequestError,
             "http_options",

@@ -237,7 +237,7 @@ CONFIGS: list[tuple[str, Any]] = [
     ("service-tier", {"service_tier": "flex"}),
     ("media-res", {"media_resolution": "MEDIA_RESOLUTION_LOW"}),
     ("labels", {"labels": {"team": "x"}}),
-    ("http-options-not-sent", {"http_options": {"timeout": 5}, "temperature": 1.0}),
+    ("http-options-not-sent", {"http_options": {"timeout": 5000}, "temperature": 1.0}),
 ]
 
 

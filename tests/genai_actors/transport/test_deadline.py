@@ -48,7 +48,7 @@ async def test_slow_first_set_up_counts_against_the_timeout(
     server.handler = slow_handler(0.3)  # type: ignore[assignment]
     clock = VirtualClock(autojump=False)
     with use_clock(clock):
-        async with make_client(server, timeout=1.0, retry_options={"attempts": 1}) as client:
+        async with make_client(server, timeout=1000, retry_options={"attempts": 1}) as client:
             pool = client.api_client._pool
             monkeypatch.setattr(pool, "open", slow_opening(pool, clock, 0.95))
             with pytest.raises(errors.RequestTimeoutError):
@@ -65,7 +65,7 @@ async def test_set_up_past_the_deadline_sends_nothing(
     server.handler = slow_handler(0.0)  # type: ignore[assignment]
     clock = VirtualClock(autojump=False)
     with use_clock(clock):
-        async with make_client(server, timeout=1.0) as client:
+        async with make_client(server, timeout=1000) as client:
             pool = client.api_client._pool
             monkeypatch.setattr(pool, "open", slow_opening(pool, clock, 1.5))
             with pytest.raises(errors.RequestTimeoutError, match="before the request was sent"):
@@ -80,7 +80,7 @@ async def test_a_stream_with_a_timeout_counts_its_set_up_too(
     server.handler = slow_handler(0.3)  # type: ignore[assignment]
     clock = VirtualClock(autojump=False)
     with use_clock(clock):
-        async with make_client(server, timeout=1.0, retry_options={"attempts": 1}) as client:
+        async with make_client(server, timeout=1000, retry_options={"attempts": 1}) as client:
             pool = client.api_client._pool
             monkeypatch.setattr(pool, "open", slow_opening(pool, clock, 0.95))
             stream = client.api_client.stream("POST", "models/m:streamGenerateContent", body=b"{}")

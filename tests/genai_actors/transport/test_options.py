@@ -66,6 +66,7 @@ BAD_HTTP_OPTIONS: list[tuple[Any, str]] = [
     ({"timeout": -1.5}, "http_options.timeout"),
     ({"timeout": math.inf}, "http_options.timeout"),
     ({"timeout": math.nan}, "http_options.timeout"),
+    ({"timeout": 30}, "http_options.timeout"),  # 30 ms: meant as seconds
     ({"headers": {"x": 1}}, "http_options.headers"),
     ({"headers": {"x": "a\r\nInjected: 1"}}, "http_options.headers"),
     ({"headers": "x"}, "http_options.headers"),
@@ -101,9 +102,6 @@ async def test_bad_http_options_raise_invalid_option_error(
 
 
 BAD_TRANSPORT: list[tuple[str, object]] = [
-    ("timeout", 0),
-    ("timeout", "5"),
-    ("timeout", math.inf),
     ("connect_timeout", -1),
     ("stream_idle_timeout", math.nan),
     ("keepalive_timeout", -1),
@@ -139,11 +137,15 @@ def test_invalid_option_error_is_a_value_and_type_error_and_pickles() -> None:
 def test_valid_options_still_coerce() -> None:
     """Good values pass: ints as timeouts, retry options as a struct or a dict."""
     options = coerce_http_options(
-        {"timeout": 5, "headers": {"a": "b"}, "retry_options": {"attempts": 2}}
+        {"timeout": 5000, "headers": {"a": "b"}, "retry_options": {"attempts": 2}}
     )
-    assert options.timeout == 5
-    merged = merge_http_options(options, {"extra_body": {"x": {"y": 1}}, "timeout": 2.5})
-    assert (merged.timeout, merged.extra_body, merged.headers) == (2.5, {"x": {"y": 1}}, {"a": "b"})
+    assert options.timeout == 5000
+    merged = merge_http_options(options, {"extra_body": {"x": {"y": 1}}, "timeout": 2500.5})
+    assert (merged.timeout, merged.extra_body, merged.headers) == (
+        2500.5,
+        {"x": {"y": 1}},
+        {"a": "b"},
+    )
 
 
 json_values = st.recursive(
@@ -226,3 +228,11 @@ async def test_per_call_extra_body_reaches_the_wire_from_generate_content(emu: E
     sent = emu.recorded[-1].json
     assert sent is not None
     assert sent["labels"] == {"a": "client", "b": "call"}
+
+
+def test_a_timeout_under_one_second_is_refused_as_a_unit_mistake() -> None:
+    """HttpOptions.timeout is google-genai's milliseconds: 30 is refused, naming the unit."""
+    with pytest.raises(errors.InvalidOptionError, match="milliseconds") as caught:
+        coerce_http_options({"timeout": 30})
+    assert "30000" in str(caught.value)
+    assert coerce_http_options({"timeout": 30_000}).timeout == 30_000
