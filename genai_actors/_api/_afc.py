@@ -26,7 +26,7 @@ import dataclasses
 import datetime
 import enum
 import inspect
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import anyio
@@ -114,23 +114,40 @@ def plan_afc(config: GenerateContentConfig, *, stream: bool = False) -> AfcPlan 
     maximum = DEFAULT_MAXIMUM_REMOTE_CALLS
     keep_history = True
     if settings is not None:
-        if settings.maximum_remote_calls is not None:
-            maximum = int(settings.maximum_remote_calls)
+        remote_calls = _setting(settings, "maximum_remote_calls", "maximumRemoteCalls")
+        if remote_calls is not None:
+            maximum = int(remote_calls)
             if maximum <= 0:
                 _log_afc.warning("afc.disabled", reason="maximum_remote_calls <= 0")
                 return None
-        if settings.disable:
+        if _setting(settings, "disable", "disable"):
             return None
-        keep_history = not settings.ignore_call_history
+        keep_history = not _setting(settings, "ignore_call_history", "ignoreCallHistory")
     if stream:
-        calling = config.tool_config.function_calling_config if config.tool_config else None
-        if calling is not None and calling.stream_function_call_arguments:
+        tool_config = config.tool_config
+        calling = (
+            _setting(tool_config, "function_calling_config", "functionCallingConfig")
+            if tool_config is not None
+            else None
+        )
+        if calling is not None and _setting(
+            calling, "stream_function_call_arguments", "streamFunctionCallArguments"
+        ):
             raise ValueError(
                 "stream_function_call_arguments cannot be used with automatic function "
                 "calling: set config.automatic_function_calling.disable=True, or unset "
                 "tool_config.function_calling_config.stream_function_call_arguments"
             )
     return AfcPlan(functions, maximum, keep_history)
+
+
+def _setting(value: Any, name: str, wire_name: str) -> Any:
+    """A field of a config part given as a struct or as a dict (snake_case or camelCase keys):
+    the config reaches AFC as the caller gave it."""
+    if isinstance(value, Mapping):
+        found = value.get(name)
+        return value.get(wire_name) if found is None else found
+    return getattr(value, name, None)
 
 
 def budget_exhausted(plan: AfcPlan, calls: Sequence[FunctionCall]) -> None:

@@ -23,7 +23,6 @@ import msgspec
 
 from .._transformers import (
     Request,
-    coerce_config,
     compute_tokens_request,
     count_tokens_request,
     delete_model_request,
@@ -152,10 +151,8 @@ class AsyncModels:
                 self._text_request(model, contents, stream=False),
                 GenerateContentResponse,
             )
-        cfg = coerce_config(config, GenerateContentConfig)
-        request = generate_content_request(
-            model, contents, config if config is None else cfg, vertex=self._vertex
-        )
+        request = generate_content_request(model, contents, config, vertex=self._vertex)
+        cfg: GenerateContentConfig = request.config
         plan = plan_afc(cfg) if cfg.tools else None
         if plan is None:
             response = await call(self._api, request, GenerateContentResponse)
@@ -237,10 +234,10 @@ class AsyncModels:
             return GenerateContentStream(
                 self._api, self._text_request(model, contents, stream=True)
             )
-        cfg = coerce_config(config, GenerateContentConfig)
         request = generate_content_request(
-            model, contents, config if config is None else cfg, vertex=self._vertex, stream=True
+            model, contents, config, vertex=self._vertex, stream=True
         )
+        cfg: GenerateContentConfig = request.config
         plan = plan_afc(cfg, stream=True) if cfg.tools else None
         if plan is None:
             return GenerateContentStream(self._api, request)
