@@ -121,7 +121,7 @@ def cache_name(name: object) -> str:
     """
     if not isinstance(name, str):
         name = getattr(name, "name", name)
-    full = t_cached_content_name(name, vertex=None)  # type: ignore[arg-type]
+    full = t_cached_content_name(name, vertex=None, path="name")  # type: ignore[arg-type]
     parts = full.split("/")
     if len(parts) != 2 or parts[0] != "cachedContents" or not _ID.match(parts[1]):
         raise InvalidRequestError(

@@ -9,19 +9,7 @@ import msgspec
 from ..types._base import encode_json
 from ..types._http import HttpOptions
 
-__all__ = ["Request", "deep_merge"]
-
-
-def deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
-    """Return ``base`` with ``extra`` merged in: nested dicts merge, other values replace."""
-    merged = dict(base)
-    for key, value in extra.items():
-        current = merged.get(key)
-        if isinstance(current, dict) and isinstance(value, dict):
-            merged[key] = deep_merge(current, value)
-        else:
-            merged[key] = value
-    return merged
+__all__ = ["Request"]
 
 
 class Request:
@@ -73,19 +61,14 @@ class Request:
 
     @property
     def body(self) -> bytes | None:
-        """The JSON body as bytes (``extra_body`` from ``http_options`` merged in), or ``None``.
+        """The JSON body as bytes, or ``None``: encoded once, on first use (or by the builder).
 
-        Encoded once, on first use (or by the builder).
+        ``http_options.extra_body`` is not in it: the HTTP seam merges the client's and the
+        call's ``extra_body`` into the body once, when it sends it.
 
         Raises:
             TypeError: The payload holds a value with no JSON form.
         """
-        extra = self.http_options.extra_body if self.http_options is not None else None
-        if extra:
-            payload = self.payload
-            if payload is None:
-                return None
-            return encode_json(deep_merge(payload, extra))
         if self._body is None and self._payload is not None:
             self._body = encode_json(self._payload)
         return self._body

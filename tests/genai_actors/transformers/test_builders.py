@@ -101,7 +101,11 @@ def test_free_form_dicts_keep_their_keys() -> None:
         "user_id"
         in (sent["tools"][0]["functionDeclarations"][0]["parametersJsonSchema"]["properties"])
     )
-    assert sent["my_extra"] == {"inner_key": 1}
+    # extra_body travels with the call's options; the seam merges it once when sending
+    # (tests/genai_actors/transport/test_options.py checks it reaches the wire).
+    assert "my_extra" not in sent
+    assert request.http_options is not None
+    assert request.http_options.extra_body == {"my_extra": {"inner_key": 1}}
     assert "httpOptions" not in sent["generationConfig"]
     assert request.http_options is not None
 
