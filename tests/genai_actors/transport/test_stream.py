@@ -13,7 +13,7 @@ import genai_actors as ga
 from genai_actors import errors
 from supervisors import VirtualClock, use_clock
 
-from .conftest import API_KEY, Handler, Server, json_error
+from ..core.conftest import API_KEY, Handler, Server, json_error
 
 PATH = "models/m:streamGenerateContent"
 

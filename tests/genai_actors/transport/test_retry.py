@@ -13,7 +13,7 @@ from genai_actors import errors
 from genai_actors._transport import RetryPolicy
 from supervisors import VirtualClock, use_clock
 
-from .conftest import API_KEY, Handler, Server, json_error
+from ..core.conftest import API_KEY, Handler, Server, json_error
 
 RETRY_INFO = "type.googleapis.com/google.rpc.RetryInfo"
 QUOTA_FAILURE = "type.googleapis.com/google.rpc.QuotaFailure"
