@@ -34,8 +34,9 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
     from enum import StrEnum
+    from typing import Self
 
     from ._content import Content, Part
     from ._generate import SpeechConfig
@@ -147,23 +148,120 @@ class _Wire(
     """Base of every wire struct: keyword-only, camelCase on the wire, unset fields omitted."""
 
     def to_json_dict(self) -> dict[str, Any]:
-        """Return the wire form (camelCase keys, unset fields omitted) as plain builtins."""
+        """Return the wire form (camelCase keys, unset fields omitted) as plain builtins.
+
+        google-genai's ``to_json_dict`` gives snake_case keys; request builders still read this
+        wire form from it, so it stays camelCase until they use :func:`to_builtins`.
+        """
         result: dict[str, Any] = to_builtins(self)
         return result
 
-    def model_dump(self, *, exclude_none: bool = True) -> dict[str, Any]:
-        """Return the fields as a snake_case dict of builtins (unset fields omitted).
+    def model_dump(
+        self,
+        *,
+        mode: str = "python",
+        exclude_none: bool = True,
+        by_alias: bool = False,
+        include: Any = None,
+        exclude: Any = None,
+    ) -> dict[str, Any]:
+        """Return the fields as a dict, as google-genai's (pydantic) ``model_dump`` does.
 
         Args:
-            exclude_none: Accepted for google-genai compatibility; unset fields are always
-                omitted.
+            mode: ``"python"`` (bytes, datetimes and enums as they are) or ``"json"`` (bytes
+                as URL-safe base64, datetimes in ISO 8601, enums as their values).
+            exclude_none: Leave out unset fields, at every depth (``None`` in a free-form
+                dict stays). The default stays ``True`` while request builders rely on it;
+                google-genai's is ``False``.
+            by_alias: camelCase keys (google-genai's aliases) instead of snake_case.
+            include: Field names (a set, or a dict for nested fields) to keep.
+            exclude: Field names (a set, or a dict for nested fields) to leave out.
+
+        Raises:
+            InvalidRequestError: A bad ``mode``, or ``mode="json"`` meets a value with no
+                JSON form.
         """
-        del exclude_none
-        return {
-            name: _snake_builtins(getattr(self, name))
-            for name in self.__struct_fields__
-            if getattr(self, name) is not None
-        }
+        from ._model_api import dump
+
+        return dump(
+            self,
+            mode=mode,
+            exclude_none=exclude_none,
+            by_alias=by_alias,
+            include=include,
+            exclude=exclude,
+            enc_hook=enc_hook,
+        )
+
+    def model_dump_json(
+        self,
+        *,
+        exclude_none: bool = False,
+        by_alias: bool = False,
+        include: Any = None,
+        exclude: Any = None,
+        indent: int | None = None,
+    ) -> str:
+        """Return the fields as JSON text, as google-genai's ``model_dump_json`` does.
+
+        Raises:
+            InvalidRequestError: A value has no JSON form.
+        """
+        from ._model_api import dump_json
+
+        return dump_json(
+            self,
+            exclude_none=exclude_none,
+            by_alias=by_alias,
+            include=include,
+            exclude=exclude,
+            indent=indent,
+            enc_hook=enc_hook,
+        )
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """Return a copy with ``update`` (field names to values, not validated) applied.
+
+        Args:
+            update: New values by snake_case field name.
+            deep: Copy nested values too (a shallow copy shares them).
+
+        Raises:
+            InvalidRequestError: A key of ``update`` is not a field.
+        """
+        from ._model_api import copy_struct
+
+        result: Self = copy_struct(self, update, deep)
+        return result
+
+    @classmethod
+    def model_validate(cls, obj: Any) -> Self:
+        """Build an instance from a dict (snake_case or camelCase keys), as google-genai does.
+
+        An instance is returned as it is; another wire struct or a pydantic model (a
+        google-genai type) is read through its fields. Values are converted leniently.
+
+        Raises:
+            InvalidRequestError: (a ``ValueError``) an unknown key with a value, or a value
+                that does not fit its field; ``.path`` names the field.
+        """
+        from ._model_api import validate
+
+        result: Self = validate(cls, obj, dec_hook)
+        return result
+
+    @classmethod
+    def model_validate_json(cls, json_data: str | bytes | bytearray) -> Self:
+        """Build an instance from JSON text, as google-genai's ``model_validate_json`` does.
+
+        Raises:
+            InvalidRequestError: (a ``ValueError``) the text is not JSON, or a value does not
+                fit its field; ``.path`` names the field.
+        """
+        from ._model_api import validate_json
+
+        result: Self = validate_json(cls, json_data, dec_hook)
+        return result
 
 
 class HttpResponse(_Wire, kw_only=True):
@@ -171,16 +269,6 @@ class HttpResponse(_Wire, kw_only=True):
 
     headers: dict[str, str] | None = None
     body: str | None = None
-
-
-def _snake_builtins(value: Any) -> Any:
-    if isinstance(value, _Wire):
-        return value.model_dump()
-    if isinstance(value, list):
-        return [_snake_builtins(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _snake_builtins(v) for k, v in value.items()}
-    return value
 
 
 _ENCODER = msgspec.json.Encoder(enc_hook=enc_hook)
