@@ -34,8 +34,9 @@ async def emu() -> AsyncIterator[Emulator]:
 @pytest.fixture
 async def client(emu: Emulator) -> AsyncIterator[ga.AsyncClient]:
     """An async client aimed at the emulator."""
-    async with ga.AsyncClient(api_key="k", http_options={"base_url": emu.url}) as c:
-        c.api_client.watchers.config = WatchConfig(backoff=FAST_POLLS)
+    async with ga.AsyncClient(
+        api_key="k", http_options={"base_url": emu.url}, watch=WatchConfig(backoff=FAST_POLLS)
+    ) as c:
         yield c
 
 
@@ -599,8 +600,9 @@ def sync_emu() -> Iterator[Emulator]:
 
 def test_blocking_client(sync_emu: Emulator) -> None:
     """The blocking Client creates, waits, lists and reads results with plain iterators."""
-    with ga.Client(api_key="k", http_options={"base_url": sync_emu.url}) as client:
-        client.aio.api_client.watchers.config = WatchConfig(backoff=FAST_POLLS)
+    with ga.Client(
+        api_key="k", http_options={"base_url": sync_emu.url}, watch=WatchConfig(backoff=FAST_POLLS)
+    ) as client:
         job = client.batches.create(model=MODEL, src=_prompts(3))
         done = client.batches.wait(job, timeout=30)
         assert done.state == "JOB_STATE_SUCCEEDED"

@@ -31,8 +31,9 @@ async def emu() -> AsyncIterator[Emulator]:
 @pytest.fixture
 async def client(emu: Emulator) -> AsyncIterator[ga.AsyncClient]:
     """An async client aimed at the emulator, polling fast."""
-    async with ga.AsyncClient(api_key="k", http_options={"base_url": emu.url}) as c:
-        c.api_client.watchers.config = WatchConfig(backoff=FAST_POLLS)
+    async with ga.AsyncClient(
+        api_key="k", http_options={"base_url": emu.url}, watch=WatchConfig(backoff=FAST_POLLS)
+    ) as c:
         yield c
 
 
@@ -266,8 +267,9 @@ def sync_emu() -> Iterator[Emulator]:
 
 def test_blocking_client(sync_emu: Emulator) -> None:
     """The blocking Client tunes, waits, lists, watches and refuses validate_reward."""
-    with ga.Client(api_key="k", http_options={"base_url": sync_emu.url}) as client:
-        client.aio.api_client.watchers.config = WatchConfig(backoff=FAST_POLLS)
+    with ga.Client(
+        api_key="k", http_options={"base_url": sync_emu.url}, watch=WatchConfig(backoff=FAST_POLLS)
+    ) as client:
         job = client.tunings.tune(base_model=BASE, training_dataset=EXAMPLES)
         done = client.tunings.wait(job, timeout=30)
         assert done.has_succeeded

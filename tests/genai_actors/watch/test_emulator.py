@@ -210,8 +210,9 @@ def test_blocking_client_wait_and_watch(gemini_emulator: Emulator) -> None:
     first, second = VEO_OP + "sync1", VEO_OP + "sync2"
     emu.operations.create(first, polls=3)
     emu.operations.create(second, polls=3)
-    with ga.Client(api_key="k", http_options={"base_url": emu.url}) as client:
-        client.aio.api_client.watchers.config = WatchConfig(backoff=FAST)
+    with ga.Client(
+        api_key="k", http_options={"base_url": emu.url}, watch=WatchConfig(backoff=FAST)
+    ) as client:
         assert client.operations.wait(first, timeout=30).done
         with client.operations.watch(second) as stream:
             snapshots = list(stream)
