@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
+from .. import _log
 from .._transformers import (
     Request,
     compute_tokens_request,
@@ -80,6 +81,7 @@ if TYPE_CHECKING:
 __all__ = ["AsyncModels", "GenerateContentStream"]
 
 _list = builtins.list  # ``list`` is a method name below
+_log_response = _log.get_logger("genai_actors.response")
 
 
 class AsyncModels:
@@ -162,7 +164,7 @@ class AsyncModels:
         if schema is None:
             schema = cfg.response_json_schema
         if schema is not None:
-            response.parsed = parse_response(response.text, schema)
+            response.parsed = parse_response(response.text, schema, log=_log_response)
         return response
 
     async def _generate_with_afc(

@@ -1,4 +1,5 @@
-"""``response_schema`` to a Gemini :class:`~genai_actors.types.Schema`, and ``.parsed``.
+"""``response_schema`` to a Gemini :class:`~genai_actors.types.Schema` (``.parsed`` is
+``_parse.parse_response``, re-exported here).
 
 Processing rules (as google-genai applies them): ``$defs``/``$ref`` are inlined, a ``null``
 type becomes ``nullable: true``, a string ``const`` becomes a one-value ``enum``, type names
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import enum
-import json
 import types
 import typing
 from typing import Any
@@ -23,6 +23,7 @@ from ..types._tools import Schema
 from ..types._validate import coerce, normalize_keys
 from ._errors import InvalidRequestError
 from ._jsonschema import UnsupportedTypeError, _Builder, is_pydantic_model, json_schema
+from ._parse import parse_response
 
 __all__ = ["parse_response", "process_schema", "t_schema"]
 
@@ -383,35 +384,3 @@ def t_json_schema(origin: Any) -> Any:
     raise InvalidRequestError(
         path, f"expected a JSON Schema (a dict) or a Python type, got {type(origin).__name__}"
     )
-
-
-def parse_response(text: str | None, schema: Any) -> Any:
-    """Parse a structured-output response text for ``response.parsed``.
-
-    A Python type (including ``list[X]``, Enum, dataclass, TypedDict, msgspec Struct) is
-    decoded with msgspec; a pydantic model with ``model_validate_json``; a dict schema or
-    :class:`Schema` yields plain ``dict``/``list`` values. Returns ``None`` when the text is
-    missing or does not fit, like google-genai; never raises.
-    """
-    if text is None or schema is None:
-        return None
-    try:
-        if isinstance(schema, (dict, Schema)):
-            return json.loads(text)
-        if isinstance(schema, type) and is_pydantic_model(schema):
-            return schema.model_validate_json(text)  # type: ignore[attr-defined]
-        if isinstance(schema, enum.EnumMeta):
-            try:
-                value = msgspec.json.decode(text)
-            except msgspec.DecodeError:
-                value = text.strip()
-            members: list[enum.Enum] = list(typing.cast("type[enum.Enum]", schema))
-            for member in members:
-                if member.value == value or str(member.value) == str(value):
-                    return member
-            return None
-        if _is_type_like(schema):
-            return msgspec.json.decode(text, type=schema, strict=False)
-    except Exception:  # parse failures leave .parsed unset, as in google-genai
-        return None
-    return None
