@@ -36,7 +36,7 @@ from ._transport._options import (
     merge_extra_body,
     merge_http_options as merge_http_options,
 )
-from ._transport._reading import HttpResponse as HttpResponse
+from ._transport._reading import RawResponse as RawResponse
 from ._watch import TreeHost, WatchHub
 from .errors import (
     ClientClosedError,
@@ -51,7 +51,7 @@ from .types._http import HttpOptions
 if TYPE_CHECKING:
     import aiohttp
 
-__all__ = ["VERSION", "ApiClient", "HttpResponse", "coerce_http_options", "merge_http_options"]
+__all__ = ["VERSION", "ApiClient", "RawResponse", "coerce_http_options", "merge_http_options"]
 
 VERSION = __version__
 
@@ -199,7 +199,7 @@ class ApiClient:
         merge_extra_body: bool = True,
         idempotent: bool = True,
         json: Any = None,
-    ) -> HttpResponse:
+    ) -> RawResponse:
         """Sends one request (with retries) and reads the whole response.
 
         Args:

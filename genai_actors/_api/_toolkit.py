@@ -21,7 +21,7 @@ from ..types._base import HttpResponse, dec_hook
 from ..types._http import HttpOptions
 
 if TYPE_CHECKING:
-    from .._api_client import ApiClient, HttpResponse as RawResponse
+    from .._api_client import ApiClient, RawResponse
 
 __all__ = [
     "call",

@@ -55,7 +55,7 @@ from ..types._http import HttpOptions, HttpRetryOptions
 if TYPE_CHECKING:
     import aiohttp
 
-    from .._api_client import ApiClient, HttpResponse
+    from .._api_client import ApiClient, RawResponse
 
 __all__ = [
     "CHUNK_SIZE",
@@ -424,7 +424,7 @@ class _Session:
         self._chunk = chunk_size
         self._finished = False
 
-    async def _send(self, command: str, body: bytes | None, offset: int | None) -> HttpResponse:
+    async def _send(self, command: str, body: bytes | None, offset: int | None) -> RawResponse:
         headers = {**self._headers, "X-Goog-Upload-Command": command}
         if offset is not None:
             headers["X-Goog-Upload-Offset"] = str(offset)

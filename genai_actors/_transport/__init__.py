@@ -6,7 +6,8 @@
 #   _exchange.py  Exchange: the one retry loop (plain requests, streams, raw bodies), deadlines
 #   _retry.py     RetryPolicy: what is retried, backoff (supervisors.Backoff), server hints
 #   _errors.py    the one aiohttp -> errors mapping (by phase), the one secret scrub
-#   _reading.py   HttpResponse; capped body reads; bytes before a stored error come first
+#   _reading.py   RawResponse (a 2xx answer read whole; types.HttpResponse is the wire type);
+#                 capped body reads; bytes before a stored error come first
 #   _sse.py       SseParser: incremental server-sent-events framing, size-capped
 #   _stream.py    SseStream: a streamed response as an object with aclose()
 #   _body.py      RawBody: a body read in pieces (downloads)
@@ -28,7 +29,7 @@ from ._options import (
     deep_merge as deep_merge,
     merge_http_options as merge_http_options,
 )
-from ._reading import HttpResponse as HttpResponse
+from ._reading import RawResponse as RawResponse
 from ._retry import DEFAULT_RETRY as DEFAULT_RETRY, RetryPolicy as RetryPolicy
 from ._session import (
     SessionPool as SessionPool,
@@ -42,7 +43,7 @@ from ._stream import SseStream as SseStream
 __all__ = [
     "DEFAULT_RETRY",
     "Exchange",
-    "HttpResponse",
+    "RawResponse",
     "Phase",
     "Plan",
     "RetryPolicy",

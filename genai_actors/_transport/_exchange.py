@@ -23,7 +23,7 @@ from supervisors import current_clock
 from .. import _log
 from ..errors import ClientClosedError, GenAIError, RequestTimeoutError, TransportError
 from ._errors import Phase, api_error, map_transport_error
-from ._reading import HttpResponse, read_body
+from ._reading import RawResponse, read_body
 from ._session import SessionPool, TransportConfig
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ class Exchange:
         read: Literal[True],
         idempotent: bool = True,
         lazy: bool = False,
-    ) -> HttpResponse: ...
+    ) -> RawResponse: ...
 
     @overload
     async def send(
@@ -108,7 +108,7 @@ class Exchange:
         read: bool,
         idempotent: bool = True,
         lazy: bool = False,
-    ) -> HttpResponse | aiohttp.ClientResponse:
+    ) -> RawResponse | aiohttp.ClientResponse:
         """Sends the request, retrying per ``plan.retry``, until a 2xx answer or a final error.
 
         Args:
@@ -182,7 +182,7 @@ class Exchange:
                         content = await read_body(resp, limit)
                     finally:
                         resp.release()
-                    return HttpResponse(status, resp.headers, content)
+                    return RawResponse(status, resp.headers, content)
                 try:
                     content = await read_body(resp, limit)
                 finally:

@@ -16,10 +16,10 @@ from ._errors import decode_json
 if TYPE_CHECKING:
     import aiohttp
 
-__all__ = ["HttpResponse", "held_back", "read_body", "read_chunk", "read_head"]
+__all__ = ["RawResponse", "held_back", "read_body", "read_chunk", "read_head"]
 
 
-class HttpResponse:
+class RawResponse:
     """A successful (2xx) HTTP response, fully read.
 
     Attributes:
@@ -44,7 +44,7 @@ class HttpResponse:
         return decode_json(self.content) if self.content else {}
 
     def __repr__(self) -> str:
-        return f"HttpResponse(status={self.status}, content=<{len(self.content)} bytes>)"
+        return f"RawResponse(status={self.status}, content=<{len(self.content)} bytes>)"
 
 
 def held_back(content: aiohttp.StreamReader, size: int = -1) -> bytes | None:

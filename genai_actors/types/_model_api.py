@@ -312,7 +312,7 @@ def _as_data(value: Any) -> Any:
     if isinstance(value, msgspec.Struct):
         dumper = getattr(value, "model_dump", None)
         return dumper(exclude_none=True) if callable(dumper) else value
-    if not isinstance(value, dict | list | tuple | str) and hasattr(value, "model_fields"):
+    if not isinstance(value, dict | list | tuple | str) and hasattr(type(value), "model_fields"):
         return value.model_dump(exclude_none=True)
     return value
 
