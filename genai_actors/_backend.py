@@ -21,7 +21,7 @@ from typing import Protocol, runtime_checkable
 from urllib.parse import quote, urlencode
 
 from . import _log
-from .errors import InvalidOptionError, UnsupportedByBackendError
+from .errors import InvalidOptionError
 
 __all__ = [
     "Backend",
@@ -122,10 +122,6 @@ class MLDevBackend:
     def secrets(self) -> tuple[str, ...]:
         """The API key."""
         return (self._api_key,)
-
-    def unsupported(self, feature: str, hint: str = "") -> UnsupportedByBackendError:
-        """Builds the error for a Vertex-only ``feature`` used on this backend (not raised)."""
-        return UnsupportedByBackendError(self.name, feature, hint)
 
     def __repr__(self) -> str:
         return "MLDevBackend(api_key='***')"

@@ -118,7 +118,7 @@ def _struct_types(info: mi.Type, out: set[type[Any]]) -> None:
         _struct_types(info.value_type, out)
 
 
-class _Plan:
+class _GateWalk:
     """Per struct type: the gated fields, and the fields worth descending into."""
 
     def __init__(self, table: dict[type[msgspec.Struct], frozenset[str]]) -> None:
@@ -206,8 +206,8 @@ class _Plan:
                     self.walk(item, f"{path}[{key!r}]", out)
 
 
-_VERTEX = _Plan(VERTEX_ONLY)
-_MLDEV = _Plan(MLDEV_ONLY)
+_VERTEX = _GateWalk(VERTEX_ONLY)
+_MLDEV = _GateWalk(MLDEV_ONLY)
 
 
 def vertex_only_fields(value: Any, path: str = "") -> list[str]:

@@ -123,7 +123,7 @@ class _Node:
         )
 
 
-class _Plan:
+class _StructPlan:
     """One struct type: accepted dict keys, and the fields each walk mode visits."""
 
     __slots__ = (
@@ -209,13 +209,13 @@ def _keep_structs(info: mi.Type) -> None:
             stack.append(current.type)
 
 
-_PLANS: dict[type[Any], _Plan] = {}
+_PLANS: dict[type[Any], _StructPlan] = {}
 
 
-def _plan(cls: type[Any]) -> _Plan:
+def _plan(cls: type[Any]) -> _StructPlan:
     plan = _PLANS.get(cls)
     if plan is None:
-        plan = _PLANS[cls] = _Plan(cls)
+        plan = _PLANS[cls] = _StructPlan(cls)
     return plan
 
 
@@ -229,7 +229,7 @@ def _root(tp: Any) -> _Node:
     return node
 
 
-def _unknown_field_message(key: object, plan: _Plan) -> str:
+def _unknown_field_message(key: object, plan: _StructPlan) -> str:
     names = plan.names
     message = f"unknown field for {plan.cls.__name__}"
     close = difflib.get_close_matches(str(key), names, n=1)

@@ -24,9 +24,9 @@ from ._plans import (
     _error,
     _from_validation,
     _Node,
-    _Plan,
     _plan,
     _root,
+    _StructPlan,
     _unknown_field_message,
 )
 from ._rules import EnumRule
@@ -95,7 +95,7 @@ def _struct(value: Any, mode: int) -> Any:
     return msgspec.structs.replace(value, **changes) if changes else value
 
 
-def _dict(value: dict[Any, Any], plan: _Plan, mode: int) -> dict[str, Any]:
+def _dict(value: dict[Any, Any], plan: _StructPlan, mode: int) -> dict[str, Any]:
     out: dict[str, Any] = {}
     table = plan.by_key
     for key, item in value.items():

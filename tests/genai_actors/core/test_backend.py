@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from genai_actors import errors
 from genai_actors._backend import Backend, MLDevBackend, build_url, resolve_api_version
 
 BASE = "https://generativelanguage.googleapis.com/"
@@ -50,7 +51,7 @@ def test_mldev_backend_hides_the_key() -> None:
     assert backend.resource_path("POST", "models/x") == "models/x"
     assert not backend.is_ephemeral_token
     assert MLDevBackend("auth_tokens/x").is_ephemeral_token
-    err = backend.unsupported("models.generate_images")
+    err = errors.UnsupportedByBackendError(backend.name, "models.generate_images", "")
     assert isinstance(err, ValueError)
     assert "models.generate_images" in str(err)
     assert "Gemini Developer API" in str(err)
