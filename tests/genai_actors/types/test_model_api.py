@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import datetime
 import json
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -373,3 +375,57 @@ def test_model_validate_inverts_model_dump(
     dumped = obj.model_dump(mode=mode, by_alias=by_alias, exclude_none=exclude_none)
     assert type(obj).model_validate(dumped) == obj
     assert type(obj).model_validate_json(obj.model_dump_json(by_alias=by_alias)) == obj
+
+
+def test_methods_load_their_module_only_when_called() -> None:
+    """Importing types, building and decoding structs never loads the model API module."""
+    probe = (
+        "import sys\n"
+        "from genai_actors import types\n"
+        "from genai_actors.types._base import decode_json, encode_json\n"
+        'r = decode_json(b\'{"candidates": [{"index": 0}]}\', types.GenerateContentResponse)\n'
+        "encode_json(types.GenerateContentConfig(temperature=0.5))\n"
+        "before = 'genai_actors.types._model_api' in sys.modules\n"
+        "r.model_dump()\n"
+        "print(before, 'genai_actors.types._model_api' in sys.modules)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert proc.stdout.split() == ["False", "True"]
+
+
+def test_typed_structs_in_flexible_fields_dump_like_google_genai() -> None:
+    """Typed structs in config's flexible fields (system_instruction, tools) dump recursively.
+
+    A dict given to such a field is kept as given by ours (the request builder converts it);
+    google-genai converts it at validation, so the comparison builds typed values.
+    """
+    data: dict[str, Any] = {
+        "system_instruction": {"role": "user", "parts": [{"text": "be brief"}]},
+        "tools": [
+            {
+                "function_declarations": [
+                    {
+                        "name": "plot",
+                        "description": "Plot points.",
+                        "parameters": {
+                            "type": "OBJECT",
+                            "properties": {"x": {"type": "INTEGER"}},
+                        },
+                    }
+                ]
+            }
+        ],
+        "response_modalities": ["TEXT"],
+    }
+    ours = types.GenerateContentConfig(
+        system_instruction=types.Content.model_validate(data["system_instruction"]),
+        tools=[types.Tool.model_validate(data["tools"][0])],
+        response_modalities=["TEXT"],
+    )
+    theirs = gt.GenerateContentConfig.model_validate(data)
+    for mode in ("python", "json"):
+        for by_alias in (True, False):
+            kwargs: dict[str, Any] = {"mode": mode, "by_alias": by_alias, "exclude_none": True}
+            assert ours.model_dump(**kwargs) == theirs.model_dump(**kwargs)
