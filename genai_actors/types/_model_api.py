@@ -67,6 +67,9 @@ def _sub(spec: Spec, key: Any) -> tuple[bool, Spec]:
     return True, _spec(found)
 
 
+_PLAIN = frozenset({str, int, float, bool})
+
+
 class _Dumper:
     __slots__ = ("by_alias", "enc_hook", "exclude_none", "json")
 
@@ -80,6 +83,12 @@ class _Dumper:
         out: dict[str, Any] = {}
         names = obj.__struct_fields__
         keys = obj.__struct_encode_fields__ if self.by_alias else names
+        if include is None and exclude is None:  # the common case, read in one C call
+            dump = self.value
+            items = zip(keys, msgspec.structs.astuple(obj), strict=True)
+            if self.exclude_none:
+                return {k: v if type(v) in _PLAIN else dump(v) for k, v in items if v is not None}
+            return {k: v if v is None or type(v) in _PLAIN else dump(v) for k, v in items}
         for name, key in zip(names, keys, strict=True):
             inc: Spec = None
             exc: Spec = None
@@ -100,7 +109,7 @@ class _Dumper:
         return out
 
     def value(self, value: Any, include: Spec = None, exclude: Spec = None) -> Any:
-        if value is None or type(value) in (str, int, float, bool):
+        if value is None or type(value) in _PLAIN:
             return value
         if isinstance(value, msgspec.Struct) and hasattr(value, "__struct_encode_fields__"):
             return self.struct(value, include, exclude)
