@@ -126,24 +126,24 @@ def build_setup(model: str | None, config: LiveConnectConfig | None) -> dict[str
         raise InvalidRequestError(f"{path}.session_resumption.transparent", "is Vertex AI only")
     generation: dict[str, Any] = {}
     if config.generation_config is not None:
-        generation.update(config.generation_config.to_json_dict())
+        generation.update(to_builtins(config.generation_config))
     for field in _GENERATION_FIELDS:
         value = getattr(config, field)
         if value is None:
             continue
         if field == "speech_config":
             speech = t_speech_config(value, f"{path}.speech_config")
-            value = speech.to_json_dict() if speech is not None else None
+            value = to_builtins(speech) if speech is not None else None
         generation[_camel(field)] = _wire(value)
     if config.translation_config is not None:
-        generation["translationConfig"] = config.translation_config.to_json_dict()
+        generation["translationConfig"] = to_builtins(config.translation_config)
     if generation or config.generation_config is not None:
         setup["generationConfig"] = generation
     if config.system_instruction is not None:
         content = t_content(config.system_instruction, f"{path}.system_instruction")
-        setup["systemInstruction"] = content.to_json_dict()
+        setup["systemInstruction"] = to_builtins(content)
     if config.tools is not None:
-        setup["tools"] = [t.to_json_dict() for t in t_tools(config.tools, f"{path}.tools")]
+        setup["tools"] = [to_builtins(t) for t in t_tools(config.tools, f"{path}.tools")]
     for field in _SETUP_FIELDS:
         value = getattr(config, field)
         if value is not None:

@@ -109,7 +109,7 @@ def batch_name(name: object) -> str:
 def _source(src: Any) -> tuple[list[Any] | None, str | None]:
     """``src`` as (inline requests, file name); exactly one is set."""
     if isinstance(src, BatchJobSource):
-        src = {k: v for k, v in src.model_dump().items() if v is not None}
+        src = src.model_dump(exclude_none=True)
     if isinstance(src, list | tuple):
         return list(src), None
     if isinstance(src, str):
@@ -176,7 +176,7 @@ def _inline_request(item: Any, index: int, model: str) -> tuple[dict[str, Any], 
     if extras:  # GenerateContentRequest-shaped: config fields at the top level
         merged: dict[str, Any] = {}
         if isinstance(raw_config, GenerateContentConfig):
-            merged.update(raw_config.model_dump())
+            merged.update(raw_config.model_dump(exclude_none=True))
         elif raw_config is not None:
             merged.update(raw_config)
         for key, value in extras.items():

@@ -24,6 +24,7 @@ from .._transformers import InvalidRequestError, Request, coerce_config, t_file_
 from .._watch import WatchStream
 from ..errors import UnknownApiResponseError
 from ..pagers import AsyncPager
+from ..types._base import to_builtins
 from ..types._file_search import (
     CreateFileSearchStoreConfig,
     CustomMetadata,
@@ -178,7 +179,7 @@ def _import_request(store: object, file_name: object, cfg: ImportFileConfig) -> 
     _check_chunking(cfg, "config")
     path = f"{store_name(store, 'file_search_store_name')}:importFile"
     payload: dict[str, Any] = {"fileName": "files/" + t_file_name(file_name, "file_name")}
-    extra = cfg.to_json_dict()
+    extra = to_builtins(cfg)
     extra.pop("httpOptions", None)
     payload.update(extra)
     return Request("POST", path, None, payload, cfg.http_options)
@@ -334,7 +335,7 @@ class AsyncFileSearchStores:
         _check_metadata(cfg.custom_metadata, "config.custom_metadata")
         _check_chunking(cfg, "config")
         store = store_name(file_search_store_name, "file_search_store_name")
-        metadata = cfg.to_json_dict()
+        metadata = to_builtins(cfg)
         metadata.pop("httpOptions", None)
         metadata.pop("shouldReturnHttpResponse", None)
         source = await open_source(file)

@@ -148,19 +148,15 @@ class _Wire(
     """Base of every wire struct: keyword-only, camelCase on the wire, unset fields omitted."""
 
     def to_json_dict(self) -> dict[str, Any]:
-        """Return the wire form (camelCase keys, unset fields omitted) as plain builtins.
-
-        google-genai's ``to_json_dict`` gives snake_case keys; request builders still read this
-        wire form from it, so it stays camelCase until they use :func:`to_builtins`.
-        """
-        result: dict[str, Any] = to_builtins(self)
-        return result
+        """Return the set fields as JSON-safe builtins with snake_case keys, as google-genai's
+        ``to_json_dict`` does (``model_dump(mode="json", exclude_none=True)``)."""
+        return self.model_dump(mode="json", exclude_none=True)
 
     def model_dump(
         self,
         *,
         mode: str = "python",
-        exclude_none: bool = True,
+        exclude_none: bool = False,
         by_alias: bool = False,
         include: Any = None,
         exclude: Any = None,
@@ -171,8 +167,7 @@ class _Wire(
             mode: ``"python"`` (bytes, datetimes and enums as they are) or ``"json"`` (bytes
                 as URL-safe base64, datetimes in ISO 8601, enums as their values).
             exclude_none: Leave out unset fields, at every depth (``None`` in a free-form
-                dict stays). The default stays ``True`` while request builders rely on it;
-                google-genai's is ``False``.
+                dict stays). Off by default, as in google-genai.
             by_alias: camelCase keys (google-genai's aliases) instead of snake_case.
             include: Field names (a set, or a dict for nested fields) to keep.
             exclude: Field names (a set, or a dict for nested fields) to leave out.

@@ -177,19 +177,18 @@ def test_model_dump_json_defaults_list_unset_fields() -> None:
 
 
 @pytest.mark.parametrize(("ours_cls", "theirs_cls", "data"), CASES)
-def test_to_json_dict_is_google_genais_json_dump_by_alias(
-    ours_cls: Any, theirs_cls: Any, data: Any
-) -> None:
-    """to_json_dict is google-genai's JSON-mode dump without None, in camelCase.
-
-    Deliberate difference: google-genai's ``to_json_dict`` (``model_dump(exclude_none=True,
-    mode='json')``) keeps snake_case keys; ours returns the wire (camelCase) form because the
-    request builders (``_api/_auth_tokens.py``, ``_api/_file_search_stores.py``) build bodies
-    from it. Same values otherwise.
-    """
+def test_to_json_dict_is_google_genais(ours_cls: Any, theirs_cls: Any, data: Any) -> None:
+    """to_json_dict equals google-genai's: the JSON-mode dump without None, snake_case keys."""
     ours, theirs = _pair(ours_cls, theirs_cls, data)
-    assert ours.to_json_dict() == theirs.model_dump(mode="json", exclude_none=True, by_alias=True)
-    assert theirs.to_json_dict() == theirs.model_dump(mode="json", exclude_none=True)
+    assert ours.to_json_dict() == theirs.to_json_dict()
+
+
+def test_model_dump_lists_unset_fields_by_default_as_google_genai() -> None:
+    """model_dump() keeps unset fields as None unless exclude_none=True, as pydantic does."""
+    dumped = types.ThinkingConfig(thinking_budget=3).model_dump()
+    assert dumped["thinking_budget"] == 3
+    assert "include_thoughts" in dumped
+    assert dumped["include_thoughts"] is None
 
 
 @pytest.mark.parametrize(("ours_cls", "theirs_cls", "data"), CASES)
