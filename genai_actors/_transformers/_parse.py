@@ -17,7 +17,8 @@ The rules follow google-genai's, form by form:
   model).
 
 A text that does not fit leaves ``parsed`` as ``None``, as in google-genai, and is reported as a
-``response.parse_failed`` event to the caller's logger: never silently.
+``response.parse_failed`` event to the caller's logger: never silently (so is a union's model
+member that failed where the plain JSON value was kept).
 """
 
 from __future__ import annotations
@@ -118,7 +119,7 @@ def _literal(text: str, schema: Any) -> Any:
     raise _Failed from ValueError(f"{value!r} is not one of {list(options)!r}")
 
 
-def _union(text: str, schema: Any) -> Any:
+def _union(text: str, schema: Any, lost: list[_Failed]) -> Any:
     # The last member whose attempt succeeds decides (see the module docstring): scanned from
     # the end, each kind of attempt (the whole union decoded, or the JSON loaded) made once.
     tried: dict[bool, tuple[bool, Any]] = {}
@@ -133,11 +134,13 @@ def _union(text: str, schema: Any) -> Any:
                 failure = failure or exc
         ok, value = tried[model]
         if ok:
+            if failure is not None:
+                lost.append(failure)  # a later member would have won had its attempt succeeded
             return value
     raise failure or _Failed()
 
 
-def _parse(text: str, schema: Any) -> Any:
+def _parse(text: str, schema: Any, lost: list[_Failed]) -> Any:
     if is_pydantic_model(schema):
         try:
             return schema.model_validate_json(text)
@@ -149,7 +152,7 @@ def _parse(text: str, schema: Any) -> Any:
     if origin is typing.Literal:
         return _literal(text, schema)
     if origin in _UNIONS:
-        return _union(text, schema)
+        return _union(text, schema, lost)
     if isinstance(schema, (type, types.GenericAlias)) or origin is not None:
         return _decode(text, schema)
     if isinstance(schema, (dict, Schema)):
@@ -164,8 +167,10 @@ def parse_response(text: str | None, schema: Any, *, log: FailureLog | None = No
     Args:
         text: The response text (``None`` when it has no text part).
         schema: The schema as the caller gave it.
-        log: Receives a ``response.parse_failed`` event (the schema, the error's type and a
-            short detail) when the text does not fit.
+        log: Receives a ``response.parse_failed`` event (the schema, the error's type, a
+            short detail) when the text does not fit; with ``fallback=True`` when a union
+            member's decoding failed and the plain JSON value was kept instead, as google-genai
+            keeps it.
 
     Returns:
         The parsed value; ``None`` when there is no text, no schema, a form google-genai does
@@ -174,17 +179,27 @@ def parse_response(text: str | None, schema: Any, *, log: FailureLog | None = No
     """
     if text is None or schema is None:
         return None
+    lost: list[_Failed] = []
     try:
-        return _parse(text, schema)
+        parsed = _parse(text, schema, lost)
     except _Failed as failed:
-        if log is not None:
-            cause = failed.__cause__
-            lines = str(cause).strip().splitlines()
-            detail = lines[0] if lines else ""
-            log.warning(
-                "response.parse_failed",
-                schema=_name(schema),
-                error=type(cause).__name__,
-                detail=detail[:_DETAIL_CHARS],
-            )
+        _report(log, schema, failed, fallback=False)
         return None
+    for passed_over in lost:
+        _report(log, schema, passed_over, fallback=True)
+    return parsed
+
+
+def _report(log: FailureLog | None, schema: Any, failed: _Failed, *, fallback: bool) -> None:
+    if log is None:
+        return
+    cause = failed.__cause__
+    lines = str(cause).strip().splitlines()
+    detail = lines[0] if lines else ""
+    log.warning(
+        "response.parse_failed",
+        schema=_name(schema),
+        error=type(cause).__name__,
+        detail=detail[:_DETAIL_CHARS],
+        fallback=fallback,
+    )

@@ -210,6 +210,16 @@ def test_a_parse_failure_is_reported_not_swallowed() -> None:
     assert fields["schema"] == "City"
     assert fields["error"] == "ValidationError"
     assert fields["detail"]
+    assert fields["fallback"] is False
+
+
+def test_a_union_that_falls_back_to_plain_json_reports_the_model_failure() -> None:
+    """``None | Model`` on a text the model refuses gives the dict, and says why."""
+    log = _Recorder()
+    assert parse_response('{"name": "Oslo"}', None | City, log=log) == {"name": "Oslo"}
+    [(event, fields)] = log.events
+    assert event == "response.parse_failed"
+    assert fields["fallback"] is True
 
 
 def test_a_parse_that_fits_reports_nothing() -> None:
