@@ -218,7 +218,8 @@ class AsyncModels:
         await client.aio.models.generate_content_stream(...)`` works too: awaiting opens the
         stream, so HTTP errors raise at the ``await``. Each chunk is a delta (usage and finish
         reason usually come last). With Python tools, automatic function calling streams
-        every turn (see :class:`GenerateContentStream`). ``parsed`` is not set on chunks.
+        every turn (see :class:`GenerateContentStream`). With a response schema, each chunk's
+        ``parsed`` holds its own text parsed, as in google-genai (``None`` for a partial one).
 
         Returns:
             The stream; nothing is sent until it is awaited, entered or iterated.
@@ -240,15 +241,19 @@ class AsyncModels:
             model, contents, config, vertex=self._vertex, stream=True
         )
         cfg: GenerateContentConfig = request.config
+        schema = cfg.response_schema
+        if schema is None:
+            schema = cfg.response_json_schema
         plan = plan_afc(cfg, stream=True) if cfg.tools else None
         if plan is None:
-            return GenerateContentStream(self._api, request)
+            return GenerateContentStream(self._api, request, schema=schema)
         return GenerateContentStream(
             self._api,
             request,
             plan=plan,
             contents=t_contents(contents),
             headers=self._api.feature_headers("afc"),
+            schema=schema,
         )
 
     # -- embeddings and tokens ---------------------------------------------------------------

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 
-from .._transformers import Request
+from .._transformers import Request, parse_response
 from ..types._base import HttpResponse, to_builtins
 from ..types._content import Content, FunctionCall, Part
 from ..types._response import GenerateContentResponse
@@ -71,6 +71,7 @@ class GenerateContentStream:
         "_plan",
         "_remaining",
         "_request",
+        "_schema",
         "_stream",
         "_tool_scope",
         "_turn_contents",
@@ -84,9 +85,11 @@ class GenerateContentStream:
         plan: AfcPlan | None = None,
         contents: list[Content] | None = None,
         headers: Mapping[str, str] | None = None,
+        schema: Any = None,
     ) -> None:
         self._api = api
         self._request = request
+        self._schema = schema
         self._plan = plan
         self._headers = headers
         self._remaining = plan.maximum_remote_calls if plan is not None else 1
@@ -181,6 +184,8 @@ class GenerateContentStream:
             if response is not None:
                 http = self._http = HttpResponse(headers=dict(response.headers))
         chunk.sdk_http_response = http
+        if self._schema is not None:  # as google-genai: each chunk parsed on its own
+            chunk.parsed = parse_response(chunk.text, self._schema)
         if self._plan is not None:
             candidates = chunk.candidates
             if candidates and candidates[0].content is not None:

@@ -240,3 +240,27 @@ async def test_generate_content_logs_a_parse_failure(
     assert got.parsed is None
     assert "response.parse_failed" in caplog.text
     assert "Rank" in caplog.text
+
+
+async def test_streamed_chunks_are_parsed_like_google_genai(
+    pair: tuple[ga.AsyncClient, Any],
+) -> None:
+    """With a schema, each streamed chunk's parsed is its own text parsed, as google-genai's."""
+    ours, theirs = pair
+    config = {"response_mime_type": "application/json", "response_schema": list[City]}
+    got = [
+        chunk.parsed
+        async for chunk in ours.models.generate_content_stream(
+            model=MODEL, contents="two", config=config
+        )
+    ]
+    expected = [
+        chunk.parsed
+        async for chunk in await theirs.models.generate_content_stream(
+            model=MODEL, contents="two", config=config
+        )
+    ]
+    assert any(isinstance(parsed, list) for parsed in got)
+    assert len(got) == len(expected)
+    for mine, theirs_parsed in zip(got, expected, strict=True):
+        _assert_same(mine, theirs_parsed)
