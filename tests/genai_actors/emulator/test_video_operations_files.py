@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import struct
 
 import aiohttp
@@ -45,8 +46,7 @@ async def test_video_operation_completes_after_polls_and_downloads_mp4(
     assert uri.startswith("https://")
     assert uri.endswith(":download?alt=media")
     file_id = uri.split("files/")[1].split(":")[0]
-    assert file_id.isalnum()
-    assert file_id.islower()
+    assert re.fullmatch(r"[a-z0-9]+", file_id), file_id
     status, data = await raw.get(f"v1beta/files/{file_id}:download", params={"alt": "media"})
     assert status == 200
     assert _boxes(data) == [b"ftyp", b"moov", b"mdat"]
