@@ -16,6 +16,7 @@
 #   _files       File and the files configs
 #   _file_search FileSearchStore, Document, import/upload operations and configs
 #   _auth_tokens AuthToken, CreateAuthTokenConfig, minimal Live connect shapes
+#   _live        Live server messages (LiveServerMessage and its parts)
 #   _http        HttpOptions, HttpRetryOptions (client settings, not wire types)
 #   _validate    request-side validation: dict keys, enum values, value types (private)
 #
@@ -38,6 +39,7 @@ from . import (
     _files,
     _generate,
     _http,
+    _live,
     _media,
     _models,
     _operations,
@@ -57,6 +59,7 @@ from ._file_search import *  # noqa: F403
 from ._files import *  # noqa: F403
 from ._generate import *  # noqa: F403
 from ._http import *  # noqa: F403
+from ._live import *  # noqa: F403
 from ._media import *  # noqa: F403
 from ._models import *  # noqa: F403
 from ._operations import *  # noqa: F403
@@ -77,6 +80,7 @@ _MODULES = (
     _files,
     _generate,
     _http,
+    _live,
     _media,
     _models,
     _operations,
