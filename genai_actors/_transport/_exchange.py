@@ -21,8 +21,15 @@ from typing import TYPE_CHECKING, Literal, overload
 from supervisors import current_clock
 
 from .. import _log
-from ..errors import ClientClosedError, GenAIError, RequestTimeoutError, TransportError
+from ..errors import (
+    ClientClosedError,
+    ConnectTimeoutError,
+    GenAIError,
+    RequestTimeoutError,
+    TransportError,
+)
 from ._errors import Phase, api_error, map_transport_error
+from ._options import client_timeout
 from ._reading import RawResponse, read_body
 from ._session import SessionPool, TransportConfig
 
@@ -192,6 +199,13 @@ class Exchange:
                 )
             except (aiohttp.ClientError, TimeoutError) as exc:
                 error = map_transport_error(exc, phase)
+                if isinstance(error, ConnectTimeoutError) and current_clock().now() >= deadline:
+                    # The call's budget ran out while waiting for a pooled connection.
+                    error = RequestTimeoutError(
+                        f"the call's timeout ({plan.timeout:g} s) expired before a connection "
+                        "was free"
+                    )
+                    error.__cause__ = exc
             except RuntimeError as exc:
                 if not session.closed:
                     raise
@@ -199,18 +213,9 @@ class Exchange:
             timeout = await self._backoff(plan, error, attempt, deadline, path, idempotent, read)
 
     def _timeout(self, plan: Plan, remaining: float, read: bool) -> aiohttp.ClientTimeout:
-        import aiohttp
-
-        config = self._config
-        if read:
-            return aiohttp.ClientTimeout(total=remaining, connect=config.connect_timeout)
-        if not plan.explicit_timeout:
+        if not read and not plan.explicit_timeout:
             return plan.stream_timeout
-        return aiohttp.ClientTimeout(
-            total=remaining,
-            connect=config.connect_timeout,
-            sock_read=config.stream_idle_timeout,
-        )
+        return client_timeout(remaining, self._config, stream=not read, explicit=True)
 
     async def _backoff(
         self,

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Plan",
+    "client_timeout",
     "check_resource_path",
     "coerce_http_options",
     "deep_merge",
@@ -224,6 +225,28 @@ def merge_http_options(base: HttpOptions, override: HttpOptions | Mapping[str, A
     )
 
 
+def client_timeout(
+    budget: float, config: TransportConfig, *, stream: bool, explicit: bool
+) -> aiohttp.ClientTimeout:
+    """aiohttp's timeouts for one attempt with ``budget`` seconds left of the call.
+
+    ``sock_connect`` is the connect timeout (a new connection's TCP and TLS handshakes). The
+    wait for a pooled connection counts only against the call's budget: ``total`` for a plain
+    request or a stream with an explicit timeout; a stream without one has no ``total`` (it may
+    run for hours), so ``connect`` (pool wait, DNS and handshakes together) gets the budget.
+    """
+    import aiohttp
+
+    if not stream:
+        return aiohttp.ClientTimeout(total=budget, sock_connect=config.connect_timeout)
+    return aiohttp.ClientTimeout(
+        total=budget if explicit else None,
+        connect=None if explicit else budget,
+        sock_connect=config.connect_timeout,
+        sock_read=config.stream_idle_timeout,
+    )
+
+
 class Plan:
     """Everything resolved for calls sharing one effective ``HttpOptions``.
 
@@ -289,16 +312,16 @@ class Plan:
         self.proxy: str | None
 
     def prepare(self, config: TransportConfig) -> None:
-        """Builds the aiohttp timeouts and reads the proxy: on first use, not at construction."""
-        import aiohttp
+        """Builds the aiohttp timeouts and reads the proxy: on first use, not at construction.
 
-        self.request_timeout = aiohttp.ClientTimeout(
-            total=self.timeout, connect=config.connect_timeout
-        )
-        self.stream_timeout = aiohttp.ClientTimeout(
-            total=self.timeout if self.explicit_timeout else None,
-            connect=config.connect_timeout,
-            sock_read=config.stream_idle_timeout,
+        The connect timeout is aiohttp's ``sock_connect`` (TCP and TLS of one new connection):
+        waiting for a pooled connection is not connecting, and is bounded only by the call's
+        budget (``total``; for a stream without an explicit timeout, ``connect`` set to the
+        call's default budget bounds the pool wait alone).
+        """
+        self.request_timeout = client_timeout(self.timeout, config, stream=False, explicit=True)
+        self.stream_timeout = client_timeout(
+            self.timeout, config, stream=True, explicit=self.explicit_timeout
         )
         self.proxy = proxy_for(self.base_url)
         self.ready = True

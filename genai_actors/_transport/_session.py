@@ -5,7 +5,7 @@ Defaults (all seconds, all finite). The overall budget of one call is not here: 
 place a call's timeout lives.
 
 =========================  ======  ====================================================
-``connect_timeout``         10.0   to obtain a connection (pool wait, DNS, TCP, TLS)
+``connect_timeout``         10.0   to open a new connection (TCP and TLS handshakes)
 ``stream_idle_timeout``    300.0   a stream that sends no byte for this long fails
 ``keepalive_timeout``       60.0   idle pooled connections are closed after this
 ``connection_limit``         512   connections per connector (per event loop)
@@ -17,6 +17,13 @@ place a call's timeout lives.
 ``max_request_bytes`` is the Gemini API's inline request limit (raised from 20 MB to 100 MB in
 January 2026; inline data is base64, so about 75 MB of raw media): larger media goes through the
 Files API. Upload chunks and other non-JSON bodies are not checked.
+
+Waiting for a pooled connection is not connecting: when every connection of the pool is busy
+(``connection_limit``, 512 per event loop by default), a call queues for one, bounded only by
+its own budget (``HttpOptions.timeout``, 600 s by default), and the connect timeout starts when
+a new connection is opened. So 2,000 concurrent streams over 512 connections run in turns, each
+waiting as long as it must, without a connect-timeout failure or a retry. DNS resolution, done
+before the handshakes, is bounded by the call's budget too.
 
 A session is created lazily on first use in a loop and kept in a loop → session map, so a
 client works from several loops and threads, one after the other or at once. When a loop is
@@ -68,7 +75,8 @@ class TransportConfig:
     """Connection-level settings of a client (per-call settings live in ``HttpOptions``).
 
     Attributes:
-        connect_timeout: Seconds to obtain a connection, pool wait included.
+        connect_timeout: Seconds to open a new connection (TCP and TLS handshakes); waiting
+            for a pooled connection is bounded by the call's budget instead.
         stream_idle_timeout: Seconds a stream may stay silent before it fails.
         keepalive_timeout: Seconds an idle pooled connection is kept.
         connection_limit: Maximum simultaneous connections per event loop (0 = unlimited).
