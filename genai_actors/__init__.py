@@ -14,6 +14,8 @@
 #   pagers.py        Pager / AsyncPager (public)
 #   types/           wire types (public)
 #   emulator/        an offline Gemini API server (public)
+#   _tokenizer/      LocalTokenizer: offline, exact token counting (its _core is shared with
+#                    the emulator)
 #
 # Public names resolve on first use (module __getattr__), so `import genai_actors` imports
 # nothing heavy; aiohttp is imported when the first connection pool is opened.
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
     from . import errors as errors, pagers as pagers, types as types
     from ._api._models_stream import GenerateContentStream as GenerateContentStream
     from ._client import AsyncClient as AsyncClient
+    from ._tokenizer._local import LocalTokenizer as LocalTokenizer
     from ._sync import Client as Client
     from ._transport import TransportConfig as TransportConfig
     from ._watch import WatchConfig as WatchConfig, WatchStream as WatchStream
@@ -45,6 +48,7 @@ __all__ = [
     "DownloadTooLargeError",
     "FileProcessingError",
     "GenerateContentStream",
+    "LocalTokenizer",
     "TransportConfig",
     "UploadError",
     "WatchConfig",
@@ -61,6 +65,7 @@ _WHERE: dict[str, tuple[str, str | None]] = {
     "Client": ("._sync", "Client"),
     "TransportConfig": ("._transport._session", "TransportConfig"),
     "GenerateContentStream": ("._api._models_stream", "GenerateContentStream"),
+    "LocalTokenizer": ("._tokenizer._local", "LocalTokenizer"),
     "WatchConfig": ("._watch", "WatchConfig"),
     "WatchStream": ("._watch", "WatchStream"),
     "UploadError": (".errors", "UploadError"),

@@ -54,7 +54,16 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "genai_actors._api_client",
         "genai_actors._sync",  # the generated blocking surfaces wrap the bridge
     ),
-    "genai_actors.emulator": (),
+    # The counting core is a leaf (sentencepiece / tokenizers only), shared with the emulator.
+    "genai_actors._tokenizer._core": (),
+    "genai_actors._tokenizer": (
+        "genai_actors.errors",
+        "genai_actors._log",
+        "genai_actors.types",
+        "genai_actors._transformers",
+        "genai_actors._tokenizer._core",
+    ),
+    "genai_actors.emulator": ("genai_actors._tokenizer._core",),
 }
 
 # A surface may use the shared machinery beside it, never another surface (composition of a
