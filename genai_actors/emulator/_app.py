@@ -24,6 +24,7 @@ from . import (
     _file_search,
     _files,
     _generate,
+    _live_admin,
     _models,
     _operations,
     _predict,
@@ -31,6 +32,7 @@ from . import (
 )
 from ._auth import authenticate
 from ._errors import ApiError
+from ._live_state import LiveStore
 from ._recorder import RecordedRequest
 from ._router import API_VERSIONS, Call, Router
 from ._state import STATE_KEY, EmulatorState
@@ -85,6 +87,7 @@ def build_app(state: EmulatorState) -> web.Application:
     app[STATE_KEY] = state
     app[ROUTER_KEY] = build_router()
     _admin.register(app)
+    _live_admin.register(app, LiveStore(state.clock))
     app.router.add_route("*", "/{tail:.*}", handle)
     return app
 

@@ -8,9 +8,12 @@ what the pytest fixture uses, so blocking clients (google-genai's sync client) c
 from __future__ import annotations
 
 import asyncio
+import os
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from types import TracebackType
 
 from aiohttp import web
@@ -20,9 +23,12 @@ from ._auth_tokens import TokenStore
 from ._batches import BatchStore
 from ._faults import FaultConfig, Faults
 from ._files import FileStore
+from ._live import LIVE_KEY
+from ._live_state import LiveStore
 from ._operations import OperationStore
 from ._recorder import Recorder
 from ._state import EmulatorState, Settings
+from ._tls import TlsFiles, make_certificate, server_context
 from ._upload import UploadStore
 
 __all__ = ["Emulator", "serve"]
@@ -49,6 +55,10 @@ class Emulator:
         job_delay: Seconds each such stage lasts at least.
         file_processing_gets: ``files.get`` calls a PROCESSING upload needs to become ACTIVE.
         file_processing_delay: Seconds a PROCESSING upload stays PROCESSING at least.
+        tls: Serve HTTPS and WSS with a self-signed certificate for 127.0.0.1 and localhost
+            (made with ``cryptography``); :attr:`tls_ca_path` is the PEM clients must trust.
+        certfile: Serve HTTPS and WSS with this certificate (PEM) instead; needs ``keyfile``.
+        keyfile: The private key of ``certfile``.
 
     More knobs (cache TTL bounds, batch shuffling and expiry, which uploads start PROCESSING)
     are fields of :class:`~._state.Settings`, changeable at run time through
@@ -78,6 +88,9 @@ class Emulator:
         job_delay: float = 0.0,
         file_processing_gets: int = 1,
         file_processing_delay: float = 0.0,
+        tls: bool = False,
+        certfile: str | os.PathLike[str] | None = None,
+        keyfile: str | os.PathLike[str] | None = None,
     ) -> None:
         if video_polls < 0 or video_delay < 0:
             raise ValueError("video_polls and video_delay must be >= 0")
@@ -87,6 +100,8 @@ class Emulator:
             raise ValueError("file_uri_scheme must be 'http' or 'https'")
         if chunk_words < 1:
             raise ValueError("chunk_words must be >= 1")
+        if (certfile is None) != (keyfile is None):
+            raise ValueError("certfile and keyfile go together")
         settings = Settings(
             api_key=api_key,
             seed=seed,
@@ -114,6 +129,11 @@ class Emulator:
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
+        self._tls: TlsFiles | None = None
+        if certfile is not None and keyfile is not None:
+            self._tls = TlsFiles(Path(certfile), Path(keyfile))
+        elif tls:
+            self._tls = make_certificate(Path(tempfile.mkdtemp(prefix="gemini-emulator-tls-")))
 
     # -- accessors -------------------------------------------------------------------------------
 
@@ -168,6 +188,16 @@ class Emulator:
         return self.state.batches
 
     @property
+    def tls_ca_path(self) -> Path | None:
+        """The certificate (PEM) clients must trust when serving TLS, else None."""
+        return self._tls.ca_path if self._tls is not None else None
+
+    @property
+    def live(self) -> LiveStore:
+        """Live sessions: ``settings``, ``add_fault(LiveFault(...))``, ``consumed(id)``."""
+        return self.app[LIVE_KEY]
+
+    @property
     def auth_tokens(self) -> TokenStore:
         """Ephemeral tokens; ``check`` is what the Live endpoint validates with."""
         return self.state.auth_tokens
@@ -194,7 +224,8 @@ class Emulator:
         )
         await runner.setup()
         try:
-            site = web.TCPSite(runner, self._host, self._port)
+            context = server_context(self._tls) if self._tls is not None else None
+            site = web.TCPSite(runner, self._host, self._port, ssl_context=context)
             await site.start()
         except BaseException:
             await runner.cleanup()
@@ -202,7 +233,8 @@ class Emulator:
         self._runner = runner
         host, port = runner.addresses[0][:2]
         shown = f"[{host}]" if ":" in host else host
-        self._url = f"http://{shown}:{port}"
+        scheme = "https" if self._tls is not None else "http"
+        self._url = f"{scheme}://{shown}:{port}"
         return self._url
 
     async def aclose(self) -> None:
