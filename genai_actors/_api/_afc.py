@@ -141,6 +141,24 @@ def plan_afc(config: GenerateContentConfig, *, stream: bool = False) -> AfcPlan 
     return AfcPlan(functions, maximum, keep_history)
 
 
+def keeps_empty_history(config: GenerateContentConfig) -> bool:
+    """Whether a response that ran no function still gets an empty
+    ``automatic_function_calling_history`` (google-genai's rule): yes, unless AFC is disabled
+    (``disable``, or ``maximum_remote_calls`` <= 0), told to ``ignore_call_history``, or a tool
+    declares functions or MCP servers."""
+    settings = config.automatic_function_calling
+    if settings is not None:
+        remote_calls = _setting(settings, "maximum_remote_calls", "maximumRemoteCalls")
+        if remote_calls is not None and int(remote_calls) <= 0:
+            return False
+        if _setting(settings, "disable", "disable"):
+            return False
+        if _setting(settings, "ignore_call_history", "ignoreCallHistory"):
+            return False
+    tools = config.tools
+    return not (isinstance(tools, list | tuple) and any(_has_declarations(t) for t in tools))
+
+
 def _setting(value: Any, name: str, wire_name: str) -> Any:
     """A field of a config part given as a struct or as a dict (snake_case or camelCase keys):
     the config reaches AFC as the caller gave it."""

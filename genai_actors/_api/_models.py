@@ -65,7 +65,14 @@ from ..types._models import (
 )
 from ..types._operations import GenerateVideosOperation
 from ..types._response import GenerateContentResponse
-from ._afc import AfcPlan, budget_exhausted, function_calls_of, plan_afc, run_function_calls
+from ._afc import (
+    AfcPlan,
+    budget_exhausted,
+    function_calls_of,
+    keeps_empty_history,
+    plan_afc,
+    run_function_calls,
+)
 from ._models_media import (
     decode_embed_response,
     decode_image_predictions,
@@ -131,7 +138,9 @@ class AsyncModels:
         ``response_schema`` (or ``response_json_schema``) is set and the text parses.
 
         Returns:
-            The response (with ``automatic_function_calling_history`` when AFC ran).
+            The response. Its ``automatic_function_calling_history`` holds the AFC turns,
+            or is ``[]`` when no function ran (``None`` when AFC is disabled, ignores history,
+            or a tool declares functions), as in google-genai.
 
         Raises:
             InvalidRequestError: Bad model name, contents or config (the message names the
@@ -148,16 +157,20 @@ class AsyncModels:
         """
         if config is None and type(contents) is str:
             # Hot path: a plain prompt needs no config processing.
-            return await call(
+            response = await call(
                 self._api,
                 self._text_request(model, contents, stream=False),
                 GenerateContentResponse,
             )
+            response.automatic_function_calling_history = []  # as google-genai's
+            return response
         request = generate_content_request(model, contents, config, vertex=self._vertex)
         cfg: GenerateContentConfig = request.config
         plan = plan_afc(cfg) if cfg.tools else None
         if plan is None:
             response = await call(self._api, request, GenerateContentResponse)
+            if keeps_empty_history(cfg):
+                response.automatic_function_calling_history = []
         else:
             response = await self._generate_with_afc(request, contents, plan)
         schema = cfg.response_schema

@@ -1,0 +1,151 @@
+"""Types as data: model_dump / model_dump_json / model_validate round trips, copies, equality.
+
+Written for google-genai; ``test_dropin.py`` also runs it with only its imports changed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+from google import genai
+from google.genai import types
+
+from tests.conformance.dropin_scripts._steps import step
+
+MODEL = "gemini-2.5-flash"
+
+
+def main(base_url: str, api_key: str) -> None:
+    client = genai.Client(api_key=api_key, http_options=types.HttpOptions(base_url=base_url))
+    config = types.GenerateContentConfig(
+        temperature=0.3,
+        candidate_count=1,
+        stop_sequences=["END"],
+        thinking_config=types.ThinkingConfig(thinking_budget=128, include_thoughts=True),
+        safety_settings=[
+            types.SafetySetting(
+                category=types.HarmCategory.HARM_CATEGORY_HATE_SPEECH,
+                threshold=types.HarmBlockThreshold.BLOCK_LOW_AND_ABOVE,
+            )
+        ],
+    )
+
+    with step("config.model_dump_exclude_none") as s:
+        s.result = config.model_dump(exclude_none=True, mode="json")
+
+    with step("config.model_dump_by_alias") as s:
+        s.result = config.model_dump(exclude_none=True, by_alias=True, mode="json")
+
+    with step("config.model_dump_json") as s:
+        s.result = json.loads(config.model_dump_json(exclude_none=True))
+
+    with step("config.to_json_dict") as s:
+        s.result = config.to_json_dict()
+
+    with step("config.model_validate_round_trip") as s:
+        again = types.GenerateContentConfig.model_validate(config.model_dump())
+        s.result = {
+            "equal": again == config,
+            "budget": again.thinking_config.thinking_budget,
+            "threshold": again.safety_settings[0].threshold,
+        }
+
+    with step("config.model_validate_json_round_trip") as s:
+        again = types.GenerateContentConfig.model_validate_json(config.model_dump_json())
+        s.result = again == config
+
+    with step("config.model_validate_camel_case") as s:
+        again = types.GenerateContentConfig.model_validate(
+            {"maxOutputTokens": 64, "thinkingConfig": {"thinkingBudget": 0}}
+        )
+        s.result = {
+            "max": again.max_output_tokens,
+            "budget": again.thinking_config.thinking_budget,
+        }
+
+    with step("config.model_copy_update") as s:
+        copy = config.model_copy(update={"temperature": 0.9})
+        s.result = {
+            "copy": copy.temperature,
+            "original": config.temperature,
+            "shares_rest": copy.stop_sequences == config.stop_sequences,
+        }
+
+    with step("content.equality") as s:
+        a = types.Content(role="user", parts=[types.Part(text="hi")])
+        b = types.Content(role="user", parts=[types.Part.from_text(text="hi")])
+        c = types.Content(role="user", parts=[types.Part(text="bye")])
+        s.result = {"same": a == b, "different": a != c}
+
+    with step("response.round_trip") as s:
+        response = client.models.generate_content(
+            model=MODEL, contents="Say something.", config=config
+        )
+        dumped = response.model_dump_json(exclude_none=True)
+        again = types.GenerateContentResponse.model_validate_json(dumped)
+        s.result = {
+            "text": again.text,
+            "same_text": again.text == response.text,
+            "finish_reason": again.candidates[0].finish_reason,
+            "prompt_tokens": again.usage_metadata.prompt_token_count,
+        }
+
+    with step("response.model_dump_keys") as s:
+        dumped = response.model_dump(exclude_none=True, mode="json")
+        s.result = {
+            "top": sorted(k for k in dumped if k != "sdk_http_response"),
+            "candidate": sorted(dumped["candidates"][0]),
+            "finish_reason": dumped["candidates"][0]["finish_reason"],
+        }
+
+    with step("response.validate_python_dict") as s:
+        again = types.GenerateContentResponse.model_validate(
+            {"candidates": [{"content": {"role": "model", "parts": [{"text": "hello"}]}}]}
+        )
+        s.result = again.text
+
+    with step("contents.from_dumped_history") as s:
+        history = [
+            types.Content(role="user", parts=[types.Part(text="Hello")]),
+            response.candidates[0].content,
+        ]
+        stored = json.dumps([c.model_dump(mode="json", exclude_none=True) for c in history])
+        restored = [types.Content.model_validate(c) for c in json.loads(stored)]
+        follow_up = client.models.generate_content(
+            model=MODEL,
+            contents=[*restored, types.Content(role="user", parts=[types.Part(text="More?")])],
+        )
+        s.result = {"restored_equal": restored == history, "text": follow_up.text}
+
+    with step("usage.model_dump") as s:
+        s.result = response.usage_metadata.model_dump(exclude_none=True, mode="json")
+
+    with step("http_options.timeout_ms") as s:
+        options = types.HttpOptions(timeout=30_000, headers={"x-app": "demo"})
+        quick = genai.Client(
+            api_key=api_key, http_options=types.HttpOptions(base_url=base_url, timeout=30_000)
+        )
+        text = quick.models.generate_content(
+            model=MODEL, contents="Hi", config=types.GenerateContentConfig(http_options=options)
+        ).text
+        quick.close()
+        s.result = {"timeout": options.timeout, "text": text}
+
+    with step("http_options.retry_options") as s:
+        retrying = genai.Client(
+            api_key=api_key,
+            http_options=types.HttpOptions(
+                base_url=base_url,
+                retry_options=types.HttpRetryOptions(attempts=3, initial_delay=0.1),
+            ),
+        )
+        text = retrying.models.generate_content(model=MODEL, contents="Hi").text
+        retrying.close()
+        s.result = text
+
+    client.close()
+
+
+if __name__ == "__main__":
+    main(os.environ["GOOGLE_GEMINI_BASE_URL"], os.environ["GEMINI_API_KEY"])
