@@ -4,14 +4,21 @@ Run by ``benchmarks.bench_client`` in a fresh interpreter per client and round::
 
     python -m benchmarks._clients CLIENT URL --calls N --streams M
 
-``CLIENT`` is ``aiohttp`` (bare aiohttp: prebuilt JSON bytes, ``json.loads``), ``genai_actors``
-or ``google-genai`` (its async client, which uses aiohttp when installed). Every client sends the
-same requests (same paths, same JSON bodies) to the same emulator. CPU is
-``time.process_time()`` of this process only: the emulator runs in another process.
+``CLIENT`` is ``floor`` (a raw asyncio Protocol with httptools, prebuilt request bytes and
+keep-alive connections: see ``benchmarks._floor``), ``aiohttp`` (bare aiohttp: prebuilt JSON
+bytes, ``json.loads``), ``genai_actors`` or ``google-genai`` (its async client, which uses aiohttp
+when installed). Every client sends the same requests (same paths, same JSON bodies) to the same
+emulator. CPU is ``time.process_time()`` of this process only: the emulator runs in another
+process.
 
 Workloads, each after a warm-up:
 
 * ``generate``: sequential ``generate_content`` calls.
+* ``config``: sequential ``generate_content`` calls with a typical config (sampling settings,
+  a system instruction, safety settings, stop sequences).
+* ``op_get``: sequential ``operations.get`` of one running operation.
+* ``watched`` (genai_actors only): ``operations.wait`` on operations that finish on their
+  ``--polls``-th poll, the watcher polling back to back; CPU per poll.
 * ``stream_long`` / ``stream_short``: sequential streams with many chunks (thoughts included,
   the emulator streaming one word per event) and with one chunk. The marginal cost of a chunk is
   ``(cpu_long - cpu_short) / (chunks_long - chunks_short)``, free of per-call overhead.
@@ -30,6 +37,7 @@ import argparse
 import asyncio
 import gc
 import json
+import math
 import sys
 import time
 import warnings
@@ -57,11 +65,51 @@ SHORT_BODY: dict[str, Any] = {
     "contents": _CONTENTS,
     "generationConfig": {"maxOutputTokens": 1, "thinkingConfig": {"thinkingBudget": 0}},
 }
+TYPICAL_CONFIG: dict[str, Any] = {
+    "temperature": 0.2,
+    "top_p": 0.9,
+    "max_output_tokens": 256,
+    "stop_sequences": ["THE END"],
+    "system_instruction": "You are terse.",
+    "safety_settings": [
+        {"category": "HARM_CATEGORY_HARASSMENT", "threshold": "BLOCK_ONLY_HIGH"},
+        {"category": "HARM_CATEGORY_HATE_SPEECH", "threshold": "BLOCK_MEDIUM_AND_ABOVE"},
+    ],
+}
+CONFIG_BODY: dict[str, Any] = {
+    "contents": _CONTENTS,
+    "systemInstruction": {"parts": [{"text": "You are terse."}], "role": "user"},
+    "generationConfig": {
+        "temperature": 0.2,
+        "topP": 0.9,
+        "maxOutputTokens": 256,
+        "stopSequences": ["THE END"],
+    },
+    "safetySettings": [
+        {"category": "HARM_CATEGORY_HARASSMENT", "threshold": "BLOCK_ONLY_HIGH"},
+        {"category": "HARM_CATEGORY_HATE_SPEECH", "threshold": "BLOCK_MEDIUM_AND_ABOVE"},
+    ],
+}
+# Operations the benchmark emulator holds (see benchmarks._emulator): one that never finishes,
+# for plain gets, and WATCH_OPS that each finish on their WATCH_POLLS-th poll, for watched waits.
+RUNNING_OP = "models/veo-3.0-generate-001/operations/benchrunning"
+WATCH_OP = "models/veo-3.0-generate-001/operations/benchwatch{}"
+WATCH_OPS = 2000
+WATCH_POLLS = 10
 EMBED_BODY: dict[str, Any] = {
     "requests": [{"model": f"models/{EMBED_MODEL}", "content": {"parts": [{"text": EMBED_TEXT}]}}]
 }
 
 Call = Callable[[], Awaitable[Any]]
+
+
+def _back_to_back() -> Any:
+    """The watched waits' schedule: the next poll 0.1 ms after the last (polls back to back)."""
+    from supervisors import Backoff
+
+    return Backoff(1e-4, 1e-4, multiplier=1.0, jitter=0.0)
+
+
 Stream = Callable[[dict[str, Any], dict[str, Any]], Awaitable[int]]
 
 
@@ -69,11 +117,60 @@ class Driver:
     """The operations one client offers the benchmark: each returns when the call is done."""
 
     generate: Call
+    generate_config: Call  # generate_content with TYPICAL_CONFIG (CONFIG_BODY on the wire)
     embed: Call
     stream: Stream  # (sdk config, wire body) -> number of chunks received
+    op_get: Call  # operations.get of RUNNING_OP
+    wait_op: Callable[[str], Awaitable[Any]] | None = None  # a watched wait, where offered
 
     async def aclose(self) -> None:
         """Closes the client."""
+
+
+class Floor(Driver):
+    """The floor: raw asyncio Protocol + httptools, prebuilt request bytes, keep-alive."""
+
+    def __init__(self, url: str) -> None:
+        from ._floor import FloorClient, sse_sink
+
+        client = self._client = FloorClient(url)
+        headers = {"x-goog-api-key": API_KEY, "Content-Type": "application/json"}
+        base = f"/{API_VERSION}/models"
+
+        def post(path: str, body: dict[str, Any]) -> bytes:
+            return client.build("POST", path, headers, json.dumps(body).encode())
+
+        gen = post(f"{base}/{MODEL}:generateContent", GENERATE_BODY)
+        config = post(f"{base}/{MODEL}:generateContent", CONFIG_BODY)
+        embed = post(f"{base}/{EMBED_MODEL}:batchEmbedContents", EMBED_BODY)
+        op = client.build("GET", f"/{API_VERSION}/{RUNNING_OP}", {"x-goog-api-key": API_KEY})
+        stream_path = f"{base}/{MODEL}:streamGenerateContent?alt=sse"
+        streams: dict[int, bytes] = {}
+
+        async def call(request: bytes) -> Any:
+            status, data = await client.request(request)
+            if status != 200:
+                raise RuntimeError(f"HTTP {status}: {data[:200]!r}")
+            return json.loads(data)
+
+        async def stream(config: dict[str, Any], wire: dict[str, Any]) -> int:
+            request = streams.get(id(wire))
+            if request is None:
+                request = streams[id(wire)] = post(stream_path, wire)
+            events: list[Any] = []
+            status, _ = await client.request(request, sse_sink(events.append))
+            if status != 200:
+                raise RuntimeError(f"HTTP {status}")
+            return len(events)
+
+        self.generate = lambda: call(gen)
+        self.generate_config = lambda: call(config)
+        self.embed = lambda: call(embed)
+        self.op_get = lambda: call(op)
+        self.stream = stream
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
 
 
 class BareAiohttp(Driver):
@@ -90,10 +187,26 @@ class BareAiohttp(Driver):
         self._headers = {"x-goog-api-key": API_KEY, "Content-Type": "application/json"}
         self._gen_body = json.dumps(GENERATE_BODY).encode()
         self._embed_body = json.dumps(EMBED_BODY).encode()
+        self._config_body = json.dumps(CONFIG_BODY).encode()
+        self._op_url = f"{url}/{API_VERSION}/{RUNNING_OP}"
+        self._get_headers = {"x-goog-api-key": API_KEY}
         self._stream_bodies: dict[int, bytes] = {}
 
         async def generate() -> Any:
             return await self._post(self._gen_url, self._gen_body)
+
+        async def generate_config() -> Any:
+            return await self._post(self._gen_url, self._config_body)
+
+        async def op_get() -> Any:
+            async with self._session.get(self._op_url, headers=self._get_headers) as resp:
+                data = await resp.read()
+                if resp.status != 200:
+                    raise RuntimeError(f"HTTP {resp.status}: {data[:200]!r}")
+                return json.loads(data)
+
+        self.generate_config = generate_config
+        self.op_get = op_get
 
         async def embed() -> Any:
             return await self._post(self._embed_url, self._embed_body)
@@ -140,10 +253,37 @@ class GenaiActors(Driver):
         self._client = genai_actors.AsyncClient(
             api_key=API_KEY, http_options={"base_url": url, "api_version": API_VERSION}
         )
+        self._watch_configured = False
         models = self._client.models
 
         async def generate() -> Any:
             return await models.generate_content(model=MODEL, contents=PROMPT)
+
+        async def generate_config() -> Any:
+            return await models.generate_content(
+                model=MODEL,
+                contents=PROMPT,
+                config=TYPICAL_CONFIG,
+            )
+
+        async def op_get() -> Any:
+            return await self._client.operations.get(RUNNING_OP)
+
+        async def wait_op(name: str) -> Any:
+            if not self._watch_configured:  # here, not in __init__: a cold start never waits
+                from genai_actors._watch import WatchConfig
+
+                self._client.api_client.watchers.config = WatchConfig(
+                    max_concurrent_polls=32, max_polls_per_second=math.inf
+                )
+                self._watch_configured = True
+            op = await self._client.operations.wait(name, timeout=None, backoff=_back_to_back())
+            assert op.done
+            return op
+
+        self.generate_config = generate_config
+        self.op_get = op_get
+        self.wait_op = wait_op
 
         async def embed() -> Any:
             return await models.embed_content(model=EMBED_MODEL, contents=EMBED_TEXT)
@@ -175,9 +315,23 @@ class GoogleGenai(Driver):
             api_key=API_KEY, http_options=types.HttpOptions(base_url=url, api_version=API_VERSION)
         )
         models = self._client.aio.models
+        running = types.GenerateVideosOperation.model_validate({"name": RUNNING_OP})
 
         async def generate() -> Any:
             return await models.generate_content(model=MODEL, contents=PROMPT)
+
+        async def generate_config() -> Any:
+            return await models.generate_content(
+                model=MODEL,
+                contents=PROMPT,
+                config=TYPICAL_CONFIG,  # type: ignore[arg-type]
+            )
+
+        async def op_get() -> Any:
+            return await self._client.aio.operations.get(running)
+
+        self.generate_config = generate_config
+        self.op_get = op_get
 
         async def embed() -> Any:
             return await models.embed_content(model=EMBED_MODEL, contents=EMBED_TEXT)
@@ -202,6 +356,7 @@ class GoogleGenai(Driver):
 
 
 DRIVERS: dict[str, Callable[[str], Driver]] = {
+    "floor": Floor,
     "aiohttp": BareAiohttp,
     "genai_actors": GenaiActors,
     "google-genai": GoogleGenai,
@@ -217,8 +372,14 @@ async def _measure(op: Call, count: int) -> tuple[float, float]:
     return time.process_time() - cpu0, time.perf_counter() - wall0
 
 
-async def run(name: str, url: str, calls: int, streams: int, warmup: int) -> dict[str, Any]:
-    """Runs every workload for client ``name``; returns per-call figures in microseconds."""
+async def run(
+    name: str, url: str, calls: int, streams: int, warmup: int, watch_first: int
+) -> dict[str, Any]:
+    """Runs every workload for client ``name``; returns per-call figures in microseconds.
+
+    ``watch_first`` is the index of the first of the WATCH_OPS operations this run may wait
+    on (each operation can be waited on by one run only: it stays done afterwards).
+    """
     driver = DRIVERS[name](url)
     try:
         long_chunks = await driver.stream(LONG_CONFIG, LONG_BODY)
@@ -230,13 +391,36 @@ async def run(name: str, url: str, calls: int, streams: int, warmup: int) -> dic
         async def short_stream() -> int:
             return await driver.stream(SHORT_CONFIG, SHORT_BODY)
 
-        for op in (driver.generate, driver.embed, long_stream, short_stream):
+        ops = (
+            driver.generate,
+            driver.generate_config,
+            driver.op_get,
+            driver.embed,
+            long_stream,
+            short_stream,
+        )
+        for op in ops:
             for _ in range(warmup):
                 await op()
         gen_cpu, gen_wall = await _measure(driver.generate, calls)
+        config_cpu, _ = await _measure(driver.generate_config, calls)
+        op_cpu, _ = await _measure(driver.op_get, calls)
         embed_cpu, _ = await _measure(driver.embed, calls)
         long_cpu, _ = await _measure(long_stream, streams)
         short_cpu, _ = await _measure(short_stream, streams)
+        watched: dict[str, float] = {}
+        if driver.wait_op is not None:
+            waits = max(2, calls // (2 * WATCH_POLLS))
+            names = iter(WATCH_OP.format(watch_first + i) for i in range(waits + 2))
+            wait_op = driver.wait_op
+            for _ in range(2):  # warm-up: starts the tree
+                await wait_op(next(names))
+
+            async def one_wait() -> Any:
+                return await wait_op(next(names))
+
+            watch_cpu, _ = await _measure(one_wait, waits)
+            watched["watched_poll_us"] = watch_cpu / (waits * WATCH_POLLS) * 1e6
     finally:
         await driver.aclose()
     per_long = long_cpu / streams
@@ -244,6 +428,9 @@ async def run(name: str, url: str, calls: int, streams: int, warmup: int) -> dic
     return {
         "client": name,
         "generate_us": gen_cpu / calls * 1e6,
+        "config_us": config_cpu / calls * 1e6,
+        "op_get_us": op_cpu / calls * 1e6,
+        **watched,
         "generate_wall_us": gen_wall / calls * 1e6,
         "embed_us": embed_cpu / calls * 1e6,
         "stream_long_us": per_long * 1e6,
@@ -258,7 +445,9 @@ async def run(name: str, url: str, calls: int, streams: int, warmup: int) -> dic
 def cold_start(name: str, url: str) -> dict[str, Any]:
     """Wall seconds of import, construction, first and second request for client ``name``."""
     t0 = time.perf_counter()
-    if name == "aiohttp":
+    if name == "floor":
+        import httptools  # noqa: F401
+    elif name == "aiohttp":
         import aiohttp  # noqa: F401
     elif name == "genai_actors":
         import genai_actors  # noqa: F401
@@ -296,6 +485,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--calls", type=int, default=300)
     parser.add_argument("--streams", type=int, default=60)
     parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--watch-first", type=int, default=0, help="first watched op index")
     parser.add_argument("--first", action="store_true", help="measure a cold start instead")
     args = parser.parse_args(argv)
     # google-genai subclasses aiohttp.ClientSession, which aiohttp warns about.
@@ -303,7 +493,9 @@ def main(argv: list[str] | None = None) -> None:
     if args.first:
         result = cold_start(args.client, args.url)
     else:
-        result = asyncio.run(run(args.client, args.url, args.calls, args.streams, args.warmup))
+        result = asyncio.run(
+            run(args.client, args.url, args.calls, args.streams, args.warmup, args.watch_first)
+        )
     json.dump(result, sys.stdout)
     sys.stdout.write("\n")
 

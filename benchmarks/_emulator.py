@@ -1,26 +1,46 @@
 """Starts the emulator as a subprocess for the benchmarks, and stops it.
 
-The process is ``genai_actors.emulator.serve`` with recording off and one word per streamed
+The process is an ``Emulator`` with recording off and, by default, one word per streamed
 text event (``chunk_words=1``), so a streamed answer has many chunks: the command-line
-``python -m genai_actors.emulator`` has no flag for the chunk size.
+``python -m genai_actors.emulator`` has no flag for the chunk size. It also holds the
+operations the client benchmark reads: one that never finishes (``RUNNING_OP``) and
+``WATCH_OPS`` that finish on their ``WATCH_POLLS``-th poll (see ``benchmarks._clients``).
+Other ``Emulator`` options (``model_faults`` as dicts of ``FaultConfig`` fields) are passed as
+keyword arguments.
 """
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 __all__ = ["EmulatorProcess"]
 
+ROOT = Path(__file__).resolve().parent.parent  # the script imports benchmarks._clients
+
 _SERVE = """
-import asyncio, sys
-from genai_actors.emulator import serve
-def ready(url):
-    print(url, flush=True)
-asyncio.run(serve("127.0.0.1", 0, ready=ready, record_limit=0, chunk_words=1))
+import asyncio, json, sys
+from genai_actors.emulator import Emulator, FaultConfig
+from benchmarks._clients import RUNNING_OP, WATCH_OP, WATCH_OPS, WATCH_POLLS
+
+async def main(options):
+    faults = options.pop("model_faults", {})
+    options["model_faults"] = {m: FaultConfig(**f) for m, f in faults.items()}
+    async with Emulator(record_limit=0, **options) as emu:
+        ops = emu.state.operations
+        ops.create(RUNNING_OP, polls=2**62)
+        for i in range(WATCH_OPS):
+            ops.create(WATCH_OP.format(i), polls=WATCH_POLLS)
+        print(emu.url, flush=True)
+        await asyncio.Event().wait()
+
+asyncio.run(main(json.loads(sys.argv[1])))
 """
 
 
@@ -31,17 +51,19 @@ class EmulatorProcess:
         RuntimeError: The emulator did not report its URL within ``startup_timeout`` seconds.
     """
 
-    def __init__(self, startup_timeout: float = 20.0) -> None:
+    def __init__(self, startup_timeout: float = 20.0, **options: Any) -> None:
         self._timeout = startup_timeout
+        self._options = {"chunk_words": 1, **options}
         self._proc: subprocess.Popen[str] | None = None
         self.url = ""
 
     def __enter__(self) -> EmulatorProcess:
         self._proc = subprocess.Popen(
-            [sys.executable, "-c", _SERVE],
+            [sys.executable, "-c", _SERVE, json.dumps(self._options)],
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,
+            cwd=ROOT,
         )
         assert self._proc.stdout is not None
         line = self._proc.stdout.readline().strip()  # serve() prints the URL once listening
