@@ -59,9 +59,11 @@ def test_every_name_imports_from_the_package_as_its_submodule_defines_it() -> No
 
 def test_the_package_namespace_holds_nothing_else_public() -> None:
     """Every public attribute of the package is listed in ``__all__``."""
+    # dir(): the names imported so far and the generated ones, imported on first use (PEP 562)
     public = {
         name
-        for name, value in vars(types).items()
+        for name in dir(types)
+        for value in [getattr(types, name)]
         # (``annotations``: the __future__ feature every module imports; names that are not
         # identifiers, such as ``@py_builtins``, are pytest's assertion rewriting, which marks
         # an installed pytest plugin's distribution, this package included, for rewriting)
