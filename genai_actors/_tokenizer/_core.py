@@ -20,6 +20,7 @@ are any other Part fields (``Gathered.uncounted``): the caller decides whether t
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -207,7 +208,7 @@ def encoder_from_bytes(data: bytes, source: str = "the model") -> Encoder:
     return SentencePieceEncoder(processor)
 
 
-def load_encoder(path: str | Path) -> Encoder:
+def load_encoder(path: str | os.PathLike[str]) -> Encoder:
     """Read a SentencePiece model or a ``tokenizer.json`` from ``path`` (no hash check).
 
     Raises:

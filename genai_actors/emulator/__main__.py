@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import math
+import os
 import signal
 import sys
 from collections.abc import Callable
@@ -76,6 +77,12 @@ def _api_key(text: str) -> str:
     return text
 
 
+def _model_file(text: str) -> str:
+    if not os.path.isfile(text):
+        raise argparse.ArgumentTypeError(f"no such file: {text!r}")
+    return text
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the emulator's flags to ``parser`` (the command and ``genai-actors emulator``)."""
     parser.add_argument(
@@ -125,6 +132,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         default=0.0,
         help="seconds each such stage lasts at least (0)",
+    )
+    parser.add_argument(
+        "--tokenizer-model",
+        type=_model_file,
+        metavar="PATH",
+        default=None,
+        help="count tokens with this tokenizer model (SentencePiece .model or tokenizer.json), "
+        "as genai_actors.LocalTokenizer does (default: one token per word)",
     )
     parser.add_argument(
         "--no-record",
@@ -188,6 +203,7 @@ async def _serve(args: argparse.Namespace) -> None:
             video_delay=args.video_delay,
             job_polls=args.job_polls,
             job_delay=args.job_delay,
+            tokenizer_model=getattr(args, "tokenizer_model", None),
         )
         emulator.recorded.enabled = not args.no_record
         async with emulator:

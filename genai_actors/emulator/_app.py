@@ -15,6 +15,8 @@ from typing import Any
 import msgspec
 from aiohttp import web
 
+from genai_actors._tokenizer._core import Encoder
+
 from . import (
     _admin,
     _auth_tokens,
@@ -28,6 +30,7 @@ from . import (
     _models,
     _operations,
     _predict,
+    _tokens,
     _tunings,
 )
 from ._auth import authenticate
@@ -41,6 +44,8 @@ from ._upload import handle_upload
 __all__ = ["STATE_KEY", "authenticate", "build_app", "build_router"]
 
 ROUTER_KEY: web.AppKey[Router] = web.AppKey("genai_actors_emulator_router", Router)
+# The tokenizer model every count of this app uses (absent: the word count of _tokens).
+TOKENIZER_KEY: web.AppKey[Encoder] = web.AppKey("genai_actors_emulator_tokenizer", Encoder)
 
 _log = logging.getLogger("genai_actors.emulator")
 _log.addHandler(logging.NullHandler())
@@ -76,15 +81,18 @@ def build_router() -> Router:
         _tunings,
         _file_search,
         _auth_tokens,
+        _tokens,
     ):
         module.register(router)
     return router
 
 
-def build_app(state: EmulatorState) -> web.Application:
-    """The aiohttp application serving ``state``."""
+def build_app(state: EmulatorState, tokenizer: Encoder | None = None) -> web.Application:
+    """The aiohttp application serving ``state`` (counting tokens with ``tokenizer`` if given)."""
     app = web.Application(client_max_size=64 * 1024 * 1024)
     app[STATE_KEY] = state
+    if tokenizer is not None:
+        app[TOKENIZER_KEY] = tokenizer
     app[ROUTER_KEY] = build_router()
     _admin.register(app)
     _live_admin.register(app, LiveStore(state.clock))
@@ -110,6 +118,9 @@ def _json_response(data: Any) -> web.Response:
 async def handle(request: web.Request) -> web.StreamResponse:
     """Serve one API request (every path outside ``/_emulator/``)."""
     state = request.app[STATE_KEY]
+    tokenizer = request.app.get(TOKENIZER_KEY)
+    if tokenizer is not None:
+        _tokens.use_encoder(tokenizer)  # this request's task context only
     if request.path.startswith("/upload/"):
         # Upload bodies are streamed to disk, never read whole.
         try:

@@ -24,7 +24,15 @@ from ._catalog import ModelInfo
 from ._errors import ApiError, bad_request
 from ._media import pcm16, png
 from ._schema_gen import SchemaError, generate
-from ._tokens import count_content, count_part, count_text, tokenize, truncate_to_tokens
+from ._tokens import (
+    count_content,
+    count_part,
+    count_response_schema,
+    count_text,
+    count_tools,
+    tokenize,
+    truncate_to_tokens,
+)
 
 __all__ = ["Generation", "generate_content", "prompt_tokens", "split_for_stream"]
 
@@ -130,15 +138,14 @@ class Generation:
 
 
 def prompt_tokens(request: dict[str, Any]) -> int:
-    """Tokens of a (normalised) GenerateContentRequest: contents, system instruction, tools."""
+    """Tokens of a (normalised) GenerateContentRequest: contents, system instruction, tools
+    (and the response schema when counting with a tokenizer model)."""
     total = sum(count_content(c) for c in request.get("contents", ()))
     system = request.get("systemInstruction")
     if system:
         total += count_content(system)
-    for tool in request.get("tools", ()):
-        for decl in tool.get("functionDeclarations", ()):
-            total += count_text(_ENCODE(decl).decode())
-    return total
+    total += count_tools(request.get("tools", ()))
+    return total + count_response_schema(request.get("generationConfig"))
 
 
 def _check_request(request: dict[str, Any]) -> None:

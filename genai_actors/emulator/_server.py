@@ -13,10 +13,13 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Mapping
+from os import PathLike
 from pathlib import Path
 from types import TracebackType
 
 from aiohttp import web
+
+from genai_actors._tokenizer._core import load_encoder
 
 from ._app import build_app
 from ._auth_tokens import TokenStore
@@ -55,6 +58,10 @@ class Emulator:
         job_delay: Seconds each such stage lasts at least.
         file_processing_gets: ``files.get`` calls a PROCESSING upload needs to become ACTIVE.
         file_processing_delay: Seconds a PROCESSING upload stays PROCESSING at least.
+        tokenizer_model: A tokenizer model file (SentencePiece ``.model`` or ``tokenizer.json``)
+            to count every token with, as :class:`genai_actors.LocalTokenizer` does with the same
+            file (``countTokens``, ``usageMetadata``, and ``computeTokens``, which is served
+            only then); by default a token is a word or a punctuation mark. Read here, blocking.
         tls: Serve HTTPS and WSS with a self-signed certificate for 127.0.0.1 and localhost
             (made with ``cryptography``); :attr:`tls_ca_path` is the PEM clients must trust.
         certfile: Serve HTTPS and WSS with this certificate (PEM) instead; needs ``keyfile``.
@@ -66,7 +73,10 @@ class Emulator:
     directory that :meth:`aclose` removes.
 
     Raises:
-        ValueError: For a negative ``video_polls``/``video_delay`` or an unknown URI scheme.
+        ValueError: For a negative ``video_polls``/``video_delay``, an unknown URI scheme, or a
+            ``tokenizer_model`` that is not a tokenizer model.
+        OSError: ``tokenizer_model`` cannot be read.
+        ImportError: A ``tokenizer.json`` without the ``genai-actors[tokenizers]`` extra.
     """
 
     def __init__(
@@ -88,6 +98,7 @@ class Emulator:
         job_delay: float = 0.0,
         file_processing_gets: int = 1,
         file_processing_delay: float = 0.0,
+        tokenizer_model: str | PathLike[str] | None = None,
         tls: bool = False,
         certfile: str | os.PathLike[str] | None = None,
         keyfile: str | os.PathLike[str] | None = None,
@@ -121,7 +132,8 @@ class Emulator:
             record_limit=record_limit,
             clock=clock,
         )
-        self.app = build_app(self.state)
+        tokenizer = None if tokenizer_model is None else load_encoder(tokenizer_model)
+        self.app = build_app(self.state, tokenizer)
         self._host = host
         self._port = port
         self._runner: web.AppRunner | None = None

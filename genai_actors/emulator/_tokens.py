@@ -1,40 +1,75 @@
-"""The emulator's deterministic tokenizer: one token per word and per punctuation mark.
+"""The emulator's tokenizer: one token per word and punctuation mark, or a real tokenizer model.
 
 Every token count the emulator reports (``countTokens``, ``usageMetadata``, cached-content usage)
 comes from these functions, so the numbers agree with one another everywhere.
+
+By default a token is a run of word characters or one punctuation mark. An emulator started
+with a tokenizer model (``Emulator(tokenizer_model=PATH)``, ``--tokenizer-model PATH``) counts
+instead with that model and the counting rules of :class:`genai_actors.LocalTokenizer` (the
+shared core ``genai_actors._tokenizer._core``), so its counts equal ``LocalTokenizer``'s for the
+same model file; it then also serves ``computeTokens``. The model is bound to each request's
+context by the app (:func:`use_encoder`), so emulators with different models can share a process.
 """
 
 from __future__ import annotations
 
+import base64
 import re
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from contextvars import ContextVar, Token
+from typing import TYPE_CHECKING, Any
 
 import msgspec
+
+from genai_actors._tokenizer._core import Encoder, Gathered
+
+from ._errors import ApiError, bad_request
+
+if TYPE_CHECKING:
+    from ._router import Call, Router
 
 __all__ = [
     "MEDIA_TOKENS",
     "count_content",
     "count_contents",
     "count_part",
+    "count_response_schema",
     "count_text",
+    "count_tools",
+    "current_encoder",
+    "register",
     "tokenize",
     "truncate_to_tokens",
+    "use_encoder",
 ]
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 # What one inline or file-referenced media part costs, as the real API charges an image.
 MEDIA_TOKENS = 258
 _ENCODE = msgspec.json.encode
+_ENCODER: ContextVar[Encoder | None] = ContextVar("genai_actors_emulator_encoder", default=None)
+
+
+def use_encoder(encoder: Encoder | None) -> Token[Encoder | None]:
+    """Count with ``encoder`` (``None``: words) in the current context; returns the reset token."""
+    return _ENCODER.set(encoder)
+
+
+def current_encoder() -> Encoder | None:
+    """The tokenizer model counting in the current context, if any."""
+    return _ENCODER.get()
 
 
 def tokenize(text: str) -> list[str]:
-    """Split text into tokens: runs of word characters, and single punctuation marks."""
+    """Split text into words and single punctuation marks (content generation uses these)."""
     return _TOKEN.findall(text)
 
 
 def count_text(text: str) -> int:
     """Count the tokens of a string."""
+    encoder = _ENCODER.get()
+    if encoder is not None:
+        return encoder.count((text,))
     return len(_TOKEN.findall(text))
 
 
@@ -46,6 +81,14 @@ def truncate_to_tokens(text: str, limit: int) -> tuple[str, bool]:
     """
     if limit <= 0:
         return "", bool(text)
+    encoder = _ENCODER.get()
+    if encoder is not None:
+        ids = encoder.encode((text,))[0]
+        if len(ids) <= limit:
+            return text, False
+        # A cut inside a multi-byte character drops that character's leading bytes.
+        kept = b"".join(encoder.pieces(ids[:limit])).decode("utf-8", "ignore")
+        return kept, True
     for index, match in enumerate(_TOKEN.finditer(text)):
         if index + 1 == limit:
             end = match.end()
@@ -53,8 +96,17 @@ def truncate_to_tokens(text: str, limit: int) -> tuple[str, bool]:
     return text, False
 
 
+def _count_gathered(gathered: Gathered, encoder: Encoder) -> int:
+    return encoder.count(gathered.texts) + MEDIA_TOKENS * gathered.media
+
+
 def count_part(part: dict[str, Any]) -> int:
     """Count the tokens of one (camelCase) Part."""
+    encoder = _ENCODER.get()
+    if encoder is not None:
+        gathered = Gathered()
+        gathered.part(part)
+        return _count_gathered(gathered, encoder)
     total = 0
     text = part.get("text")
     if text:
@@ -82,9 +134,91 @@ def count_part(part: dict[str, Any]) -> int:
 
 def count_content(content: dict[str, Any]) -> int:
     """Count the tokens of one Content."""
+    encoder = _ENCODER.get()
+    if encoder is not None:
+        gathered = Gathered()
+        gathered.content(content)
+        return _count_gathered(gathered, encoder)
     return sum(count_part(p) for p in content.get("parts", ()))
 
 
 def count_contents(contents: Iterable[dict[str, Any]]) -> int:
     """Count the tokens of a list of Contents."""
     return sum(count_content(c) for c in contents)
+
+
+def count_tools(tools: Iterable[Mapping[str, Any]]) -> int:
+    """Count the function declarations of a request's tools (camelCase).
+
+    Words of each declaration's JSON by default; with a tokenizer model, what ``LocalTokenizer``
+    counts (names, descriptions, and the Schema fields it lists).
+    """
+    encoder = _ENCODER.get()
+    if encoder is not None:
+        gathered = Gathered()
+        gathered.tools(tools)
+        return encoder.count(gathered.texts)
+    return sum(
+        count_text(_ENCODE(decl).decode())
+        for tool in tools
+        for decl in tool.get("functionDeclarations", ())
+    )
+
+
+def count_response_schema(generation_config: Mapping[str, Any] | None) -> int:
+    """Count a request's ``generationConfig.responseSchema`` (only with a tokenizer model, as
+    ``LocalTokenizer`` does; the default word count leaves schemas out)."""
+    encoder = _ENCODER.get()
+    if encoder is None or not generation_config:
+        return 0
+    schema = generation_config.get("responseSchema")
+    if not schema:
+        return 0
+    gathered = Gathered()
+    gathered.schema(schema)
+    return encoder.count(gathered.texts)
+
+
+# -- computeTokens ------------------------------------------------------------------------------
+
+
+async def compute_tokens(call: Call) -> dict[str, Any]:
+    """``POST {model}:computeTokens`` ``{contents}``: Vertex AI's shape, served only when the
+    emulator has a tokenizer model (the Developer API has no such method: 404 otherwise)."""
+    encoder = _ENCODER.get()
+    if encoder is None:
+        raise ApiError(404, "Method not found.")
+    call.state.model(f"{call.segments[0]}/{call.segments[1]}", "countTokens", call.version)
+    body = call.raw_json()
+    contents = body.get("contents") if isinstance(body, dict) else None
+    if not contents or not isinstance(contents, list):
+        raise bad_request(
+            "* ComputeTokensRequest.contents: contents is not specified\n", "contents"
+        )
+    gathered = Gathered()
+    try:
+        gathered.contents(contents)
+    except (AttributeError, TypeError):
+        raise bad_request(
+            "* ComputeTokensRequest.contents: invalid Content\n", "contents"
+        ) from None
+    infos = []
+    for ids, role in zip(encoder.encode(gathered.texts), gathered.roles, strict=True):
+        pieces = encoder.pieces(ids)
+        info: dict[str, Any] = {
+            "tokenIds": [str(i) for i in ids],  # int64 fields travel as JSON strings
+            "tokens": [_b64(p) for p in pieces],
+        }
+        if role:
+            info["role"] = role
+        infos.append(info)
+    return {"tokensInfo": infos}
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def register(router: Router) -> None:
+    """Add the ``computeTokens`` route (it answers 404 unless a tokenizer model is set)."""
+    router.add("POST", "models/*", "computeTokens", compute_tokens)
