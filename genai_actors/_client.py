@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from ._api._auth_tokens import AsyncTokens
     from ._api._batches import AsyncBatches
     from ._api._caches import AsyncCaches
+    from ._api._chats import AsyncChats
     from ._api._file_search_stores import AsyncFileSearchStores
     from ._api._files import AsyncFiles
     from ._api._models import AsyncModels
@@ -44,7 +45,6 @@ if TYPE_CHECKING:
 
 __all__ = ["AsyncClient", "resolve_options"]
 
-_CHATS_HINT = "keep the history yourself and call models.generate_content with it"
 _LIVE_HINT = "the Live API needs google-genai for now"
 
 
@@ -180,10 +180,8 @@ class AsyncClient:
 
     auth_tokens: api_module[AsyncTokens] = api_module("._api._auth_tokens", "AsyncTokens")
 
-    @property
-    def chats(self) -> Any:
-        """Multi-turn chats: not available yet (raises :class:`NotAvailableYetError`)."""
-        raise NotAvailableYetError("client.chats", _CHATS_HINT)
+    chats: api_module[AsyncChats] = api_module("._api._chats", "AsyncChats")
+    """Multi-turn chats, each a supervised session actor (``create``, ``restore``, ``resume``)."""
 
     @property
     def live(self) -> Any:

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from ._api._blocking import (
         Batches,
         Caches,
+        Chats,
         Files,
         FileSearchStores,
         Models,
@@ -481,10 +482,8 @@ class Client:
     auth_tokens: api_module[Tokens] = api_module("._api._blocking", "Tokens")
     """Ephemeral auth tokens for Live (blocking)."""
 
-    @property
-    def chats(self) -> Any:
-        """Multi-turn chats: not available yet (raises :class:`NotAvailableYetError`)."""
-        return self._aio.chats
+    chats: api_module[Chats] = api_module("._api._blocking", "Chats")
+    """Multi-turn chats (blocking; each chat's turns run on the loop thread)."""
 
     @property
     def live(self) -> Any:

@@ -18,7 +18,10 @@ Rules (one per shape of public member; a member no rule fits stops generation wi
   ``async def`` or a plain method: ``SyncStream[X]`` (``bridge.iterate``), ``X`` being what
   ``__anext__`` returns.
 - Another plain method: forwarded as it is (it does no I/O).
-- A property returning another async surface: a property returning its blocking twin.
+- A method returning an async surface object (``chats.create`` -> ``AsyncChat``), plain or
+  ``async def``: the object wrapped in its blocking twin (``Chat``).
+- A property returning another async surface: a property returning its blocking twin; a
+  read-only property returning a plain value: forwarded.
 - Overloads, parameter kinds, annotations and defaults are kept; private names are skipped.
 
 Usage::
@@ -276,7 +279,7 @@ class Method:
     """One public method of an async surface and the rule its blocking twin follows."""
 
     name: str
-    rule: str  # "run", "pager", "stream", "run_pager", "run_stream", "forward"
+    rule: str  # "run", "pager", "stream", "wrap", "run_...", "forward"
     signatures: list[tuple[Text, Text]]  # (parameters, return annotation); overloads first
     impl: inspect.Signature
     overloaded: bool
@@ -290,6 +293,7 @@ class Surface:
     path: str  # e.g. "client.file_search_stores.documents"
     methods: list[Method] = field(default_factory=list)
     subsurfaces: list[tuple[str, Surface]] = field(default_factory=list)
+    values: list[tuple[str, Text]] = field(default_factory=list)  # plain read-only properties
     symbol: Symbol | None = None
 
     @property
@@ -349,7 +353,7 @@ class Builder:
             elif isinstance(member, staticmethod | classmethod):
                 raise NoRule(f"{where}: no rule for a public static or class method")
             elif inspect.isfunction(member):
-                surface.methods.append(self._method(name, member, scope))
+                surface.methods.append(self._method(name, member, scope, surface.cls, path))
             else:
                 raise NoRule(f"{where}: no rule for a public {type(member).__name__} attribute")
         return surface
@@ -363,13 +367,19 @@ class Builder:
         annotation = Annotation(
             inspect.signature(member.fget).return_annotation, scope, self.symbols
         )
-        target = annotation.resolve(annotation.tree)
+        tree = annotation.tree
+        target = annotation.resolve(tree) if isinstance(tree, ast.Name | ast.Attribute) else None
         if not _is_surface(target, surface.cls):
-            raise NoRule(f"{where}: a property has a rule only if it returns an async surface")
+            from genai_actors.pagers import AsyncPager
+
+            if (isinstance(target, type) and _has_anext(target)) or target is AsyncPager:
+                raise NoRule(f"{where}: no rule for a property returning a stream or pager")
+            surface.values.append((name, annotation.render))  # a plain value: forwarded
+            return
         assert isinstance(target, type)
         surface.subsurfaces.append((name, self._surface(target, f"{path}.{name}")))
 
-    def _method(self, name: str, func: Any, scope: Scope) -> Method:
+    def _method(self, name: str, func: Any, scope: Scope, owner: type, path: str) -> Method:
         where = f"{func.__qualname__}"
         is_async = inspect.iscoroutinefunction(func)
         impl = inspect.signature(func)
@@ -378,7 +388,9 @@ class Builder:
         signatures = []
         for variant in [*overloads, func]:
             signature = inspect.signature(variant)
-            kind, returns = self._returns(signature, is_async, scope, where)
+            kind, returns = self._returns(
+                signature, is_async, scope, where, owner, f"{path}.{name}()"
+            )
             if rule and kind != rule:
                 raise NoRule(f"{where}: overloads that need different rules")
             rule = kind
@@ -386,7 +398,13 @@ class Builder:
         return Method(name, rule, signatures, impl, bool(overloads))
 
     def _returns(
-        self, signature: inspect.Signature, is_async: bool, scope: Scope, where: str
+        self,
+        signature: inspect.Signature,
+        is_async: bool,
+        scope: Scope,
+        where: str,
+        owner: type,
+        path: str,
     ) -> tuple[str, Text]:
         text = signature.return_annotation
         if text is inspect.Signature.empty:
@@ -406,6 +424,16 @@ class Builder:
 
             def returns() -> str:
                 return f"{self.pager.name()}[{annotation.render(item)}]"
+
+        elif _is_surface(target, owner) and not args:
+            # A method creating an async surface object (``chats.create`` -> ``AsyncChat``):
+            # the blocking method wraps it in its blocking twin.
+            assert isinstance(target, type)
+            made = self._surface(target, path)
+            kind = "wrap"
+
+            def returns() -> str:
+                return made.name
 
         elif target in _ASYNC_ITERATORS or (isinstance(target, type) and _has_anext(target)):
             kind = "stream"
@@ -524,6 +552,14 @@ class Builder:
                 _docstring(f"Blocking :attr:`{aio}.{name}`.", 8),
                 f"        return self._{name}",
             ]
+        for name, annotation in surface.values:
+            lines += [
+                "",
+                "    @property",
+                f"    def {name}(self) -> {annotation()}:",
+                _docstring(f"Blocking :attr:`{aio}.{name}`.", 8),
+                f"        return self._aio.{name}",
+            ]
         for method in surface.methods:
             lines += self._render_method(aio, method)
         return "\n".join(lines)
@@ -538,6 +574,7 @@ class Builder:
                 f"    def {method.name}({o_params()}) -> {o_returns()}: ...",
             ]
         call = f"self._aio.{method.name}({_arguments(method.impl)})"
+        result_name = returns()
         body = {
             "run": f"self._bridge.run({call})",
             "pager": f"self._bridge.pager({call})",
@@ -545,6 +582,8 @@ class Builder:
             "run_pager": f"self._bridge.pager(self._bridge.run({call}))",
             "run_stream": f"self._bridge.iterate(self._bridge.run({call}))",
             "forward": call,
+            "wrap": f"{result_name}({call}, self._bridge)",
+            "run_wrap": f"{result_name}(self._bridge.run({call}), self._bridge)",
         }[method.rule]
         result = returns()
         statement = body if result == "None" else f"return {body}"

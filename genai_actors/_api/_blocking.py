@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from ..types._auth_tokens import AuthToken, CreateAuthTokenConfig
     from ..types._batches import BatchJob, BatchResult, DeleteResourceJob
     from ..types._caches import CachedContent, DeleteCachedContentResponse
+    from ..types._content import Content
     from ..types._file_search import (
         CreateFileSearchStoreConfig,
         DeleteDocumentConfig,
@@ -85,6 +86,8 @@ if TYPE_CHECKING:
     from ._auth_tokens import AsyncTokens
     from ._batches import AsyncBatches
     from ._caches import AsyncCaches
+    from ._chat_store import ChatStore
+    from ._chats import AsyncChat, AsyncChats
     from ._documents import AsyncDocuments
     from ._file_search_stores import AsyncFileSearchStores, OpT as OpT_file_search_stores
     from ._files import AsyncFiles
@@ -103,6 +106,8 @@ __all__ = [
     "FileSearchStores",
     "Documents",
     "Tokens",
+    "Chats",
+    "Chat",
 ]
 
 
@@ -747,3 +752,129 @@ class Tokens:
     ) -> AuthToken:
         """Blocking :meth:`AsyncTokens.create`."""
         return self._bridge.run(self._aio.create(config=config))
+
+
+class Chats:
+    """Blocking :class:`AsyncChats`: ``client.chats``.
+
+    On :class:`~genai_actors.Client`, each method runs its async twin on the client's loop
+    thread and blocks until it ends: same arguments, results and errors. Interrupting the
+    calling thread (``KeyboardInterrupt``) or closing the client cancels it. Thread-safe.
+    """
+
+    def __init__(self, aio: AsyncChats, bridge: LoopThread) -> None:
+        self._aio = aio
+        self._bridge = bridge
+
+    def create(
+        self,
+        *,
+        model: str,
+        config: Any = None,
+        history: list[Any] | None = None,
+        store: ChatStore | None = None,
+        chat_id: str | None = None,
+        tool_timeout: float | None = 60.0,
+        raise_tool_errors: bool = False,
+    ) -> Chat:
+        """Blocking :meth:`AsyncChats.create`."""
+        return Chat(
+            self._aio.create(
+                model=model,
+                config=config,
+                history=history,
+                store=store,
+                chat_id=chat_id,
+                tool_timeout=tool_timeout,
+                raise_tool_errors=raise_tool_errors,
+            ),
+            self._bridge,
+        )
+
+    def restore(
+        self,
+        snapshot: Mapping[str, Any],
+        *,
+        config: Any = None,
+        store: ChatStore | None = None,
+        chat_id: str | None = None,
+        tool_timeout: float | None = 60.0,
+        raise_tool_errors: bool = False,
+    ) -> Chat:
+        """Blocking :meth:`AsyncChats.restore`."""
+        return Chat(
+            self._aio.restore(
+                snapshot,
+                config=config,
+                store=store,
+                chat_id=chat_id,
+                tool_timeout=tool_timeout,
+                raise_tool_errors=raise_tool_errors,
+            ),
+            self._bridge,
+        )
+
+    def resume(
+        self,
+        chat_id: str,
+        *,
+        store: ChatStore,
+        config: Any = None,
+        tool_timeout: float | None = 60.0,
+        raise_tool_errors: bool = False,
+    ) -> Chat:
+        """Blocking :meth:`AsyncChats.resume`."""
+        return Chat(
+            self._aio.resume(
+                chat_id,
+                store=store,
+                config=config,
+                tool_timeout=tool_timeout,
+                raise_tool_errors=raise_tool_errors,
+            ),
+            self._bridge,
+        )
+
+
+class Chat:
+    """Blocking :class:`AsyncChat`: ``client.chats.create()``.
+
+    On :class:`~genai_actors.Client`, each method runs its async twin on the client's loop
+    thread and blocks until it ends: same arguments, results and errors. Interrupting the
+    calling thread (``KeyboardInterrupt``) or closing the client cancels it. Thread-safe.
+    """
+
+    def __init__(self, aio: AsyncChat, bridge: LoopThread) -> None:
+        self._aio = aio
+        self._bridge = bridge
+
+    @property
+    def chat_id(self) -> str | None:
+        """Blocking :attr:`AsyncChat.chat_id`."""
+        return self._aio.chat_id
+
+    def send_message(self, message: Any, config: Any = None) -> GenerateContentResponse:
+        """Blocking :meth:`AsyncChat.send_message`."""
+        return self._bridge.run(self._aio.send_message(message, config))
+
+    def send_message_stream(
+        self, message: Any, config: Any = None
+    ) -> SyncStream[GenerateContentResponse]:
+        """Blocking :meth:`AsyncChat.send_message_stream`.
+
+        Returns an iterator (:class:`~genai_actors._sync.SyncStream`); ``close()`` (or
+        ``with``) ends it early and frees what it holds.
+        """
+        return self._bridge.iterate(self._aio.send_message_stream(message, config))
+
+    def get_history(self, curated: bool = False) -> list[Content]:
+        """Blocking :meth:`AsyncChat.get_history`."""
+        return self._aio.get_history(curated)
+
+    def snapshot(self) -> dict[str, Any]:
+        """Blocking :meth:`AsyncChat.snapshot`."""
+        return self._aio.snapshot()
+
+    def close(self) -> None:
+        """Blocking :meth:`AsyncChat.close`."""
+        self._aio.close()
