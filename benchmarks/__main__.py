@@ -3,7 +3,7 @@
 Sections: ``supervisors`` (the actor runtime), ``watchers`` (many operations waited on at once),
 ``imports`` (import time), ``client`` (CPU per call against one emulator, beside the floor)
 and ``pool`` (2,000 concurrent slow streams over a 512-connection pool, about a minute). The
-first two run in subprocesses with smaller counts than their defaults, to keep the whole run near two minutes.
+first two run in subprocesses with smaller counts than their defaults.
 Pick some with ``--only client,imports``.
 """
 

@@ -152,8 +152,10 @@ def run(streams: int, limit: int) -> dict[str, dict[str, Any]]:
     with EmulatorProcess(model_faults=faults) as emu:
         for client in CLIENTS:
             proc = subprocess.run(
-                [sys.executable, "-m", "benchmarks.bench_pool", "--worker", client, emu.url]
-                + ["--streams", str(streams), "--limit", str(limit)],
+                [
+                    *(sys.executable, "-m", "benchmarks.bench_pool", "--worker", client, emu.url),
+                    *("--streams", str(streams), "--limit", str(limit)),
+                ],
                 capture_output=True,
                 text=True,
                 timeout=600,
