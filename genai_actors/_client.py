@@ -42,10 +42,9 @@ if TYPE_CHECKING:
     from ._api._models import AsyncModels
     from ._api._operations import AsyncOperations
     from ._api._tunings import AsyncTunings
+    from ._live import AsyncLive
 
 __all__ = ["AsyncClient", "resolve_options"]
-
-_LIVE_HINT = "the Live API needs google-genai for now"
 
 
 def resolve_options(
@@ -179,16 +178,13 @@ class AsyncClient:
     """File Search stores (with ``.documents``)."""
 
     auth_tokens: api_module[AsyncTokens] = api_module("._api._auth_tokens", "AsyncTokens")
+    """Ephemeral auth tokens (for Live)."""
 
     chats: api_module[AsyncChats] = api_module("._api._chats", "AsyncChats")
     """Multi-turn chats, each a supervised session actor (``create``, ``restore``, ``resume``)."""
 
-    @property
-    def live(self) -> Any:
-        """Live and Live Music sessions: not available yet (raises NotAvailableYetError)."""
-        raise NotAvailableYetError("client.live", _LIVE_HINT)
-
-    """Ephemeral auth tokens (for Live)."""
+    live: api_module[AsyncLive] = api_module("._live", "AsyncLive")
+    """Live sessions (``connect``), each a supervised actor that survives disconnects."""
 
     def _build_module(self, cls: type[Any], name: str) -> Any:
         return cls(self._api)

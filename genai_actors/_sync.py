@@ -487,8 +487,15 @@ class Client:
 
     @property
     def live(self) -> Any:
-        """Live sessions are async-only (``client.aio.live``) and not available yet."""
-        return self._aio.live
+        """Live sessions are async-only, as in google-genai: raises, naming ``client.aio.live``.
+
+        Raises:
+            AttributeError: Always (so ``hasattr(client, "live")`` is False).
+        """
+        raise AttributeError(
+            "Live sessions are async-only, as in google-genai: use "
+            "`async with client.aio.live.connect(...)` inside an event loop"
+        )
 
     def _build_module(self, cls: type[Any], name: str) -> Any:
         return cls(getattr(self._aio, name), self._bridge)

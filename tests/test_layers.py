@@ -63,6 +63,15 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "genai_actors._transformers",
         "genai_actors._tokenizer._core",
     ),
+    "genai_actors._live": (
+        "genai_actors",
+        "genai_actors.errors",
+        "genai_actors._log",
+        "genai_actors.types",
+        "genai_actors._transformers",
+        "genai_actors._transport",
+        "genai_actors._api_client",
+    ),
     "genai_actors.emulator": ("genai_actors._tokenizer._core",),
 }
 

@@ -77,6 +77,7 @@ _SETUP_FIELDS = frozenset(
 _GENERATION_KEYS_FOR_BRAIN = ("temperature", "topP", "topK", "seed", "maxOutputTokens")
 _VOICE_LEVEL = 500  # |sample| above this counts as speech
 _IN_RATE = 16000
+_TO_STANDARD = str.maketrans("-_", "+/")  # either base64 alphabet is accepted
 _OUT_RATE = 24000
 
 
@@ -155,6 +156,7 @@ class _Connection:
         self.session: SessionState | None = None
         self.model: ModelInfo | None = None
         self.fault: LiveFault | None = None
+        self.fault_base = 0  # messages consumed before the fault was armed
         self.index = -1  # the last consumed client message on this connection
         self.answer: asyncio.Task[None] | None = None
         self.timers: list[asyncio.Task[None]] = []
@@ -232,9 +234,9 @@ class _Connection:
                 authenticate(self.state, self.request)
             except ApiError as exc:
                 raise _Close(1008, exc.message) from None
-        self.fault = self.store.take_fault()
-        if self.fault is not None and self.fault.reject_setup is not None:
-            raise _Close(1008, self.fault.reject_setup)
+        rejection = self.store.take_fault(setup=True)
+        if rejection is not None and rejection.reject_setup is not None:
+            raise _Close(1008, rejection.reject_setup)
         self._validate(setup)
         self.setup = setup
         if handle is not None:
@@ -340,9 +342,12 @@ class _Connection:
             message = await self._receive_json()
             if message is None or self._closed():
                 return
+            if self.fault is None:
+                self.fault = self.store.take_fault(setup=False)
+                self.fault_base = self.index + 1
             await self._consume(message)
             fault = self.fault
-            consumed = self.index + 1
+            consumed = self.index + 1 - self.fault_base
             if fault is None:
                 continue
             if fault.close_after is not None and consumed >= fault.close_after:
@@ -415,7 +420,8 @@ class _Connection:
                 raise _Close(1007, "Invalid realtime input blob.")
             mime = str(_get(blob, "mimeType", "mime_type") or "")
             try:
-                data = base64.b64decode(str(blob.get("data") or ""), altchars=b"-_")
+                text = str(blob.get("data") or "").translate(_TO_STANDARD)
+                data = base64.b64decode(text + "=" * (-len(text) % 4))
             except ValueError:
                 raise _Close(1007, "Realtime input data must be base64.") from None
             if mime.startswith("audio/"):

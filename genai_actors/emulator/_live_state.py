@@ -58,16 +58,21 @@ class LiveSettings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 class LiveFault(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """A scripted fault for the next Live connection(s).
+    """A scripted fault for Live connections.
+
+    A ``reject_setup`` fault is met by the next connection(s) to send a setup. Other faults
+    are armed on the first connection to consume a client message after they were added (an
+    open one or a later one), and count messages from there.
 
     Attributes:
         close_after: Close the connection once it has consumed this many client messages
-            (the setup not counted), with ``close_code``.
+            since the fault was armed, with ``close_code``.
         close_code: 1011 (or another code) sends a close frame with ``close_reason``; 1006
             drops the connection without one, as a network failure does.
         close_reason: The reason sent in the close frame.
         go_away_after: Send ``goAway`` once the connection has consumed this many client
-            messages, then close (1000) ``go_away_time_left`` seconds later.
+            messages since the fault was armed, then close (1000) ``go_away_time_left``
+            seconds later.
         go_away_time_left: Seconds between that ``goAway`` and the close.
         reject_setup: Refuse the setup: close with 1008 and this reason.
         times: How many connections the fault applies to.
@@ -86,8 +91,11 @@ class LiveFault(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             raise ValueError(f"close_code must be one of {sorted(_FAULT_CODES)}")
         for name in ("close_after", "go_away_after"):
             value = getattr(self, name)
-            if value is not None and value < 0:
-                raise ValueError(f"{name} must be >= 0")
+            if value is not None and value < 1:
+                raise ValueError(f"{name} must be >= 1")
+        kinds = [self.close_after, self.go_away_after, self.reject_setup]
+        if sum(k is not None for k in kinds) != 1:
+            raise ValueError("give exactly one of close_after, go_away_after, reject_setup")
         if self.go_away_time_left < 0:
             raise ValueError("go_away_time_left must be >= 0")
         if self.times < 1:
@@ -153,16 +161,18 @@ class LiveStore:
         """Apply ``fault`` to the next ``fault.times`` connections (after earlier faults)."""
         self.faults.append(fault)
 
-    def take_fault(self) -> LiveFault | None:
-        """The fault the connection being set up meets, if any (uses one of its ``times``)."""
-        if not self.faults:
-            return None
-        fault = self.faults[0]
-        if fault.times <= 1:
-            self.faults.pop(0)
-        else:
-            self.faults[0] = msgspec.structs.replace(fault, times=fault.times - 1)
-        return fault
+    def take_fault(self, *, setup: bool) -> LiveFault | None:
+        """The first setup fault (``setup=True``) or message fault waiting, if any (one of its
+        ``times`` is used)."""
+        for index, fault in enumerate(self.faults):
+            if (fault.reject_setup is not None) != setup:
+                continue
+            if fault.times <= 1:
+                del self.faults[index]
+            else:
+                self.faults[index] = msgspec.structs.replace(fault, times=fault.times - 1)
+            return fault
+        return None
 
     def clear(self) -> None:
         """Remove every scripted fault and restore the default settings."""

@@ -18,15 +18,27 @@ if TYPE_CHECKING:
 __all__ = ["gemini_emulator"]
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Registers the ``gemini_emulator`` marker (keyword arguments for the emulator)."""
+    config.addinivalue_line(
+        "markers",
+        "gemini_emulator(**options): Emulator keyword arguments for the gemini_emulator "
+        "fixture, e.g. tls=True",
+    )
+
+
 @pytest.fixture
-def gemini_emulator() -> Iterator[Emulator]:
+def gemini_emulator(request: pytest.FixtureRequest) -> Iterator[Emulator]:
     """A started emulator on a free loopback port, serving from its own thread.
 
     Works from sync and async tests alike (``emu.url`` is the base URL to give a client);
-    configure faults at run time with ``emu.faults`` and inspect ``emu.recorded``. Stopped when the
-    test ends.
+    configure faults at run time with ``emu.faults`` (Live: ``emu.live``) and inspect
+    ``emu.recorded``. ``@pytest.mark.gemini_emulator(tls=True, ...)`` passes keyword arguments
+    to :class:`~genai_actors.emulator.Emulator`. Stopped when the test ends.
     """
     from genai_actors.emulator import Emulator
 
-    with Emulator() as emulator:
+    marker = request.node.get_closest_marker("gemini_emulator")
+    options = dict(marker.kwargs) if marker is not None else {}
+    with Emulator(**options) as emulator:
         yield emulator

@@ -352,14 +352,14 @@ async def test_binary_body_skips_extra_body(server: Server) -> None:
 
 
 def test_surfaces_not_built_yet_say_so() -> None:
-    """client.chats and client.live raise NotAvailableYetError naming them, never a bare
-    AttributeError; hasattr() answers False."""
+    """client.live.music raises NotAvailableYetError naming it; the blocking client's live
+    says Live is async-only and names client.aio.live; hasattr() answers False for both."""
     client = ga.AsyncClient(api_key=API_KEY)
-    for name in ("chats", "live"):
-        with pytest.raises(errors.NotAvailableYetError, match=rf"client\.{name} is not available"):
-            getattr(client, name)
-        assert not hasattr(client, name)
+    with pytest.raises(errors.NotAvailableYetError, match=r"client\.live\.music is not available"):
+        _ = client.live.music
+    assert not hasattr(client.live, "music")
     blocking = ga.Client(api_key=API_KEY)
-    with pytest.raises(errors.NotAvailableYetError, match=r"client\.chats"):
-        _ = blocking.chats
+    with pytest.raises(AttributeError, match=r"async-only.*client\.aio\.live\.connect"):
+        _ = blocking.live
+    assert not hasattr(blocking, "live")
     blocking.close()

@@ -1,0 +1,18 @@
+# genai_actors._live: Live API sessions (client.live), each a supervised actor.
+#
+#   _setup     LiveConnectConfig checks and the setup message (before any socket opens)
+#   _wire      client messages to JSON bytes; server messages to LiveServerMessage
+#   _session   _Link (what survives reconnections), LiveSessionActor, AsyncSession
+#   _connect   AsyncLive: connect(model=, config=), the endpoint and its authentication
+"""Live API sessions: ``client.live.connect(...)``."""
+
+from __future__ import annotations
+
+from ._connect import AsyncLive as AsyncLive
+from ._session import (
+    AsyncSession as AsyncSession,
+    LiveOptions as LiveOptions,
+    LiveSessionEvent as LiveSessionEvent,
+)
+
+__all__ = ["AsyncLive", "AsyncSession", "LiveOptions", "LiveSessionEvent"]

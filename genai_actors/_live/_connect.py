@@ -1,0 +1,138 @@
+"""``client.live``: ``connect(model=, config=)`` opens a supervised Live session.
+
+The config is checked and the setup built before anything is opened. The session's actor is
+started under the client's ``sessions`` supervisor; ``connect`` returns once the server
+answered the setup (``setupComplete``), and leaving the ``async with`` block closes the session.
+The endpoint is ``{base_url as ws/wss}/ws/google.ai.generativelanguage.{version}.
+GenerativeService.BidiGenerateContent``, authenticated with ``x-goog-api-key``; an ephemeral
+token (``api_key="auth_tokens/..."``) goes to ``BidiGenerateContentConstrained`` as
+``Authorization: Token ...`` instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any
+
+import anyio
+
+from supervisors import ChildSpec, Restart, SupervisorsError
+
+from .._transport import shared_ssl_context
+from ..errors import NotAvailableYetError, UnsupportedByBackendError
+from ..types._http import HttpOptions
+from ._session import AsyncSession, LiveOptions, LiveSessionActor, _Link
+from ._setup import coerce_live_config, live_setup
+
+if TYPE_CHECKING:
+    from .._api_client import ApiClient
+    from ..types._auth_tokens import LiveConnectConfig
+
+__all__ = ["AsyncLive"]
+
+_SERVICE = "google.ai.generativelanguage.{version}.GenerativeService.{method}"
+_ids = itertools.count(1)
+
+
+def _ws_base(base_url: str) -> str:
+    base = base_url.rstrip("/")
+    if base.startswith("https://"):
+        return "wss://" + base[len("https://") :]
+    if base.startswith("http://"):
+        return "ws://" + base[len("http://") :]
+    return base
+
+
+class AsyncLive:
+    """Live sessions (``client.live``, also ``client.aio.live``): async only, as in google-genai.
+
+    Args:
+        api_client: The client's seam (backend, options, supervision tree).
+        options: How sessions connect and recover (defaults: :class:`LiveOptions`).
+    """
+
+    def __init__(self, api_client: ApiClient, options: LiveOptions | None = None) -> None:
+        self._api = api_client
+        self.options = options if options is not None else LiveOptions()
+
+    @property
+    def music(self) -> Any:
+        """Live Music sessions: not available yet (raises NotAvailableYetError)."""
+        raise NotAvailableYetError(
+            "client.live.music", "use google-genai's client.aio.live.music for now"
+        )
+
+    def _endpoint(self, cfg: LiveConnectConfig) -> tuple[str, dict[str, str]]:
+        api = self._api
+        options: HttpOptions = api.http_options
+        override = cfg.http_options
+        base = (override.base_url if override else None) or options.base_url or ""
+        version = (override.api_version if override else None) or options.api_version or ""
+        backend = api.backend
+        ephemeral = bool(getattr(backend, "is_ephemeral_token", False))
+        method = "BidiGenerateContentConstrained" if ephemeral else "BidiGenerateContent"
+        url = f"{_ws_base(base)}/ws/{_SERVICE.format(version=version, method=method)}"
+        headers = dict(api.feature_headers("live"))
+        if ephemeral:
+            headers["Authorization"] = f"Token {getattr(backend, 'api_key', '')}"
+        else:
+            headers.update(backend.static_headers)
+        for extra in (options.headers, override.headers if override else None):
+            if extra:
+                headers.update(extra)
+        return url, headers
+
+    @contextlib.asynccontextmanager
+    async def connect(self, *, model: str, config: Any = None) -> AsyncIterator[AsyncSession]:
+        """Opens a Live session; the ``async with`` block's exit closes it.
+
+        Args:
+            model: The Live model (``gemini-2.0-flash-live-001`` or ``models/...``).
+            config: A :class:`~genai_actors.types.LiveConnectConfig` or a dict.
+
+        Raises:
+            InvalidRequestError: A bad config (checked before any socket is opened).
+            UnsupportedByBackendError: Vertex AI.
+            SessionClosed: The server refused the setup (its close code and reason).
+            ClientClosedError: The client is closed.
+            aiohttp.ClientError / OSError / TimeoutError: The socket could not be opened.
+
+        Cancellation: the session's actor is stopped and its socket closed before the
+        cancellation propagates.
+        """
+        if self._api.vertexai:
+            raise UnsupportedByBackendError("vertex", "live.connect", "")
+        cfg = coerce_live_config(config)
+        setup = live_setup(model, cfg)
+        url, headers = self._endpoint(cfg)
+        link = _Link(url, headers, setup, self.options, shared_ssl_context())
+        tree = self._api.tree
+        if tree is None:  # pragma: no cover - AsyncClient always sets it
+            raise RuntimeError("the client has no supervision tree")
+        sessions = (await tree.ensure()).sessions
+        ref = await sessions.start_child(
+            ChildSpec(
+                ("live", next(_ids)),
+                lambda: LiveSessionActor(link),
+                restart=Restart.TEMPORARY,
+                shutdown=0.0,
+            )
+        )
+
+        async def stop() -> None:
+            link.closed_by_user = True
+            with anyio.CancelScope(shield=True), contextlib.suppress(SupervisorsError):
+                if ref.alive:
+                    await ref.stop()
+            await link.ended.wait()
+
+        try:
+            await link.ready.wait()
+            if link.setup_complete is None:
+                raise link.error or RuntimeError("the Live session ended before its setup")
+            yield AsyncSession(link, stop)
+        finally:
+            with anyio.CancelScope(shield=True):
+                await stop()

@@ -1,0 +1,488 @@
+"""A Live session: the supervised actor that owns the socket, and the user's ``AsyncSession``.
+
+::
+
+    sessions (DynamicSupervisor)
+    └── LiveSessionActor      one per session: runs the connection loop of its _Link
+          reader              the loop reads the socket; sends go straight to it
+
+The :class:`_Link` holds what outlives one connection: the setup, the latest resumption
+handle, the client messages the server has not consumed yet, and the inbox of server
+messages. The actor's loop connects (sending ``setup``, resuming with the handle when there is
+one), replays the unconsumed messages in order, and reads until the connection ends. On
+``goAway``, or on an abnormal close, a session with resumption enabled reconnects with the
+latest handle (bounded backoff, then ``SessionClosed``); one without ends with
+``SessionClosed(code, reason, resumable=False)``.
+
+Client messages are numbered per connection from 0, as the server counts them; a
+``sessionResumptionUpdate`` acknowledges every message up to its
+``lastConsumedClientMessageIndex``, and only unacknowledged messages are sent again. The
+unacknowledged buffer is bounded (``max_unacked``): a send waits for room (backpressure).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections import deque
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import aiohttp
+import anyio
+import msgspec
+
+from supervisors import Actor, Backoff, current_clock
+
+from .. import _log
+from ..errors import SessionClosed
+from ..types._live import LiveServerMessage
+from . import _wire
+
+if TYPE_CHECKING:
+    from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
+
+__all__ = ["AsyncSession", "LiveOptions", "LiveSessionActor", "LiveSessionEvent"]
+
+_log_live = _log.get_logger("genai_actors.live")
+_CLOSE_TIMEOUT = 2.0
+_DEFAULT_BACKOFF = Backoff(0.1, 5.0, jitter=0.2)
+
+
+@dataclass(frozen=True)
+class LiveOptions:
+    """How a Live session connects and recovers.
+
+    Attributes:
+        reconnect_backoff: Delays between reconnection attempts after a drop.
+        max_reconnect_attempts: Failed attempts in a row before the session gives up.
+        connect_timeout: Seconds for the socket to open and ``setupComplete`` to arrive.
+        max_unacked: Client messages kept for replay before a send waits (backpressure).
+        inbox_size: Server messages buffered for the reader before the socket is left unread.
+        heartbeat: Seconds between WebSocket pings (None: no pings).
+    """
+
+    reconnect_backoff: Backoff = _DEFAULT_BACKOFF
+    max_reconnect_attempts: int = 5
+    connect_timeout: float = 30.0
+    max_unacked: int = 512
+    inbox_size: int = 256
+    heartbeat: float | None = 20.0
+
+
+@dataclass(frozen=True)
+class LiveSessionEvent:
+    """Something that happened to the connection under a session.
+
+    Attributes:
+        kind: ``"go_away"`` (the server asked to reconnect), ``"disconnected"`` (the socket
+            closed abnormally), ``"resumed"`` (a new connection carries the session on, with
+            ``replayed`` client messages sent again), or ``"closed"``.
+        code: The close code, for ``"disconnected"``/``"closed"``.
+        reason: The close reason or goAway's ``timeLeft``.
+        replayed: Client messages sent again after resuming.
+    """
+
+    kind: str
+    code: int | None = None
+    reason: str = ""
+    replayed: int = 0
+
+
+class _Setup(Exception):
+    """The server refused or failed the handshake (a close before ``setupComplete``)."""
+
+    def __init__(self, code: int, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+class _Link:
+    """What a session keeps across connections, shared by the actor and ``AsyncSession``."""
+
+    def __init__(
+        self,
+        url: str,
+        headers: dict[str, str],
+        setup: dict[str, Any],
+        options: LiveOptions,
+        ssl: Any,
+    ) -> None:
+        self.url = url
+        self.headers = headers
+        self.setup = setup
+        self.options = options
+        self.ssl = ssl
+        self.resumable = "sessionResumption" in setup
+        self.handle: str | None = None
+        self.session_id: str | None = None
+        self.setup_complete: LiveServerMessage | None = None
+        self.events: list[LiveSessionEvent] = []
+        self.ws: aiohttp.ClientWebSocketResponse | None = None
+        self.http: aiohttp.ClientSession | None = None
+        # (index on the current connection, or None if not sent on it yet; the frame)
+        self.unacked: deque[list[Any]] = deque()
+        self.next_index = 0
+        self.send_lock = anyio.Lock()
+        self.room = anyio.Event()
+        send, receive = anyio.create_memory_object_stream[LiveServerMessage](options.inbox_size)
+        self.inbox_send: MemoryObjectSendStream[LiveServerMessage] = send
+        self.inbox: MemoryObjectReceiveStream[LiveServerMessage] = receive
+        self.ready = anyio.Event()
+        self.ended = anyio.Event()
+        self.error: BaseException | None = None
+        self.closed_by_user = False
+        self.sent = 0
+
+    # -- sending (from the user's tasks) --------------------------------------------------
+
+    def _check_open(self) -> None:
+        if self.ended.is_set() or self.closed_by_user:
+            if isinstance(self.error, SessionClosed):
+                raise self.error
+            raise SessionClosed(1000, "the session is closed", resumable=False)
+
+    async def send(self, frame: bytes) -> None:
+        """Send one client message, in order; kept for replay until the server consumes it.
+
+        Raises:
+            SessionClosed: The session is closed (or closes while waiting for room).
+
+        Cancellation: a message not yet queued is not sent; one queued will be.
+        """
+        self._check_open()
+        while self.resumable and len(self.unacked) >= self.options.max_unacked:
+            self.room = room = anyio.Event()  # set by an acknowledgement or by the end
+            await room.wait()
+            self._check_open()
+        async with self.send_lock:
+            self._check_open()
+            ws = self.ws
+            entry: list[Any] = [None, frame]
+            if self.resumable:
+                self.unacked.append(entry)
+            if ws is None or ws.closed:
+                return  # replayed on the next connection
+            entry[0] = self.next_index
+            self.next_index += 1
+            try:
+                await ws.send_bytes(frame)
+                self.sent += 1
+            except (ConnectionError, aiohttp.ClientError, RuntimeError):
+                if not self.resumable:
+                    raise SessionClosed(1006, "the connection was lost", resumable=False) from None
+
+    def _ack(self, index: int) -> None:
+        unacked = self.unacked
+        while unacked and unacked[0][0] is not None and unacked[0][0] <= index:
+            unacked.popleft()
+        self.room.set()
+
+    # -- the connection loop (run by the actor) ---------------------------------------------
+
+    async def run(self) -> None:
+        """Connect, read, and reconnect as needed until the session ends.
+
+        Sets ``ready`` once the first ``setupComplete`` arrived (or the first attempt
+        failed: ``error`` then says why). Always ends with ``ended`` set and the socket closed.
+        """
+        schedule = self.options.reconnect_backoff.schedule()
+        attempts = 0
+        try:
+            while True:
+                try:
+                    replayed = await self._connect()
+                except _Setup as exc:
+                    self._finish(SessionClosed(exc.code, exc.reason, resumable=False))
+                    return
+                except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+                    if not self.ready.is_set():
+                        self._finish(exc)
+                        return
+                    attempts += 1
+                    if attempts > self.options.max_reconnect_attempts:
+                        _log_live.warning("live.reconnect_failed", attempts=attempts - 1)
+                        self._finish(
+                            SessionClosed(
+                                1006,
+                                f"could not reconnect after {attempts - 1} attempts: "
+                                f"{type(exc).__name__}: {exc}",
+                                resumable=self.handle is not None,
+                            )
+                        )
+                        return
+                    await current_clock().sleep(schedule.next_delay())
+                    continue
+                if self.ready.is_set():
+                    self.events.append(LiveSessionEvent("resumed", replayed=replayed))
+                    _log_live.info("live.resumed", replayed=replayed)
+                self.ready.set()
+                attempts = 0
+                code, reason, go_away = await self._read()
+                await self._drop_socket()
+                if self.closed_by_user:
+                    self._finish(None)
+                    return
+                if go_away:
+                    self.events.append(LiveSessionEvent("go_away", reason=reason))
+                else:
+                    self.events.append(LiveSessionEvent("disconnected", code, reason))
+                if not (self.resumable and self.handle is not None):
+                    self._finish(SessionClosed(code, reason, resumable=False))
+                    return
+                if not go_away:
+                    await current_clock().sleep(schedule.next_delay())
+        finally:
+            with anyio.CancelScope(shield=True):
+                await self._drop_socket()
+                if self.http is not None:
+                    await self.http.close()
+                    self.http = None
+            if not self.ended.is_set():
+                self._finish(None if self.closed_by_user else SessionClosed(1001, "stopped"))
+
+    def _finish(self, error: BaseException | None) -> None:
+        if self.ended.is_set():
+            return
+        if error is not None and not self.closed_by_user:
+            self.error = error
+            self.events.append(
+                LiveSessionEvent(
+                    "closed",
+                    getattr(error, "code", None),
+                    getattr(error, "reason", str(error)),
+                )
+            )
+        self.ended.set()
+        self.ready.set()
+        self.room.set()
+        self.inbox_send.close()
+
+    async def _connect(self) -> int:
+        if self.http is None:
+            self.http = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=0, ssl=self.ssl), trust_env=False
+            )
+        setup = self.setup
+        if self.resumable:
+            resumption = dict(setup.get("sessionResumption") or {})
+            if self.handle is not None:
+                resumption["handle"] = self.handle
+            setup = {**setup, "sessionResumption": resumption}
+        with anyio.fail_after(self.options.connect_timeout):
+            ws = await self.http.ws_connect(
+                self.url,
+                headers=self.headers,
+                heartbeat=self.options.heartbeat,
+                max_msg_size=0,
+                autoclose=True,
+            )
+            try:
+                await ws.send_bytes(msgspec.json.encode({"setup": setup}))
+                msg = await ws.receive()
+            except BaseException:
+                with anyio.CancelScope(shield=True):
+                    await ws.close()
+                raise
+        if msg.type not in (aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY):
+            code = ws.close_code or 1006
+            reason = msg.extra if isinstance(msg.extra, str) else ""
+            await ws.close()
+            raise _Setup(code, reason or "the server closed the connection during setup")
+        first = _wire.decode_server_message(msg.data)
+        if first.setup_complete is None:
+            await ws.close()
+            raise _Setup(1002, "the server did not answer the setup with setupComplete")
+        if self.setup_complete is None:
+            self.setup_complete = first
+            self.session_id = first.setup_complete.session_id
+        # Replay what the server has not consumed, in order, before any new message.
+        async with self.send_lock:
+            self.next_index = 0
+            replayed = 0
+            for entry in self.unacked:
+                entry[0] = self.next_index
+                self.next_index += 1
+                await ws.send_bytes(entry[1])
+                replayed += 1
+            self.ws = ws
+        return replayed
+
+    async def _read(self) -> tuple[int, str, bool]:
+        """Reads until the connection ends: (close code, reason, whether after goAway)."""
+        ws = self.ws
+        assert ws is not None
+        while True:
+            msg = await ws.receive()
+            if msg.type in (aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY):
+                try:
+                    message = _wire.decode_server_message(msg.data)
+                except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+                    _log_live.warning("live.bad_message", error=str(exc))
+                    continue
+                update = message.session_resumption_update
+                if update is not None:
+                    if update.resumable is not False and update.new_handle:
+                        self.handle = update.new_handle
+                    if update.last_consumed_client_message_index is not None:
+                        self._ack(update.last_consumed_client_message_index)
+                if message.setup_complete is None:
+                    await self.inbox_send.send(message)
+                if message.go_away is not None and self.resumable and self.handle is not None:
+                    return 1000, message.go_away.time_left or "", True
+                continue
+            if msg.type == aiohttp.WSMsgType.ERROR:
+                return 1006, f"{type(msg.data).__name__}: {msg.data}", False
+            code = ws.close_code if ws.close_code is not None else 1006
+            reason = msg.extra if isinstance(msg.extra, str) else ""
+            return code, reason, False
+
+    async def _drop_socket(self) -> None:
+        async with self.send_lock:
+            ws, self.ws = self.ws, None
+        if ws is not None and not ws.closed:
+            with anyio.move_on_after(_CLOSE_TIMEOUT), contextlib.suppress(Exception):
+                await ws.close()
+
+
+class LiveSessionActor(Actor):
+    """The supervised owner of one Live session's connection loop (a ``sessions`` child).
+
+    Stopping it (``session.close()``, ``client.aclose()``) cancels the loop, which closes the
+    socket; the session then reports closed.
+    """
+
+    def __init__(self, link: _Link) -> None:
+        self.link = link
+
+    async def init(self) -> None:
+        self.ref.cast("run")
+
+    async def handle_cast(self, msg: Any) -> None:
+        await self.link.run()
+        self.stop()
+
+    async def handle_call(self, msg: Any) -> Any:  # pragma: no cover - no calls are made
+        raise ValueError(f"unknown call {msg!r}")
+
+
+class AsyncSession:
+    """A Live session (``async with client.live.connect(...) as session``).
+
+    google-genai's methods: :meth:`send_client_content`, :meth:`send_realtime_input`,
+    :meth:`send_tool_response`, :meth:`receive` (one turn) and :meth:`close`; iterating the
+    session itself (``async for message in session``) yields every server message until the
+    session ends, across turns and reconnections. Sends raise
+    :class:`~genai_actors.errors.SessionClosed` once the session is gone.
+    """
+
+    def __init__(self, link: _Link, stop: Any) -> None:
+        self._link = link
+        self._stop = stop
+
+    @property
+    def session_id(self) -> str | None:
+        """The id the server gave in ``setupComplete`` (the emulator sends one)."""
+        return self._link.session_id
+
+    @property
+    def resumption_handle(self) -> str | None:
+        """The latest resumption handle (pass it to a new session to resume this one)."""
+        return self._link.handle
+
+    @property
+    def events(self) -> list[LiveSessionEvent]:
+        """What happened to the connection so far (goAway, drops, resumptions), in order."""
+        return list(self._link.events)
+
+    @property
+    def closed(self) -> bool:
+        """True once the session ended (closed by you, by the server, or given up)."""
+        return self._link.ended.is_set() or self._link.closed_by_user
+
+    @property
+    def unacknowledged(self) -> int:
+        """Client messages sent (or queued) that the server has not confirmed consuming."""
+        return len(self._link.unacked)
+
+    async def send_client_content(self, *, turns: Any = None, turn_complete: bool = True) -> None:
+        """Add ``turns`` (Content-like values) to the conversation, in order.
+
+        Raises:
+            InvalidRequestError: ``turns`` cannot be read as contents.
+            SessionClosed: The session is closed.
+        """
+        await self._link.send(_wire.client_content(turns, turn_complete))
+
+    async def send_realtime_input(
+        self,
+        *,
+        media: Any = None,
+        audio: Any = None,
+        audio_stream_end: bool | None = None,
+        video: Any = None,
+        text: str | None = None,
+        activity_start: Any = None,
+        activity_end: Any = None,
+    ) -> None:
+        """Send one realtime input (exactly one argument): audio, video, text or a marker.
+
+        Raises:
+            InvalidRequestError: Not exactly one argument, or a blob of the wrong kind.
+            SessionClosed: The session is closed.
+
+        Waits while ``max_unacked`` messages await the server (backpressure).
+        """
+        frame, _ = _wire.realtime_input(
+            media=media,
+            audio=audio,
+            audio_stream_end=audio_stream_end,
+            video=video,
+            text=text,
+            activity_start=activity_start,
+            activity_end=activity_end,
+        )
+        await self._link.send(frame)
+
+    async def send_tool_response(self, *, function_responses: Any) -> None:
+        """Answer tool calls (each response carries its call's ``id``).
+
+        Raises:
+            InvalidRequestError: A response without ``id``.
+            SessionClosed: The session is closed.
+        """
+        await self._link.send(_wire.tool_response(function_responses))
+
+    async def _messages(self) -> AsyncIterator[LiveServerMessage]:
+        link = self._link
+        while True:
+            try:
+                message = await link.inbox.receive()
+            except (anyio.EndOfStream, anyio.ClosedResourceError):
+                if link.error is not None and not link.closed_by_user:
+                    raise link.error from None
+                return
+            yield message
+
+    async def receive(self) -> AsyncIterator[LiveServerMessage]:
+        """Yields server messages until the current turn completes (google-genai's rule).
+
+        Raises:
+            SessionClosed: The session ended abnormally (after buffered messages).
+        """
+        async for message in self._messages():
+            yield message
+            if _wire.is_turn_end(message):
+                return
+
+    def __aiter__(self) -> AsyncIterator[LiveServerMessage]:
+        return self._messages()
+
+    async def close(self) -> None:
+        """Closes the session: the actor stops and the socket closes. Idempotent.
+
+        Iteration then ends after the messages already received.
+        """
+        self._link.closed_by_user = True
+        await self._stop()

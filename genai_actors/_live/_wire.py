@@ -1,0 +1,139 @@
+"""Live client messages to JSON bytes, and server messages from JSON.
+
+Client messages take google-genai's form for the Gemini Developer API: snake_case top-level
+keys (``client_content``, ``realtime_input``, ``tool_response``) around camelCase bodies.
+Server messages decode into :class:`~genai_actors.types.LiveServerMessage` leniently (unknown
+fields ignored, int64 strings read as ints).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from .._transformers import InvalidRequestError, t_contents
+from ..types._base import dec_hook, encode_json, to_builtins
+from ..types._content import Blob, FunctionResponse
+from ..types._live import LiveServerMessage
+
+__all__ = [
+    "client_content",
+    "decode_server_message",
+    "is_turn_end",
+    "realtime_input",
+    "tool_response",
+]
+
+_DECODER = msgspec.json.Decoder(LiveServerMessage, dec_hook=dec_hook, strict=False)
+
+
+def decode_server_message(data: bytes | str) -> LiveServerMessage:
+    """One server frame as a message.
+
+    Raises:
+        msgspec.DecodeError / msgspec.ValidationError: Not JSON, or not a message's shape.
+    """
+    return _DECODER.decode(data)
+
+
+def is_turn_end(message: LiveServerMessage) -> bool:
+    """Whether ``message`` ends a turn (google-genai's rule for ``receive()``)."""
+    content = message.server_content
+    return content is not None and bool(content.turn_complete)
+
+
+def client_content(turns: Any, turn_complete: bool) -> bytes:
+    """``{"client_content": {"turns": [...], "turnComplete": ...}}``.
+
+    Raises:
+        InvalidRequestError: ``turns`` cannot be read as contents.
+    """
+    body: dict[str, Any] = {}
+    if turns is not None:
+        body["turns"] = [to_builtins(c) for c in t_contents(turns, "turns")]
+    body["turnComplete"] = bool(turn_complete)
+    return encode_json({"client_content": body})
+
+
+def _blob(value: Any, path: str, kind: str) -> dict[str, Any]:
+    if isinstance(value, Blob):
+        blob = value
+    elif isinstance(value, dict):
+        blob = msgspec.convert(
+            {("mimeType" if k == "mime_type" else k): v for k, v in value.items()},
+            Blob,
+            dec_hook=dec_hook,
+        )
+    else:
+        raise InvalidRequestError(path, f"expected a Blob or a dict, got {type(value).__name__}")
+    if blob.data is None or not blob.mime_type:
+        raise InvalidRequestError(path, "needs data and mime_type")
+    if kind and not blob.mime_type.startswith(kind):
+        raise InvalidRequestError(path, f"expected a {kind}* MIME type, got {blob.mime_type}")
+    wire: dict[str, Any] = to_builtins(blob)
+    return wire
+
+
+def realtime_input(**fields: Any) -> tuple[bytes, bool]:
+    """``{"realtime_input": {...}}`` from exactly one non-None field, and whether it is audio.
+
+    Raises:
+        InvalidRequestError: Not exactly one field, or a blob of the wrong kind.
+    """
+    given = {k: v for k, v in fields.items() if v is not None}
+    if len(given) != 1:
+        raise InvalidRequestError(
+            "send_realtime_input", f"takes exactly one argument, got {sorted(given) or 'none'}"
+        )
+    ((name, value),) = given.items()
+    body: dict[str, Any]
+    if name == "media":
+        items = value if isinstance(value, list) else [value]
+        body = {"mediaChunks": [_blob(v, "media", "") for v in items]}
+    elif name == "audio":
+        body = {"audio": _blob(value, "audio", "audio/")}
+    elif name == "video":
+        body = {"video": _blob(value, "video", "image/")}
+    elif name == "text":
+        body = {"text": str(value)}
+    elif name == "audio_stream_end":
+        body = {"audioStreamEnd": bool(value)}
+    elif name in ("activity_start", "activity_end"):
+        marker = to_builtins(value) if not isinstance(value, dict) else value
+        body = {"activityStart" if name == "activity_start" else "activityEnd": marker or {}}
+    else:  # pragma: no cover - the session passes known names only
+        raise InvalidRequestError(name, "unknown realtime input")
+    return encode_json({"realtime_input": body}), name in ("audio", "media")
+
+
+def tool_response(function_responses: Any) -> bytes:
+    """``{"tool_response": {"functionResponses": [...]}}``; each response needs its ``id``.
+
+    Raises:
+        InvalidRequestError: A response without ``id`` (the Developer API requires it) or of
+            an unsupported type.
+    """
+    items = function_responses if isinstance(function_responses, list) else [function_responses]
+    if not items:
+        raise InvalidRequestError("function_responses", "needs at least one FunctionResponse")
+    out = []
+    for index, item in enumerate(items):
+        path = f"function_responses[{index}]"
+        if isinstance(item, dict):
+            item = msgspec.convert(
+                {_camel(k): v for k, v in item.items()}, FunctionResponse, dec_hook=dec_hook
+            )
+        if not isinstance(item, FunctionResponse):
+            raise InvalidRequestError(path, f"expected a FunctionResponse, got {type(item)}")
+        if not item.id:
+            raise InvalidRequestError(
+                f"{path}.id", "is required: copy it from the tool call's function_calls[].id"
+            )
+        out.append(to_builtins(item))
+    return encode_json({"tool_response": {"functionResponses": out}})
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
