@@ -81,7 +81,7 @@ def _how_to_seed(spec: TokenizerSpec, path: Path) -> str:
 def _read_cached(path: Path, sha256: str) -> bytes | None:
     try:
         data = path.read_bytes()
-    except FileNotFoundError:
+    except OSError:  # absent, or unreadable: fetched (and rewritten if possible)
         return None
     if _sha256(data) == sha256:
         return data
