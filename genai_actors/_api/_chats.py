@@ -29,6 +29,7 @@ from collections.abc import Generator, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+import anyio
 import msgspec
 
 from .. import _log
@@ -571,8 +572,11 @@ class ChatStream:
                 return chunk
         except StopAsyncIteration:
             raise
+        except Exception:
+            await self._abort_and_wait()  # the partial turn is committed when this raises
+            raise
         except BaseException:
-            self._abort()
+            self._abort()  # cancelled: the actor commits the partial turn right after
             raise
 
     def _take(self, chunk: GenerateContentResponse) -> None:
@@ -628,28 +632,52 @@ class ChatStream:
         return False
 
     def _abort(self) -> None:
-        """Ends the turn early: commits the partial answer (comprehensive history only) if any
-        output arrived, else nothing."""
-        if self._closed:
+        """Ends the turn early without waiting: its partial answer (comprehensive history
+        only) if any output arrived, else nothing, is committed by the actor."""
+        records = self._close_turn()
+        if records is not None:
+            turn, ref = self._turn, self._ref
+            assert turn is not None
+            assert ref is not None
+            self._chat._hand_back(turn, ref, records or None)
+
+    async def _abort_and_wait(self) -> None:
+        """Ends the turn early and waits until the actor committed what it holds."""
+        records = self._close_turn()
+        if records is None:
             return
-        self._closed = True
         turn, ref = self._turn, self._ref
-        if turn is None or ref is None:
-            return
-        records: list[Record] | None = None
+        assert turn is not None
+        assert ref is not None
+        try:
+            with anyio.CancelScope(shield=True):  # short: the actor only commits
+                await self._chat._end(turn, ref, records or [])
+        except Exception as exc:  # the stream's own error is the one to raise
+            _log_response.warning("chat.partial_commit_failed", error=type(exc).__name__)
+
+    def _close_turn(self) -> list[Record] | None:
+        """Marks the stream closed; the records of a turn that ends early (all invalid), an
+        empty list for nothing to commit, or None if there is no turn to end."""
+        if self._closed:
+            return None
+        self._closed = True
+        if self._turn is None or self._ref is None:
+            return None
+        records: list[Record] = []
         partial = merge_contents(self._chunks)
         if partial is not None or self._records:
             output = encode_json(partial) if partial is not None else EMPTY_MODEL
             rounds = [*self._records, (self._user_in + b"," + output, True)]
             records = [(data, False) for data, _ in rounds]
-        self._chat._hand_back(turn, ref, records)
+        return records
 
     async def aclose(self) -> None:
-        """Closes the stream (frees its connection) and ends the turn. Idempotent."""
-        self._abort()
+        """Closes the stream (frees its connection) and ends the turn; once it returns, the
+        partial turn (if any output arrived) is in the comprehensive history. Idempotent."""
         stream = self._stream
         if stream is not None:
             await stream.aclose()
+        await self._abort_and_wait()
 
     async def __aenter__(self) -> ChatStream:
         await self.open()

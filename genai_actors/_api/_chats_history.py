@@ -17,7 +17,7 @@ from typing import Any
 
 import msgspec
 
-from ..types._base import encode_json
+from ..types._base import dec_hook, encode_json
 from ..types._content import Content, Part
 from ..types._response import GenerateContentResponse
 
@@ -35,7 +35,7 @@ __all__ = [
 _EMPTY_PART = Part()
 EMPTY_MODEL = encode_json(Content(role="model", parts=[]))
 """The wire JSON of an empty model turn (recorded when the model gave no output)."""
-_CONTENTS = msgspec.json.Decoder(list[Content])
+_CONTENTS = msgspec.json.Decoder(list[Content], dec_hook=dec_hook)
 
 Record = tuple[bytes, bool]
 """One recorded exchange: a fragment (the input content and the model's output contents) and
