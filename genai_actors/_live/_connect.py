@@ -136,3 +136,4 @@ class AsyncLive:
         finally:
             with anyio.CancelScope(shield=True):
                 await stop()
+            link.inbox.close()

@@ -1,0 +1,112 @@
+"""Sessions that survive goAway and abnormal closes: resumed with the latest handle, every
+client message consumed exactly once (checked against the emulator's record)."""
+
+from __future__ import annotations
+
+import pytest
+
+import genai_actors as ga
+from genai_actors import errors
+from genai_actors.emulator import Emulator
+from genai_actors.emulator._live_state import LiveFault
+
+from .conftest import MODEL, RESUMABLE, client_turns, text_of, turn
+
+
+async def test_three_go_aways_and_an_abnormal_close_lose_nothing(
+    client: ga.AsyncClient, emu: Emulator
+) -> None:
+    sent: list[str] = []
+    async with client.live.connect(model=MODEL, config=RESUMABLE) as session:
+
+        async def say(text: str) -> str:
+            sent.append(text)
+            await session.send_client_content(turns=text)
+            return text_of(await turn(session))
+
+        assert 'Emulated reply to "My name is Ada"' in await say("My name is Ada")
+        for rotation in range(3):
+            emu.live.add_fault(LiveFault(go_away_after=1, go_away_time_left=0.05))
+            await say(f"Rotation {rotation}")
+        # An abnormal close right after the server consumed a message, before it answered:
+        # the message is sent again on the new connection, and consumed once in the session.
+        emu.live.add_fault(LiveFault(close_after=1, close_code=1011))
+        answer = await say("What is my name?")
+        assert 'Emulated reply to "What is my name?"' in answer
+        assert 'which began with "My name is Ada"' in answer
+        assert "This is turn 5 of our conversation" in answer
+        kinds = [e.kind for e in session.events]
+        assert kinds.count("go_away") == 3
+        assert kinds.count("disconnected") == 1
+        assert kinds.count("resumed") == 4
+        session_id = session.session_id
+    assert session_id is not None
+    assert client_turns(emu.live.consumed(session_id)) == sent
+    assert emu.live.connections == 5
+
+
+async def test_a_dropped_connection_1006_is_resumed(client: ga.AsyncClient, emu: Emulator) -> None:
+    async with client.live.connect(model=MODEL, config=RESUMABLE) as session:
+        await session.send_realtime_input(text="First")
+        await turn(session)
+        emu.live.add_fault(LiveFault(close_after=1, close_code=1006))
+        await session.send_realtime_input(text="Second")
+        assert "Second" in text_of(await turn(session))
+        disconnected = [e for e in session.events if e.kind == "disconnected"]
+        assert [e.code for e in disconnected] == [1006]
+        assert client_turns(emu.live.consumed(session.session_id or "")) == ["First", "Second"]
+
+
+async def test_the_maximum_connection_duration_rotates_transparently(
+    client: ga.AsyncClient, emu: Emulator
+) -> None:
+    emu.live.settings.max_connection_seconds = 0.3
+    emu.live.settings.go_away_lead_seconds = 0.1
+    async with client.live.connect(model=MODEL, config=RESUMABLE) as session:
+        await session.send_realtime_input(text="Before the limit")
+        await turn(session)
+        async for message in session:
+            if message.go_away is not None:
+                assert message.go_away.time_left == "0.1s"
+                break
+        await session.send_realtime_input(text="After the limit")
+        answer = text_of(await turn(session))
+    assert 'which began with "Before the limit"' in answer
+    assert [e.kind for e in session.events][:2] == ["go_away", "resumed"]
+
+
+async def test_messages_sent_while_reconnecting_are_replayed_in_order(
+    client: ga.AsyncClient, emu: Emulator
+) -> None:
+    async with client.live.connect(model=MODEL, config=RESUMABLE) as session:
+        emu.live.add_fault(LiveFault(close_after=1, close_code=1011))
+        await session.send_client_content(turns="one", turn_complete=False)
+        await session.send_client_content(turns="two", turn_complete=False)
+        await session.send_client_content(turns="three", turn_complete=True)
+        answer = text_of(await turn(session))
+        assert answer.startswith('Emulated reply to "three"')
+        assert client_turns(emu.live.consumed(session.session_id or "")) == ["one", "two", "three"]
+
+
+async def test_a_handle_resumes_the_session_in_a_new_connect(
+    client: ga.AsyncClient, emu: Emulator
+) -> None:
+    async with client.live.connect(model=MODEL, config=RESUMABLE) as first:
+        await first.send_realtime_input(text="Remember the code word: teal")
+        await turn(first)
+        async for message in first:
+            update = message.session_resumption_update
+            if update is not None and update.last_consumed_client_message_index == 0:
+                break  # the handle covering the first message
+        handle = first.resumption_handle
+        session_id = first.session_id
+    assert handle is not None
+    config = {"response_modalities": ["TEXT"], "session_resumption": {"handle": handle}}
+    async with client.live.connect(model=MODEL, config=config) as second:
+        assert second.session_id == session_id
+        await second.send_realtime_input(text="What was the code word?")
+        assert 'which began with "Remember the code word: teal"' in text_of(await turn(second))
+    bad = {"response_modalities": ["TEXT"], "session_resumption": {"handle": "nope"}}
+    with pytest.raises(errors.SessionClosed, match="handle is invalid"):
+        async with client.live.connect(model=MODEL, config=bad):
+            pass
