@@ -112,14 +112,11 @@ def merge_contents(contents: Sequence[Content]) -> Content | None:
     return Content(role=role, parts=merged)
 
 
-_TEXT_FIELDS = frozenset({"text", "thought", "thought_signature"})
-
-
 def _text_only(part: Part) -> bool:
-    for name in part.__struct_fields__:
-        if name not in _TEXT_FIELDS and getattr(part, name) is not None:
-            return False
-    return True
+    """Whether ``part`` sets nothing but text, thought and thought signature."""
+    set_fields = sum(value is not None for value in msgspec.structs.astuple(part))
+    own = (part.text is not None) + (part.thought is not None)
+    return set_fields == own + (part.thought_signature is not None)
 
 
 class History:
