@@ -18,12 +18,13 @@ import contextlib
 import heapq
 import itertools
 import math
+from asyncio import _get_running_loop, sleep as _asyncio_sleep
 from collections.abc import Iterator
 from contextvars import ContextVar
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-import anyio
-from anyio.lowlevel import checkpoint
+if TYPE_CHECKING:
+    import anyio
 
 __all__ = ["Clock", "SystemClock", "VirtualClock", "current_clock", "use_clock"]
 
@@ -46,7 +47,12 @@ class Clock(Protocol):
 
 
 class SystemClock:
-    """The event loop's clock (`anyio.current_time`) and `anyio.sleep`."""
+    """The event loop's clock and sleep.
+
+    On asyncio the running loop is read directly (``loop.time()``, ``asyncio.sleep``): no
+    async-library detection per reading. Other anyio backends go through
+    ``anyio.current_time`` and ``anyio.sleep``.
+    """
 
     __slots__ = ()
 
@@ -56,10 +62,20 @@ class SystemClock:
         Raises:
             RuntimeError: Outside an event loop (no async backend is running).
         """
+        loop = _get_running_loop()
+        if loop is not None:
+            return loop.time()
+        import anyio
+
         return anyio.current_time()
 
     async def sleep(self, seconds: float) -> None:
         """Sleep `seconds` of real time (negative means zero). Cancellable."""
+        if _get_running_loop() is not None:
+            await _asyncio_sleep(max(0.0, seconds))
+            return
+        import anyio
+
         await anyio.sleep(max(0.0, seconds))
 
     def __repr__(self) -> str:
@@ -141,7 +157,7 @@ class VirtualClock:
             raise ValueError("cannot sleep NaN seconds")
         self.sleeps.append(seconds)
         if seconds <= 0:
-            await checkpoint()
+            await _checkpoint()
             return
         entry = _Sleeper(self._now + seconds, next(self._seq))
         heapq.heappush(self._heap, entry)
@@ -149,7 +165,7 @@ class VirtualClock:
             while not entry.gone:
                 if self.autojump and self._earliest() is entry:
                     for _ in range(_SETTLE_CHECKPOINTS):
-                        await checkpoint()
+                        await _checkpoint()
                         if entry.gone or self._earliest() is not entry:
                             break
                     else:
@@ -157,7 +173,7 @@ class VirtualClock:
                         self._wake_due()
                         self._poke_earliest()
                     continue
-                entry.event = anyio.Event()
+                entry.event = _event()
                 await entry.event.wait()
                 entry.event = None
         finally:
@@ -184,13 +200,25 @@ class VirtualClock:
             self._now = max(self._now, first.deadline)
             self._wake_due()
             for _ in range(_SETTLE_CHECKPOINTS):
-                await checkpoint()
+                await _checkpoint()
         self._now = target
         self._poke_earliest()
-        await checkpoint()
+        await _checkpoint()
 
     def __repr__(self) -> str:
         return f"VirtualClock(now={self._now!r}, autojump={self.autojump!r})"
+
+
+async def _checkpoint() -> None:
+    from anyio.lowlevel import checkpoint
+
+    await checkpoint()
+
+
+def _event() -> anyio.Event:
+    import anyio
+
+    return anyio.Event()
 
 
 _SYSTEM = SystemClock()

@@ -49,6 +49,34 @@ def test_constructing_a_client_opens_no_transport(cls: str) -> None:
     assert "genai_actors._client" in loaded  # the probe did build a client
 
 
+# The actor runtime and the watcher tree: loaded by the first watch (or session), not before.
+RUNTIME = (
+    "supervisors._actor",
+    "supervisors._core",
+    "supervisors._dynamic",
+    "supervisors._supervisor",
+    "genai_actors._watch._tree",
+    "genai_actors._watch._hub",
+    "genai_actors._watch._actors",
+)
+
+
+@pytest.mark.parametrize("cls", ["AsyncClient", "Client"])
+def test_constructing_a_client_loads_no_actor_runtime(cls: str) -> None:
+    """A new client loads no supervisor, actor, watcher tree, nor the request builders."""
+    loaded = _loaded_after(f"import genai_actors\nc = genai_actors.{cls}(api_key='k')")
+    assert [m for m in RUNTIME if m in loaded] == []
+    assert not [m for m in loaded if m.startswith("genai_actors._transformers")]
+    assert "genai_actors._watch._host" in loaded  # the light host of the trees is there
+
+
+def test_the_first_watch_loads_the_actor_runtime() -> None:
+    """``api_client.watchers`` (what every ``wait``/``watch`` uses) brings the runtime in."""
+    code = "import genai_actors\ngenai_actors.AsyncClient(api_key='k').api_client.watchers"
+    loaded = _loaded_after(code)
+    assert [m for m in RUNTIME if m not in loaded] == []
+
+
 def test_first_use_of_models_imports_it_without_a_request() -> None:
     """`client.models` imports the models module; still no aiohttp before a request is sent."""
     loaded = _loaded_after("import genai_actors\ngenai_actors.AsyncClient(api_key='k').models")

@@ -31,7 +31,7 @@ from ..errors import (
 from ._errors import Phase, api_error, map_transport_error
 from ._options import client_timeout
 from ._reading import RawResponse, read_body
-from ._session import SessionPool, TransportConfig
+from ._session import SessionPool, TransportConfig, shared_ssl_context
 
 if TYPE_CHECKING:
     import aiohttp
@@ -172,13 +172,22 @@ class Exchange:
                     )
                 timeout = self._timeout(plan, remaining, read)
         limit = config.max_response_bytes
+        # The SSL context (certifi's bundle) is built on the first https request, never for a
+        # plain-http one (the emulator, a local proxy); the connector itself has none.
+        tls = shared_ssl_context() if url.scheme == "https" else True
         attempt = 0
         while True:
             attempt += 1
             phase = Phase.SEND
             try:
                 resp = await session.request(
-                    method, url, data=body, headers=headers, timeout=timeout, proxy=plan.proxy
+                    method,
+                    url,
+                    data=body,
+                    headers=headers,
+                    timeout=timeout,
+                    proxy=plan.proxy,
+                    ssl=tls,
                 )
                 phase = Phase.BODY
                 status = resp.status

@@ -32,8 +32,10 @@ through an async-generator finaliser the loop runs on shutdown; a loop closed an
 detected on next use and its entry dropped, so no call ever touches a dead loop.
 
 Proxy settings are read once per process (``HTTP(S)_PROXY``, ``NO_PROXY``) instead of aiohttp's
-per-request ``trust_env`` lookups; the SSL context is built at most once per process, lazily,
-from ``SSL_CERT_FILE``/``SSL_CERT_DIR`` or certifi, and aiohttp's own default otherwise.
+per-request ``trust_env`` lookups; the SSL context is built at most once per process, lazily on
+the first https request (never for plain http, such as the emulator's URL), from
+``SSL_CERT_FILE``/``SSL_CERT_DIR`` or certifi, and aiohttp's own default otherwise; it is given
+per request, so the connector has none of its own.
 aiohttp, ``ssl`` and ``urllib.request`` are imported when first needed (the first session,
 SSL context or proxy lookup), never when this module is imported.
 """
@@ -244,7 +246,6 @@ class SessionPool:
                 limit=cfg.connection_limit,
                 limit_per_host=cfg.connection_limit_per_host,
                 keepalive_timeout=cfg.keepalive_timeout,
-                ssl=shared_ssl_context(),
             )
             session = aiohttp.ClientSession(
                 connector=connector,

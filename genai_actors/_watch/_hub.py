@@ -19,8 +19,9 @@ from supervisors import ActorExited, Backoff
 
 from ..errors import ClientClosedError, WaitTimeoutError
 from ._config import WatchConfig, check_timeout
+from ._host import TreeHost
 from ._state import Subscriber, WatchState
-from ._tree import ClientTree, TreeHost
+from ._tree import ClientTree
 
 __all__ = ["WatchHub", "WatchStream"]
 

@@ -30,7 +30,7 @@ from ._actors import PollScheduler, ScheduleBook, Watcher
 from ._config import WatchConfig
 from ._state import WatchState
 
-__all__ = ["ClientTree", "TreeHost"]
+__all__ = ["ClientTree"]
 
 _log_tree = _log.get_logger("genai_actors.tree")
 
@@ -217,61 +217,3 @@ class ClientTree:
             task.cancel()
             with anyio.CancelScope(shield=True):
                 await asyncio.wait({task})
-
-
-class TreeHost:
-    """Owns one :class:`ClientTree` per event loop for a client; the hub and sessions use it.
-
-    Args:
-        config: The watch settings (read on every scheduling decision, so changes apply live).
-    """
-
-    def __init__(self, config: WatchConfig | None = None) -> None:
-        self.config = config if config is not None else WatchConfig()
-        self._trees: dict[asyncio.AbstractEventLoop, ClientTree] = {}
-        self.closed = False
-
-    @property
-    def started(self) -> bool:
-        """True if a tree was started in some loop (and the host is not closed since)."""
-        return bool(self._trees)
-
-    def _get_config(self) -> WatchConfig:
-        return self.config
-
-    def current(self) -> ClientTree | None:
-        """The running loop's tree if it is up, else None (starts nothing)."""
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return None
-        tree = self._trees.get(loop)
-        return None if tree is None or tree.stopped else tree
-
-    async def ensure(self) -> ClientTree:
-        """The running loop's tree, started on first need.
-
-        Raises:
-            ClientClosedError: The client is closed, or the tree could not start.
-
-        Cancellation: a start in progress goes on in its own task; a later call waits for it.
-        """
-        if self.closed:
-            raise ClientClosedError("the client is closed")
-        loop = asyncio.get_running_loop()
-        tree = self._trees.get(loop)
-        if tree is None or tree.stopped:
-            for other in [lp for lp in self._trees if lp.is_closed()]:
-                del self._trees[other]
-            tree = ClientTree(self._get_config)
-            self._trees[loop] = tree
-            tree.launch(loop)
-        await tree.wait_started()
-        return tree
-
-    async def aclose(self) -> None:
-        """Stops every tree (waiting for the one of the running loop); idempotent."""
-        self.closed = True
-        trees, self._trees = list(self._trees.values()), {}
-        for tree in trees:
-            await tree.stop()
