@@ -37,7 +37,7 @@ from ._transport._options import (
     merge_http_options as merge_http_options,
 )
 from ._transport._reading import RawResponse as RawResponse
-from ._watch import TreeHost, WatchHub
+from ._watch import TreeHost
 from .errors import (
     ClientClosedError,
     EphemeralTokenAPIKeyError,
@@ -50,6 +50,8 @@ from .types._http import HttpOptions
 
 if TYPE_CHECKING:
     import aiohttp
+
+    from ._watch import WatchHub
 
 __all__ = ["VERSION", "ApiClient", "RawResponse", "coerce_http_options", "merge_http_options"]
 
@@ -100,6 +102,8 @@ class ApiClient:
         if hub is None:
             if self.tree is None:
                 self.tree = TreeHost()
+            from ._watch import WatchHub  # the actor runtime loads with the first watch
+
             hub = self._watchers = WatchHub(self.tree)
         return hub
 
