@@ -225,6 +225,7 @@ class _Connection:
         if not isinstance(message, dict) or not isinstance(message.get("setup"), dict):
             raise _Close(1007, "The first message must be a setup message.")
         setup: dict[str, Any] = message["setup"]
+        self.store.setups.append(setup)
         resume = setup.get("sessionResumption") or setup.get("session_resumption") or {}
         handle = resume.get("handle") if isinstance(resume, dict) else None
         if self.constrained:
@@ -552,8 +553,9 @@ class _Connection:
         window = self.setup.get("contextWindowCompression")
         if not isinstance(window, dict):
             return
-        target = (window.get("slidingWindow") or {}).get("targetTokens")
-        trigger = window.get("triggerTokens")
+        sliding = _get(window, "slidingWindow", "sliding_window") or {}
+        target = _get(sliding, "targetTokens", "target_tokens")
+        trigger = _get(window, "triggerTokens", "trigger_tokens")
         total = count_contents(session.history)
         if trigger is None or total <= int(trigger):
             return

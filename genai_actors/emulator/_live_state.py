@@ -142,6 +142,9 @@ class SessionState:
 class LiveStore:
     """Every Live session's state, handles and faults (``emu.live``).
 
+    ``setups`` lists the setup messages received (as sent), ``sessions`` the sessions by id,
+    and :meth:`consumed` the client messages a session consumed.
+
     Args:
         clock: Monotonic seconds (handle expiry).
     """
@@ -152,6 +155,7 @@ class LiveStore:
         self.faults: list[LiveFault] = []
         self._handles: dict[str, tuple[SessionState, float]] = {}
         self.sessions: dict[str, SessionState] = {}
+        self.setups: list[dict[str, Any]] = []  # every setup message received, as sent
         self.connections = 0
         self.open_connections = 0
 
