@@ -1,6 +1,7 @@
 """The ``genai-actors`` command, also run as ``python -m genai_actors``.
 
     genai-actors emulator [--host H] [--port P] [--api-key K] [options]
+    genai-actors tokens count FILE [--model M] [--model-file PATH]
     genai-actors --version
 
 Usage errors (an unknown command, a bad flag value) exit with status 2 after argparse's usage
@@ -13,6 +14,7 @@ import argparse
 import sys
 
 from . import __version__
+from ._tokenizer import _command as tokens_command
 from .emulator.__main__ import add_arguments, exit_status, run as run_emulator
 
 __all__ = ["build_parser", "main"]
@@ -34,6 +36,12 @@ def build_parser() -> argparse.ArgumentParser:
     add_arguments(emulator)
     # Flags the sub-command does not know are reported with its usage, not the top-level one.
     emulator.set_defaults(command_parser=emulator)
+    tokens = commands.add_parser(
+        "tokens",
+        help="count tokens offline with a Gemini model's open tokenizer",
+        description="Count tokens offline, as genai_actors.LocalTokenizer does.",
+    )
+    tokens_command.add_arguments(tokens)
     return parser
 
 
@@ -46,4 +54,6 @@ def main(argv: list[str] | None = None) -> int:
             args.command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     except SystemExit as exc:  # --help, --version, usage errors: argparse has printed them
         return exit_status(exc)
+    if args.command == "tokens":
+        return tokens_command.run(args)
     return run_emulator(args)

@@ -73,8 +73,9 @@ def _sha256(data: bytes) -> str:
 def _how_to_seed(spec: TokenizerSpec, path: Path) -> str:
     return (
         f"To work offline, download {spec.url} on a machine with internet access and copy it "
-        f"to {path} (or set {CACHE_ENV} to a directory holding {spec.file_name}, or pass "
-        "model_path= to LocalTokenizer)."
+        f"to {path} (or set {CACHE_ENV} to a directory holding {spec.file_name}, or give the "
+        "file directly: LocalTokenizer(..., model_path=PATH), genai-actors tokens count "
+        "--model-file PATH)."
     )
 
 
