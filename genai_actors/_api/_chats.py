@@ -398,12 +398,17 @@ class AsyncChat(ChatCore):
         user = t_content(message, "message")
         cfg = config if config else self._config
         chats = self._chats
+        # As google-genai, a chat always sends a generationConfig ({} at least).
         request = generate_content_request(
-            self._model, [user], cfg, vertex=chats._vertex, stream=stream
+            self._model,
+            [user],
+            GenerateContentConfig() if cfg is None else cfg,
+            vertex=chats._vertex,
+            stream=stream,
         )
         coerced: GenerateContentConfig = request.config
         plan = plan_afc(coerced, stream=stream) if coerced.tools else None
-        tags = ("chat", "afc") if plan is not None else ("chat",)
+        tags = ("chat", "afc") if _afc_tagged(coerced) else ("chat",)
         return _Prepared(request, user, plan, chats._api.feature_headers(*tags))
 
     async def _tools(self) -> TaskSupervisor:
@@ -701,6 +706,35 @@ class ChatStream:
     def __repr__(self) -> str:
         state = "closed" if self._closed else "open"
         return f"<ChatStream {self._prepared.path} ({state})>"
+
+
+def _afc_tagged(config: GenerateContentConfig) -> bool:
+    """Whether google-genai's chat takes its AFC path (and tags requests ``+afc``): unless AFC
+    is disabled or a tool declares functions or MCP servers, with or without Python tools."""
+    settings = config.automatic_function_calling
+    if settings is not None:
+        maximum = _field(settings, "maximum_remote_calls", "maximumRemoteCalls")
+        if maximum is not None and int(maximum) <= 0:
+            return False
+        if _field(settings, "disable", "disable"):
+            return False
+    for tool in config.tools or ():
+        if callable(tool):
+            continue
+        for name, wire in (
+            ("function_declarations", "functionDeclarations"),
+            ("mcp_servers", "mcpServers"),
+        ):
+            if _field(tool, name, wire):
+                return False
+    return True
+
+
+def _field(value: Any, name: str, wire: str) -> Any:
+    if isinstance(value, Mapping):
+        found = value.get(name)
+        return value.get(wire) if found is None else found
+    return getattr(value, name, None)
 
 
 # -- snapshots ------------------------------------------------------------------------------

@@ -126,19 +126,23 @@ async def test_same_headers(
 
 
 @pytest.mark.parametrize(
-    ("tools", "tags"), [([], {"chat"}), ([get_weather], {"afc", "chat"})], ids=["plain", "afc"]
+    ("config", "tags"),
+    [
+        (None, {"afc", "chat"}),
+        ({"tools": [get_weather]}, {"afc", "chat"}),
+        ({"automatic_function_calling": {"disable": True}}, {"chat"}),
+    ],
+    ids=["plain", "afc", "afc-disabled"],
 )
 async def test_chat_tags(
     emu: Emulator,
     ours: ga.AsyncClient,
     theirs: genai.client.AsyncClient,
-    tools: list[Any],
+    config: Any,
     tags: set[str],
 ) -> None:
-    """A chat turn is tagged +chat (and +afc with Python tools) like google-genai's."""
-    if not hasattr(ours, "chats"):
-        pytest.skip("client.chats is not built yet")
-    config: Any = {"tools": tools} if tools else None
+    """A chat turn is tagged +chat, and +afc unless AFC is disabled (google-genai's chat takes
+    its AFC path, and tags it, even without Python tools)."""
     prompt = "Use get_weather with city=Rome"
     their_chat = theirs.chats.create(model=M, config=config)
     our_chat = ours.chats.create(model=M, config=config)
