@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from . import errors as errors, pagers as pagers, types as types
     from ._api._models_stream import GenerateContentStream as GenerateContentStream
     from ._client import AsyncClient as AsyncClient
+    from ._live import LiveOptions as LiveOptions
     from ._tokenizer._local import LocalTokenizer as LocalTokenizer
     from ._sync import Client as Client
     from ._transport import TransportConfig as TransportConfig
@@ -48,6 +49,7 @@ __all__ = [
     "DownloadTooLargeError",
     "FileProcessingError",
     "GenerateContentStream",
+    "LiveOptions",
     "LocalTokenizer",
     "TransportConfig",
     "UploadError",
@@ -66,6 +68,7 @@ _WHERE: dict[str, tuple[str, str | None]] = {
     "TransportConfig": ("._transport._session", "TransportConfig"),
     "GenerateContentStream": ("._api._models_stream", "GenerateContentStream"),
     "LocalTokenizer": ("._tokenizer._local", "LocalTokenizer"),
+    "LiveOptions": ("._live", "LiveOptions"),
     "WatchConfig": ("._watch", "WatchConfig"),
     "WatchStream": ("._watch", "WatchStream"),
     "UploadError": (".errors", "UploadError"),

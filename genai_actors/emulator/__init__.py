@@ -18,6 +18,8 @@
 #   _caches.py _batches.py _tunings.py _file_search.py _auth_tokens.py   more resources
 #   _retrieval.py   chunking, metadata filters and ranking for file search
 #   _admin.py       /_emulator/* admin endpoints
+#   _live.py        the Live WebSocket endpoints; _live_state.py sessions, handles, faults;
+#   _live_admin.py  /_emulator/live/* and the Live routes; _tls.py the self-signed certificate
 #   pytest_plugin.py   the gemini_emulator fixture
 """An offline emulator of the Gemini Developer API, for tests, benchmarks and demos.
 
@@ -36,6 +38,11 @@ if TYPE_CHECKING:
     from ._errors import ApiError as ApiError
     from ._faults import FaultConfig as FaultConfig, Faults as Faults
     from ._files import FileStore as FileStore, StoredFile as StoredFile
+    from ._live_state import (
+        LiveFault as LiveFault,
+        LiveSettings as LiveSettings,
+        LiveStore as LiveStore,
+    )
     from ._operations import Operation as Operation, OperationStore as OperationStore
     from ._recorder import RecordedRequest as RecordedRequest, Recorder as Recorder
     from ._server import Emulator as Emulator, serve as serve
@@ -58,6 +65,9 @@ __all__ = [
     "UploadStore",
     "BatchStore",
     "TokenStore",
+    "LiveFault",
+    "LiveSettings",
+    "LiveStore",
 ]
 
 # Public names resolve on first use, so importing the package (as the pytest plugin entry point
@@ -78,6 +88,9 @@ _WHERE = {
     "UploadStore": "._upload",
     "BatchStore": "._batches",
     "TokenStore": "._auth_tokens",
+    "LiveFault": "._live_state",
+    "LiveSettings": "._live_state",
+    "LiveStore": "._live_state",
 }
 
 
