@@ -31,8 +31,8 @@ if TYPE_CHECKING:
     from ._api._models_stream import GenerateContentStream as GenerateContentStream
     from ._client import AsyncClient as AsyncClient
     from ._live import LiveOptions as LiveOptions
-    from ._tokenizer._local import LocalTokenizer as LocalTokenizer
     from ._sync import Client as Client
+    from ._tokenizer._local import LocalTokenizer as LocalTokenizer
     from ._transport import TransportConfig as TransportConfig
     from ._watch import WatchConfig as WatchConfig, WatchStream as WatchStream
     from .errors import (
