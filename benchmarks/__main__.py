@@ -1,8 +1,9 @@
 """``python -m benchmarks``: every benchmark, one after the other (about two minutes).
 
 Sections: ``supervisors`` (the actor runtime), ``watchers`` (many operations waited on at once),
-``imports`` (import time), ``client`` (CPU per call against one emulator, beside the floor)
-and ``pool`` (2,000 concurrent slow streams over a 512-connection pool, about a minute). The
+``imports`` (import time), ``client`` (CPU per call against one emulator, beside the floor),
+``pool`` (2,000 concurrent slow streams over a 512-connection pool, about a minute) and
+``tokenizer`` (LocalTokenizer beside google-genai's on the same model file). The
 first two run in subprocesses with smaller counts than their defaults.
 Pick some with ``--only client,imports``.
 """
@@ -18,12 +19,13 @@ import time
 from . import bench_client, bench_import
 from .bench_client import ROOT
 
-SECTIONS = ("supervisors", "watchers", "imports", "client", "pool")
+SECTIONS = ("supervisors", "watchers", "imports", "client", "pool", "tokenizer")
 # Section -> module and arguments, for the sections run as subprocesses.
 _SUBPROCESS = {
     "supervisors": ["benchmarks.bench_supervisors", "--calls", "50000", "--actors", "50000"],
     "watchers": ["benchmarks.bench_watchers", "--ops", "2000"],
     "pool": ["benchmarks.bench_pool"],
+    "tokenizer": ["benchmarks.bench_tokenizer"],
 }
 
 

@@ -52,6 +52,8 @@ _PART_COUNTED = frozenset(
 )
 _PART_MEDIA = frozenset({"inlineData", "fileData", "inline_data", "file_data"})
 _SPACE = "\u2581"  # SentencePiece's word-boundary mark, "▁"
+# Batches at least this long (in characters) are encoded on several threads.
+_PARALLEL_CHARS = 1 << 20
 
 
 def piece_bytes(piece: str) -> bytes:
@@ -117,14 +119,14 @@ class SentencePieceEncoder(Encoder):
     def count(self, texts: Sequence[str]) -> int:
         if len(texts) == 1:
             return len(self._encode(texts[0]))
-        if not texts:
-            return 0
-        return sum(map(len, self._encode(list(texts))))
+        return sum(map(len, self.encode(texts)))
 
     def encode(self, texts: Sequence[str]) -> list[list[int]]:
         if not texts:
             return []
-        result: list[list[int]] = self._encode(list(texts))
+        # sentencepiece starts a thread pool per batch call: worth it only for long batches.
+        threads = -1 if sum(map(len, texts)) >= _PARALLEL_CHARS else 1
+        result: list[list[int]] = self._encode(list(texts), num_threads=threads)
         return result
 
     def pieces(self, ids: Iterable[int]) -> list[bytes]:
