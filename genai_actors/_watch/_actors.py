@@ -7,26 +7,34 @@ bounded by ``max_concurrent_polls`` in flight and a token bucket of ``max_polls_
 A 429 pauses the whole schedule (for ``retry_after``, else ``rate_limit_pause``) and halves the
 effective rate, which then recovers by 10% per successful poll.
 
-A watcher runs one poll per token: it fetches, hands the snapshot to its subscribers (see
-``WatchState``), and reports back with its next delay from its own ``Backoff``. Transient errors
-(5xx, transport failures) back off and poll again; 429 backs off by at least ``retry_after``;
-other API errors (404, 403, ...) end the watch with that error; anything else crashes the
-watcher, and its supervisor restarts it with the same state (same backoff position), up to
-``max_crashes`` consecutive crashes after which the waiters get the exception.
+A poll is a plain task the scheduler starts and owns (no message to the watcher, none back):
+it fetches, hands the snapshot to the subscribers (see ``WatchState``) and books the outcome
+in the schedule directly, with the next delay from the watch's own ``Backoff``. Transient
+errors (5xx, transport failures) back off and poll again; 429 backs off by at least
+``retry_after``; other API errors (404, 403, ...) end the watch with that error; anything else
+crashes the job's ``Watcher`` actor (the poll hands it the exception), and its supervisor
+restarts it with the same state (same backoff position), up to ``max_crashes`` consecutive
+crashes after which the waiters get the exception. The watcher is the supervised owner of its
+watch (crashes, restarts, stop); it handles no message per poll. On asyncio the scheduler's
+timer is a loop timer that runs the dispatch itself; on a virtual clock it is a keyed
+``send_after``. When the scheduler stops (or crashes), its poll tasks are cancelled and their
+watches re-queued, so a restarted scheduler polls them again.
 """
 
 from __future__ import annotations
 
+import asyncio
 import heapq
 import itertools
 import math
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
 from supervisors import (
     Actor,
     ActorExited,
+    ExitReason,
     Mailbox,
     MailboxFull,
     VirtualClock,
@@ -90,10 +98,11 @@ def _pending(ref: weakref.ref[Subscriber[Any]]) -> bool:
 
 
 class PollScheduler(Actor):
-    """Decides which watcher polls when, for every watch of one client tree.
+    """Decides which watch polls when, for every watch of one client tree, and runs the polls.
 
-    Messages (casts): ``("add", state, delay)``, ``("finished", state, token, delay, pause,
-    ok)``, ``("deadline", subscriber, timeout)``, ``("recover",)``; timer: ``"tick"``.
+    Messages (casts): ``("add", state, delay)``, ``("deadline", subscriber, timeout)``,
+    ``("lost", state, token, delay)``, ``("recover",)``; timer (virtual clock only):
+    ``"tick"``. Polls are tasks of its own.
     """
 
     mailbox = Mailbox(math.inf)
@@ -102,38 +111,58 @@ class PollScheduler(Actor):
         self,
         book: ScheduleBook,
         config: Callable[[], WatchConfig],
-        respawn: Callable[[WatchState[Any]], Any],
+        respawn: Callable[[WatchState[Any]], Coroutine[Any, Any, None]],
+        forget: Callable[[WatchState[Any]], None],
     ) -> None:
         self._book = book
         self._config = config
         self._respawn = respawn
+        self._forget = forget
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._handle: asyncio.TimerHandle | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stopped = False
 
     async def init(self) -> None:
-        self._virtual = isinstance(self.clock, VirtualClock)
+        clock = self.clock
+        self._virtual = isinstance(clock, VirtualClock)
+        self._loop = asyncio.get_running_loop()
+        self._now = clock.now
         self._book.tick_at = None  # a timer of a previous incarnation died with it
         self.ref.cast(("recover",))
+
+    async def terminate(self, reason: ExitReason) -> None:
+        """Cancels the timer and every poll in flight, and waits for them (within the
+        shutdown budget): their watches are back in the schedule for the next incarnation."""
+        self._stopped = True
+        self._cancel_handle()
+        tasks, self._tasks = self._tasks, set()
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.wait(tasks)
 
     async def handle_cast(self, msg: Any) -> None:
         kind = msg[0]
         if kind == "add":
             _, state, delay = msg
             self._add(state, delay)
-        elif kind == "finished":
-            _, state, token, delay, pause, ok = msg
-            self._finished(state, token, delay, pause, ok)
         elif kind == "deadline":
             _, sub, timeout = msg
             self._add_deadline(sub, timeout)
+        elif kind == "lost":  # from a restarted watcher: its poll died with it
+            _, state, token, delay = msg
+            self._finished(state, token, delay, None, False)
         elif kind == "recover":
             self._recover()
         else:
             raise ValueError(f"PollScheduler: unknown message {kind!r}")
-        await self._dispatch()
+        self._dispatch()
 
     async def handle_info(self, msg: Any) -> None:
         if msg == "tick":
             self._book.tick_at = None
-            await self._dispatch()
+            self._dispatch()
 
     # ------------------------------------------------------------------ book keeping
 
@@ -143,7 +172,7 @@ class PollScheduler(Actor):
         book = self._book
         state.generation += 1
         state.scheduled = True
-        due = self.clock.now() + max(0.0, delay)
+        due = self._now() + max(0.0, delay)
         heapq.heappush(book.heap, (due, next(book.seq), state.generation, state))
 
     def _finished(
@@ -161,19 +190,34 @@ class PollScheduler(Actor):
             state.in_flight = None
         if pause is not None:
             book.rate_limited += 1
-            book.paused_until = max(book.paused_until, self.clock.now() + pause)
+            book.paused_until = max(book.paused_until, self._now() + pause)
             book.rate_factor = max(book.rate_factor / 2.0, _MIN_RATE_FACTOR)
         elif ok and book.rate_factor < 1.0:
             book.rate_factor = min(1.0, book.rate_factor * 1.1)
         if delay is not None and not state.closed:
             self._add(state, delay)
 
+    def report(
+        self,
+        state: WatchState[Any],
+        token: int,
+        delay: float | None,
+        *,
+        ok: bool,
+        pause: float | None = None,
+    ) -> None:
+        """Books the outcome of poll ``token`` and starts what is due (no message)."""
+        self._finished(state, token, delay, pause, ok)
+        if not self._stopped:
+            self._dispatch()
+
     def _recover(self) -> None:
-        """Re-queues watches whose poll was lost with a dead watcher (after a restart)."""
+        """Re-queues watches whose poll was lost (a dead watcher, or a cancelled poll task)."""
         book = self._book
         for token, state in list(book.in_flight.items()):
             ref = state.ref
-            if ref is None or not ref.alive:
+            task = state.poll_task
+            if ref is None or not ref.alive or task is None or task.done():
                 del book.in_flight[token]
                 state.in_flight = None
                 if not state.closed:
@@ -181,11 +225,11 @@ class PollScheduler(Actor):
 
     # ------------------------------------------------------------------ dispatch
 
-    async def _dispatch(self) -> None:
+    def _dispatch(self) -> None:
         book = self._book
-        now = self.clock.now()
+        now = self._now()
         self._expire(now)
-        wake = book.paused_until if now < book.paused_until else await self._start_due(now)
+        wake = book.paused_until if now < book.paused_until else self._start_due(now)
         deadline = self._next_deadline()
         if deadline is not None:
             wake = min(wake, deadline)
@@ -196,7 +240,7 @@ class PollScheduler(Actor):
         elif math.isfinite(wake):
             self._arm(wake, now)
 
-    async def _start_due(self, now: float) -> float:
+    def _start_due(self, now: float) -> float:
         """Starts every due poll the caps allow; returns when to look again (inf: no need)."""
         book = self._book
         cfg = self._config()
@@ -226,14 +270,14 @@ class PollScheduler(Actor):
             state.scheduled = False
             if limited:
                 book.tokens = max(0.0, book.tokens - 1.0)
-            await self._start_poll(state)
+            self._start_poll(state)
         return math.inf
 
     def _add_deadline(self, sub: Subscriber[Any], timeout: float) -> None:
         # Entries hold weak references: a waiter that returned early (and its result) is not
         # kept alive until its deadline, which may be days away.
         book = self._book
-        entry = (self.clock.now() + timeout, next(book.seq), weakref.ref(sub))
+        entry = (self._now() + timeout, next(book.seq), weakref.ref(sub))
         heapq.heappush(book.deadlines, entry)
         if len(book.deadlines) > book.compact_at:
             book.deadlines = [e for e in book.deadlines if _pending(e[2])]
@@ -254,42 +298,167 @@ class PollScheduler(Actor):
             heapq.heappop(deadlines)
         return deadlines[0][0] if deadlines else None
 
-    async def _start_poll(self, state: WatchState[Any]) -> None:
+    def _start_poll(self, state: WatchState[Any]) -> None:
         book = self._book
+        ref = state.ref
+        if ref is None or not ref.alive:
+            # The watcher is gone (its supervisor was restarted, say): give the job a new one.
+            if not state.closed:
+                self._spawn(self._respawn(state))
+            return
         token = next(book.tokens_seq)
         state.in_flight = token
         book.in_flight[token] = state
         book.dispatched += 1
-        ref = state.ref
+        state.poll_task = self._spawn(self._poll(state, token))
+
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        loop = self._loop
+        assert loop is not None
+        task = loop.create_task(coro)
+        tasks = self._tasks
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+        return task
+
+    # ------------------------------------------------------------------ one poll
+
+    async def _poll(self, state: WatchState[Any], token: int) -> None:
+        """Fetches once for ``state`` and books the outcome; runs as a task of the scheduler.
+
+        Cancellation (the scheduler stopping): the poll's token is released and the watch
+        re-queued, so the next scheduler polls it again.
+        """
         try:
-            if ref is not None:
-                ref.cast(("poll", token))
+            snapshot = await state.fetch(state.name)
+        except asyncio.CancelledError:
+            self._requeue(state, token)
+            raise
+        except Exception as exc:
+            state.polls += 1
+            if state.in_flight == token:
+                self._failed(state, token, exc)
+            return
+        state.polls += 1
+        state.crashes = 0
+        if state.in_flight != token:
+            return  # released meanwhile (a recovery): the schedule has moved on
+        if state.closed:  # every subscriber left during the fetch
+            self.report(state, token, None, ok=True)
+            _stop_watcher(state)
+        elif state.deliver(snapshot):
+            self._finish(state, token)
+        else:
+            self.report(state, token, state.schedule.next_delay(), ok=True)
+
+    def _requeue(self, state: WatchState[Any], token: int) -> None:
+        book = self._book
+        if book.in_flight.pop(token, None) is not None and state.in_flight == token:
+            state.in_flight = None
+            if not state.closed:
+                self._add(state, 0.0)
+
+    def _failed(self, state: WatchState[Any], token: int, exc: Exception) -> None:
+        outcome = classify(exc)
+        if outcome is Outcome.RETRY:
+            delay = state.schedule.next_delay()
+            _log_watch.info(
+                "watch.poll_error", name=state.name, error=type(exc).__name__, delay=delay
+            )
+            self.report(state, token, delay, ok=False)
+        elif outcome is Outcome.RATE_LIMITED:
+            assert isinstance(exc, RateLimitedError)
+            hint = exc.retry_after
+            delay = max(state.schedule.next_delay(), hint or 0.0)
+            pause = hint if hint is not None else self._config().rate_limit_pause
+            _log_watch.info("watch.rate_limited", name=state.name, delay=delay, pause=pause)
+            self.report(state, token, delay, ok=False, pause=pause)
+        elif outcome is Outcome.FATAL:
+            _log_watch.info("watch.failed", name=state.name, error=type(exc).__name__)
+            state.fail_all(exc)
+            self._finish(state, token)
+        else:
+            state.crashes += 1
+            state.last_crash = exc
+            if state.crashes >= self._config().max_crashes:
+                _log_watch.warning(
+                    "watch.gave_up",
+                    name=state.name,
+                    crashes=state.crashes,
+                    error=type(exc).__name__,
+                )
+                state.fail_all(exc)
+                self._finish(state, token)
                 return
-        except (ActorExited, MailboxFull):
-            pass
-        # The watcher is gone (its supervisor was restarted, say): give the job a new one.
-        del book.in_flight[token]
-        state.in_flight = None
-        if not state.closed:
-            await self._respawn(state)
+            # A crash: the watcher raises it, its supervisor restarts it, and the new
+            # incarnation's init books this lost poll (same backoff position).
+            ref = state.ref
+            try:
+                if ref is not None:
+                    ref.cast(("crash", exc))
+                    return
+            except (ActorExited, MailboxFull):
+                pass
+            self.report(state, token, state.schedule.next_delay(), ok=False)
+
+    def _finish(self, state: WatchState[Any], token: int) -> None:
+        state.closed = True
+        self._forget(state)
+        self.report(state, token, None, ok=True)
+        _stop_watcher(state)
+
+    # ------------------------------------------------------------------ the timer
 
     def _arm(self, at: float, now: float) -> None:
         book = self._book
         if book.tick_at is not None and book.tick_at <= at:
             return
         book.tick_at = at
-        send_after(self.ref, "tick", max(0.0, at - now), key="tick")
+        delay = max(0.0, at - now)
+        if self._virtual:
+            send_after(self.ref, "tick", delay, key="tick")
+            return
+        self._cancel_handle()
+        loop = self._loop
+        assert loop is not None
+        self._handle = loop.call_later(delay, self._tick)
+
+    def _tick(self) -> None:
+        self._handle = None
+        self._book.tick_at = None
+        if not self._stopped:
+            self._dispatch()
+
+    def _cancel_handle(self) -> None:
+        handle, self._handle = self._handle, None
+        if handle is not None:
+            handle.cancel()
 
     def _disarm(self) -> None:
         if self._book.tick_at is not None:
             self._book.tick_at = None
-            cancel_timer(self.ref, "tick")
+            if self._virtual:
+                cancel_timer(self.ref, "tick")
+            else:
+                self._cancel_handle()
+
+
+def _stop_watcher(state: WatchState[Any]) -> None:
+    ref = state.ref
+    if ref is not None and ref.alive:
+        try:
+            ref.cast("stop")
+        except (ActorExited, MailboxFull):
+            pass
 
 
 class Watcher(Actor):
-    """Polls one job for its subscribers; restarted with the same state after a crash.
+    """The supervised owner of one watch: restarted with the same state after a crash.
 
-    Messages (casts): ``("poll", token)`` from the scheduler, ``"stop"`` from the hub.
+    It handles no message per poll (the scheduler runs polls as its own tasks). Messages
+    (casts): ``("crash", exc)`` from a poll whose fetch raised something unexpected (it is
+    raised here, so the supervisor restarts the watcher), ``"stop"`` from the hub or a poll that
+    finished the watch.
     """
 
     def __init__(
@@ -311,86 +480,19 @@ class Watcher(Actor):
             self.ref.cast("stop")
             return
         token = state.in_flight
-        if token is not None:  # the previous incarnation died during this poll
+        task = state.poll_task
+        if token is not None and (task is None or task.done()):
+            # The previous incarnation crashed (or was killed) and this poll is lost.
             if state.crashes == 0:
                 state.crashes = 1  # killed from outside rather than by its own exception
-            self._report(token, state.schedule.next_delay(), ok=False)
-        elif not state.scheduled:
+            self._scheduler.cast(("lost", state, token, state.schedule.next_delay()))
+        elif token is None and not state.scheduled:
             self._scheduler.cast(("add", state, 0.0))
 
     async def handle_cast(self, msg: Any) -> None:
         if msg == "stop":
             self.stop()
             return
-        if not (isinstance(msg, tuple) and msg[0] == "poll"):
-            raise ValueError(f"Watcher: unknown message {msg!r}")
-        token: int = msg[1]
-        state = self._state
-        if state.in_flight != token:
-            return  # a stale token (released by a recovery)
-        if state.closed:
-            self._report(token, None, ok=True)
-            self.stop()
-            return
-        try:
-            snapshot = await state.fetch(state.name)
-        except Exception as exc:
-            state.polls += 1
-            self._failed(token, exc)
-            return
-        state.polls += 1
-        state.crashes = 0
-        if self._state.closed:  # every subscriber left during the fetch
-            self._report(token, None, ok=True)
-            self.stop()
-        elif state.deliver(snapshot):
-            self._finish(token)
-        else:
-            self._report(token, state.schedule.next_delay(), ok=True)
-
-    def _failed(self, token: int, exc: Exception) -> None:
-        state = self._state
-        outcome = classify(exc)
-        if outcome is Outcome.RETRY:
-            delay = state.schedule.next_delay()
-            _log_watch.info(
-                "watch.poll_error", name=state.name, error=type(exc).__name__, delay=delay
-            )
-            self._report(token, delay, ok=False)
-        elif outcome is Outcome.RATE_LIMITED:
-            assert isinstance(exc, RateLimitedError)
-            hint = exc.retry_after
-            delay = max(state.schedule.next_delay(), hint or 0.0)
-            pause = hint if hint is not None else self._config().rate_limit_pause
-            _log_watch.info("watch.rate_limited", name=state.name, delay=delay, pause=pause)
-            self._report(token, delay, ok=False, pause=pause)
-        elif outcome is Outcome.FATAL:
-            _log_watch.info("watch.failed", name=state.name, error=type(exc).__name__)
-            state.fail_all(exc)
-            self._finish(token)
-        else:
-            state.crashes += 1
-            state.last_crash = exc
-            if state.crashes >= self._config().max_crashes:
-                _log_watch.warning(
-                    "watch.gave_up",
-                    name=state.name,
-                    crashes=state.crashes,
-                    error=type(exc).__name__,
-                )
-                state.fail_all(exc)
-                self._finish(token)
-                return
-            raise exc  # crash: the supervisor restarts us; init reports the lost poll
-
-    def _report(
-        self, token: int, delay: float | None, *, ok: bool, pause: float | None = None
-    ) -> None:
-        self._scheduler.cast(("finished", self._state, token, delay, pause, ok))
-
-    def _finish(self, token: int) -> None:
-        state = self._state
-        state.closed = True
-        self._forget(state)
-        self._report(token, None, ok=True)
-        self.stop()
+        if isinstance(msg, tuple) and msg[0] == "crash":
+            raise msg[1]  # the supervisor restarts us; init books the lost poll
+        raise ValueError(f"Watcher: unknown message {msg!r}")

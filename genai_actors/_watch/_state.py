@@ -7,6 +7,7 @@ tree that owns the state; nothing is shared across threads.
 
 from __future__ import annotations
 
+import asyncio
 from collections import deque
 from collections.abc import Awaitable, Callable
 from types import TracebackType
@@ -130,6 +131,7 @@ class WatchState(Generic[T]):
         last: The last snapshot (``has_last`` tells whether there is one).
         ref: The watcher actor serving it (None until started).
         in_flight: The token of the poll being run, if any.
+        poll_task: The scheduler's task running the latest poll (done once it ended).
         scheduled: True while the scheduler holds an entry for it.
         crashes: Consecutive watcher crashes.
         last_crash: The exception of the last crash.
@@ -151,6 +153,7 @@ class WatchState(Generic[T]):
         self.last: T = _UNSET
         self.ref: ActorRef | None = None
         self.in_flight: int | None = None
+        self.poll_task: asyncio.Task[None] | None = None
         self.generation = 0
         self.scheduled = False
         self.crashes = 0

@@ -89,7 +89,7 @@ class ClientTree:
         return self.sessions
 
     def _make_scheduler(self) -> PollScheduler:
-        return PollScheduler(self.book, self.config, self.respawn)
+        return PollScheduler(self.book, self.config, self.respawn, self.forget)
 
     def _make_watchers(self) -> DynamicSupervisor:
         self._watchers_starts += 1
