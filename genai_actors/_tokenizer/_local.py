@@ -112,11 +112,20 @@ class LocalTokenizer:
         self._timeout = float(timeout)
         self._download_url = download_url
         self._encoder: Encoder | None = None
+        self._model_file: Path | None = None
 
     def __repr__(self) -> str:
         return f"LocalTokenizer({self.model_name!r}, tokenizer={self._spec.name!r})"
 
     # -- loading --------------------------------------------------------------------------------
+
+    @property
+    def model_file(self) -> Path | None:
+        """The model file in use, once loaded: ``model_path``, the cached Gemma 3 file, or the
+        ``tokenizer.json`` found in the HuggingFace cache (``None`` before loading, or when the
+        downloaded model could not be written to the cache). Give it to the emulator
+        (``Emulator(tokenizer_model=...)``) to count the same way."""
+        return self._model_file
 
     @property
     def loaded(self) -> bool:
@@ -184,6 +193,7 @@ class LocalTokenizer:
                 encoder = _LOADED.get(key)
                 if encoder is None:
                     encoder = _LOADED[key] = encoder_from_bytes(path.read_bytes(), str(path))
+            self._model_file = path
             return encoder
         cache_dir = _cache.cache_dir_for(self._cache_dir)
         key = ("pinned", str(cache_dir.resolve()), spec.sha256 or "")
@@ -194,6 +204,8 @@ class LocalTokenizer:
                     spec, cache_dir, timeout=self._timeout, url=self._download_url
                 )
                 encoder = _LOADED[key] = encoder_from_bytes(data, spec.file_name or spec.name)
+        cached = cache_dir / str(spec.file_name)
+        self._model_file = cached if cached.is_file() else None
         return encoder
 
     # -- gathering ------------------------------------------------------------------------------
