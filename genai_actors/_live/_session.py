@@ -219,6 +219,7 @@ class _Link:
                     _log_live.info("live.resumed", replayed=replayed)
                 self.ready.set()
                 attempts = 0
+                schedule = self.options.reconnect_backoff.schedule()  # a good connection resets it
                 code, reason, go_away = await self._read()
                 await self._drop_socket()
                 if self.closed_by_user:

@@ -7,10 +7,12 @@ import pytest
 
 import genai_actors as ga
 from genai_actors import errors
+from genai_actors._live import LiveOptions
 from genai_actors.emulator import Emulator
 from genai_actors.emulator._live_state import LiveFault
+from supervisors import Backoff, VirtualClock, use_clock
 
-from .conftest import MODEL, RESUMABLE, client_turns, text_of, turn
+from .conftest import API_KEY, MODEL, RESUMABLE, client_turns, text_of, turn
 
 
 async def test_three_go_aways_and_an_abnormal_close_lose_nothing(
@@ -110,3 +112,22 @@ async def test_a_handle_resumes_the_session_in_a_new_connect(
     with pytest.raises(errors.SessionClosed, match="handle is invalid"):
         async with client.live.connect(model=MODEL, config=bad):
             pass
+
+
+async def test_reconnection_backs_off_then_gives_up(emu: Emulator) -> None:
+    clock = VirtualClock()
+    with use_clock(clock):  # the client's tree (and the session actor) run on this clock
+        async with ga.AsyncClient(api_key=API_KEY, http_options={"base_url": emu.url}) as c:
+            c.live.options = LiveOptions(
+                reconnect_backoff=Backoff(1.0, 8.0, jitter=0.0), max_reconnect_attempts=3
+            )
+            async with c.live.connect(model=MODEL, config=RESUMABLE) as session:
+                await emu.aclose()  # the server is gone for good
+                with pytest.raises(errors.SessionClosed) as lost:
+                    async for _ in session:
+                        pass
+    assert clock.sleeps == [1.0, 2.0, 4.0, 8.0]  # after the drop, then after each failed attempt
+    assert lost.value.code == 1006
+    assert lost.value.resumable  # the handle is still good: a later connect may resume
+    assert "could not reconnect after 3 attempts" in lost.value.reason
+    assert [e.kind for e in session.events] == ["disconnected", "closed"]
