@@ -207,3 +207,34 @@ async def test_a_crashed_scheduler_is_restarted_and_the_schedule_resumes() -> No
         assert out["operations/x"]["n"] == 6
         assert out["operations/y"]["n"] == 6
         assert tree.scheduler.alive
+
+
+async def test_a_scheduler_crash_during_a_poll_requeues_it() -> None:
+    """Polls are the scheduler's tasks: if it crashes mid-poll, the poll is cancelled and the
+    restarted scheduler polls that job again; the waiter still gets its result."""
+    async with virtual_hub() as (client, hub, clock):
+        job = Job(clock, done_at=3, latency=10.0)
+        out: dict[str, Any] = {}
+
+        async def waiter() -> None:
+            out["result"] = await hub.wait(OP, job.fetch, is_done)
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(waiter)
+            await polls_reached(job, 2)
+            assert job.active == 1  # the second poll is in flight
+            tree = await client._tree.ensure()
+            state = tree.states[("", OP)]
+            task = state.poll_task
+            assert task is not None
+            assert not task.done()
+            assert tree.scheduler is not None
+            tree.scheduler.cast(("no such message",))
+            for _ in range(20):
+                if task.done():
+                    break
+                await anyio.lowlevel.checkpoint()
+            assert task.cancelled()
+        assert out["result"]["n"] == 3  # the third fetch: the cancelled one counts
+        assert len(job.calls) == 3
+        assert job.calls[2] == job.calls[1]  # re-polled at once by the new scheduler
