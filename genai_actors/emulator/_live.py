@@ -1,4 +1,5 @@
-"""The Live API on aiohttp WebSockets: ``BidiGenerateContent`` and its constrained twin.
+"""The Live API on aiohttp WebSockets: ``BidiGenerateContent`` and its constrained twin
+(``BidiGenerateMusic`` is served by ``_live_music``).
 
 ``/ws/google.ai.generativelanguage.{version}.GenerativeService.BidiGenerateContent``
 takes an API key (``x-goog-api-key`` or ``?key=``); ``...BidiGenerateContentConstrained``
@@ -34,6 +35,7 @@ from aiohttp import WSMsgType, web
 from ._auth import authenticate
 from ._brain import generate_content
 from ._errors import ApiError
+from ._live_music import MusicConnection
 from ._live_state import LiveFault, LiveStore, SessionState
 from ._media import pcm16
 from ._router import API_VERSIONS
@@ -51,7 +53,9 @@ PATH_PREFIX = "/ws/google.ai.generativelanguage."
 _METHODS = {
     "GenerativeService.BidiGenerateContent": False,
     "GenerativeService.BidiGenerateContentConstrained": True,
+    "GenerativeService.BidiGenerateMusic": False,
 }
+_MUSIC = "GenerativeService.BidiGenerateMusic"
 _ENCODE = msgspec.json.encode
 _DECODE = msgspec.json.decode
 _SETUP_FIELDS = frozenset(
@@ -125,7 +129,12 @@ async def handle_live(request: web.Request) -> web.StreamResponse:
     ws = web.WebSocketResponse(timeout=2.0, max_msg_size=16 * 1024 * 1024)
     await ws.prepare(request)
     store = request.app[LIVE_KEY]
-    connection = _Connection(request.app[STATE_KEY], store, request, ws, _METHODS[method])
+    state = request.app[STATE_KEY]
+    connection: _Connection | MusicConnection
+    if method == _MUSIC:
+        connection = MusicConnection(state, store, request, ws)
+    else:
+        connection = _Connection(state, store, request, ws, _METHODS[method])
     store.connections += 1
     store.open_connections += 1
     try:

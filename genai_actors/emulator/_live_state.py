@@ -37,6 +37,8 @@ class LiveSettings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         handle_ttl: Seconds a resumption handle stays valid.
         silence_ms: Trailing silence (ms) that ends a spoken turn when automatic activity
             detection is on and the setup gives no ``silenceDurationMs``.
+        music_chunk_seconds: Seconds of music in each Live Music audio chunk.
+        music_speed: How much faster than real time music chunks go out (1.0: real time).
     """
 
     max_connection_seconds: float = 600.0
@@ -46,6 +48,8 @@ class LiveSettings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     audio_chunk_seconds: float = 0.1
     handle_ttl: float = 7200.0
     silence_ms: int = 300
+    music_chunk_seconds: float = 0.5
+    music_speed: float = 1.0
 
     def __post_init__(self) -> None:
         for name in self.__struct_fields__:
@@ -53,8 +57,9 @@ class LiveSettings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
                 raise ValueError(f"{name} must be >= 0")
         if self.chunk_words < 1:
             raise ValueError("chunk_words must be >= 1")
-        if self.audio_chunk_seconds <= 0:
-            raise ValueError("audio_chunk_seconds must be > 0")
+        for name in ("audio_chunk_seconds", "music_chunk_seconds", "music_speed"):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"{name} must be > 0")
 
 
 class LiveFault(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
