@@ -45,7 +45,10 @@ streams, transport failures and undecodable bodies are all mapped here, at the b
     ├── EphemeralTokenAPIKeyError (ValueError)   an auth_tokens/... key used for REST
     ├── UnknownFunctionCallArgumentError (ValueError)   AFC: an argument does not convert
     ├── UnsupportedFunctionError (ValueError)    AFC: a tool that cannot run in this mode
-    └── FunctionInvocationError (ValueError)     AFC: the user's function raised
+    ├── FunctionInvocationError (ValueError)     AFC: the user's function raised
+    └── ContinuationInterruptedError             google-genai's Interactions error (name only)
+
+``ExperimentalWarning`` is google-genai's warning category, kept for ``warnings`` filters.
 
 Transport failures are mapped in one place (``genai_actors._transport._errors``), by phase: a
 connection lost before the response started is :class:`ConnectionLostError`, after it started
@@ -113,6 +116,8 @@ __all__ = [
     "UnknownFunctionCallArgumentError",
     "UnsupportedFunctionError",
     "FunctionInvocationError",
+    "ContinuationInterruptedError",
+    "ExperimentalWarning",
     "error_from_response",
 ]
 
@@ -153,6 +158,7 @@ class APIError(GenAIError):
         self,
         code: int | None,
         response_json: Any,
+        response: Any = None,
         *,
         headers: Mapping[str, str] | None = None,
     ) -> None:
@@ -165,8 +171,85 @@ class APIError(GenAIError):
             found = _lookup(response_json, "code")
             code = found if isinstance(found, int) else 0
         self.code: int = code
+        # google-genai's third argument: the HTTP library's response object, kept as given
+        # (genai_actors' own errors carry ``headers`` instead and leave it None).
+        self.response: Any = response
+        if headers is None and isinstance(getattr(response, "headers", None), Mapping):
+            headers = response.headers
         self.headers: dict[str, str] | None = dict(headers) if headers is not None else None
         super().__init__(f"{self.code} {self.status}. {self.details}")
+
+    @classmethod
+    def raise_error(cls, status_code: int, response_json: Any, response: Any = None) -> None:
+        """Raises the most specific error for ``status_code`` (google-genai's helper).
+
+        Raises:
+            ClientError: For a 4xx status (its most specific subclass, e.g. ``NotFoundError``).
+            ServerError: For a 5xx status (likewise).
+            APIError: ``cls`` itself for any other status.
+        """
+        headers = getattr(response, "headers", None)
+        if not isinstance(headers, Mapping):
+            headers = None
+        if 400 <= status_code < 600:
+            error = error_from_response(status_code, response_json, headers)
+        else:
+            error = cls(status_code, response_json, headers=headers)
+        error.response = response
+        raise error
+
+    @classmethod
+    async def raise_error_async(
+        cls, status_code: int, response_json: Any, response: Any = None
+    ) -> None:
+        """:meth:`raise_error`, as a coroutine (google-genai's async helper)."""
+        cls.raise_error(status_code, response_json, response)
+
+    @classmethod
+    def raise_for_response(cls, response: Any) -> None:
+        """Raises for an HTTP response object (httpx, requests or alike) unless its status is
+        200, reading its JSON error body (or its text when the body is not JSON).
+
+        Raises:
+            APIError: The most specific subclass for the status (see :meth:`raise_error`).
+        """
+        status = _status_of(response)
+        if status == 200:
+            return
+        try:
+            read = getattr(response, "read", None)
+            if callable(read):
+                read()
+            body = response.json()
+        except ValueError:
+            body = {"message": getattr(response, "text", ""), "status": _reason_of(response)}
+        cls.raise_error(status, body, response)
+
+    @classmethod
+    async def raise_for_async_response(cls, response: Any) -> None:
+        """:meth:`raise_for_response` for an async response object (aiohttp, httpx async).
+
+        Raises:
+            APIError: The most specific subclass for the status (see :meth:`raise_error`).
+        """
+        status = _status_of(response)
+        if status == 200:
+            return
+        try:
+            aread = getattr(response, "aread", None)
+            if callable(aread):
+                await aread()
+            body = response.json()
+            if hasattr(body, "__await__"):
+                body = await body
+        except Exception:  # not JSON (aiohttp raises ContentTypeError, not ValueError)
+            text = getattr(response, "text", "")
+            if callable(text):
+                text = text()
+            if hasattr(text, "__await__"):
+                text = await text
+            body = {"message": text, "status": _reason_of(response)}
+        cls.raise_error(status, body, response)
 
     @property
     def response_json(self) -> Any:
@@ -181,6 +264,20 @@ class APIError(GenAIError):
             if isinstance(err, dict) and isinstance(err.get("details"), list):
                 return list(err["details"])
         return []
+
+
+def _status_of(response: Any) -> int:
+    status = getattr(response, "status_code", None)
+    if status is None:
+        status = getattr(response, "status", None)
+    if not isinstance(status, int):
+        raise ValueError(f"unsupported response type: {type(response).__qualname__}")
+    return status
+
+
+def _reason_of(response: Any) -> Any:
+    reason = getattr(response, "reason_phrase", None)
+    return reason if reason is not None else getattr(response, "reason", None)
 
 
 def _lookup(body: Any, key: str) -> Any:
@@ -245,10 +342,12 @@ class RateLimitedError(ClientError):
         self,
         code: int | None,
         response_json: Any,
+        response: Any = None,
         *,
         headers: Mapping[str, str] | None = None,
     ) -> None:
-        super().__init__(code, response_json, headers=headers)
+        super().__init__(code, response_json, response, headers=headers)
+        headers = self.headers
         self.retry_after: float | None = None
         self.quota_id: str | None = None
         self.quota_metric: str | None = None
@@ -641,6 +740,38 @@ class EphemeralTokenAPIKeyError(GenAIError, ValueError):
 
     Ephemeral tokens only work for Live sessions.
     """
+
+
+class ContinuationInterruptedError(GenAIError):
+    """google-genai's error for an Interactions call whose automatic continuation failed after
+    progress. The Interactions API is not in genai_actors yet; the class exists so that
+    ``except errors.ContinuationInterruptedError`` in migrated code still compiles and runs.
+
+    Attributes:
+        partial_interaction: The interaction merged from the completed hops, if any.
+        continuation_token: The latest resumable continuation token.
+        interaction_id: The stored interaction that issued the token.
+        continuation_ids: The ids of every hop, in order.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        partial_interaction: Any = None,
+        continuation_token: str | None = None,
+        interaction_id: str | None = None,
+        continuation_ids: list[str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.partial_interaction = partial_interaction
+        self.continuation_token = continuation_token
+        self.interaction_id = interaction_id
+        self.continuation_ids = list(continuation_ids or [])
+
+
+class ExperimentalWarning(Warning):
+    """Warns about an experimental feature (google-genai's warning category, for filters)."""
 
 
 class UnknownFunctionCallArgumentError(GenAIError, ValueError):

@@ -29,6 +29,7 @@ __all__ = [
     "check_timeout",
     "decode",
     "decode_object",
+    "header_dict",
     "http_response",
     "page_query",
     "require_developer_api",
@@ -81,7 +82,20 @@ def decode_object(content: bytes) -> dict[str, Any]:
 
 def http_response(raw: RawResponse) -> HttpResponse:
     """google-genai's ``sdk_http_response`` of a result: the response headers."""
-    return HttpResponse(headers=dict(raw.headers))
+    return HttpResponse(headers=header_dict(raw.headers))
+
+
+def header_dict(headers: Mapping[str, str]) -> dict[str, str]:
+    """Response headers as google-genai gives them: lowercase names, repeated values joined
+    with ``", "`` (``dict(headers)`` of a multidict would keep only the first)."""
+    out: dict[str, str] = {}
+    for key, value in headers.items():
+        key = key.lower()
+        if key in out:
+            out[key] = f"{out[key]}, {value}"
+        else:
+            out[key] = value
+    return out
 
 
 def call_options(config: object) -> HttpOptions | Mapping[str, Any] | None:

@@ -137,13 +137,9 @@ class _Shape:
             self.fields.append((name, wire, is_top))
             (self.top_names if is_top else self.generation_names)[wire] = name
         suffix = "Vertex" if vertex else ""
-        self.generation: Any = msgspec.defstruct(
-            f"GenerationConfigBody{suffix}", generation, bases=(_Wire,), module=__name__
-        )
+        self.generation: Any = _wire_struct(f"GenerationConfigBody{suffix}", generation)
         top.append(("generation_config", self.generation | None, msgspec.field(default=None)))
-        self.body: Any = msgspec.defstruct(
-            f"GenerateContentBody{suffix}", top, bases=(_Wire,), module=__name__
-        )
+        self.body: Any = _wire_struct(f"GenerateContentBody{suffix}", top)
         inherit_gates(self.body, GenerateContentConfig, self.top_names.values())
         inherit_gates(self.generation, GenerateContentConfig, self.generation_names.values())
         self.gates = refused_by(vertex=vertex)
@@ -156,10 +152,29 @@ class _Shape:
         generation = body.get("generationConfig")
         settings = None
         if generation is not None:
-            settings = self.generation(
-                **{self.generation_names[k]: v for k, v in generation.items()}
+            settings = _new(
+                self.generation, **{self.generation_names[k]: v for k, v in generation.items()}
             )
-        return self.body(contents=body["contents"], generation_config=settings, **fields)
+        return _new(self.body, contents=body["contents"], generation_config=settings, **fields)
+
+
+# msgspec's own constructor: the values are taken as they are (the check that follows names
+# a bad one by its config path), whatever conversion the wire structs' metaclass adds.
+_new: Callable[..., Any] = type(msgspec.Struct).__call__
+
+
+def _wire_struct(name: str, fields: list[tuple[str, Any, Any]]) -> type[Any]:
+    """A wire struct type made at run time from ``(name, type, default)`` fields, through the
+    wire structs' own metaclass (``msgspec.defstruct`` only takes msgspec's)."""
+    namespace: dict[str, Any] = {
+        "__module__": __name__,
+        "__qualname__": name,
+        "__annotations__": {field: tp for field, tp, _ in fields},
+    }
+    namespace.update({field: default for field, _, default in fields})
+    meta: Any = type(_Wire)
+    made: type[Any] = meta(name, (_Wire,), namespace)
+    return made
 
 
 _SHAPES: dict[bool, _Shape] = {}

@@ -46,6 +46,10 @@ def main(base_url: str, api_key: str) -> None:
             "has_total": response.usage_metadata.total_token_count > 0,
         }
 
+    with step("response.sdk_http_response") as s:
+        headers = response.sdk_http_response.headers
+        s.result = {"names": sorted(headers), "content_type": headers["content-type"]}
+
     with step("generate.typed_config") as s:
         config = types.GenerateContentConfig(
             system_instruction="You are terse.",
@@ -184,6 +188,7 @@ def main(base_url: str, api_key: str) -> None:
             )
         )
         s.result = {
+            "headers": chunks[0].sdk_http_response.headers["content-type"],
             "text": "".join(chunk.text or "" for chunk in chunks),
             "several": len(chunks) > 1,
             "last_finish": chunks[-1].candidates[0].finish_reason,
