@@ -56,4 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         return exit_status(exc)
     if args.command == "tokens":
         return tokens_command.run(args)
-    return run_emulator(args)
+    from ._transport._loop import owned_loops
+
+    with owned_loops():  # uvloop when installed
+        return run_emulator(args)

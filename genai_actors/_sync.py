@@ -26,7 +26,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from . import _log
-from ._client import AsyncClient
+from ._client import AsyncClient, not_built
 from ._lazy import api_module
 from .errors import ClientClosedError
 from .pagers import AsyncPager, Pager
@@ -102,7 +102,9 @@ class LoopThread:
     def _start(self) -> asyncio.AbstractEventLoop:
         # Called with _lock held.
         if self._loop is None:
-            loop = asyncio.new_event_loop()
+            from ._transport._loop import new_event_loop  # uvloop when installed
+
+            loop = new_event_loop()
             ready = threading.Event()
 
             def main() -> None:
@@ -452,6 +454,11 @@ class Client:
         return self._aio
 
     @property
+    def vertexai(self) -> bool:
+        """Whether the client talks to Vertex AI (always ``False`` for now)."""
+        return self._aio.vertexai
+
+    @property
     def bridge(self) -> LoopThread:
         """The loop-thread bridge (modules use ``run``, ``iterate`` and ``pager``)."""
         return self._bridge
@@ -496,6 +503,16 @@ class Client:
             "Live sessions are async-only, as in google-genai: use "
             "`async with client.aio.live.connect(...)` inside an event loop"
         )
+
+    # Not built yet (see genai_actors._client.NOT_BUILT): each raises NotAvailableYetError.
+    agents = not_built("agents")
+    credentials = not_built("credentials")
+    decisions = not_built("decisions")
+    environments = not_built("environments")
+    interactions = not_built("interactions")
+    triggers = not_built("triggers")
+    voices = not_built("voices")
+    webhooks = not_built("webhooks")
 
     def _build_module(self, cls: type[Any], name: str) -> Any:
         return cls(getattr(self._aio, name), self._bridge)
