@@ -3,7 +3,8 @@
 Sections: ``supervisors`` (the actor runtime), ``watchers`` (many operations waited on at once),
 ``imports`` (import time), ``client`` (CPU per call against one emulator, beside the floor),
 ``pool`` (2,000 concurrent slow streams over a 512-connection pool, about a minute) and
-``tokenizer`` (LocalTokenizer beside google-genai's on the same model file). The
+``tokenizer`` (LocalTokenizer beside google-genai's on the same model file) and ``chats``
+(memory per idle chat, CPU per turn beside google-genai's chat, turns/s on one chat). The
 first two run in subprocesses with smaller counts than their defaults.
 Pick some with ``--only client,imports``.
 """
@@ -19,13 +20,14 @@ import time
 from . import bench_client, bench_import
 from .bench_client import ROOT
 
-SECTIONS = ("supervisors", "watchers", "imports", "client", "pool", "tokenizer")
+SECTIONS = ("supervisors", "watchers", "imports", "client", "pool", "tokenizer", "chats")
 # Section -> module and arguments, for the sections run as subprocesses.
 _SUBPROCESS = {
     "supervisors": ["benchmarks.bench_supervisors", "--calls", "50000", "--actors", "50000"],
     "watchers": ["benchmarks.bench_watchers", "--ops", "2000"],
     "pool": ["benchmarks.bench_pool"],
     "tokenizer": ["benchmarks.bench_tokenizer"],
+    "chats": ["benchmarks.bench_chats"],
 }
 
 

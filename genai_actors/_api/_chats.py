@@ -52,6 +52,7 @@ from ._chats_history import (
     EMPTY_MODEL,
     History,
     Record,
+    decode_fragments,
     merge_contents,
     valid_response,
 )
@@ -777,6 +778,13 @@ def _from_snapshot(
         cfg = coerce_config(config, GenerateContentConfig)
     entries: list[Record] = []
     for index, entry in enumerate(snapshot.get("history") or ()):
-        contents = t_contents(entry["contents"], f"snapshot.history[{index}]")
-        entries.append((b",".join(encode_json(c) for c in contents), bool(entry["valid"])))
+        try:
+            data = msgspec.json.encode(entry["contents"])
+            if not data.startswith(b"[{") or len(decode_fragments((data[1:-1],))) < 1:
+                raise ValueError("no contents")
+        except (KeyError, TypeError, ValueError) as exc:  # msgspec's errors are ValueErrors
+            raise ValueError(
+                f"snapshot history[{index}] is not a list of contents: {exc}"
+            ) from None
+        entries.append((data[1:-1], bool(entry["valid"])))
     return model, cfg, History.from_entries(entries)

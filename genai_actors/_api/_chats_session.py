@@ -3,8 +3,8 @@
 Every chat has a :class:`ChatCore`: its committed history (and store), which outlives any actor.
 While the chat has turns in flight, a ``ChatSession`` actor runs under the client's ``sessions``
 supervisor (restart ``TRANSIENT``: a crash restarts it on the same core, so the committed
-history is intact; it exits normally when idle). An idle chat therefore holds no actor, no task
-and no mailbox: only its core.
+history is intact). It exits normally once the chat has had no turn for ``LINGER`` seconds, so
+an idle chat holds no actor, no task and no mailbox: only its core.
 
 A turn is two calls to the actor, in mailbox order:
 
@@ -24,11 +24,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from functools import partial
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 import anyio
 
-from supervisors import Actor, ActorExited, ActorRef, ChildSpec, Mailbox, Restart
+from supervisors import Actor, ActorExited, ActorRef, ChildSpec, Mailbox, Restart, send_after
 
 from .. import _log
 from ..errors import ClientClosedError
@@ -44,6 +44,11 @@ _log_chat = _log.get_logger("genai_actors.chats")
 
 BEGIN: Final = "begin"
 END: Final = "end"
+_IDLE: Final = "idle"
+
+LINGER: Final = 2.0
+"""Seconds a session actor stays up after its chat's last turn, so that a conversation in
+progress does not restart its actor at every turn; then it exits and the chat is idle."""
 
 
 def encode_row(records: Sequence[Record]) -> bytes:
@@ -226,6 +231,9 @@ class ChatSession(Actor):
 
     mailbox = Mailbox(math.inf)
 
+    linger: ClassVar[float] = LINGER
+    """Seconds an idle session stays up before it exits (0: at once)."""
+
     def __init__(self, core: ChatCore) -> None:
         self.core = core
 
@@ -247,10 +255,42 @@ class ChatSession(Actor):
             raise TypeError(f"ChatSession: unknown message {kind!r}")
         await self._finish(turn)
 
+    async def init(self) -> None:
+        self._last = 0.0  # when the chat was last idle (supervisor clock)
+        self._armed = False  # an idle check is due
+
+    async def handle_info(self, msg: Any) -> None:
+        if msg != _IDLE:
+            await super().handle_info(msg)
+            return
+        self._armed = False
+        core = self.core
+        if core._turns or core._current is not None:
+            return  # busy again: the end of that turn arms a new check
+        left = self._last + self.linger - self.clock.now()
+        if left > 0:  # turns came meanwhile: one timer per linger period, not one per turn
+            self._arm(left)
+        else:
+            self._hibernate()
+
     async def _finish(self, turn: Turn) -> None:
         core = self.core
         if core._current is turn:
             await self._settle_current()
+        if core._turns == 0 and core._current is None:
+            if self.linger <= 0:
+                self._hibernate()
+                return
+            self._last = self.clock.now()
+            if not self._armed:
+                self._arm(self.linger)
+
+    def _arm(self, delay: float) -> None:
+        self._armed = True
+        send_after(self.ref, _IDLE, delay, key=_IDLE)
+
+    def _hibernate(self) -> None:
+        core = self.core
         if core._turns == 0 and core._current is None and core._ref == self.ref:
             core._ref = None  # idle: the chat keeps its history, the actor goes
             self.stop()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import anyio
 import anyio.lowlevel
@@ -235,18 +236,45 @@ async def test_stream_cancelled_mid_way(client: ga.AsyncClient, emu: Emulator) -
     assert len(emu.recorded[-1].json["contents"]) == 1
 
 
-async def test_idle_chat_holds_no_actor(client: ga.AsyncClient) -> None:
-    """A chat's actor runs only while it has turns in flight."""
+def chat_actors(tree: Any) -> list[Any]:
+    return [c for c in tree.sessions.which_children() if c.id == "chat"]
+
+
+async def test_idle_chat_holds_no_actor(
+    client: ga.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A chat's actor runs while it has turns, lingers briefly, then exits: an idle chat
+    holds no actor (and so no task and no mailbox)."""
+    monkeypatch.setattr(ChatSession, "linger", 0.05)
     chat = client.chats.create(model=MODEL)
-    await chat.send_message("hi")
     tree = await client._tree.ensure()
-    assert not [c for c in tree.sessions.which_children() if c.id == "chat"]
+    assert chat_actors(tree) == []
+    await chat.send_message("hi")
+    assert len(chat_actors(tree)) == 1  # lingering
+    await chat.send_message("again")  # the same actor serves the next turn
+    assert len(chat_actors(tree)) == 1
+    for _ in range(200):
+        if not chat_actors(tree):
+            break
+        await anyio.sleep(0.01)
+    assert chat_actors(tree) == []
+    assert chat._ref is None
+    await chat.send_message("later")  # started again on demand
+    assert len(chat.get_history()) == 6
+
+
+async def test_actor_exits_at_once_without_linger(
+    client: ga.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ChatSession, "linger", 0.0)
+    chat = client.chats.create(model=MODEL)
+    tree = await client._tree.ensure()
     stream = await chat.send_message_stream("hello")
-    assert [c for c in tree.sessions.which_children() if c.id == "chat"]
+    assert len(chat_actors(tree)) == 1
     async for _ in stream:
         pass
     await anyio.lowlevel.checkpoint()
-    assert not [c for c in tree.sessions.which_children() if c.id == "chat"]
+    assert chat_actors(tree) == []
 
 
 async def test_crashed_session_restarts_with_history(client: ga.AsyncClient) -> None:
