@@ -53,7 +53,7 @@ _PART_COUNTED = frozenset(
 _PART_MEDIA = frozenset({"inlineData", "fileData", "inline_data", "file_data"})
 _SPACE = "\u2581"  # SentencePiece's word-boundary mark, "▁"
 # Batches at least this long (in characters) are encoded on several threads.
-_PARALLEL_CHARS = 1 << 20
+_PARALLEL_CHARS = 64 * 1024
 
 
 def piece_bytes(piece: str) -> bytes:
@@ -117,16 +117,20 @@ class SentencePieceEncoder(Encoder):
         self.vocab_size: int = processor.GetPieceSize()
 
     def count(self, texts: Sequence[str]) -> int:
-        if len(texts) == 1:
+        if len(texts) == 1 and len(texts[0]) < _PARALLEL_CHARS:
             return len(self._encode(texts[0]))
         return sum(map(len, self.encode(texts)))
 
     def encode(self, texts: Sequence[str]) -> list[list[int]]:
         if not texts:
             return []
-        # sentencepiece starts a thread pool per batch call: worth it only for long batches.
-        threads = -1 if sum(map(len, texts)) >= _PARALLEL_CHARS else 1
-        result: list[list[int]] = self._encode(list(texts), num_threads=threads)
+        # sentencepiece's batch call starts a thread pool each time: it pays only for long input.
+        if sum(map(len, texts)) < _PARALLEL_CHARS:
+            if len(texts) == 1:
+                return [self._encode(texts[0])]
+            small: list[list[int]] = self._encode(list(texts), num_threads=1)
+            return small
+        result: list[list[int]] = self._encode(list(texts))
         return result
 
     def pieces(self, ids: Iterable[int]) -> list[bytes]:
