@@ -197,3 +197,32 @@ def test_the_rewrite_changes_only_import_lines() -> None:
         assert "google" not in "\n".join(
             line for line in after if line.startswith(("import ", "from "))
         ), name
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_every_client_attribute_of_google_genai_resolves_or_says_why() -> None:
+    """Each public attribute of google-genai's ``Client`` and ``Client.aio`` exists on ours,
+    or raises :class:`NotAvailableYetError` naming it (never a bare ``AttributeError``)."""
+    from google import genai as google_genai
+
+    import genai_actors
+    from genai_actors.errors import NotAvailableYetError
+
+    theirs = google_genai.Client(api_key=API_KEY)
+    ours = genai_actors.Client(api_key=API_KEY)
+    try:
+        pairs = [(theirs, ours, "client"), (theirs.aio, ours.aio, "client.aio")]
+        missing = []
+        for their_client, our_client, where in pairs:
+            for name in sorted(n for n in dir(their_client) if not n.startswith("_")):
+                try:
+                    getattr(our_client, name)
+                except NotAvailableYetError as exc:
+                    if name not in str(exc):
+                        missing.append(f"{where}.{name}: the error does not name it: {exc}")
+                except AttributeError as exc:
+                    missing.append(f"{where}.{name}: {exc}")
+        assert not missing, missing
+    finally:
+        theirs.close()
+        ours.close()
