@@ -185,3 +185,18 @@ def test_emulator_rejects_a_bad_model_file(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "no such file" in result.stderr
+
+
+def test_the_emulator_loads_nothing_of_the_client_but_the_core() -> None:
+    """Importing the emulator's server loads only the tokenizer's leaf core of genai_actors."""
+    code = (
+        "import sys; import genai_actors.emulator._server, genai_actors.emulator.__main__; "
+        "print(sorted(m for m in sys.modules if m.startswith('genai_actors') "
+        "and not m.startswith('genai_actors.emulator')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.strip() == str(
+        ["genai_actors", "genai_actors._tokenizer", "genai_actors._tokenizer._core"]
+    )
