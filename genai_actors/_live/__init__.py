@@ -4,15 +4,24 @@
 #   _wire      client messages to JSON bytes; server messages to LiveServerMessage
 #   _session   _Link (what survives reconnections), LiveSessionActor, AsyncSession
 #   _connect   AsyncLive: connect(model=, config=), the endpoint and its authentication
+#   _music     AsyncLiveMusic / AsyncMusicSession (client.live.music), checked prompts/configs
 """Live API sessions: ``client.live.connect(...)``."""
 
 from __future__ import annotations
 
 from ._connect import AsyncLive as AsyncLive
+from ._music import AsyncLiveMusic as AsyncLiveMusic, AsyncMusicSession as AsyncMusicSession
 from ._session import (
     AsyncSession as AsyncSession,
     LiveOptions as LiveOptions,
     LiveSessionEvent as LiveSessionEvent,
 )
 
-__all__ = ["AsyncLive", "AsyncSession", "LiveOptions", "LiveSessionEvent"]
+__all__ = [
+    "AsyncLive",
+    "AsyncLiveMusic",
+    "AsyncMusicSession",
+    "AsyncSession",
+    "LiveOptions",
+    "LiveSessionEvent",
+]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -21,7 +21,6 @@ import anyio
 from supervisors import ChildSpec, Restart, SupervisorsError
 
 from .._transport import shared_ssl_context
-from ..errors import NotAvailableYetError, UnsupportedByBackendError
 from ..types._http import HttpOptions
 from ._session import AsyncSession, LiveOptions, LiveSessionActor, _Link
 from ._setup import coerce_live_config, live_setup
@@ -29,6 +28,7 @@ from ._setup import coerce_live_config, live_setup
 if TYPE_CHECKING:
     from .._api_client import ApiClient
     from ..types._auth_tokens import LiveConnectConfig
+    from ._music import AsyncLiveMusic
 
 __all__ = ["AsyncLive"]
 
@@ -56,23 +56,32 @@ class AsyncLive:
     def __init__(self, api_client: ApiClient, options: LiveOptions | None = None) -> None:
         self._api = api_client
         self.options = options if options is not None else LiveOptions()
+        self._music: AsyncLiveMusic | None = None
 
     @property
-    def music(self) -> Any:
-        """Live Music sessions: not available yet (raises NotAvailableYetError)."""
-        raise NotAvailableYetError(
-            "client.live.music", "use google-genai's client.aio.live.music for now"
-        )
+    def music(self) -> AsyncLiveMusic:
+        """Live Music sessions (``client.live.music.connect(model=...)``)."""
+        music = self._music
+        if music is None:
+            from ._music import AsyncLiveMusic
 
-    def _endpoint(self, cfg: LiveConnectConfig) -> tuple[str, dict[str, str]]:
+            music = self._music = AsyncLiveMusic(self)
+        return music
+
+    def endpoint(
+        self, cfg: LiveConnectConfig | None, *, music: bool = False
+    ) -> tuple[str, dict[str, str]]:
+        """The WebSocket URL and headers of a session (``music``: BidiGenerateMusic)."""
         api = self._api
         options: HttpOptions = api.http_options
-        override = cfg.http_options
+        override = cfg.http_options if cfg is not None else None
         base = (override.base_url if override else None) or options.base_url or ""
         version = (override.api_version if override else None) or options.api_version or ""
         backend = api.backend
-        ephemeral = bool(getattr(backend, "is_ephemeral_token", False))
+        ephemeral = bool(getattr(backend, "is_ephemeral_token", False)) and not music
         method = "BidiGenerateContentConstrained" if ephemeral else "BidiGenerateContent"
+        if music:
+            method = "BidiGenerateMusic"
         url = f"{_ws_base(base)}/ws/{_SERVICE.format(version=version, method=method)}"
         headers = dict(api.feature_headers("live"))
         if ephemeral:
@@ -103,37 +112,53 @@ class AsyncLive:
         cancellation propagates.
         """
         if self._api.vertexai:
-            raise UnsupportedByBackendError("vertex", "live.connect", "")
+            raise self._api.unsupported("live.connect")
         cfg = coerce_live_config(config)
         setup = live_setup(model, cfg)
-        url, headers = self._endpoint(cfg)
+        url, headers = self.endpoint(cfg)
         link = _Link(url, headers, setup, self.options, shared_ssl_context())
-        tree = self._api.tree
-        if tree is None:  # pragma: no cover - AsyncClient always sets it
-            raise RuntimeError("the client has no supervision tree")
-        sessions = (await tree.ensure()).sessions
-        ref = await sessions.start_child(
-            ChildSpec(
-                ("live", next(_ids)),
-                lambda: LiveSessionActor(link),
-                restart=Restart.TEMPORARY,
-                shutdown=0.0,
-            )
-        )
-
-        async def stop() -> None:
-            link.closed_by_user = True
-            with anyio.CancelScope(shield=True), contextlib.suppress(SupervisorsError):
-                if ref.alive:
-                    await ref.stop()
-            await link.ended.wait()
-
-        try:
-            await link.ready.wait()
-            if link.setup_complete is None:
-                raise link.error or RuntimeError("the Live session ended before its setup")
+        async with supervised(self._api, link) as stop:
             yield AsyncSession(link, stop)
-        finally:
-            with anyio.CancelScope(shield=True):
-                await stop()
-            link.inbox.close()
+
+
+@contextlib.asynccontextmanager
+async def supervised(api: ApiClient, link: _Link) -> AsyncIterator[Callable[[], Awaitable[None]]]:
+    """Runs ``link`` in a LiveSessionActor under the client's ``sessions`` supervisor.
+
+    Yields, once the server answered the setup, the coroutine function that stops the
+    session; leaving the block stops it too.
+
+    Raises:
+        SessionClosed: The server refused the setup.
+        ClientClosedError: The client is closed.
+        aiohttp.ClientError / OSError / TimeoutError: The socket could not be opened.
+    """
+    tree = api.tree
+    if tree is None:  # pragma: no cover - AsyncClient always sets it
+        raise RuntimeError("the client has no supervision tree")
+    sessions = (await tree.ensure()).sessions
+    ref = await sessions.start_child(
+        ChildSpec(
+            ("live", next(_ids)),
+            lambda: LiveSessionActor(link),
+            restart=Restart.TEMPORARY,
+            shutdown=0.0,
+        )
+    )
+
+    async def stop() -> None:
+        link.closed_by_user = True
+        with anyio.CancelScope(shield=True), contextlib.suppress(SupervisorsError):
+            if ref.alive:
+                await ref.stop()
+        await link.ended.wait()
+
+    try:
+        await link.ready.wait()
+        if link.setup_complete is None:
+            raise link.error or RuntimeError("the Live session ended before its setup")
+        yield stop
+    finally:
+        with anyio.CancelScope(shield=True):
+            await stop()
+        link.inbox.close()

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -108,7 +108,9 @@ class _Link:
         setup: dict[str, Any],
         options: LiveOptions,
         ssl: Any,
+        decode: Callable[[bytes | str], Any] = _wire.decode_server_message,
     ) -> None:
+        self.decode = decode
         self.url = url
         self.headers = headers
         self.setup = setup
@@ -117,7 +119,7 @@ class _Link:
         self.resumable = "sessionResumption" in setup
         self.handle: str | None = None
         self.session_id: str | None = None
-        self.setup_complete: LiveServerMessage | None = None
+        self.setup_complete: Any = None  # the first setupComplete message
         self.events: list[LiveSessionEvent] = []
         self.ws: aiohttp.ClientWebSocketResponse | None = None
         self.http: aiohttp.ClientSession | None = None
@@ -126,9 +128,9 @@ class _Link:
         self.next_index = 0
         self.send_lock = anyio.Lock()
         self.room = anyio.Event()
-        send, receive = anyio.create_memory_object_stream[LiveServerMessage](options.inbox_size)
-        self.inbox_send: MemoryObjectSendStream[LiveServerMessage] = send
-        self.inbox: MemoryObjectReceiveStream[LiveServerMessage] = receive
+        send, receive = anyio.create_memory_object_stream[Any](options.inbox_size)
+        self.inbox_send: MemoryObjectSendStream[Any] = send
+        self.inbox: MemoryObjectReceiveStream[Any] = receive
         self.ready = anyio.Event()
         self.ended = anyio.Event()
         self.error: BaseException | None = None
@@ -291,13 +293,13 @@ class _Link:
             reason = msg.extra if isinstance(msg.extra, str) else ""
             await ws.close()
             raise _Setup(code, reason or "the server closed the connection during setup")
-        first = _wire.decode_server_message(msg.data)
+        first = self.decode(msg.data)
         if first.setup_complete is None:
             await ws.close()
             raise _Setup(1002, "the server did not answer the setup with setupComplete")
         if self.setup_complete is None:
             self.setup_complete = first
-            self.session_id = first.setup_complete.session_id
+            self.session_id = getattr(first.setup_complete, "session_id", None)
         # Replay what the server has not consumed, in order, before any new message.
         async with self.send_lock:
             self.next_index = 0
@@ -318,11 +320,11 @@ class _Link:
             msg = await ws.receive()
             if msg.type in (aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY):
                 try:
-                    message = _wire.decode_server_message(msg.data)
+                    message = self.decode(msg.data)
                 except (msgspec.DecodeError, msgspec.ValidationError) as exc:
                     _log_live.warning("live.bad_message", error=str(exc))
                     continue
-                update = message.session_resumption_update
+                update = getattr(message, "session_resumption_update", None)
                 if update is not None:
                     if update.resumable is not False and update.new_handle:
                         self.handle = update.new_handle
@@ -330,8 +332,9 @@ class _Link:
                         self._ack(update.last_consumed_client_message_index)
                 if message.setup_complete is None:
                     await self.inbox_send.send(message)
-                if message.go_away is not None and self.resumable and self.handle is not None:
-                    return 1000, message.go_away.time_left or "", True
+                go_away = getattr(message, "go_away", None)
+                if go_away is not None and self.resumable and self.handle is not None:
+                    return 1000, go_away.time_left or "", True
                 continue
             if msg.type == aiohttp.WSMsgType.ERROR:
                 return 1006, f"{type(msg.data).__name__}: {msg.data}", False

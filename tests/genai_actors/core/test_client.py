@@ -351,13 +351,9 @@ async def test_binary_body_skips_extra_body(server: Server) -> None:
     assert server.requests[0].headers["Content-Type"] == "application/octet-stream"
 
 
-def test_surfaces_not_built_yet_say_so() -> None:
-    """client.live.music raises NotAvailableYetError naming it; the blocking client's live
-    says Live is async-only and names client.aio.live; hasattr() answers False for both."""
-    client = ga.AsyncClient(api_key=API_KEY)
-    with pytest.raises(errors.NotAvailableYetError, match=r"client\.live\.music is not available"):
-        _ = client.live.music
-    assert not hasattr(client.live, "music")
+def test_blocking_live_says_it_is_async_only() -> None:
+    """The blocking client's live says Live is async-only and names client.aio.live;
+    hasattr() answers False."""
     blocking = ga.Client(api_key=API_KEY)
     with pytest.raises(AttributeError, match=r"async-only.*client\.aio\.live\.connect"):
         _ = blocking.live
