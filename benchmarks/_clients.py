@@ -38,11 +38,12 @@ import asyncio
 import gc
 import json
 import math
+import os
 import sys
 import time
 import warnings
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 
 API_KEY = "bench-key"
 MODEL = "gemini-2.5-flash"
@@ -101,6 +102,7 @@ EMBED_BODY: dict[str, Any] = {
 }
 
 Call = Callable[[], Awaitable[Any]]
+T = TypeVar("T")
 
 
 def _back_to_back() -> Any:
@@ -442,6 +444,32 @@ async def run(
     }
 
 
+def loop_factory() -> Callable[[], asyncio.AbstractEventLoop]:
+    """The worker's loop: uvloop unless ``GENAI_ACTORS_LOOP=asyncio`` (or uvloop is missing).
+
+    The same rule as ``genai_actors._transport._loop``, repeated here so that a worker for
+    another client never imports genai_actors.
+    """
+    if os.environ.get("GENAI_ACTORS_LOOP", "").strip().lower() == "asyncio":
+        return asyncio.new_event_loop
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.new_event_loop
+    factory: Callable[[], asyncio.AbstractEventLoop] = uvloop.new_event_loop
+    return factory
+
+
+def run_on_loop(coro: Awaitable[T]) -> T:
+    """Runs ``coro`` to completion on a new loop from :func:`loop_factory`."""
+
+    async def main() -> T:
+        return await coro
+
+    with asyncio.Runner(loop_factory=loop_factory()) as runner:
+        return runner.run(main())
+
+
 def cold_start(name: str, url: str) -> dict[str, Any]:
     """Wall seconds of import, construction, first and second request for client ``name``."""
     t0 = time.perf_counter()
@@ -467,7 +495,7 @@ def cold_start(name: str, url: str) -> dict[str, Any]:
         finally:
             await driver.aclose()
 
-    construct, first, second = asyncio.run(main())
+    construct, first, second = run_on_loop(main())
     return {
         "client": name,
         "import_s": imported,
@@ -493,7 +521,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.first:
         result = cold_start(args.client, args.url)
     else:
-        result = asyncio.run(
+        result = run_on_loop(
             run(args.client, args.url, args.calls, args.streams, args.warmup, args.watch_first)
         )
     json.dump(result, sys.stdout)

@@ -25,7 +25,9 @@ is printed too.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
+import os
 import platform
 import statistics
 import subprocess
@@ -63,6 +65,19 @@ _ROWS = (
 _WIDTH = 24
 
 
+def worker_env(loop: str) -> dict[str, str]:
+    """The environment of a worker process on ``loop`` (``uvloop`` or ``asyncio``)."""
+    return {**os.environ, "GENAI_ACTORS_LOOP": loop}
+
+
+def default_loop() -> str:
+    """``uvloop`` when it is installed (the ``bench`` extra), else ``asyncio``."""
+    return "uvloop" if importlib.util.find_spec("uvloop") is not None else "asyncio"
+
+
+_LOOP = {"name": default_loop()}
+
+
 def _worker(client: str, url: str, *extra: str) -> dict[str, Any]:
     """Runs one worker in a fresh interpreter; returns its JSON, or ``{"error": ...}``."""
     proc = subprocess.run(
@@ -71,6 +86,7 @@ def _worker(client: str, url: str, *extra: str) -> dict[str, Any]:
         text=True,
         timeout=120,
         cwd=ROOT,
+        env=worker_env(_LOOP["name"]),
     )
     if proc.returncode != 0:
         last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
@@ -191,11 +207,18 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--streams", type=int, default=60)
     parser.add_argument("--no-cold", action="store_true", help="skip the cold-start runs")
     parser.add_argument("--json", action="store_true", help="also print the raw results")
+    parser.add_argument(
+        "--loop",
+        choices=("uvloop", "asyncio"),
+        default=default_loop(),
+        help="the event loop of every worker (default: uvloop when installed)",
+    )
     args = parser.parse_args(argv)
+    _LOOP["name"] = args.loop
     print(
         f"client benchmark: Python {platform.python_version()} on {platform.machine()}, "
-        f"{args.rounds} rounds x {args.calls} calls / {args.streams} streams per client, "
-        "each client in a fresh interpreter, median of rounds"
+        f"{args.loop} loop, {args.rounds} rounds x {args.calls} calls / {args.streams} streams "
+        "per client, each client in a fresh interpreter, median of rounds"
     )
     report = run(args.rounds, args.calls, args.streams, cold=not args.no_cold)
     print(render(report))

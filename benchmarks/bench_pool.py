@@ -26,8 +26,9 @@ import sys
 import time
 from typing import Any
 
-from ._clients import API_KEY, API_VERSION, MODEL, PROMPT
+from ._clients import API_KEY, API_VERSION, MODEL, PROMPT, run_on_loop
 from ._emulator import ROOT, EmulatorProcess
+from .bench_client import default_loop, worker_env
 
 __all__ = ["CLIENTS", "main", "run"]
 
@@ -145,7 +146,7 @@ async def _worker(client: str, url: str, streams: int, limit: int) -> dict[str, 
     }
 
 
-def run(streams: int, limit: int) -> dict[str, dict[str, Any]]:
+def run(streams: int, limit: int, loop: str) -> dict[str, dict[str, Any]]:
     """Runs each client once, in a fresh interpreter, against one slow-streaming emulator."""
     results: dict[str, dict[str, Any]] = {}
     faults = {MODEL: {"stream_event_delay": EVENT_DELAY}}
@@ -160,6 +161,7 @@ def run(streams: int, limit: int) -> dict[str, dict[str, Any]]:
                 text=True,
                 timeout=600,
                 cwd=ROOT,
+                env=worker_env(loop),
             )
             if proc.returncode != 0:
                 last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
@@ -207,17 +209,18 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, Any]]:
     parser.add_argument("--streams", type=int, default=2000)
     parser.add_argument("--limit", type=int, default=512, help="connections in the pool")
     parser.add_argument("--worker", nargs=2, metavar=("CLIENT", "URL"), help=argparse.SUPPRESS)
+    parser.add_argument("--loop", choices=("uvloop", "asyncio"), default=default_loop())
     args = parser.parse_args(argv)
     if args.worker:
         client, url = args.worker
-        print(json.dumps(asyncio.run(_worker(client, url, args.streams, args.limit))))
+        print(json.dumps(run_on_loop(_worker(client, url, args.streams, args.limit))))
         return {}
     print(
         f"pool: {args.streams} concurrent streams, {EVENT_DELAY * 1000:g} ms between events, "
-        f"pool of {args.limit} connections; Python {platform.python_version()}",
+        f"pool of {args.limit} connections, {args.loop} loop; Python {platform.python_version()}",
         flush=True,
     )
-    results = run(args.streams, args.limit)
+    results = run(args.streams, args.limit, args.loop)
     print(render(results))
     return results
 
