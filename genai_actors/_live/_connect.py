@@ -12,28 +12,22 @@ token (``api_key="auth_tokens/..."``) goes to ``BidiGenerateContentConstrained``
 from __future__ import annotations
 
 import contextlib
-import itertools
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
-
-import anyio
-
-from supervisors import ChildSpec, Restart, SupervisorsError
 
 from .._transport import shared_ssl_context
 from ..types._http import HttpOptions
-from ._session import AsyncSession, LiveOptions, LiveSessionActor, _Link
+from ._music import AsyncLiveMusic
+from ._session import AsyncSession, LiveOptions, _Link, supervised
 from ._setup import coerce_live_config, live_setup
 
 if TYPE_CHECKING:
     from .._api_client import ApiClient
     from ..types._auth_tokens import LiveConnectConfig
-    from ._music import AsyncLiveMusic
 
 __all__ = ["AsyncLive"]
 
 _SERVICE = "google.ai.generativelanguage.{version}.GenerativeService.{method}"
-_ids = itertools.count(1)
 
 
 def _ws_base(base_url: str) -> str:
@@ -63,8 +57,6 @@ class AsyncLive:
         """Live Music sessions (``client.live.music.connect(model=...)``)."""
         music = self._music
         if music is None:
-            from ._music import AsyncLiveMusic
-
             music = self._music = AsyncLiveMusic(self)
         return music
 
@@ -119,46 +111,3 @@ class AsyncLive:
         link = _Link(url, headers, setup, self.options, shared_ssl_context())
         async with supervised(self._api, link) as stop:
             yield AsyncSession(link, stop)
-
-
-@contextlib.asynccontextmanager
-async def supervised(api: ApiClient, link: _Link) -> AsyncIterator[Callable[[], Awaitable[None]]]:
-    """Runs ``link`` in a LiveSessionActor under the client's ``sessions`` supervisor.
-
-    Yields, once the server answered the setup, the coroutine function that stops the
-    session; leaving the block stops it too.
-
-    Raises:
-        SessionClosed: The server refused the setup.
-        ClientClosedError: The client is closed.
-        aiohttp.ClientError / OSError / TimeoutError: The socket could not be opened.
-    """
-    tree = api.tree
-    if tree is None:  # pragma: no cover - AsyncClient always sets it
-        raise RuntimeError("the client has no supervision tree")
-    sessions = (await tree.ensure()).sessions
-    ref = await sessions.start_child(
-        ChildSpec(
-            ("live", next(_ids)),
-            lambda: LiveSessionActor(link),
-            restart=Restart.TEMPORARY,
-            shutdown=0.0,
-        )
-    )
-
-    async def stop() -> None:
-        link.closed_by_user = True
-        with anyio.CancelScope(shield=True), contextlib.suppress(SupervisorsError):
-            if ref.alive:
-                await ref.stop()
-        await link.ended.wait()
-
-    try:
-        await link.ready.wait()
-        if link.setup_complete is None:
-            raise link.error or RuntimeError("the Live session ended before its setup")
-        yield stop
-    finally:
-        with anyio.CancelScope(shield=True):
-            await stop()
-        link.inbox.close()

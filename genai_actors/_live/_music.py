@@ -18,7 +18,7 @@ from .._transformers import InvalidRequestError, coerce_config, t_model
 from .._transport import shared_ssl_context
 from ..types import LiveMusicGenerationConfig, LiveMusicServerMessage, WeightedPrompt
 from ..types._base import dec_hook, encode_json, to_builtins
-from ._session import _Link
+from ._session import _Link, supervised
 
 if TYPE_CHECKING:
     from ._connect import AsyncLive
@@ -94,8 +94,6 @@ class AsyncLiveMusic:
             ClientClosedError: The client is closed.
             aiohttp.ClientError / OSError / TimeoutError: The socket could not be opened.
         """
-        from ._connect import supervised
-
         api = self._live._api
         if api.vertexai:
             raise api.unsupported("live.music.connect")

@@ -23,8 +23,9 @@ unacknowledged buffer is bounded (``max_unacked``): a send waits for room (backp
 from __future__ import annotations
 
 import contextlib
+import itertools
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +33,7 @@ import aiohttp
 import anyio
 import msgspec
 
-from supervisors import Actor, Backoff, current_clock
+from supervisors import Actor, Backoff, ChildSpec, Restart, SupervisorsError, current_clock
 
 from .. import _log
 from ..errors import SessionClosed
@@ -42,11 +43,14 @@ from . import _wire
 if TYPE_CHECKING:
     from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
-__all__ = ["AsyncSession", "LiveOptions", "LiveSessionActor", "LiveSessionEvent"]
+    from .._api_client import ApiClient
+
+__all__ = ["AsyncSession", "LiveOptions", "LiveSessionActor", "LiveSessionEvent", "supervised"]
 
 _log_live = _log.get_logger("genai_actors.live")
 _CLOSE_TIMEOUT = 2.0
 _DEFAULT_BACKOFF = Backoff(0.1, 5.0, jitter=0.2)
+_ids = itertools.count(1)
 
 
 @dataclass(frozen=True)
@@ -490,3 +494,46 @@ class AsyncSession:
         """
         self._link.closed_by_user = True
         await self._stop()
+
+
+@contextlib.asynccontextmanager
+async def supervised(api: ApiClient, link: _Link) -> AsyncIterator[Callable[[], Awaitable[None]]]:
+    """Runs ``link`` in a LiveSessionActor under the client's ``sessions`` supervisor.
+
+    Yields, once the server answered the setup, the coroutine function that stops the
+    session; leaving the block stops it too.
+
+    Raises:
+        SessionClosed: The server refused the setup.
+        ClientClosedError: The client is closed.
+        aiohttp.ClientError / OSError / TimeoutError: The socket could not be opened.
+    """
+    tree = api.tree
+    if tree is None:  # pragma: no cover - AsyncClient always sets it
+        raise RuntimeError("the client has no supervision tree")
+    sessions = (await tree.ensure()).sessions
+    ref = await sessions.start_child(
+        ChildSpec(
+            ("live", next(_ids)),
+            lambda: LiveSessionActor(link),
+            restart=Restart.TEMPORARY,
+            shutdown=0.0,
+        )
+    )
+
+    async def stop() -> None:
+        link.closed_by_user = True
+        with anyio.CancelScope(shield=True), contextlib.suppress(SupervisorsError):
+            if ref.alive:
+                await ref.stop()
+        await link.ended.wait()
+
+    try:
+        await link.ready.wait()
+        if link.setup_complete is None:
+            raise link.error or RuntimeError("the Live session ended before its setup")
+        yield stop
+    finally:
+        with anyio.CancelScope(shield=True):
+            await stop()
+        link.inbox.close()
