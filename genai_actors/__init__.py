@@ -28,6 +28,14 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from . import errors as errors, pagers as pagers, types as types
+    from ._api._chat_store import (
+        ChatExistsError as ChatExistsError,
+        ChatInUseError as ChatInUseError,
+        ChatNotFoundError as ChatNotFoundError,
+        ChatStore as ChatStore,
+        SQLiteChatStore as SQLiteChatStore,
+    )
+    from ._api._chats import AsyncChat as AsyncChat, ChatStream as ChatStream
     from ._api._models_stream import GenerateContentStream as GenerateContentStream
     from ._client import AsyncClient as AsyncClient
     from ._live import LiveOptions as LiveOptions
@@ -44,8 +52,15 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 __all__ = [
+    "AsyncChat",
     "AsyncClient",
+    "ChatExistsError",
+    "ChatInUseError",
+    "ChatNotFoundError",
+    "ChatStore",
+    "ChatStream",
     "Client",
+    "SQLiteChatStore",
     "DownloadTooLargeError",
     "FileProcessingError",
     "GenerateContentStream",
@@ -67,6 +82,13 @@ _WHERE: dict[str, tuple[str, str | None]] = {
     "Client": ("._sync", "Client"),
     "TransportConfig": ("._transport._session", "TransportConfig"),
     "GenerateContentStream": ("._api._models_stream", "GenerateContentStream"),
+    "AsyncChat": ("._api._chats", "AsyncChat"),
+    "ChatStream": ("._api._chats", "ChatStream"),
+    "ChatStore": ("._api._chat_store", "ChatStore"),
+    "SQLiteChatStore": ("._api._chat_store", "SQLiteChatStore"),
+    "ChatInUseError": ("._api._chat_store", "ChatInUseError"),
+    "ChatNotFoundError": ("._api._chat_store", "ChatNotFoundError"),
+    "ChatExistsError": ("._api._chat_store", "ChatExistsError"),
     "LocalTokenizer": ("._tokenizer._local", "LocalTokenizer"),
     "LiveOptions": ("._live", "LiveOptions"),
     "WatchConfig": ("._watch", "WatchConfig"),

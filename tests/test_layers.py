@@ -87,6 +87,7 @@ SURFACES = {
     "_file_search_stores",
     "_documents",
     "_auth_tokens",
+    "_chats",
 }
 SURFACE_EDGES = {("_file_search_stores", "_documents")}
 GENERATED = {"_blocking"}
