@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import math
 import os
+import shutil
 import signal
 import sys
 from collections.abc import Callable
@@ -142,6 +143,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "as genai_actors.LocalTokenizer does (default: one token per word)",
     )
     parser.add_argument(
+        "--tls",
+        action="store_true",
+        help="serve HTTPS and WSS with a certificate made for 127.0.0.1 and localhost "
+        "(google-genai's Live client always uses wss://)",
+    )
+    parser.add_argument(
+        "--tls-ca-out",
+        metavar="PATH",
+        default=None,
+        help="when serving TLS: write the certificate to trust (PEM) to PATH (for SSL_CERT_FILE)",
+    )
+    parser.add_argument(
+        "--certfile", metavar="PATH", default=None, help="serve TLS with this certificate (PEM)"
+    )
+    parser.add_argument(
+        "--keyfile", metavar="PATH", default=None, help="the private key of --certfile (PEM)"
+    )
+    parser.add_argument(
         "--no-record",
         action="store_true",
         help="keep no log of requests (for benchmarks; GET /_emulator/recorded stays empty)",
@@ -204,9 +223,15 @@ async def _serve(args: argparse.Namespace) -> None:
             job_polls=args.job_polls,
             job_delay=args.job_delay,
             tokenizer_model=getattr(args, "tokenizer_model", None),
+            tls=bool(getattr(args, "tls", False)),
+            certfile=getattr(args, "certfile", None),
+            keyfile=getattr(args, "keyfile", None),
         )
         emulator.recorded.enabled = not args.no_record
         async with emulator:
+            ca_out = getattr(args, "tls_ca_out", None)
+            if ca_out is not None and emulator.tls_ca_path is not None:
+                shutil.copyfile(emulator.tls_ca_path, ca_out)
             print(f"Gemini API emulator listening on {emulator.url}", flush=True)
             await stop.wait()
     finally:
@@ -220,6 +245,9 @@ def run(args: argparse.Namespace) -> int:
         0 after a signal (the server and its sockets are closed first), 1 when the address cannot
         be bound (one line on stderr says why).
     """
+    if (getattr(args, "certfile", None) is None) != (getattr(args, "keyfile", None) is None):
+        print("emulator: --certfile and --keyfile go together", file=sys.stderr)
+        return 2
     try:
         asyncio.run(_serve(args))
     except KeyboardInterrupt:  # a signal before the handlers are installed, or after removal

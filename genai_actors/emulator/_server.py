@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import tempfile
 import threading
 import time
@@ -142,10 +143,10 @@ class Emulator:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
         self._tls: TlsFiles | None = None
+        self._tls_dir: Path | None = None  # a certificate made here, removed by aclose()
+        self._make_tls = tls and certfile is None
         if certfile is not None and keyfile is not None:
             self._tls = TlsFiles(Path(certfile), Path(keyfile))
-        elif tls:
-            self._tls = make_certificate(Path(tempfile.mkdtemp(prefix="gemini-emulator-tls-")))
 
     # -- accessors -------------------------------------------------------------------------------
 
@@ -201,7 +202,7 @@ class Emulator:
 
     @property
     def tls_ca_path(self) -> Path | None:
-        """The certificate (PEM) clients must trust when serving TLS, else None."""
+        """The certificate (PEM) clients must trust while serving TLS, else None."""
         return self._tls.ca_path if self._tls is not None else None
 
     @property
@@ -231,6 +232,9 @@ class Emulator:
         )
         if self._runner is not None or owned_elsewhere:
             raise RuntimeError("the emulator is already running")
+        if self._make_tls and self._tls_dir is None:
+            self._tls_dir = Path(tempfile.mkdtemp(prefix="gemini-emulator-tls-"))
+            self._tls = make_certificate(self._tls_dir)
         runner = web.AppRunner(
             self.app, access_log=None, handle_signals=False, shutdown_timeout=0.5
         )
@@ -262,6 +266,10 @@ class Emulator:
                 await runner.cleanup()
         finally:
             self.state.close()
+            tls_dir, self._tls_dir = self._tls_dir, None
+            if tls_dir is not None:
+                shutil.rmtree(tls_dir, ignore_errors=True)
+                self._tls = None
 
     async def __aenter__(self) -> Emulator:
         """Start serving (see :meth:`start`)."""
