@@ -140,7 +140,8 @@ _CHILD = textwrap.dedent(
 
 def test_sigkill_between_turns_loses_nothing(emu_thread: Emulator, tmp_path: Path) -> None:
     """A process killed with SIGKILL between turns: every committed turn is in the store, and
-    the chat can be resumed at once (the dead owner's claim is taken over)."""
+    the chat can be resumed at once (the dead owner's claim is taken over). While the process
+    lives, another process cannot take the chat."""
     path = tmp_path / "chats.db"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     command = [sys.executable, "-c", _CHILD, str(path), emu_thread.url, API_KEY]
@@ -155,6 +156,11 @@ def test_sigkill_between_turns_loses_nothing(emu_thread: Emulator, tmp_path: Pat
                 if i < 2:
                     child.stdin.write("\n")
                     child.stdin.flush()
+            with (  # the live child holds the chat
+                SQLiteChatStore(path) as store,
+                pytest.raises(ChatInUseError, match=f"process {child.pid}"),
+            ):
+                store.claim("k", None)
             child.send_signal(signal.SIGKILL)
             assert child.wait(10) == -signal.SIGKILL
         finally:
