@@ -56,6 +56,9 @@ THEIRS_FAIL: dict[tuple[str, str], str] = {
     ("videos", "videos.generate"): (
         "google-genai 3.6.1 refuses generate_videos on the Gemini Developer API before sending"
     ),
+    ("tunings", "tunings.list"): (
+        "google-genai 3.6.1 refuses tunings.list on the Gemini Developer API before sending"
+    ),
 }
 
 _ENVIRONMENT = (
@@ -226,3 +229,123 @@ def test_every_client_attribute_of_google_genai_resolves_or_says_why() -> None:
     finally:
         theirs.close()
         ours.close()
+
+
+# ---- the differences docs/migrating-from-google-genai.md lists, each shown on both SDKs ----
+
+
+@contextmanager
+def _both(emu: Emulator, **ours_options: Any) -> Iterator[tuple[Any, Any]]:
+    """google-genai's blocking client and ours on ``emu`` (ours with ``ours_options`` added to
+    its ``http_options``)."""
+    from google import genai as google_genai
+
+    import genai_actors
+
+    theirs = google_genai.Client(api_key=API_KEY, http_options={"base_url": emu.url})
+    ours = genai_actors.Client(api_key=API_KEY, http_options={"base_url": emu.url, **ours_options})
+    try:
+        yield theirs, ours
+    finally:
+        theirs.close()
+        ours.close()
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_difference_timeout_under_one_second_is_refused() -> None:
+    """``HttpOptions.timeout`` is milliseconds in both; only genai_actors refuses 500 (ms)."""
+    from google import genai as google_genai
+    from google.genai import types as google_types
+
+    import genai_actors
+    from genai_actors import errors, types
+
+    google_genai.Client(api_key=API_KEY, http_options=google_types.HttpOptions(timeout=500)).close()
+    with pytest.raises(errors.InvalidOptionError, match="milliseconds") as caught:
+        genai_actors.Client(api_key=API_KEY, http_options=types.HttpOptions(timeout=500))
+    assert isinstance(caught.value, ValueError)
+    genai_actors.Client(api_key=API_KEY, http_options=types.HttpOptions(timeout=1000)).close()
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_difference_retries_are_on_by_default(gemini_emulator: Emulator) -> None:
+    """A 429 with a short advised delay: google-genai raises it, genai_actors retries."""
+    from google.genai import errors as google_errors
+
+    with _both(gemini_emulator) as (theirs, ours):
+        gemini_emulator.faults.fail_next(1, 429, retry_delay=0.01)
+        with pytest.raises(google_errors.ClientError) as caught:
+            theirs.models.generate_content(model="gemini-2.5-flash", contents="Hi")
+        assert caught.value.code == 429
+        gemini_emulator.faults.fail_next(1, 429, retry_delay=0.01)
+        assert ours.models.generate_content(model="gemini-2.5-flash", contents="Hi").text
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_difference_errors_are_more_specific_and_carry_headers(gemini_emulator: Emulator) -> None:
+    """A 404 is a ClientError in both; ours is its NotFoundError subclass, with ``headers``
+    and no ``response`` (google-genai's is its HTTP library's response)."""
+    from google.genai import errors as google_errors
+
+    from genai_actors import errors
+
+    with _both(gemini_emulator) as (theirs, ours):
+        with pytest.raises(google_errors.ClientError) as their_error:
+            theirs.models.get(model="no-such-model")
+        with pytest.raises(errors.ClientError) as our_error:
+            ours.models.get(model="no-such-model")
+    assert type(their_error.value) is google_errors.ClientError
+    assert type(our_error.value) is errors.NotFoundError
+    assert their_error.value.response is not None
+    assert our_error.value.response is None
+    headers = our_error.value.headers
+    assert headers is not None
+    assert "content-type" in {k.lower() for k in headers}
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_difference_transport_failures_are_typed() -> None:
+    """Nothing listening: google-genai lets its HTTP library's error through; genai_actors
+    raises ``errors.ConnectError`` (a ``TransportError``), naming the host."""
+    import socket
+
+    from google import genai as google_genai
+    from google.genai import errors as google_errors
+
+    import genai_actors
+    from genai_actors import errors
+
+    with socket.socket() as sock:  # a free port, closed again: connections are refused
+        sock.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    theirs = google_genai.Client(api_key=API_KEY, http_options={"base_url": url})
+    ours = genai_actors.Client(
+        api_key=API_KEY, http_options={"base_url": url, "retry_options": {"attempts": 1}}
+    )
+    try:
+        with pytest.raises(Exception) as their_error:
+            theirs.models.get(model="gemini-2.5-flash")
+        assert not isinstance(their_error.value, google_errors.APIError)
+        with pytest.raises(errors.ConnectError, match=r"127\.0\.0\.1"):
+            ours.models.get(model="gemini-2.5-flash")
+    finally:
+        theirs.close()
+        ours.close()
+
+
+def test_difference_types_are_not_pydantic_models() -> None:
+    """google-genai's types are pydantic models; ours are msgspec structs with the model
+    methods user code calls."""
+    import msgspec
+    import pydantic
+    from google.genai import types as google_types
+
+    from genai_actors import types
+
+    assert isinstance(google_types.Content(), pydantic.BaseModel)
+    content = types.Content(role="user", parts=[types.Part(text="hi")])
+    assert not isinstance(content, pydantic.BaseModel)
+    assert isinstance(content, msgspec.Struct)
+    assert types.Content.model_validate(content.model_dump()) == content
+    assert not hasattr(types.Content, "model_fields")
+    assert not hasattr(types.Content, "model_json_schema")

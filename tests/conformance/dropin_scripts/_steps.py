@@ -11,6 +11,7 @@ lines when a script runs on its own.
 from __future__ import annotations
 
 import json
+import time
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,8 +31,10 @@ class Step:
     def __init__(self, name: str) -> None:
         self.name = name
         self.result: Any = _UNSET
+        self._started = 0.0
 
     def __enter__(self) -> Step:
+        self._started = time.perf_counter()
         return self
 
     def __exit__(
@@ -41,6 +44,7 @@ class Step:
         tb: TracebackType | None,
     ) -> bool:
         entry: dict[str, Any] = {"step": self.name}
+        entry["seconds"] = round(time.perf_counter() - self._started, 4)  # reported, not compared
         if exc is None:
             if self.result is _UNSET:
                 entry["error"] = "the step recorded no result"

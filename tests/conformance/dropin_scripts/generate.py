@@ -32,6 +32,11 @@ class Colour(enum.Enum):
     BLUE = "blue"
 
 
+def get_weather(city: str) -> str:
+    """Returns today's weather in a city."""
+    return f"Sunny and 21 C in {city}"
+
+
 def main(base_url: str, api_key: str) -> None:
     client = genai.Client(api_key=api_key, http_options=types.HttpOptions(base_url=base_url))
 
@@ -203,6 +208,57 @@ def main(base_url: str, api_key: str) -> None:
         ):
             text += chunk.text or ""
         s.result = Recipe.model_validate_json(text).model_dump()
+
+    with step("generate.automatic_function_calling") as s:
+        response = client.models.generate_content(
+            model=MODEL,
+            contents="What is the weather in Paris?",
+            config=types.GenerateContentConfig(
+                tools=[get_weather],
+                tool_config=types.ToolConfig(
+                    function_calling_config=types.FunctionCallingConfig(mode="ANY")
+                ),
+                automatic_function_calling=types.AutomaticFunctionCallingConfig(
+                    maximum_remote_calls=3
+                ),
+            ),
+        )
+        history = response.automatic_function_calling_history
+        s.result = {
+            "text": response.text,
+            "turns": [c.role for c in history],
+            "called": [p.function_call.name for c in history for p in c.parts if p.function_call],
+            "answered": [
+                p.function_response.response
+                for c in history
+                for p in c.parts
+                if p.function_response
+            ],
+        }
+
+    with step("generate.function_declarations") as s:
+        declaration = types.FunctionDeclaration(
+            name="get_weather",
+            description="Returns today's weather in a city.",
+            parameters=types.Schema(
+                type=types.Type.OBJECT,
+                properties={"city": types.Schema(type=types.Type.STRING)},
+                required=["city"],
+            ),
+        )
+        response = client.models.generate_content(
+            model=MODEL,
+            contents="What is the weather in Paris?",
+            config={
+                "tools": [types.Tool(function_declarations=[declaration])],
+                "tool_config": {"function_calling_config": {"mode": "ANY"}},
+            },
+        )
+        calls = response.function_calls
+        s.result = {
+            "calls": [(c.name, c.args) for c in calls],
+            "history": response.automatic_function_calling_history,
+        }
 
     with step("embed") as s:
         response = client.models.embed_content(

@@ -72,6 +72,10 @@ def main(base_url: str, api_key: str) -> None:
         model = client.models.get(model=job.tuned_model.model)
         s.result = {"display_name": model.display_name, "same": model.name == job.name}
 
+    with step("tunings.list") as s:
+        names = [j.name for j in client.tunings.list(config={"page_size": 10})]
+        s.result = job.name in names
+
     client.close()
 
 
