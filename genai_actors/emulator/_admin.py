@@ -12,7 +12,8 @@ Out-of-process emulators (benchmarks, ``make demo``) are configured here; no API
 - ``DELETE /_emulator/faults``: remove every fault.
 - ``GET /_emulator/recorded`` / ``DELETE /_emulator/recorded``: the request log.
 - ``POST /_emulator/operations/complete``: ``{"name": ...}`` finishes an operation now.
-- ``POST /_emulator/reset``: clear faults (upload drops included) and the request log.
+- ``POST /_emulator/reset``: clear faults (upload drops and Live faults included) and the
+  request log.
 - ``GET /_emulator/settings`` / ``POST /_emulator/settings``: read or change
   :class:`~._state.Settings` fields (``{"jobPolls": 0, "cacheMinTtl": 60}``; snake_case or
   camelCase), e.g. to make batches finish on their first poll.
@@ -32,6 +33,7 @@ from aiohttp import web
 
 from ._errors import ApiError, bad_request
 from ._faults import FaultConfig
+from ._live import LIVE_KEY
 from ._state import STATE_KEY
 
 if TYPE_CHECKING:
@@ -162,6 +164,7 @@ async def reset(request: web.Request) -> web.Response:
     state.faults.clear()
     state.uploads.faults.clear()
     state.recorder.clear()
+    request.app[LIVE_KEY].clear()
     return _json({})
 
 
