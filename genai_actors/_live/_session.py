@@ -169,7 +169,10 @@ class _Link:
             if self.resumable:
                 self.unacked.append(entry)
             if ws is None or ws.closed:
-                return  # replayed on the next connection
+                if self.resumable:
+                    return  # replayed on the next connection
+                code = ws.close_code if ws is not None and ws.close_code is not None else 1006
+                raise SessionClosed(code, "the connection is closed", resumable=False)
             entry[0] = self.next_index
             self.next_index += 1
             try:
