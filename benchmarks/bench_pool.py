@@ -5,11 +5,11 @@ process streams every answer with 100 ms between events (``stream_event_delay``,
 event: 45 events per answer to this prompt). Each client, in a fresh interpreter, warms up
 (one stream from a model without the delay), then opens ``--streams`` streams at once over a
 pool of ``--limit`` connections (genai_actors' default ``TransportConfig.connection_limit``;
-bare aiohttp and the floor get the same limit), so streams queue for a connection. Reported per client: total wall time until every stream
-ended, client CPU, streams completed and failed, the latest first event (how long the last
-stream waited for its connection), and for genai_actors the retries it made (its
-``request.retry`` log records). Target (issue 15): genai_actors' total time <= 1.1x bare
-aiohttp's, with no connect-timeout retries.
+bare aiohttp and the floor get the same limit), so streams queue for a connection. Reported
+per client: total wall time until every stream ended, client CPU, streams completed and
+failed, the latest first event (how long the last stream waited for its connection), and for
+genai_actors the retries it made (its ``request.retry`` log records). Target (issue 15):
+genai_actors' total time <= 1.1x bare aiohttp's, with no connect-timeout retries.
 
 This is a measurement, not a test: nothing is asserted.
 """
