@@ -241,8 +241,8 @@ class _Link:
                 if not (self.resumable and self.handle is not None):
                     self._finish(SessionClosed(code, reason, resumable=False))
                     return
-                if not go_away:
-                    await current_clock().sleep(schedule.next_delay())
+                # The first attempt is immediate (a 1011 or a goAway rarely means the service
+                # is down); only failed attempts wait, with growing delays.
         finally:
             with anyio.CancelScope(shield=True):
                 await self._drop_socket()
