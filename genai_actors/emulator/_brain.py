@@ -7,6 +7,11 @@ prompt, JSON that satisfies ``responseSchema`` / ``responseJsonSchema``, enum va
 ``mode: ANY``), a summary of function responses when the last turn carries them, thought parts
 when ``thinkingConfig.includeThoughts`` is set, PNG images for the IMAGE modality and PCM audio for
 speech models.
+
+A prompt may chain rounds of function calls with "then" ("Use get_weather with city=Rome then
+get_time with city=Rome"): each step is one model turn calling the functions it names, the
+next step comes once the previous calls were answered, and the answer text comes after the last
+step's responses.
 """
 
 from __future__ import annotations
@@ -78,6 +83,7 @@ _VOCAB = (
 _ASSIGN = re.compile(r"\b(\w+)\s*[=:]\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s,;)\]}]+))")
 _FUNCTION_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.:-]{0,127}$")
 _SPACES = re.compile(r"\s+")
+_THEN = re.compile(r"\bthen\b", re.IGNORECASE)
 
 
 @dataclass
@@ -267,6 +273,11 @@ def _check_request(request: dict[str, Any]) -> None:
             )
 
 
+def _declares_functions(request: dict[str, Any]) -> bool:
+    """Whether the request declares any function (chains of calls need one)."""
+    return bool(_declarations(request))
+
+
 def _text_of(content: dict[str, Any]) -> str:
     pieces = []
     for part in content.get("parts", ()):
@@ -347,12 +358,17 @@ def generate_content(
 
     last = contents[-1]
     responses = [p["functionResponse"] for p in last.get("parts", ()) if "functionResponse" in p]
-    user_turns = [c for c in contents if c.get("role", "user") != "model"]
     prompt = ""
-    for content in reversed(user_turns):
+    rounds = 0  # function-response turns since the prompt
+    for content in reversed(contents):
+        if content.get("role", "user") == "model":
+            continue
         prompt = _text_of(content)
         if prompt:
             break
+        if any("functionResponse" in p for p in content.get("parts", ())):
+            rounds += 1
+    steps = _THEN.split(prompt) if _declares_functions(request) else [prompt]
     decls = _declarations(request)
     decl_names = {d.get("name", "").lower() for d in decls}
     keywords = _keywords(prompt, decl_names)
@@ -390,7 +406,11 @@ def generate_content(
                         "thoughtSignature": _signature(base_seed, index),
                     }
                 )
-        calls = [] if responses else _function_calls(request, decls, prompt, keywords, rng)
+        calls = (
+            []
+            if responses and rounds >= len(steps)
+            else _function_calls(request, decls, steps[min(rounds, len(steps) - 1)], keywords, rng)
+        )
         if calls:
             parts.extend({"functionCall": call} for call in calls)
         elif model.kind == "tts":

@@ -136,6 +136,27 @@ CASES: list[tuple[str, Callable[[], Any], list[Any] | None, list[Turn]]] = [
         [("send", "Use get_weather with city=Oslo"), ("send", "Fine")],
     ),
     (
+        "tools-chain",
+        lambda: {"tools": [get_weather, get_time]},
+        None,
+        [("send", "Use get_weather with city=Rome then get_time with city=Lima"), ("send", "Ok")],
+    ),
+    (
+        "tools-chain-limit",
+        lambda: {
+            "tools": [get_weather, get_time],
+            "automatic_function_calling": {"maximum_remote_calls": 2},
+        },
+        None,
+        [
+            (
+                "send",
+                "Use get_weather with city=Rome then get_time with city=Lima then get_weather",
+            ),
+            ("send", "Ok"),
+        ],
+    ),
+    (
         "tools-stream",
         lambda: {"tools": [get_weather]},
         None,

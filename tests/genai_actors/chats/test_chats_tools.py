@@ -154,6 +154,59 @@ async def test_maximum_remote_calls(
         assert [r for r, _ in shapes(chat)] == ["user", "model", "user", "model"]
 
 
+def get_time(city: str) -> str:
+    """The local time in a city."""
+    return f"noon in {city}"
+
+
+CHAIN = (
+    "Use get_weather with city=Rome then get_time with city=Lima then get_weather with city=Oslo"
+)
+
+
+async def test_chained_rounds(client: ga.AsyncClient, emu: Emulator) -> None:
+    """A model that calls again after each answer: every round is recorded, in order."""
+    chat = client.chats.create(model=MODEL, config={"tools": [get_weather, get_time]})
+    response = await chat.send_message(CHAIN)
+    assert response.text is not None
+    assert "sunny in Oslo" in response.text
+    assert shapes(chat) == [
+        ("user", ["text"]),
+        ("model", ["call:get_weather"]),
+        ("user", ["response:get_weather"]),
+        ("model", ["call:get_time"]),
+        ("user", ["response:get_time"]),
+        ("model", ["call:get_weather"]),
+        ("user", ["response:get_weather"]),
+        ("model", ["text"]),
+    ]
+    assert len(emu.recorded) == 4
+    assert [len(r.json["contents"]) for r in emu.recorded] == [1, 3, 5, 7]
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["send", "stream"])
+async def test_budget_ends_a_chain(client: ga.AsyncClient, emu: Emulator, stream: bool) -> None:
+    """At maximum_remote_calls the loop stops: the last model turn is its unanswered call,
+    and the next turn goes on from there."""
+    config = {
+        "tools": [get_weather, get_time],
+        "automatic_function_calling": {"maximum_remote_calls": 2},
+    }
+    chat = client.chats.create(model=MODEL, config=config)
+    if stream:
+        chunks = [c async for c in chat.send_message_stream(CHAIN)]
+        assert chunks[-1].function_calls
+    else:
+        response = await chat.send_message(CHAIN)
+        assert response.function_calls
+        assert response.function_calls[0].name == "get_time"
+    assert len(emu.recorded) == 2
+    assert shapes(chat)[-1] == ("model", ["call:get_time"])
+    assert len(chat.get_history()) == 4
+    await chat.send_message("never mind")
+    assert len(emu.recorded[-1].json["contents"]) == 5
+
+
 async def test_afc_disabled_leaves_calls(client: ga.AsyncClient, emu: Emulator) -> None:
     config = {"tools": [get_weather], "automatic_function_calling": {"disable": True}}
     chat = client.chats.create(model=MODEL, config=config)
