@@ -176,7 +176,7 @@ class APIError(GenAIError):
         self.response: Any = response
         if headers is None and isinstance(getattr(response, "headers", None), Mapping):
             headers = response.headers
-        self.headers: dict[str, str] | None = dict(headers) if headers is not None else None
+        self.headers: dict[str, str] | None = _Headers.of(headers) if headers is not None else None
         super().__init__(f"{self.code} {self.status}. {self.details}")
 
     @classmethod
@@ -266,6 +266,31 @@ class APIError(GenAIError):
         return []
 
 
+class _Headers(dict[str, str]):
+    """An error's response headers: names lowercase, as google-genai gives them, and looked up
+    in any letter case (``headers["Retry-After"]`` and ``headers["retry-after"]`` alike)."""
+
+    @classmethod
+    def of(cls, headers: Mapping[str, str]) -> _Headers:
+        """The headers of a (multi)mapping; a repeated name's values joined with ``", "``."""
+        out = cls()
+        for key, value in headers.items():
+            key = key.lower()
+            if dict.__contains__(out, key):
+                value = f"{dict.__getitem__(out, key)}, {value}"
+            dict.__setitem__(out, key, value)
+        return out
+
+    def __getitem__(self, key: str) -> str:
+        return dict.__getitem__(self, key.lower() if isinstance(key, str) else key)
+
+    def __contains__(self, key: object) -> bool:
+        return dict.__contains__(self, key.lower() if isinstance(key, str) else key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return dict.get(self, key.lower() if isinstance(key, str) else key, default)
+
+
 def _status_of(response: Any) -> int:
     status = getattr(response, "status_code", None)
     if status is None:
@@ -347,7 +372,7 @@ class RateLimitedError(ClientError):
         headers: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(code, response_json, response, headers=headers)
-        headers = self.headers
+        headers = self.headers  # looked up in any letter case
         self.retry_after: float | None = None
         self.quota_id: str | None = None
         self.quota_metric: str | None = None
