@@ -19,7 +19,7 @@ from ..types._base import HttpResponse, to_builtins
 from ..types._content import Content, FunctionCall, Part
 from ..types._response import GenerateContentResponse
 from ._afc import AfcPlan, budget_exhausted, function_calls_of, run_function_calls
-from ._toolkit import decode, header_dict
+from ._toolkit import decode, sdk_http_response
 
 if TYPE_CHECKING:
     from .._api_client import ApiClient
@@ -182,7 +182,7 @@ class GenerateContentStream:
         if http is None:
             response = stream.response
             if response is not None:
-                http = self._http = HttpResponse(headers=header_dict(response.headers))
+                http = self._http = sdk_http_response(response.headers)
         chunk.sdk_http_response = http
         if self._schema is not None:  # as google-genai: each chunk parsed on its own
             chunk.parsed = parse_response(chunk.text, self._schema)

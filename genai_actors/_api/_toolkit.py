@@ -9,7 +9,7 @@ knows a particular surface; no surface imports another surface for a helper.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import msgspec
@@ -32,6 +32,7 @@ __all__ = [
     "header_dict",
     "http_response",
     "page_query",
+    "sdk_http_response",
     "require_developer_api",
     "send",
     "vertex_location",
@@ -82,7 +83,18 @@ def decode_object(content: bytes) -> dict[str, Any]:
 
 def http_response(raw: RawResponse) -> HttpResponse:
     """google-genai's ``sdk_http_response`` of a result: the response headers."""
-    return HttpResponse(headers=header_dict(raw.headers))
+    return sdk_http_response(raw.headers)
+
+
+# msgspec's own constructor: the headers are already a dict of str, so the conversion a wire
+# struct's constructor may run on user input is skipped on this per-call path.
+_raw_struct: Callable[..., Any] = type(msgspec.Struct).__call__
+
+
+def sdk_http_response(headers: Mapping[str, str]) -> HttpResponse:
+    """The ``sdk_http_response`` for response ``headers`` (see :func:`header_dict`)."""
+    made: HttpResponse = _raw_struct(HttpResponse, headers=header_dict(headers))
+    return made
 
 
 def header_dict(headers: Mapping[str, str]) -> dict[str, str]:
