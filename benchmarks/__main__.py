@@ -4,7 +4,9 @@ Sections: ``supervisors`` (the actor runtime), ``watchers`` (many operations wai
 ``imports`` (import time), ``client`` (CPU per call against one emulator, beside the floor),
 ``pool`` (2,000 concurrent slow streams over a 512-connection pool, about a minute) and
 ``tokenizer`` (LocalTokenizer beside google-genai's on the same model file) and ``chats``
-(memory per idle chat, CPU per turn beside google-genai's chat, turns/s on one chat). The
+(memory per idle chat, CPU per turn beside google-genai's chat, turns/s on one chat) and
+``live`` (1,000 concurrent Live sessions: client CPU per message beside a bare aiohttp
+WebSocket client, and the first answer after a forced close and resumption). The
 first two run in subprocesses with smaller counts than their defaults.
 Pick some with ``--only client,imports``.
 """
@@ -20,7 +22,7 @@ import time
 from . import bench_client, bench_import
 from .bench_client import ROOT
 
-SECTIONS = ("supervisors", "watchers", "imports", "client", "pool", "tokenizer", "chats")
+SECTIONS = ("supervisors", "watchers", "imports", "client", "pool", "tokenizer", "chats", "live")
 # Section -> module and arguments, for the sections run as subprocesses.
 _SUBPROCESS = {
     "supervisors": ["benchmarks.bench_supervisors", "--calls", "50000", "--actors", "50000"],
@@ -28,6 +30,7 @@ _SUBPROCESS = {
     "pool": ["benchmarks.bench_pool"],
     "tokenizer": ["benchmarks.bench_tokenizer"],
     "chats": ["benchmarks.bench_chats"],
+    "live": ["benchmarks.bench_live"],
 }
 
 

@@ -11,13 +11,13 @@ import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-import anyio
 import msgspec
 
 from .._transformers import InvalidRequestError, coerce_config, t_model
 from .._transport import shared_ssl_context
 from ..types import LiveMusicGenerationConfig, LiveMusicServerMessage, WeightedPrompt
 from ..types._base import dec_hook, encode_json, to_builtins
+from ._inbox import EndOfInbox
 from ._session import _Link, supervised
 
 if TYPE_CHECKING:
@@ -166,8 +166,8 @@ class AsyncMusicSession:
         link = self._link
         while True:
             try:
-                message = await link.inbox.receive()
-            except (anyio.EndOfStream, anyio.ClosedResourceError):
+                message = await link.inbox.get()
+            except EndOfInbox:
                 if link.error is not None and not link.closed_by_user:
                     raise link.error from None
                 return

@@ -22,6 +22,7 @@ unacknowledged buffer is bounded (``max_unacked``): a send waits for room (backp
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import itertools
 from collections import deque
@@ -39,10 +40,9 @@ from .. import _log
 from ..errors import SessionClosed
 from ..types._live import LiveServerMessage
 from . import _wire
+from ._inbox import EndOfInbox, Inbox
 
 if TYPE_CHECKING:
-    from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
-
     from .._api_client import ApiClient
 
 __all__ = ["AsyncSession", "LiveOptions", "LiveSessionActor", "LiveSessionEvent", "supervised"]
@@ -130,11 +130,9 @@ class _Link:
         # (index on the current connection, or None if not sent on it yet; the frame)
         self.unacked: deque[list[Any]] = deque()
         self.next_index = 0
-        self.send_lock = anyio.Lock()
+        self.send_lock = asyncio.Lock()  # orders sends; cheaper than anyio's on the hot path
         self.room = anyio.Event()
-        send, receive = anyio.create_memory_object_stream[Any](options.inbox_size)
-        self.inbox_send: MemoryObjectSendStream[Any] = send
-        self.inbox: MemoryObjectReceiveStream[Any] = receive
+        self.inbox = Inbox(options.inbox_size)
         self.ready = anyio.Event()
         self.ended = anyio.Event()
         self.error: BaseException | None = None
@@ -267,7 +265,7 @@ class _Link:
         self.ended.set()
         self.ready.set()
         self.room.set()
-        self.inbox_send.close()
+        self.inbox.close()
 
     async def _connect(self) -> int:
         if self.http is None:
@@ -338,7 +336,7 @@ class _Link:
                     if update.last_consumed_client_message_index is not None:
                         self._ack(update.last_consumed_client_message_index)
                 if message.setup_complete is None:
-                    await self.inbox_send.send(message)
+                    await self.inbox.put(message)
                 go_away = getattr(message, "go_away", None)
                 if go_away is not None and self.resumable and self.handle is not None:
                     return 1000, go_away.time_left or "", True
@@ -465,27 +463,27 @@ class AsyncSession:
         """
         await self._link.send(_wire.tool_response(function_responses))
 
-    async def _messages(self) -> AsyncIterator[LiveServerMessage]:
+    async def _messages(self, *, one_turn: bool = False) -> AsyncIterator[LiveServerMessage]:
         link = self._link
+        inbox = link.inbox
         while True:
             try:
-                message = await link.inbox.receive()
-            except (anyio.EndOfStream, anyio.ClosedResourceError):
+                message = await inbox.get()
+            except EndOfInbox:
                 if link.error is not None and not link.closed_by_user:
                     raise link.error from None
                 return
             yield message
+            if one_turn and _wire.is_turn_end(message):
+                return
 
-    async def receive(self) -> AsyncIterator[LiveServerMessage]:
+    def receive(self) -> AsyncIterator[LiveServerMessage]:
         """Yields server messages until the current turn completes (google-genai's rule).
 
         Raises:
             SessionClosed: The session ended abnormally (after buffered messages).
         """
-        async for message in self._messages():
-            yield message
-            if _wire.is_turn_end(message):
-                return
+        return self._messages(one_turn=True)
 
     def __aiter__(self) -> AsyncIterator[LiveServerMessage]:
         return self._messages()
