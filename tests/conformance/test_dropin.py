@@ -185,6 +185,48 @@ def test_script_runs_the_same_under_both_sdks(name: str, monkeypatch: pytest.Mon
         pytest.xfail("; ".join(f"{s}: {why}" for s, why in sorted(expected.items())))
 
 
+def test_compare_reports_every_kind_of_difference() -> None:
+    """The comparison flags a different result, an error and a missing step, and nothing else."""
+    theirs = [
+        {"step": "same", "result": {"a": [1, "x"]}},
+        {"step": "other value", "result": "STOP"},
+        {"step": "raises", "result": 1},
+        {"step": "missing", "result": None},
+    ]
+    ours = [
+        {"step": "same", "result": {"a": [1, "x"]}},
+        {"step": "other value", "result": "MAX_TOKENS"},
+        {"step": "raises", "error": "AttributeError: no", "trace": "Traceback ..."},
+    ]
+    found = dict(compare(theirs, ours))
+    assert sorted(found) == ["missing", "other value", "raises"]
+    assert "'MAX_TOKENS'" in found["other value"]
+    assert "'STOP'" in found["other value"]
+    assert found["raises"].startswith("raised AttributeError: no")
+    assert found["missing"] == "never ran under genai_actors"
+
+
+def test_a_step_records_its_result_or_its_error() -> None:
+    """A step keeps its JSON result, records an exception without stopping the script, and
+    refuses a result that is not plain JSON."""
+    from .dropin_scripts._steps import step
+
+    with recording() as log:
+        with step("ok") as s:
+            s.result = {"n": 1}
+        with step("boom"):
+            raise KeyError("k")
+        with step("not json") as s:
+            s.result = object()
+        with step("nothing"):
+            pass
+    assert [e["step"] for e in log] == ["ok", "boom", "not json", "nothing"]
+    assert log[0]["result"] == {"n": 1}
+    assert log[1]["error"] == "KeyError: 'k'"
+    assert "plain JSON" in log[2]["error"]
+    assert log[3]["error"] == "the step recorded no result"
+
+
 def test_the_rewrite_changes_only_import_lines() -> None:
     """Each script's genai_actors form differs from it in google-genai import lines only."""
     for name in NAMES:

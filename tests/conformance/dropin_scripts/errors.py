@@ -73,7 +73,7 @@ def main(base_url: str, api_key: str) -> None:
         else:
             s.result = "no error"
 
-    with step("errors.file_404") as s:
+    with step("errors.unknown_file_403") as s:
         try:
             client.files.get(name="files/doesnotexist")
         except errors.ClientError as exc:

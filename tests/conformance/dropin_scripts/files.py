@@ -97,7 +97,7 @@ def main(base_url: str, api_key: str) -> None:
         client.files.delete(name=named.name)
         s.result = True
 
-    with step("files.get_deleted_is_404") as s:
+    with step("files.get_deleted_is_403") as s:
         try:
             client.files.get(name=uploaded.name)
         except errors.ClientError as exc:
