@@ -44,8 +44,6 @@ from ._upload import handle_upload
 __all__ = ["STATE_KEY", "authenticate", "build_app", "build_router"]
 
 ROUTER_KEY: web.AppKey[Router] = web.AppKey("genai_actors_emulator_router", Router)
-# The tokenizer model every count of this app uses (absent: the word count of _tokens).
-TOKENIZER_KEY: web.AppKey[Encoder] = web.AppKey("genai_actors_emulator_tokenizer", Encoder)
 
 _log = logging.getLogger("genai_actors.emulator")
 _log.addHandler(logging.NullHandler())
@@ -89,15 +87,26 @@ def build_router() -> Router:
 
 def build_app(state: EmulatorState, tokenizer: Encoder | None = None) -> web.Application:
     """The aiohttp application serving ``state`` (counting tokens with ``tokenizer`` if given)."""
-    app = web.Application(client_max_size=64 * 1024 * 1024)
+    middlewares = [] if tokenizer is None else [_counting_with(tokenizer)]
+    app = web.Application(client_max_size=64 * 1024 * 1024, middlewares=middlewares)
     app[STATE_KEY] = state
-    if tokenizer is not None:
-        app[TOKENIZER_KEY] = tokenizer
     app[ROUTER_KEY] = build_router()
     _admin.register(app)
     _live_admin.register(app, LiveStore(state.clock))
     app.router.add_route("*", "/{tail:.*}", handle)
     return app
+
+
+def _counting_with(tokenizer: Encoder) -> Any:
+    """A middleware binding ``tokenizer`` to each request's context (API, Live and admin)."""
+
+    @web.middleware
+    async def counting(request: web.Request, handler: Any) -> web.StreamResponse:
+        _tokens.use_encoder(tokenizer)  # this request's task context only
+        response: web.StreamResponse = await handler(request)
+        return response
+
+    return counting
 
 
 def error_response(exc: ApiError) -> web.Response:
@@ -118,9 +127,6 @@ def _json_response(data: Any) -> web.Response:
 async def handle(request: web.Request) -> web.StreamResponse:
     """Serve one API request (every path outside ``/_emulator/``)."""
     state = request.app[STATE_KEY]
-    tokenizer = request.app.get(TOKENIZER_KEY)
-    if tokenizer is not None:
-        _tokens.use_encoder(tokenizer)  # this request's task context only
     if request.path.startswith("/upload/"):
         # Upload bodies are streamed to disk, never read whole.
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -200,3 +201,31 @@ def test_the_emulator_loads_nothing_of_the_client_but_the_core() -> None:
     assert done.stdout.strip() == str(
         ["genai_actors", "genai_actors._tokenizer", "genai_actors._tokenizer._core"]
     )
+
+
+async def receive(ws: aiohttp.ClientWebSocketResponse) -> Any:
+    """The next Live message (the API sends JSON in binary frames)."""
+    message = await ws.receive(timeout=10)
+    assert message.type in (aiohttp.WSMsgType.BINARY, aiohttp.WSMsgType.TEXT), message
+    return json.loads(message.data)
+
+
+async def test_live_sessions_count_with_the_model_too(emu: Emulator, tok: LocalTokenizer) -> None:
+    """A Live session's usageMetadata counts its prompt with the tokenizer model as well."""
+    url = emu.url.replace("http", "ws", 1) + (
+        "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent"
+    )
+    prompt = "Is it sunny in Paris today?"
+    async with (
+        aiohttp.ClientSession() as session,
+        session.ws_connect(url, params={"key": "test-key"}) as ws,
+    ):
+        await ws.send_json({"setup": {"model": "models/gemini-2.0-flash-live-001"}})
+        assert "setupComplete" in await receive(ws)
+        turn = {"role": "user", "parts": [{"text": prompt}]}
+        await ws.send_json({"clientContent": {"turns": [turn], "turnComplete": True}})
+        while True:
+            message = await receive(ws)
+            if "usageMetadata" in message:
+                break
+    assert message["usageMetadata"]["promptTokenCount"] == tok.count_tokens(prompt).total_tokens
