@@ -287,3 +287,29 @@ async def _eventually(check: Callable[[], bool]) -> bool:
             return True
         await anyio.sleep(0.01)
     return False
+
+
+async def test_close_and_client_close_end_sessions_cleanly(emu: Emulator) -> None:
+    client = ga.AsyncClient(api_key=API_KEY_FOR_LEAK, http_options={"base_url": emu.url})
+    async with client.live.connect(model=MODEL, config=TEXT) as session:
+        await session.close()
+        await session.close()  # idempotent
+        assert session.closed
+        assert [m async for m in session] == []  # ends, no error: you closed it
+        with pytest.raises(errors.SessionClosed):
+            await session.send_realtime_input(text="after close")
+    async with client.live.connect(model=MODEL, config=RESUMABLE) as session:
+        await client.aclose()  # the tree stops every session before the pools close
+        with pytest.raises(errors.SessionClosed):
+            async for _ in session:
+                pass
+        with pytest.raises(errors.SessionClosed):
+            await session.send_realtime_input(text="after the client closed")
+    assert await _eventually(lambda: emu.live.open_connections == 0)
+
+
+def test_the_blocking_client_reaches_live_through_aio() -> None:
+    from genai_actors._live import AsyncLive
+
+    with ga.Client(api_key=API_KEY_FOR_LEAK) as blocking:
+        assert isinstance(blocking.aio.live, AsyncLive)
