@@ -90,6 +90,7 @@ _WHERE: dict[str, tuple[str, str | None]] = {
     "ChatNotFoundError": ("._api._chat_store", "ChatNotFoundError"),
     "ChatExistsError": ("._api._chat_store", "ChatExistsError"),
     "LocalTokenizer": ("._tokenizer._local", "LocalTokenizer"),
+    "local_tokenizer": (".local_tokenizer", None),
     "LiveOptions": ("._live", "LiveOptions"),
     "WatchConfig": ("._watch", "WatchConfig"),
     "WatchStream": ("._watch", "WatchStream"),

@@ -210,3 +210,13 @@ def test_results_are_the_wire_types(tok: LocalTokenizer) -> None:
     result = tok.compute_tokens("x")
     assert isinstance(result, types.ComputeTokensResponse)
     assert isinstance((result.tokens_info or [])[0], types.TokensInfo)
+
+
+def test_google_genai_module_name_works(spm_path: Path) -> None:
+    """`from genai_actors import local_tokenizer` mirrors google.genai.local_tokenizer."""
+    import genai_actors
+    from genai_actors import local_tokenizer
+
+    assert local_tokenizer.LocalTokenizer is genai_actors.LocalTokenizer
+    tok = local_tokenizer.LocalTokenizer(model_name="gemini-2.5-flash", model_path=spm_path)
+    assert tok.count_tokens("hi", config=None).total_tokens > 0
