@@ -59,9 +59,8 @@ _PARALLEL_CHARS = 64 * 1024
 def piece_bytes(piece: str) -> bytes:
     """The bytes a token piece stands for: ``<0xXX>`` is that byte, ``▁`` a space.
 
-    Raises:
-        ValueError: Never for a well-formed vocabulary; a ``<0x..>`` piece with bad hex digits
-            is taken as text.
+    A ``<0x..>`` piece whose digits are not hex is taken as text; nothing is raised.
+    (Vocabularies with byte-level pieces, GPT-2's ``Ġ``, are not of this kind; Gemma's are.)
     """
     if len(piece) == 6 and piece.startswith("<0x") and piece.endswith(">"):
         try:
@@ -74,7 +73,7 @@ def piece_bytes(piece: str) -> bytes:
 class Encoder:
     """A loaded tokenizer model: token ids and byte pieces for lists of texts.
 
-    Encoders are immutable once built and safe to share between threads.
+    Encoders are safe to share between threads (the piece memo only ever gains entries).
     """
 
     kind = "abstract"

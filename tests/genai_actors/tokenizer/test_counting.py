@@ -14,8 +14,8 @@ import pytest
 import sentencepiece
 
 from genai_actors import LocalTokenizer, types
-from genai_actors._tokenizer._local import UncountedFieldsWarning
 from genai_actors.errors import InvalidRequestError
+from genai_actors.local_tokenizer import UncountedFieldsWarning
 
 
 @pytest.fixture

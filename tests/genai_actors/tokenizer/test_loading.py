@@ -14,7 +14,8 @@ import pytest
 
 from genai_actors import LocalTokenizer
 from genai_actors._tokenizer import _cache, _models
-from genai_actors._tokenizer._cache import TokenizerModelError, cache_dir_for, load_pinned
+from genai_actors._tokenizer._cache import cache_dir_for, load_pinned
+from genai_actors.local_tokenizer import TokenizerModelError
 
 from .conftest import ModelServer, pinned_spec
 
