@@ -5,7 +5,7 @@ enum values; never its code or docstrings), it writes two modules:
 
 - ``genai_actors/types/_generated_types.py``: a wire struct (``_Wire``: keyword-only, camelCase
   on the wire, enum-valued fields ``Annotated[E, enum_of(E)]``, bytes as ``Base64Bytes``) for each
-  model class not written by hand, a ``StrEnum`` for each enum class not written by hand, and
+  model class not written by hand, an enum (``_ApiEnum``) for each one not written by hand, and
   the job-state lists (``JOB_STATES_SUCCEEDED``, ...).
 - ``genai_actors/types/_generated_dicts.py``: a ``TypedDict`` ``XDict`` for every model class
   (hand-written or generated), the ``XOrDict`` aliases (``X | XDict``) and the input unions
@@ -90,7 +90,7 @@ CONSTANTS = (
 
 
 # How an enum-valued struct field is declared.
-ENUM_FIELD = "Annotated[str, enum_of({name})]"
+ENUM_FIELD = "Annotated[{name}, enum_of({name})]"
 
 
 class GenerationError(Exception):
@@ -269,7 +269,7 @@ def render_struct(cls: type[Any], renderer: Renderer) -> str:
 
 
 def render_enum(cls: type[enum.Enum]) -> str:
-    lines = [f"class {cls.__name__}(StrEnum):", _docstring("The values of", cls.__name__), ""]
+    lines = [f"class {cls.__name__}(_ApiEnum):", _docstring("The values of", cls.__name__), ""]
     lines.extend(f"    {member.name} = {str(member.value)!r}" for member in cls)
     return "\n".join(lines)
 
@@ -358,13 +358,14 @@ def generate() -> dict[Path, str]:
         raise GenerationError(f"referenced but neither hand-written nor generated: {missing}")
     imports = [
         "import datetime",
-        "from enum import StrEnum",
         "from typing import Annotated, Any, Literal",
         "",
         "import msgspec",
         "",
     ]
     imports.append("from ._base import Base64Bytes, _Wire, enum_of")
+    if new_enums:
+        imports.append("from ._enums import _ApiEnum")
     imports += _imports(wire.used, home, TYPES_TARGET.stem)
     types_source = _module(
         "Wire types, enums and constants of google-genai's ``types`` not written by hand.",

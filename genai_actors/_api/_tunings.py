@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from .._transformers import InvalidRequestError, Request, coerce, coerce_config, t_model
 from ..errors import UnknownApiResponseError, UnsupportedByBackendError
 from ..pagers import AsyncPager
+from ..types._enums_more import JobState
 from ..types._tunings import (
     CancelTuningJobConfig,
     CancelTuningJobResponse,
@@ -219,7 +220,7 @@ class AsyncTunings:
         sent = request.payload or {}
         return TuningJob(
             name=name,
-            state="JOB_STATE_QUEUED",
+            state=JobState.JOB_STATE_QUEUED,
             base_model=sent["baseModel"],
             tuned_model_display_name=sent.get("displayName"),
             sdk_http_response=http_response(raw),

@@ -20,6 +20,7 @@ from typing import Any
 import msgspec
 
 from ..errors import UnknownFunctionCallArgumentError, UnsupportedFunctionError
+from ..types._enums import Behavior
 from ..types._tools import FunctionDeclaration
 from ._jsonschema import UnsupportedTypeError, is_pydantic_model, json_schema
 
@@ -126,7 +127,9 @@ def function_declaration_from_callable(
         properties[name] = schema
     doc = fn.__doc__
     declaration = FunctionDeclaration(
-        name=_name(fn), description=inspect.cleandoc(doc) if doc else "", behavior=behavior
+        name=_name(fn),
+        description=inspect.cleandoc(doc) if doc else "",
+        behavior=None if behavior is None else Behavior(behavior),
     )
     if not properties:
         return declaration

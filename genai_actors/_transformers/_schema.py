@@ -203,7 +203,7 @@ def _typed(schema: Any, processor: _Processor | None) -> Any:
     if not isinstance(schema, Schema):
         raise _Untyped
     changes: dict[str, Any] = {}
-    kind = schema.type
+    kind: str | None = schema.type
     if kind is not None:
         upper = kind.upper() if isinstance(kind, str) else None
         if upper not in _TYPES:

@@ -86,8 +86,10 @@ class AutomaticActivityDetection(_Wire, kw_only=True):
     """Server-side voice activity detection settings."""
 
     disabled: bool | None = None
-    start_of_speech_sensitivity: Annotated[str, enum_of(StartSensitivity)] | None = None
-    end_of_speech_sensitivity: Annotated[str, enum_of(EndSensitivity)] | None = None
+    start_of_speech_sensitivity: Annotated[StartSensitivity, enum_of(StartSensitivity)] | None = (
+        None
+    )
+    end_of_speech_sensitivity: Annotated[EndSensitivity, enum_of(EndSensitivity)] | None = None
     prefix_padding_ms: int | None = None
     silence_duration_ms: int | None = None
 
@@ -96,8 +98,8 @@ class RealtimeInputConfig(_Wire, kw_only=True):
     """How realtime (audio/video) input is handled."""
 
     automatic_activity_detection: AutomaticActivityDetection | None = None
-    activity_handling: Annotated[str, enum_of(ActivityHandling)] | None = None
-    turn_coverage: Annotated[str, enum_of(TurnCoverage)] | None = None
+    activity_handling: Annotated[ActivityHandling, enum_of(ActivityHandling)] | None = None
+    turn_coverage: Annotated[TurnCoverage, enum_of(TurnCoverage)] | None = None
     interim_transcript_timestamp_enabled: bool | None = None
 
 
@@ -148,12 +150,12 @@ class LiveConnectConfig(_Wire, kw_only=True):
 
     http_options: HttpOptions | None = None
     generation_config: GenerationConfig | None = None
-    response_modalities: list[Annotated[str, enum_of(Modality)]] | None = None
+    response_modalities: list[Annotated[Modality, enum_of(Modality)]] | None = None
     temperature: float | None = None
     top_p: float | None = None
     top_k: float | None = None
     max_output_tokens: int | None = None
-    media_resolution: Annotated[str, enum_of(MediaResolution)] | None = None
+    media_resolution: Annotated[MediaResolution, enum_of(MediaResolution)] | None = None
     seed: int | None = None
     speech_config: SpeechConfig | str | None = None
     thinking_config: ThinkingConfig | None = None

@@ -1,12 +1,14 @@
 """The base of every wire struct, base64 bytes, and the cached JSON codecs.
 
 Wire structs use snake_case attributes and camelCase JSON names, omit unset (``None``)
-fields when encoded, and are keyword-only. Decoding ignores unknown fields; enum-valued
-fields are plain ``str`` so new enum values never fail a response.
-An enum-valued field is declared ``Annotated[str, enum_of(SomeEnum)]`` (inside ``list[...]``
-for repeated values), so requests are checked against ``SomeEnum`` before they are sent
-(unknown value: :class:`~genai_actors.errors.InvalidRequestError` naming the field; other
-case: sent as the canonical value) while responses still decode any string.
+fields when encoded, and are keyword-only. Decoding ignores unknown fields.
+An enum-valued field is declared ``Annotated[SomeEnum, enum_of(SomeEnum)]`` (inside
+``list[...]`` for repeated values). Responses decode it to a member of ``SomeEnum`` (a ``str``
+equal to its value), and a value this release does not know to a cached pseudo-member (see
+``_enums``), never a decode failure. Requests are checked against ``SomeEnum`` before they are
+sent: another letter case is sent canonical, a near-miss of a known value raises
+:class:`~genai_actors.errors.InvalidRequestError` naming the field and the value meant, and
+any other value is sent with an :class:`~genai_actors.types.UnknownEnumValueWarning`.
 
 Bytes travel as base64: encoded with the URL-safe alphabet (as google-genai does), decoded
 from either the standard or the URL-safe alphabet, with or without padding.
@@ -127,11 +129,12 @@ def dec_hook(tp: type[Any], obj: Any) -> Any:
 
 
 def enum_of(enum: type[StrEnum], *, echoed: bool = False) -> msgspec.Meta:
-    """Metadata marking a ``str`` field (or list item) that takes the values of ``enum``.
+    """Metadata marking an enum-valued field (or list item) that takes the values of ``enum``.
 
-    Use it as ``Annotated[str, enum_of(HarmBlockThreshold)]``. Decoding ignores it; request
-    building checks the value against ``enum``, case-insensitively like google-genai, and sends
-    the canonical value.
+    Use it as ``Annotated[HarmBlockThreshold, enum_of(HarmBlockThreshold)]``. Decoding ignores
+    it (msgspec decodes the enum itself); request building checks the value against ``enum``,
+    case-insensitively like google-genai, and sends the canonical value (see
+    ``_validate/_rules.py`` for unknown values).
 
     Args:
         enum: The StrEnum listing the allowed values.

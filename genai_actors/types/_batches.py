@@ -177,7 +177,7 @@ class BatchJob(_Wire, kw_only=True):
 
     name: str | None = None
     display_name: str | None = None
-    state: Annotated[str, enum_of(JobState, echoed=True)] | None = None
+    state: Annotated[JobState, enum_of(JobState, echoed=True)] | None = None
     error: JobError | None = None
     create_time: datetime.datetime | None = None
     start_time: datetime.datetime | None = None

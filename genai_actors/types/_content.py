@@ -63,7 +63,7 @@ class Part(_Wire, kw_only=True):
     tool_response: ToolResponse | None = None
     part_metadata: dict[str, Any] | None = None
     audio_transcription: Transcription | None = None
-    media_processing: Annotated[str, enum_of(MediaProcessing)] | None = None
+    media_processing: Annotated[MediaProcessing, enum_of(MediaProcessing)] | None = None
     speech_metadata: SpeechMetadata | None = None
     document_metadata: DocumentMetadata | None = None
     spreadsheet_metadata: SpreadsheetMetadata | None = None
@@ -134,20 +134,22 @@ class Part(_Wire, kw_only=True):
         return cls(function_response=FunctionResponse(name=name, response=response, parts=parts))
 
     @classmethod
-    def from_executable_code(cls, *, code: str, language: str) -> Part:
+    def from_executable_code(cls, *, code: str, language: Language | str) -> Part:
         """A part carrying code the model generated (``language`` is a ``Language``)."""
-        return cls(executable_code=ExecutableCode(code=code, language=language))
+        return cls(executable_code=ExecutableCode(code=code, language=Language(language)))
 
     @classmethod
-    def from_code_execution_result(cls, *, outcome: str, output: str) -> Part:
+    def from_code_execution_result(cls, *, outcome: Outcome | str, output: str) -> Part:
         """A part carrying the result of executing code (``outcome`` is an ``Outcome``)."""
-        return cls(code_execution_result=CodeExecutionResult(outcome=outcome, output=output))
+        return cls(
+            code_execution_result=CodeExecutionResult(outcome=Outcome(outcome), output=output)
+        )
 
 
 def _media_resolution(level: str | PartMediaResolution | None) -> PartMediaResolution | None:
     if level is None or isinstance(level, PartMediaResolution):
         return level
-    return PartMediaResolution(level=level)
+    return PartMediaResolution(level=PartMediaResolutionLevel(level))
 
 
 class SpeechMetadata(_Wire, kw_only=True):
@@ -163,7 +165,9 @@ class VideoMetadata(_Wire, kw_only=True):
     end_offset: str | None = None
     fps: float | None = None
     start_offset: str | None = None
-    content_layers: list[Annotated[str, enum_of(VideoMetadataContentLayer)]] | None = None
+    content_layers: (
+        list[Annotated[VideoMetadataContentLayer, enum_of(VideoMetadataContentLayer)]] | None
+    ) = None
 
 
 class Blob(_Wire, kw_only=True):
@@ -190,7 +194,7 @@ class ToolCall(_Wire, kw_only=True):
     """The ``ToolCall`` wire object."""
 
     id: str | None = None
-    tool_type: Annotated[str, enum_of(ToolType, echoed=True)] | None = None
+    tool_type: Annotated[ToolType, enum_of(ToolType, echoed=True)] | None = None
     args: dict[str, Any] | None = None
 
 
@@ -199,7 +203,9 @@ class DocumentMetadata(_Wire, kw_only=True):
 
     start_page: int | None = None
     end_page: int | None = None
-    content_layers: list[Annotated[str, enum_of(DocumentMetadataContentLayer)]] | None = None
+    content_layers: (
+        list[Annotated[DocumentMetadataContentLayer, enum_of(DocumentMetadataContentLayer)]] | None
+    ) = None
 
 
 class SpreadsheetMetadata(_Wire, kw_only=True):
@@ -207,7 +213,10 @@ class SpreadsheetMetadata(_Wire, kw_only=True):
 
     visible_cells: str | None = None
     sheet_index: int | None = None
-    content_layers: list[Annotated[str, enum_of(SpreadsheetMetadataContentLayer)]] | None = None
+    content_layers: (
+        list[Annotated[SpreadsheetMetadataContentLayer, enum_of(SpreadsheetMetadataContentLayer)]]
+        | None
+    ) = None
 
 
 class FunctionCall(_Wire, kw_only=True):
@@ -235,14 +244,14 @@ class ExecutableCode(_Wire, kw_only=True):
     """The ``ExecutableCode`` wire object."""
 
     code: str | None = None
-    language: Annotated[str, enum_of(Language, echoed=True)] | None = None
+    language: Annotated[Language, enum_of(Language, echoed=True)] | None = None
     id: str | None = None
 
 
 class CodeExecutionResult(_Wire, kw_only=True):
     """The ``CodeExecutionResult`` wire object."""
 
-    outcome: Annotated[str, enum_of(Outcome, echoed=True)] | None = None
+    outcome: Annotated[Outcome, enum_of(Outcome, echoed=True)] | None = None
     output: str | None = None
     id: str | None = None
 
@@ -278,7 +287,9 @@ class FunctionResponse(_Wire, kw_only=True):
     """The ``FunctionResponse`` wire object."""
 
     will_continue: bool | None = None
-    scheduling: Annotated[str, enum_of(FunctionResponseScheduling)] | None = None
+    scheduling: (
+        Annotated[FunctionResponseScheduling, enum_of(FunctionResponseScheduling)] | None
+    ) = None
     parts: list[FunctionResponsePart] | None = None
     id: str | None = None
     name: str | None = None
@@ -290,7 +301,7 @@ class FunctionResponsePart(_Wire, kw_only=True):
 
     inline_data: FunctionResponseBlob | None = None
     file_data: FunctionResponseFileData | None = None
-    media_processing: Annotated[str, enum_of(MediaProcessing)] | None = None
+    media_processing: Annotated[MediaProcessing, enum_of(MediaProcessing)] | None = None
     media_resolution: PartMediaResolution | None = None
     video_metadata: VideoMetadata | None = None
     document_metadata: DocumentMetadata | None = None
@@ -321,7 +332,7 @@ class FunctionResponseFileData(_Wire, kw_only=True):
 class PartMediaResolution(_Wire, kw_only=True):
     """The ``PartMediaResolution`` wire object."""
 
-    level: Annotated[str, enum_of(PartMediaResolutionLevel)] | None = None
+    level: Annotated[PartMediaResolutionLevel, enum_of(PartMediaResolutionLevel)] | None = None
     num_tokens: int | None = None
 
 
@@ -329,7 +340,7 @@ class ToolResponse(_Wire, kw_only=True):
     """The ``ToolResponse`` wire object."""
 
     id: str | None = None
-    tool_type: Annotated[str, enum_of(ToolType, echoed=True)] | None = None
+    tool_type: Annotated[ToolType, enum_of(ToolType, echoed=True)] | None = None
     response: dict[str, Any] | None = None
 
 

@@ -1,16 +1,63 @@
-"""String enums of the fields in the models wire types.
+"""String enums of the API's enum-valued fields, and their common base.
 
-Wire fields that carry these values are declared as ``str``, so a value the API adds later
-decodes as a plain string instead of failing; compare against these members
-(``candidate.finish_reason == FinishReason.STOP``), which are themselves strings.
+A response field declared with an enum decodes to a member (``candidate.finish_reason.name``),
+which is also a ``str`` equal to its value (``candidate.finish_reason == "STOP"``). A value
+this release does not know yet never fails a decode: it becomes a *pseudo-member* of the enum,
+created on first sight and cached, with ``.name`` and ``.value`` both the string it came as;
+it equals that string and encodes back to it. Looking a member up by value is case-insensitive
+(``HarmCategory("harm_category_hate_speech")``), as in google-genai.
+
+Requests take members or their values (any letter case); a value the API added after this
+release is sent with an :class:`UnknownEnumValueWarning`, while a near-miss of a known value
+(``BLOCK_ONLY_HIHG``) is refused (see ``_validate/_rules.py``).
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
+
+# Pseudo-members kept per enum: enough for every value an API adds, bounded against a
+# server that sends a new string each time (beyond it, a new object is made per lookup).
+_MAX_PSEUDO = 64
+_PSEUDO: dict[type[Any], dict[str, Any]] = {}
 
 
-class ApiSpec(StrEnum):
+class UnknownEnumValueWarning(UserWarning):
+    """A request carries an enum value this release does not know; it is sent as it is.
+
+    The API may have added the value after this release (google-genai sends such values too,
+    with a ``UserWarning``). Silence it with ``warnings.filterwarnings("ignore",
+    category=types.UnknownEnumValueWarning)``; make it an error to refuse such values.
+    """
+
+
+class _ApiEnum(StrEnum):
+    """Base of the API's enums: unknown values become cached pseudo-members (see above)."""
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if not isinstance(value, str):
+            return None
+        upper = value.upper()
+        folded = cls.__members__.get(upper) or cls._value2member_map_.get(upper)
+        if folded is None:
+            lower = value.lower()
+            folded = cls.__members__.get(lower) or cls._value2member_map_.get(lower)
+        if folded is not None:
+            return folded
+        cache = _PSEUDO.setdefault(cls, {})
+        member = cache.get(value)
+        if member is None:
+            member = str.__new__(cls, value)
+            member._name_ = value
+            member._value_ = value
+            if len(cache) < _MAX_PSEUDO:
+                member = cache.setdefault(value, member)
+        return member
+
+
+class ApiSpec(_ApiEnum):
     """Values of ``ApiSpec``."""
 
     API_SPEC_UNSPECIFIED = "API_SPEC_UNSPECIFIED"
@@ -18,7 +65,7 @@ class ApiSpec(StrEnum):
     ELASTIC_SEARCH = "ELASTIC_SEARCH"
 
 
-class AspectRatio(StrEnum):
+class AspectRatio(_ApiEnum):
     """Values of ``AspectRatio``."""
 
     ASPECT_RATIO_UNSPECIFIED = "ASPECT_RATIO_UNSPECIFIED"
@@ -38,7 +85,7 @@ class AspectRatio(StrEnum):
     ASPECT_RATIO_FOUR_BY_ONE = "ASPECT_RATIO_FOUR_BY_ONE"
 
 
-class AudioTranscriptionConfigMode(StrEnum):
+class AudioTranscriptionConfigMode(_ApiEnum):
     """Values of ``AudioTranscriptionConfigMode``."""
 
     MODE_UNSPECIFIED = "MODE_UNSPECIFIED"
@@ -46,7 +93,7 @@ class AudioTranscriptionConfigMode(StrEnum):
     SMART = "SMART"
 
 
-class AuthType(StrEnum):
+class AuthType(_ApiEnum):
     """Values of ``AuthType``."""
 
     AUTH_TYPE_UNSPECIFIED = "AUTH_TYPE_UNSPECIFIED"
@@ -58,7 +105,7 @@ class AuthType(StrEnum):
     OIDC_AUTH = "OIDC_AUTH"
 
 
-class Behavior(StrEnum):
+class Behavior(_ApiEnum):
     """Values of ``Behavior``."""
 
     UNSPECIFIED = "UNSPECIFIED"
@@ -66,7 +113,7 @@ class Behavior(StrEnum):
     NON_BLOCKING = "NON_BLOCKING"
 
 
-class BlockedReason(StrEnum):
+class BlockedReason(_ApiEnum):
     """Values of ``BlockedReason``."""
 
     BLOCKED_REASON_UNSPECIFIED = "BLOCKED_REASON_UNSPECIFIED"
@@ -79,7 +126,7 @@ class BlockedReason(StrEnum):
     JAILBREAK = "JAILBREAK"
 
 
-class ControlReferenceType(StrEnum):
+class ControlReferenceType(_ApiEnum):
     """Values of ``ControlReferenceType``."""
 
     CONTROL_TYPE_DEFAULT = "CONTROL_TYPE_DEFAULT"
@@ -88,7 +135,7 @@ class ControlReferenceType(StrEnum):
     CONTROL_TYPE_FACE_MESH = "CONTROL_TYPE_FACE_MESH"
 
 
-class Delivery(StrEnum):
+class Delivery(_ApiEnum):
     """Values of ``Delivery``."""
 
     DELIVERY_UNSPECIFIED = "DELIVERY_UNSPECIFIED"
@@ -96,7 +143,7 @@ class Delivery(StrEnum):
     URI = "URI"
 
 
-class DocumentMetadataContentLayer(StrEnum):
+class DocumentMetadataContentLayer(_ApiEnum):
     """Values of ``DocumentMetadataContentLayer``."""
 
     CONTENT_LAYER_UNSPECIFIED = "CONTENT_LAYER_UNSPECIFIED"
@@ -104,14 +151,14 @@ class DocumentMetadataContentLayer(StrEnum):
     PAGE_TEXT = "PAGE_TEXT"
 
 
-class DynamicRetrievalConfigMode(StrEnum):
+class DynamicRetrievalConfigMode(_ApiEnum):
     """Values of ``DynamicRetrievalConfigMode``."""
 
     MODE_UNSPECIFIED = "MODE_UNSPECIFIED"
     MODE_DYNAMIC = "MODE_DYNAMIC"
 
 
-class EditMode(StrEnum):
+class EditMode(_ApiEnum):
     """Values of ``EditMode``."""
 
     EDIT_MODE_DEFAULT = "EDIT_MODE_DEFAULT"
@@ -124,7 +171,7 @@ class EditMode(StrEnum):
     EDIT_MODE_PRODUCT_IMAGE = "EDIT_MODE_PRODUCT_IMAGE"
 
 
-class Environment(StrEnum):
+class Environment(_ApiEnum):
     """Values of ``Environment``."""
 
     ENVIRONMENT_UNSPECIFIED = "ENVIRONMENT_UNSPECIFIED"
@@ -133,7 +180,7 @@ class Environment(StrEnum):
     ENVIRONMENT_DESKTOP = "ENVIRONMENT_DESKTOP"
 
 
-class FeatureSelectionPreference(StrEnum):
+class FeatureSelectionPreference(_ApiEnum):
     """Values of ``FeatureSelectionPreference``."""
 
     FEATURE_SELECTION_PREFERENCE_UNSPECIFIED = "FEATURE_SELECTION_PREFERENCE_UNSPECIFIED"
@@ -142,7 +189,7 @@ class FeatureSelectionPreference(StrEnum):
     PRIORITIZE_COST = "PRIORITIZE_COST"
 
 
-class FinishReason(StrEnum):
+class FinishReason(_ApiEnum):
     """Values of ``FinishReason``."""
 
     FINISH_REASON_UNSPECIFIED = "FINISH_REASON_UNSPECIFIED"
@@ -171,7 +218,7 @@ class FinishReason(StrEnum):
     MODEL_ARMOR = "MODEL_ARMOR"
 
 
-class FunctionCallingConfigMode(StrEnum):
+class FunctionCallingConfigMode(_ApiEnum):
     """Values of ``FunctionCallingConfigMode``."""
 
     MODE_UNSPECIFIED = "MODE_UNSPECIFIED"
@@ -181,7 +228,7 @@ class FunctionCallingConfigMode(StrEnum):
     VALIDATED = "VALIDATED"
 
 
-class FunctionResponseScheduling(StrEnum):
+class FunctionResponseScheduling(_ApiEnum):
     """Values of ``FunctionResponseScheduling``."""
 
     SCHEDULING_UNSPECIFIED = "SCHEDULING_UNSPECIFIED"
@@ -190,7 +237,7 @@ class FunctionResponseScheduling(StrEnum):
     INTERRUPT = "INTERRUPT"
 
 
-class HarmBlockMethod(StrEnum):
+class HarmBlockMethod(_ApiEnum):
     """Values of ``HarmBlockMethod``."""
 
     HARM_BLOCK_METHOD_UNSPECIFIED = "HARM_BLOCK_METHOD_UNSPECIFIED"
@@ -198,7 +245,7 @@ class HarmBlockMethod(StrEnum):
     PROBABILITY = "PROBABILITY"
 
 
-class HarmBlockThreshold(StrEnum):
+class HarmBlockThreshold(_ApiEnum):
     """Values of ``HarmBlockThreshold``."""
 
     HARM_BLOCK_THRESHOLD_UNSPECIFIED = "HARM_BLOCK_THRESHOLD_UNSPECIFIED"
@@ -209,7 +256,7 @@ class HarmBlockThreshold(StrEnum):
     OFF = "OFF"
 
 
-class HarmCategory(StrEnum):
+class HarmCategory(_ApiEnum):
     """Values of ``HarmCategory``."""
 
     HARM_CATEGORY_UNSPECIFIED = "HARM_CATEGORY_UNSPECIFIED"
@@ -225,7 +272,7 @@ class HarmCategory(StrEnum):
     HARM_CATEGORY_IMAGE_SEXUALLY_EXPLICIT = "HARM_CATEGORY_IMAGE_SEXUALLY_EXPLICIT"
 
 
-class HarmProbability(StrEnum):
+class HarmProbability(_ApiEnum):
     """Values of ``HarmProbability``."""
 
     HARM_PROBABILITY_UNSPECIFIED = "HARM_PROBABILITY_UNSPECIFIED"
@@ -235,7 +282,7 @@ class HarmProbability(StrEnum):
     HIGH = "HIGH"
 
 
-class HarmSeverity(StrEnum):
+class HarmSeverity(_ApiEnum):
     """Values of ``HarmSeverity``."""
 
     HARM_SEVERITY_UNSPECIFIED = "HARM_SEVERITY_UNSPECIFIED"
@@ -245,7 +292,7 @@ class HarmSeverity(StrEnum):
     HARM_SEVERITY_HIGH = "HARM_SEVERITY_HIGH"
 
 
-class HttpElementLocation(StrEnum):
+class HttpElementLocation(_ApiEnum):
     """Values of ``HttpElementLocation``."""
 
     HTTP_IN_UNSPECIFIED = "HTTP_IN_UNSPECIFIED"
@@ -256,7 +303,7 @@ class HttpElementLocation(StrEnum):
     HTTP_IN_COOKIE = "HTTP_IN_COOKIE"
 
 
-class ImagePromptLanguage(StrEnum):
+class ImagePromptLanguage(_ApiEnum):
     """Values of ``ImagePromptLanguage``."""
 
     auto = "auto"
@@ -269,14 +316,14 @@ class ImagePromptLanguage(StrEnum):
     es = "es"
 
 
-class ImageResizeMode(StrEnum):
+class ImageResizeMode(_ApiEnum):
     """Values of ``ImageResizeMode``."""
 
     CROP = "CROP"
     PAD = "PAD"
 
 
-class ImageSize(StrEnum):
+class ImageSize(_ApiEnum):
     """Values of ``ImageSize``."""
 
     IMAGE_SIZE_UNSPECIFIED = "IMAGE_SIZE_UNSPECIFIED"
@@ -286,14 +333,14 @@ class ImageSize(StrEnum):
     IMAGE_SIZE_FOUR_K = "IMAGE_SIZE_FOUR_K"
 
 
-class Language(StrEnum):
+class Language(_ApiEnum):
     """Values of ``Language``."""
 
     LANGUAGE_UNSPECIFIED = "LANGUAGE_UNSPECIFIED"
     PYTHON = "PYTHON"
 
 
-class MaskReferenceMode(StrEnum):
+class MaskReferenceMode(_ApiEnum):
     """Values of ``MaskReferenceMode``."""
 
     MASK_MODE_DEFAULT = "MASK_MODE_DEFAULT"
@@ -303,7 +350,7 @@ class MaskReferenceMode(StrEnum):
     MASK_MODE_SEMANTIC = "MASK_MODE_SEMANTIC"
 
 
-class MediaModality(StrEnum):
+class MediaModality(_ApiEnum):
     """Values of ``MediaModality``."""
 
     MODALITY_UNSPECIFIED = "MODALITY_UNSPECIFIED"
@@ -314,7 +361,7 @@ class MediaModality(StrEnum):
     DOCUMENT = "DOCUMENT"
 
 
-class MediaProcessing(StrEnum):
+class MediaProcessing(_ApiEnum):
     """Values of ``MediaProcessing``."""
 
     MEDIA_PROCESSING_UNSPECIFIED = "MEDIA_PROCESSING_UNSPECIFIED"
@@ -322,7 +369,7 @@ class MediaProcessing(StrEnum):
     AGENTIC = "AGENTIC"
 
 
-class MediaResolution(StrEnum):
+class MediaResolution(_ApiEnum):
     """Values of ``MediaResolution``."""
 
     MEDIA_RESOLUTION_UNSPECIFIED = "MEDIA_RESOLUTION_UNSPECIFIED"
@@ -331,7 +378,7 @@ class MediaResolution(StrEnum):
     MEDIA_RESOLUTION_HIGH = "MEDIA_RESOLUTION_HIGH"
 
 
-class Modality(StrEnum):
+class Modality(_ApiEnum):
     """Values of ``Modality``."""
 
     MODALITY_UNSPECIFIED = "MODALITY_UNSPECIFIED"
@@ -341,7 +388,7 @@ class Modality(StrEnum):
     VIDEO = "VIDEO"
 
 
-class ModelStage(StrEnum):
+class ModelStage(_ApiEnum):
     """Values of ``ModelStage``."""
 
     MODEL_STAGE_UNSPECIFIED = "MODEL_STAGE_UNSPECIFIED"
@@ -354,7 +401,7 @@ class ModelStage(StrEnum):
     RETIRED = "RETIRED"
 
 
-class Outcome(StrEnum):
+class Outcome(_ApiEnum):
     """Values of ``Outcome``."""
 
     OUTCOME_UNSPECIFIED = "OUTCOME_UNSPECIFIED"
@@ -363,7 +410,7 @@ class Outcome(StrEnum):
     OUTCOME_DEADLINE_EXCEEDED = "OUTCOME_DEADLINE_EXCEEDED"
 
 
-class PartMediaResolutionLevel(StrEnum):
+class PartMediaResolutionLevel(_ApiEnum):
     """Values of ``PartMediaResolutionLevel``."""
 
     MEDIA_RESOLUTION_UNSPECIFIED = "MEDIA_RESOLUTION_UNSPECIFIED"
@@ -373,7 +420,7 @@ class PartMediaResolutionLevel(StrEnum):
     MEDIA_RESOLUTION_ULTRA_HIGH = "MEDIA_RESOLUTION_ULTRA_HIGH"
 
 
-class PersonGeneration(StrEnum):
+class PersonGeneration(_ApiEnum):
     """Values of ``PersonGeneration``."""
 
     DONT_ALLOW = "DONT_ALLOW"
@@ -381,7 +428,7 @@ class PersonGeneration(StrEnum):
     ALLOW_ALL = "ALLOW_ALL"
 
 
-class PhishBlockThreshold(StrEnum):
+class PhishBlockThreshold(_ApiEnum):
     """Values of ``PhishBlockThreshold``."""
 
     PHISH_BLOCK_THRESHOLD_UNSPECIFIED = "PHISH_BLOCK_THRESHOLD_UNSPECIFIED"
@@ -393,7 +440,7 @@ class PhishBlockThreshold(StrEnum):
     BLOCK_ONLY_EXTREMELY_HIGH = "BLOCK_ONLY_EXTREMELY_HIGH"
 
 
-class ProminentPeople(StrEnum):
+class ProminentPeople(_ApiEnum):
     """Values of ``ProminentPeople``."""
 
     PROMINENT_PEOPLE_UNSPECIFIED = "PROMINENT_PEOPLE_UNSPECIFIED"
@@ -401,7 +448,7 @@ class ProminentPeople(StrEnum):
     BLOCK_PROMINENT_PEOPLE = "BLOCK_PROMINENT_PEOPLE"
 
 
-class SafetyFilterLevel(StrEnum):
+class SafetyFilterLevel(_ApiEnum):
     """Values of ``SafetyFilterLevel``."""
 
     BLOCK_LOW_AND_ABOVE = "BLOCK_LOW_AND_ABOVE"
@@ -410,7 +457,7 @@ class SafetyFilterLevel(StrEnum):
     BLOCK_NONE = "BLOCK_NONE"
 
 
-class SafetyPolicy(StrEnum):
+class SafetyPolicy(_ApiEnum):
     """Values of ``SafetyPolicy``."""
 
     SAFETY_POLICY_UNSPECIFIED = "SAFETY_POLICY_UNSPECIFIED"
@@ -423,7 +470,7 @@ class SafetyPolicy(StrEnum):
     LEGAL_TERMS_AND_AGREEMENTS = "LEGAL_TERMS_AND_AGREEMENTS"
 
 
-class SegmentMode(StrEnum):
+class SegmentMode(_ApiEnum):
     """Values of ``SegmentMode``."""
 
     FOREGROUND = "FOREGROUND"
@@ -433,7 +480,7 @@ class SegmentMode(StrEnum):
     INTERACTIVE = "INTERACTIVE"
 
 
-class ServiceTier(StrEnum):
+class ServiceTier(_ApiEnum):
     """Values of ``ServiceTier``."""
 
     UNSPECIFIED = "unspecified"
@@ -442,7 +489,7 @@ class ServiceTier(StrEnum):
     PRIORITY = "priority"
 
 
-class SpreadsheetMetadataContentLayer(StrEnum):
+class SpreadsheetMetadataContentLayer(_ApiEnum):
     """Values of ``SpreadsheetMetadataContentLayer``."""
 
     CONTENT_LAYER_UNSPECIFIED = "CONTENT_LAYER_UNSPECIFIED"
@@ -451,7 +498,7 @@ class SpreadsheetMetadataContentLayer(StrEnum):
     VISUAL = "VISUAL"
 
 
-class SubjectReferenceType(StrEnum):
+class SubjectReferenceType(_ApiEnum):
     """Values of ``SubjectReferenceType``."""
 
     SUBJECT_TYPE_DEFAULT = "SUBJECT_TYPE_DEFAULT"
@@ -460,7 +507,7 @@ class SubjectReferenceType(StrEnum):
     SUBJECT_TYPE_PRODUCT = "SUBJECT_TYPE_PRODUCT"
 
 
-class ThinkingLevel(StrEnum):
+class ThinkingLevel(_ApiEnum):
     """Values of ``ThinkingLevel``."""
 
     THINKING_LEVEL_UNSPECIFIED = "THINKING_LEVEL_UNSPECIFIED"
@@ -471,7 +518,7 @@ class ThinkingLevel(StrEnum):
     XHIGH = "XHIGH"
 
 
-class ToolType(StrEnum):
+class ToolType(_ApiEnum):
     """Values of ``ToolType``."""
 
     TOOL_TYPE_UNSPECIFIED = "TOOL_TYPE_UNSPECIFIED"
@@ -483,7 +530,7 @@ class ToolType(StrEnum):
     MEDIA_PROCESSING = "MEDIA_PROCESSING"
 
 
-class TrafficType(StrEnum):
+class TrafficType(_ApiEnum):
     """Values of ``TrafficType``."""
 
     TRAFFIC_TYPE_UNSPECIFIED = "TRAFFIC_TYPE_UNSPECIFIED"
@@ -494,7 +541,7 @@ class TrafficType(StrEnum):
     PROVISIONED_THROUGHPUT = "PROVISIONED_THROUGHPUT"
 
 
-class Type(StrEnum):
+class Type(_ApiEnum):
     """Values of ``Type``."""
 
     TYPE_UNSPECIFIED = "TYPE_UNSPECIFIED"
@@ -507,7 +554,7 @@ class Type(StrEnum):
     NULL = "NULL"
 
 
-class UrlRetrievalStatus(StrEnum):
+class UrlRetrievalStatus(_ApiEnum):
     """Values of ``UrlRetrievalStatus``."""
 
     URL_RETRIEVAL_STATUS_UNSPECIFIED = "URL_RETRIEVAL_STATUS_UNSPECIFIED"
@@ -517,14 +564,14 @@ class UrlRetrievalStatus(StrEnum):
     URL_RETRIEVAL_STATUS_UNSAFE = "URL_RETRIEVAL_STATUS_UNSAFE"
 
 
-class VideoCompressionQuality(StrEnum):
+class VideoCompressionQuality(_ApiEnum):
     """Values of ``VideoCompressionQuality``."""
 
     OPTIMIZED = "OPTIMIZED"
     LOSSLESS = "LOSSLESS"
 
 
-class VideoGenerationMaskMode(StrEnum):
+class VideoGenerationMaskMode(_ApiEnum):
     """Values of ``VideoGenerationMaskMode``."""
 
     INSERT = "INSERT"
@@ -533,14 +580,14 @@ class VideoGenerationMaskMode(StrEnum):
     OUTPAINT = "OUTPAINT"
 
 
-class VideoGenerationReferenceType(StrEnum):
+class VideoGenerationReferenceType(_ApiEnum):
     """Values of ``VideoGenerationReferenceType``."""
 
     ASSET = "ASSET"
     STYLE = "STYLE"
 
 
-class VideoMetadataContentLayer(StrEnum):
+class VideoMetadataContentLayer(_ApiEnum):
     """Values of ``VideoMetadataContentLayer``."""
 
     CONTENT_LAYER_UNSPECIFIED = "CONTENT_LAYER_UNSPECIFIED"
@@ -550,6 +597,7 @@ class VideoMetadataContentLayer(StrEnum):
 
 
 __all__ = [
+    "UnknownEnumValueWarning",
     "ApiSpec",
     "AspectRatio",
     "AudioTranscriptionConfigMode",

@@ -1,15 +1,15 @@
 """String enums used by other services (batches, tunings, files, live, ...).
 
-Defined now, with google-genai's names and values, so imports work before those services
-land; the same rule applies: wire fields stay ``str`` and these members compare equal.
+Defined with google-genai's names and values; they behave as the enums of ``_enums`` do
+(members that equal their strings, pseudo-members for values this release does not know).
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
+from ._enums import _ApiEnum
 
 
-class ActivityHandling(StrEnum):
+class ActivityHandling(_ApiEnum):
     """Values of ``ActivityHandling``."""
 
     ACTIVITY_HANDLING_UNSPECIFIED = "ACTIVITY_HANDLING_UNSPECIFIED"
@@ -17,7 +17,7 @@ class ActivityHandling(StrEnum):
     NO_INTERRUPTION = "NO_INTERRUPTION"
 
 
-class AdapterSize(StrEnum):
+class AdapterSize(_ApiEnum):
     """Values of ``AdapterSize``."""
 
     ADAPTER_SIZE_UNSPECIFIED = "ADAPTER_SIZE_UNSPECIFIED"
@@ -29,7 +29,7 @@ class AdapterSize(StrEnum):
     ADAPTER_SIZE_THIRTY_TWO = "ADAPTER_SIZE_THIRTY_TWO"
 
 
-class AggregationMetric(StrEnum):
+class AggregationMetric(_ApiEnum):
     """Values of ``AggregationMetric``."""
 
     AGGREGATION_METRIC_UNSPECIFIED = "AGGREGATION_METRIC_UNSPECIFIED"
@@ -45,7 +45,7 @@ class AggregationMetric(StrEnum):
     PERCENTILE_P99 = "PERCENTILE_P99"
 
 
-class ComputationBasedMetricType(StrEnum):
+class ComputationBasedMetricType(_ApiEnum):
     """Values of ``ComputationBasedMetricType``."""
 
     COMPUTATION_BASED_METRIC_TYPE_UNSPECIFIED = "COMPUTATION_BASED_METRIC_TYPE_UNSPECIFIED"
@@ -54,7 +54,7 @@ class ComputationBasedMetricType(StrEnum):
     ROUGE = "ROUGE"
 
 
-class DocumentState(StrEnum):
+class DocumentState(_ApiEnum):
     """Values of ``DocumentState``."""
 
     STATE_UNSPECIFIED = "STATE_UNSPECIFIED"
@@ -63,7 +63,7 @@ class DocumentState(StrEnum):
     STATE_FAILED = "STATE_FAILED"
 
 
-class EmbeddingApiType(StrEnum):
+class EmbeddingApiType(_ApiEnum):
     """Values of ``EmbeddingApiType``."""
 
     PREDICT = "PREDICT"
@@ -71,7 +71,7 @@ class EmbeddingApiType(StrEnum):
     BATCH_EMBED_CONTENTS = "BATCH_EMBED_CONTENTS"
 
 
-class EndSensitivity(StrEnum):
+class EndSensitivity(_ApiEnum):
     """Values of ``EndSensitivity``."""
 
     END_SENSITIVITY_UNSPECIFIED = "END_SENSITIVITY_UNSPECIFIED"
@@ -79,7 +79,7 @@ class EndSensitivity(StrEnum):
     END_SENSITIVITY_LOW = "END_SENSITIVITY_LOW"
 
 
-class FileSource(StrEnum):
+class FileSource(_ApiEnum):
     """Values of ``FileSource``."""
 
     SOURCE_UNSPECIFIED = "SOURCE_UNSPECIFIED"
@@ -88,7 +88,7 @@ class FileSource(StrEnum):
     REGISTERED = "REGISTERED"
 
 
-class FileState(StrEnum):
+class FileState(_ApiEnum):
     """Values of ``FileState``."""
 
     STATE_UNSPECIFIED = "STATE_UNSPECIFIED"
@@ -97,7 +97,7 @@ class FileState(StrEnum):
     FAILED = "FAILED"
 
 
-class InteractionStatus(StrEnum):
+class InteractionStatus(_ApiEnum):
     """Values of ``InteractionStatus``."""
 
     INTERACTION_STATUS_UNSPECIFIED = "INTERACTION_STATUS_UNSPECIFIED"
@@ -106,7 +106,7 @@ class InteractionStatus(StrEnum):
     IDLE = "IDLE"
 
 
-class JSONSchemaType(StrEnum):
+class JSONSchemaType(_ApiEnum):
     """Values of ``JSONSchemaType``."""
 
     NULL = "null"
@@ -118,7 +118,7 @@ class JSONSchemaType(StrEnum):
     STRING = "string"
 
 
-class JobState(StrEnum):
+class JobState(_ApiEnum):
     """Values of ``JobState``."""
 
     JOB_STATE_UNSPECIFIED = "JOB_STATE_UNSPECIFIED"
@@ -135,7 +135,7 @@ class JobState(StrEnum):
     JOB_STATE_PARTIALLY_SUCCEEDED = "JOB_STATE_PARTIALLY_SUCCEEDED"
 
 
-class LiveMusicPlaybackControl(StrEnum):
+class LiveMusicPlaybackControl(_ApiEnum):
     """Values of ``LiveMusicPlaybackControl``."""
 
     PLAYBACK_CONTROL_UNSPECIFIED = "PLAYBACK_CONTROL_UNSPECIFIED"
@@ -145,7 +145,7 @@ class LiveMusicPlaybackControl(StrEnum):
     RESET_CONTEXT = "RESET_CONTEXT"
 
 
-class MatchOperation(StrEnum):
+class MatchOperation(_ApiEnum):
     """Values of ``MatchOperation``."""
 
     MATCH_OPERATION_UNSPECIFIED = "MATCH_OPERATION_UNSPECIFIED"
@@ -154,7 +154,7 @@ class MatchOperation(StrEnum):
     EXACT_MATCH = "EXACT_MATCH"
 
 
-class MusicGenerationMode(StrEnum):
+class MusicGenerationMode(_ApiEnum):
     """Values of ``MusicGenerationMode``."""
 
     MUSIC_GENERATION_MODE_UNSPECIFIED = "MUSIC_GENERATION_MODE_UNSPECIFIED"
@@ -163,7 +163,7 @@ class MusicGenerationMode(StrEnum):
     VOCALIZATION = "VOCALIZATION"
 
 
-class PairwiseChoice(StrEnum):
+class PairwiseChoice(_ApiEnum):
     """Values of ``PairwiseChoice``."""
 
     PAIRWISE_CHOICE_UNSPECIFIED = "PAIRWISE_CHOICE_UNSPECIFIED"
@@ -172,7 +172,7 @@ class PairwiseChoice(StrEnum):
     TIE = "TIE"
 
 
-class ReinforcementTuningThinkingLevel(StrEnum):
+class ReinforcementTuningThinkingLevel(_ApiEnum):
     """Values of ``ReinforcementTuningThinkingLevel``."""
 
     REINFORCEMENT_TUNING_THINKING_LEVEL_UNSPECIFIED = (
@@ -184,13 +184,13 @@ class ReinforcementTuningThinkingLevel(StrEnum):
     HIGH = "HIGH"
 
 
-class ResourceScope(StrEnum):
+class ResourceScope(_ApiEnum):
     """Values of ``ResourceScope``."""
 
     COLLECTION = "COLLECTION"
 
 
-class ResponseParseType(StrEnum):
+class ResponseParseType(_ApiEnum):
     """Values of ``ResponseParseType``."""
 
     RESPONSE_PARSE_TYPE_UNSPECIFIED = "RESPONSE_PARSE_TYPE_UNSPECIFIED"
@@ -198,7 +198,7 @@ class ResponseParseType(StrEnum):
     REGEX_EXTRACT = "REGEX_EXTRACT"
 
 
-class RubricContentType(StrEnum):
+class RubricContentType(_ApiEnum):
     """Values of ``RubricContentType``."""
 
     RUBRIC_CONTENT_TYPE_UNSPECIFIED = "RUBRIC_CONTENT_TYPE_UNSPECIFIED"
@@ -207,7 +207,7 @@ class RubricContentType(StrEnum):
     PYTHON_CODE_ASSERTION = "PYTHON_CODE_ASSERTION"
 
 
-class Scale(StrEnum):
+class Scale(_ApiEnum):
     """Values of ``Scale``."""
 
     SCALE_UNSPECIFIED = "SCALE_UNSPECIFIED"
@@ -225,7 +225,7 @@ class Scale(StrEnum):
     B_MAJOR_A_FLAT_MINOR = "B_MAJOR_A_FLAT_MINOR"
 
 
-class StartSensitivity(StrEnum):
+class StartSensitivity(_ApiEnum):
     """Values of ``StartSensitivity``."""
 
     START_SENSITIVITY_UNSPECIFIED = "START_SENSITIVITY_UNSPECIFIED"
@@ -233,7 +233,7 @@ class StartSensitivity(StrEnum):
     START_SENSITIVITY_LOW = "START_SENSITIVITY_LOW"
 
 
-class TuningJobState(StrEnum):
+class TuningJobState(_ApiEnum):
     """Values of ``TuningJobState``."""
 
     TUNING_JOB_STATE_UNSPECIFIED = "TUNING_JOB_STATE_UNSPECIFIED"
@@ -244,7 +244,7 @@ class TuningJobState(StrEnum):
     TUNING_JOB_STATE_POST_PROCESSING = "TUNING_JOB_STATE_POST_PROCESSING"
 
 
-class TuningMethod(StrEnum):
+class TuningMethod(_ApiEnum):
     """Values of ``TuningMethod``."""
 
     SUPERVISED_FINE_TUNING = "SUPERVISED_FINE_TUNING"
@@ -253,7 +253,7 @@ class TuningMethod(StrEnum):
     REINFORCEMENT_TUNING = "REINFORCEMENT_TUNING"
 
 
-class TuningMode(StrEnum):
+class TuningMode(_ApiEnum):
     """Values of ``TuningMode``."""
 
     TUNING_MODE_UNSPECIFIED = "TUNING_MODE_UNSPECIFIED"
@@ -261,7 +261,7 @@ class TuningMode(StrEnum):
     TUNING_MODE_PEFT_ADAPTER = "TUNING_MODE_PEFT_ADAPTER"
 
 
-class TuningSpeed(StrEnum):
+class TuningSpeed(_ApiEnum):
     """Values of ``TuningSpeed``."""
 
     TUNING_SPEED_UNSPECIFIED = "TUNING_SPEED_UNSPECIFIED"
@@ -269,7 +269,7 @@ class TuningSpeed(StrEnum):
     FAST = "FAST"
 
 
-class TuningTask(StrEnum):
+class TuningTask(_ApiEnum):
     """Values of ``TuningTask``."""
 
     TUNING_TASK_UNSPECIFIED = "TUNING_TASK_UNSPECIFIED"
@@ -278,7 +278,7 @@ class TuningTask(StrEnum):
     TUNING_TASK_R2V = "TUNING_TASK_R2V"
 
 
-class TurnCompleteReason(StrEnum):
+class TurnCompleteReason(_ApiEnum):
     """Values of ``TurnCompleteReason``."""
 
     TURN_COMPLETE_REASON_UNSPECIFIED = "TURN_COMPLETE_REASON_UNSPECIFIED"
@@ -315,7 +315,7 @@ class TurnCompleteReason(StrEnum):
     MAX_REGENERATION_REACHED = "MAX_REGENERATION_REACHED"
 
 
-class TurnCoverage(StrEnum):
+class TurnCoverage(_ApiEnum):
     """Values of ``TurnCoverage``."""
 
     TURN_COVERAGE_UNSPECIFIED = "TURN_COVERAGE_UNSPECIFIED"
@@ -324,7 +324,7 @@ class TurnCoverage(StrEnum):
     TURN_INCLUDES_AUDIO_ACTIVITY_AND_ALL_VIDEO = "TURN_INCLUDES_AUDIO_ACTIVITY_AND_ALL_VIDEO"
 
 
-class VadSignalType(StrEnum):
+class VadSignalType(_ApiEnum):
     """Values of ``VadSignalType``."""
 
     VAD_SIGNAL_TYPE_UNSPECIFIED = "VAD_SIGNAL_TYPE_UNSPECIFIED"
@@ -332,7 +332,7 @@ class VadSignalType(StrEnum):
     VAD_SIGNAL_TYPE_EOS = "VAD_SIGNAL_TYPE_EOS"
 
 
-class VideoOrientation(StrEnum):
+class VideoOrientation(_ApiEnum):
     """Values of ``VideoOrientation``."""
 
     VIDEO_ORIENTATION_UNSPECIFIED = "VIDEO_ORIENTATION_UNSPECIFIED"
@@ -340,7 +340,7 @@ class VideoOrientation(StrEnum):
     PORTRAIT = "PORTRAIT"
 
 
-class VoiceActivityType(StrEnum):
+class VoiceActivityType(_ApiEnum):
     """Values of ``VoiceActivityType``."""
 
     TYPE_UNSPECIFIED = "TYPE_UNSPECIFIED"

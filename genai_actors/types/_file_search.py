@@ -115,7 +115,7 @@ class Document(_Wire, kw_only=True):
 
     name: str | None = None
     display_name: str | None = None
-    state: Annotated[str, enum_of(DocumentState, echoed=True)] | None = None
+    state: Annotated[DocumentState, enum_of(DocumentState, echoed=True)] | None = None
     size_bytes: int | None = None
     mime_type: str | None = None
     create_time: datetime.datetime | None = None

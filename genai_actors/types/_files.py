@@ -72,8 +72,8 @@ class File(_Wire, kw_only=True):
     sha256_hash: str | None = None
     uri: str | None = None
     download_uri: str | None = None
-    state: Annotated[str, enum_of(FileState, echoed=True)] | None = None
-    source: Annotated[str, enum_of(FileSource, echoed=True)] | None = None
+    state: Annotated[FileState, enum_of(FileState, echoed=True)] | None = None
+    source: Annotated[FileSource, enum_of(FileSource, echoed=True)] | None = None
     video_metadata: dict[str, Any] | None = None
     error: FileStatus | None = None
 

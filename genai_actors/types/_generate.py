@@ -71,8 +71,8 @@ class GenerateContentConfig(_Wire, kw_only=True):
     tool_config: ToolConfig | None = None
     labels: dict[str, str] | None = None
     cached_content: str | None = None
-    response_modalities: list[Annotated[str, enum_of(Modality)]] | None = None
-    media_resolution: Annotated[str, enum_of(MediaResolution)] | None = None
+    response_modalities: list[Annotated[Modality, enum_of(Modality)]] | None = None
+    media_resolution: Annotated[MediaResolution, enum_of(MediaResolution)] | None = None
     speech_config: SpeechConfigUnion | None = None
     audio_timestamp: bool | None = None
     automatic_function_calling: AutomaticFunctionCallingConfig | None = None
@@ -80,7 +80,7 @@ class GenerateContentConfig(_Wire, kw_only=True):
     image_config: ImageConfig | None = None
     enable_enhanced_civic_answers: bool | None = None
     model_armor_config: ModelArmorConfig | None = None
-    service_tier: Annotated[str, enum_of(ServiceTier)] | None = None
+    service_tier: Annotated[ServiceTier, enum_of(ServiceTier)] | None = None
     audio_transcription_config: AudioTranscriptionConfig | None = None
     continuation_token: Base64Bytes | None = None
     automatic_continuation: bool | None = None
@@ -95,9 +95,9 @@ class GenerateContentConfig(_Wire, kw_only=True):
 class SafetySetting(_Wire, kw_only=True):
     """The ``SafetySetting`` wire object."""
 
-    category: Annotated[str, enum_of(HarmCategory)] | None = None
-    method: Annotated[str, enum_of(HarmBlockMethod)] | None = None
-    threshold: Annotated[str, enum_of(HarmBlockThreshold)] | None = None
+    category: Annotated[HarmCategory, enum_of(HarmCategory)] | None = None
+    method: Annotated[HarmBlockMethod, enum_of(HarmBlockMethod)] | None = None
+    threshold: Annotated[HarmBlockThreshold, enum_of(HarmBlockThreshold)] | None = None
 
 
 class AutomaticFunctionCallingConfig(_Wire, kw_only=True):
@@ -125,7 +125,9 @@ class AudioTranscriptionConfig(_Wire, kw_only=True):
     adaptation_phrases: list[str] | None = None
     word_timestamp: bool | None = None
     diarization: bool | None = None
-    mode: Annotated[str, enum_of(AudioTranscriptionConfigMode)] | None = None
+    mode: Annotated[AudioTranscriptionConfigMode, enum_of(AudioTranscriptionConfigMode)] | None = (
+        None
+    )
     source_text: str | None = None
 
 
@@ -142,7 +144,9 @@ class LanguageAuto(_Wire, kw_only=True):
 class ModelSelectionConfig(_Wire, kw_only=True):
     """The ``ModelSelectionConfig`` wire object."""
 
-    feature_selection_preference: Annotated[str, enum_of(FeatureSelectionPreference)] | None = None
+    feature_selection_preference: (
+        Annotated[FeatureSelectionPreference, enum_of(FeatureSelectionPreference)] | None
+    ) = None
 
 
 class GenerationOutputConfig(_Wire, kw_only=True):
@@ -156,7 +160,7 @@ class ThinkingConfig(_Wire, kw_only=True):
 
     include_thoughts: bool | None = None
     thinking_budget: int | None = None
-    thinking_level: Annotated[str, enum_of(ThinkingLevel)] | None = None
+    thinking_level: Annotated[ThinkingLevel, enum_of(ThinkingLevel)] | None = None
 
 
 class SpeechConfig(_Wire, kw_only=True):
@@ -221,7 +225,7 @@ class ImageConfig(_Wire, kw_only=True):
     aspect_ratio: str | None = None
     image_size: str | None = None
     person_generation: str | None = None
-    prominent_people: Annotated[str, enum_of(ProminentPeople)] | None = None
+    prominent_people: Annotated[ProminentPeople, enum_of(ProminentPeople)] | None = None
     output_mime_type: str | None = None
     output_compression_quality: int | None = None
     image_output_options: ImageConfigImageOutputOptions | None = None
@@ -264,11 +268,11 @@ class GenerationConfig(_Wire, kw_only=True):
     frequency_penalty: float | None = None
     logprobs: int | None = None
     max_output_tokens: int | None = None
-    media_resolution: Annotated[str, enum_of(MediaResolution)] | None = None
+    media_resolution: Annotated[MediaResolution, enum_of(MediaResolution)] | None = None
     presence_penalty: float | None = None
     response_logprobs: bool | None = None
     response_mime_type: str | None = None
-    response_modalities: list[Annotated[str, enum_of(Modality)]] | None = None
+    response_modalities: list[Annotated[Modality, enum_of(Modality)]] | None = None
     response_schema: Schema | None = None
     routing_config: GenerationConfigRoutingConfig | None = None
     seed: int | None = None
@@ -303,8 +307,8 @@ class ResponseFormat(_Wire, kw_only=True):
 class VideoResponseFormat(_Wire, kw_only=True):
     """The ``VideoResponseFormat`` wire object."""
 
-    aspect_ratio: Annotated[str, enum_of(AspectRatio)] | None = None
-    delivery: Annotated[str, enum_of(Delivery)] | None = None
+    aspect_ratio: Annotated[AspectRatio, enum_of(AspectRatio)] | None = None
+    delivery: Annotated[Delivery, enum_of(Delivery)] | None = None
     duration: str | None = None
     gcs_uri: str | None = None
     resolution: str | None = None
@@ -313,9 +317,9 @@ class VideoResponseFormat(_Wire, kw_only=True):
 class ImageResponseFormat(_Wire, kw_only=True):
     """The ``ImageResponseFormat`` wire object."""
 
-    aspect_ratio: Annotated[str, enum_of(AspectRatio)] | None = None
-    delivery: Annotated[str, enum_of(Delivery)] | None = None
-    image_size: Annotated[str, enum_of(ImageSize)] | None = None
+    aspect_ratio: Annotated[AspectRatio, enum_of(AspectRatio)] | None = None
+    delivery: Annotated[Delivery, enum_of(Delivery)] | None = None
+    image_size: Annotated[ImageSize, enum_of(ImageSize)] | None = None
     mime_type: str | None = None
 
 
@@ -330,7 +334,7 @@ class AudioResponseFormat(_Wire, kw_only=True):
     """The ``AudioResponseFormat`` wire object."""
 
     bit_rate: int | None = None
-    delivery: Annotated[str, enum_of(Delivery)] | None = None
+    delivery: Annotated[Delivery, enum_of(Delivery)] | None = None
     mime_type: str | None = None
     sample_rate: int | None = None
 

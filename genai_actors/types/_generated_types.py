@@ -192,7 +192,7 @@ class AggregationOutput(_Wire, kw_only=True):
 class AggregationResult(_Wire, kw_only=True):
     """The wire type ``AggregationResult`` of the Gemini API (generated from its schema)."""
 
-    aggregation_metric: Annotated[str, enum_of(AggregationMetric)] | None = None
+    aggregation_metric: Annotated[AggregationMetric, enum_of(AggregationMetric)] | None = None
     bleu_metric_value: BleuMetricValue | None = None
     custom_code_execution_result: CustomCodeExecutionResult | None = None
     exact_match_metric_value: ExactMatchMetricValue | None = None
@@ -287,7 +287,7 @@ class ComputationBasedMetricSpec(_Wire, kw_only=True):
     """The wire type ``ComputationBasedMetricSpec``
     of the Gemini API (generated from its schema)."""
 
-    type: Annotated[str, enum_of(ComputationBasedMetricType)] | None = None
+    type: Annotated[ComputationBasedMetricType, enum_of(ComputationBasedMetricType)] | None = None
     parameters: dict[str, Any] | None = None
 
 
@@ -399,7 +399,7 @@ class DistillationHyperParameters(_Wire, kw_only=True):
     """The wire type ``DistillationHyperParameters``
     of the Gemini API (generated from its schema)."""
 
-    adapter_size: Annotated[str, enum_of(AdapterSize)] | None = None
+    adapter_size: Annotated[AdapterSize, enum_of(AdapterSize)] | None = None
     epoch_count: int | None = None
     learning_rate_multiplier: float | None = None
     generation_config: GenerationConfig | None = None
@@ -428,7 +428,7 @@ class DistillationSpec(_Wire, kw_only=True):
     training_dataset_uri: str | None = None
     tuned_teacher_model_source: str | None = None
     validation_dataset_uri: str | None = None
-    tuning_mode: Annotated[str, enum_of(TuningMode)] | None = None
+    tuning_mode: Annotated[TuningMode, enum_of(TuningMode)] | None = None
 
 
 class EmbedContentParameters(_Wire, kw_only=True):
@@ -546,7 +546,7 @@ class GenerationConfigThinkingConfig(_Wire, kw_only=True):
 
     include_thoughts: bool | None = None
     thinking_budget: int | None = None
-    thinking_level: Annotated[str, enum_of(ThinkingLevel)] | None = None
+    thinking_level: Annotated[ThinkingLevel, enum_of(ThinkingLevel)] | None = None
 
 
 class GetOperationConfig(_Wire, kw_only=True):
@@ -567,8 +567,8 @@ class JSONSchema(_Wire, kw_only=True):
     """The wire type ``JSONSchema`` of the Gemini API (generated from its schema)."""
 
     type: (
-        Annotated[str, enum_of(JSONSchemaType)]
-        | list[Annotated[str, enum_of(JSONSchemaType)]]
+        Annotated[JSONSchemaType, enum_of(JSONSchemaType)]
+        | list[Annotated[JSONSchemaType, enum_of(JSONSchemaType)]]
         | None
     ) = None
     format: str | None = None
@@ -696,7 +696,9 @@ class LiveMusicClientMessage(_Wire, kw_only=True):
     setup: LiveMusicClientSetup | None = None
     client_content: LiveMusicClientContent | None = None
     music_generation_config: LiveMusicGenerationConfig | None = None
-    playback_control: Annotated[str, enum_of(LiveMusicPlaybackControl)] | None = None
+    playback_control: (
+        Annotated[LiveMusicPlaybackControl, enum_of(LiveMusicPlaybackControl)] | None
+    ) = None
 
 
 class LiveMusicClientSetup(_Wire, kw_only=True):
@@ -729,11 +731,13 @@ class LiveMusicGenerationConfig(_Wire, kw_only=True):
     bpm: int | None = None
     density: float | None = None
     brightness: float | None = None
-    scale: Annotated[str, enum_of(Scale)] | None = None
+    scale: Annotated[Scale, enum_of(Scale)] | None = None
     mute_bass: bool | None = None
     mute_drums: bool | None = None
     only_bass_and_drums: bool | None = None
-    music_generation_mode: Annotated[str, enum_of(MusicGenerationMode)] | None = None
+    music_generation_mode: Annotated[MusicGenerationMode, enum_of(MusicGenerationMode)] | None = (
+        None
+    )
 
 
 class LiveMusicServerContent(_Wire, kw_only=True):
@@ -818,7 +822,7 @@ class PairwiseMetricResult(_Wire, kw_only=True):
 
     custom_output: CustomOutput | None = None
     explanation: str | None = None
-    pairwise_choice: Annotated[str, enum_of(PairwiseChoice)] | None = None
+    pairwise_choice: Annotated[PairwiseChoice, enum_of(PairwiseChoice)] | None = None
 
 
 class PairwiseMetricSpec(_Wire, kw_only=True):
@@ -891,7 +895,7 @@ class PreferenceOptimizationHyperParameters(_Wire, kw_only=True):
     """The wire type ``PreferenceOptimizationHyperParameters``
     of the Gemini API (generated from its schema)."""
 
-    adapter_size: Annotated[str, enum_of(AdapterSize)] | None = None
+    adapter_size: Annotated[AdapterSize, enum_of(AdapterSize)] | None = None
     beta: float | None = None
     epoch_count: int | None = None
     learning_rate_multiplier: float | None = None
@@ -979,13 +983,16 @@ class ReinforcementTuningHyperParameters(_Wire, kw_only=True):
 
     epoch_count: int | None = None
     learning_rate_multiplier: float | None = None
-    adapter_size: Annotated[str, enum_of(AdapterSize)] | None = None
+    adapter_size: Annotated[AdapterSize, enum_of(AdapterSize)] | None = None
     samples_per_prompt: int | None = None
     batch_size: int | None = None
     evaluate_interval: int | None = None
     checkpoint_interval: int | None = None
     max_output_tokens: int | None = None
-    thinking_level: Annotated[str, enum_of(ReinforcementTuningThinkingLevel)] | None = None
+    thinking_level: (
+        Annotated[ReinforcementTuningThinkingLevel, enum_of(ReinforcementTuningThinkingLevel)]
+        | None
+    ) = None
     thinking_budget: int | None = None
     step_count: int | None = None
 
@@ -994,7 +1001,7 @@ class ReinforcementTuningParseResponseConfig(_Wire, kw_only=True):
     """The wire type ``ReinforcementTuningParseResponseConfig``
     of the Gemini API (generated from its schema)."""
 
-    parse_type: Annotated[str, enum_of(ResponseParseType)] | None = None
+    parse_type: Annotated[ResponseParseType, enum_of(ResponseParseType)] | None = None
     regex_extract_expression: str | None = None
 
 
@@ -1045,7 +1052,7 @@ class ReinforcementTuningStringMatchRewardScorerStringMatchExpression(_Wire, kw_
     """The wire type ``ReinforcementTuningStringMatchRewardScorerStringMatchExpression``
     of the Gemini API (generated from its schema)."""
 
-    match_operation: Annotated[str, enum_of(MatchOperation)] | None = None
+    match_operation: Annotated[MatchOperation, enum_of(MatchOperation)] | None = None
     expression: str | None = None
 
 
@@ -1106,7 +1113,7 @@ class RubricGenerationSpec(_Wire, kw_only=True):
     """The wire type ``RubricGenerationSpec`` of the Gemini API (generated from its schema)."""
 
     prompt_template: str | None = None
-    rubric_content_type: Annotated[str, enum_of(RubricContentType)] | None = None
+    rubric_content_type: Annotated[RubricContentType, enum_of(RubricContentType)] | None = None
     rubric_type_ontology: list[str] | None = None
 
 
@@ -1125,7 +1132,7 @@ class SingleReinforcementTuningRewardConfig(_Wire, kw_only=True):
 class SupervisedHyperParameters(_Wire, kw_only=True):
     """The wire type ``SupervisedHyperParameters`` of the Gemini API (generated from its schema)."""
 
-    adapter_size: Annotated[str, enum_of(AdapterSize)] | None = None
+    adapter_size: Annotated[AdapterSize, enum_of(AdapterSize)] | None = None
     batch_size: int | None = None
     epoch_count: int | None = None
     learning_rate: float | None = None
@@ -1179,7 +1186,7 @@ class SupervisedTuningSpec(_Wire, kw_only=True):
     export_last_checkpoint_only: bool | None = None
     hyper_parameters: SupervisedHyperParameters | None = None
     training_dataset_uri: str | None = None
-    tuning_mode: Annotated[str, enum_of(TuningMode)] | None = None
+    tuning_mode: Annotated[TuningMode, enum_of(TuningMode)] | None = None
     validation_dataset_uri: str | None = None
 
 
@@ -1254,10 +1261,10 @@ class VeoHyperParameters(_Wire, kw_only=True):
 
     epoch_count: int | None = None
     learning_rate_multiplier: float | None = None
-    tuning_task: Annotated[str, enum_of(TuningTask)] | None = None
+    tuning_task: Annotated[TuningTask, enum_of(TuningTask)] | None = None
     veo_data_mixture_ratio: float | None = None
-    adapter_size: Annotated[str, enum_of(AdapterSize)] | None = None
-    tuning_speed: Annotated[str, enum_of(TuningSpeed)] | None = None
+    adapter_size: Annotated[AdapterSize, enum_of(AdapterSize)] | None = None
+    tuning_speed: Annotated[TuningSpeed, enum_of(TuningSpeed)] | None = None
 
 
 class VeoLoraTuningSpec(_Wire, kw_only=True):
@@ -1266,7 +1273,7 @@ class VeoLoraTuningSpec(_Wire, kw_only=True):
     hyper_parameters: VeoHyperParameters | None = None
     training_dataset_uri: str | None = None
     validation_dataset_uri: str | None = None
-    video_orientation: Annotated[str, enum_of(VideoOrientation)] | None = None
+    video_orientation: Annotated[VideoOrientation, enum_of(VideoOrientation)] | None = None
 
 
 class VeoTuningSpec(_Wire, kw_only=True):
@@ -1288,7 +1295,7 @@ class VertexMultimodalDatasetDestination(_Wire, kw_only=True):
 class VoiceActivity(_Wire, kw_only=True):
     """The wire type ``VoiceActivity`` of the Gemini API (generated from its schema)."""
 
-    voice_activity_type: Annotated[str, enum_of(VoiceActivityType)] | None = None
+    voice_activity_type: Annotated[VoiceActivityType, enum_of(VoiceActivityType)] | None = None
     audio_offset: str | None = None
 
 

@@ -66,7 +66,7 @@ class LiveServerContent(_Wire, kw_only=True):
     input_transcription: Transcription | None = None
     output_transcription: Transcription | None = None
     url_context_metadata: UrlContextMetadata | None = None
-    turn_complete_reason: Annotated[str, enum_of(TurnCompleteReason)] | None = None
+    turn_complete_reason: Annotated[TurnCompleteReason, enum_of(TurnCompleteReason)] | None = None
     waiting_for_input: bool | None = None
 
 
@@ -106,7 +106,7 @@ class LiveServerSessionResumptionUpdate(_Wire, kw_only=True):
 class VoiceActivityDetectionSignal(_Wire, kw_only=True):
     """A voice activity detection event."""
 
-    vad_signal_type: Annotated[str, enum_of(VadSignalType)] | None = None
+    vad_signal_type: Annotated[VadSignalType, enum_of(VadSignalType)] | None = None
 
 
 class LiveServerMessage(_Wire, kw_only=True):

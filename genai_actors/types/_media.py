@@ -35,11 +35,11 @@ class GenerateImagesConfig(_Wire, kw_only=True):
     aspect_ratio: str | None = None
     guidance_scale: float | None = None
     seed: int | None = None
-    safety_filter_level: Annotated[str, enum_of(SafetyFilterLevel)] | None = None
-    person_generation: Annotated[str, enum_of(PersonGeneration)] | None = None
+    safety_filter_level: Annotated[SafetyFilterLevel, enum_of(SafetyFilterLevel)] | None = None
+    person_generation: Annotated[PersonGeneration, enum_of(PersonGeneration)] | None = None
     include_safety_attributes: bool | None = None
     include_rai_reason: bool | None = None
-    language: Annotated[str, enum_of(ImagePromptLanguage)] | None = None
+    language: Annotated[ImagePromptLanguage, enum_of(ImagePromptLanguage)] | None = None
     output_mime_type: str | None = None
     output_compression_quality: int | None = None
     add_watermark: bool | None = None
@@ -95,16 +95,16 @@ class EditImageConfig(_Wire, kw_only=True):
     aspect_ratio: str | None = None
     guidance_scale: float | None = None
     seed: int | None = None
-    safety_filter_level: Annotated[str, enum_of(SafetyFilterLevel)] | None = None
-    person_generation: Annotated[str, enum_of(PersonGeneration)] | None = None
+    safety_filter_level: Annotated[SafetyFilterLevel, enum_of(SafetyFilterLevel)] | None = None
+    person_generation: Annotated[PersonGeneration, enum_of(PersonGeneration)] | None = None
     include_safety_attributes: bool | None = None
     include_rai_reason: bool | None = None
-    language: Annotated[str, enum_of(ImagePromptLanguage)] | None = None
+    language: Annotated[ImagePromptLanguage, enum_of(ImagePromptLanguage)] | None = None
     output_mime_type: str | None = None
     output_compression_quality: int | None = None
     add_watermark: bool | None = None
     labels: dict[str, str] | None = None
-    edit_mode: Annotated[str, enum_of(EditMode)] | None = None
+    edit_mode: Annotated[EditMode, enum_of(EditMode)] | None = None
     base_steps: int | None = None
 
 
@@ -120,8 +120,8 @@ class UpscaleImageConfig(_Wire, kw_only=True):
 
     http_options: HttpOptions | None = None
     output_gcs_uri: str | None = None
-    safety_filter_level: Annotated[str, enum_of(SafetyFilterLevel)] | None = None
-    person_generation: Annotated[str, enum_of(PersonGeneration)] | None = None
+    safety_filter_level: Annotated[SafetyFilterLevel, enum_of(SafetyFilterLevel)] | None = None
+    person_generation: Annotated[PersonGeneration, enum_of(PersonGeneration)] | None = None
     include_rai_reason: bool | None = None
     output_mime_type: str | None = None
     output_compression_quality: int | None = None
@@ -145,8 +145,8 @@ class RecontextImageConfig(_Wire, kw_only=True):
     base_steps: int | None = None
     output_gcs_uri: str | None = None
     seed: int | None = None
-    safety_filter_level: Annotated[str, enum_of(SafetyFilterLevel)] | None = None
-    person_generation: Annotated[str, enum_of(PersonGeneration)] | None = None
+    safety_filter_level: Annotated[SafetyFilterLevel, enum_of(SafetyFilterLevel)] | None = None
+    person_generation: Annotated[PersonGeneration, enum_of(PersonGeneration)] | None = None
     add_watermark: bool | None = None
     output_mime_type: str | None = None
     output_compression_quality: int | None = None
@@ -178,7 +178,7 @@ class SegmentImageConfig(_Wire, kw_only=True):
     """The ``SegmentImageConfig`` wire object."""
 
     http_options: HttpOptions | None = None
-    mode: Annotated[str, enum_of(SegmentMode)] | None = None
+    mode: Annotated[SegmentMode, enum_of(SegmentMode)] | None = None
     max_predictions: int | None = None
     confidence_threshold: float | None = None
     mask_dilation: float | None = None
@@ -239,17 +239,21 @@ class GenerateVideosConfig(_Wire, kw_only=True):
     last_frame: Image | None = None
     reference_images: list[VideoGenerationReferenceImage] | None = None
     mask: VideoGenerationMask | None = None
-    compression_quality: Annotated[str, enum_of(VideoCompressionQuality)] | None = None
+    compression_quality: (
+        Annotated[VideoCompressionQuality, enum_of(VideoCompressionQuality)] | None
+    ) = None
     labels: dict[str, str] | None = None
     webhook_config: WebhookConfig | None = None
-    resize_mode: Annotated[str, enum_of(ImageResizeMode)] | None = None
+    resize_mode: Annotated[ImageResizeMode, enum_of(ImageResizeMode)] | None = None
 
 
 class VideoGenerationReferenceImage(_Wire, kw_only=True):
     """The ``VideoGenerationReferenceImage`` wire object."""
 
     image: Image | None = None
-    reference_type: Annotated[str, enum_of(VideoGenerationReferenceType)] | None = None
+    reference_type: (
+        Annotated[VideoGenerationReferenceType, enum_of(VideoGenerationReferenceType)] | None
+    ) = None
 
 
 class WebhookConfig(_Wire, kw_only=True):
@@ -263,7 +267,7 @@ class VideoGenerationMask(_Wire, kw_only=True):
     """The ``VideoGenerationMask`` wire object."""
 
     image: Image | None = None
-    mask_mode: Annotated[str, enum_of(VideoGenerationMaskMode)] | None = None
+    mask_mode: Annotated[VideoGenerationMaskMode, enum_of(VideoGenerationMaskMode)] | None = None
 
 
 class GenerateVideosSource(_Wire, kw_only=True):
@@ -321,7 +325,7 @@ class MaskReferenceImage(_Wire, kw_only=True):
 class MaskReferenceConfig(_Wire, kw_only=True):
     """The ``MaskReferenceConfig`` wire object."""
 
-    mask_mode: Annotated[str, enum_of(MaskReferenceMode)] | None = None
+    mask_mode: Annotated[MaskReferenceMode, enum_of(MaskReferenceMode)] | None = None
     segmentation_classes: list[int] | None = None
     mask_dilation: float | None = None
 
@@ -339,7 +343,7 @@ class ControlReferenceImage(_Wire, kw_only=True):
 class ControlReferenceConfig(_Wire, kw_only=True):
     """The ``ControlReferenceConfig`` wire object."""
 
-    control_type: Annotated[str, enum_of(ControlReferenceType)] | None = None
+    control_type: Annotated[ControlReferenceType, enum_of(ControlReferenceType)] | None = None
     enable_control_image_computation: bool | None = None
 
 
@@ -372,7 +376,7 @@ class SubjectReferenceImage(_Wire, kw_only=True):
 class SubjectReferenceConfig(_Wire, kw_only=True):
     """The ``SubjectReferenceConfig`` wire object."""
 
-    subject_type: Annotated[str, enum_of(SubjectReferenceType)] | None = None
+    subject_type: Annotated[SubjectReferenceType, enum_of(SubjectReferenceType)] | None = None
     subject_description: str | None = None
 
 

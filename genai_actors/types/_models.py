@@ -86,8 +86,8 @@ class UsageMetadata(_Wire, kw_only=True):
     cache_tokens_details: list[ModalityTokenCount] | None = None
     response_tokens_details: list[ModalityTokenCount] | None = None
     tool_use_prompt_tokens_details: list[ModalityTokenCount] | None = None
-    traffic_type: Annotated[str, enum_of(TrafficType, echoed=True)] | None = None
-    service_tier: Annotated[str, enum_of(ServiceTier, echoed=True)] | None = None
+    traffic_type: Annotated[TrafficType, enum_of(TrafficType, echoed=True)] | None = None
+    service_tier: Annotated[ServiceTier, enum_of(ServiceTier, echoed=True)] | None = None
 
 
 class CountTokensConfig(_Wire, kw_only=True):

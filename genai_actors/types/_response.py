@@ -128,7 +128,7 @@ class GenerateContentResponse(_Wire, kw_only=True):
 class GenerateContentResponsePromptFeedback(_Wire, kw_only=True):
     """The ``GenerateContentResponsePromptFeedback`` wire object."""
 
-    block_reason: Annotated[str, enum_of(BlockedReason, echoed=True)] | None = None
+    block_reason: Annotated[BlockedReason, enum_of(BlockedReason, echoed=True)] | None = None
     block_reason_message: str | None = None
     safety_ratings: list[SafetyRating] | None = None
 
@@ -137,11 +137,13 @@ class SafetyRating(_Wire, kw_only=True):
     """The ``SafetyRating`` wire object."""
 
     blocked: bool | None = None
-    category: Annotated[str, enum_of(HarmCategory, echoed=True)] | None = None
-    overwritten_threshold: Annotated[str, enum_of(HarmBlockThreshold, echoed=True)] | None = None
-    probability: Annotated[str, enum_of(HarmProbability, echoed=True)] | None = None
+    category: Annotated[HarmCategory, enum_of(HarmCategory, echoed=True)] | None = None
+    overwritten_threshold: (
+        Annotated[HarmBlockThreshold, enum_of(HarmBlockThreshold, echoed=True)] | None
+    ) = None
+    probability: Annotated[HarmProbability, enum_of(HarmProbability, echoed=True)] | None = None
     probability_score: float | None = None
-    severity: Annotated[str, enum_of(HarmSeverity, echoed=True)] | None = None
+    severity: Annotated[HarmSeverity, enum_of(HarmSeverity, echoed=True)] | None = None
     severity_score: float | None = None
 
 
@@ -149,7 +151,7 @@ class ModelStatus(_Wire, kw_only=True):
     """The ``ModelStatus`` wire object."""
 
     message: str | None = None
-    model_stage: Annotated[str, enum_of(ModelStage, echoed=True)] | None = None
+    model_stage: Annotated[ModelStage, enum_of(ModelStage, echoed=True)] | None = None
     retirement_time: datetime.datetime | None = None
 
 
@@ -164,7 +166,7 @@ class Candidate(_Wire, kw_only=True):
     citation_metadata: CitationMetadata | None = None
     finish_message: str | None = None
     token_count: int | None = None
-    finish_reason: Annotated[str, enum_of(FinishReason, echoed=True)] | None = None
+    finish_reason: Annotated[FinishReason, enum_of(FinishReason, echoed=True)] | None = None
     grounding_metadata: GroundingMetadata | None = None
     avg_logprobs: float | None = None
     index: int | None = None
@@ -384,7 +386,9 @@ class UrlMetadata(_Wire, kw_only=True):
     """The ``UrlMetadata`` wire object."""
 
     retrieved_url: str | None = None
-    url_retrieval_status: Annotated[str, enum_of(UrlRetrievalStatus, echoed=True)] | None = None
+    url_retrieval_status: (
+        Annotated[UrlRetrievalStatus, enum_of(UrlRetrievalStatus, echoed=True)] | None
+    ) = None
 
 
 class CitationMetadata(_Wire, kw_only=True):
@@ -425,13 +429,13 @@ class GenerateContentResponseUsageMetadata(_Wire, kw_only=True):
     tool_use_prompt_token_count: int | None = None
     tool_use_prompt_tokens_details: list[ModalityTokenCount] | None = None
     total_token_count: int | None = None
-    traffic_type: Annotated[str, enum_of(TrafficType, echoed=True)] | None = None
+    traffic_type: Annotated[TrafficType, enum_of(TrafficType, echoed=True)] | None = None
 
 
 class ModalityTokenCount(_Wire, kw_only=True):
     """The ``ModalityTokenCount`` wire object."""
 
-    modality: Annotated[str, enum_of(MediaModality, echoed=True)] | None = None
+    modality: Annotated[MediaModality, enum_of(MediaModality, echoed=True)] | None = None
     token_count: int | None = None
 
 

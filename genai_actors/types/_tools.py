@@ -53,7 +53,7 @@ class Schema(_Wire, kw_only=True):
     property_ordering: list[str] | None = None
     required: list[str] | None = None
     title: str | None = None
-    type: Annotated[str, enum_of(Type)] | None = None
+    type: Annotated[Type, enum_of(Type)] | None = None
 
 
 class ToolConfig(_Wire, kw_only=True):
@@ -68,7 +68,7 @@ class FunctionCallingConfig(_Wire, kw_only=True):
     """The ``FunctionCallingConfig`` wire object."""
 
     allowed_function_names: list[str] | None = None
-    mode: Annotated[str, enum_of(FunctionCallingConfigMode)] | None = None
+    mode: Annotated[FunctionCallingConfigMode, enum_of(FunctionCallingConfigMode)] | None = None
     stream_function_call_arguments: bool | None = None
 
 
@@ -121,7 +121,7 @@ class ExternalApi(_Wire, kw_only=True):
     """The ``ExternalApi`` wire object."""
 
     api_auth: ApiAuth | None = None
-    api_spec: Annotated[str, enum_of(ApiSpec)] | None = None
+    api_spec: Annotated[ApiSpec, enum_of(ApiSpec)] | None = None
     auth_config: AuthConfig | None = None
     elastic_search_params: ExternalApiElasticSearchParams | None = None
     endpoint: str | None = None
@@ -133,7 +133,7 @@ class AuthConfig(_Wire, kw_only=True):
 
     api_key: str | None = None
     api_key_config: ApiKeyConfig | None = None
-    auth_type: Annotated[str, enum_of(AuthType)] | None = None
+    auth_type: Annotated[AuthType, enum_of(AuthType)] | None = None
     google_service_account_config: AuthConfigGoogleServiceAccountConfig | None = None
     http_basic_auth_config: AuthConfigHttpBasicAuthConfig | None = None
     oauth_config: AuthConfigOauthConfig | None = None
@@ -151,7 +151,9 @@ class ApiKeyConfig(_Wire, kw_only=True):
 
     api_key_secret: str | None = None
     api_key_string: str | None = None
-    http_element_location: Annotated[str, enum_of(HttpElementLocation)] | None = None
+    http_element_location: Annotated[HttpElementLocation, enum_of(HttpElementLocation)] | None = (
+        None
+    )
     name: str | None = None
 
 
@@ -287,7 +289,7 @@ class DynamicRetrievalConfig(_Wire, kw_only=True):
     """The ``DynamicRetrievalConfig`` wire object."""
 
     dynamic_threshold: float | None = None
-    mode: Annotated[str, enum_of(DynamicRetrievalConfigMode)] | None = None
+    mode: Annotated[DynamicRetrievalConfigMode, enum_of(DynamicRetrievalConfigMode)] | None = None
 
 
 class McpServer(_Wire, kw_only=True):
@@ -323,7 +325,7 @@ class FunctionDeclaration(_Wire, kw_only=True):
     parameters_json_schema: Any | None = None
     response: Schema | None = None
     response_json_schema: Any | None = None
-    behavior: Annotated[str, enum_of(Behavior)] | None = None
+    behavior: Annotated[Behavior, enum_of(Behavior)] | None = None
 
 
 class UrlContext(_Wire, kw_only=True):
@@ -340,7 +342,7 @@ class ToolExaAiSearch(_Wire, kw_only=True):
 class EnterpriseWebSearch(_Wire, kw_only=True):
     """The ``EnterpriseWebSearch`` wire object."""
 
-    blocking_confidence: Annotated[str, enum_of(PhishBlockThreshold)] | None = None
+    blocking_confidence: Annotated[PhishBlockThreshold, enum_of(PhishBlockThreshold)] | None = None
     exclude_domains: list[str] | None = None
 
 
@@ -348,7 +350,7 @@ class GoogleSearch(_Wire, kw_only=True):
     """The ``GoogleSearch`` wire object."""
 
     search_types: SearchTypes | None = None
-    blocking_confidence: Annotated[str, enum_of(PhishBlockThreshold)] | None = None
+    blocking_confidence: Annotated[PhishBlockThreshold, enum_of(PhishBlockThreshold)] | None = None
     exclude_domains: list[str] | None = None
     time_range_filter: Interval | None = None
 
@@ -378,10 +380,10 @@ class Interval(_Wire, kw_only=True):
 class ComputerUse(_Wire, kw_only=True):
     """The ``ComputerUse`` wire object."""
 
-    environment: Annotated[str, enum_of(Environment)] | None = None
+    environment: Annotated[Environment, enum_of(Environment)] | None = None
     excluded_predefined_functions: list[str] | None = None
     enable_prompt_injection_detection: bool | None = None
-    disabled_safety_policies: list[Annotated[str, enum_of(SafetyPolicy)]] | None = None
+    disabled_safety_policies: list[Annotated[SafetyPolicy, enum_of(SafetyPolicy)]] | None = None
 
 
 class FileSearch(_Wire, kw_only=True):

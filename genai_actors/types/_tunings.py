@@ -103,7 +103,7 @@ class CreateTuningJobConfig(_Wire, kw_only=True):
     """
 
     http_options: HttpOptions | None = None
-    method: Annotated[str, enum_of(TuningMethod)] | None = None
+    method: Annotated[TuningMethod, enum_of(TuningMethod)] | None = None
     validation_dataset: TuningValidationDataset | None = None
     tuned_model_display_name: str | None = None
     description: str | None = None
@@ -111,8 +111,8 @@ class CreateTuningJobConfig(_Wire, kw_only=True):
     learning_rate_multiplier: float | None = None
     export_last_checkpoint_only: bool | None = None
     pre_tuned_model_checkpoint_id: str | None = None
-    adapter_size: Annotated[str, enum_of(AdapterSize)] | None = None
-    tuning_mode: Annotated[str, enum_of(TuningMode)] | None = None
+    adapter_size: Annotated[AdapterSize, enum_of(AdapterSize)] | None = None
+    tuning_mode: Annotated[TuningMode, enum_of(TuningMode)] | None = None
     custom_base_model: str | None = None
     batch_size: int | None = None
     learning_rate: float | None = None
@@ -130,7 +130,10 @@ class CreateTuningJobConfig(_Wire, kw_only=True):
     evaluate_interval: int | None = None
     checkpoint_interval: int | None = None
     max_output_tokens: int | None = None
-    thinking_level: Annotated[str, enum_of(ReinforcementTuningThinkingLevel)] | None = None
+    thinking_level: (
+        Annotated[ReinforcementTuningThinkingLevel, enum_of(ReinforcementTuningThinkingLevel)]
+        | None
+    ) = None
     validation_dataset_uri: str | None = None
 
 
@@ -180,7 +183,7 @@ class TuningJob(_Wire, kw_only=True):
 
     sdk_http_response: HttpResponse | None = None
     name: str | None = None
-    state: Annotated[str, enum_of(JobState, echoed=True)] | None = None
+    state: Annotated[JobState, enum_of(JobState, echoed=True)] | None = None
     create_time: datetime.datetime | None = None
     start_time: datetime.datetime | None = None
     end_time: datetime.datetime | None = None

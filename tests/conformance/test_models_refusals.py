@@ -5,8 +5,9 @@
   model or contents).
 - Refused by the server: both send the same request and both get the same HTTP status.
 - Enum values in another letter case are sent canonical by both (google-genai's enums ignore
-  case); an unknown enum value is refused by us before sending (google-genai sends it and the
-  API answers 400).
+  case); a value unknown to the release (which the API may have added since) is sent by both,
+  each with a warning; a near-miss of a known value is refused by us before sending, naming the
+  value meant (google-genai sends it and the API answers 400).
 - Known mismatch, tracked with a strict xfail (it starts failing once fixed): google-genai drops
   ``None`` fields of a pydantic model a tool returns, genai_actors sends them as ``null``.
 """
@@ -325,7 +326,7 @@ UNKNOWN_ENUMS: list[tuple[str, Call, str]] = [
                 ]
             },
         ),
-        "config.safety_settings[0].threshold",
+        "BLOCK_SOMETIMES",
     ),
     (
         "function-calling-mode",
@@ -337,23 +338,94 @@ UNKNOWN_ENUMS: list[tuple[str, Call, str]] = [
                 "tool_config": {"function_calling_config": {"mode": "SOMETIMES"}},
             },
         ),
-        "config.tool_config.function_calling_config.mode",
+        "SOMETIMES",
+    ),
+    (
+        "typed-media-resolution",
+        lambda c, t: c.models.generate_content(
+            model=M,
+            contents="x",
+            config=t.GenerateContentConfig(media_resolution="MEDIA_RESOLUTION_ULTRA"),
+        ),
+        "MEDIA_RESOLUTION_ULTRA",
     ),
 ]
 
 
 @pytest.mark.parametrize(
-    ("case", "call", "field"), UNKNOWN_ENUMS, ids=[c[0] for c in UNKNOWN_ENUMS]
+    ("case", "call", "value"), UNKNOWN_ENUMS, ids=[c[0] for c in UNKNOWN_ENUMS]
 )
-async def test_unknown_enum_value_refused_before_sending(
+async def test_unknown_enum_value_sent_with_a_warning_by_both(
+    emu: Emulator,
+    ours: ga.AsyncClient,
+    theirs: genai.client.AsyncClient,
+    case: str,
+    call: Call,
+    value: str,
+) -> None:
+    """A value the API may have added after the release: both warn and send the same request
+    (the emulator, like the API of this release, answers 400)."""
+    with (
+        pytest.warns(UserWarning, match=value),  # google-genai's warning
+        pytest.raises(gerrors.ClientError) as their_error,
+    ):
+        await capture(emu, lambda: call(theirs, gtypes), quiet=False)
+    assert their_error.value.code == 400
+    expected = list(emu.recorded)
+    with (
+        pytest.warns(ours_types.UnknownEnumValueWarning, match=value),
+        pytest.raises(errors.APIError) as our_error,
+    ):
+        await capture(emu, lambda: call(ours, ours_types), quiet=False)
+    assert our_error.value.code == 400
+    assert_same_requests(list(emu.recorded), camel_requests(wire(expected)))
+
+
+NEAR_MISSES: list[tuple[str, Call, str, str]] = [
+    (
+        "safety-threshold",
+        lambda c, t: c.models.generate_content(
+            model=M,
+            contents="x",
+            config={
+                "safety_settings": [
+                    {"category": "HARM_CATEGORY_HARASSMENT", "threshold": "BLOCK_ONLY_HIHG"}
+                ]
+            },
+        ),
+        "config.safety_settings[0].threshold",
+        "BLOCK_ONLY_HIGH",
+    ),
+    (
+        "function-calling-mode",
+        lambda c, t: c.models.generate_content(
+            model=M,
+            contents="x",
+            config={
+                "tools": [{"function_declarations": [{"name": "f"}]}],
+                "tool_config": {"function_calling_config": {"mode": "AUTOO"}},
+            },
+        ),
+        "config.tool_config.function_calling_config.mode",
+        "AUTO",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "call", "field", "meant"), NEAR_MISSES, ids=[c[0] for c in NEAR_MISSES]
+)
+async def test_near_miss_enum_value_refused_before_sending(
     emu: Emulator,
     ours: ga.AsyncClient,
     theirs: genai.client.AsyncClient,
     case: str,
     call: Call,
     field: str,
+    meant: str,
 ) -> None:
-    """google-genai sends an unknown enum value and gets a 400; we refuse it, naming the field."""
+    """google-genai sends a typo of a known value and gets a 400; we refuse it before
+    sending, naming the field and the value meant."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # google-genai warns about the value
         with pytest.raises(gerrors.ClientError) as their_error:
@@ -364,6 +436,7 @@ async def test_unknown_enum_value_refused_before_sending(
         await capture(emu, lambda: call(ours, ours_types))
     assert len(emu.recorded) == 0
     assert field in str(ours_error.value)
+    assert f"did you mean {meant!r}" in str(ours_error.value)
 
 
 class Quote(pydantic.BaseModel):

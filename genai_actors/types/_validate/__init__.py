@@ -10,7 +10,7 @@ Rules, the same for every request builder:
 
 - A dict given where a struct belongs may use snake_case or camelCase keys; a key that is no
   field of the struct raises, naming the field path and the nearest field name.
-- An enum-valued field (``Annotated[str, enum_of(E)]``, not ``echoed``) takes a member of
+- An enum-valued field (``Annotated[E, enum_of(E)]``, not ``echoed``) takes a member of
   ``E`` or its value in any letter case (google-genai looks members up by upper- and lower-case
   name) and is sent canonical; another value raises, naming the field, the nearest value and
   the allowed ones. A typed struct is then copied, never modified.

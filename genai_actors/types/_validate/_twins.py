@@ -1,9 +1,10 @@
 """Strict twins: the whole check of a value in one msgspec pass, in C.
 
-The strict twin of a struct type has the same fields, with enum fields typed ``Literal[...]``
-(and, for one backend, the fields it lacks typed ``None``), so that msgspec checks value
-types, enum values and unknown keys in C. The walker runs only when a twin refuses a value,
-to repair it or to name the bad field.
+The strict twin of a struct type has the same fields, with enum fields typed by their rule's
+check enum (the known values; its ``_missing_`` lets a value unknown to this release through,
+with a warning: see ``_rules``) and, for one backend, the fields it lacks typed ``None``, so
+that msgspec checks value types, enum values and unknown keys in C. The walker runs only when
+a twin refuses a value, to repair it or to name the bad field.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ _TWIN_LOCK = threading.Lock()
 _JSON = Union[None, bool, int, float, str, list[Any], dict[str, Any]]  # noqa: UP007
 _SIMPLE: dict[type[mi.Type], Any] = {
     mi.StrType: str,
+    mi.EnumType: str,  # an echoed enum field: any string
     mi.IntType: int,
     mi.FloatType: float,
     mi.BoolType: bool,
@@ -62,7 +64,7 @@ class _TwinBuilder:
         if isinstance(info, mi.Metadata):
             rule = enum_rule(info)
             if rule is not None:
-                return Literal[tuple(sorted(rule.values))]
+                return rule.twin
             return self.annotation(info.type, bare=bare, root=root)
         if isinstance(info, mi.UnionType):
             members = tuple(self.annotation(t, bare=bare, root=root) for t in info.types)

@@ -114,7 +114,7 @@ def test_a_typed_schema_is_never_modified() -> None:
     [
         (types.Schema(type="strng"), "config.response_schema.type"),
         (
-            types.Schema(type="object", properties={"a": types.Schema(type="nope")}),
+            types.Schema(type="object", properties={"a": types.Schema(type="intger")}),
             "config.response_schema.properties['a'].type",
         ),
     ],
