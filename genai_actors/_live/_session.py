@@ -130,6 +130,7 @@ class _Link:
         # (index on the current connection, or None if not sent on it yet; the frame)
         self.unacked: deque[list[Any]] = deque()
         self.next_index = 0
+        self._mark: int | None = None  # next_index when the last index-less update came
         self.send_lock = asyncio.Lock()  # orders sends; cheaper than anyio's on the hot path
         self.room = anyio.Event()
         self.inbox = Inbox(options.inbox_size)
@@ -308,6 +309,7 @@ class _Link:
         # Replay what the server has not consumed, in order, before any new message.
         async with self.send_lock:
             self.next_index = 0
+            self._mark = None
             replayed = 0
             for entry in self.unacked:
                 entry[0] = self.next_index
@@ -335,6 +337,13 @@ class _Link:
                         self.handle = update.new_handle
                     if update.last_consumed_client_message_index is not None:
                         self._ack(update.last_consumed_client_message_index)
+                    elif update.new_handle:
+                        # No index (the Gemini API sends one only with transparent
+                        # resumption): what was sent before the previous update is taken as
+                        # consumed, one update of slack for messages still in flight.
+                        if self._mark is not None:
+                            self._ack(self._mark - 1)
+                        self._mark = self.next_index
                 if message.setup_complete is None:
                     await self.inbox.put(message)
                 go_away = getattr(message, "go_away", None)

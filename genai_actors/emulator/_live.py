@@ -552,7 +552,7 @@ class _Connection:
         session = self.session
         assert session is not None
         update: dict[str, Any] = {"newHandle": self.store.save(session), "resumable": True}
-        if self.index >= 0:
+        if self.index >= 0 and self.store.settings.send_consumed_index:
             update["lastConsumedClientMessageIndex"] = self.index
         await self.send({"sessionResumptionUpdate": update})
 

@@ -37,6 +37,9 @@ class LiveSettings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         handle_ttl: Seconds a resumption handle stays valid.
         silence_ms: Trailing silence (ms) that ends a spoken turn when automatic activity
             detection is on and the setup gives no ``silenceDurationMs``.
+        send_consumed_index: Whether ``sessionResumptionUpdate`` carries
+            ``lastConsumedClientMessageIndex`` (the Gemini API sends it only with transparent
+            resumption; False emulates its absence).
         music_chunk_seconds: Seconds of music in each Live Music audio chunk.
         music_speed: How much faster than real time music chunks go out (1.0: real time).
     """
@@ -48,6 +51,7 @@ class LiveSettings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     audio_chunk_seconds: float = 0.1
     handle_ttl: float = 7200.0
     silence_ms: int = 300
+    send_consumed_index: bool = True
     music_chunk_seconds: float = 0.5
     music_speed: float = 1.0
 

@@ -131,3 +131,24 @@ async def test_reconnection_backs_off_then_gives_up(emu: Emulator) -> None:
     assert lost.value.resumable  # the handle is still good: a later connect may resume
     assert "could not reconnect after 3 attempts" in lost.value.reason
     assert [e.kind for e in session.events] == ["disconnected", "closed"]
+
+
+async def test_without_consumed_indexes_the_replay_buffer_stays_bounded(
+    client: ga.AsyncClient, emu: Emulator
+) -> None:
+    emu.live.settings.send_consumed_index = False  # as the Gemini API without transparent mode
+    async with client.live.connect(model=MODEL, config=RESUMABLE) as session:
+        for number in range(6):
+            await session.send_realtime_input(text=f"Turn {number}")
+            await turn(session)
+            assert session.unacknowledged <= 2
+        emu.live.add_fault(LiveFault(close_after=1, close_code=1011))
+        await session.send_realtime_input(text="After the drop")
+        answer = text_of(await turn(session))
+    assert answer.startswith('Emulated reply to "After the drop"')
+    assert 'which began with "Turn 0"' in answer
+    sent = [f"Turn {n}" for n in range(6)] + ["After the drop"]
+    consumed = client_turns(emu.live.consumed(session.session_id or ""))
+    # Nothing is lost; a message sent just before the last handle may come twice.
+    assert [t for i, t in enumerate(consumed) if t not in consumed[:i]] == sent
+    assert len(consumed) <= len(sent) + 2
