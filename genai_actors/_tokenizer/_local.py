@@ -32,8 +32,9 @@ from ._models import TokenizerSpec, spec_for
 
 __all__ = ["LocalTokenizer", "UncountedFieldsWarning"]
 
-# Above this many characters, the async methods encode in a worker thread, not on the loop.
-_INLINE_CHARS = 64 * 1024
+# Above this many characters (a few ms of encoding), the async methods encode in a worker
+# thread instead of on the event loop.
+_INLINE_CHARS = 4096
 
 # Loaded encoders shared by every LocalTokenizer of the process, by model file identity.
 _LOADED: dict[tuple[str, ...], Encoder] = {}
