@@ -229,3 +229,21 @@ async def test_live_sessions_count_with_the_model_too(emu: Emulator, tok: LocalT
             if "usageMetadata" in message:
                 break
     assert message["usageMetadata"]["promptTokenCount"] == tok.count_tokens(prompt).total_tokens
+
+
+@pytest.fixture
+def model_marker(request: pytest.FixtureRequest, spm_path: Path) -> None:
+    """Marks the test as a user would: @pytest.mark.gemini_emulator(tokenizer_model=PATH)."""
+    request.node.add_marker(pytest.mark.gemini_emulator(tokenizer_model=spm_path))
+
+
+def test_the_pytest_fixture_takes_a_tokenizer_model(
+    model_marker: None, gemini_emulator: Emulator, tok: LocalTokenizer
+) -> None:
+    """The gemini_emulator fixture, marked with tokenizer_model, counts as LocalTokenizer."""
+    body = {"contents": [{"role": "user", "parts": [{"text": "Hello wörld"}]}]}
+    status, data = asyncio.run(
+        post(f"{gemini_emulator.url}/v1beta/models/{MODEL}:countTokens", body)
+    )
+    assert status == 200
+    assert data["totalTokens"] == tok.count_tokens("Hello wörld").total_tokens
