@@ -23,6 +23,7 @@ store=)``) that write each committed turn as one row in the commit step.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 import weakref
 from collections.abc import Generator, Mapping
@@ -381,12 +382,14 @@ class AsyncChat(ChatCore):
         }
 
     def close(self) -> None:
-        """Releases the chat's claim on its store; later turns raise ValueError. Idempotent.
-
-        A turn in flight still commits.
-        """
+        """Closes the chat: later turns raise ValueError, and the chat's claim on its store is
+        released once the turns in flight have been committed. Idempotent."""
         self._closed = True
-        if self._finalizer is not None:
+        if self._turns == 0:
+            self._on_idle()
+
+    def _on_idle(self) -> None:
+        if self._closed and self._finalizer is not None:
             self._finalizer()
 
     def __repr__(self) -> str:
@@ -486,6 +489,7 @@ class ChatStream:
         "_closed",
         "_contents",
         "_finished",
+        "_loop",
         "_prepared",
         "_records",
         "_ref",
@@ -511,6 +515,7 @@ class ChatStream:
         self._chunks: list[Content] = []
         self._valid = True
         self._finished = False
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     @property
     def closed(self) -> bool:
@@ -532,6 +537,10 @@ class ChatStream:
         except BaseException:
             self._closed = True
             raise
+        try:
+            self._loop = asyncio.get_running_loop()
+        except RuntimeError:  # not asyncio (trio): a finalizer then hands back directly
+            self._loop = None
         self._contents = [*chat._history.curated, self._prepared.user]
         try:
             await self._open_request()
@@ -698,15 +707,56 @@ class ChatStream:
         await self.aclose()
 
     def __del__(self) -> None:
-        if not self._closed and self._turn is not None:
-            try:
-                self._abort()  # an abandoned stream must not hold its chat forever
-            except Exception:
-                pass
+        # An abandoned stream must not hold its chat forever. It may be collected in another
+        # thread (a blocking client's user thread): the actor is then told on its own loop.
+        if self._closed or self._turn is None:
+            return
+        turn, ref, loop = self._turn, self._ref, self._loop
+        records = self._close_turn()
+        if records is None or ref is None:
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        chat, stream = self._chat, self._stream
+        try:
+            if loop is None:  # not asyncio: hand back here; the stream closes itself
+                chat._hand_back(turn, ref, records or None)
+            elif running is loop:  # the actor's runtime and the stream need a task
+                _finalize(loop, chat, turn, ref, records, stream)
+            elif not loop.is_closed():
+                loop.call_soon_threadsafe(_finalize, loop, chat, turn, ref, records, stream)
+        except Exception:
+            _log_response.debug("chat.stream_finalizer_failed")
 
     def __repr__(self) -> str:
         state = "closed" if self._closed else "open"
         return f"<ChatStream {self._prepared.path} ({state})>"
+
+
+_FINALIZING: set[asyncio.Task[None]] = set()  # hand-backs of collected streams, until done
+
+
+def _finalize(
+    loop: asyncio.AbstractEventLoop,
+    chat: AsyncChat,
+    turn: Turn,
+    ref: ActorRef,
+    records: list[Record],
+    stream: GenerateContentStream | None,
+) -> None:
+    """For a stream collected unclosed: hands its turn back and closes its connection, in a
+    task of the chat's loop."""
+
+    async def finalize() -> None:
+        chat._hand_back(turn, ref, records or None)
+        if stream is not None:
+            await stream.aclose()
+
+    task = loop.create_task(finalize())
+    _FINALIZING.add(task)
+    task.add_done_callback(_FINALIZING.discard)
 
 
 def _afc_tagged(config: GenerateContentConfig) -> bool:

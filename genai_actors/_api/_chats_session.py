@@ -212,6 +212,9 @@ class ChatCore:
         if turn.error is not None:
             raise turn.error
 
+    def _on_idle(self) -> None:
+        """Called by the actor when the chat has no turn left in flight."""
+
     def _hand_back(self, turn: Turn, ref: ActorRef, records: list[Record] | None) -> None:
         """Ends a turn without waiting (its caller failed or was cancelled)."""
         turn.finish(records)
@@ -278,6 +281,7 @@ class ChatSession(Actor):
         if core._current is turn:
             await self._settle_current()
         if core._turns == 0 and core._current is None:
+            core._on_idle()
             if self.linger <= 0:
                 self._hibernate()
                 return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -342,3 +343,24 @@ def test_blocking_client(emu_thread: Emulator) -> None:
         ]
         assert isinstance(chat.get_history()[0], types.Content)
         assert client.aio.chats is client.chats._aio
+
+
+def test_blocking_stream_dropped_unclosed(emu_thread: Emulator) -> None:
+    """A blocking stream dropped half-read (collected in the user's thread) hands its turn
+    back: the chat is not blocked, and the partial answer is recorded."""
+    from .conftest import API_KEY
+
+    with ga.Client(api_key=API_KEY, http_options={"base_url": emu_thread.url}) as client:
+        chat = client.chats.create(model=MODEL)
+        stream = chat.send_message_stream("Tell me a long story about the sea")
+        first = next(stream)
+        del stream  # never closed
+        gc.collect()
+        response = chat.send_message("Still there?")  # would wait forever on a held turn
+        assert response.text is not None
+        assert texts(chat.get_history()) == [
+            ("user", "Tell me a long story about the sea"),
+            ("model", first.text),
+            ("user", "Still there?"),
+            ("model", response.text),
+        ]

@@ -101,6 +101,19 @@ async def test_store_resume_in_another_client(emu: Emulator, tmp_path: Path) -> 
             assert len(client.chats.resume("c1", store=store).get_history()) == 6
 
 
+async def test_close_with_a_turn_in_flight(client: ga.AsyncClient, tmp_path: Path) -> None:
+    """close() during a turn: the turn still commits (and is stored), then the claim goes."""
+    with SQLiteChatStore(tmp_path / "chats.db") as store:
+        chat = client.chats.create(model=MODEL, store=store, chat_id="c")
+        async with chat.send_message_stream("hello") as stream:
+            chat.close()
+            text = "".join([c.text or "" async for c in stream])
+        with pytest.raises(ValueError, match="closed"):
+            await chat.send_message("more")
+        resumed = client.chats.resume("c", store=store)  # released: no ChatInUseError
+        assert texts(resumed.get_history()) == [("user", "hello"), ("model", text)]
+
+
 def test_store_is_wal(tmp_path: Path) -> None:
     with SQLiteChatStore(tmp_path / "x.db") as store:
         assert store._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
