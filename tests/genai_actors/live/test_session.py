@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 import anyio
@@ -255,10 +256,12 @@ async def test_without_resumption_an_abnormal_close_ends_the_session(
 async def test_nothing_is_left_after_close_cancellation_or_server_loss(emu: Emulator) -> None:
     async with ga.AsyncClient(api_key=API_KEY_FOR_LEAK, http_options={"base_url": emu.url}) as c:
         sessions = (await c.api_client.tree.ensure()).sessions  # type: ignore[union-attr]
+        tasks = asyncio.all_tasks()
         async with c.live.connect(model=MODEL, config=RESUMABLE) as session:
             assert sessions.count_children() == 1
         assert sessions.count_children() == 0
         assert await _eventually(lambda: emu.live.open_connections == 0)
+        assert await _eventually(lambda: asyncio.all_tasks() <= tasks)  # no task left
 
         with anyio.move_on_after(0.2):
             async with c.live.connect(model=MODEL, config=RESUMABLE) as session:
@@ -313,3 +316,26 @@ def test_the_blocking_client_reaches_live_through_aio() -> None:
 
     with ga.Client(api_key=API_KEY_FOR_LEAK) as blocking:
         assert isinstance(blocking.aio.live, AsyncLive)
+
+
+async def test_context_window_compression_drops_the_oldest_turns(client: ga.AsyncClient) -> None:
+    config = {
+        "response_modalities": ["TEXT"],
+        "context_window_compression": {
+            "trigger_tokens": 30,
+            "sliding_window": {"target_tokens": 10},
+        },
+    }
+    async with client.live.connect(model=MODEL, config=config) as session:
+        await session.send_realtime_input(text="Alpha is first")
+        await turn(session)
+        await session.send_realtime_input(text="Beta is second")
+        # Two turns and an answer exceed 30 tokens: the oldest turns are dropped.
+        answer = text_of(await turn(session))
+    assert 'which began with "Alpha is first"' not in answer
+    assert answer.startswith('Emulated reply to "Beta is second"')
+    async with client.live.connect(model=MODEL, config=TEXT) as session:
+        await session.send_realtime_input(text="Alpha is first")
+        await turn(session)
+        await session.send_realtime_input(text="Beta is second")
+        assert 'which began with "Alpha is first"' in text_of(await turn(session))
