@@ -3,8 +3,9 @@
 Like httpcore's ``unasync``, the blocking surface is derived from the async one, so a method is
 written once, as ``async def`` on an ``Async*`` class, and its blocking twin appears here. The
 surfaces are the ``api_module`` attributes of :class:`~genai_actors.AsyncClient` (``models``,
-``files``, ...) and the async surfaces their properties return (``file_search_stores.documents``).
-The classes are imported and read with :mod:`inspect` (signatures, defaults, overloads); the
+``files``, ...; not the async-only ``live``), the async surfaces their properties return
+(``file_search_stores.documents``) and those their methods create (``chats.create``). The
+classes are imported and read with :mod:`inspect` (signatures, defaults, overloads); the
 names their annotations use are resolved through the import statements of the module that
 defines them (read with :mod:`ast`, ``TYPE_CHECKING`` blocks included), so the generated module
 imports each type from where its surface does, for type checking only.
@@ -302,14 +303,20 @@ class Surface:
         return self.cls.__name__.removeprefix("Async")
 
 
+ASYNC_ONLY = frozenset({"live"})
+"""``AsyncClient`` modules with no blocking twin: google-genai offers them on ``client.aio``
+only (``Client.live`` says so instead)."""
+
+
 def _surfaces() -> list[tuple[str, type]]:
-    """``(attribute, class)`` for every ``api_module`` of ``AsyncClient``, in order."""
+    """``(attribute, class)`` for every ``api_module`` of ``AsyncClient`` with a blocking twin
+    (all but :data:`ASYNC_ONLY`), in order."""
     from genai_actors._client import AsyncClient
     from genai_actors._lazy import api_module
 
     found = []
     for attribute, value in vars(AsyncClient).items():
-        if isinstance(value, api_module):
+        if isinstance(value, api_module) and attribute not in ASYNC_ONLY:
             module = importlib.import_module(value._module, "genai_actors")
             found.append((attribute, getattr(module, value._name)))
     return found
