@@ -12,8 +12,9 @@ A turn is two calls to the actor, in mailbox order:
    finish, then committing it), then grants this turn. From then on no other turn runs.
 2. The caller sends its requests in its own task (so cancelling the caller aborts them, as
    every request of this library), then records what should be committed and sends ``END``.
-   The actor commits it (the store's row first, then the in-memory history) and replies with
-   the commit's error, if any.
+   The actor commits it (the store's row first, then the in-memory history); a commit that
+   fails (the store refused the row) leaves the history as it was, and the caller raises
+   the store's error.
 
 A caller that is cancelled or fails hands its turn back with a cast instead of waiting. So a
 turn is settled exactly once, by the actor, whatever happens to its caller.
