@@ -154,3 +154,58 @@ def test_interleavings_keep_whole_turns(emu_thread: Emulator, ops: list[Any]) ->
             index = int(question.removeprefix("prompt "))
             assert answer.startswith(reply_head(question))
             assert ops[index][1][0] in ("send", "stream", "cancel")
+
+
+_STORE_OPS = st.lists(
+    st.sampled_from(["send", "fail", "stream", "close-early", "close-before"]),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings(max_examples=10, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(_STORE_OPS)
+def test_store_holds_exactly_the_committed_turns(
+    emu_thread: Emulator, tmp_path_factory: pytest.TempPathFactory, ops: list[str]
+) -> None:
+    """Whatever succeeds, fails or is cut short: a resumed chat has exactly the committed
+    history (comprehensive and curated), and a failed turn is never stored."""
+    from genai_actors import errors
+    from genai_actors._api._chat_store import SQLiteChatStore
+
+    path = tmp_path_factory.mktemp("store") / "chats.db"
+    options = {"base_url": emu_thread.url, "retry_options": {"attempts": 1}}
+
+    async def scenario() -> None:
+        with SQLiteChatStore(path) as store:
+            async with ga.AsyncClient(api_key=API_KEY, http_options=options) as client:
+                chat = client.chats.create(model=MODEL, store=store, chat_id="p")
+                for i, op in enumerate(ops):
+                    prompt = f"prompt {i} about the sea and the long coast"
+                    if op == "send":
+                        await chat.send_message(prompt)
+                    elif op == "fail":
+                        emu_thread.faults.fail_next(1, status=400)
+                        with pytest.raises(errors.ClientError):
+                            await chat.send_message(prompt)
+                    elif op == "stream":
+                        _ = [c async for c in chat.send_message_stream(prompt)]
+                    else:
+                        async with chat.send_message_stream(prompt) as stream:
+                            if op == "close-early":
+                                await stream.__anext__()
+                comprehensive = chat.get_history()
+                curated = chat.get_history(curated=True)
+                chat.close()
+                resumed = client.chats.resume("p", store=store)
+                assert resumed.get_history() == comprehensive
+                assert resumed.get_history(curated=True) == curated
+                users = [t for r, t in texts(comprehensive) if r == "user"]
+                assert users == [
+                    f"prompt {i} about the sea and the long coast"
+                    for i, op in enumerate(ops)
+                    if op in ("send", "stream", "close-early")
+                ]
+                assert len(curated) == 2 * sum(op in ("send", "stream") for op in ops)
+
+    anyio.run(scenario)
