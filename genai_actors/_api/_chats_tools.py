@@ -10,11 +10,15 @@ chat's ``tool_timeout``. Their responses keep the order of the calls. What a res
 
 With ``raise_errors`` a tool that raises (or times out) ends the turn with
 :class:`~genai_actors.errors.FunctionInvocationError` instead, the tool's exception as its cause.
+
+Each call is logged once, as ``chat.tool_call`` (function, call id, outcome, seconds), on the
+``genai_actors.chats`` logger.
 """
 
 from __future__ import annotations
 
 import inspect
+import time
 import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -86,19 +90,31 @@ async def run_tools(
             offered = ", ".join(sorted(functions)) or "none"
             results[index] = {"error": f"function {name!r} is not defined (offered: {offered})"}
             return
+        started = time.perf_counter()
+        outcome = "ok"
         try:
             value = await tasks.run(_invoke, fn, call.args or {}, timeout=timeout)
         except CallTimeout as exc:
+            outcome = "timeout"
             message = f"function {name!r} did not finish within {timeout} s"
-            errors[index] = TimeoutError(message)
-            errors[index].__cause__ = exc  # type: ignore[union-attr]
+            error = TimeoutError(message)
+            error.__cause__ = exc
+            errors[index] = error
             results[index] = {"error": message}
         except Exception as exc:
-            _log_tools.info("chat.function_failed", function=name, error=type(exc).__name__)
+            outcome = type(exc).__name__
             errors[index] = exc
             results[index] = {"error": str(exc)}
         else:
             results[index] = {"result": jsonable(value)}
+        finally:  # one event per tool call: what ran, how it ended, how long it took
+            _log_tools.info(
+                "chat.tool_call",
+                function=name,
+                call_id=call.id,
+                outcome=outcome,
+                seconds=round(time.perf_counter() - started, 6),
+            )
 
     if len(named) == 1:
         await one(0, named[0])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import anyio
 import pytest
 
@@ -102,6 +104,22 @@ async def test_raising_tool_is_reported_to_the_model(client: ga.AsyncClient) -> 
     answer = chat.get_history()[2].parts[0].function_response
     assert answer is not None
     assert answer.response == {"error": "no station in Quito"}
+
+
+async def test_each_tool_call_is_logged(
+    client: ga.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="genai_actors.chats")
+
+    def get_weather(city: str) -> str:
+        raise RuntimeError("no station")
+
+    chat = client.chats.create(model=MODEL, config={"tools": [get_weather]})
+    await chat.send_message("Use get_weather with city=Quito")
+    events = [r.getMessage() for r in caplog.records if "chat.tool_call" in r.getMessage()]
+    assert len(events) == 1
+    assert "get_weather" in events[0]
+    assert "RuntimeError" in events[0]
 
 
 async def test_raising_tool_raises_when_configured(client: ga.AsyncClient) -> None:
