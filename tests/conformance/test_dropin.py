@@ -32,17 +32,12 @@ SCRIPTS = Path(__file__).parent / "dropin_scripts"
 NAMES = sorted(p.stem for p in SCRIPTS.glob("*.py") if not p.stem.startswith("_"))
 API_KEY = "dropin-key"
 
-_ENUM_MEMBERS = "enum-valued response fields are plain strings: no .name or .value yet"
-
 # (script, step) -> why genai_actors still differs there. Strict: a listed step that passes
 # fails the test until its entry is removed.
 EXPECTED: dict[tuple[str, str], str] = {
     ("generate", "config.nested_dicts_read_back"): (
         "a struct constructor keeps nested dicts as dicts (converted when the request is built)"
     ),
-    ("files", "files.state_is_enum_member"): _ENUM_MEMBERS,
-    ("batches", "batches.state_is_enum_member"): _ENUM_MEMBERS,
-    ("tunings", "tunings.state_is_enum_member"): _ENUM_MEMBERS,
     ("videos", "videos.save"): (
         "types.Video has no save()/show()/from_file() (nor Image): types/_media.py, not built yet"
     ),
@@ -391,3 +386,32 @@ def test_difference_types_are_not_pydantic_models() -> None:
     assert types.Content.model_validate(content.model_dump()) == content
     assert not hasattr(types.Content, "model_fields")
     assert not hasattr(types.Content, "model_json_schema")
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_difference_a_near_miss_enum_value_is_refused_before_sending(
+    gemini_emulator: Emulator,
+) -> None:
+    """``BLOCK_ONLY_HIHG``: google-genai sends it (the API answers 400); genai_actors refuses it
+    before sending, suggesting ``BLOCK_ONLY_HIGH``. A value it does not know and that is close
+    to none is sent by both (drop-in step ``errors.enum_value_newer_than_the_sdk_is_sent``)."""
+    from google.genai import errors as google_errors
+
+    from genai_actors import errors
+
+    config = {
+        "safety_settings": [
+            {"category": "HARM_CATEGORY_HARASSMENT", "threshold": "BLOCK_ONLY_HIHG"}
+        ]
+    }
+    with _both(gemini_emulator) as (theirs, ours):
+        with pytest.raises(google_errors.ClientError) as their_error:
+            theirs.models.generate_content(model="gemini-2.5-flash", contents="Hi", config=config)
+        assert their_error.value.code == 400
+        gemini_emulator.recorded.clear()
+        with pytest.raises(errors.InvalidRequestError, match="BLOCK_ONLY_HIGH") as our_error:
+            ours.models.generate_content(model="gemini-2.5-flash", contents="Hi", config=config)
+    assert isinstance(our_error.value, ValueError)
+    assert not isinstance(our_error.value, errors.APIError)
+    assert not gemini_emulator.recorded

@@ -73,6 +73,24 @@ def main(base_url: str, api_key: str) -> None:
         else:
             s.result = "no error"
 
+    with step("errors.enum_value_newer_than_the_sdk_is_sent") as s:
+        try:
+            client.models.generate_content(
+                model=MODEL,
+                contents="Hi",
+                config=types.GenerateContentConfig(
+                    safety_settings=[
+                        types.SafetySetting(
+                            category="HARM_CATEGORY_HARASSMENT", threshold="BLOCK_FROM_2030"
+                        )
+                    ]
+                ),
+            )
+        except errors.ClientError as exc:  # sent: the emulator does not know it either
+            s.result = {"code": exc.code, "status": exc.status}
+        else:
+            s.result = "no error"
+
     with step("errors.unknown_file_403") as s:
         try:
             client.files.get(name="files/doesnotexist")
