@@ -78,6 +78,20 @@ def main(base_url: str, api_key: str) -> None:
         c = types.Content(role="user", parts=[types.Part(text="bye")])
         s.result = {"same": a == b, "different": a != c}
 
+    with step("content.user_and_model_helpers") as s:
+        history = [
+            types.UserContent(parts="What is 2+2?"),
+            types.ModelContent(parts=[types.Part(text="4")]),
+            types.UserContent(parts=[types.Part.from_text(text="And 3+3?")]),
+        ]
+        response = client.models.generate_content(model=MODEL, contents=history)
+        s.result = {
+            "roles": [c.role for c in history],
+            "texts": [c.parts[0].text for c in history],
+            "are_contents": all(isinstance(c, types.Content) for c in history),
+            "reply": response.text,
+        }
+
     with step("response.round_trip") as s:
         response = client.models.generate_content(
             model=MODEL, contents="Say something.", config=config
