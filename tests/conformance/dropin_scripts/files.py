@@ -74,7 +74,15 @@ def main(base_url: str, api_key: str) -> None:
 
     with step("files.list_pager") as s:
         pager = client.files.list(config=types.ListFilesConfig(page_size=2))
-        s.result = {"first_page": len(pager.page), "page_size": pager.page_size}
+        first = pager[0]
+        s.result = {
+            "first_page": len(pager.page),
+            "len": len(pager),
+            "page_size": pager.page_size,
+            "name": pager.name,
+            "indexing": first.name == pager.page[0].name,
+            "all": len(list(pager)),
+        }
 
     with step("generate.with_file") as s:
         response = client.models.generate_content(
