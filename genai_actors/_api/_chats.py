@@ -41,10 +41,11 @@ from .._transformers import (
     parse_response,
     t_content,
     t_contents,
+    t_model,
 )
 from .._watch import TreeHost
 from ..types._base import encode_json, to_builtins
-from ..types._content import Content
+from ..types._content import Content, Part
 from ..types._generate import GenerateContentConfig
 from ..types._response import GenerateContentResponse
 from ._afc import AfcPlan, budget_exhausted, function_calls_of, plan_afc
@@ -74,6 +75,7 @@ SNAPSHOT_FORMAT = "genai_actors.chat/1"
 
 _log_response = _log.get_logger("genai_actors.response")
 _HEAD = b'{"contents":['
+_PLAIN_TAIL = b'],"generationConfig":{}}'
 _DEFAULT_TOOL_TIMEOUT = 60.0
 
 
@@ -128,6 +130,30 @@ class AsyncChats:
     def __init__(self, api_client: ApiClient) -> None:
         self._api = api_client
         self._vertex = vertex_location(api_client)
+        self._paths: dict[tuple[str, bool], str] = {}
+
+    def _plain(self, model: str, text: str, *, stream: bool) -> _Prepared:
+        """The turn of a plain text message without config: the body the general builder
+        makes (``{"contents": [...], "generationConfig": {}}``), without its passes."""
+        paths = self._paths
+        path = paths.get((model, stream))
+        if path is None:
+            verb = ":streamGenerateContent" if stream else ":generateContent"
+            path = t_model(model, vertex=self._vertex is not None) + verb
+            if len(paths) >= 256:
+                paths.clear()
+            paths[(model, stream)] = path
+        prepared = _Prepared.__new__(_Prepared)
+        prepared.user = encode_json(Content(role="user", parts=[Part(text=text)]))
+        prepared.tail = _PLAIN_TAIL
+        prepared.method = "POST"
+        prepared.path = path
+        prepared.query = {"alt": "sse"} if stream else None
+        prepared.options = None
+        prepared.schema = None
+        prepared.afc = None
+        prepared.headers = self._api.feature_headers("chat", "afc")
+        return prepared
 
     def create(
         self,
@@ -399,9 +425,12 @@ class AsyncChat(ChatCore):
     # -- internals --------------------------------------------------------------------------
 
     def _prepare(self, message: Any, config: Any, *, stream: bool) -> _Prepared:
-        user = t_content(message, "message")
         cfg = config if config else self._config
         chats = self._chats
+        if cfg is None and type(message) is str:
+            # Hot path: a plain message with no config needs no config processing.
+            return chats._plain(self._model, message, stream=stream)
+        user = t_content(message, "message")
         # As google-genai, a chat always sends a generationConfig ({} at least).
         request = generate_content_request(
             self._model,
