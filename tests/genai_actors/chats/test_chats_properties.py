@@ -209,3 +209,28 @@ def test_store_holds_exactly_the_committed_turns(
                 assert len(curated) == 2 * sum(op in ("send", "stream") for op in ops)
 
     anyio.run(scenario)
+
+
+_OFFLINE = ga.AsyncClient(api_key="k")  # never opened: only builds requests
+
+
+@settings(max_examples=50)
+@given(st.text(min_size=1), st.booleans(), st.sampled_from(["gemini-2.5-flash", "models/x-1"]))
+def test_plain_turn_body_is_the_builders(text: str, stream: bool, model: str) -> None:
+    """The fast path of a plain text turn builds exactly what the general builder builds."""
+    from genai_actors._transformers import generate_content_request
+    from genai_actors.types import GenerateContentConfig
+
+    chat = _OFFLINE.chats.create(model=model)
+    fast = chat._prepare(text, None, stream=stream)
+    general = chat._prepare(text, GenerateContentConfig(), stream=stream)  # a config: no fast path
+    built = generate_content_request(model, [text], GenerateContentConfig(), stream=stream)
+    for prepared in (fast, general):
+        request = prepared.request([prepared.user])
+        assert request.body == built.body
+        assert (request.method, request.path, request.query) == (
+            built.method,
+            built.path,
+            built.query,
+        )
+    assert fast.headers == general.headers
