@@ -197,7 +197,9 @@ class AsyncChats:
             raise_tool_errors=raise_tool_errors,
         )
         if store is not None:
-            chat._attach(store, chat_id or uuid.uuid4().hex, header=chat.snapshot())
+            chat._attach(
+                store, uuid.uuid4().hex if chat_id is None else chat_id, header=chat.snapshot()
+            )
         elif chat_id is not None:
             raise ValueError("chat_id needs a store")
         return chat
@@ -234,7 +236,9 @@ class AsyncChats:
             raise_tool_errors=raise_tool_errors,
         )
         if store is not None:
-            chat._attach(store, chat_id or uuid.uuid4().hex, header=chat.snapshot())
+            chat._attach(
+                store, uuid.uuid4().hex if chat_id is None else chat_id, header=chat.snapshot()
+            )
         elif chat_id is not None:
             raise ValueError("chat_id needs a store")
         return chat
@@ -317,6 +321,10 @@ class AsyncChat(ChatCore):
         self._finalizer: weakref.finalize[Any, Any] | None = None
 
     def _attach(self, store: ChatStore, chat_id: str, *, header: Any = None, seq: int = 0) -> None:
+        if not isinstance(store, ChatStore):
+            raise TypeError(f"store must be a ChatStore (claim, append, release), not {store!r}")
+        if not isinstance(chat_id, str) or not chat_id:
+            raise ValueError(f"chat_id must be a non-empty string, not {chat_id!r}")
         if header is not None:
             store.claim(chat_id, encode_json(header))
         self._store = store

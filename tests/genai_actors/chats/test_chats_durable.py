@@ -114,6 +114,17 @@ async def test_close_with_a_turn_in_flight(client: ga.AsyncClient, tmp_path: Pat
         assert texts(resumed.get_history()) == [("user", "hello"), ("model", text)]
 
 
+def test_store_arguments_are_checked(client: ga.AsyncClient, tmp_path: Path) -> None:
+    with SQLiteChatStore(tmp_path / "x.db") as store:
+        assert isinstance(store, ga.ChatStore)
+        with pytest.raises(TypeError, match="ChatStore"):
+            client.chats.create(model=MODEL, store=object(), chat_id="c")  # type: ignore[arg-type]
+        with pytest.raises(ValueError, match="chat_id"):
+            client.chats.create(model=MODEL, store=store, chat_id="")
+        with pytest.raises(ValueError, match="needs a store"):
+            client.chats.create(model=MODEL, chat_id="c")
+
+
 def test_store_is_wal(tmp_path: Path) -> None:
     with SQLiteChatStore(tmp_path / "x.db") as store:
         assert store._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
