@@ -311,20 +311,40 @@ class _Link:
             self.next_index = 0
             self._mark = None
             replayed = 0
-            for entry in self.unacked:
-                entry[0] = self.next_index
-                self.next_index += 1
-                await ws.send_bytes(entry[1])
-                replayed += 1
+            try:
+                for entry in self.unacked:
+                    entry[0] = self.next_index
+                    self.next_index += 1
+                    await ws.send_bytes(entry[1])
+                    replayed += 1
+            except BaseException:
+                with anyio.CancelScope(shield=True):
+                    await ws.close()
+                raise
             self.ws = ws
         return replayed
 
     async def _read(self) -> tuple[int, str, bool]:
-        """Reads until the connection ends: (close code, reason, whether after goAway)."""
+        """Reads until the connection ends: (close code, reason, whether after goAway).
+
+        A ``goAway`` that comes while the model answers does not cut the answer: reading goes
+        on until the turn completes and the next resumption update covers it (or until 80% of
+        ``timeLeft`` has passed); then the session moves to a new connection.
+        """
         ws = self.ws
         assert ws is not None
+        loop = asyncio.get_running_loop()
+        answering = False
+        leave_at: float | None = None  # set by a goAway that came during an answer
+        time_left = ""
         while True:
-            msg = await ws.receive()
+            try:
+                if leave_at is None:
+                    msg = await ws.receive()
+                else:
+                    msg = await ws.receive(timeout=max(0.0, leave_at - loop.time()))
+            except TimeoutError:
+                return 1000, time_left, True
             if msg.type in (aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY):
                 try:
                     message = self.decode(msg.data)
@@ -346,9 +366,19 @@ class _Link:
                         self._mark = self.next_index
                 if message.setup_complete is None:
                     await self.inbox.put(message)
+                content = getattr(message, "server_content", None)
+                if getattr(content, "turn_complete", None) or getattr(content, "interrupted", None):
+                    answering = False
+                elif getattr(content, "model_turn", None) is not None:
+                    answering = True
+                if leave_at is not None and update is not None and not answering:
+                    return 1000, time_left, True  # the answer is done and covered by a handle
                 go_away = getattr(message, "go_away", None)
                 if go_away is not None and self.resumable and self.handle is not None:
-                    return 1000, go_away.time_left or "", True
+                    time_left = go_away.time_left or ""
+                    if not answering:
+                        return 1000, time_left, True
+                    leave_at = loop.time() + 0.8 * _seconds(time_left)
                 continue
             if msg.type == aiohttp.WSMsgType.ERROR:
                 return 1006, f"{type(msg.data).__name__}: {msg.data}", False
@@ -362,6 +392,14 @@ class _Link:
         if ws is not None and not ws.closed:
             with anyio.move_on_after(_CLOSE_TIMEOUT), contextlib.suppress(Exception):
                 await ws.close()
+
+
+def _seconds(duration: str) -> float:
+    """A proto-JSON duration (``"5s"``, ``"0.250s"``) in seconds; 0 if unreadable."""
+    try:
+        return max(0.0, float(duration.removesuffix("s")))
+    except ValueError:
+        return 0.0
 
 
 class LiveSessionActor(Actor):

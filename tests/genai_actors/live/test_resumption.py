@@ -3,6 +3,7 @@ client message consumed exactly once (checked against the emulator's record)."""
 
 from __future__ import annotations
 
+import anyio
 import pytest
 
 import genai_actors as ga
@@ -152,3 +153,31 @@ async def test_without_consumed_indexes_the_replay_buffer_stays_bounded(
     # Nothing is lost; a message sent just before the last handle may come twice.
     assert [t for i, t in enumerate(consumed) if t not in consumed[:i]] == sent
     assert len(consumed) <= len(sent) + 2
+
+
+async def test_a_go_away_during_an_answer_lets_the_answer_finish(
+    client: ga.AsyncClient, emu: Emulator
+) -> None:
+    emu.live.settings.chunk_words = 1
+    emu.live.settings.chunk_delay = 0.01  # an answer of about 40 words takes about 0.4 s
+    emu.live.settings.max_connection_seconds = 3.0
+    emu.live.settings.go_away_lead_seconds = 2.9  # goAway 0.1 s in, close 3 s in
+    # Leaving at once would cut every answer and replay its turn on each new connection,
+    # forever (each connection gets its goAway before the answer ends): bounded here.
+    with anyio.fail_after(10):
+        async with client.live.connect(model=MODEL, config=RESUMABLE) as session:
+            await session.send_realtime_input(text="Tell me everything")
+            messages = await turn(session)
+            await session.send_realtime_input(text="And then?")
+            after = text_of(await turn(session))
+            events = [e.kind for e in session.events]
+            session_id = session.session_id or ""
+    assert any(m.go_away is not None for m in messages)  # it came mid-answer
+    answer = text_of(messages)
+    assert answer.startswith('Emulated reply to "Tell me everything"')
+    assert answer.count("Emulated reply") == 1  # one whole answer, not cut and replayed
+    assert not any(m.server_content and m.server_content.interrupted for m in messages)
+    assert events[:2] == ["go_away", "resumed"]
+    assert "disconnected" not in events
+    assert 'which began with "Tell me everything"' in after
+    assert client_turns(emu.live.consumed(session_id)) == ["Tell me everything", "And then?"]
