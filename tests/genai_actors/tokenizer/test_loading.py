@@ -231,3 +231,17 @@ def test_default_timeout_is_finite() -> None:
     """The default download timeout is finite (google-genai's has none)."""
     assert 0 < _cache.DEFAULT_TIMEOUT < 600
     assert os.path.basename(_models.GEMMA3.url or "") == _models.GEMMA3.file_name
+
+
+def test_concurrent_loads_leave_one_whole_file(
+    model_server: ModelServer, spm_bytes: bytes, tmp_path: Path
+) -> None:
+    """Several threads loading into one cache all get the model; one whole file remains."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    spec = pinned_spec(spm_bytes, model_server.url)
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: load_pinned(spec, tmp_path, timeout=5), range(4)))
+    assert all(r == spm_bytes for r in results)
+    assert [p.name for p in tmp_path.iterdir()] == [spec.file_name]
+    assert (tmp_path / str(spec.file_name)).read_bytes() == spm_bytes
