@@ -38,9 +38,15 @@ def decode_server_message(data: bytes | str) -> LiveServerMessage:
 
 
 def is_turn_end(message: LiveServerMessage) -> bool:
-    """Whether ``message`` ends a turn (google-genai's rule for ``receive()``)."""
+    """Whether ``message`` ends a turn (google-genai's rule for ``receive()``): an
+    ``interaction_status`` other than unspecified decides (``IDLE``), else ``turn_complete``."""
     content = message.server_content
-    return content is not None and bool(content.turn_complete)
+    if content is None:
+        return False
+    status = content.interaction_status
+    if status is not None and status != "INTERACTION_STATUS_UNSPECIFIED":
+        return status == "IDLE"
+    return bool(content.turn_complete)
 
 
 def client_content(turns: Any, turn_complete: bool) -> bytes:

@@ -14,7 +14,7 @@ from typing import Annotated
 
 from ._base import _Wire, enum_of
 from ._content import Content, FunctionCall, Transcription
-from ._enums_more import TurnCompleteReason, VadSignalType
+from ._enums_more import InteractionStatus, TurnCompleteReason, VadSignalType
 from ._models import UsageMetadata
 from ._response import GroundingMetadata, UrlContextMetadata
 
@@ -56,6 +56,9 @@ class LiveServerContent(_Wire, kw_only=True):
         generation_complete: The model finished generating (the turn may still be playing).
         input_transcription: What the user said (when input transcription is on).
         output_transcription: What the model said (when output transcription is on).
+        interaction_status: Where the interaction stands (``IDLE`` ends it), when the server
+            reports it; ``receive()`` then ends a turn on ``IDLE`` rather than on
+            ``turn_complete``, as google-genai does.
     """
 
     model_turn: Content | None = None
@@ -68,6 +71,7 @@ class LiveServerContent(_Wire, kw_only=True):
     url_context_metadata: UrlContextMetadata | None = None
     turn_complete_reason: Annotated[TurnCompleteReason, enum_of(TurnCompleteReason)] | None = None
     waiting_for_input: bool | None = None
+    interaction_status: Annotated[InteractionStatus, enum_of(InteractionStatus)] | None = None
 
 
 class LiveServerToolCall(_Wire, kw_only=True):

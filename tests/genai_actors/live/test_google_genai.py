@@ -12,6 +12,7 @@ from google import genai
 from google.genai import errors as genai_errors, types as gtypes
 
 import genai_actors as ga
+from genai_actors._transport import _session as _transport_session
 from genai_actors.emulator import Emulator
 from genai_actors.emulator._live_state import LiveFault
 
@@ -36,6 +37,8 @@ async def tls_emu(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Emulator]:
     """An emulator serving HTTPS/WSS, its certificate trusted through SSL_CERT_FILE."""
     async with Emulator(api_key=API_KEY, tls=True) as emulator:
         monkeypatch.setenv("SSL_CERT_FILE", str(emulator.tls_ca_path))
+        # genai_actors reads SSL_CERT_FILE once per process: have it read again (and restored).
+        monkeypatch.setattr(_transport_session, "_ssl_context", None)
         yield emulator
 
 

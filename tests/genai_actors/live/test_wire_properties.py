@@ -103,3 +103,18 @@ def test_blobs_of_the_wrong_kind_and_responses_without_ids_are_refused() -> None
     assert json.loads(frame) == {
         "tool_response": {"functionResponses": [{"id": "a", "name": "f", "response": {"ok": True}}]}
     }
+
+
+@pytest.mark.parametrize(
+    ("content", "ends"),
+    [
+        ({"turnComplete": True}, True),
+        ({"generationComplete": True}, False),
+        ({"interactionStatus": "IDLE"}, True),
+        ({"interactionStatus": "IN_PROGRESS", "turnComplete": True}, False),
+        ({"interactionStatus": "INTERACTION_STATUS_UNSPECIFIED", "turnComplete": True}, True),
+    ],
+)
+def test_a_turn_ends_as_google_genai_decides(content: dict[str, object], ends: bool) -> None:
+    message = _wire.decode_server_message(json.dumps({"serverContent": content}))
+    assert _wire.is_turn_end(message) is ends
