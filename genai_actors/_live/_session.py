@@ -138,7 +138,6 @@ class _Link:
         self.ended = anyio.Event()
         self.error: BaseException | None = None
         self.closed_by_user = False
-        self.sent = 0
 
     # -- sending (from the user's tasks) --------------------------------------------------
 
@@ -176,7 +175,6 @@ class _Link:
             self.next_index += 1
             try:
                 await ws.send_bytes(frame)
-                self.sent += 1
             except (ConnectionError, aiohttp.ClientError, RuntimeError):
                 if not self.resumable:
                     raise SessionClosed(1006, "the connection was lost", resumable=False) from None
