@@ -415,3 +415,25 @@ def test_difference_a_near_miss_enum_value_is_refused_before_sending(
     assert isinstance(our_error.value, ValueError)
     assert not isinstance(our_error.value, errors.APIError)
     assert not gemini_emulator.recorded
+
+
+@pytest.mark.parametrize(
+    "option",
+    [
+        "client_args",
+        "async_client_args",
+        "httpx_client",
+        "httpx_async_client",
+        "aiohttp_client",
+        "base_url_resource_scope",
+    ],
+)
+def test_difference_http_library_options_are_refused(option: str) -> None:
+    """google-genai's HttpOptions fields that configure its HTTP libraries are not ours."""
+    from google.genai import types as google_types
+
+    from genai_actors import types
+
+    assert option in google_types.HttpOptions.model_fields
+    with pytest.raises((TypeError, ValueError), match=option):
+        types.HttpOptions(**{option: None})
