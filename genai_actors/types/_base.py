@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 import msgspec
 
+from ._construct import WireMeta, construct_unchecked
+
 # Public: the struct and the input unions. The codec helpers and ``enum_of`` are used by the
 # package's own modules (imported from ``genai_actors.types._base``), not re-exported.
 __all__ = [
@@ -146,9 +148,20 @@ def enum_of(enum: type[StrEnum], *, echoed: bool = False) -> msgspec.Meta:
 
 
 class _Wire(
-    msgspec.Struct, kw_only=True, omit_defaults=True, rename="camel", repr_omit_defaults=True
+    msgspec.Struct,
+    metaclass=WireMeta,
+    kw_only=True,
+    omit_defaults=True,
+    rename="camel",
+    repr_omit_defaults=True,
 ):
-    """Base of every wire struct: keyword-only, camelCase on the wire, unset fields omitted."""
+    """Base of every wire struct: keyword-only, camelCase on the wire, unset fields omitted.
+
+    Construction converts and checks its keywords as google-genai's pydantic models do (nested
+    dicts become structs; a wrong value raises
+    :class:`~genai_actors.errors.InvalidRequestError` naming the field): see ``_construct``.
+    Decoding skips that step.
+    """
 
     def to_json_dict(self) -> dict[str, Any]:
         """Return the set fields as JSON-safe builtins with snake_case keys, as google-genai's
@@ -159,21 +172,34 @@ class _Wire(
         self,
         *,
         mode: str = "python",
-        exclude_none: bool = False,
-        by_alias: bool = False,
         include: Any = None,
         exclude: Any = None,
+        context: Any = None,
+        by_alias: bool | None = None,
+        exclude_unset: bool = False,
+        exclude_defaults: bool = False,
+        exclude_none: bool = False,
+        round_trip: bool = False,
+        warnings: bool | str = True,
     ) -> dict[str, Any]:
         """Return the fields as a dict, as google-genai's (pydantic) ``model_dump`` does.
 
         Args:
             mode: ``"python"`` (bytes, datetimes and enums as they are) or ``"json"`` (bytes
                 as URL-safe base64, datetimes in ISO 8601, enums as their values).
-            exclude_none: Leave out unset fields, at every depth (``None`` in a free-form
-                dict stays). Off by default, as in google-genai.
-            by_alias: camelCase keys (google-genai's aliases) instead of snake_case.
             include: Field names (a set, or a dict for nested fields) to keep.
             exclude: Field names (a set, or a dict for nested fields) to leave out.
+            context: Accepted for pydantic's signature; these types have no serializer
+                that reads it.
+            by_alias: camelCase keys (google-genai's aliases) instead of snake_case.
+            exclude_unset: Leave out unset fields. A field counts as set when it is not
+                ``None``: unlike pydantic, a field explicitly set to ``None`` is left out too.
+            exclude_defaults: Leave out fields at their default (``None`` for every field).
+            exclude_none: Leave out unset fields, at every depth (``None`` in a free-form
+                dict stays). Off by default, as in google-genai.
+            round_trip: Accepted for pydantic's signature; the dump is always one that
+                ``model_validate`` reads back.
+            warnings: Accepted for pydantic's signature; nothing here warns.
 
         Raises:
             InvalidRequestError: A bad ``mode``, or ``mode="json"`` meets a value with no
@@ -184,8 +210,8 @@ class _Wire(
         return dump(
             self,
             mode=mode,
-            exclude_none=exclude_none,
-            by_alias=by_alias,
+            exclude_none=exclude_none or exclude_unset or exclude_defaults,
+            by_alias=bool(by_alias),
             include=include,
             exclude=exclude,
             enc_hook=enc_hook,
@@ -194,13 +220,22 @@ class _Wire(
     def model_dump_json(
         self,
         *,
-        exclude_none: bool = False,
-        by_alias: bool = False,
+        indent: int | None = None,
+        ensure_ascii: bool = False,
         include: Any = None,
         exclude: Any = None,
-        indent: int | None = None,
+        context: Any = None,
+        by_alias: bool | None = None,
+        exclude_unset: bool = False,
+        exclude_defaults: bool = False,
+        exclude_none: bool = False,
+        round_trip: bool = False,
+        warnings: bool | str = True,
     ) -> str:
         """Return the fields as JSON text, as google-genai's ``model_dump_json`` does.
+
+        The arguments are :meth:`model_dump`'s, plus ``indent`` (spaces per level; compact
+        when ``None``) and ``ensure_ascii`` (escape every non-ASCII character).
 
         Raises:
             InvalidRequestError: A value has no JSON form.
@@ -209,23 +244,28 @@ class _Wire(
 
         return dump_json(
             self,
-            exclude_none=exclude_none,
-            by_alias=by_alias,
+            exclude_none=exclude_none or exclude_unset or exclude_defaults,
+            by_alias=bool(by_alias),
             include=include,
             exclude=exclude,
             indent=indent,
+            ensure_ascii=ensure_ascii,
             enc_hook=enc_hook,
         )
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
-        """Return a copy with ``update`` (field names to values, not validated) applied.
+        """Return a copy with ``update`` applied, as google-genai's ``model_copy`` does.
+
+        Unlike pydantic, which stores update values unchecked, the values are converted as
+        the constructor converts them (a dict becomes its struct) and a wrong one raises.
 
         Args:
-            update: New values by snake_case field name.
+            update: New values by field name (snake_case or camelCase).
             deep: Copy nested values too (a shallow copy shares them).
 
         Raises:
-            InvalidRequestError: A key of ``update`` is not a field.
+            InvalidRequestError: A key of ``update`` is not a field, or a value does not fit
+                its field; ``.path`` names it.
         """
         from ._model_api import copy_struct
 
@@ -233,11 +273,35 @@ class _Wire(
         return result
 
     @classmethod
-    def model_validate(cls, obj: Any) -> Self:
+    def model_construct(cls, **values: Any) -> Self:
+        """Build an instance from field values without converting or checking them, as
+        pydantic's ``model_construct`` does (keys are the snake_case field names).
+
+        Raises:
+            TypeError: A key is not a field name.
+        """
+        result: Self = construct_unchecked(cls, **values)
+        return result
+
+    @classmethod
+    def model_validate(
+        cls,
+        obj: Any,
+        *,
+        strict: bool | None = None,
+        from_attributes: bool | None = None,
+        context: Any = None,
+        by_alias: bool | None = None,
+        by_name: bool | None = None,
+    ) -> Self:
         """Build an instance from a dict (snake_case or camelCase keys), as google-genai does.
 
         An instance is returned as it is; another wire struct or a pydantic model (a
-        google-genai type) is read through its fields. Values are converted leniently.
+        google-genai type) is read through its fields. Values are converted as the
+        constructor converts them (pydantic's lax mode), at every depth; a key that is no
+        field is left out when its value is ``None`` (google-genai's full dumps list fields
+        these types lack). ``strict``, ``from_attributes``, ``context``, ``by_alias`` and
+        ``by_name`` are accepted for pydantic's signature and change nothing.
 
         Raises:
             InvalidRequestError: (a ``ValueError``) an unknown key with a value, or a value
@@ -245,12 +309,21 @@ class _Wire(
         """
         from ._model_api import validate
 
-        result: Self = validate(cls, obj, dec_hook)
+        result: Self = validate(cls, obj)
         return result
 
     @classmethod
-    def model_validate_json(cls, json_data: str | bytes | bytearray) -> Self:
-        """Build an instance from JSON text, as google-genai's ``model_validate_json`` does.
+    def model_validate_json(
+        cls,
+        json_data: str | bytes | bytearray,
+        *,
+        strict: bool | None = None,
+        context: Any = None,
+        by_alias: bool | None = None,
+        by_name: bool | None = None,
+    ) -> Self:
+        """Build an instance from JSON text, as google-genai's ``model_validate_json`` does
+        (the keyword arguments are accepted for pydantic's signature and change nothing).
 
         Raises:
             InvalidRequestError: (a ``ValueError``) the text is not JSON, or a value does not
@@ -258,7 +331,7 @@ class _Wire(
         """
         from ._model_api import validate_json
 
-        result: Self = validate_json(cls, json_data, dec_hook)
+        result: Self = validate_json(cls, json_data)
         return result
 
 
