@@ -307,6 +307,26 @@ class ActorRef:
         return f"<ActorRef {self._cell.id!r} {state}>"
 
 
+async def _yield() -> None:
+    await asyncio.sleep(0)
+
+
+class _TaskStopper:
+    """Stops a drain running on asyncio: cancels its task, once, while the drain is active."""
+
+    __slots__ = ("active", "requested", "task")
+
+    def __init__(self, task: asyncio.Task[Any]) -> None:
+        self.task = task
+        self.requested = False
+        self.active = True
+
+    def cancel(self) -> None:
+        if self.active and not self.requested:
+            self.requested = True
+            self.task.cancel()
+
+
 class _Cell(_Inbox):
     """One supervised actor: queue, current instance, task bookkeeping and lifecycle."""
 
@@ -340,7 +360,7 @@ class _Cell(_Inbox):
         self.state = INIT
         self.gen = 0
         self.running = False
-        self.scope: anyio.CancelScope | None = None
+        self.scope: anyio.CancelScope | _TaskStopper | None = None
         self.done_event: anyio.Event | None = None
         self.inflight: Reply | None = None
         self.stop_requested = False
@@ -383,40 +403,23 @@ class _Cell(_Inbox):
         actor = self.actor
         assert actor is not None
         failure: BaseException | None = None
+        task = asyncio.current_task() if _running_loop() is not None else None
         try:
-            with anyio.CancelScope() as scope:
-                self.scope = scope
-                while self.state == RUNNING:
-                    env = self._pop()
-                    if env is None:
-                        await checkpoint()  # linger one round for a ping-ponging caller
-                        if self.state != RUNNING:
-                            break
-                        env = self._pop()
-                        if env is None:
-                            break
-                    kind, msg, extra = env
-                    if kind == CALL:
-                        if extra.state != PENDING:
-                            continue  # the caller gave up before we got here
-                        self.inflight = extra
-                        try:
-                            value = await actor.handle_call(msg)
-                        except Exception as exc:
-                            extra.fail(exc)
-                        else:
-                            extra.resolve(value)
-                        self.inflight = None
-                    elif kind == CAST:
-                        await actor.handle_cast(msg)
-                    elif kind == INFO:
-                        await actor.handle_info(msg)
-                    elif not extra.take():  # TIMER: skip a cancelled or replaced timer
-                        continue
-                    else:
-                        await actor.handle_info(msg)
-                    if self.stop_requested:
-                        break
+            if task is None:  # another anyio backend: an anyio cancel scope
+                with anyio.CancelScope() as scope:
+                    self.scope = scope
+                    await self._handle_queued(actor, checkpoint)
+            else:
+                # On asyncio, no anyio cancel scope per drain: a stop cancels this task, and
+                # only that cancellation is absorbed here (an outer one propagates).
+                stopper = self.scope = _TaskStopper(task)
+                try:
+                    await self._handle_queued(actor, _yield)
+                except asyncio.CancelledError:
+                    if not (stopper.requested and task.uncancel() == 0):
+                        raise
+                finally:
+                    stopper.active = False
         except Exception as exc:
             failure = exc
         finally:
@@ -434,6 +437,42 @@ class _Cell(_Inbox):
             self.running = False
             if self.done_event is not None:
                 self.done_event.set()
+
+    async def _handle_queued(
+        self, actor: Actor, linger: Callable[[], Coroutine[Any, Any, None]]
+    ) -> None:
+        """Handles queued messages one at a time until the queue stays empty or a stop."""
+        while self.state == RUNNING:
+            env = self._pop()
+            if env is None:
+                await linger()  # linger one round for a ping-ponging caller
+                if self.state != RUNNING:
+                    break
+                env = self._pop()
+                if env is None:
+                    break
+            kind, msg, extra = env
+            if kind == CALL:
+                if extra.state != PENDING:
+                    continue  # the caller gave up before we got here
+                self.inflight = extra
+                try:
+                    value = await actor.handle_call(msg)
+                except Exception as exc:
+                    extra.fail(exc)
+                else:
+                    extra.resolve(value)
+                self.inflight = None
+            elif kind == CAST:
+                await actor.handle_cast(msg)
+            elif kind == INFO:
+                await actor.handle_info(msg)
+            elif not extra.take():  # TIMER: skip a cancelled or replaced timer
+                continue
+            else:
+                await actor.handle_info(msg)
+            if self.stop_requested:
+                break
 
     # -- lifecycle, driven by the supervisor --------------------------------------------------
 

@@ -391,3 +391,60 @@ async def test_init_can_queue_setup_work_for_itself() -> None:
 
     async with s.Supervisor([s.ChildSpec("l", Lazy)]) as sup:
         assert await sup.child("l").call("connected?") is True
+
+
+class Hang(s.Actor):
+    """Its handler never returns unless cancelled; records how it ended."""
+
+    ended: list[str]
+
+    async def init(self) -> None:
+        self.ended = []
+
+    async def handle_cast(self, msg: Any) -> None:
+        try:
+            await anyio.sleep_forever()
+        except BaseException:
+            self.ended.append("cancelled")
+            raise
+
+
+async def test_stop_past_the_budget_cancels_only_that_handler() -> None:
+    """A handler that outlives its shutdown budget is cancelled; the supervisor, its other
+    children and the caller's task are not (the stop's cancellation does not leak out)."""
+    async with s.Supervisor(
+        [s.ChildSpec("hang", Hang, shutdown=0.05), s.ChildSpec("other", Slow)]
+    ) as sup:
+        ref = sup.child("hang")
+        actor = ref._cell.actor
+        assert isinstance(actor, Hang)
+        ref.cast("go")
+        await settle()
+        with anyio.fail_after(5):
+            await ref.stop()
+        assert actor.ended == ["cancelled"]
+        assert not ref.alive
+        assert await sup.child("other").call("after") == "after"
+        await anyio.lowlevel.checkpoint()  # no stray cancellation reaches this task
+
+
+async def test_shutdown_budget_zero_cancels_at_once() -> None:
+    """shutdown=0 cancels a running handler at once, even several times over."""
+    for _ in range(3):
+        async with s.Supervisor([s.ChildSpec("hang", Hang, shutdown=0.0)]) as sup:
+            ref = sup.child("hang")
+            ref.cast("go")
+            await settle()
+            with anyio.fail_after(5):
+                await ref.stop()
+            assert not ref.alive
+
+
+async def test_outer_cancellation_during_a_handler_propagates() -> None:
+    """Cancelling the supervisor's host while a handler runs stops everything; the
+    cancellation is not absorbed by the actor runtime."""
+    with anyio.move_on_after(0.1) as scope:
+        async with s.Supervisor([s.ChildSpec("hang", Hang, shutdown=0.05)]) as sup:
+            sup.child("hang").cast("go")
+            await anyio.sleep_forever()
+    assert scope.cancelled_caught
