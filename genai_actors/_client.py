@@ -135,6 +135,9 @@ class AsyncClient:
         transport: Connection settings (pool size, connect and stream-idle timeouts).
         watch: How job watchers poll (``wait``/``watch`` on operations, batches, tunings,
             files and file-search imports): the schedule and its rate and concurrency caps.
+        enterprise: google-genai 3.6's name for ``vertexai`` (``True`` raises).
+        debug_config: google-genai's record/replay settings: not available (raises
+            ``NotAvailableYetError`` when given).
 
     Raises:
         InvalidOptionError: No API key, or invalid options (a ``ValueError``).
@@ -155,7 +158,18 @@ class AsyncClient:
         http_options: HttpOptions | Mapping[str, Any] | None = None,
         transport: TransportConfig | None = None,
         watch: WatchConfig | None = None,
+        enterprise: bool | None = None,
+        debug_config: object | None = None,
     ) -> None:
+        if enterprise is not None:  # google-genai 3.6's name for vertexai
+            if vertexai is not None and vertexai != enterprise:
+                raise InvalidOptionError("enterprise", "conflicts with vertexai: give one")
+            vertexai = enterprise
+        if debug_config is not None:
+            raise NotAvailableYetError(
+                "debug_config (google-genai's record and replay)",
+                "test against genai_actors.emulator instead",
+            )
         if watch is not None and not isinstance(watch, WatchConfig):
             raise InvalidOptionError("watch", f"expected a WatchConfig, not {type(watch).__name__}")
         backend, options = resolve_options(

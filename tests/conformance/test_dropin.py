@@ -437,3 +437,18 @@ def test_difference_http_library_options_are_refused(option: str) -> None:
     assert option in google_types.HttpOptions.model_fields
     with pytest.raises((TypeError, ValueError), match=option):
         types.HttpOptions(**{option: None})
+
+
+def test_every_constructor_parameter_of_google_genai_is_taken() -> None:
+    """``genai.Client(...)``'s keyword parameters are all parameters of ours (those for Vertex
+    AI and google-genai's record/replay raise when used, saying so)."""
+    import inspect
+
+    from google import genai as google_genai
+
+    import genai_actors
+
+    theirs = set(inspect.signature(google_genai.Client.__init__).parameters)
+    ours = set(inspect.signature(genai_actors.Client.__init__).parameters)
+    assert theirs <= ours, sorted(theirs - ours)
+    assert theirs <= set(inspect.signature(genai_actors.AsyncClient.__init__).parameters)
