@@ -35,14 +35,8 @@ API_KEY = "dropin-key"
 # (script, step) -> why genai_actors still differs there. Strict: a listed step that passes
 # fails the test until its entry is removed.
 EXPECTED: dict[tuple[str, str], str] = {
-    ("generate", "config.nested_dicts_read_back"): (
-        "a struct constructor keeps nested dicts as dicts (converted when the request is built)"
-    ),
     ("videos", "videos.save"): (
         "types.Video has no save()/show()/from_file() (nor Image): types/_media.py, not built yet"
-    ),
-    ("generate", "config.wrong_value_refused"): (
-        "a struct constructor does not validate values (checked when the request is built)"
     ),
 }
 
