@@ -470,7 +470,7 @@ def _to_str(value: Any) -> Any:
     raise _Bad(f"expected a string, got {_show(value)}")
 
 
-_INT_TEXT = re.compile(r"\s*[+-]?[0-9](?:_?[0-9])*(?:\.0*)?\s*")
+_INT_TEXT = re.compile(r"\s*[+-]?[0-9](?:_?[0-9])*(?:\.0+)?\s*")
 
 
 def _to_int(value: Any) -> Any:
