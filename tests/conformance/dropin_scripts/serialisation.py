@@ -135,28 +135,21 @@ def main(base_url: str, api_key: str) -> None:
     with step("usage.model_dump") as s:
         s.result = response.usage_metadata.model_dump(exclude_none=True, mode="json")
 
-    with step("http_options.timeout_ms") as s:
-        options = types.HttpOptions(timeout=30_000, headers={"x-app": "demo"})
-        quick = genai.Client(
-            api_key=api_key, http_options=types.HttpOptions(base_url=base_url, timeout=30_000)
-        )
-        text = quick.models.generate_content(
-            model=MODEL, contents="Hi", config=types.GenerateContentConfig(http_options=options)
-        ).text
-        quick.close()
-        s.result = {"timeout": options.timeout, "text": text}
-
-    with step("http_options.retry_options") as s:
-        retrying = genai.Client(
+    with step("http_options.timeout_and_retries") as s:
+        configured = genai.Client(
             api_key=api_key,
             http_options=types.HttpOptions(
                 base_url=base_url,
+                timeout=30_000,
                 retry_options=types.HttpRetryOptions(attempts=3, initial_delay=0.1),
             ),
         )
-        text = retrying.models.generate_content(model=MODEL, contents="Hi").text
-        retrying.close()
-        s.result = text
+        per_call = types.HttpOptions(timeout=20_000, headers={"x-app": "demo"})
+        text = configured.models.generate_content(
+            model=MODEL, contents="Hi", config=types.GenerateContentConfig(http_options=per_call)
+        ).text
+        configured.close()
+        s.result = {"timeout": per_call.timeout, "text": text}
 
     client.close()
 
