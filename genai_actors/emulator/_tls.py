@@ -34,7 +34,7 @@ def make_certificate(folder: Path) -> TlsFiles:
     """Write a new self-signed certificate (valid a day, for 127.0.0.1, ::1 and localhost).
 
     Raises:
-        ImportError: ``cryptography`` is not installed (``pip install cryptography``).
+        ImportError: ``cryptography`` is not installed (the ``emulator-tls`` extra).
     """
     try:
         from cryptography import x509
@@ -43,7 +43,8 @@ def make_certificate(folder: Path) -> TlsFiles:
         from cryptography.x509.oid import NameOID
     except ImportError as exc:  # pragma: no cover - cryptography ships with the dev tools
         raise ImportError(
-            "the emulator's TLS mode needs the 'cryptography' package: pip install cryptography"
+            "the emulator's TLS mode needs the 'cryptography' package: "
+            "pip install 'genai-actors[emulator-tls]'"
         ) from exc
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Gemini API emulator")])
