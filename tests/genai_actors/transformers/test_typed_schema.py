@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 import pytest
 from hypothesis import given, strategies as st
 
@@ -95,8 +96,12 @@ def test_typed_schema_is_processed_as_its_wire_form(schema: types.Schema, vertex
 
 def test_a_typed_schema_is_never_modified() -> None:
     """Processing copies what it changes; the caller's schema keeps its spelling."""
-    inner = types.Schema(type="string")
-    schema = types.Schema(type="object", properties={"b": inner, "a": inner})
+    # Set past construction, which makes "string" the member STRING (as pydantic does), so
+    # that the schema holds spellings processing has to change.
+    inner = msgspec.structs.replace(types.Schema(), type="string")
+    schema = msgspec.structs.replace(
+        types.Schema(properties={"b": inner, "a": inner}), type="object"
+    )
     processed = t_schema(schema)
     assert processed is not None
     assert to_builtins(processed) == {
