@@ -313,7 +313,11 @@ async def test_default_transport_settings(server: Server) -> None:
         assert session.trust_env is False
         plan = client.api_client._plan
         assert plan.request_timeout.total == 600.0
-        assert plan.request_timeout.connect == 10.0
+        # The connect timeout bounds a new connection's handshakes, not the wait for the pool.
+        assert plan.request_timeout.sock_connect == 10.0
+        assert plan.request_timeout.connect is None
+        assert plan.stream_timeout.sock_connect == 10.0
+        assert plan.stream_timeout.connect == 600.0  # no total: the budget bounds the pool wait
         assert plan.stream_timeout.sock_read == 300.0
 
 
