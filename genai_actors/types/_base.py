@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 import msgspec
 
-from ._construct import WireMeta, construct_unchecked
+from ._construct import WireMeta, construct_unchecked, use_base64
 
 # Public: the struct and the input unions. The codec helpers and ``enum_of`` are used by the
 # package's own modules (imported from ``genai_actors.types._base``), not re-exported.
@@ -95,6 +95,9 @@ def decode_base64(text: str) -> bytes:
         return binascii.a2b_base64(text, strict_mode=True)
     except binascii.Error as exc:
         raise ValueError(f"invalid base64: {exc}") from None
+
+
+use_base64(Base64Bytes, decode_base64)  # construction converts bytes and base64 text with them
 
 
 def enc_hook(obj: Any) -> Any:

@@ -31,6 +31,7 @@ The same conversion serves ``model_validate`` and ``model_copy(update=...)`` (se
 
 from __future__ import annotations
 
+import base64
 import binascii
 import collections
 import contextvars
@@ -194,6 +195,17 @@ def from_data(cls: type[Any], data: Any, *, skip_unknown_none: bool = False) -> 
 
 
 # Read only when a key is no field: model_validate takes google-genai's full dumps.
+# The bytes type that encodes as URL-safe base64, and the base64 decoder (either alphabet):
+# ``_base`` defines both and registers them with use_base64 (it imports this module, so this
+# module does not import it back).
+_BASE64: list[Any] = [bytes, base64.b64decode]
+
+
+def use_base64(kind: type[bytes], decode: Callable[[str], bytes]) -> None:
+    """Register the bytes type of base64 fields and its decoder (called once by ``_base``)."""
+    _BASE64[:] = [kind, decode]
+
+
 _SKIP_UNKNOWN_NONE: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "skip_unknown_none", default=False
 )
@@ -297,9 +309,7 @@ def _converter(tp: Any) -> tuple[frozenset[type[Any]], Conv]:
         simple = _SIMPLE.get(tp)
         if simple is not None:
             return frozenset({tp}), simple
-        from ._base import Base64Bytes
-
-        if tp is Base64Bytes:
+        if tp is _BASE64[0]:
             return frozenset({tp}), _to_base64_bytes
         if issubclass(tp, enum.Enum):
             return frozenset({tp}), _enum_conv(tp)
@@ -435,7 +445,15 @@ def _struct_conv(cls: type[Any]) -> Conv:
 
 
 def _enum_conv(tp: type[enum.Enum]) -> Conv:
+    members = tp._value2member_map_  # a value as given: one look-up, no Enum call
+
     def conv(value: Any) -> Any:
+        try:
+            member = members.get(value)
+        except TypeError:  # unhashable
+            member = None
+        if member is not None:
+            return member
         try:
             return tp(value)
         except ValueError:
@@ -557,8 +575,7 @@ def _to_bytes(value: Any) -> Any:
 
 
 def _to_base64_bytes(value: Any) -> Any:
-    from ._base import Base64Bytes
-
+    Base64Bytes = _BASE64[0]
     if isinstance(value, bytes | bytearray | memoryview):
         return Base64Bytes(value)
     if isinstance(value, str):
@@ -567,12 +584,11 @@ def _to_base64_bytes(value: Any) -> Any:
 
 
 def _from_base64(text: str) -> bytes:
-    from ._base import decode_base64
-
     try:
-        return decode_base64(text)
+        decoded: bytes = _BASE64[1](text)
     except (ValueError, binascii.Error):
         raise _Bad(f"expected bytes or base64 text, got str {reprlib.repr(text)}") from None
+    return decoded
 
 
 _SIMPLE: dict[type[Any], Conv] = {
