@@ -8,7 +8,12 @@ emulator on loopback: as written, and with its import lines rewritten to genai_a
 else changes). Every step must pass under google-genai (or the script is wrong); every step that
 passes there must pass under genai_actors with an equal result (scripts record only deterministic
 values). A known difference is listed in :data:`EXPECTED` with its reason; the test fails if a
-listed step stops differing, so the table only ever shrinks.
+listed step stops differing, so the table only ever shrinks. :data:`THEIRS_FAIL` lists the
+steps google-genai itself refuses (genai_actors must pass them).
+
+The ``test_difference_*`` tests show, on both SDKs, the differences that
+docs/migrating-from-google-genai.md lists; two more tests check that every attribute and
+constructor parameter of google-genai's ``Client`` exists here (or says it is not built yet).
 """
 
 from __future__ import annotations
