@@ -23,17 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from .._transformers import (
-    InvalidRequestError,
-    Request,
-    coerce_config,
-    t_content,
-    t_model,
-    t_speech_config,
-    t_tools,
-)
-from ..types._auth_tokens import AuthToken, CreateAuthTokenConfig, LiveConnectConfig
-from ..types._base import to_builtins
+from .._transformers import InvalidRequestError, Request, camel, coerce_config, live_setup
+from ..types._auth_tokens import AuthToken, CreateAuthTokenConfig
 from ..types._generate import GenerationConfig
 from ..types._http import HttpOptions
 from ._toolkit import call, require_developer_api
@@ -45,45 +36,8 @@ __all__ = ["AsyncTokens", "build_token_body", "field_mask"]
 
 AUTH_TOKENS_API_VERSION = "v1alpha"
 
-# LiveConnectConfig fields that live in the setup's generationConfig, in google-genai's order.
-_GENERATION_FIELDS = (
-    "response_modalities",
-    "temperature",
-    "top_p",
-    "top_k",
-    "max_output_tokens",
-    "media_resolution",
-    "seed",
-    "speech_config",
-    "thinking_config",
-    "enable_affective_dialog",
-)
-# Fields at the top of the setup, in google-genai's order.
-_SETUP_FIELDS = (
-    "session_resumption",
-    "input_audio_transcription",
-    "output_audio_transcription",
-    "realtime_input_config",
-    "context_window_compression",
-    "proactivity",
-    "history_config",
-    "avatar_config",
-    "safety_settings",
-)
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)
-
-
-def _wire(value: Any) -> Any:
-    """A config value in its wire form (structs camelCase, base64 bytes)."""
-    return to_builtins(value)
-
-
 _GENERATION_CONFIG_NAMES = frozenset(GenerationConfig.__struct_fields__) | frozenset(
-    _camel(f) for f in GenerationConfig.__struct_fields__
+    camel(f) for f in GenerationConfig.__struct_fields__
 )
 
 
@@ -105,52 +59,6 @@ def _time(value: object, path: str) -> str:
 def _parsed(text: str) -> datetime.datetime:
     moment = datetime.datetime.fromisoformat(text)
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=datetime.UTC)
-
-
-def build_setup(model: str | None, config: LiveConnectConfig | None) -> dict[str, Any]:
-    """The Live ``setup`` object (camelCase, no wrapper) for a model and a Live config.
-
-    Raises:
-        InvalidRequestError: A Vertex-AI-only field, or a bad system instruction, tool or
-            speech config.
-    """
-    setup: dict[str, Any] = {}
-    if model is not None:
-        setup["model"] = t_model(model)
-    if config is None:
-        return setup
-    path = "config.live_connect_constraints.config"
-    if config.explicit_vad_signal is not None:
-        raise InvalidRequestError(f"{path}.explicit_vad_signal", "is Vertex AI only")
-    if config.session_resumption is not None and config.session_resumption.transparent is not None:
-        raise InvalidRequestError(f"{path}.session_resumption.transparent", "is Vertex AI only")
-    generation: dict[str, Any] = {}
-    if config.generation_config is not None:
-        generation.update(to_builtins(config.generation_config))
-    for field in _GENERATION_FIELDS:
-        value = getattr(config, field)
-        if value is None:
-            continue
-        if field == "speech_config":
-            speech = t_speech_config(value, f"{path}.speech_config")
-            value = to_builtins(speech) if speech is not None else None
-        generation[_camel(field)] = _wire(value)
-    if config.translation_config is not None:
-        generation["translationConfig"] = to_builtins(config.translation_config)
-    if generation or config.generation_config is not None:
-        setup["generationConfig"] = generation
-    if config.system_instruction is not None:
-        content = t_content(config.system_instruction, f"{path}.system_instruction")
-        setup["systemInstruction"] = to_builtins(content)
-    if config.tools is not None:
-        setup["tools"] = [to_builtins(t) for t in t_tools(config.tools, f"{path}.tools")]
-    for field in _SETUP_FIELDS:
-        value = getattr(config, field)
-        if value is not None:
-            setup[_camel(field)] = _wire(value)
-    if config.labels is not None:
-        setup["labels"] = dict(config.labels)
-    return setup
 
 
 def field_mask(setup: Mapping[str, Any], additional: list[str]) -> str:
@@ -181,7 +89,7 @@ def field_mask(setup: Mapping[str, Any], additional: list[str]) -> str:
         text = name.strip()
         if text in _GENERATION_CONFIG_NAMES:
             text = f"generationConfig.{text}"
-        paths.append(".".join(_camel(p) for p in text.split(".")))
+        paths.append(".".join(camel(p) for p in text.split(".")))
     return ",".join(dict.fromkeys(paths))
 
 
@@ -213,7 +121,11 @@ def build_token_body(cfg: CreateAuthTokenConfig) -> dict[str, Any]:
     setup: dict[str, Any] = {}
     constraints = cfg.live_connect_constraints
     if constraints is not None:
-        setup = build_setup(constraints.model, constraints.config)
+        setup = live_setup(
+            constraints.model,
+            constraints.config,
+            path="config.live_connect_constraints.config",
+        )
     if setup:
         body["bidiGenerateContentSetup"] = setup
     if cfg.lock_additional_fields is not None:

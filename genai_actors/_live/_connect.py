@@ -15,11 +15,12 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
+from .._transformers import live_setup
 from .._transport import shared_ssl_context
 from ..types._http import HttpOptions
 from ._music import AsyncLiveMusic
 from ._session import AsyncSession, LiveOptions, _Link, supervised
-from ._setup import coerce_live_config, live_setup
+from ._setup import coerce_live_config
 
 if TYPE_CHECKING:
     from .._api_client import ApiClient

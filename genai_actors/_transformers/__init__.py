@@ -13,6 +13,7 @@
 #   _generate    generateContent / countTokens / computeTokens builders
 #   _models_api  embed, get/list/update/delete, videos, generate_images, operations builders
 #   _images      edit / upscale / recontext / segment image builders (Vertex AI only)
+#   _live        the Live setup object (live.connect and auth_tokens constraints)
 """Pure functions the ``models`` layer calls to turn user input into wire requests."""
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ from ._images import (
     segment_image_request as segment_image_request,
     upscale_image_request as upscale_image_request,
 )
+from ._live import camel as camel, live_setup as live_setup
 from ._models_api import (
     delete_model_request as delete_model_request,
     embed_content_request as embed_content_request,

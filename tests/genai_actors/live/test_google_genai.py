@@ -29,6 +29,7 @@ CONFIG: dict[str, Any] = {
         "sliding_window": {"target_tokens": 1000},
     },
     "tools": [{"function_declarations": [{"name": "get_time", "description": "The time."}]}],
+    "labels": {"team": "live"},
 }
 
 
@@ -165,6 +166,7 @@ async def test_genai_actors_sends_what_google_genai_sends(tls_emu: Emulator) -> 
         "trigger_tokens": 5000,
         "sliding_window": {"target_tokens": 1000},
     }
+    assert google_setup["labels"] == {"team": "live"}
     assert _camel_keys(google_setup) == sent["genai_actors"][0]
     assert sent["genai_actors"][1] == sent["google-genai"][1]
     await google.aio.aclose()
