@@ -1,4 +1,4 @@
-"""The Python examples in the README, docs/quickstart.md and docs/migrating-from-google-genai.md
+"""The Python examples in the README and the guides (quickstart, migration, chats, Live, music)
 run as written.
 
 Each ```python block is executed against the emulator, found through the environment
@@ -20,8 +20,19 @@ import pytest
 from genai_actors.emulator import Emulator
 
 ROOT = Path(__file__).resolve().parent.parent
-GUIDES = ("docs/quickstart.md", "docs/migrating-from-google-genai.md")
+# Guide -> the fewest examples it must hold (so the test below is not vacuous).
+GUIDES = {
+    "docs/quickstart.md": 3,
+    "docs/migrating-from-google-genai.md": 3,
+    "docs/chats.md": 8,
+    "docs/live.md": 8,
+    "docs/music.md": 3,
+}
 FILES = ("README.md", *GUIDES)
+# Emulator settings a guide's examples need, applied before each of its examples.
+_SETTINGS: dict[str, dict[str, float]] = {
+    "docs/music.md": {"music_speed": 10.0},  # a second of music in a tenth
+}
 _BLOCK = re.compile(r"(?P<before>[^\n]*)\n```python\n(?P<code>.*?)\n```", re.DOTALL)
 
 
@@ -32,16 +43,20 @@ def _blocks() -> list[Any]:
         for number, match in enumerate(_BLOCK.finditer(text), 1):
             line = text.count("\n", 0, match.start("code"))
             marks = [pytest.mark.skip("marked not run")] if "not run" in match["before"] else []
-            params.append(pytest.param(match["code"], id=f"{name}:{line}#{number}", marks=marks))
+            params.append(
+                pytest.param(name, match["code"], id=f"{name}:{line}#{number}", marks=marks)
+            )
     return params
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("code", _blocks())
+@pytest.mark.parametrize(("name", "code"), _blocks())
 def test_example_runs_against_the_emulator(
-    code: str, gemini_emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+    name: str, code: str, gemini_emulator: Emulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A documentation example runs to completion against the emulator."""
+    for setting, value in _SETTINGS.get(name, {}).items():
+        setattr(gemini_emulator.live.settings, setting, value)
     monkeypatch.delenv("GOOGLE_API_KEY", raising=False)
     monkeypatch.setenv("GEMINI_API_KEY", "docs-example-key")
     monkeypatch.setenv("GOOGLE_GEMINI_BASE_URL", gemini_emulator.url)
@@ -58,8 +73,8 @@ def test_example_runs_against_the_emulator(
 
 
 def test_the_docs_have_examples() -> None:
-    """The README and both guides hold Python examples (so the test above is not vacuous)."""
+    """The README and every guide hold Python examples (so the test above is not vacuous)."""
     assert "```python" in (ROOT / "README.md").read_text()
-    for name in GUIDES:
+    for name, fewest in GUIDES.items():
         text = (ROOT / name).read_text()
-        assert text.count("```python") >= 3, name
+        assert text.count("```python") >= fewest, name
