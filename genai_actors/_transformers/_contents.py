@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..types._construct import construct_unchecked
 from ..types._content import Content, Part
 from ..types._parts import (
     is_content_dict,
@@ -37,6 +38,12 @@ def _role_for(parts: list[Part]) -> str:
     return "user" if all(p.function_call is None for p in parts) else "model"
 
 
+def _content(*, role: str, parts: list[Part]) -> Content:
+    """A Content of parts already normalised here (not converted a second time)."""
+    result: Content = construct_unchecked(Content, role=role, parts=parts)
+    return result
+
+
 def t_content(content: Any, path: str = "content") -> Content:
     """Normalise one content-like value into a :class:`Content`.
 
@@ -51,12 +58,12 @@ def t_content(content: Any, path: str = "content") -> Content:
         if is_content_dict(content):
             return coerce(content, Content, path)
         part = t_part(content, path)
-        return Content(role=_role_for([part]), parts=[part])
+        return _content(role=_role_for([part]), parts=[part])
     if isinstance(content, Part):
-        return Content(role=_role_for([content]), parts=[content])
+        return _content(role=_role_for([content]), parts=[content])
     if is_file(content):
-        return Content(role="user", parts=[t_part(content, path)])
-    return Content(role="user", parts=t_parts(content, path))
+        return _content(role="user", parts=[t_part(content, path)])
+    return _content(role="user", parts=t_parts(content, path))
 
 
 def t_contents(contents: Any, path: str = "contents") -> list[Content]:
@@ -75,7 +82,7 @@ def t_contents(contents: Any, path: str = "contents") -> list[Content]:
 
     def flush() -> None:
         if pending:
-            result.append(Content(role="user" if pending_is_user else "model", parts=pending[:]))
+            result.append(_content(role="user" if pending_is_user else "model", parts=pending[:]))
             pending.clear()
 
     for index, item in enumerate(contents):
@@ -85,7 +92,7 @@ def t_contents(contents: Any, path: str = "contents") -> list[Content]:
             result.append(item)
         elif isinstance(item, list):
             flush()
-            result.append(Content(role="user", parts=t_parts(item, where)))
+            result.append(_content(role="user", parts=t_parts(item, where)))
         elif (
             isinstance(item, (str, Part))
             or is_file(item)

@@ -12,6 +12,7 @@ import io
 import sys
 from typing import TYPE_CHECKING, Any
 
+from ._construct import construct_unchecked
 from ._content import Content, FileData, Part
 
 if TYPE_CHECKING:
@@ -92,7 +93,8 @@ def t_part(part: Any, path: str = "part") -> Part:
     if isinstance(part, Part):
         return part
     if isinstance(part, str):
-        return Part(text=part)
+        text_part: Part = construct_unchecked(Part, text=part)  # nothing to convert
+        return text_part
     if isinstance(part, dict):
         if part.keys() <= _keys(Part):
             result: Part = _coerce(part, Part, path)
