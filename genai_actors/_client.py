@@ -44,20 +44,7 @@ if TYPE_CHECKING:
     from ._api._tunings import AsyncTunings
     from ._live import AsyncLive
 
-__all__ = ["AsyncClient", "not_built", "resolve_options"]
-
-# google-genai 3.6's newer surfaces (its "Gemini Next-Gen" APIs) that genai_actors does not
-# offer yet: reaching one raises NotAvailableYetError (an AttributeError too), never a bare one.
-NOT_BUILT = (
-    "agents",
-    "credentials",
-    "decisions",
-    "environments",
-    "interactions",
-    "triggers",
-    "voices",
-    "webhooks",
-)
+__all__ = ["AsyncClient", "NotBuiltSurfaces", "resolve_options"]
 
 
 def not_built(name: str) -> Any:
@@ -69,6 +56,21 @@ def not_built(name: str) -> Any:
     missing.__name__ = name
     missing.__doc__ = f"``{name}``: not available yet (raises NotAvailableYetError)."
     return property(missing)
+
+
+class NotBuiltSurfaces:
+    """google-genai 3.6's newer surfaces (its "Gemini Next-Gen" APIs) that genai_actors does
+    not offer yet, shared by both clients: reaching one raises NotAvailableYetError (an
+    AttributeError too), never a bare AttributeError."""
+
+    agents = not_built("agents")
+    credentials = not_built("credentials")
+    decisions = not_built("decisions")
+    environments = not_built("environments")
+    interactions = not_built("interactions")
+    triggers = not_built("triggers")
+    voices = not_built("voices")
+    webhooks = not_built("webhooks")
 
 
 def resolve_options(
@@ -119,7 +121,7 @@ def resolve_options(
     return backend, options
 
 
-class AsyncClient:
+class AsyncClient(NotBuiltSurfaces):
     """The asynchronous Gemini client.
 
     Args:
@@ -223,16 +225,6 @@ class AsyncClient:
 
     live: api_module[AsyncLive] = api_module("._live", "AsyncLive")
     """Live sessions (``connect``), each a supervised actor that survives disconnects."""
-
-    # Not built yet (see NOT_BUILT): each raises NotAvailableYetError.
-    agents = not_built("agents")
-    credentials = not_built("credentials")
-    decisions = not_built("decisions")
-    environments = not_built("environments")
-    interactions = not_built("interactions")
-    triggers = not_built("triggers")
-    voices = not_built("voices")
-    webhooks = not_built("webhooks")
 
     def _build_module(self, cls: type[Any], name: str) -> Any:
         return cls(self._api)

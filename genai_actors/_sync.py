@@ -26,7 +26,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from . import _log
-from ._client import AsyncClient, not_built
+from ._client import AsyncClient, NotBuiltSurfaces
 from ._lazy import api_module
 from .errors import ClientClosedError
 from .pagers import AsyncPager, Pager
@@ -430,7 +430,7 @@ def _arguments_of(
     return typed
 
 
-class Client:
+class Client(NotBuiltSurfaces):
     """The blocking Gemini client: the surface of :class:`AsyncClient`, with blocking methods.
 
     Takes the same arguments as :class:`AsyncClient`. Use ``with Client() as client:`` or call
@@ -503,16 +503,6 @@ class Client:
             "Live sessions are async-only, as in google-genai: use "
             "`async with client.aio.live.connect(...)` inside an event loop"
         )
-
-    # Not built yet (see genai_actors._client.NOT_BUILT): each raises NotAvailableYetError.
-    agents = not_built("agents")
-    credentials = not_built("credentials")
-    decisions = not_built("decisions")
-    environments = not_built("environments")
-    interactions = not_built("interactions")
-    triggers = not_built("triggers")
-    voices = not_built("voices")
-    webhooks = not_built("webhooks")
 
     def _build_module(self, cls: type[Any], name: str) -> Any:
         return cls(getattr(self._aio, name), self._bridge)
