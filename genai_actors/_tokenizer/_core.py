@@ -96,9 +96,12 @@ class Encoder:
         for token_id in ids:
             piece = table.get(token_id)
             if piece is None:
-                piece = table[token_id] = piece_bytes(self._piece(token_id))
+                piece = table[token_id] = self._piece_bytes(token_id)
             out.append(piece)
         return out
+
+    def _piece_bytes(self, token_id: int) -> bytes:
+        return piece_bytes(self._piece(token_id))
 
     def _piece(self, token_id: int) -> str:
         raise NotImplementedError
@@ -132,20 +135,11 @@ class SentencePieceEncoder(Encoder):
         result: list[list[int]] = self._encode(list(texts))
         return result
 
-    def pieces(self, ids: Iterable[int]) -> list[bytes]:
-        table = self._pieces
-        out = []
-        for token_id in ids:
-            piece = table.get(token_id)
-            if piece is None:
-                text = self._sp.IdToPiece(token_id)
-                if self._sp.IsByte(token_id):
-                    piece = bytes((int(text[3:5], 16),))
-                else:
-                    piece = text.replace(_SPACE, " ").encode("utf-8")
-                table[token_id] = piece
-            out.append(piece)
-        return out
+    def _piece_bytes(self, token_id: int) -> bytes:
+        text: str = self._sp.IdToPiece(token_id)
+        if self._sp.IsByte(token_id):
+            return bytes((int(text[3:5], 16),))
+        return text.replace(_SPACE, " ").encode("utf-8")
 
 
 class HuggingFaceEncoder(Encoder):
