@@ -141,11 +141,10 @@ def plan_afc(config: GenerateContentConfig, *, stream: bool = False) -> AfcPlan 
     return AfcPlan(functions, maximum, keep_history)
 
 
-def keeps_empty_history(config: GenerateContentConfig) -> bool:
-    """Whether a response that ran no function still gets an empty
-    ``automatic_function_calling_history`` (google-genai's rule): yes, unless AFC is disabled
-    (``disable``, or ``maximum_remote_calls`` <= 0), told to ``ignore_call_history``, or a tool
-    declares functions or MCP servers."""
+def afc_enabled(config: GenerateContentConfig) -> bool:
+    """Whether google-genai takes its AFC path for ``config`` (and tags requests ``+afc``):
+    yes, unless AFC is disabled (``disable``, or ``maximum_remote_calls`` <= 0) or a tool
+    declares functions or MCP servers; Python callables among the tools do not matter."""
     settings = config.automatic_function_calling
     if settings is not None:
         remote_calls = _setting(settings, "maximum_remote_calls", "maximumRemoteCalls")
@@ -153,10 +152,18 @@ def keeps_empty_history(config: GenerateContentConfig) -> bool:
             return False
         if _setting(settings, "disable", "disable"):
             return False
-        if _setting(settings, "ignore_call_history", "ignoreCallHistory"):
-            return False
     tools = config.tools
     return not (isinstance(tools, list | tuple) and any(_has_declarations(t) for t in tools))
+
+
+def keeps_empty_history(config: GenerateContentConfig) -> bool:
+    """Whether a response that ran no function still gets an empty
+    ``automatic_function_calling_history`` (google-genai's rule): when AFC is enabled
+    (:func:`afc_enabled`) and not told to ``ignore_call_history``."""
+    if not afc_enabled(config):
+        return False
+    settings = config.automatic_function_calling
+    return settings is None or not _setting(settings, "ignore_call_history", "ignoreCallHistory")
 
 
 def _setting(value: Any, name: str, wire_name: str) -> Any:

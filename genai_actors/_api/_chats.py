@@ -48,7 +48,7 @@ from ..types._base import encode_json, to_builtins
 from ..types._content import Content, Part
 from ..types._generate import GenerateContentConfig
 from ..types._response import GenerateContentResponse
-from ._afc import AfcPlan, budget_exhausted, function_calls_of, plan_afc
+from ._afc import AfcPlan, afc_enabled, budget_exhausted, function_calls_of, plan_afc
 from ._chat_store import ChatStore
 from ._chats_history import (
     EMPTY_MODEL,
@@ -449,7 +449,7 @@ class AsyncChat(ChatCore):
         )
         coerced: GenerateContentConfig = request.config
         plan = plan_afc(coerced, stream=stream) if coerced.tools else None
-        tags = ("chat", "afc") if _afc_tagged(coerced) else ("chat",)
+        tags = ("chat", "afc") if afc_enabled(coerced) else ("chat",)
         return _Prepared(request, user, plan, chats._api.feature_headers(*tags))
 
     async def _tools(self) -> TaskSupervisor:
@@ -794,35 +794,6 @@ def _finalize(
     task = loop.create_task(finalize())
     _FINALIZING.add(task)
     task.add_done_callback(_FINALIZING.discard)
-
-
-def _afc_tagged(config: GenerateContentConfig) -> bool:
-    """Whether google-genai's chat takes its AFC path (and tags requests ``+afc``): unless AFC
-    is disabled or a tool declares functions or MCP servers, with or without Python tools."""
-    settings = config.automatic_function_calling
-    if settings is not None:
-        maximum = _field(settings, "maximum_remote_calls", "maximumRemoteCalls")
-        if maximum is not None and int(maximum) <= 0:
-            return False
-        if _field(settings, "disable", "disable"):
-            return False
-    for tool in config.tools or ():
-        if callable(tool):
-            continue
-        for name, wire in (
-            ("function_declarations", "functionDeclarations"),
-            ("mcp_servers", "mcpServers"),
-        ):
-            if _field(tool, name, wire):
-                return False
-    return True
-
-
-def _field(value: Any, name: str, wire: str) -> Any:
-    if isinstance(value, Mapping):
-        found = value.get(name)
-        return value.get(wire) if found is None else found
-    return getattr(value, name, None)
 
 
 # -- snapshots ------------------------------------------------------------------------------
