@@ -5,6 +5,9 @@ Generated from the wire reference; attribute names match google-genai's ``types`
 
 from __future__ import annotations
 
+import importlib
+import io
+import sys
 from typing import Annotated, Any
 
 from ._base import Base64Bytes, HttpResponse, _Wire, enum_of
@@ -83,6 +86,63 @@ class Image(_Wire, kw_only=True):
     def __post_init__(self) -> None:
         if type(self.image_bytes) is bytes:
             self.image_bytes = Base64Bytes(self.image_bytes)
+
+    @classmethod
+    def from_file(cls, *, location: str, mime_type: str | None = None) -> Image:
+        """An image read from a local path, or one that refers to Cloud Storage.
+
+        A ``gs://`` URI, or an ``https://storage.googleapis.com/`` URL (rewritten to
+        ``gs://``), gives an image with only ``gcs_uri`` set; anything else is read as a local
+        file, its MIME type guessed from the name unless ``mime_type`` is given.
+
+        Raises:
+            OSError: The local file cannot be read.
+        """
+        import mimetypes
+        import pathlib
+        import urllib.parse
+
+        parsed = urllib.parse.urlparse(location)
+        if parsed.scheme == "https" and parsed.netloc == "storage.googleapis.com":
+            location = urllib.parse.urlunparse(
+                parsed._replace(
+                    scheme="gs", netloc="", path=f"/{urllib.parse.unquote(parsed.path)}"
+                )
+            )
+            parsed = urllib.parse.urlparse(location)
+        if parsed.scheme == "gs":
+            return cls(gcs_uri=location)
+        data = pathlib.Path(location).read_bytes()
+        return cls(image_bytes=data, mime_type=mime_type or mimetypes.guess_type(location)[0])
+
+    def save(self, location: str) -> None:
+        """Writes ``image_bytes`` to the local path ``location``.
+
+        Raises:
+            ValueError: The image has no bytes (for example only a ``gcs_uri``).
+            OSError: The file cannot be written.
+        """
+        import pathlib
+
+        if self.image_bytes is None:
+            raise ValueError("The image bytes are not set.")
+        pathlib.Path(location).write_bytes(self.image_bytes)
+
+    def show(self) -> None:
+        """Shows the image with Pillow: inline in a notebook (through IPython), else in the
+        system's image viewer.
+
+        Raises:
+            RuntimeError: Pillow is not installed (``pip install pillow``).
+            ValueError: The image has no bytes.
+        """
+        picture = _pil_image(self.image_bytes)
+        if "ipykernel" in sys.modules:
+            display = _ipython_display()
+            if display is not None:
+                display.display(picture)
+        else:
+            picture.show()
 
 
 class EditImageConfig(_Wire, kw_only=True):
@@ -289,6 +349,60 @@ class Video(_Wire, kw_only=True):
         if type(self.video_bytes) is bytes:
             self.video_bytes = Base64Bytes(self.video_bytes)
 
+    @classmethod
+    def from_file(cls, *, location: str, mime_type: str | None = None) -> Video:
+        """A video read from the local path ``location``, its MIME type guessed from the name
+        unless ``mime_type`` is given.
+
+        Raises:
+            OSError: The file cannot be read.
+        """
+        import mimetypes
+        import pathlib
+
+        data = pathlib.Path(location).read_bytes()
+        return cls(video_bytes=data, mime_type=mime_type or mimetypes.guess_type(location)[0])
+
+    def save(self, path: str) -> None:
+        """Writes ``video_bytes`` to the local path ``path``. A generated video on the Gemini
+        Developer API arrives as a ``uri``: fetch its bytes first with
+        ``client.files.download(file=video)``, which also keeps them on the video.
+
+        Raises:
+            NotImplementedError: The video has no bytes (only a ``uri``).
+            OSError: The file cannot be written.
+        """
+        import pathlib
+
+        if not self.video_bytes:
+            raise NotImplementedError("Saving remote videos is not supported.")
+        pathlib.Path(path).write_bytes(self.video_bytes)
+
+    def show(self) -> None:
+        """Shows the video inline in a notebook (through IPython; MIME type ``video/mp4`` when
+        unset); does nothing where IPython is not installed.
+
+        Raises:
+            ValueError: The video has no bytes (only a ``uri``, or nothing).
+        """
+        if self.uri and not self.video_bytes:
+            raise ValueError("Showing remote videos is not supported.")
+        if not self.video_bytes:
+            raise ValueError("Video has no bytes.")
+        display = _ipython_display()
+        if display is not None:
+            display.display(
+                display.Video(
+                    data=bytes(self.video_bytes),
+                    mimetype=self.mime_type or "video/mp4",
+                    embed=True,
+                )
+            )
+
+    def __repr__(self) -> str:
+        shown = "<video_bytes>" if self.video_bytes else "None"
+        return f"Video(uri={self.uri}, video_bytes={shown}, mime_type={self.mime_type})"
+
 
 class GenerateVideosResponse(_Wire, kw_only=True):
     """The ``GenerateVideosResponse`` wire object."""
@@ -386,6 +500,33 @@ class ContentReferenceImage(_Wire, kw_only=True):
     reference_image: Image | None = None
     reference_id: int | None = None
     reference_type: str | None = None
+
+
+def _ipython_display() -> Any:
+    """IPython's ``display`` module, or ``None`` where IPython is not installed."""
+    try:
+        return importlib.import_module("IPython.display")
+    except ImportError:
+        return None
+
+
+def _pil_image(data: bytes | None) -> Any:
+    """``data`` opened as a Pillow image.
+
+    Raises:
+        RuntimeError: Pillow is not installed.
+        ValueError: ``data`` is ``None``.
+    """
+    try:
+        pil = importlib.import_module("PIL.Image")
+    except ImportError:
+        raise RuntimeError(
+            "The PIL module is not available. Please install the Pillow package."
+            " `pip install pillow`"
+        ) from None
+    if data is None:
+        raise ValueError("The image bytes are not set.")
+    return pil.open(io.BytesIO(data))
 
 
 __all__ = [

@@ -39,11 +39,7 @@ API_KEY = "dropin-key"
 
 # (script, step) -> why genai_actors still differs there. Strict: a listed step that passes
 # fails the test until its entry is removed.
-EXPECTED: dict[tuple[str, str], str] = {
-    ("videos", "videos.save"): (
-        "types.Video has no save()/show()/from_file() (nor Image): types/_media.py, not built yet"
-    ),
-}
+EXPECTED: dict[tuple[str, str], str] = {}
 
 # (script, step) -> why google-genai itself fails there; genai_actors must pass. Strict too.
 THEIRS_FAIL: dict[tuple[str, str], str] = {
