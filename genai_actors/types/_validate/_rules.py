@@ -20,6 +20,7 @@ or explains it; an unknown value passes, with its warning.
 
 from __future__ import annotations
 
+import contextvars
 import difflib
 import os
 import sys
@@ -33,6 +34,12 @@ from ...errors import InvalidRequestError
 from .._enums import UnknownEnumValueWarning
 
 __all__ = ["EnumRule", "enum_mark", "enum_rule"]
+
+# Set while a dict is converted through a twin with its enum values left to a later check of
+# the request's bytes (``coerce(..., check_enums=False)``): that check warns, once.
+QUIET_UNKNOWN: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "quiet_unknown_enums", default=False
+)
 
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -170,7 +177,8 @@ class _TwinEnum(StrEnum):
         text = value.value if isinstance(value, Enum) else value
         if not rule.accepts_unknown(text):
             return None  # another letter case (repaired) or a near-miss (refused)
-        rule.warn(text)
+        if not QUIET_UNKNOWN.get():
+            rule.warn(text)
         member = str.__new__(cls, text)
         member._name_ = member._value_ = text
         return member

@@ -29,7 +29,7 @@ from ._plans import (
     _StructPlan,
     _unknown_field_message,
 )
-from ._rules import EnumRule
+from ._rules import QUIET_UNKNOWN, EnumRule
 from ._twins import _holds_struct, _passes, dict_twins
 
 _T = TypeVar("_T")
@@ -255,10 +255,14 @@ def coerce(value: Any, tp: type[_T], path: str, *, check_enums: bool = True) -> 
     wire_only, python_twin, wire_twin = dict_twins(tp)
     camel = not wire_only.isdisjoint(value)
     for twin in (wire_twin, python_twin) if camel else (python_twin, wire_twin):
+        quiet = None if check_enums else QUIET_UNKNOWN.set(True)
         try:
             staged = msgspec.convert(value, twin, from_attributes=True, dec_hook=dec_hook)
         except msgspec.ValidationError:
             continue
+        finally:
+            if quiet is not None:
+                QUIET_UNKNOWN.reset(quiet)
         if not _holds_struct(staged, tp):
             result: _T = msgspec.convert(staged, tp, from_attributes=True, dec_hook=dec_hook)
             return result
