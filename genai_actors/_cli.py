@@ -1,8 +1,15 @@
 """The ``genai-actors`` command, also run as ``python -m genai_actors``.
 
     genai-actors emulator [--host H] [--port P] [--api-key K] [options]
+    genai-actors generate PROMPT [--model M] [--stream] [--system TEXT]
+    genai-actors chat [--model M] [--system TEXT]
+    genai-actors live [--model M] [--system TEXT]
+    genai-actors jobs watch NAME [--timeout SECONDS]
     genai-actors tokens count FILE [--model M] [--model-file PATH]
     genai-actors --version
+
+``generate``, ``chat``, ``live`` and ``jobs`` talk to the real API when ``GEMINI_API_KEY`` (or
+``GOOGLE_API_KEY``) is set, else to an emulator started in-process (one stderr line says so).
 
 Usage errors (an unknown command, a bad flag value) exit with status 2 after argparse's usage
 message; ``--help`` and ``--version`` exit 0.
@@ -14,6 +21,7 @@ import argparse
 import sys
 
 from . import __version__
+from ._commands import _chat, _generate, _jobs, _live
 from ._tokenizer import _command as tokens_command
 from .emulator.__main__ import add_arguments, exit_status, run as run_emulator
 
@@ -42,7 +50,18 @@ def build_parser() -> argparse.ArgumentParser:
         description="Count tokens offline, as genai_actors.LocalTokenizer does.",
     )
     tokens_command.add_arguments(tokens)
+    for name, module, help_text in _COMMANDS:
+        module.add_arguments(commands.add_parser(name, help=help_text, description=help_text))
     return parser
+
+
+# The sub-commands built in genai_actors/_commands: (name, module, help).
+_COMMANDS = (
+    ("generate", _generate, "answer one prompt (--stream prints it as it arrives)"),
+    ("chat", _chat, "chat interactively in the terminal (history kept by the chat's actor)"),
+    ("live", _live, "a text Live session in the terminal (reconnects on goAway)"),
+    ("jobs", _jobs, "follow batches, tuning jobs and operations with progress"),
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,6 +75,10 @@ def main(argv: list[str] | None = None) -> int:
         return exit_status(exc)
     if args.command == "tokens":
         return tokens_command.run(args)
+    for name, module, _ in _COMMANDS:
+        if args.command == name:
+            status: int = module.run(args)
+            return status
     from ._transport._loop import owned_loops
 
     with owned_loops():  # uvloop when installed

@@ -1,0 +1,120 @@
+"""What the sub-commands share: the loop they run on, one-line errors, exit statuses.
+
+Exit statuses: 0 success, 1 a failure reported in one line on stderr (an API error, a missing
+file, a job that failed), 2 a usage error (argparse's), 130 interrupted (Ctrl-C). No traceback
+reaches the terminal for any of them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+
+from ..errors import APIError, GenAIError, SessionClosed
+
+__all__ = [
+    "EXIT_FAILED",
+    "EXIT_INTERRUPTED",
+    "describe",
+    "job_kind",
+    "model_name",
+    "read_text_argument",
+    "run_main",
+]
+
+EXIT_FAILED = 1
+EXIT_INTERRUPTED = 130
+
+
+def model_name(text: str) -> str:
+    """An argparse type: a model id or ``models/...``/``tunedModels/...`` name, no spaces."""
+    if not text or text != text.strip() or any(c.isspace() for c in text):
+        raise argparse.ArgumentTypeError(f"expected a model name, got {text!r}")
+    return text
+
+
+def describe(exc: BaseException) -> str:
+    """One line saying what went wrong, without a traceback."""
+    if isinstance(exc, APIError):
+        parts = [str(exc.code) if exc.code is not None else "", exc.status or ""]
+        head = " ".join(p for p in parts if p)
+        message = exc.message or ""
+        return f"{head}: {message}" if head and message else head or message or type(exc).__name__
+    if isinstance(exc, SessionClosed):
+        return f"the session closed ({exc.code}): {exc.reason or 'no reason given'}"
+    if isinstance(exc, OSError) and exc.filename is not None:
+        return f"{exc.strerror or exc}: {exc.filename}"
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def read_text_argument(value: str) -> str:
+    """``value`` itself, or standard input's text when it is ``-``.
+
+    Raises:
+        OSError: Standard input cannot be read.
+    """
+    return sys.stdin.read() if value == "-" else value
+
+
+def run_main(command: str, main: Callable[[], Awaitable[int]]) -> int:
+    """Runs ``main()`` on the library's event loop and returns its exit status.
+
+    A :class:`~genai_actors.errors.GenAIError`, a ``ValueError`` or an ``OSError`` escaping it
+    is printed as one line on stderr (status 1); Ctrl-C cancels it, lets its ``async with``
+    blocks close the client, and returns 130.
+    """
+    from .._transport._loop import loop_factory
+
+    try:
+        factory = loop_factory()
+    except (ValueError, ImportError) as exc:
+        print(f"{command}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        with asyncio.Runner(loop_factory=factory) as runner:
+            return runner.run(_guarded(main))
+    except KeyboardInterrupt:
+        print(f"\n{command}: interrupted", file=sys.stderr, flush=True)
+        return EXIT_INTERRUPTED
+    except _REPORTED as exc:
+        print(f"{command}: {describe(exc)}", file=sys.stderr, flush=True)
+        return EXIT_FAILED
+
+
+_REPORTED = (GenAIError, ValueError, OSError)
+
+
+async def _guarded(main: Callable[[], Awaitable[int]]) -> int:
+    try:
+        return await main()
+    except BaseExceptionGroup as group:  # from a task group: report its one reportable error
+        leaf = _first_leaf(group)
+        if isinstance(leaf, _REPORTED):
+            raise leaf from None
+        raise
+
+
+def _first_leaf(group: BaseExceptionGroup[BaseException]) -> BaseException:
+    first = group.exceptions[0]
+    return _first_leaf(first) if isinstance(first, BaseExceptionGroup) else first
+
+
+def job_kind(name: str) -> str:
+    """``"batch"``, ``"tuning"`` or ``"operation"``, by the form of ``name``.
+
+    Raises:
+        ValueError: ``name`` is none of ``batches/ID``, ``tunedModels/ID``, ``.../operations/ID``.
+    """
+    parts = name.split("/")
+    if "operations" in parts[:-1] and parts[-1]:
+        return "operation"
+    if len(parts) == 2 and parts[1] and parts[0] == "batches":
+        return "batch"
+    if len(parts) == 2 and parts[1] and parts[0] == "tunedModels":
+        return "tuning"
+    raise ValueError(
+        f"not a job name: {name!r} (expected batches/ID, tunedModels/ID or .../operations/ID)"
+    )
