@@ -31,7 +31,13 @@ import msgspec.inspect as mi
 from ..errors import UnsupportedByBackendError
 from ..types._base import _Wire
 from ..types._content import Content
-from ..types._generate import GenerateContentConfig, GenerationConfig, SpeechConfig
+from ..types._generate import (
+    GenerateContentConfig,
+    GenerationConfig,
+    ImageConfig,
+    ImageConfigImageOutputOptions,
+    SpeechConfig,
+)
 from ..types._models import ComputeTokensConfig, CountTokensConfig
 from ..types._tools import Schema, Tool
 from ..types._validate import repair, validation_error, wire_check
@@ -202,6 +208,8 @@ def _field(name: str, value: Any, vertex: VertexLocation | None) -> Any:
         return t_speech_config(value, path)
     if name == "cached_content":
         return t_cached_content_name(value, vertex=vertex, path=path)
+    if name == "image_config":
+        return _vertex_image_config(value) if vertex is not None else value
     return str(value).lower()  # service_tier: google-genai sends the lower-case value
 
 
@@ -214,8 +222,31 @@ _TRANSFORMED = frozenset(
         "speech_config",
         "cached_content",
         "service_tier",
+        "image_config",
     }
 )
+
+
+def _vertex_image_config(value: Any) -> Any:
+    """Vertex AI's ``imageConfig``: ``output_mime_type`` and ``output_compression_quality``
+    travel in ``imageOutputOptions`` (which ``image_output_options``, when given, replaces
+    whole, as in google-genai)."""
+    if not isinstance(value, ImageConfig) or (
+        value.output_mime_type is None and value.output_compression_quality is None
+    ):
+        return value
+    options = value.image_output_options
+    if options is None:
+        options = ImageConfigImageOutputOptions(
+            mime_type=value.output_mime_type,
+            compression_quality=value.output_compression_quality,
+        )
+    return msgspec.structs.replace(
+        value,
+        output_mime_type=None,
+        output_compression_quality=None,
+        image_output_options=options,
+    )
 
 
 def _backend_in_order(

@@ -209,6 +209,9 @@ def update_model_request(
     return Request("PATCH", t_model(model, vertex=vertex is not None), None, body, cfg.http_options)
 
 
+_TUNED = "labels.tune-type:*"
+
+
 def list_models_request(config: Any = None, *, vertex: VertexLocation | None = None) -> Request:
     """Build ``models.list``: base models unless ``query_base`` is ``False``.
 
@@ -224,12 +227,13 @@ def list_models_request(config: Any = None, *, vertex: VertexLocation | None = N
         path = "publishers/google/models" if base else "models"
     else:
         path = "models" if base else "tunedModels"
-    query: dict[str, str] = {}
-    filter_ = cfg.filter
+    query: dict[str, str | list[str]] = {}
     if vertex is not None and not base:
-        filter_ = f"{filter_}&filter=labels.tune-type:*" if filter_ else "labels.tune-type:*"
-    if filter_:
-        query["filter"] = filter_
+        # google-genai appends "&filter=labels.tune-type:*" to the query unencoded: the
+        # server reads two filter parameters.
+        query["filter"] = [cfg.filter, _TUNED] if cfg.filter else _TUNED
+    elif cfg.filter:
+        query["filter"] = cfg.filter
     if cfg.page_size is not None:
         query["pageSize"] = str(cfg.page_size)
     if cfg.page_token is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import msgspec
@@ -20,7 +21,7 @@ class Request:
         path: Path after the API version, e.g. ``models/gemini-2.5-flash:generateContent``.
             On Vertex AI, paths not starting with ``projects/`` are relative to
             ``projects/{project}/locations/{location}/``, as in google-genai.
-        query: Query parameters, or ``None``.
+        query: Query parameters, or ``None``; a list value repeats its key.
         http_options: Per-call HTTP options from ``config.http_options``, or ``None``.
         config: The config struct the builder coerced the caller's ``config`` into (a dict
             converted, a struct as the caller gave it), so that the caller need not coerce it
@@ -37,7 +38,7 @@ class Request:
         self,
         method: str,
         path: str,
-        query: dict[str, str] | None = None,
+        query: Mapping[str, str | list[str]] | None = None,
         payload: dict[str, Any] | None = None,
         http_options: HttpOptions | None = None,
         *,

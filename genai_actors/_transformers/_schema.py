@@ -89,6 +89,9 @@ class _Processor:
         self.order_properties = order_properties
         self.active_refs: set[str] = set()
         self.refused = False  # a typed schema sets additionalProperties on mldev
+        # Inside additionalProperties (a free-form value on the wire, as google-genai sends
+        # it): processed, but each type is left as written.
+        self.free = 0
 
     def resolve(self, ref: str) -> dict[str, Any] | None:
         name = ref.split("defs/")[-1]
@@ -113,6 +116,14 @@ class _Processor:
             return {} if resolved is None else resolved
         self.process(schema)
         return schema
+
+    def free_sub(self, schema: dict[str, Any]) -> Any:
+        """:meth:`sub` for an ``additionalProperties`` value."""
+        self.free += 1
+        try:
+            return self.sub(schema)
+        finally:
+            self.free -= 1
 
     def process(self, schema: dict[str, Any]) -> None:
         if schema.get("title") == "PlaceholderLiteralEnum":
@@ -143,7 +154,8 @@ class _Processor:
             kind = kind.value
         if isinstance(kind, str):
             kind = kind.upper()
-            schema["type"] = kind
+            if not self.free:
+                schema["type"] = kind
         const = schema.get("const")
         if const is not None:
             if kind != "STRING":
@@ -163,7 +175,7 @@ class _Processor:
                     schema["propertyOrdering"] = list(properties)
             additional = schema.get("additionalProperties")
             if isinstance(additional, dict):
-                schema["additionalProperties"] = self.sub(additional)
+                schema["additionalProperties"] = self.free_sub(additional)
         elif kind == "ARRAY":
             if isinstance(schema.get("items"), dict):
                 schema["items"] = self.sub(schema["items"])
@@ -247,7 +259,7 @@ def _typed(schema: Any, processor: _Processor | None) -> Any:
         if properties is not None and len(properties) > 1 and not ordered:
             changes["property_ordering"] = list(properties)
         if isinstance(additional, _OBJECTS) and not processor.refused:
-            changes["additional_properties"] = processor.sub(to_builtins(additional))
+            changes["additional_properties"] = processor.free_sub(to_builtins(additional))
     return msgspec.structs.replace(schema, **changes) if changes else schema
 
 
