@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from ._api._models import AsyncModels
     from ._api._operations import AsyncOperations
     from ._api._tunings import AsyncTunings
+    from ._fanout import FanoutStream
     from ._live import AsyncLive
 
 __all__ = ["AsyncClient", "NotBuiltSurfaces", "resolve_options"]
@@ -225,6 +226,32 @@ class AsyncClient(NotBuiltSurfaces):
 
     live: api_module[AsyncLive] = api_module("._live", "AsyncLive")
     """Live sessions (``connect``), each a supervised actor that survives disconnects."""
+
+    def fanout(self, requests: Any, **options: Any) -> FanoutStream:
+        """Sends many requests and yields their results in completion order (docs/fanout.md).
+
+        ``client.fanout(requests, *, model=None, method="generate_content", concurrency=64,
+        checkpoint=None, via="online", retry_options=None, batch_size=10_000,
+        batch_attempts=3, auto_batch_min=50_000)``: ``requests`` is a sync or async iterable
+        of any size (Batch API lines ``{"key", "request"}``, prompts, typed requests), read
+        as workers free up; ``method`` is ``generate_content``, ``embed_content`` (packed 100
+        per ``batchEmbedContents``) or ``count_tokens``. Each result is a
+        :class:`~genai_actors.FanoutResult` (index, key, response or error, attempts); one
+        input failing never stops the others. ``checkpoint="out.jsonl"`` makes the run durable
+        (restart with the same call after any stop); ``via="batch"`` hands the work to the
+        Batch API, ``"auto"`` does so from ``auto_batch_min`` inputs.
+
+        Raises:
+            InvalidOptionError: A bad option (nothing is sent).
+            ValueError: The checkpoint's state file does not match its output.
+            ClientClosedError: (while iterating) the client was closed.
+
+        Cancellation: ``aclose()`` on the stream (or leaving ``async with``) aborts the
+        requests in flight and saves the checkpoint; their inputs stay unanswered.
+        """
+        from ._fanout import fanout
+
+        return fanout(self, requests, **options)
 
     def _build_module(self, cls: type[Any], name: str) -> Any:
         return cls(self._api)
