@@ -1,76 +1,106 @@
-"""``make demo``: a tour of genai_actors against the embedded emulator (no API key, no network).
+"""``make demo``: a one-minute tour of genai_actors against the embedded emulator.
 
-Run it with ``python -m genai_actors.demo``. It starts :class:`genai_actors.emulator.Emulator`
-in this process, points an :class:`~genai_actors.AsyncClient` at it, and shows six things:
+Run it with ``python -m genai_actors.demo [--keep DIR]``. It starts
+:class:`genai_actors.emulator.Emulator` in this process (no API key, no network), points an
+:class:`~genai_actors.AsyncClient` at it, and runs each step below, timed:
 
-1. a generation (text and token usage);
-2. a stream, printed chunk by chunk as it arrives;
-3. embeddings (their dimension and cosine similarities);
-4. a function call handled automatically: the model calls a Python tool, the client runs it and
-   sends the result back;
-5. a video generation, waited to completion and saved to a temporary file;
-6. a 429 from the emulator, first seen as an error with its advised delay, then retried by the
-   client after exactly that delay.
+* a fan-out of 2,000 prompts (``examples/prompts.jsonl``) under injected 429s and 503s, with its
+  progress bar: every prompt is answered (shown when ``client.fanout`` is available);
+* a streamed answer, printed as it arrives;
+* a chat whose model calls a Python function (the chat's actor runs it and keeps the history);
+* a video generation, watched to completion and downloaded;
+* a batch and a tuning job, each watched with a progress bar;
+* a Live session that survives a forced ``goAway`` (it resumes on a new connection);
+* a few seconds of Live Music written to a WAV file;
+* a local token count (no API call);
 
-Everything is deterministic except timings; the whole tour takes a couple of seconds.
+and ends with a table of what ran and how long each step took. Files go to a temporary
+directory removed at the end, unless ``--keep DIR`` asks to keep them there. The emulator's
+jobs are set to finish in a few polls, so the whole tour takes a few seconds.
 """
 
 from __future__ import annotations
 
-import math
+import argparse
 import os
-import sys
 import tempfile
-import textwrap
 import time
-from collections.abc import Sequence
+import wave
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TextIO
 
 import anyio
+from rich.console import Console
+from rich.table import Table
 
 from supervisors import Backoff
 
-from . import AsyncClient
-from .emulator import Emulator, FaultConfig
-from .errors import RateLimitedError
+from . import AsyncClient, WatchConfig
+from ._commands._progress import watch_job
+from .emulator import Emulator, FaultConfig, LiveFault
 
-__all__ = ["main", "run"]
+__all__ = ["Step", "main", "run"]
 
 MODEL = "gemini-2.5-flash"
 STREAM_MODEL = "gemini-2.5-flash-lite"  # the emulator paces this model's stream (see main)
-EMBED_MODEL = "gemini-embedding-001"
 VIDEO_MODEL = "veo-3.0-generate-001"
+LIVE_MODEL = "gemini-2.0-flash-live-001"
+MUSIC_MODEL = "models/lyria-realtime-exp"
+MUSIC_SECONDS = 3.0
 _WIDTH = 78
-_LABEL = 18
+_INDENT = "   "
 
 
-class _Printer:
-    """Headings and aligned ``label: value`` lines on one text stream."""
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One step of the tour, as the closing table shows it.
 
-    def __init__(self, out: TextIO) -> None:
-        self.out = out
+    Attributes:
+        title: What the step shows.
+        ok: Whether it did what it shows.
+        seconds: How long it took.
+        result: One line: what came out (or why it failed).
+    """
 
-    def heading(self, number: int, title: str) -> None:
-        self.out.write(f"\n{number}. {title}\n")
+    title: str
+    ok: bool
+    seconds: float
+    result: str
+
+
+class _Tour:
+    """The client, the emulator, where files go, and the steps run so far."""
+
+    def __init__(self, client: AsyncClient, emulator: Emulator, console: Console, files: Path):
+        self.client = client
+        self.emulator = emulator
+        self.console = console
+        self.files = files
+        self.steps: list[Step] = []
 
     def line(self, label: str, value: object) -> None:
-        self.out.write(f"   {label + ':':<{_LABEL}} {value}\n")
-
-    def text(self, label: str, text: str) -> None:
-        indent = " " * (3 + _LABEL + 1)
-        body = textwrap.fill(
-            text,
-            width=_WIDTH,
-            initial_indent=indent,
-            subsequent_indent=indent,
-            break_long_words=False,
-            break_on_hyphens=False,
-        ).lstrip()
-        self.line(label, body)
+        self.console.print(f"{_INDENT}{label + ':':<14} {value}", highlight=False, soft_wrap=True)
 
     def write(self, text: str) -> None:
-        self.out.write(text)
-        self.out.flush()
+        self.console.file.write(text)
+        self.console.file.flush()
+
+    async def step(self, title: str, body: Callable[[_Tour], Awaitable[str]]) -> None:
+        number = len(self.steps) + 1
+        self.console.print(f"\n[bold]{number}. {title}[/bold]", highlight=False)
+        started = time.perf_counter()
+        try:
+            result = await body(self)
+        except Exception as exc:  # a failed step is reported in the table; the tour goes on
+            from ._commands._common import describe
+
+            seconds = time.perf_counter() - started
+            self.console.print(f"{_INDENT}[red]failed:[/red] {describe(exc)}", highlight=False)
+            self.steps.append(Step(title, False, seconds, describe(exc)[:120]))
+            return
+        self.steps.append(Step(title, True, time.perf_counter() - started, result))
 
 
 def get_weather(city: str) -> dict[str, object]:
@@ -79,164 +109,288 @@ def get_weather(city: str) -> dict[str, object]:
     Args:
         city: The city's name.
     """
-    _tool_calls.append(f"get_weather(city={city!r})")
     return {"city": city, "temperature_c": 12, "sky": "light rain"}
 
 
-_tool_calls: list[str] = []
-
-
-def cosine(a: Sequence[float], b: Sequence[float]) -> float:
-    """The cosine similarity of two vectors."""
-    dot = sum(x * y for x, y in zip(a, b, strict=True))
-    return dot / (math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b)))
-
-
-async def _generation(client: AsyncClient, p: _Printer) -> None:
-    p.heading(1, "Generation")
-    response = await client.models.generate_content(
-        model=MODEL, contents="In two sentences: why supervise long-lived tasks?"
-    )
-    p.text("text", response.text or "")
-    usage = response.usage_metadata
-    if usage is not None:
-        p.line(
-            "tokens",
-            f"{usage.prompt_token_count} in, {usage.candidates_token_count} out, "
-            f"{usage.thoughts_token_count or 0} thinking",
-        )
-
-
-async def _stream(client: AsyncClient, p: _Printer) -> None:
-    p.heading(2, "Streaming (printed as it arrives)")
-    p.write(f"   {'text:':<{_LABEL}} ")
+async def _stream(tour: _Tour) -> str:
+    tour.write(f"{_INDENT}")
+    column = len(_INDENT)
     chunks = 0
-    column = 3 + _LABEL + 1
-    started = time.perf_counter()
-    async for chunk in client.models.generate_content_stream(
+    async with tour.client.models.generate_content_stream(
         model=STREAM_MODEL, contents="Describe a supervision tree to a new engineer."
-    ):
-        piece = chunk.text or ""
-        chunks += 1
-        for word in piece.split(" "):
-            if not word:
-                continue
-            if column + len(word) + 1 > _WIDTH:
-                p.write("\n" + " " * (3 + _LABEL + 1))
-                column = 3 + _LABEL + 1
-            p.write(word + " ")
-            column += len(word) + 1
-    p.write("\n")
-    p.line("chunks", f"{chunks} in {time.perf_counter() - started:.2f} s")
+    ) as stream:
+        async for chunk in stream:
+            chunks += 1
+            for word in (chunk.text or "").split():
+                if column + len(word) + 1 > _WIDTH:
+                    tour.write("\n" + _INDENT)
+                    column = len(_INDENT)
+                tour.write(word + " ")
+                column += len(word) + 1
+    tour.write("\n")
+    return f"{chunks} chunks, printed as they arrived"
 
 
-async def _embeddings(client: AsyncClient, p: _Printer) -> None:
-    p.heading(3, "Embeddings")
-    texts = [
-        "A supervisor restarts a crashed worker.",
-        "A supervisor restarts a crashed worker.",
-        "Bananas are rich in potassium.",
-    ]
-    response = await client.models.embed_content(model=EMBED_MODEL, contents=texts)
-    vectors = [e.values or [] for e in response.embeddings or []]
-    p.line("inputs", f"{len(texts)} texts -> {len(vectors)} embeddings")
-    p.line("dimension", len(vectors[0]))
-    p.line("cosine(same)", f"{cosine(vectors[0], vectors[1]):.3f}  (identical texts)")
-    p.line("cosine(other)", f"{cosine(vectors[0], vectors[2]):.3f}  (unrelated texts)")
-
-
-async def _function_calling(client: AsyncClient, p: _Printer) -> None:
-    p.heading(4, "Automatic function calling (a Python tool)")
-    _tool_calls.clear()
-    response = await client.models.generate_content(
-        model=MODEL,
-        contents='Use get_weather with city="Paris" and tell me if I need a coat.',
-        config={"tools": [get_weather]},
+async def _chat(tour: _Tour) -> str:
+    chat = tour.client.chats.create(model=MODEL, config={"tools": [get_weather]})
+    response = await chat.send_message(
+        'Use get_weather with city="Paris" and tell me if I need a coat.'
     )
-    for call in _tool_calls:
-        p.line("tool ran", call)
-    history = response.automatic_function_calling_history or []
-    p.line("turns", f"{len(history)} in the AFC history (prompt, call, result)")
-    p.text("answer", response.text or "")
+    calls = [
+        f"{part.function_call.name}({part.function_call.args})"
+        for content in chat.get_history()
+        for part in content.parts or []
+        if part.function_call is not None
+    ]
+    if not calls:
+        raise RuntimeError("the model called no function")
+    tour.line("tool ran", ", ".join(calls))
+    tour.line("answer", (response.text or "")[:60] + "...")
+    await chat.send_message("Thanks! Anything else to know?")
+    turns = len(chat.get_history())
+    tour.line("history", f"{turns} turns, kept by the chat's actor")
+    return f"{calls[0]} ran; {turns} turns in the history"
 
 
-async def _video(client: AsyncClient, p: _Printer) -> None:
-    p.heading(5, "Video generation (a long-running operation)")
-    started = time.perf_counter()
+async def _video(tour: _Tour) -> str:
+    client = tour.client
     operation = await client.models.generate_videos(
         model=VIDEO_MODEL, prompt="A paper boat drifting down a rainy street"
     )
-    p.line("operation", operation.name)
-    operation = await client.operations.wait(
-        operation, timeout=30.0, backoff=Backoff(initial=0.1, maximum=0.5, jitter=0.0)
-    )
-    result = operation.result
-    videos = (result.generated_videos if result is not None else None) or []
+    name = operation.name or ""
+    outcome = await watch_job(client, name, console=tour.console, label="video")
+    if not outcome.ok:
+        raise RuntimeError(f"the video operation {outcome.detail}")
+    done = await client.operations.get(operation)
+    videos = (done.result.generated_videos if done.result is not None else None) or []
     if not videos or videos[0].video is None:
-        raise RuntimeError(f"the video operation finished without a video: {operation.error}")
-    fd, path = tempfile.mkstemp(prefix="genai-actors-demo-", suffix=".mp4")
-    os.close(fd)
-    await client.files.download(file=videos[0].video, destination=path)
-    p.line("done in", f"{time.perf_counter() - started:.2f} s")
+        raise RuntimeError("the video operation finished without a video")
+    path = tour.files / "boat.mp4"
+    await client.files.download(file=videos[0].video, destination=str(path))
     size = (await anyio.Path(path).stat()).st_size
-    p.line("saved", f"{size:,} bytes to {path}")
+    tour.line("saved", f"{size:,} bytes to {path}")
+    return f"{outcome.snapshots} states watched; {size:,} bytes of MP4"
 
 
-async def _rate_limit(client: AsyncClient, emulator: Emulator, p: _Printer) -> None:
-    p.heading(6, "Rate limited (429) and retried after the advised delay")
-    # The API (and the emulator) advise whole seconds in RetryInfo.
-    emulator.faults.fail_next(1, status=429, model=MODEL, retry_delay=1.0)
-    try:
-        await client.models.generate_content(
-            model=MODEL,
-            contents="Hello",
-            config={"http_options": {"retry_options": {"attempts": 1}}},
-        )
-    except RateLimitedError as exc:
-        p.line("without retries", f"{type(exc).__name__} {exc.code} {exc.status}")
-        p.line("advised delay", f"{exc.retry_after:.2f} s (RetryInfo.retryDelay)")
-    else:
-        raise RuntimeError("the emulator's 429 did not arrive")
-    emulator.faults.fail_next(1, status=429, model=MODEL, retry_delay=1.0)
-    sent = len(emulator.recorded)
-    started = time.perf_counter()
-    response = await client.models.generate_content(model=MODEL, contents="Hello")
-    waited = time.perf_counter() - started
-    attempts = len(emulator.recorded) - sent
-    p.line("with retries", f"answered after {attempts} attempts: {(response.text or '')[:36]!r}")
-    p.line("time taken", f"{waited:.2f} s (the advised delay, then the second attempt)")
+async def _batch(tour: _Tour) -> str:
+    client = tour.client
+    job = await client.batches.create(
+        model=MODEL,
+        src=[{"contents": f"One fact about the number {i}."} for i in range(40)],
+        config={"display_name": "demo facts"},
+    )
+    outcome = await watch_job(client, job.name or "", console=tour.console, label="batch")
+    if not outcome.ok:
+        raise RuntimeError(f"the batch ended {outcome.state}: {outcome.detail}")
+    answered = 0
+    async with client.batches.results(outcome.job) as results:
+        async for result in results:
+            answered += result.ok
+    tour.line("results", f"{answered} answers, matched to their requests by key")
+    return f"{outcome.detail}"
 
 
-async def main(out: TextIO | None = None) -> None:
+async def _tuning(tour: _Tour) -> str:
+    client = tour.client
+    examples = [{"text_input": f"{a} + {a}", "output": str(a + a)} for a in range(1, 21)]
+    job = await client.tunings.tune(
+        base_model=f"models/{MODEL}",
+        training_dataset={"examples": examples},
+        config={"tuned_model_display_name": "doubler", "epoch_count": 3},
+    )
+    outcome = await watch_job(client, job.name or "", console=tour.console, label="tuning")
+    if not outcome.ok:
+        raise RuntimeError(f"the tuning ended {outcome.state}")
+    tuned = outcome.job.tuned_model.model
+    answer = await client.models.generate_content(model=tuned, contents="7 + 7")
+    tour.line("tuned model", f"{tuned} answers: {(answer.text or '')[:40]!r}...")
+    return outcome.detail
+
+
+async def _live(tour: _Tour) -> str:
+    config = {"response_modalities": ["TEXT"], "session_resumption": {}}
+    async with tour.client.live.connect(model=LIVE_MODEL, config=config) as session:
+        await session.send_client_content(turns="The code word is teal.")
+        async for _ in session.receive():
+            pass
+        # The server says goAway after the next message, then closes: the session resumes.
+        tour.emulator.live.add_fault(LiveFault(go_away_after=1, go_away_time_left=0.2))
+        await session.send_client_content(turns="What was the code word?")
+        answer = "".join([m.text async for m in session.receive() if m.text])
+        # The close follows the goAway: one more turn runs on the resumed connection.
+        await session.send_client_content(turns="Say it once more.")
+        again = "".join([m.text async for m in session.receive() if m.text])
+        kinds = [event.kind for event in session.events]
+    tour.line("answer", answer[:60] + "...")
+    tour.line("events", ", ".join(kinds))
+    if "teal" not in answer or "go_away" not in kinds or "resumed" not in kinds or not again:
+        raise RuntimeError(f"the session did not resume with its history: {kinds}")
+    return "goAway, resumed; the answer still knew the code word"
+
+
+async def _music(tour: _Tour) -> str:
+    tour.emulator.live.settings.music_speed = 30.0  # the tour does not wait in real time
+    pcm = bytearray()
+    frame = 48_000 * 2 * 2  # bytes per second: 48 kHz, stereo, 16-bit
+    async with tour.client.live.music.connect(model=MUSIC_MODEL) as session:
+        await session.set_weighted_prompts([{"text": "warm pads", "weight": 1.0}])
+        await session.set_music_generation_config({"bpm": 96})
+        await session.play()
+        async for message in session.receive():
+            content = message.server_content
+            for chunk in (content.audio_chunks or []) if content is not None else []:
+                pcm += chunk.data or b""
+            if len(pcm) >= MUSIC_SECONDS * frame:
+                break
+        await session.stop()
+    path = tour.files / "music.wav"
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(2)
+        out.setsampwidth(2)
+        out.setframerate(48_000)
+        out.writeframes(bytes(pcm))
+    seconds = len(pcm) / frame
+    tour.line("saved", f"{seconds:.1f} s of 48 kHz stereo to {path}")
+    return f"{seconds:.1f} s of music in a WAV file"
+
+
+async def _tokens(tour: _Tour) -> str:
+    from . import LocalTokenizer
+    from ._tokenizer._cache import cache_dir_for
+    from ._tokenizer._models import GEMMA3
+
+    text = "Supervisors restart what crashes; watchers follow what takes long."
+    cached = GEMMA3.file_name is not None and (cache_dir_for() / GEMMA3.file_name).is_file()
+    if cached:
+        tokenizer = LocalTokenizer(MODEL)
+        source = "the cached Gemma 3 model"
+    else:  # no network needed: a small model of the same kind, trained here in a moment
+        path = await anyio.to_thread.run_sync(_train_small_model, tour.files)
+        tokenizer = LocalTokenizer(MODEL, model_path=path)
+        source = "a small SentencePiece model trained here (the Gemma 3 one is not cached)"
+    count = (await tokenizer.acount_tokens(text)).total_tokens
+    tour.line("text", repr(text))
+    tour.line("tokens", f"{count}, counted offline with {source}")
+    return f"{count} tokens, no API call"
+
+
+def _train_small_model(directory: Path) -> Path:
+    import io
+
+    import sentencepiece
+
+    corpus = [
+        "Supervisors restart what crashes; watchers follow what takes long.",
+        "A chat keeps its history; a Live session resumes after goAway.",
+        "Batches and tunings are jobs; the client polls them on one schedule.",
+    ] * 30
+    model = io.BytesIO()
+    sentencepiece.SentencePieceTrainer.train(
+        sentence_iterator=iter(corpus),
+        model_writer=model,
+        vocab_size=400,
+        model_type="bpe",
+        byte_fallback=True,
+        character_coverage=1.0,
+        hard_vocab_limit=False,
+        minloglevel=2,
+    )
+    path = directory / "small-tokenizer.model"
+    path.write_bytes(model.getvalue())
+    return path
+
+
+_STEPS: Sequence[tuple[str, Callable[[_Tour], Awaitable[str]]]] = (
+    ("A streamed answer", _stream),
+    ("A chat with a function call", _chat),
+    ("A video generation, watched to completion", _video),
+    ("A batch job, watched with progress", _batch),
+    ("A tuning job, watched with progress", _tuning),
+    ("A Live session that survives goAway", _live),
+    ("A few seconds of music, written to a WAV file", _music),
+    ("A local token count", _tokens),
+)
+
+
+def _table(steps: Sequence[Step]) -> Table:
+    table = Table(title="What ran", title_justify="left")
+    table.add_column("#", justify="right")
+    table.add_column("step")
+    table.add_column("result")
+    table.add_column("seconds", justify="right")
+    for number, step in enumerate(steps, 1):
+        mark = "[green]ok[/green]" if step.ok else "[red]FAILED[/red]"
+        table.add_row(str(number), f"{mark} {step.title}", step.result, f"{step.seconds:.2f}")
+    table.add_row("", "total", "", f"{sum(s.seconds for s in steps):.2f}")
+    return table
+
+
+async def main(out: TextIO | None = None, keep: str | os.PathLike[str] | None = None) -> list[Step]:
     """Runs the tour against an emulator started in this process.
 
     Args:
         out: Where to print (default: standard output).
+        keep: A directory to keep the tour's files in (the video, the WAV file); by default
+            they go to a temporary directory removed at the end.
+
+    Returns:
+        The steps, in order, each with whether it passed, its time and its result.
 
     Raises:
-        RuntimeError: The emulator or the client did not behave as the tour expects.
+        OSError: ``keep`` cannot be created, or the emulator cannot bind a loopback port.
+
+    Cancellation: the client, the emulator and the temporary directory are closed and
+    removed before the cancellation propagates.
     """
-    p = _Printer(out if out is not None else sys.stdout)
-    p.write("genai_actors demo: an AsyncClient against the embedded Gemini API emulator\n")
-    paced = FaultConfig(stream_event_delay=0.03)
-    async with Emulator(
-        video_polls=2, chunk_words=3, record_limit=100, model_faults={STREAM_MODEL: paced}
-    ) as emulator:
-        p.line("emulator", f"{emulator.url} (no API key needed)")
-        async with AsyncClient(api_key="demo-key", http_options={"base_url": emulator.url}) as c:
-            await _generation(c, p)
-            await _stream(c, p)
-            await _embeddings(c, p)
-            await _function_calling(c, p)
-            await _video(c, p)
-            await _rate_limit(c, emulator, p)
-    p.write("\ndone: client closed, emulator stopped\n")
+    console = Console(file=out, highlight=False) if out is not None else Console(highlight=False)
+    console.print("[bold]genai_actors demo[/bold]: an AsyncClient against the embedded emulator")
+    with tempfile.TemporaryDirectory(prefix="genai-actors-demo-") as scratch:
+        files = Path(scratch)
+        if keep is not None:
+            files = Path(keep)
+            files.mkdir(parents=True, exist_ok=True)
+        paced = FaultConfig(stream_event_delay=0.03)
+        watch = WatchConfig(backoff=Backoff(0.05, 0.2, jitter=0.0))
+        async with (
+            Emulator(
+                video_polls=3,
+                job_polls=2,
+                chunk_words=3,
+                record_limit=100,
+                model_faults={STREAM_MODEL: paced},
+            ) as emulator,
+            AsyncClient(
+                api_key="demo-key", http_options={"base_url": emulator.url}, watch=watch
+            ) as client,
+        ):
+            console.print(f"{_INDENT}{'emulator:':<14} {emulator.url} (no API key needed)")
+            tour = _Tour(client, emulator, console, files)
+            for title, body in _STEPS:
+                await tour.step(title, body)
+        console.print()
+        console.print(_table(tour.steps))
+        if keep is not None:
+            console.print(f"files kept in {files}", soft_wrap=True)
+        else:
+            console.print("done: client closed, emulator stopped, no files left behind")
+    return tour.steps
 
 
-def run() -> None:
-    """Entry point for ``python -m genai_actors.demo``."""
-    anyio.run(main)
+def run(argv: Sequence[str] | None = None) -> int:
+    """Entry point for ``python -m genai_actors.demo``; returns 0 when every step passed."""
+    parser = argparse.ArgumentParser(
+        prog="python -m genai_actors.demo", description="A tour of genai_actors (offline)."
+    )
+    parser.add_argument(
+        "--keep", metavar="DIR", default=None, help="keep the tour's files (video, WAV) in DIR"
+    )
+    args = parser.parse_args(argv)
+    try:
+        steps = anyio.run(main, None, args.keep)
+    except KeyboardInterrupt:
+        return 130
+    return 0 if all(step.ok for step in steps) else 1
 
 
 if __name__ == "__main__":
-    run()
+    raise SystemExit(run())
