@@ -38,6 +38,12 @@ if TYPE_CHECKING:
     from ._api._chats import AsyncChat as AsyncChat, ChatStream as ChatStream
     from ._api._models_stream import GenerateContentStream as GenerateContentStream
     from ._client import AsyncClient as AsyncClient
+    from ._governor import (
+        MemoryStore as MemoryStore,
+        RateGovernor as RateGovernor,
+        RateLimits as RateLimits,
+        RedisStore as RedisStore,
+    )
     from ._live import LiveOptions as LiveOptions
     from ._sync import Client as Client
     from ._tokenizer._local import LocalTokenizer as LocalTokenizer
@@ -66,6 +72,10 @@ __all__ = [
     "GenerateContentStream",
     "LiveOptions",
     "LocalTokenizer",
+    "MemoryStore",
+    "RateGovernor",
+    "RateLimits",
+    "RedisStore",
     "TransportConfig",
     "UploadError",
     "WatchConfig",
@@ -93,6 +103,10 @@ _WHERE: dict[str, tuple[str, str | None]] = {
     "local_tokenizer": (".local_tokenizer", None),
     "LiveOptions": ("._live", "LiveOptions"),
     "WatchConfig": ("._watch", "WatchConfig"),
+    "RateGovernor": ("._governor._governor", "RateGovernor"),
+    "RateLimits": ("._governor._limits", "RateLimits"),
+    "MemoryStore": ("._governor._store", "MemoryStore"),
+    "RedisStore": ("._governor._redis", "RedisStore"),
     "WatchStream": ("._watch", "WatchStream"),
     "UploadError": (".errors", "UploadError"),
     "DownloadTooLargeError": (".errors", "DownloadTooLargeError"),

@@ -51,6 +51,7 @@ from .types._http import HttpOptions
 if TYPE_CHECKING:
     import aiohttp
 
+    from ._governor import RateGovernor
     from ._watch import WatchHub
 
 __all__ = ["VERSION", "ApiClient", "RawResponse", "coerce_http_options", "merge_http_options"]
@@ -66,6 +67,7 @@ class ApiClient:
         http_options: The client-level options (per-call options are laid over them).
         config: Connection-level settings.
         tree: The client's supervision tree host (set by ``AsyncClient``), or ``None``.
+        governor: The rate governor every model call goes through, or ``None``.
     """
 
     def __init__(
@@ -74,6 +76,7 @@ class ApiClient:
         http_options: HttpOptions,
         config: TransportConfig,
         pool: SessionPool,
+        governor: RateGovernor | None = None,
     ) -> None:
         """Creates the seam.
 
@@ -90,6 +93,7 @@ class ApiClient:
         self._tag_headers: dict[tuple[str, ...], dict[str, str]] = {}
         self.tree: TreeHost | None = None
         self._watchers: WatchHub | None = None
+        self.governor = governor
 
     @property
     def watchers(self) -> WatchHub:
@@ -252,6 +256,7 @@ class ApiClient:
         req_headers = plan.headers
         if headers is not None or self.backend.dynamic_auth:
             req_headers = await self._headers(plan, headers)
+        gate = None if self.governor is None else self.governor.gate_for(path, body)
         return await self._exchange.send(
             plan,
             method,
@@ -263,6 +268,7 @@ class ApiClient:
             read=True,
             idempotent=idempotent,
             lazy=self.backend.dynamic_auth,
+            gate=gate,
         )
 
     def stream(
@@ -356,6 +362,7 @@ class ApiClient:
         req_headers = plan.headers
         if headers is not None or self.backend.dynamic_auth:
             req_headers = await self._headers(plan, headers)
+        gate = None if self.governor is None else self.governor.gate_for(path, body)
         return await self._exchange.send(
             plan,
             method,
@@ -366,6 +373,7 @@ class ApiClient:
             started=started,
             read=False,
             lazy=self.backend.dynamic_auth,
+            gate=gate,
         )
 
     async def _headers(self, plan: Plan, extra: Mapping[str, str] | None) -> dict[str, str]:

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from ._api._models import AsyncModels
     from ._api._operations import AsyncOperations
     from ._api._tunings import AsyncTunings
+    from ._governor import RateGovernor
     from ._fanout import FanoutStream
     from ._live import AsyncLive
 
@@ -138,6 +139,9 @@ class AsyncClient(NotBuiltSurfaces):
         transport: Connection settings (pool size, connect and stream-idle timeouts).
         watch: How job watchers poll (``wait``/``watch`` on operations, batches, tunings,
             files and file-search imports): the schedule and its rate and concurrency caps.
+        governor: A :class:`~genai_actors.RateGovernor` every model call of this client goes
+            through (per-model rpm, tpm, rpd, concurrency, server pauses); several clients may
+            share one. ``None`` (the default): no governor, no cost.
         enterprise: google-genai 3.6's name for ``vertexai`` (``True`` raises).
         debug_config: google-genai's record/replay settings: not available (raises
             ``NotAvailableYetError`` when given).
@@ -161,6 +165,7 @@ class AsyncClient(NotBuiltSurfaces):
         http_options: HttpOptions | Mapping[str, Any] | None = None,
         transport: TransportConfig | None = None,
         watch: WatchConfig | None = None,
+        governor: RateGovernor | None = None,
         enterprise: bool | None = None,
         debug_config: object | None = None,
     ) -> None:
@@ -175,6 +180,13 @@ class AsyncClient(NotBuiltSurfaces):
             )
         if watch is not None and not isinstance(watch, WatchConfig):
             raise InvalidOptionError("watch", f"expected a WatchConfig, not {type(watch).__name__}")
+        if governor is not None:
+            from ._governor import RateGovernor
+
+            if not isinstance(governor, RateGovernor):
+                raise InvalidOptionError(
+                    "governor", f"expected a RateGovernor, not {type(governor).__name__}"
+                )
         backend, options = resolve_options(
             api_key=api_key,
             vertexai=vertexai,
@@ -185,7 +197,7 @@ class AsyncClient(NotBuiltSurfaces):
         )
         config = transport if transport is not None else TransportConfig()
         self._pool = SessionPool(config)
-        self._api = ApiClient(backend, options, config, self._pool)
+        self._api = ApiClient(backend, options, config, self._pool, governor)
         self._closed = False
         # The supervision tree (sessions, the shared poll scheduler, watchers), one per event
         # loop, started on first need and stopped by `aclose()` before the transport closes.
@@ -265,6 +277,11 @@ class AsyncClient(NotBuiltSurfaces):
     def vertexai(self) -> bool:
         """Always ``False`` for now (Gemini Developer API)."""
         return self._api.vertexai
+
+    @property
+    def governor(self) -> RateGovernor | None:
+        """The rate governor this client's model calls go through, or ``None``."""
+        return self._api.governor
 
     @property
     def closed(self) -> bool:

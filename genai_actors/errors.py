@@ -86,6 +86,7 @@ __all__ = [
     "RequestTimeoutStatusError",
     "ConflictError",
     "RateLimitedError",
+    "DailyQuotaExhaustedError",
     "ServerError",
     "InternalServerError",
     "BadGatewayError",
@@ -398,6 +399,47 @@ class RateLimitedError(ClientError):
     def per_day(self) -> bool:
         """True when the exhausted quota is a per-day one: retrying today is pointless."""
         return self.quota_id is not None and "perday" in self.quota_id.lower()
+
+
+class DailyQuotaExhaustedError(RateLimitedError):
+    """A model's per-day quota is used up: raised by the rate governor before anything is sent.
+
+    Raised when the governor's own ``rpd`` limit for the model is reached, or when the server
+    answered a per-day 429 for the model earlier (until the quota resets). It is a
+    :class:`RateLimitedError` whose :attr:`per_day` is True, so code that never retries a per-day
+    429 treats both alike. Retrying before :attr:`retry_after` seconds is pointless.
+
+    Attributes:
+        model: The model whose daily quota is exhausted (e.g. ``"gemini-2.5-flash"``).
+        retry_after: Seconds until a request may be admitted again (from when it was raised).
+        retry_at: The same moment on the governor's clock (``supervisors.current_clock()``).
+        local: True when the governor's own ``rpd`` limit refused; False when it remembers a
+            per-day 429 from the server.
+    """
+
+    def __init__(self, model: str, retry_after: float, retry_at: float, *, local: bool) -> None:
+        source = "the governor's rpd limit" if local else "the server's per-day 429"
+        body = {
+            "error": {
+                "code": 429,
+                "message": (
+                    f"the daily quota of {model} is exhausted ({source}); nothing was sent, "
+                    f"retry in {retry_after:.0f} s"
+                ),
+                "status": "RESOURCE_EXHAUSTED",
+                "details": [
+                    {
+                        "@type": "type.googleapis.com/google.rpc.QuotaFailure",
+                        "violations": [{"quotaId": "GovernorRequestsPerDayPerModel"}],
+                    },
+                ],
+            }
+        }
+        super().__init__(429, body)
+        self.model = model
+        self.retry_after = retry_after
+        self.retry_at = retry_at
+        self.local = local
 
 
 class ServerError(APIError):

@@ -33,6 +33,8 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "genai_actors._backend",
     ),
     "genai_actors._watch": ("genai_actors.errors", "genai_actors._log", "genai_actors.types"),
+    # The rate governor: limits, stores (memory, Redis) and the Gate the retry loop calls.
+    "genai_actors._governor": ("genai_actors.errors", "genai_actors._log"),
     "genai_actors._api_client": (
         "genai_actors",
         "genai_actors.errors",
@@ -41,6 +43,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "genai_actors._backend",
         "genai_actors._transport",
         "genai_actors._watch",
+        "genai_actors._governor",
     ),
     "genai_actors._api": (
         "genai_actors",

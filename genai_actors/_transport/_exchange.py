@@ -16,7 +16,7 @@ it; no wait between attempts crosses it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Literal, overload
+from typing import TYPE_CHECKING, Literal, Protocol, overload
 
 from supervisors import current_clock
 
@@ -39,7 +39,24 @@ if TYPE_CHECKING:
 
     from ._options import Plan
 
-__all__ = ["Exchange"]
+__all__ = ["Exchange", "Gate"]
+
+
+class Gate(Protocol):
+    """A per-call admission hook (the rate governor's): :meth:`admit` before each attempt,
+    :meth:`settle` after its answer or failure, :meth:`abandon` when it ends otherwise."""
+
+    async def admit(self, deadline: float) -> None:
+        """Waits until the attempt may be sent; raises to end the call."""
+        ...
+
+    async def settle(self, error: BaseException | None, content: bytes | None = None) -> None:
+        """Reports the attempt's outcome (``None``: a 2xx answer, with its bytes if read)."""
+        ...
+
+    def abandon(self) -> None:
+        """The attempt ended without an outcome (cancelled, an unexpected error)."""
+        ...
 
 _log_request = _log.get_logger("genai_actors.request")
 
@@ -84,6 +101,7 @@ class Exchange:
         read: Literal[True],
         idempotent: bool = True,
         lazy: bool = False,
+        gate: Gate | None = None,
     ) -> RawResponse: ...
 
     @overload
@@ -100,6 +118,7 @@ class Exchange:
         read: Literal[False],
         idempotent: bool = True,
         lazy: bool = False,
+        gate: Gate | None = None,
     ) -> aiohttp.ClientResponse: ...
 
     async def send(
@@ -115,6 +134,7 @@ class Exchange:
         read: bool,
         idempotent: bool = True,
         lazy: bool = False,
+        gate: Gate | None = None,
     ) -> RawResponse | aiohttp.ClientResponse:
         """Sends the request, retrying per ``plan.retry``, until a 2xx answer or a final error.
 
@@ -133,6 +153,9 @@ class Exchange:
                 token): the first attempt then gets only what remains of the timeout. Set-up
                 done here (building the plan's aiohttp settings, opening the session) counts
                 by itself.
+            gate: The rate governor's hook for this call, or ``None``: every attempt is
+                admitted by it (its waits count against the call's timeout) and reports back
+                to it; a stream is admitted once, when it opens.
 
         Returns:
             The read response, or the open ``aiohttp.ClientResponse`` when ``read`` is False.
@@ -144,6 +167,7 @@ class Exchange:
                 call's timeout expired, lazy set-up included.
             ResponseTooLargeError: The body passed ``max_response_bytes`` (not retried).
             ClientClosedError: The client was closed before or during the call.
+            DailyQuotaExhaustedError: The gate refused: the model's daily quota is exhausted.
 
         Cancellation: cancelling the caller aborts the attempt and frees its connection; a
         request cancelled after it was sent may still be executed by the server.
@@ -179,6 +203,8 @@ class Exchange:
         while True:
             attempt += 1
             phase = Phase.SEND
+            if gate is not None:
+                await gate.admit(deadline)
             try:
                 resp = await session.request(
                     method,
@@ -193,11 +219,15 @@ class Exchange:
                 status = resp.status
                 if 200 <= status < 300:
                     if not read:
+                        if gate is not None:
+                            await gate.settle(None)
                         return resp
                     try:
                         content = await read_body(resp, limit)
                     finally:
                         resp.release()
+                    if gate is not None:
+                        await gate.settle(None, content)
                     return RawResponse(status, resp.headers, content)
                 try:
                     content = await read_body(resp, limit)
@@ -216,9 +246,17 @@ class Exchange:
                     )
                     error.__cause__ = exc
             except RuntimeError as exc:
+                if gate is not None:
+                    gate.abandon()
                 if not session.closed:
                     raise
                 raise ClientClosedError("the client was closed during the call") from exc
+            except BaseException:
+                if gate is not None:
+                    gate.abandon()
+                raise
+            if gate is not None:
+                await gate.settle(error)
             timeout = await self._backoff(plan, error, attempt, deadline, path, idempotent, read)
 
     def _timeout(self, plan: Plan, remaining: float, read: bool) -> aiohttp.ClientTimeout:
