@@ -6,6 +6,7 @@
     genai-actors live [--model M] [--system TEXT]
     genai-actors jobs watch NAME [--timeout SECONDS]
     genai-actors tokens count FILE [--model M] [--model-file PATH]
+    genai-actors fanout IN.jsonl --out OUT.jsonl [--model M] [--concurrency N] [--rpm R] ...
     genai-actors --version
 
 ``generate``, ``chat``, ``live`` and ``jobs`` talk to the real API when ``GEMINI_API_KEY`` (or
@@ -22,6 +23,7 @@ import sys
 
 from . import __version__
 from ._commands import _chat, _generate, _jobs, _live
+from ._fanout import _command as fanout_command
 from ._tokenizer import _command as tokens_command
 from .emulator.__main__ import add_arguments, exit_status, run as run_emulator
 
@@ -50,6 +52,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Count tokens offline, as genai_actors.LocalTokenizer does.",
     )
     tokens_command.add_arguments(tokens)
+    fanout = commands.add_parser(
+        "fanout",
+        help="answer every request of a Batch API JSONL file, with a progress bar",
+        description="Send every request of a Batch API input file (online or through the "
+        "Batch API) and write the results as Batch API result lines.",
+    )
+    fanout_command.add_arguments(fanout)
     for name, module, help_text in _COMMANDS:
         module.add_arguments(commands.add_parser(name, help=help_text, description=help_text))
     return parser
@@ -75,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
         return exit_status(exc)
     if args.command == "tokens":
         return tokens_command.run(args)
+    if args.command == "fanout":
+        return fanout_command.run(args)
     for name, module, _ in _COMMANDS:
         if args.command == name:
             status: int = module.run(args)
