@@ -35,10 +35,12 @@ import msgspec
 
 from .. import _log
 from .._transformers import convert_function_args, convert_number_values, function_map
+from .._transformers._mcp import McpTool
 from ..types._base import enc_hook
 from ..types._content import Content, FunctionCall, FunctionResponse, Part
 from ..types._generate import GenerateContentConfig
 from ..types._tools import Tool
+from ._mcp import call_mcp_tool
 
 __all__ = [
     "DEFAULT_MAXIMUM_REMOTE_CALLS",
@@ -58,7 +60,7 @@ class AfcPlan:
     """How one ``generate_content`` call runs its tools.
 
     Attributes:
-        functions: Function name to the Python callable.
+        functions: Function name to the Python callable (or the MCP session's tool).
         maximum_remote_calls: The most requests the loop sends (>= 1).
         keep_history: Whether to set ``automatic_function_calling_history`` on responses.
     """
@@ -67,7 +69,7 @@ class AfcPlan:
 
     def __init__(
         self,
-        functions: dict[str, Callable[..., Any]],
+        functions: dict[str, Callable[..., Any] | McpTool],
         maximum_remote_calls: int,
         keep_history: bool,
     ) -> None:
@@ -192,7 +194,7 @@ def function_calls_of(content: Content | None) -> list[FunctionCall]:
 
 
 async def run_function_calls(
-    calls: Sequence[FunctionCall], functions: dict[str, Callable[..., Any]]
+    calls: Sequence[FunctionCall], functions: dict[str, Callable[..., Any] | McpTool]
 ) -> list[Part]:
     """Runs the calls concurrently and returns their function-response parts in call order.
 
@@ -224,13 +226,18 @@ async def run_function_calls(
     ]
 
 
-async def _invoke(call: FunctionCall, functions: dict[str, Callable[..., Any]]) -> dict[str, Any]:
+async def _invoke(
+    call: FunctionCall, functions: dict[str, Callable[..., Any] | McpTool]
+) -> dict[str, Any]:
     name = call.name or ""
     fn = functions.get(name)
     if fn is None:
         _log_afc.warning("afc.unknown_function", function=name)
         known = ", ".join(sorted(functions)) or "none"
         return {"error": f"function {name!r} is not defined (available: {known})"}
+    if isinstance(fn, McpTool):
+        response, _ = await call_mcp_tool(fn, call.args)
+        return response
     try:
         kwargs = convert_function_args(fn, convert_number_values(call.args or {}))
         if inspect.iscoroutinefunction(fn) or inspect.iscoroutinefunction(

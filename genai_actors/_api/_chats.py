@@ -28,7 +28,7 @@ import uuid
 import weakref
 from collections.abc import Generator, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import anyio
 import msgspec
@@ -60,6 +60,8 @@ from ._chats_history import (
 )
 from ._chats_session import ChatCore
 from ._chats_tools import run_tools, tool_tasks
+from ._mcp import has_sessions, mark_headers, resolve_sessions
+from ._mcp_stream import McpDeferredStream
 from ._models_stream import GenerateContentStream
 from ._toolkit import call, vertex_location
 
@@ -364,6 +366,8 @@ class AsyncChat(ChatCore):
 
         Cancellation: the request in flight is aborted and nothing is committed.
         """
+        if has_sessions(config if config else self._config):  # MCP: list tools (_mcp)
+            config = await resolve_sessions(config if config else self._config)
         prepared = self._prepare(message, config, stream=False)
         turn, ref = await self._begin()
         try:
@@ -387,6 +391,14 @@ class AsyncChat(ChatCore):
             The stream's own errors are raised when it is opened or iterated (see
             :class:`ChatStream`).
         """
+        if has_sessions(config if config else self._config):  # MCP: listed on open
+            return cast(
+                ChatStream,
+                McpDeferredStream(
+                    config if config else self._config,
+                    lambda cfg: ChatStream(self, self._prepare(message, cfg, stream=True)),
+                ),
+            )
         return ChatStream(self, self._prepare(message, config, stream=True))
 
     def get_history(self, curated: bool = False) -> list[Content]:
@@ -450,7 +462,8 @@ class AsyncChat(ChatCore):
         coerced: GenerateContentConfig = request.config
         plan = plan_afc(coerced, stream=stream) if coerced.tools else None
         tags = ("chat", "afc") if afc_enabled(coerced) else ("chat",)
-        return _Prepared(request, user, plan, chats._api.feature_headers(*tags))
+        headers = mark_headers(chats._api.feature_headers(*tags), coerced.tools)
+        return _Prepared(request, user, plan, headers)
 
     async def _tools(self) -> TaskSupervisor:
         return await tool_tasks(await self._host.ensure())

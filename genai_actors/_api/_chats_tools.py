@@ -6,7 +6,9 @@ chat's ``tool_timeout``. Their responses keep the order of the calls. What a res
 
 - ``{"result": value}`` (converted to JSON values as for ``models``' automatic function calling);
 - ``{"error": message}`` when the tool raised, its arguments did not fit its signature, it ran
-  out of time, or the model called a function that was not offered (never a ``KeyError``).
+  out of time, or the model called a function that was not offered (never a ``KeyError``);
+- for a tool of an MCP session, what the session answered (``_mcp.call_mcp_tool``), within the
+  same ``tool_timeout``.
 
 With ``raise_errors`` a tool that raises (or times out) ends the turn with
 :class:`~genai_actors.errors.FunctionInvocationError` instead, the tool's exception as its cause.
@@ -30,9 +32,11 @@ from supervisors import CallTimeout, ChildSpec, Restart, TaskSupervisor
 
 from .. import _log
 from .._transformers import convert_function_args, convert_number_values
+from .._transformers._mcp import McpTool
 from ..errors import FunctionInvocationError
 from ..types._content import FunctionCall, FunctionResponse, Part
 from ._afc import jsonable
+from ._mcp import call_mcp_tool
 
 __all__ = ["run_tools", "tool_tasks"]
 
@@ -61,7 +65,7 @@ async def tool_tasks(tree: Any) -> TaskSupervisor:
 
 async def run_tools(
     calls: Sequence[FunctionCall],
-    functions: dict[str, Callable[..., Any]],
+    functions: dict[str, Callable[..., Any] | McpTool],
     tasks: TaskSupervisor,
     *,
     timeout: float | None,  # noqa: ASYNC109 (each tool's own limit, not the call's)
@@ -93,6 +97,13 @@ async def run_tools(
         started = time.perf_counter()
         outcome = "ok"
         try:
+            if isinstance(fn, McpTool):  # answered as the session answered (see _mcp)
+                results[index], errors[index] = await tasks.run(
+                    call_mcp_tool, fn, call.args, timeout=timeout
+                )
+                if errors[index] is not None:
+                    outcome = type(errors[index]).__name__
+                return
             value = await tasks.run(_invoke, fn, call.args or {}, timeout=timeout)
         except CallTimeout as exc:
             outcome = "timeout"

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import msgspec
 
@@ -73,6 +73,8 @@ from ._afc import (
     plan_afc,
     run_function_calls,
 )
+from ._mcp import has_sessions, mcp_headers, resolve_sessions
+from ._mcp_stream import McpDeferredStream
 from ._models_media import (
     decode_embed_response,
     decode_image_predictions,
@@ -164,11 +166,14 @@ class AsyncModels:
             )
             response.automatic_function_calling_history = []  # as google-genai's
             return response
+        if has_sessions(config):  # MCP sessions: their tools are listed first (_mcp)
+            config = await resolve_sessions(config)
         request = generate_content_request(model, contents, config, vertex=self._vertex)
         cfg: GenerateContentConfig = request.config
         plan = plan_afc(cfg) if cfg.tools else None
         if plan is None:
-            response = await call(self._api, request, GenerateContentResponse)
+            headers = mcp_headers(self._api, cfg.tools)
+            response = await call(self._api, request, GenerateContentResponse, headers=headers)
             if keeps_empty_history(cfg):
                 response.automatic_function_calling_history = []
         else:
@@ -183,7 +188,9 @@ class AsyncModels:
     async def _generate_with_afc(
         self, request: Request, contents: Any, plan: AfcPlan
     ) -> GenerateContentResponse:
-        headers = self._api.feature_headers("afc")
+        headers = mcp_headers(self._api, request.config.tools, "afc")
+        if headers is None:
+            headers = self._api.feature_headers("afc")
         history: _list[Content] = []
         remaining = plan.maximum_remote_calls
         while True:
@@ -250,6 +257,16 @@ class AsyncModels:
             return GenerateContentStream(
                 self._api, self._text_request(model, contents, stream=True)
             )
+        if has_sessions(config):  # MCP sessions: listed when the stream opens (_mcp_stream)
+            return cast(
+                GenerateContentStream,
+                McpDeferredStream(
+                    config,
+                    lambda cfg: self.generate_content_stream(
+                        model=model, contents=contents, config=cfg
+                    ),
+                ),
+            )
         request = generate_content_request(
             model, contents, config, vertex=self._vertex, stream=True
         )
@@ -259,13 +276,15 @@ class AsyncModels:
             schema = cfg.response_json_schema
         plan = plan_afc(cfg, stream=True) if cfg.tools else None
         if plan is None:
-            return GenerateContentStream(self._api, request, schema=schema)
+            return GenerateContentStream(
+                self._api, request, schema=schema, headers=mcp_headers(self._api, cfg.tools)
+            )
         return GenerateContentStream(
             self._api,
             request,
             plan=plan,
             contents=t_contents(contents),
-            headers=self._api.feature_headers("afc"),
+            headers=mcp_headers(self._api, cfg.tools, "afc") or self._api.feature_headers("afc"),
             schema=schema,
         )
 

@@ -18,6 +18,7 @@ from ..types._tools import FunctionDeclaration, Schema, Tool
 from ..types._validate import check_struct, coerce
 from ._errors import InvalidRequestError
 from ._functions import function_declaration_from_callable
+from ._mcp import McpTool, McpToolset
 
 __all__ = [
     "coerce_config",
@@ -74,6 +75,14 @@ def t_tool(tool: Any, path: str = "tool") -> Tool | None:
             return _with_upper_case_types(check_struct(tool, path), strict=False)
     if isinstance(tool, dict):
         return _with_upper_case_types(coerce(tool, Tool, path), strict=False)
+    if isinstance(tool, McpToolset):
+        return Tool(function_declarations=list(tool.declarations))
+    if callable(getattr(tool, "list_tools", None)) and callable(getattr(tool, "call_tool", None)):
+        raise InvalidRequestError(
+            path,
+            "an MCP session is only taken by generate_content, generate_content_stream and "
+            "chats of the async client (docs/mcp.md)",
+        )
     if is_python_callable_tool(tool) or (callable(tool) and hasattr(tool, "__name__")):
         return Tool(function_declarations=[function_declaration_from_callable(tool)])
     raise InvalidRequestError(path, f"unsupported tool type: {type(tool).__name__}")
@@ -217,10 +226,14 @@ def t_tools(tools: Any, path: str = "config.tools") -> list[Tool]:
     return result
 
 
-def function_map(tools: Any) -> dict[str, Callable[..., Any]]:
-    """Map function names to the Python callables among ``config.tools`` (for AFC)."""
-    found: dict[str, Callable[..., Any]] = {}
+def function_map(tools: Any) -> dict[str, Callable[..., Any] | McpTool]:
+    """Map function names to the Python callables among ``config.tools`` and the tools of
+    its listed MCP sessions (for AFC)."""
+    found: dict[str, Callable[..., Any] | McpTool] = {}
     for tool in tools or ():
+        if isinstance(tool, McpToolset):
+            found.update(tool.tools)
+            continue
         if is_python_callable_tool(tool) or (
             callable(tool) and hasattr(tool, "__name__") and not isinstance(tool, (type, Tool))
         ):
