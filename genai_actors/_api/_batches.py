@@ -1,4 +1,5 @@
-"""``client.batches``: batch jobs on the Gemini Developer API, and reading their results.
+"""``client.batches``: batch jobs on the Gemini Developer API and Vertex AI, and reading their
+results.
 
 google-genai's methods (``create``, ``create_embeddings``, ``get``, ``list``, ``cancel``,
 ``delete``) with its parameters, plus what every batch user needs:
@@ -14,6 +15,13 @@ google-genai's methods (``create``, ``create_embeddings``, ``get``, ``list``, ``
 
 Everything wrong with the input (both inline and file input, a bad name, duplicate keys,
 Vertex-only fields) raises before any request is sent.
+
+On Vertex AI a batch is a ``batchPredictionJobs`` resource reading a Cloud Storage JSONL file,
+a BigQuery table or a multimodal dataset and writing to a URI (``src`` and ``config.dest`` as
+``gs://...`` / ``bq://...`` URIs, see :mod:`genai_actors._transformers._batch_jobs`); its name
+is ``projects/{p}/locations/{l}/batchPredictionJobs/{id}``. Inline requests, ``files/...``
+input, ``webhook_config``, ``create_embeddings`` and :meth:`AsyncBatches.results` are the
+Developer API's and are refused there before sending.
 """
 
 from __future__ import annotations
@@ -32,6 +40,11 @@ from .._transformers import (
     normalize_keys,
     t_file_name,
     t_model,
+)
+from .._transformers._batch_jobs import (
+    vertex_batch_create_request,
+    vertex_batch_list_request,
+    vertex_batch_name,
 )
 from ..errors import UnknownApiResponseError
 from ..pagers import AsyncPager
@@ -53,7 +66,15 @@ from ..types._generate import GenerateContentConfig
 from ..types._http import HttpOptions
 from ..types._media import WebhookConfig
 from ._batch_results import BatchResults
-from ._toolkit import call, check_timeout, decode_object, http_response, page_query, send
+from ._toolkit import (
+    call,
+    check_timeout,
+    decode_object,
+    http_response,
+    page_query,
+    require_developer_api,
+    send,
+)
 
 if TYPE_CHECKING:
     from .._api_client import ApiClient
@@ -342,6 +363,20 @@ class AsyncBatches:
         self._api = api_client
         self._keys: OrderedDict[str, list[str]] = OrderedDict()
 
+    def _name(self, name: object) -> str:
+        """The job's resource path on this client's backend (``batches/{id}`` or
+        ``batchPredictionJobs/{id}``).
+
+        Raises:
+            InvalidRequestError: Not a batch name of this backend (nothing is sent).
+        """
+        if self._api.vertexai:
+            return vertex_batch_name(name)
+        return batch_name(name)
+
+    def _job(self, data: Any) -> BatchJob:
+        return _job(data, vertex=self._api.vertexai)
+
     def _remember(self, name: str | None, keys: list[str]) -> None:
         if not name:
             return
@@ -351,7 +386,7 @@ class AsyncBatches:
 
     async def _submit(self, request: Request, keys: list[str]) -> BatchJob:
         raw = await send(self._api, request, idempotent=False)
-        job = _job(decode_object(raw.content))
+        job = self._job(decode_object(raw.content))
         if keys:
             self._remember(job.name, keys)
         return job
@@ -367,6 +402,11 @@ class AsyncBatches:
                 ``{"inlined_requests": [...]}`` / ``{"file_name": "files/..."}``.
             config: ``display_name``, ``webhook_config`` (``dest`` is Vertex AI only).
 
+        On Vertex AI ``src`` is a ``gs://`` JSONL URI, a ``bq://`` table, a
+        ``projects/*/locations/*/datasets/*`` dataset, or a dict / ``BatchJobSource`` with
+        one of ``gcs_uri`` (a list), ``bigquery_uri``, ``vertex_dataset_name``; ``config.dest``
+        a ``gs://`` prefix, a ``bq://`` table or a ``BatchJobDestination``.
+
         Returns:
             The new job (``JOB_STATE_PENDING``); follow it with :meth:`wait` or :meth:`watch`.
 
@@ -377,6 +417,8 @@ class AsyncBatches:
             APIError: The server refused (e.g. an unknown or inactive file).
         """
         cfg = coerce_config(config, CreateBatchJobConfig)
+        if self._api.vertexai:
+            return await self._submit(vertex_batch_create_request(model, src, cfg), [])
         if cfg.dest is not None:
             raise self._api.unsupported("config.dest", "It needs Vertex AI.")
         request, keys = _create_request(model, src, cfg)
@@ -393,9 +435,12 @@ class AsyncBatches:
 
         Raises:
             InvalidRequestError: Both or neither input, bad contents (nothing is sent).
-            UnsupportedByBackendError: A Vertex-only embedding field.
+            UnsupportedByBackendError: A Vertex-only embedding field; any call on Vertex AI.
             APIError: The server refused.
         """
+        require_developer_api(
+            self._api, "batches.create_embeddings", "It needs the Gemini Developer API."
+        )
         cfg = coerce_config(config, CreateEmbeddingsBatchJobConfig)
         request, keys = _embeddings_request(model, src, cfg)
         return await self._submit(request, keys)
@@ -408,9 +453,9 @@ class AsyncBatches:
             NotFoundError: No such batch.
         """
         cfg = coerce_config(config, GetBatchJobConfig)
-        request = Request("GET", batch_name(name), None, None, cfg.http_options)
+        request = Request("GET", self._name(name), None, None, cfg.http_options)
         raw = await send(self._api, request)
-        return _job(decode_object(raw.content))
+        return self._job(decode_object(raw.content))
 
     async def cancel(self, *, name: str, config: Any = None) -> None:
         """Asks the server to cancel a batch job (it becomes ``JOB_STATE_CANCELLED``).
@@ -420,7 +465,7 @@ class AsyncBatches:
             NotFoundError: No such batch. FailedPreconditionError: it already finished.
         """
         cfg = coerce_config(config, CancelBatchJobConfig)
-        request = Request("POST", f"{batch_name(name)}:cancel", None, None, cfg.http_options)
+        request = Request("POST", f"{self._name(name)}:cancel", None, None, cfg.http_options)
         await send(self._api, request)
 
     async def delete(self, *, name: str, config: Any = None) -> DeleteResourceJob:
@@ -431,7 +476,7 @@ class AsyncBatches:
             NotFoundError: No such batch.
         """
         cfg = coerce_config(config, DeleteBatchJobConfig)
-        full = batch_name(name)
+        full = self._name(name)
         request = Request("DELETE", full, None, None, cfg.http_options)
         result = await call(self._api, request, DeleteResourceJob)
         self._keys.pop(full, None)
@@ -439,21 +484,28 @@ class AsyncBatches:
 
     async def _list_page(self, config: Any = None) -> ListBatchJobsResponse:
         cfg = coerce_config(config, ListBatchJobsConfig)
-        if cfg.filter is not None:
-            raise self._api.unsupported("config.filter", "It needs Vertex AI.")
-        raw = await send(self._api, _list_request(cfg))
+        if self._api.vertexai:
+            query = page_query(cfg.page_size, cfg.page_token)
+            request = vertex_batch_list_request(query, cfg.filter, cfg.http_options)
+            key = "batchPredictionJobs"
+        else:
+            if cfg.filter is not None:
+                raise self._api.unsupported("config.filter", "It needs Vertex AI.")
+            request, key = _list_request(cfg), "operations"
+        raw = await send(self._api, request)
         data = decode_object(raw.content)
         return ListBatchJobsResponse(
             sdk_http_response=http_response(raw),
             next_page_token=data.get("nextPageToken"),
-            batch_jobs=[_job(op) for op in data.get("operations") or []],
+            batch_jobs=[self._job(op) for op in data.get(key) or []],
         )
 
     async def list(self, *, config: Any = None) -> AsyncPager[BatchJob]:
         """Lists batch jobs, newest first (``async for`` walks every page).
 
         Raises:
-            UnsupportedByBackendError: ``filter`` (Vertex AI only; nothing is sent).
+            UnsupportedByBackendError: ``filter`` on the Gemini Developer API (Vertex AI
+                only; nothing is sent).
             InvalidRequestError: A bad ``page_size``.
         """
         first = await self._list_page(config)
@@ -471,7 +523,8 @@ class AsyncBatches:
         """Polls the job (through the client's shared, supervised watchers) until it ends.
 
         Args:
-            job: The job or its name (``batches/<id>``): enough to resume after a restart.
+            job: The job or its name (``batches/<id>``; on Vertex AI the job's full name or
+                numeric id): enough to resume after a restart.
             timeout: Seconds to wait (default 48 h, when an unfinished batch expires
                 server-side); ``None`` waits until the job ends.
 
@@ -492,7 +545,7 @@ class AsyncBatches:
         limit = check_timeout(timeout)
         if isinstance(job, BatchJob) and job.done:
             return job
-        name = batch_name(job)
+        name = self._name(job)
         return await self._api.watchers.wait(
             name, self._fetch, _is_done, timeout=limit, kind="batch"
         )
@@ -506,7 +559,7 @@ class AsyncBatches:
         Raises:
             InvalidRequestError: Not a batch name (raised here; nothing is sent).
         """
-        return self._api.watchers.watch(batch_name(job), self._fetch, _is_done, kind="batch")
+        return self._api.watchers.watch(self._name(job), self._fetch, _is_done, kind="batch")
 
     def results(
         self, job: BatchJob | str, *, expected_keys: Iterable[str] | None = None
@@ -530,18 +583,27 @@ class AsyncBatches:
             A :class:`BatchResults` stream (``async for``; ``aclose()``, ``async with``).
             Iterating raises ``InvalidRequestError`` when the job has no results yet
             (wait for it first).
+
+        Raises:
+            UnsupportedByBackendError: On Vertex AI, where results are written to the job's
+                ``dest`` (Cloud Storage or BigQuery), not returned by the API.
         """
+        require_developer_api(
+            self._api,
+            "batches.results",
+            "Vertex AI writes a batch's results to its dest (Cloud Storage or BigQuery).",
+        )
         keys = list(expected_keys) if expected_keys is not None else None
         return BatchResults(self._api, job, keys, self._get_for_results, self._keys)
 
     async def _get_for_results(self, job: BatchJob | str) -> BatchJob:
         if isinstance(job, BatchJob) and job.done:
             return job
-        return await self.get(name=batch_name(job))
+        return await self.get(name=self._name(job))
 
 
-def _job(data: Any) -> BatchJob:
+def _job(data: Any, *, vertex: bool = False) -> BatchJob:
     try:
-        return BatchJob.from_operation(data)
+        return BatchJob.from_vertex(data) if vertex else BatchJob.from_operation(data)
     except ValueError as exc:
         raise UnknownApiResponseError(str(exc)) from None

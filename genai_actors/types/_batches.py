@@ -4,7 +4,9 @@ results, and the configs of ``client.batches`` methods.
 On the Gemini Developer API a batch is an Operation named ``batches/{id}``; :meth:`BatchJob.
 from_operation` maps it exactly as google-genai does (``BATCH_STATE_*`` renamed ``JOB_STATE_*``,
 ``metadata.output`` to ``dest``), and also keeps ``metadata.batchStats`` as :attr:`BatchJob.
-batch_stats`, which google-genai drops.
+batch_stats`, which google-genai drops. On Vertex AI a batch is a ``BatchPredictionJob``;
+:meth:`BatchJob.from_vertex` maps it as google-genai does (``inputConfig`` to ``src``,
+``outputConfig`` to ``dest``, ``completionStats``, ``outputInfo``).
 """
 
 from __future__ import annotations
@@ -28,10 +30,12 @@ __all__ = [
     "BATCH_TERMINAL_STATES",
     "BatchJob",
     "BatchJobDestination",
+    "BatchJobOutputInfo",
     "BatchJobSource",
     "BatchJobStats",
     "BatchResult",
     "CancelBatchJobConfig",
+    "CompletionStats",
     "CreateBatchJobConfig",
     "CreateEmbeddingsBatchJobConfig",
     "DeleteBatchJobConfig",
@@ -46,6 +50,7 @@ __all__ = [
     "ListBatchJobsConfig",
     "ListBatchJobsResponse",
     "SingleEmbedContentResponse",
+    "VertexMultimodalDatasetDestination",
 ]
 
 BATCH_TERMINAL_STATES = frozenset(
@@ -136,9 +141,17 @@ class BatchJobSource(_Wire, kw_only=True):
     vertex_dataset_name: str | None = None
 
 
+class VertexMultimodalDatasetDestination(_Wire, kw_only=True):
+    """A Vertex AI multimodal dataset a batch writes to (its BigQuery table URI and name)."""
+
+    bigquery_destination: str | None = None
+    display_name: str | None = None
+
+
 class BatchJobDestination(_Wire, kw_only=True):
     """Where a finished batch's results are: ``file_name`` (a JSONL file of
-    ``{"key", "response"|"error"}`` lines) or ``inlined_responses``."""
+    ``{"key", "response"|"error"}`` lines) or ``inlined_responses`` on the Gemini Developer
+    API; ``gcs_uri``, ``bigquery_uri`` or ``vertex_dataset`` (with ``format``) on Vertex AI."""
 
     format: str | None = None
     gcs_uri: str | None = None
@@ -146,6 +159,24 @@ class BatchJobDestination(_Wire, kw_only=True):
     file_name: str | None = None
     inlined_responses: list[InlinedResponse] | None = None
     inlined_embed_content_responses: list[InlinedEmbedContentResponse] | None = None
+    vertex_dataset: VertexMultimodalDatasetDestination | None = None
+
+
+class CompletionStats(_Wire, kw_only=True):
+    """Counts of a finished Vertex AI batch (``completionStats``)."""
+
+    failed_count: int | None = None
+    incomplete_count: int | None = None
+    successful_count: int | None = None
+    successful_forecast_point_count: int | None = None
+
+
+class BatchJobOutputInfo(_Wire, kw_only=True):
+    """Where a Vertex AI batch wrote its results (``outputInfo``)."""
+
+    vertex_multimodal_dataset_name: str | None = None
+    gcs_output_directory: str | None = None
+    bigquery_output_table: str | None = None
 
 
 class BatchJobStats(_Wire, kw_only=True):
@@ -173,6 +204,8 @@ class BatchJob(_Wire, kw_only=True):
         src: The input (Vertex AI; the Developer API does not echo it).
         dest: The results once it succeeded.
         batch_stats: Request counts (total, succeeded, failed, pending).
+        completion_stats: Counts of a finished Vertex AI job.
+        output_info: Where a Vertex AI job wrote its results.
     """
 
     name: str | None = None
@@ -187,6 +220,8 @@ class BatchJob(_Wire, kw_only=True):
     src: BatchJobSource | None = None
     dest: BatchJobDestination | None = None
     batch_stats: BatchJobStats | None = None
+    completion_stats: CompletionStats | None = None
+    output_info: BatchJobOutputInfo | None = None
 
     @property
     def done(self) -> bool:
@@ -224,6 +259,90 @@ class BatchJob(_Wire, kw_only=True):
             return msgspec.convert(data, cls, strict=False, dec_hook=dec_hook)
         except msgspec.ValidationError as exc:
             raise ValueError(f"not a valid batch operation: {exc}") from None
+
+    @classmethod
+    def from_vertex(cls, job: dict[str, Any]) -> BatchJob:
+        """The job view of a Vertex AI ``BatchPredictionJob`` (a decoded JSON object).
+
+        Raises:
+            ValueError: ``job`` is not an object, or a field has the wrong type.
+        """
+        if not isinstance(job, dict):
+            raise ValueError(f"a batch prediction job must be an object, got {type(job).__name__}")
+        data: dict[str, Any] = {}  # wire (camelCase) names, as msgspec converts them
+        for wire in _VERTEX_JOB_FIELDS:
+            if job.get(wire) is not None:
+                data[wire] = job[wire]
+        if isinstance(job.get("state"), str):
+            data["state"] = job_state(job["state"])
+        source = job.get("inputConfig")
+        if isinstance(source, dict):
+            data["src"] = _vertex_source(source)
+        output = job.get("outputConfig")
+        if isinstance(output, dict):
+            data["dest"] = _vertex_destination(output)
+        try:
+            return msgspec.convert(data, cls, strict=False, dec_hook=dec_hook)
+        except msgspec.ValidationError as exc:
+            raise ValueError(f"not a valid batch prediction job: {exc}") from None
+
+
+_VERTEX_JOB_FIELDS = (
+    "name",
+    "displayName",
+    "error",
+    "createTime",
+    "startTime",
+    "endTime",
+    "updateTime",
+    "model",
+    "completionStats",
+    "outputInfo",
+)
+
+
+def _at(data: Any, *keys: str) -> Any:
+    for key in keys:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
+
+
+def _vertex_source(config: dict[str, Any]) -> dict[str, Any]:
+    src: dict[str, Any] = {}
+    for wire, path in (
+        ("format", ("instancesFormat",)),
+        ("gcsUri", ("gcsSource", "uris")),
+        ("bigqueryUri", ("bigquerySource", "inputUri")),
+        ("vertexDatasetName", ("vertexMultimodalDatasetSource", "datasetName")),
+    ):
+        value = _at(config, *path)
+        if value is not None:
+            src[wire] = value
+    return src
+
+
+def _vertex_destination(config: dict[str, Any]) -> dict[str, Any]:
+    dest: dict[str, Any] = {}
+    for wire, path in (
+        ("format", ("predictionsFormat",)),
+        ("gcsUri", ("gcsDestination", "outputUriPrefix")),
+        ("bigqueryUri", ("bigqueryDestination", "outputUri")),
+    ):
+        value = _at(config, *path)
+        if value is not None:
+            dest[wire] = value
+    dataset = config.get("vertexMultimodalDatasetDestination")
+    if isinstance(dataset, dict):
+        block: dict[str, Any] = {}
+        table = _at(dataset, "bigqueryDestination", "outputUri")
+        if table is not None:
+            block["bigqueryDestination"] = table
+        if dataset.get("displayName") is not None:
+            block["displayName"] = dataset["displayName"]
+        dest["vertexDataset"] = block
+    return dest
 
 
 def _destination(output: dict[str, Any]) -> dict[str, Any]:

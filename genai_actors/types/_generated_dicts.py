@@ -26,8 +26,10 @@ from ._base import HttpResponse, SchemaUnion, ToolUnion
 from ._batches import (
     BatchJob,
     BatchJobDestination,
+    BatchJobOutputInfo,
     BatchJobSource,
     CancelBatchJobConfig,
+    CompletionStats,
     CreateBatchJobConfig,
     CreateEmbeddingsBatchJobConfig,
     DeleteBatchJobConfig,
@@ -42,6 +44,7 @@ from ._batches import (
     ListBatchJobsConfig,
     ListBatchJobsResponse,
     SingleEmbedContentResponse,
+    VertexMultimodalDatasetDestination,
 )
 from ._caches import (
     CachedContent,
@@ -237,12 +240,10 @@ from ._generated_types import (
     AggregationResult,
     AudioChunk,
     AutoraterConfig,
-    BatchJobOutputInfo,
     BigQuerySource,
     BleuMetricValue,
     BleuSpec,
     ClaudeFile,
-    CompletionStats,
     CompositeReinforcementTuningRewardConfig,
     CompositeReinforcementTuningRewardConfigWeightedRewardConfig,
     ComputationBasedMetricSpec,
@@ -354,7 +355,6 @@ from ._generated_types import (
     VeoHyperParameters,
     VeoLoraTuningSpec,
     VeoTuningSpec,
-    VertexMultimodalDatasetDestination,
     VoiceActivity,
     WeightedPrompt,
 )

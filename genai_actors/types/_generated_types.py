@@ -52,12 +52,10 @@ __all__ = [
     "AggregationResult",
     "AudioChunk",
     "AutoraterConfig",
-    "BatchJobOutputInfo",
     "BigQuerySource",
     "BleuMetricValue",
     "BleuSpec",
     "ClaudeFile",
-    "CompletionStats",
     "CompositeReinforcementTuningRewardConfig",
     "CompositeReinforcementTuningRewardConfigWeightedRewardConfig",
     "ComputationBasedMetricSpec",
@@ -176,7 +174,6 @@ __all__ = [
     "VeoHyperParameters",
     "VeoLoraTuningSpec",
     "VeoTuningSpec",
-    "VertexMultimodalDatasetDestination",
     "VoiceActivity",
     "WeightedPrompt",
 ]
@@ -218,14 +215,6 @@ class AutoraterConfig(_Wire, kw_only=True):
     generation_config: GenerationConfig | None = None
 
 
-class BatchJobOutputInfo(_Wire, kw_only=True):
-    """The wire type ``BatchJobOutputInfo`` of the Gemini API (generated from its schema)."""
-
-    vertex_multimodal_dataset_name: str | None = None
-    gcs_output_directory: str | None = None
-    bigquery_output_table: str | None = None
-
-
 class BigQuerySource(_Wire, kw_only=True):
     """The wire type ``BigQuerySource`` of the Gemini API (generated from its schema)."""
 
@@ -255,15 +244,6 @@ class ClaudeFile(_Wire, kw_only=True):
     mime_type: str | None = None
     size_bytes: int | None = None
     type: str | None = None
-
-
-class CompletionStats(_Wire, kw_only=True):
-    """The wire type ``CompletionStats`` of the Gemini API (generated from its schema)."""
-
-    failed_count: int | None = None
-    incomplete_count: int | None = None
-    successful_count: int | None = None
-    successful_forecast_point_count: int | None = None
 
 
 class CompositeReinforcementTuningRewardConfig(_Wire, kw_only=True):
@@ -1282,14 +1262,6 @@ class VeoTuningSpec(_Wire, kw_only=True):
     hyper_parameters: VeoHyperParameters | None = None
     training_dataset_uri: str | None = None
     validation_dataset_uri: str | None = None
-
-
-class VertexMultimodalDatasetDestination(_Wire, kw_only=True):
-    """The wire type ``VertexMultimodalDatasetDestination``
-    of the Gemini API (generated from its schema)."""
-
-    bigquery_destination: str | None = None
-    display_name: str | None = None
 
 
 class VoiceActivity(_Wire, kw_only=True):

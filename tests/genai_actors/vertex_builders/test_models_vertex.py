@@ -225,10 +225,10 @@ def test_model_names_on_vertex(oracle: Oracle, model: str) -> None:
         ("count_tokens", count_tokens_request),
         ("compute_tokens", compute_tokens_request),
     ):
-        theirs = oracle.sent(lambda c: getattr(c.models, method)(model=model, contents="x"))
+        theirs = oracle.sent(lambda c, m=method: getattr(c.models, m)(model=model, contents="x"))
         same(theirs, ours(builder(model, "x", vertex=VERTEX)))
     for method, builder in (("get", get_model_request), ("delete", delete_model_request)):
-        theirs = oracle.sent(lambda c: getattr(c.models, method)(model=model))
+        theirs = oracle.sent(lambda c, m=method: getattr(c.models, m)(model=model))
         same(theirs, ours(builder(model, vertex=VERTEX)))
 
 
