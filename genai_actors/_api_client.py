@@ -88,7 +88,9 @@ class ApiClient:
         self.config = config
         self._pool = pool
         self._plan = Plan(self.http_options, backend, config)
-        self._exchange = Exchange(pool, config, backend.secrets())
+        self._exchange = Exchange(
+            pool, config, backend.secrets if backend.dynamic_auth else backend.secrets()
+        )
         self._ephemeral = bool(getattr(backend, "is_ephemeral_token", False))
         self._tag_headers: dict[tuple[str, ...], dict[str, str]] = {}
         self.tree: TreeHost | None = None

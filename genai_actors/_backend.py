@@ -2,10 +2,11 @@
 
 API modules never build URLs or auth headers themselves; they pass a resource path such as
 ``models/gemini-2.5-flash:generateContent`` to ``ApiClient``, which asks its :class:`Backend`.
-:class:`MLDevBackend` is the Gemini Developer API (API key in ``x-goog-api-key``). A Vertex AI
-backend will implement the same protocol: its ``resource_path`` adds
-``projects/{project}/locations/{location}/`` and its ``auth_headers`` returns a bearer token,
-refreshed single-flight under an ``asyncio.Lock`` before expiry (``dynamic_auth = True``).
+:class:`MLDevBackend` is the Gemini Developer API (API key in ``x-goog-api-key``).
+``genai_actors._vertex.VertexBackend`` implements the same protocol for Vertex AI: its
+``resource_path`` adds ``projects/{project}/locations/{location}/`` and its ``auth_headers``
+returns a bearer token, refreshed single-flight in a worker thread before expiry
+(``dynamic_auth = True``; ``genai_actors._credentials``).
 
 URL rules (as google-genai): ``base_url`` + ``api_version`` + ``path``, with exactly one ``/``
 between the parts; a path containing ``{api_version}`` (upload paths such as

@@ -10,6 +10,7 @@ cleaned up in ``__del__``; a client that opened a connection and was never close
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Mapping
 from types import TracebackType
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._api_client import ApiClient, coerce_http_options
 from ._backend import (
+    Backend,
     MLDevBackend,
     env_flag,
     resolve_api_key,
@@ -42,8 +44,8 @@ if TYPE_CHECKING:
     from ._api._models import AsyncModels
     from ._api._operations import AsyncOperations
     from ._api._tunings import AsyncTunings
-    from ._governor import RateGovernor
     from ._fanout import FanoutStream
+    from ._governor import RateGovernor
     from ._live import AsyncLive
 
 __all__ = ["AsyncClient", "NotBuiltSurfaces", "resolve_options"]
@@ -75,6 +77,24 @@ class NotBuiltSurfaces:
     webhooks = not_built("webhooks")
 
 
+def _env_vertexai() -> bool:
+    """``GOOGLE_GENAI_USE_ENTERPRISE`` when set (it wins, with a warning, over a conflicting
+    ``GOOGLE_GENAI_USE_VERTEXAI``), else ``GOOGLE_GENAI_USE_VERTEXAI``: ``true`` or ``1``."""
+    enterprise = os.environ.get("GOOGLE_GENAI_USE_ENTERPRISE")
+    vertex = os.environ.get("GOOGLE_GENAI_USE_VERTEXAI")
+    if enterprise is not None:
+        if vertex is not None and env_flag("GOOGLE_GENAI_USE_ENTERPRISE") != env_flag(
+            "GOOGLE_GENAI_USE_VERTEXAI"
+        ):
+            warnings.warn(
+                "GOOGLE_GENAI_USE_ENTERPRISE and GOOGLE_GENAI_USE_VERTEXAI conflict; "
+                "GOOGLE_GENAI_USE_ENTERPRISE is used",
+                stacklevel=4,
+            )
+        return env_flag("GOOGLE_GENAI_USE_ENTERPRISE")
+    return env_flag("GOOGLE_GENAI_USE_VERTEXAI")
+
+
 def resolve_options(
     *,
     api_key: str | None,
@@ -83,21 +103,31 @@ def resolve_options(
     project: str | None,
     location: str | None,
     http_options: HttpOptions | Mapping[str, Any] | None,
-) -> tuple[MLDevBackend, HttpOptions]:
+) -> tuple[Backend, HttpOptions]:
     """Resolves constructor arguments and the environment into a backend and client options.
 
+    Vertex AI (argument, else ``GOOGLE_GENAI_USE_ENTERPRISE`` / ``GOOGLE_GENAI_USE_VERTEXAI``)
+    is resolved by :func:`genai_actors._vertex.resolve_vertex` (project, location, express
+    mode, credentials, base URL, ``v1beta1``).
+
     Raises:
-        NotAvailableYetError: Vertex AI was asked for (argument or ``GOOGLE_GENAI_USE_VERTEXAI``
-            / ``GOOGLE_GENAI_USE_ENTERPRISE``): not yet supported (a ``NotImplementedError``).
         InvalidOptionError: No API key; ``project``/``location``/``credentials`` given for
-            the Developer API; a bad ``http_options`` or base URL (a ``ValueError``).
+            the Developer API; on Vertex AI no project nor key, or key with credentials; a bad
+            ``http_options`` or base URL (a ``ValueError``).
+        ImportError: Vertex AI credentials are needed and google-auth is missing (the message
+            names the ``genai-actors[vertex]`` extra).
     """
     if vertexai is None:
-        vertexai = env_flag("GOOGLE_GENAI_USE_VERTEXAI") or env_flag("GOOGLE_GENAI_USE_ENTERPRISE")
+        vertexai = _env_vertexai()
     if vertexai:
-        raise NotAvailableYetError(
-            "Vertex AI (vertexai=True)",
-            "use the Gemini Developer API (vertexai=False, with an API key)",
+        from ._vertex import resolve_vertex
+
+        return resolve_vertex(
+            api_key=api_key,
+            credentials=credentials,
+            project=project,
+            location=location,
+            options=coerce_http_options(http_options),
         )
     if project is not None or location is not None:
         raise InvalidOptionError(
@@ -128,10 +158,12 @@ class AsyncClient(NotBuiltSurfaces):
 
     Args:
         api_key: The API key; else ``GOOGLE_API_KEY`` (wins), else ``GEMINI_API_KEY``.
-        vertexai: ``True`` selects Vertex AI, which is not yet supported (raises).
-        credentials: Vertex AI only (raises).
-        project: Vertex AI only (raises).
-        location: Vertex AI only (raises).
+        vertexai: ``True`` selects Vertex AI (else ``GOOGLE_GENAI_USE_VERTEXAI``); see
+            docs/vertex.md.
+        credentials: Vertex AI: a google-auth credentials object or a key file's path;
+            else Application Default Credentials.
+        project: Vertex AI: the project (else ``GOOGLE_CLOUD_PROJECT``, else ADC's).
+        location: Vertex AI: the location (else ``GOOGLE_CLOUD_LOCATION``, else ``global``).
         http_options: ``HttpOptions`` or a dict: ``base_url`` (else ``GOOGLE_GEMINI_BASE_URL``),
             ``api_version`` (default ``v1``), ``headers``, ``timeout`` (in milliseconds, as in
             google-genai; default 600 s, retries included), ``retry_options`` (on by default),
@@ -142,13 +174,13 @@ class AsyncClient(NotBuiltSurfaces):
         governor: A :class:`~genai_actors.RateGovernor` every model call of this client goes
             through (per-model rpm, tpm, rpd, concurrency, server pauses); several clients may
             share one. ``None`` (the default): no governor, no cost.
-        enterprise: google-genai 3.6's name for ``vertexai`` (``True`` raises).
+        enterprise: google-genai 3.6's name for ``vertexai``.
         debug_config: google-genai's record/replay settings: not available (raises
             ``NotAvailableYetError`` when given).
 
     Raises:
         InvalidOptionError: No API key, or invalid options (a ``ValueError``).
-        NotAvailableYetError: Vertex AI requested (a ``NotImplementedError``).
+        ImportError: Vertex AI credentials need google-auth (``genai-actors[vertex]``).
 
     The client is safe to share between tasks, and between event loops: each loop gets its own
     connection pool. It never opens anything before the first request.
@@ -275,7 +307,7 @@ class AsyncClient(NotBuiltSurfaces):
 
     @property
     def vertexai(self) -> bool:
-        """Always ``False`` for now (Gemini Developer API)."""
+        """True on Vertex AI, False on the Gemini Developer API."""
         return self._api.vertexai
 
     @property
@@ -329,7 +361,7 @@ class AsyncClient(NotBuiltSurfaces):
         state = "closed" if self._closed else "open"
         return (
             f"AsyncClient(backend={self._api.backend.name!r}, base_url={plan.base_url!r}, "
-            f"api_version={plan.api_version!r}, api_key='***', {state})"
+            f"api_version={plan.api_version!r}, {self._api.backend!r}, {state})"
         )
 
     def __del__(self, _warn: Any = warnings.warn) -> None:

@@ -15,7 +15,7 @@ it; no wait between attempts crosses it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Literal, Protocol, overload
 
 from supervisors import current_clock
@@ -70,13 +70,17 @@ class Exchange:
     Args:
         pool: The client's sessions (one per event loop).
         config: Connection-level settings (timeouts, size caps).
-        secrets: Strings scrubbed from every error built from server text.
+        secrets: Strings scrubbed from every error built from server text, or a function
+            giving them (a backend whose tokens change: read at each error).
     """
 
     __slots__ = ("_config", "_pool", "_secrets")
 
     def __init__(
-        self, pool: SessionPool, config: TransportConfig, secrets: tuple[str, ...]
+        self,
+        pool: SessionPool,
+        config: TransportConfig,
+        secrets: tuple[str, ...] | Callable[[], tuple[str, ...]],
     ) -> None:
         self._pool = pool
         self._config = config
@@ -84,8 +88,9 @@ class Exchange:
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        """The strings scrubbed from errors."""
-        return self._secrets
+        """The strings scrubbed from errors (as of now)."""
+        secrets = self._secrets
+        return secrets if isinstance(secrets, tuple) else secrets()
 
     @overload
     async def send(
@@ -234,7 +239,7 @@ class Exchange:
                 finally:
                     resp.release()
                 error: GenAIError = api_error(
-                    status, resp.reason, resp.headers, content, self._secrets
+                    status, resp.reason, resp.headers, content, self.secrets
                 )
             except (aiohttp.ClientError, TimeoutError) as exc:
                 error = map_transport_error(exc, phase)

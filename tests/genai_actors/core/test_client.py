@@ -278,12 +278,8 @@ def test_configuration_errors(monkeypatch: pytest.MonkeyPatch) -> None:
         ga.AsyncClient()
     assert isinstance(missing.value, errors.InvalidOptionError)
     assert missing.value.option == "api_key"
-    with pytest.raises(NotImplementedError, match=r"Vertex AI .* not available") as vertex:
-        ga.AsyncClient(api_key=API_KEY, vertexai=True)
-    assert isinstance(vertex.value, errors.NotAvailableYetError)
     monkeypatch.setenv("GOOGLE_GENAI_USE_VERTEXAI", "true")
-    with pytest.raises(NotImplementedError, match="Vertex AI"):
-        ga.AsyncClient(api_key=API_KEY)
+    assert ga.AsyncClient(api_key=API_KEY).vertexai  # express mode (tests/genai_actors/vertex)
     monkeypatch.delenv("GOOGLE_GENAI_USE_VERTEXAI")
     with pytest.raises(errors.InvalidOptionError, match="project and location"):
         ga.AsyncClient(api_key=API_KEY, project="p")

@@ -1,0 +1,236 @@
+"""Vertex AI credentials: google-auth objects turned into bearer tokens, refreshed single-flight.
+
+google-auth (the ``genai-actors[vertex]`` extra) does the OAuth work: Application Default
+Credentials (``GOOGLE_APPLICATION_CREDENTIALS``, the gcloud user login, the metadata server), a
+service-account or user key file, or any ``google.auth.credentials.Credentials`` the caller
+builds. :class:`TokenSource` keeps one such object and hands out its token:
+
+- a token is refreshed when it is missing or inside google-auth's refresh window before its
+  expiry (``credentials.expired`` is true 3 min 45 s early), so a request never leaves with a
+  token about to lapse;
+- the refresh (blocking HTTP in google-auth) runs in a worker thread, never on the event loop;
+- one refresh serves every caller: concurrent callers on a loop wait on one lock and find the
+  fresh token when they get it; a thread lock makes loops (the blocking ``Client``'s thread
+  and the caller's) share one refresh too.
+
+Tokens are secrets: they never appear in a repr, a log or an error (:meth:`TokenSource.secrets`
+feeds the transport's scrub).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+from . import _log
+
+__all__ = [
+    "CLOUD_PLATFORM_SCOPE",
+    "TokenSource",
+    "load_default",
+    "load_file",
+    "require_google_auth",
+]
+
+CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
+_EXTRA_HINT = "Vertex AI needs google-auth: pip install 'genai-actors[vertex]'"
+_KEPT_TOKENS = 4  # recent tokens scrubbed from errors (a request may still carry the last one)
+
+_log_auth = _log.get_logger("genai_actors.auth")
+
+
+def require_google_auth() -> None:
+    """Imports google-auth and its ``requests`` transport.
+
+    Raises:
+        ImportError: google-auth or requests is missing; the message names the extra.
+    """
+    try:
+        import google.auth
+        import google.auth.transport.requests  # noqa: F401
+    except ImportError as exc:
+        raise ImportError(f"{_EXTRA_HINT} ({exc})") from None
+
+
+def load_default(project: str | None) -> tuple[Any, str | None]:
+    """Application Default Credentials with the cloud-platform scope, and their project.
+
+    Args:
+        project: The project already known; ADC's own project is returned only when it is
+            ``None``.
+
+    Returns:
+        ``(credentials, project)``; the project may be ``None`` when ADC does not name one.
+
+    Raises:
+        ImportError: google-auth is not installed (the message names the extra).
+        google.auth.exceptions.DefaultCredentialsError: No credentials could be found.
+    """
+    require_google_auth()
+    import google.auth
+
+    credentials, found = google.auth.default(scopes=[CLOUD_PLATFORM_SCOPE])
+    return credentials, project or found
+
+
+def load_file(path: str | os.PathLike[str]) -> tuple[Any, str | None]:
+    """Credentials from a key file: a service account's, or a user's (``authorized_user``).
+
+    Returns:
+        ``(credentials, project)``: the file's ``project_id`` / ``quota_project_id`` if any.
+
+    Raises:
+        ImportError: google-auth is not installed (the message names the extra).
+        google.auth.exceptions.DefaultCredentialsError: The file is missing or not a key file.
+    """
+    require_google_auth()
+    import google.auth
+
+    credentials, project = google.auth.load_credentials_from_file(  # type: ignore[no-untyped-call]
+        os.fspath(path), scopes=[CLOUD_PLATFORM_SCOPE]
+    )
+    return credentials, project
+
+
+def _with_scope(credentials: Any) -> Any:
+    """``credentials`` scoped to cloud-platform when they need a scope and have none."""
+    from google.auth import credentials as auth_credentials
+
+    return auth_credentials.with_scopes_if_required(  # type: ignore[no-untyped-call]
+        credentials, [CLOUD_PLATFORM_SCOPE]
+    )
+
+
+def _needs_refresh(credentials: Any) -> bool:
+    # google-auth's `expired` is already true inside its refresh window before the expiry.
+    return not getattr(credentials, "token", None) or bool(getattr(credentials, "expired", False))
+
+
+class TokenSource:
+    """Bearer tokens of one google-auth credentials object (or of ADC, loaded on first need).
+
+    Args:
+        credentials: A ``google.auth.credentials.Credentials``; ``None`` loads Application
+            Default Credentials on the first call (in a worker thread).
+        project: The project, for loading ADC (``None`` lets ADC name it).
+        loader: How to load credentials when ``credentials`` is ``None`` (default
+            :func:`load_default`); for tests.
+
+    Attributes:
+        refreshes: How many refreshes ran (for tests and metrics).
+    """
+
+    __slots__ = (
+        "_credentials",
+        "_issued",
+        "_loader",
+        "_locks",
+        "_project",
+        "_thread_lock",
+        "refreshes",
+    )
+
+    def __init__(
+        self,
+        credentials: Any | None,
+        *,
+        project: str | None = None,
+        loader: Callable[[str | None], tuple[Any, str | None]] | None = None,
+    ) -> None:
+        self._credentials = None if credentials is None else _with_scope(credentials)
+        self._project = project
+        self._loader = loader or load_default
+        self._locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._thread_lock = threading.Lock()
+        self._issued: list[str] = []
+        self.refreshes = 0
+
+    @property
+    def credentials(self) -> Any | None:
+        """The google-auth credentials object (``None`` until ADC was loaded)."""
+        return self._credentials
+
+    @property
+    def quota_project_id(self) -> str | None:
+        """The credentials' quota project (sent as ``x-goog-user-project``), if any."""
+        value = getattr(self._credentials, "quota_project_id", None)
+        return value if isinstance(value, str) and value else None
+
+    async def token(self) -> str:
+        """A valid access token, refreshed first when missing or about to expire.
+
+        Concurrent callers share one refresh: the first refreshes (in a worker thread), the
+        others wait for it and use its token.
+
+        Raises:
+            ImportError: google-auth is not installed (the message names the extra).
+            google.auth.exceptions.RefreshError: The token endpoint refused the credentials.
+            google.auth.exceptions.DefaultCredentialsError: No ADC could be found.
+            RuntimeError: The credentials gave no token after a refresh.
+
+        Cancellation: a refresh already running in its thread completes there and its token
+        is kept for the next caller; the cancelled caller gets nothing.
+        """
+        credentials = self._credentials
+        if credentials is not None and not _needs_refresh(credentials):
+            return self._issue(credentials.token)
+        import anyio.to_thread
+
+        loop = asyncio.get_running_loop()
+        lock = self._locks.get(loop)
+        if lock is None:
+            lock = self._locks[loop] = asyncio.Lock()
+        async with lock:
+            credentials = self._credentials
+            if credentials is None or _needs_refresh(credentials):
+                await anyio.to_thread.run_sync(self._refresh_blocking)
+            credentials = self._credentials
+        token = getattr(credentials, "token", None)
+        if not token:
+            raise RuntimeError("the Vertex AI credentials gave no access token after a refresh")
+        return self._issue(token)
+
+    def _refresh_blocking(self) -> None:
+        """Loads (ADC) and refreshes the credentials unless another thread just did (worker
+        thread)."""
+        with self._thread_lock:
+            if self._credentials is None:
+                require_google_auth()
+                credentials, project = self._loader(self._project)
+                self._credentials = _with_scope(credentials)
+                self._project = self._project or project
+            credentials = self._credentials
+            if not _needs_refresh(credentials):
+                return
+            import google.auth.transport.requests
+
+            credentials.refresh(google.auth.transport.requests.Request())
+            self.refreshes += 1
+            _log_auth.debug("auth.refreshed", expiry=str(getattr(credentials, "expiry", None)))
+
+    def _issue(self, token: str) -> str:
+        issued = self._issued
+        if not issued or issued[-1] != token:
+            if token in issued:
+                issued.remove(token)
+            issued.append(token)
+            del issued[:-_KEPT_TOKENS]
+        return token
+
+    def secrets(self) -> tuple[str, ...]:
+        """The tokens handed out recently (and the current one): scrubbed from errors."""
+        current = getattr(self._credentials, "token", None)
+        tokens = tuple(self._issued)
+        if isinstance(current, str) and current and current not in tokens:
+            tokens += (current,)
+        return tokens
+
+    def __repr__(self) -> str:
+        kind = type(self._credentials).__name__ if self._credentials is not None else "ADC"
+        return f"TokenSource(credentials={kind}, token='***')"
