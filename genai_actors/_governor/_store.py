@@ -116,7 +116,8 @@ class _Window:
         for entry in self.entries:
             excess -= entry.weight
             if excess <= 0:
-                return max(entry.at + period - now, 0.0)
+                # Never 0.0 while over the limit: float rounding must not admit early.
+                return max(entry.at + period - now, 1e-6)
         return period  # unreachable while weight <= limit
 
     def add(self, now: float, weight: int) -> _Entry:
