@@ -1,12 +1,13 @@
 """``genai-actors jobs watch NAME``: follow a batch, a tuning or an operation to its end.
 
-    genai-actors jobs watch NAME [--timeout SECONDS]
+    genai-actors jobs watch NAME [--timeout SECONDS] [--poll SECONDS]
 
 NAME is ``batches/ID``, ``tunedModels/ID`` or an operation name (``.../operations/ID``). A
 progress line (``rich``) follows the job through the client's supervised watchers, and one
 closing line says how it ended. Exit status: 0 when the job succeeded, 1 when it failed, is
 unknown or is still running after ``--timeout`` seconds (it goes on server-side), 2 for a
-usage error (a NAME of another form included).
+usage error (a NAME of another form included). Polls start ``--poll`` seconds apart (1) and
+space out by half again each time, up to 30 s, on the client's shared poll schedule.
 """
 
 from __future__ import annotations
@@ -59,6 +60,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="give up after this many seconds (default: wait as long as it takes)",
     )
+    watch.add_argument(
+        "--poll",
+        type=_seconds,
+        metavar="SECONDS",
+        default=1.0,
+        help="seconds between the first polls; they space out to 30 s (1)",
+    )
     watch.set_defaults(command_parser=watch)
 
 
@@ -70,11 +78,16 @@ def run(args: argparse.Namespace) -> int:
 async def _watch(args: argparse.Namespace) -> int:
     from rich.console import Console
 
+    from supervisors import Backoff
+
     from .._cli_backend import open_backend
+    from .._watch import WatchConfig
     from ._progress import watch_job
 
     console = Console(stderr=True)
-    async with open_backend(_COMMAND) as backend:
+    schedule = Backoff(args.poll, max(30.0, args.poll), multiplier=1.5, jitter=0.2)
+    options = {"watch": WatchConfig(backoff=schedule)}
+    async with open_backend(_COMMAND, client_options=options) as backend:
         try:
             async with asyncio.timeout(args.timeout):
                 outcome = await watch_job(backend.client, args.name, console=console)
