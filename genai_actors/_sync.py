@@ -43,6 +43,7 @@ if TYPE_CHECKING:
         Tokens,
         Tunings,
     )
+    from ._fanout import FanoutResult
 
 __all__ = ["SHUTDOWN_TIMEOUT", "Client", "LoopThread", "SyncStream"]
 
@@ -503,6 +504,17 @@ class Client(NotBuiltSurfaces):
             "Live sessions are async-only, as in google-genai: use "
             "`async with client.aio.live.connect(...)` inside an event loop"
         )
+
+    def fanout(self, requests: Any, **options: Any) -> SyncStream[FanoutResult]:
+        """:meth:`AsyncClient.fanout` as a blocking iterator of results in completion order
+        (``with client.fanout(...) as results: for r in results: ...``; ``close()`` stops the
+        run). The requests may be a plain iterable (read on the client's loop thread).
+
+        Raises:
+            InvalidOptionError: A bad option (nothing is sent).
+            ClientClosedError: (while iterating) the client was closed.
+        """
+        return self._bridge.iterate(self._aio.fanout(requests, **options))
 
     def _build_module(self, cls: type[Any], name: str) -> Any:
         return cls(getattr(self._aio, name), self._bridge)
