@@ -161,6 +161,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--keyfile", metavar="PATH", default=None, help="the private key of --certfile (PEM)"
     )
     parser.add_argument(
+        "--bearer-token",
+        action="append",
+        metavar="TOKEN",
+        default=[],
+        help="a Vertex AI bearer token accepted besides those POST /token issues (repeatable)",
+    )
+    parser.add_argument(
+        "--token-lifetime",
+        type=_seconds,
+        metavar="SECONDS",
+        default=3600.0,
+        help="seconds a token issued by POST /token stays valid (3600)",
+    )
+    parser.add_argument(
+        "--vertex-project",
+        action="append",
+        metavar="PROJECT",
+        default=[],
+        help="serve only this Vertex AI project, others get 403 (repeatable; default: any)",
+    )
+    parser.add_argument(
         "--no-record",
         action="store_true",
         help="keep no log of requests (for benchmarks; GET /_emulator/recorded stays empty)",
@@ -226,6 +247,9 @@ async def _serve(args: argparse.Namespace) -> None:
             tls=bool(getattr(args, "tls", False)),
             certfile=getattr(args, "certfile", None),
             keyfile=getattr(args, "keyfile", None),
+            bearer_tokens=getattr(args, "bearer_token", None) or (),
+            token_lifetime=getattr(args, "token_lifetime", 3600.0),
+            vertex_projects=getattr(args, "vertex_project", None) or (),
         )
         emulator.recorded.enabled = not args.no_record
         async with emulator:

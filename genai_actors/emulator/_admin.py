@@ -20,6 +20,12 @@ Out-of-process emulators (benchmarks, ``make demo``) are configured here; no API
 - ``POST /_emulator/uploads/drop``: ``{"chunk": 2, "afterBytes": 1000, "times": 1}`` scripts a
   dropped connection during an upload chunk (see ``_upload.py``); ``DELETE`` clears them.
 - ``POST /_emulator/batches/finish``: ``{"name": "batches/..."}`` runs a batch to completion.
+- ``GET /_emulator/oauth``: tokens issued by ``POST /token`` (``issued``, ``issuedByGrant``,
+  ``live``, ``tokenLifetime``).
+- ``POST /_emulator/oauth/expire``: ``{"token"?: ...}`` expires one issued token (or all), so
+  the next call with it gets 401 ``ACCESS_TOKEN_EXPIRED``.
+- ``POST /_emulator/vertex/finish``: ``{"name": "projects/.../batchPredictionJobs/..."}`` (or a
+  ``tuningJobs`` name) runs a Vertex AI job to completion.
 """
 
 from __future__ import annotations
@@ -174,6 +180,7 @@ async def get_settings(request: web.Request) -> web.Response:
     settings = _state(request).settings
     out = dataclasses.asdict(settings)
     out.pop("api_key", None)
+    out.pop("bearer_tokens", None)
     return _json(out)
 
 
@@ -233,6 +240,33 @@ async def finish_batch(request: web.Request) -> web.Response:
     return _json(_state(request).batches.finish(name).to_json())
 
 
+@_guard
+async def get_oauth(request: web.Request) -> web.Response:
+    """``GET /_emulator/oauth``."""
+    return _json(_state(request).oauth.snapshot())
+
+
+@_guard
+async def expire_tokens(request: web.Request) -> web.Response:
+    """``POST /_emulator/oauth/expire``."""
+    body = await _body(request)
+    token = body.get("token")
+    if token is not None and not isinstance(token, str):
+        raise bad_request("token must be a string.")
+    expired = _state(request).oauth.expire(token)
+    return _json({"expired": expired})
+
+
+@_guard
+async def finish_vertex_job(request: web.Request) -> web.Response:
+    """``POST /_emulator/vertex/finish``."""
+    body = await _body(request)
+    name = body.get("name")
+    if not isinstance(name, str):
+        raise bad_request("name is required.")
+    return _json(_state(request).vertex.finish(name))
+
+
 def register(app: web.Application) -> None:
     """Add the admin routes to ``app`` (before the API catch-all)."""
     app.router.add_get("/_emulator/health", health)
@@ -249,3 +283,6 @@ def register(app: web.Application) -> None:
     app.router.add_post("/_emulator/uploads/drop", drop_upload)
     app.router.add_delete("/_emulator/uploads/drop", clear_upload_drops)
     app.router.add_post("/_emulator/batches/finish", finish_batch)
+    app.router.add_get("/_emulator/oauth", get_oauth)
+    app.router.add_post("/_emulator/oauth/expire", expire_tokens)
+    app.router.add_post("/_emulator/vertex/finish", finish_vertex_job)

@@ -32,18 +32,25 @@ from . import (
     _predict,
     _tokens,
     _tunings,
+    _vertex_generate,
+    _vertex_jobs,
+    _vertex_media,
+    _vertex_models,
 )
 from ._auth import authenticate
 from ._errors import ApiError
 from ._live_state import LiveStore
+from ._oauth import token_endpoint
 from ._recorder import RecordedRequest
 from ._router import API_VERSIONS, Call, Router
 from ._state import STATE_KEY, EmulatorState
 from ._upload import handle_upload
+from ._vertex import is_vertex, prepare
 
 __all__ = ["STATE_KEY", "authenticate", "build_app", "build_router"]
 
 ROUTER_KEY: web.AppKey[Router] = web.AppKey("genai_actors_emulator_router", Router)
+VERTEX_ROUTER_KEY: web.AppKey[Router] = web.AppKey("genai_actors_emulator_vertex", Router)
 
 _log = logging.getLogger("genai_actors.emulator")
 _log.addHandler(logging.NullHandler())
@@ -85,13 +92,23 @@ def build_router() -> Router:
     return router
 
 
+def build_vertex_router() -> Router:
+    """A router with every Vertex AI route (paths without ``projects/{p}/locations/{l}/``)."""
+    router = Router()
+    for module in (_vertex_generate, _vertex_media, _vertex_models, _vertex_jobs):
+        module.register(router)
+    return router
+
+
 def build_app(state: EmulatorState, tokenizer: Encoder | None = None) -> web.Application:
     """The aiohttp application serving ``state`` (counting tokens with ``tokenizer`` if given)."""
     middlewares = [] if tokenizer is None else [_counting_with(tokenizer)]
     app = web.Application(client_max_size=64 * 1024 * 1024, middlewares=middlewares)
     app[STATE_KEY] = state
     app[ROUTER_KEY] = build_router()
+    app[VERTEX_ROUTER_KEY] = build_vertex_router()
     _admin.register(app)
+    app.router.add_post("/token", token_endpoint(state))
     _live_admin.register(app, LiveStore(state.clock))
     app.router.add_route("*", "/{tail:.*}", handle)
     return app
@@ -178,20 +195,27 @@ async def _serve(
 ) -> web.StreamResponse:
     path = request.path.lstrip("/")
     version, _, rest = path.partition("/")
-    if version not in API_VERSIONS or not rest:
+    model: str | None = None
+    if rest and is_vertex(version, rest):
+        call: Call
+        call, model = prepare(state, request, version, rest, body)
+        router = request.app[VERTEX_ROUTER_KEY]
+    elif version not in API_VERSIONS or not rest:
         raise ApiError(404, f"The requested URL /{path} was not found on this server.")
-    authenticate(state, request)
-    head, slash, last = rest.rstrip("/").rpartition("/")
-    last, _, action = last.partition(":")
-    call = Call(state, request, version, head + slash + last, action, body)
+    else:
+        authenticate(state, request)
+        head, slash, last = rest.rstrip("/").rpartition("/")
+        last, _, action = last.partition(":")
+        call = Call(state, request, version, head + slash + last, action, body)
+        router = request.app[ROUTER_KEY]
+        if call.segments[0] in ("models", "tunedModels") and len(call.segments) == 2:
+            model = call.name
     if decoded is not None:
         call.set_json(decoded)
-    handler = request.app[ROUTER_KEY].find(request.method, call.segments, action)
+    action = call.action
+    handler = router.find(request.method, call.segments, action)
     if handler is None:
         raise ApiError(404, "Method not found.")
-    model: str | None = None
-    if call.segments[0] in ("models", "tunedModels") and len(call.segments) == 2:
-        model = call.name
     faults = state.faults.config_for(model)
     if faults.latency:
         await asyncio.sleep(faults.latency)

@@ -25,11 +25,11 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
 from ._errors import ApiError, field_violation
 
-__all__ = ["MESSAGES", "parse", "snake"]
+__all__ = ["MESSAGES", "VERTEX_MESSAGES", "parse", "snake"]
 
 ENUMS: dict[str, frozenset[str]] = {
     "Type": frozenset(
@@ -388,6 +388,41 @@ def _lookup_table(fields: dict[str, str]) -> dict[str, str]:
 
 
 _LOOKUP: dict[str, dict[str, str]] = {name: _lookup_table(f) for name, f in MESSAGES.items()}
+
+# What Vertex AI reads beyond the Developer API's messages (its own fields, and the config
+# fields google-genai sends only to Vertex); every other message is shared.
+_VERTEX_EXTRA: dict[str, dict[str, str]] = {
+    "GenerateContentRequest": {"modelArmorConfig": "struct"},
+    "GenerationConfig": {
+        "routingConfig": "struct",
+        "modelSelectionConfig": "struct",
+        "audioTimestamp": "bool",
+        "enableAffectiveDialog": "bool",
+    },
+    "SafetySetting": {"method": "string"},
+    "Tool": {
+        "retrieval": "struct",
+        "enterpriseWebSearch": "struct",
+        "parallelAiSearch": "struct",
+        "exaAiSearch": "struct",
+    },
+    "Blob": {"displayName": "string"},
+    "FileData": {"displayName": "string"},
+    "FunctionCall": {"partialArgs": "[]struct", "willContinue": "bool"},
+    "FunctionCallingConfig": {"streamFunctionCallArguments": "bool"},
+    "CountTokensRequest": {
+        "systemInstruction": "Content",
+        "tools": "[]Tool",
+        "generationConfig": "GenerationConfig",
+    },
+    "CachedContent": {"encryptionSpec": "struct", "kmsKeyName": "string"},
+}
+VERTEX_MESSAGES: dict[str, dict[str, str]] = {
+    name: {**fields, **_VERTEX_EXTRA.get(name, {})} for name, fields in MESSAGES.items()
+}
+_VERTEX_LOOKUP: dict[str, dict[str, str]] = {
+    name: _lookup_table(f) for name, f in VERTEX_MESSAGES.items()
+}
 _SCALAR_NAMES = {
     "string": "TYPE_STRING",
     "bool": "TYPE_BOOL",
@@ -397,13 +432,17 @@ _SCALAR_NAMES = {
 }
 
 
-def parse(message: str, body: Any, *, api_version: str = "v1beta") -> dict[str, Any]:
+def parse(
+    message: str, body: Any, *, api_version: str = "v1beta", vertex: bool = False
+) -> dict[str, Any]:
     """Check ``body`` against ``message`` and return it with camelCase keys.
 
     Args:
         message: A key of :data:`MESSAGES`.
         body: The decoded JSON request body.
         api_version: Used in type URLs inside error messages.
+        vertex: Read the body as Vertex AI does: its messages (:data:`VERTEX_MESSAGES`) and
+            ``google.cloud.aiplatform`` type URLs.
 
     Returns:
         A normalised copy of the body; fields set to ``null`` are dropped.
@@ -411,13 +450,26 @@ def parse(message: str, body: Any, *, api_version: str = "v1beta") -> dict[str, 
     Raises:
         ApiError: 400 INVALID_ARGUMENT naming the first offending field.
     """
+    dialect = _Dialect(
+        VERTEX_MESSAGES if vertex else MESSAGES,
+        _VERTEX_LOOKUP if vertex else _LOOKUP,
+        f"google.cloud.aiplatform.{api_version}"
+        if vertex
+        else f"google.ai.generativelanguage.{api_version}",
+    )
     if not isinstance(body, dict):
-        raise _invalid_value("", _type_url(message, api_version), body)
-    return _parse_message(message, body, "", api_version)
+        raise _invalid_value("", _type_url(message, dialect), body)
+    return _parse_message(message, body, "", dialect)
 
 
-def _type_url(name: str, version: str) -> str:
-    return f"type.googleapis.com/google.ai.generativelanguage.{version}.{name}"
+class _Dialect(NamedTuple):
+    messages: dict[str, dict[str, str]]
+    lookup: dict[str, dict[str, str]]
+    package: str
+
+
+def _type_url(name: str, dialect: _Dialect) -> str:
+    return f"type.googleapis.com/{dialect.package}.{name}"
 
 
 def _join(path: str, name: str) -> str:
@@ -445,9 +497,9 @@ def _invalid_value(path: str, type_name: str, value: Any) -> ApiError:
     return ApiError(400, msg, details=[field_violation(path or None, msg)])
 
 
-def _parse_message(name: str, obj: dict[str, Any], path: str, version: str) -> dict[str, Any]:
-    fields = MESSAGES[name]
-    lookup = _LOOKUP[name]
+def _parse_message(name: str, obj: dict[str, Any], path: str, dialect: _Dialect) -> dict[str, Any]:
+    fields = dialect.messages[name]
+    lookup = dialect.lookup[name]
     out: dict[str, Any] = {}
     for key, value in obj.items():
         camel = lookup.get(key)
@@ -459,28 +511,28 @@ def _parse_message(name: str, obj: dict[str, Any], path: str, version: str) -> d
             continue
         spec = fields[camel]
         if spec.startswith("out:"):
-            _parse_value(spec[4:], value, _join(path, snake(camel)), version)
+            _parse_value(spec[4:], value, _join(path, snake(camel)), dialect)
             continue
-        out[camel] = _parse_value(spec, value, _join(path, snake(camel)), version)
+        out[camel] = _parse_value(spec, value, _join(path, snake(camel)), dialect)
     return out
 
 
-def _parse_value(spec: str, value: Any, path: str, version: str) -> Any:
+def _parse_value(spec: str, value: Any, path: str, dialect: _Dialect) -> Any:
     if spec.startswith("[]"):
         inner = spec[2:]
         if not isinstance(value, list):
-            raise _invalid_value(path, _describe(inner, version), value)
+            raise _invalid_value(path, _describe(inner, dialect), value)
         return [
-            _parse_value(inner, item, f"{path}[{i}]", version)
+            _parse_value(inner, item, f"{path}[{i}]", dialect)
             for i, item in enumerate(value)
             if item is not None
         ]
     if spec.startswith("{}"):
         inner = spec[2:]
         if not isinstance(value, dict):
-            raise _invalid_value(path, _describe(spec, version), value)
+            raise _invalid_value(path, _describe(spec, dialect), value)
         return {
-            k: _parse_value(inner, v, f'{path}["{k}"]', version)
+            k: _parse_value(inner, v, f'{path}["{k}"]', dialect)
             for k, v in value.items()
             if v is not None
         }
@@ -499,20 +551,20 @@ def _parse_value(spec: str, value: Any, path: str, version: str) -> Any:
             return value
         if isinstance(value, int) and not isinstance(value, bool):
             return value
-        raise _invalid_value(path, _type_url(enum_name, version), value)
+        raise _invalid_value(path, _type_url(enum_name, dialect), value)
     if not isinstance(value, dict):
-        raise _invalid_value(path, _type_url(spec, version), value)
-    return _parse_message(spec, value, path, version)
+        raise _invalid_value(path, _type_url(spec, dialect), value)
+    return _parse_message(spec, value, path, dialect)
 
 
-def _describe(spec: str, version: str) -> str:
+def _describe(spec: str, dialect: _Dialect) -> str:
     if spec in _SCALAR_NAMES:
         return _SCALAR_NAMES[spec]
     if spec.startswith("enum:"):
-        return _type_url(spec[5:], version)
+        return _type_url(spec[5:], dialect)
     if spec in ("value", "struct") or spec.startswith("{}"):
         return "type.googleapis.com/google.protobuf.Struct"
-    return _type_url(spec, version)
+    return _type_url(spec, dialect)
 
 
 def _string(value: Any, path: str) -> str:

@@ -13,10 +13,11 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from os import PathLike
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from aiohttp import web
 
@@ -25,10 +26,12 @@ from genai_actors._tokenizer._core import load_encoder
 from ._app import build_app
 from ._auth_tokens import TokenStore
 from ._batches import BatchStore
+from ._credentials import authorized_user_info, service_account_info, write_json
 from ._faults import FaultConfig, Faults
 from ._files import FileStore
 from ._live import LIVE_KEY
 from ._live_state import LiveStore
+from ._oauth import OAuthStore
 from ._operations import OperationStore
 from ._recorder import Recorder
 from ._state import EmulatorState, Settings
@@ -39,7 +42,7 @@ __all__ = ["Emulator", "serve"]
 
 
 class Emulator:
-    """An offline Gemini Developer API server.
+    """An offline Gemini API server: the Developer API and Vertex AI on one port.
 
     Args:
         host: The interface to bind (loopback by default).
@@ -67,6 +70,11 @@ class Emulator:
             (made with ``cryptography``); :attr:`tls_ca_path` is the PEM clients must trust.
         certfile: Serve HTTPS and WSS with this certificate (PEM) instead; needs ``keyfile``.
         keyfile: The private key of ``certfile``.
+        bearer_tokens: Vertex AI bearer tokens accepted besides those the emulator's OAuth
+            token endpoint (``POST /token``, :attr:`token_uri`) issues.
+        token_lifetime: Seconds a token issued by ``POST /token`` stays valid (``expires_in``).
+        vertex_projects: The only Vertex AI projects served (others: 403 PERMISSION_DENIED);
+            empty (the default) serves every project.
 
     More knobs (cache TTL bounds, batch shuffling and expiry, which uploads start PROCESSING)
     are fields of :class:`~._state.Settings`, changeable at run time through
@@ -103,6 +111,9 @@ class Emulator:
         tls: bool = False,
         certfile: str | os.PathLike[str] | None = None,
         keyfile: str | os.PathLike[str] | None = None,
+        bearer_tokens: Iterable[str] = (),
+        token_lifetime: float = 3600.0,
+        vertex_projects: Iterable[str] = (),
     ) -> None:
         if video_polls < 0 or video_delay < 0:
             raise ValueError("video_polls and video_delay must be >= 0")
@@ -114,6 +125,8 @@ class Emulator:
             raise ValueError("chunk_words must be >= 1")
         if (certfile is None) != (keyfile is None):
             raise ValueError("certfile and keyfile go together")
+        if token_lifetime < 0:
+            raise ValueError("token_lifetime must be >= 0")
         settings = Settings(
             api_key=api_key,
             seed=seed,
@@ -125,6 +138,9 @@ class Emulator:
             job_delay=job_delay,
             file_processing_gets=file_processing_gets,
             file_processing_delay=file_processing_delay,
+            bearer_tokens=tuple(bearer_tokens),
+            token_lifetime=float(token_lifetime),
+            vertex_projects=tuple(vertex_projects),
         )
         self.state = EmulatorState(
             settings,
@@ -160,6 +176,60 @@ class Emulator:
         if self._url is None:
             raise RuntimeError("the emulator is not running")
         return self._url
+
+    @property
+    def token_uri(self) -> str:
+        """The OAuth 2.0 token endpoint (``{url}/token``) for a credentials file's ``token_uri``.
+
+        Raises:
+            RuntimeError: If the emulator is not running.
+        """
+        return f"{self.url}/token"
+
+    @property
+    def oauth(self) -> OAuthStore:
+        """Issued Vertex AI tokens: ``issued`` counts by grant, ``expire()``,
+        ``register_service_account``."""
+        return self.state.oauth
+
+    def service_account(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        project_id: str = "emulator-project",
+        client_email: str | None = None,
+    ) -> dict[str, Any]:
+        """Make a service-account key whose ``token_uri`` is :attr:`token_uri` and whose
+        signature the token endpoint checks; write it to ``path`` when given.
+
+        Returns:
+            The key file's contents (for ``Credentials.from_service_account_info``).
+
+        Raises:
+            RuntimeError: If the emulator is not running.
+            ImportError: Without ``cryptography`` (the ``emulator-tls`` extra).
+        """
+        info, public_pem = service_account_info(
+            self.token_uri, project_id=project_id, client_email=client_email
+        )
+        self.state.oauth.register_service_account(info["client_email"], public_pem)
+        if path is not None:
+            write_json(path, info)
+        return info
+
+    def authorized_user(
+        self, path: str | os.PathLike[str] | None = None, *, quota_project_id: str | None = None
+    ) -> dict[str, Any]:
+        """User credentials (``authorized_user``) refreshed at :attr:`token_uri`; written to
+        ``path`` when given.
+
+        Raises:
+            RuntimeError: If the emulator is not running.
+        """
+        info = authorized_user_info(self.token_uri, quota_project_id=quota_project_id)
+        if path is not None:
+            write_json(path, info)
+        return info
 
     @property
     def port(self) -> int:

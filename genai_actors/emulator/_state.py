@@ -31,10 +31,12 @@ from ._errors import ApiError
 from ._faults import FaultConfig, Faults
 from ._file_search import FileSearchStore
 from ._files import FileStore
+from ._oauth import OAuthStore
 from ._operations import OperationStore
 from ._recorder import Recorder
 from ._tunings import TuningStore
 from ._upload import UploadStore
+from ._vertex_jobs import VertexStore
 
 if TYPE_CHECKING:
     from ._upload import UploadSession
@@ -70,6 +72,12 @@ class Settings:
         cache_min_tokens: The fewest tokens a cached content may hold (the real API requires
             between 1,024 and 4,096 depending on the model; 1 here so small tests work).
         cache_default_ttl: The TTL of a cache created without ``ttl`` or ``expireTime``.
+        bearer_tokens: Vertex AI bearer tokens accepted besides those ``POST /token`` issued
+            (they never expire).
+        token_lifetime: Seconds (of ``clock``) a token issued by ``POST /token`` stays valid;
+            also its ``expires_in``.
+        vertex_projects: The Vertex AI projects served; a call naming another one is refused
+            with 403 PERMISSION_DENIED. Empty (the default): every project is served.
     """
 
     api_key: str | None = None
@@ -89,6 +97,9 @@ class Settings:
     cache_min_ttl: float = 1.0
     cache_min_tokens: int = 1
     cache_default_ttl: float = 3600.0
+    bearer_tokens: tuple[str, ...] = ()
+    token_lifetime: float = 3600.0
+    vertex_projects: tuple[str, ...] = ()
 
 
 class EmulatorState:
@@ -128,6 +139,8 @@ class EmulatorState:
         self.tunings = TuningStore(self)
         self.file_search = FileSearchStore(self)
         self.auth_tokens = TokenStore(self)
+        self.oauth = OAuthStore(self)
+        self.vertex = VertexStore(self)
         self.faults = Faults(faults, model_faults, seed=self.settings.seed, clock=clock)
         self.recorder = Recorder(record_limit)
         self._response_ids = itertools.count(1)

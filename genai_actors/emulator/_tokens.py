@@ -14,6 +14,7 @@ context by the app (:func:`use_encoder`), so emulators with different models can
 from __future__ import annotations
 
 import base64
+import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from contextvars import ContextVar, Token
@@ -39,6 +40,7 @@ __all__ = [
     "current_encoder",
     "register",
     "tokenize",
+    "tokens_info",
     "truncate_to_tokens",
     "use_encoder",
 ]
@@ -183,13 +185,24 @@ def count_response_schema(generation_config: Mapping[str, Any] | None) -> int:
 
 
 async def compute_tokens(call: Call) -> dict[str, Any]:
-    """``POST {model}:computeTokens`` ``{contents}``: Vertex AI's shape, served only when the
-    emulator has a tokenizer model (the Developer API has no such method: 404 otherwise)."""
-    encoder = _ENCODER.get()
-    if encoder is None:
+    """``POST {model}:computeTokens`` ``{contents}``: Vertex AI's shape, served on the Developer
+    API paths only when the emulator has a tokenizer model (404 otherwise)."""
+    if _ENCODER.get() is None:
         raise ApiError(404, "Method not found.")
     call.state.model(f"{call.segments[0]}/{call.segments[1]}", "countTokens", call.version)
-    body = call.raw_json()
+    return {"tokensInfo": tokens_info(call.raw_json())}
+
+
+def tokens_info(body: Any) -> list[dict[str, Any]]:
+    """``tokensInfo`` for a ComputeTokensRequest body: one entry per text gathered from the
+    contents (as ``LocalTokenizer.compute_tokens``), with ``tokenIds`` (int64 as JSON strings)
+    and base64 ``tokens``. With a tokenizer model these are its ids and pieces; by default each
+    token is a word or punctuation mark (the unit every default count uses), its id a stable
+    hash and its bytes the token's UTF-8.
+
+    Raises:
+        ApiError: 400 without contents or for a malformed Content.
+    """
     contents = body.get("contents") if isinstance(body, dict) else None
     if not contents or not isinstance(contents, list):
         raise bad_request(
@@ -202,17 +215,28 @@ async def compute_tokens(call: Call) -> dict[str, Any]:
         raise bad_request(
             "* ComputeTokensRequest.contents: invalid Content\n", "contents"
         ) from None
+    encoder = _ENCODER.get()
+    if encoder is not None:
+        pairs = [(ids, encoder.pieces(ids)) for ids in encoder.encode(gathered.texts)]
+    else:
+        pairs = []
+        for text in gathered.texts:
+            words = [w.encode() for w in _TOKEN.findall(text)]
+            pairs.append(([_word_id(w) for w in words], words))
     infos = []
-    for ids, role in zip(encoder.encode(gathered.texts), gathered.roles, strict=True):
-        pieces = encoder.pieces(ids)
+    for (ids, pieces), role in zip(pairs, gathered.roles, strict=True):
         info: dict[str, Any] = {
-            "tokenIds": [str(i) for i in ids],  # int64 fields travel as JSON strings
+            "tokenIds": [str(i) for i in ids],
             "tokens": [_b64(p) for p in pieces],
         }
         if role:
             info["role"] = role
         infos.append(info)
-    return {"tokensInfo": infos}
+    return infos
+
+
+def _word_id(word: bytes) -> int:
+    return int.from_bytes(hashlib.blake2b(word, digest_size=4).digest(), "big") % 262_144
 
 
 def _b64(data: bytes) -> str:

@@ -167,3 +167,45 @@ async def upload(
     assert final.status == 200, final.body
     assert final.headers["x-goog-upload-status"] == "final"
     return final.body
+
+
+PROJECT = "proj"
+LOCATION = "us-central1"
+SCOPE = f"v1beta1/projects/{PROJECT}/locations/{LOCATION}"
+BEARER = {"Authorization": "Bearer test-token"}
+
+
+def vertex_client(
+    base_url: str,
+    token: str = "test-token",
+    *,
+    credentials: Any = None,
+    project: str = PROJECT,
+    location: str = LOCATION,
+) -> Any:
+    """google-genai's client on Vertex AI aimed at an emulator, with ``credentials`` or else a
+    static bearer ``token``."""
+    from google import genai
+    from google.oauth2.credentials import Credentials
+
+    return genai.Client(
+        vertexai=True,
+        project=project,
+        location=location,
+        credentials=credentials or Credentials(token=token),  # type: ignore[no-untyped-call]
+        http_options={"base_url": base_url},
+    )
+
+
+@pytest.fixture
+async def vemu() -> AsyncIterator[Emulator]:
+    """An in-loop emulator accepting the bearer token ``test-token``, jobs finishing per poll."""
+    async with Emulator(bearer_tokens=["test-token"], job_polls=1) as emulator:
+        yield emulator
+
+
+@pytest.fixture
+async def vraw(vemu: Emulator) -> AsyncIterator[Raw]:
+    """A raw JSON client bound to ``vemu``."""
+    async with aiohttp.ClientSession() as session:
+        yield Raw(session, vemu.url)
