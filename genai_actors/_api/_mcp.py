@@ -17,7 +17,8 @@ happens, as in google-genai:
   ``{"result": <CallToolResult>}`` (its fields as pydantic dumps them), or ``{"error": ...}``
   when the server answers ``isError``; an exception (a dead server, a timeout) is sent as
   ``{"error": "<ExceptionType>: <message>"}``. Nothing is raised out of the call for a tool.
-- Requests carry ``mcp_used/<mcp version>`` at the front of ``x-goog-api-client``.
+- Requests carry ``mcp_used/<mcp version>`` in ``x-goog-api-client``, where google-genai puts
+  it (see :func:`mark_headers`).
 
 Not with the blocking ``Client``: a session belongs to the event loop that opened it, and the
 blocking client runs calls on its own loop thread. The blocking client refuses sessions with
@@ -103,22 +104,28 @@ def _mcp_marker() -> str:
     return _marker
 
 
-def mark_headers(headers: dict[str, str], tools: Any) -> dict[str, str]:
-    """``headers`` with the MCP marker in front of ``x-goog-api-client`` when ``tools`` hold
-    an MCP toolset (listed session); else ``headers`` itself."""
+def mark_headers(headers: dict[str, str], tools: Any, *, front: bool = True) -> dict[str, str]:
+    """``headers`` with the MCP marker in ``x-goog-api-client`` when ``tools`` hold an MCP
+    toolset (a listed session); else ``headers`` itself.
+
+    google-genai puts the marker in front of a feature-tagged header (``mcp_used/2.3.0
+    google-genai-sdk/3.6.1+afc gl-python/3.11.7``) and after an untagged one (with AFC
+    disabled: ``google-genai-sdk/3.6.1 gl-python/3.11.7 mcp_used/2.3.0``); ``front`` chooses.
+    """
     if not isinstance(tools, list | tuple) or not any(isinstance(t, McpToolset) for t in tools):
         return headers
     marked = dict(headers)
-    marked["x-goog-api-client"] = f"{_mcp_marker()} {headers['x-goog-api-client']}"
+    value, marker = headers["x-goog-api-client"], _mcp_marker()
+    marked["x-goog-api-client"] = f"{marker} {value}" if front else f"{value} {marker}"
     return marked
 
 
 def mcp_headers(api: ApiClient, tools: Any, *tags: str) -> dict[str, str] | None:
-    """The feature headers for ``tags`` marked for MCP when ``tools`` hold a listed session;
-    None otherwise (the request then takes its usual headers)."""
+    """The feature headers for ``tags`` marked for MCP (as google-genai places the marker)
+    when ``tools`` hold a listed session; None otherwise (the usual headers then apply)."""
     if not tools or not any(isinstance(t, McpToolset) for t in tools):
         return None
-    return mark_headers(api.feature_headers(*tags), tools)
+    return mark_headers(api.feature_headers(*tags), tools, front=bool(tags))
 
 
 async def resolve_sessions(config: Any) -> Any:
@@ -204,9 +211,8 @@ def _refuse_collisions(tools: Sequence[Any]) -> None:
     """Raises InvalidRequestError naming every function name defined more than once among
     the MCP toolsets, the Python callables and the declarations of ``tools``."""
     owners: dict[str, list[str]] = {}
-    for name, fn in function_map(tools).items():
-        if not isinstance(fn, McpTool):
-            owners.setdefault(name, []).append("a Python callable")
+    for name in function_map([t for t in tools if not isinstance(t, McpToolset)]):
+        owners.setdefault(name, []).append("a Python callable")
     for index, tool in enumerate(tools):
         names: list[str] = []
         what = ""

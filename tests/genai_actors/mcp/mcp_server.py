@@ -20,7 +20,7 @@ import anyio
 from mcp.server.mcpserver import MCPServer
 from pydantic import BaseModel
 
-server = MCPServer("genai-actors-test")
+server = MCPServer("genai-actors-test", log_level="CRITICAL")
 
 
 @server.tool()
