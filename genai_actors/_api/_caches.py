@@ -1,4 +1,6 @@
-"""``client.caches``: context caching (``cachedContents``) on the Gemini Developer API.
+"""``client.caches``: context caching (``cachedContents``) on the Gemini Developer API and
+Vertex AI (where names are ``projects/{p}/locations/{l}/cachedContents/{id}`` and the model a
+full ``projects/.../publishers/google/models/x`` name).
 
 A cache holds contents, a system instruction and tools for one model until it expires; pass its
 name as ``config={"cached_content": cache.name}`` to ``generate_content`` with the same model.
@@ -7,7 +9,8 @@ Methods and parameters are google-genai's: ``create(model=, config=)``, ``get(na
 
 Inputs are checked before anything is sent: ``ttl`` may be seconds (``int``/``float``), a
 ``timedelta`` or the wire string ``"300s"`` and must be positive; ``expire_time`` must be in the
-future; at most one of the two; names must be ``cachedContents/{id}`` (or a bare id).
+future; at most one of the two; names must be ``cachedContents/{id}`` (or a bare id; on
+Vertex AI also the full resource name).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from .._transformers import (
     InvalidRequestError,
     Request,
+    VertexLocation,
     check_backend,
     coerce_config,
     normalize_keys,
@@ -42,7 +46,7 @@ from ..types._caches import (
 )
 from ..types._content import Content
 from ..types._tools import Tool, ToolConfig
-from ._toolkit import call, page_query
+from ._toolkit import call, page_query, vertex_location
 
 if TYPE_CHECKING:
     from .._api_client import ApiClient
@@ -51,6 +55,7 @@ __all__ = ["AsyncCaches", "t_ttl"]
 
 _DURATION = re.compile(r"^\s*(-?\d+(?:\.\d+)?)s\s*$")
 _ID = re.compile(r"^[A-Za-z0-9_-]+$")
+_VERTEX_NAME = re.compile(r"^projects/[^/]+/locations/[^/]+/cachedContents/[A-Za-z0-9_-]+$")
 
 
 def t_ttl(ttl: object, path: str = "config.ttl") -> str:
@@ -113,15 +118,24 @@ def t_expire_time(value: object, path: str = "config.expire_time") -> str:
     return moment.isoformat()
 
 
-def cache_name(name: object) -> str:
-    """``abc`` or ``cachedContents/abc`` -> ``cachedContents/abc``.
+def cache_name(name: object, vertex: VertexLocation | None = None) -> str:
+    """``abc`` or ``cachedContents/abc`` -> ``cachedContents/abc`` (on Vertex AI
+    ``projects/{p}/locations/{l}/cachedContents/abc``, a full name being kept).
 
     Raises:
         InvalidRequestError: Empty, not a string, or not of that shape.
     """
     if not isinstance(name, str):
         name = getattr(name, "name", name)
-    full = t_cached_content_name(name, vertex=None, path="name")  # type: ignore[arg-type]
+    full = t_cached_content_name(name, vertex=vertex, path="name")  # type: ignore[arg-type]
+    if vertex is not None:
+        if not _VERTEX_NAME.match(full):
+            raise InvalidRequestError(
+                "name",
+                "expected 'projects/<p>/locations/<l>/cachedContents/<id>', "
+                f"'cachedContents/<id>' or a bare cache id, got {name!r}",
+            )
+        return full
     parts = full.split("/")
     if len(parts) != 2 or parts[0] != "cachedContents" or not _ID.match(parts[1]):
         raise InvalidRequestError(
@@ -130,15 +144,19 @@ def cache_name(name: object) -> str:
     return full
 
 
-def _create_request(model: str, cfg: CreateCachedContentConfig) -> Request:
+def _create_request(
+    model: str, cfg: CreateCachedContentConfig, vertex: VertexLocation | None = None
+) -> Request:
     """``caches.create``: POST ``cachedContents`` with the model, contents and expiry.
 
     Raises:
         InvalidRequestError: A bad model name, TTL, expiry or content; both ``ttl`` and
             ``expire_time``.
-        UnsupportedByBackendError: A Vertex-only field inside the contents, instruction or tools.
+        UnsupportedByBackendError: A field of the other backend inside the contents,
+            instruction or tools.
     """
-    body: dict[str, Any] = {"model": t_caches_model(model, vertex=None)}
+    on_vertex = vertex is not None
+    body: dict[str, Any] = {"model": t_caches_model(model, vertex=vertex)}
     if cfg.ttl is not None and cfg.expire_time is not None:
         raise InvalidRequestError("config", "set at most one of ttl and expire_time")
     if cfg.ttl is not None:
@@ -149,25 +167,30 @@ def _create_request(model: str, cfg: CreateCachedContentConfig) -> Request:
         body["displayName"] = cfg.display_name
     if cfg.contents is not None:
         contents = t_contents(cfg.contents)
-        check_backend(contents, "config.contents", vertex=False)
+        check_backend(contents, "config.contents", vertex=on_vertex)
         body["contents"] = normalize_keys(contents, list[Content], "config.contents")
     if cfg.system_instruction is not None:
         instruction = t_content(cfg.system_instruction, "config.system_instruction")
-        check_backend(instruction, "config.system_instruction", vertex=False)
+        check_backend(instruction, "config.system_instruction", vertex=on_vertex)
         body["systemInstruction"] = normalize_keys(
             instruction, Content, "config.system_instruction"
         )
     if cfg.tools is not None:
         tools = t_tools(cfg.tools, "config.tools")
-        check_backend(tools, "config.tools", vertex=False)
+        check_backend(tools, "config.tools", vertex=on_vertex)
         body["tools"] = normalize_keys(tools, list[Tool], "config.tools")
     if cfg.tool_config is not None:
-        check_backend(cfg.tool_config, "config.tool_config", vertex=False)
+        check_backend(cfg.tool_config, "config.tool_config", vertex=on_vertex)
         body["toolConfig"] = normalize_keys(cfg.tool_config, ToolConfig, "config.tool_config")
+    if cfg.kms_key_name is not None and on_vertex:
+        # google-genai writes this one key in snake_case; Vertex AI reads both spellings.
+        body["encryption_spec"] = {"kmsKeyName": cfg.kms_key_name}
     return Request("POST", "cachedContents", None, body, cfg.http_options)
 
 
-def _update_request(name: object, cfg: UpdateCachedContentConfig) -> Request:
+def _update_request(
+    name: object, cfg: UpdateCachedContentConfig, vertex: VertexLocation | None = None
+) -> Request:
     """``caches.update``: PATCH the cache with exactly one of ``ttl`` / ``expireTime``.
 
     Raises:
@@ -183,7 +206,7 @@ def _update_request(name: object, cfg: UpdateCachedContentConfig) -> Request:
         body["expireTime"] = t_expire_time(cfg.expire_time)
     else:
         raise InvalidRequestError("config", "set ttl or expire_time (the only updatable fields)")
-    return Request("PATCH", cache_name(name), None, body, cfg.http_options)
+    return Request("PATCH", cache_name(name, vertex), None, body, cfg.http_options)
 
 
 def _list_request(cfg: ListCachedContentsConfig) -> Request:
@@ -208,6 +231,7 @@ class AsyncCaches:
 
     def __init__(self, api_client: ApiClient) -> None:
         self._api = api_client
+        self._vertex = vertex_location(api_client)
 
     async def create(self, *, model: str, config: Any = None) -> CachedContent:
         """Creates a cached content for ``model``.
@@ -227,9 +251,9 @@ class AsyncCaches:
             APIError: The server refused (e.g. too few tokens to cache: 400).
         """
         cfg = coerce_config(config, CreateCachedContentConfig)
-        if cfg.kms_key_name is not None:
+        if cfg.kms_key_name is not None and self._vertex is None:
             raise self._api.unsupported("config.kms_key_name", "It needs Vertex AI.")
-        request = _create_request(model, cfg)
+        request = _create_request(model, cfg, self._vertex)
         return await call(self._api, request, CachedContent, idempotent=False)
 
     async def get(self, *, name: str, config: Any = None) -> CachedContent:
@@ -244,7 +268,7 @@ class AsyncCaches:
             PermissionDeniedError: Unknown or expired cache (the API answers 403).
         """
         cfg = coerce_config(config, GetCachedContentConfig)
-        request = Request("GET", cache_name(name), None, None, cfg.http_options)
+        request = Request("GET", cache_name(name, self._vertex), None, None, cfg.http_options)
         return await call(self._api, request, CachedContent)
 
     async def update(self, *, name: str, config: Any = None) -> CachedContent:
@@ -263,7 +287,7 @@ class AsyncCaches:
             PermissionDeniedError: Unknown or expired cache.
         """
         cfg = coerce_config(config, UpdateCachedContentConfig)
-        return await call(self._api, _update_request(name, cfg), CachedContent)
+        return await call(self._api, _update_request(name, cfg, self._vertex), CachedContent)
 
     async def delete(self, *, name: str, config: Any = None) -> DeleteCachedContentResponse:
         """Deletes a cached content.
@@ -273,7 +297,7 @@ class AsyncCaches:
             PermissionDeniedError: Unknown or expired cache.
         """
         cfg = coerce_config(config, DeleteCachedContentConfig)
-        request = Request("DELETE", cache_name(name), None, None, cfg.http_options)
+        request = Request("DELETE", cache_name(name, self._vertex), None, None, cfg.http_options)
         return await call(self._api, request, DeleteCachedContentResponse)
 
     async def _list_page(self, config: Any = None) -> ListCachedContentsResponse:
