@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import binascii
 import datetime
-from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias, TypeVar
 
 import msgspec
 
-from ._construct import WireMeta, construct_unchecked, use_base64
+from ._construct import WireMeta, construct_unchecked, flexible, use_base64
 
 # Public: the struct and the input unions. The codec helpers and ``enum_of`` are used by the
 # package's own modules (imported from ``genai_actors.types._base``), not re-exported.
@@ -60,13 +60,14 @@ else:
 
         __slots__ = ()
 
-    # Flexible config fields are validated by the transformers, not by msgspec.
+    # Flexible config fields are validated by the transformers, not by msgspec; construction
+    # types their dicts as google-genai does (``_construct.flexible``).
     PartUnion = Any
-    ContentUnion = Any
-    ContentListUnion = Any
+    ContentUnion = Annotated[Any, flexible("content")]
+    ContentListUnion = Annotated[Any, flexible("contents")]
     SchemaUnion = Any
-    SpeechConfigUnion = Any
-    ToolUnion = Any
+    SpeechConfigUnion = Annotated[Any, flexible("speech_config")]
+    ToolUnion = Annotated[Any, flexible("tool")]
 
 _T = TypeVar("_T")
 

@@ -17,8 +17,13 @@ Construction takes what google-genai's types take, keyword by keyword:
   becomes its value; an enum-valued field (``Annotated[str, enum_of(E)]``) keeps a member of
   ``E`` or any string (its value is checked when a request is built).
 - Keywords may be camelCase (google-genai's aliases).
-- Fields typed ``Any`` (the flexible inputs: contents, tools, schemas, free-form JSON) take
-  anything, as before.
+- The flexible inputs take what google-genai's unions take, and type the dicts among them as
+  it does (:func:`flexible`): a ``contents`` or ``system_instruction`` dict becomes a
+  ``Content``, ``File`` or ``Part`` (the first whose fields it fits, in google-genai's order;
+  the items of a list of parts a ``File`` or ``Part``), a ``tools`` entry dict a ``Tool``, a
+  ``speech_config`` dict a ``SpeechConfig``. Their other values (strings, callables, typed
+  values, images) are kept for the request builders. Fields typed ``Any`` (schemas,
+  free-form JSON) take anything.
 
 Anything else raises :class:`~genai_actors.errors.InvalidRequestError` (a ``ValueError``, as
 pydantic's ``ValidationError`` is) whose ``path`` names the field, e.g.
@@ -272,6 +277,119 @@ def _as_mapping(value: Any) -> Mapping[Any, Any] | None:
     return None
 
 
+# ---- the flexible inputs ------------------------------------------------------------------------
+
+# The struct types the flexible converters make, by name; each types module registers its own
+# (this module imports none of them).
+_FLEXIBLE_TYPES: dict[str, type[Any]] = {}
+
+# Which struct a dict becomes, per kind of flexible field, in google-genai's union order.
+_ONE_CONTENT = ("Content", "File", "Part")
+_ONE_PART = ("File", "Part")
+
+
+def flexible(kind: str) -> msgspec.Meta:
+    """Metadata marking a flexible field (``Annotated[Any, flexible(kind)]``) whose dicts are
+    typed at construction as google-genai types them.
+
+    ``kind`` is ``"content"`` (google-genai's ``ContentUnion``: one content, or a list of
+    parts), ``"contents"`` (``ContentListUnion``: one content or a list of them), ``"tool"``
+    (an entry of ``tools``) or ``"speech_config"``. Encoding and decoding ignore it.
+    """
+    return msgspec.Meta(extra={"flexible": kind})
+
+
+def register_flexible(*types: type[Any]) -> None:
+    """Make ``types`` (by class name) the structs the flexible converters build."""
+    for tp in types:
+        _FLEXIBLE_TYPES[tp.__name__] = tp
+
+
+def _first_fit(value: Mapping[Any, Any], names: tuple[str, ...]) -> Any:
+    """``value`` as the first struct of ``names`` whose fields it fits.
+
+    Raises:
+        _Bad: It fits none: the error of the struct that knows most of its keys.
+    """
+    failures: list[tuple[int, _Bad]] = []
+    for name in names:
+        cls = _FLEXIBLE_TYPES.get(name)
+        if cls is None:
+            continue
+        plan = _plan(cls)
+        try:
+            return _construct(cls, **_fields_of(plan, value))
+        except _Bad as bad:
+            known = sum(1 for key in value if key in plan.names)
+            failures.append((known, bad))
+    if not failures:
+        return value
+    best = max(failures, key=lambda pair: pair[0])[1]
+    fits = " or ".join(names)
+    best.reason = f"expected {fits} (or a dict of one): {best.reason}"
+    raise best
+
+
+def _one_part(value: Any) -> Any:
+    if isinstance(value, dict):
+        return _first_fit(value, _ONE_PART)
+    return value
+
+
+def _one_content(value: Any) -> Any:
+    if isinstance(value, dict):
+        return _first_fit(value, _ONE_CONTENT)
+    if type(value) is list:
+        return _each(value, _one_part)
+    return value
+
+
+def _each(values: list[Any], conv: Conv) -> list[Any]:
+    out = []
+    for index, element in enumerate(values):
+        try:
+            out.append(conv(element))
+        except _Bad as bad:
+            bad.segments.append(f"[{index}]")
+            raise
+    return out
+
+
+def _content_conv(value: Any) -> Any:
+    return _one_content(value)
+
+
+def _contents_conv(value: Any) -> Any:
+    if type(value) is list:
+        return _each(value, _one_content)
+    return _one_content(value)
+
+
+def _single(name: str) -> Conv:
+    def conv(value: Any) -> Any:
+        if isinstance(value, dict):
+            cls = _FLEXIBLE_TYPES.get(name)
+            if cls is not None:
+                return _construct(cls, **_fields_of(_plan(cls), value))
+        return value
+
+    return conv
+
+
+_FLEXIBLE: dict[str, tuple[tuple[str, ...], Conv]] = {
+    "content": (("str", *_ONE_CONTENT), _content_conv),
+    "contents": (("str", "Content"), _contents_conv),
+    "tool": (("Tool",), _single("Tool")),
+    "speech_config": (("str", "SpeechConfig"), _single("SpeechConfig")),
+}
+
+
+def _flexible_converter(kind: str) -> tuple[frozenset[type[Any]], Conv]:
+    names, conv = _FLEXIBLE[kind]
+    known: dict[str, type[Any]] = {"str": str, **_FLEXIBLE_TYPES}
+    return frozenset(known[name] for name in names if name in known), conv
+
+
 # ---- converters, one per declared type --------------------------------------------------------
 
 
@@ -282,6 +400,10 @@ def _converter(tp: Any) -> tuple[frozenset[type[Any]], Conv]:
         return frozenset(), _anything
     if origin is Annotated:
         base, *extras = get_args(tp)
+        for extra in extras:
+            meta = getattr(extra, "extra", None)
+            if isinstance(meta, dict) and meta.get("flexible") in _FLEXIBLE:
+                return _flexible_converter(meta["flexible"])
         ok, conv = _converter(base)
         for extra in extras:
             meta = getattr(extra, "extra", None)

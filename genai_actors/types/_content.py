@@ -9,6 +9,7 @@ import mimetypes
 from typing import Annotated, Any
 
 from ._base import Base64Bytes, _Wire, enum_of
+from ._construct import register_flexible
 from ._enums import (
     DocumentMetadataContentLayer,
     FunctionResponseScheduling,
@@ -368,3 +369,5 @@ __all__ = [
     "PartMediaResolution",
     "ToolResponse",
 ]
+
+register_flexible(Content, Part)  # dicts in flexible fields become these (_construct)

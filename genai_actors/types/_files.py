@@ -11,6 +11,7 @@ import datetime
 from typing import Annotated, Any
 
 from ._base import HttpResponse, _Wire, enum_of
+from ._construct import register_flexible
 from ._enums_more import (
     FileSource,
     FileState,
@@ -167,3 +168,6 @@ class RegisterFilesResponse(_Wire, kw_only=True):
 
     sdk_http_response: HttpResponse | None = None
     files: list[File] | None = None
+
+
+register_flexible(File)  # dicts in flexible fields become these (_construct)

@@ -18,6 +18,7 @@ from ._base import (
     _Wire,
     enum_of,
 )
+from ._construct import register_flexible
 from ._enums import (
     AspectRatio,
     AudioTranscriptionConfigMode,
@@ -370,3 +371,5 @@ __all__ = [
     "TextResponseFormat",
     "AudioResponseFormat",
 ]
+
+register_flexible(SpeechConfig)  # dicts in flexible fields become these (_construct)

@@ -9,6 +9,7 @@ import datetime
 from typing import Annotated, Any
 
 from ._base import _Wire, enum_of
+from ._construct import register_flexible
 from ._enums import (
     ApiSpec,
     AuthType,
@@ -477,3 +478,5 @@ __all__ = [
     "GoogleMapsPlaces",
     "ToolParallelAiSearch",
 ]
+
+register_flexible(Tool)  # dicts in flexible fields become these (_construct)
