@@ -9,11 +9,6 @@ import pytest
 import genai_actors as ga
 from genai_actors.emulator import Emulator
 
-MODEL = "gemini-2.5-flash"
-EMBED_MODEL = "gemini-embedding-001"
-# Quick, deterministic per-input retries: the faults are the point, not the waits.
-QUICK_RETRY = {"attempts": 10, "initial_delay": 0.005, "max_delay": 0.02, "jitter": 0.0}
-
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -34,12 +29,3 @@ async def client(emu: Emulator) -> AsyncIterator[ga.AsyncClient]:
     """A client on ``emu``."""
     async with ga.AsyncClient(api_key="k", http_options={"base_url": emu.url}) as made:
         yield made
-
-
-def line(i: int, *, short: bool = False) -> dict[str, object]:
-    """Batch API input line number ``i``: its prompt names it (``short``: a one-token answer,
-    which the emulator makes quickly)."""
-    request: dict[str, object] = {"contents": [{"parts": [{"text": f"prompt {i}"}]}]}
-    if short:
-        request["generationConfig"] = {"maxOutputTokens": 1}
-    return {"key": f"k{i}", "request": request}
