@@ -6,7 +6,14 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-__all__ = ["Kind", "ModelInfo", "base_model_id", "default_models", "default_tuned_models"]
+__all__ = [
+    "Kind",
+    "ModelInfo",
+    "base_model_id",
+    "default_models",
+    "default_tuned_models",
+    "vertex_only_models",
+]
 
 Kind = Literal["text", "image", "tts", "embedding", "imagen", "video", "live", "music"]
 
@@ -230,6 +237,37 @@ def default_models() -> list[ModelInfo]:
             sampling=False,
         ),
     ]
+
+
+# Publisher models only Vertex AI serves, by what ``:predict`` does with them (the ``Kind`` of
+# the Developer API catalogue is reused: ``imagen`` models are told apart by ``extra["task"]``).
+_VERTEX_ONLY: list[tuple[str, str, Kind, str, int]] = [
+    ("imagen-4.0-fast-generate-001", "Imagen 4 Fast", "imagen", "generate", 0),
+    ("imagen-4.0-ultra-generate-001", "Imagen 4 Ultra", "imagen", "generate", 0),
+    ("imagen-3.0-generate-002", "Imagen 3", "imagen", "generate", 0),
+    ("imagen-3.0-capability-001", "Imagen 3 editing", "imagen", "edit", 0),
+    ("imagen-4.0-upscale-preview", "Imagen 4 upscaling", "imagen", "upscale", 0),
+    ("imagen-product-recontext-preview-06-30", "Product recontext", "imagen", "recontext", 0),
+    ("virtual-try-on-preview-08-04", "Virtual try-on", "imagen", "recontext", 0),
+    ("image-segmentation-001", "Image segmentation", "imagen", "segment", 0),
+    ("text-embedding-005", "Text Embedding 005", "embedding", "embed", 768),
+    ("text-multilingual-embedding-002", "Multilingual embedding", "embedding", "embed", 768),
+    ("veo-3.0-fast-generate-001", "Veo 3 Fast", "video", "video", 0),
+]
+
+
+def vertex_only_models() -> list[ModelInfo]:
+    """Publisher models served on Vertex AI paths only (``predict`` and video models)."""
+    out = []
+    for model_id, display, kind, task, dims in _VERTEX_ONLY:
+        methods = {
+            "video": ["predictLongRunning"],
+            "embed": ["predict", "embedContent", "countTokens"],
+        }.get(task, ["predict"])
+        info = _model(model_id, display, display, methods, kind=kind, dims=dims, sampling=False)
+        info.extra["task"] = task
+        out.append(info)
+    return out
 
 
 _TUNED_SEED: dict[str, Any] = {

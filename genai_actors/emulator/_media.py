@@ -7,7 +7,7 @@ import math
 import struct
 import zlib
 
-__all__ = ["mp4", "pcm16", "png"]
+__all__ = ["image_size", "mask_png", "mp4", "pcm16", "png"]
 
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
@@ -41,6 +41,68 @@ def png(seed: str, width: int = 8, height: int = 8) -> bytes:
         + _png_chunk(b"IDAT", zlib.compress(bytes(rows), 9))
         + _png_chunk(b"IEND", b"")
     )
+
+
+def mask_png(width: int, height: int, box: tuple[float, float, float, float]) -> bytes:
+    """A valid 8-bit greyscale PNG mask: 255 inside ``box`` (left, top, right, bottom as
+    fractions of the size), 0 elsewhere.
+
+    Raises:
+        ValueError: If a dimension is not in 1..4096.
+    """
+    if not (0 < width <= 4096 and 0 < height <= 4096):
+        raise ValueError("PNG dimensions must be between 1 and 4096")
+    left, top, right, bottom = (
+        round(box[0] * width),
+        round(box[1] * height),
+        round(box[2] * width),
+        round(box[3] * height),
+    )
+    blank = b"\x00" + b"\x00" * width
+    marked = b"\x00" + b"\x00" * left + b"\xff" * (right - left) + b"\x00" * (width - right)
+    rows = b"".join(marked if top <= y < bottom else blank for y in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", header)
+        + _png_chunk(b"IDAT", zlib.compress(rows, 6))
+        + _png_chunk(b"IEND", b"")
+    )
+
+
+_JPEG_SOF = frozenset({0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE})
+
+
+def image_size(data: bytes) -> tuple[int, int] | None:
+    """The (width, height) of a PNG, JPEG or WebP (VP8/VP8L/VP8X) image, or None."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) >= 24 and data[12:16] == b"IHDR":
+        width, height = struct.unpack(">II", data[16:24])
+        return (width, height) if width and height else None
+    if data.startswith(b"\xff\xd8"):
+        index = 2
+        while index + 9 <= len(data):
+            if data[index] != 0xFF:
+                return None
+            marker = data[index + 1]
+            length = struct.unpack(">H", data[index + 2 : index + 4])[0]
+            if marker in _JPEG_SOF:
+                height, width = struct.unpack(">HH", data[index + 5 : index + 9])
+                return (width, height) if width and height else None
+            index += 2 + length
+        return None
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP" and len(data) >= 30:
+        kind = data[12:16]
+        if kind == b"VP8X":
+            width = 1 + int.from_bytes(data[24:27], "little")
+            height = 1 + int.from_bytes(data[27:30], "little")
+            return width, height
+        if kind == b"VP8 ":
+            width, height = struct.unpack("<HH", data[26:30])
+            return width & 0x3FFF, height & 0x3FFF
+        if kind == b"VP8L":
+            bits = int.from_bytes(data[21:25], "little")
+            return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
+    return None
 
 
 def _box(kind: bytes, *payload: bytes) -> bytes:

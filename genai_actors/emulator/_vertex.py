@@ -24,9 +24,10 @@ from ._router import Call
 if TYPE_CHECKING:
     from aiohttp import web
 
+    from ._catalog import ModelInfo
     from ._state import EmulatorState
 
-__all__ = ["VertexCall", "is_vertex", "prepare", "publisher_model"]
+__all__ = ["VertexCall", "is_vertex", "model_info", "prepare", "publisher_model"]
 
 _API_KEYS_REFUSED = (
     "API keys are not supported by this API. Expected OAuth2 access token or other "
@@ -181,10 +182,15 @@ def publisher_model(call: VertexCall, method: str) -> str:
     parts = call.segments
     model_id = parts[3] if len(parts) >= 4 else ""
     name = f"models/{model_id}"
-    info = call.state.models.get(name)
+    info = call.state.models.get(name) or call.state.vertex.publisher_models.get(name)
     if parts[1] != "google" or info is None or method not in info.methods:
         raise model_not_found(call)
     return name
+
+
+def model_info(call: VertexCall, name: str) -> ModelInfo:
+    """The catalogue entry of ``models/{id}`` (the Developer API's, or Vertex AI's own)."""
+    return call.state.models.get(name) or call.state.vertex.publisher_models[name]
 
 
 def model_not_found(call: VertexCall) -> ApiError:

@@ -19,7 +19,7 @@ from ._brain import prompt_tokens
 from ._embed import embed_request
 from ._errors import bad_request
 from ._tokens import count_content, tokens_info
-from ._vertex import VertexCall, model_not_found, publisher_model
+from ._vertex import VertexCall, model_info, model_not_found, publisher_model
 
 if TYPE_CHECKING:
     from ._router import Call, Router
@@ -40,7 +40,7 @@ def target_model(call: VertexCall, method: str) -> str:
     """
     if call.segments[0] == "endpoints":
         base = call.state.vertex.endpoint_base(call.segments[1])
-        if base is None or method not in call.state.models[base].methods:
+        if base is None or method not in model_info(call, base).methods:
             raise model_not_found(call)
         return base
     return publisher_model(call, method)
@@ -109,7 +109,7 @@ def _embed_one(call: VertexCall, name: str, request: Any, where: str) -> dict[st
     kept = {k: v for k, v in config.items() if k not in _IGNORED_OPTIONS}
     inner = {"content": request.get("content"), **kept}
     parsed = call.delegate(name, inner).body_as("EmbedContentRequest")
-    return embed_request(call.state.models[name], parsed, where)
+    return embed_request(model_info(call, name), parsed, where)
 
 
 def _embed_model(call: VertexCall) -> str:

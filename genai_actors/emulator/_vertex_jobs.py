@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ._catalog import ModelInfo, vertex_only_models
 from ._errors import ApiError, bad_request
 from ._router import page
 from ._timeutil import Progress, rfc3339
@@ -69,6 +70,7 @@ class VertexStore:
         self.endpoints: dict[str, str] = {}
         self.models: dict[str, dict[str, Any]] = {}
         self.jobs: dict[str, _Job] = {}
+        self.publisher_models: dict[str, ModelInfo] = {m.name: m for m in vertex_only_models()}
 
     def endpoint_base(self, endpoint_id: str) -> str | None:
         """The ``models/{id}`` base model an endpoint serves, or None."""
