@@ -1,4 +1,5 @@
-"""``client.tunings``: model tuning on the Gemini Developer API (``tunedModels``).
+"""``client.tunings``: model tuning on the Gemini Developer API (``tunedModels``) and on Vertex
+AI (``tuningJobs``).
 
 google-genai's methods with its parameters: ``tune(base_model=, training_dataset=, config=)``,
 ``get(name=)``, ``list(config=)``, ``cancel(name=)``, ``validate_reward(...)``; plus ``wait`` and
@@ -14,6 +15,13 @@ Differences from google-genai 3.4, on purpose:
 
 On this backend a tuning job is its tuned model: ``TuningJob.name`` is ``tunedModels/{id}``,
 which, once the job succeeded, is also the ``model=`` to generate with.
+
+On Vertex AI, ``tune`` posts a ``tuningJobs`` resource built as google-genai builds it
+(:mod:`genai_actors._transformers._tuning_jobs`: the training data is a ``gcs_uri`` or
+``vertex_dataset_resource``; inline ``examples`` are refused before sending), and a job is named
+``projects/{p}/locations/{l}/tuningJobs/{id}`` (``tuningJobs/{id}`` or the bare id is taken as
+one of the client's project and location; google-genai would send a bare id as it is).
+``validate_reward`` works there.
 """
 
 from __future__ import annotations
@@ -23,6 +31,12 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from .._transformers import InvalidRequestError, Request, coerce, coerce_config, t_model
+from .._transformers._tuning_jobs import (
+    VERTEX_TUNING_COLLECTION,
+    vertex_tune_request,
+    vertex_tuning_job_name,
+    vertex_validate_reward_request,
+)
 from ..errors import UnknownApiResponseError, UnsupportedByBackendError
 from ..pagers import AsyncPager
 from ..types._enums_more import JobState
@@ -35,13 +49,14 @@ from ..types._tunings import (
     ListTuningJobsResponse,
     TuningDataset,
     TuningJob,
+    ValidateRewardConfig,
+    ValidateRewardResponse,
 )
 from ._toolkit import call, check_timeout, decode_object, http_response, page_query, send
 
 if TYPE_CHECKING:
     from .._api_client import ApiClient
     from .._watch import WatchStream
-    from ..types._tunings import ValidateRewardResponse
 
 __all__ = ["DEFAULT_WAIT_TIMEOUT", "AsyncTunings", "tuned_model_name"]
 
@@ -155,8 +170,9 @@ def _tune_request(base_model: str, training_dataset: Any, cfg: CreateTuningJobCo
     return Request("POST", "tunedModels", None, body, cfg.http_options)
 
 
-def _list_request(cfg: ListTuningJobsConfig) -> Request:
-    """``tunings.list``: GET ``tunedModels``, one page (``filter`` passed on).
+def _list_request(cfg: ListTuningJobsConfig, *, vertex: bool = False) -> Request:
+    """``tunings.list``: GET ``tunedModels`` (``tuningJobs`` on Vertex AI), one page
+    (``filter`` passed on).
 
     Raises:
         InvalidRequestError: ``page_size`` is not a positive integer.
@@ -165,7 +181,8 @@ def _list_request(cfg: ListTuningJobsConfig) -> Request:
     if cfg.filter is not None:
         query["filter"] = cfg.filter
     text = {key: str(value) for key, value in query.items()}
-    return Request("GET", "tunedModels", text or None, None, cfg.http_options)
+    path = VERTEX_TUNING_COLLECTION if vertex else "tunedModels"
+    return Request("GET", path, text or None, None, cfg.http_options)
 
 
 def _has_ended(job: TuningJob) -> bool:
@@ -183,30 +200,53 @@ class AsyncTunings:
     def __init__(self, api_client: ApiClient) -> None:
         self._api = api_client
 
+    def _name(self, name: object) -> str:
+        """The job's resource path on this client's backend.
+
+        Raises:
+            InvalidRequestError: Not a tuning job name of this backend (nothing is sent).
+        """
+        if self._api.vertexai:
+            return vertex_tuning_job_name(name)
+        return tuned_model_name(name)
+
+    def _job(self, data: Any) -> TuningJob:
+        return _job(data, vertex=self._api.vertexai)
+
     async def tune(
         self, *, base_model: str, training_dataset: Any, config: Any = None
     ) -> TuningJob:
         """Starts tuning ``base_model`` on the given examples.
 
         Args:
-            base_model: The model to tune (``models/...`` or a bare id).
+            base_model: The model to tune (``models/...`` or a bare id; on Vertex AI a
+                publisher model, or a tuned model ``projects/...`` to continue from).
             training_dataset: :class:`~genai_actors.types.TuningDataset` or dict with
-                ``examples``: ``[{"text_input": ..., "output": ...}, ...]``.
+                ``examples``: ``[{"text_input": ..., "output": ...}, ...]`` (on Vertex AI:
+                ``gcs_uri`` or ``vertex_dataset_resource``).
             config: :class:`~genai_actors.types.CreateTuningJobConfig` or dict:
                 ``tuned_model_display_name``, ``epoch_count``, ``batch_size``, and one of
-                ``learning_rate`` / ``learning_rate_multiplier``.
+                ``learning_rate`` / ``learning_rate_multiplier`` (on Vertex AI also
+                ``method``, ``validation_dataset`` and the rest).
 
         Returns:
-            The job, ``JOB_STATE_QUEUED``, named ``tunedModels/{id}``; follow it with
-            :meth:`wait` or :meth:`watch`.
+            The job, ``JOB_STATE_QUEUED``, named ``tunedModels/{id}`` (on Vertex AI the job
+            the service created); follow it with :meth:`wait` or :meth:`watch`.
 
         Raises:
             InvalidRequestError: No examples, an empty input, a non-positive hyperparameter
                 (nothing is sent).
-            UnsupportedByBackendError: A Vertex-only field (``gcs_uri``, ``method``, ...).
+            UnsupportedByBackendError: A Vertex-only field (``gcs_uri``, ``method``, ...), or
+                ``examples`` on Vertex AI.
             APIError: The server refused (e.g. an unknown base model).
         """
         cfg = coerce_config(config, CreateTuningJobConfig)
+        if self._api.vertexai:
+            vertex_request = vertex_tune_request(base_model, training_dataset, cfg)
+            raw = await send(self._api, vertex_request, idempotent=False)
+            job = self._job(decode_object(raw.content))
+            job.sdk_http_response = http_response(raw)
+            return job
         request = _tune_request(base_model, training_dataset, cfg)
         raw = await send(self._api, request, idempotent=False)
         operation = decode_object(raw.content)
@@ -234,9 +274,12 @@ class AsyncTunings:
             NotFoundError: No such tuned model.
         """
         cfg = coerce_config(config, GetTuningJobConfig)
-        request = Request("GET", tuned_model_name(name), None, None, cfg.http_options)
+        request = Request("GET", self._name(name), None, None, cfg.http_options)
         raw = await send(self._api, request)
-        return _job(decode_object(raw.content))
+        job = self._job(decode_object(raw.content))
+        if self._api.vertexai:
+            job.sdk_http_response = http_response(raw)
+        return job
 
     async def cancel(self, *, name: str, config: Any = None) -> CancelTuningJobResponse:
         """Asks the server to stop a job that is still training (it ends ``JOB_STATE_FAILED``:
@@ -247,17 +290,19 @@ class AsyncTunings:
             NotFoundError: No such job. FailedPreconditionError: it already ended.
         """
         cfg = coerce_config(config, CancelTuningJobConfig)
-        request = Request("POST", f"{tuned_model_name(name)}:cancel", None, None, cfg.http_options)
+        request = Request("POST", f"{self._name(name)}:cancel", None, None, cfg.http_options)
         return await call(self._api, request, CancelTuningJobResponse)
 
     async def _list_page(self, config: Any = None) -> ListTuningJobsResponse:
         cfg = coerce_config(config, ListTuningJobsConfig)
-        raw = await send(self._api, _list_request(cfg))
+        vertex = self._api.vertexai
+        raw = await send(self._api, _list_request(cfg, vertex=vertex))
         data = decode_object(raw.content)
+        key = "tuningJobs" if vertex else "tunedModels"
         return ListTuningJobsResponse(
             sdk_http_response=http_response(raw),
             next_page_token=data.get("nextPageToken"),
-            tuning_jobs=[_job(m) for m in data.get("tunedModels") or []],
+            tuning_jobs=[self._job(m) for m in data.get(key) or []],
         )
 
     async def list(self, *, config: Any = None) -> AsyncPager[TuningJob]:
@@ -285,14 +330,34 @@ class AsyncTunings:
         composite_reward_config: Any = None,
         config: Any = None,
     ) -> ValidateRewardResponse:
-        """Validates a reinforcement-tuning reward: Vertex AI only.
+        """Validates a reinforcement-tuning reward on a sample response (Vertex AI only):
+        POST ``{parent}/tuningJobs:validateReinforcementTuningReward``.
+
+        Args:
+            parent: ``projects/{p}/locations/{l}``.
+            sample_response: The model answer to score (a Content, or what makes one).
+            example: The reinforcement-tuning example (``contents``, ``references``, ...).
+            single_reward_config: One reward configuration (dict).
+            composite_reward_config: Weighted reward configurations (dict).
+            config: ``http_options``.
 
         Raises:
-            UnsupportedByBackendError: Always, on the Gemini Developer API (nothing is sent).
+            UnsupportedByBackendError: On the Gemini Developer API (nothing is sent).
+            InvalidRequestError: A bad parent or sample response (nothing is sent).
+            APIError: The server refused.
         """
-        del parent, sample_response, example, single_reward_config, composite_reward_config
-        del config
-        raise self._api.unsupported("tunings.validate_reward", "It needs Vertex AI.")
+        if not self._api.vertexai:
+            raise self._api.unsupported("tunings.validate_reward", "It needs Vertex AI.")
+        cfg = coerce_config(config, ValidateRewardConfig)
+        request = vertex_validate_reward_request(
+            parent,
+            sample_response,
+            example,
+            single_reward_config,
+            composite_reward_config,
+            cfg.http_options,
+        )
+        return await call(self._api, request, ValidateRewardResponse, idempotent=False)
 
     async def _fetch(self, name: str) -> TuningJob:
         return await self.get(name=name)
@@ -326,7 +391,7 @@ class AsyncTunings:
         if isinstance(job, TuningJob) and job.has_ended:
             return job
         return await self._api.watchers.wait(
-            tuned_model_name(job), self._fetch, _has_ended, timeout=limit, kind="tuning"
+            self._name(job), self._fetch, _has_ended, timeout=limit, kind="tuning"
         )
 
     def watch(self, job: TuningJob | str) -> WatchStream[TuningJob]:
@@ -335,13 +400,11 @@ class AsyncTunings:
         Raises:
             InvalidRequestError: Not a tuning job name (raised here; nothing is sent).
         """
-        return self._api.watchers.watch(
-            tuned_model_name(job), self._fetch, _has_ended, kind="tuning"
-        )
+        return self._api.watchers.watch(self._name(job), self._fetch, _has_ended, kind="tuning")
 
 
-def _job(data: Any) -> TuningJob:
+def _job(data: Any, *, vertex: bool = False) -> TuningJob:
     try:
-        return TuningJob.from_tuned_model(data)
+        return TuningJob.from_vertex(data) if vertex else TuningJob.from_tuned_model(data)
     except ValueError as exc:
         raise UnknownApiResponseError(str(exc)) from None

@@ -76,7 +76,6 @@ __all__ = [
     "DistillationSamplingSpec",
     "DistillationSpec",
     "EmbedContentParameters",
-    "EncryptionSpec",
     "EvaluateDatasetResponse",
     "EvaluateDatasetRun",
     "EvaluationConfig",
@@ -130,7 +129,6 @@ __all__ = [
     "PartnerModelTuningSpec",
     "PointwiseMetricResult",
     "PointwiseMetricSpec",
-    "PreTunedModel",
     "PredefinedMetricSpec",
     "PreferenceOptimizationDataStats",
     "PreferenceOptimizationHyperParameters",
@@ -417,12 +415,6 @@ class EmbedContentParameters(_Wire, kw_only=True):
     model: str | None = None
     contents: Any = None
     config: EmbedContentConfig | None = None
-
-
-class EncryptionSpec(_Wire, kw_only=True):
-    """The wire type ``EncryptionSpec`` of the Gemini API (generated from its schema)."""
-
-    kms_key_name: str | None = None
 
 
 class EvaluateDatasetResponse(_Wire, kw_only=True):
@@ -837,14 +829,6 @@ class PointwiseMetricSpec(_Wire, kw_only=True):
     metric_prompt_template: str | None = None
     custom_output_format_config: CustomOutputFormatConfig | None = None
     system_instruction: str | None = None
-
-
-class PreTunedModel(_Wire, kw_only=True):
-    """The wire type ``PreTunedModel`` of the Gemini API (generated from its schema)."""
-
-    base_model: str | None = None
-    checkpoint_id: str | None = None
-    tuned_model_name: str | None = None
 
 
 class PredefinedMetricSpec(_Wire, kw_only=True):

@@ -7,6 +7,9 @@ On the Gemini Developer API a tuning job *is* its tuned model (``tunedModels/{id
 ``tuningTask.startTime`` / ``completeTime`` -> ``start_time`` / ``end_time``, and
 ``tuned_model.model`` / ``.endpoint`` = the tuned model's name (usable as ``model=`` once
 succeeded).
+
+On Vertex AI a tuning job is a ``TuningJob`` resource (``projects/{p}/locations/{l}/
+tuningJobs/{id}``); :meth:`TuningJob.from_vertex` reads it as google-genai does.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from ._enums_more import (
     AdapterSize,
     JobState,
     ReinforcementTuningThinkingLevel,
+    TuningJobState,
     TuningMethod,
     TuningMode,
 )
@@ -32,9 +36,11 @@ __all__ = [
     "CancelTuningJobConfig",
     "CancelTuningJobResponse",
     "CreateTuningJobConfig",
+    "EncryptionSpec",
     "GetTuningJobConfig",
     "ListTuningJobsConfig",
     "ListTuningJobsResponse",
+    "PreTunedModel",
     "TunedModel",
     "TunedModelCheckpoint",
     "TuningDataset",
@@ -163,6 +169,20 @@ class TuningSnapshot(_Wire, kw_only=True):
     compute_time: datetime.datetime | None = None
 
 
+class PreTunedModel(_Wire, kw_only=True):
+    """A tuned model a Vertex AI tuning job continues from."""
+
+    base_model: str | None = None
+    checkpoint_id: str | None = None
+    tuned_model_name: str | None = None
+
+
+class EncryptionSpec(_Wire, kw_only=True):
+    """The Cloud KMS key a Vertex AI resource is encrypted with."""
+
+    kms_key_name: str | None = None
+
+
 class TuningJob(_Wire, kw_only=True):
     """A tuning job.
 
@@ -179,6 +199,15 @@ class TuningJob(_Wire, kw_only=True):
         tuned_model: The resulting model (its ``model`` is the name to generate with).
         tuned_model_display_name: The display name.
         snapshots: Per-step training records (Gemini Developer API; google-genai drops them).
+        pre_tuned_model: The tuned model continued from (Vertex AI).
+        encryption_spec: Its Cloud KMS key (Vertex AI).
+        custom_base_model: A custom base model's Cloud Storage URI (Vertex AI).
+        experiment: Its Vertex AI Experiment.
+        output_uri: Where custom-model tuning writes (Vertex AI).
+        pipeline_job: The pipeline that ran it (Vertex AI).
+        service_account: The service account it ran as (Vertex AI).
+        tuning_job_state: The finer-grained tuning state (Vertex AI).
+        gcs_metrics_uri: Where its metrics are written (Vertex AI).
     """
 
     sdk_http_response: HttpResponse | None = None
@@ -195,6 +224,15 @@ class TuningJob(_Wire, kw_only=True):
     tuned_model_display_name: str | None = None
     labels: dict[str, str] | None = None
     snapshots: list[TuningSnapshot] | None = None
+    pre_tuned_model: PreTunedModel | None = None
+    encryption_spec: EncryptionSpec | None = None
+    custom_base_model: str | None = None
+    experiment: str | None = None
+    output_uri: str | None = None
+    pipeline_job: str | None = None
+    service_account: str | None = None
+    tuning_job_state: Annotated[TuningJobState, enum_of(TuningJobState, echoed=True)] | None = None
+    gcs_metrics_uri: str | None = None
 
     @property
     def has_ended(self) -> bool:
@@ -237,6 +275,25 @@ class TuningJob(_Wire, kw_only=True):
             return msgspec.convert(data, cls, strict=False, dec_hook=dec_hook)
         except msgspec.ValidationError as exc:
             raise ValueError(f"not a valid tuned model: {exc}") from None
+
+    @classmethod
+    def from_vertex(cls, job: dict[str, Any]) -> TuningJob:
+        """The view of a Vertex AI ``TuningJob`` (a decoded JSON object); its ``state`` is
+        mapped as google-genai maps it.
+
+        Raises:
+            ValueError: ``job`` is not an object, or a field has the wrong type.
+        """
+        if not isinstance(job, dict):
+            raise ValueError(f"a tuning job must be an object, got {type(job).__name__}")
+        data = {key: value for key, value in job.items() if value is not None}
+        data.pop("snapshots", None)  # a Developer API field
+        if isinstance(data.get("state"), str):
+            data["state"] = tuning_job_state(data["state"])
+        try:
+            return msgspec.convert(data, cls, strict=False, dec_hook=dec_hook)
+        except msgspec.ValidationError as exc:
+            raise ValueError(f"not a valid tuning job: {exc}") from None
 
 
 class TuningOperation(_Wire, kw_only=True):
