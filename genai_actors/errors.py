@@ -693,8 +693,12 @@ class UnknownApiResponseError(GenAIError, ValueError):
     """A response body or a stream event is not valid JSON (or not the expected shape)."""
 
 
-class SessionClosed(GenAIError):
+class SessionClosed(APIError):
     """A Live or Music WebSocket session closed.
+
+    An :class:`APIError`, as google-genai raises ``APIError(code, reason)`` when a Live socket
+    closes: ``code`` is the close code, ``details`` the reason (as there), ``message`` the
+    reason too (``None`` there) and ``status`` ``None``.
 
     Attributes:
         code: The WebSocket close code (1006 when no close frame was received).
@@ -703,10 +707,12 @@ class SessionClosed(GenAIError):
     """
 
     def __init__(self, code: int, reason: str = "", *, resumable: bool = False) -> None:
+        super().__init__(code, reason)
         self.code = code
         self.reason = reason
+        self.message = reason or None
         self.resumable = resumable
-        super().__init__(f"session closed with code {code}: {reason or 'no reason given'}")
+        Exception.__init__(self, f"session closed with code {code}: {reason or 'no reason given'}")
 
 
 class ClientClosedError(GenAIError, RuntimeError):

@@ -339,3 +339,20 @@ async def test_context_window_compression_drops_the_oldest_turns(client: ga.Asyn
         await turn(session)
         await session.send_realtime_input(text="Beta is second")
         assert 'which began with "Alpha is first"' in text_of(await turn(session))
+
+
+def test_session_closed_is_an_api_error_as_google_genai_raises() -> None:
+    """google-genai raises ``APIError(code, reason)`` when a Live socket closes: code that
+    catches that catches SessionClosed, which keeps its own fields."""
+    closed = errors.SessionClosed(1011, "Internal error occurred.", resumable=True)
+    assert isinstance(closed, errors.APIError)
+    assert isinstance(closed, errors.GenAIError)
+    assert not isinstance(closed, errors.ClientError | errors.ServerError)
+    assert (closed.code, closed.details, closed.status) == (1011, "Internal error occurred.", None)
+    assert (closed.reason, closed.message, closed.resumable) == (
+        "Internal error occurred.",
+        "Internal error occurred.",
+        True,
+    )
+    assert str(closed) == "session closed with code 1011: Internal error occurred."
+    assert errors.SessionClosed(1000).message is None
