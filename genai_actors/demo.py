@@ -4,8 +4,9 @@ Run it with ``python -m genai_actors.demo [--keep DIR]``. It starts
 :class:`genai_actors.emulator.Emulator` in this process (no API key, no network), points an
 :class:`~genai_actors.AsyncClient` at it, and runs each step below, timed:
 
-* a fan-out of 2,000 prompts (``examples/prompts.jsonl``) under injected 429s and 503s, with its
-  progress bar: every prompt is answered (shown when ``client.fanout`` is available);
+* a fan-out of 2,000 prompts (``examples/prompts.jsonl``, Batch API lines) with its progress
+  bar, while the emulator answers one request in ten with a 429 or a 503: every prompt is
+  answered, the failed attempts retried;
 * a streamed answer, printed as it arrives;
 * a chat whose model calls a Python function (the chat's actor runs it and keeps the history);
 * a video generation, watched to completion and downloaded;
@@ -22,11 +23,13 @@ jobs are set to finish in a few polls, so the whole tour takes a few seconds.
 from __future__ import annotations
 
 import argparse
+import itertools
+import json
 import os
 import tempfile
 import time
 import wave
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -44,6 +47,9 @@ from .emulator import Emulator, FaultConfig, LiveFault
 __all__ = ["Step", "main", "run"]
 
 MODEL = "gemini-2.5-flash"
+FANOUT_MODEL = "gemini-2.0-flash"  # the emulator fails one request in ten for this model
+FANOUT_PROMPTS = 2_000
+PROMPTS_FILE = Path(__file__).resolve().parent.parent / "examples" / "prompts.jsonl"
 STREAM_MODEL = "gemini-2.5-flash-lite"  # the emulator paces this model's stream (see main)
 VIDEO_MODEL = "veo-3.0-generate-001"
 LIVE_MODEL = "gemini-2.0-flash-live-001"
@@ -110,6 +116,50 @@ def get_weather(city: str) -> dict[str, object]:
         city: The city's name.
     """
     return {"city": city, "temperature_c": 12, "sky": "light rain"}
+
+
+def _prompts() -> Iterator[dict[str, object]]:
+    """The fan-out's input: examples/prompts.jsonl's lines, or lines like them when the package
+    is installed without the repository's examples."""
+    if PROMPTS_FILE.is_file():
+        with PROMPTS_FILE.open(encoding="utf-8") as lines:
+            for line in itertools.islice(lines, FANOUT_PROMPTS):
+                yield json.loads(line)
+        return
+    for i in range(FANOUT_PROMPTS):
+        text = f"In one sentence, a fact about the number {i}."
+        yield {"key": f"prompt-{i:04d}", "request": {"contents": [{"parts": [{"text": text}]}]}}
+
+
+async def _fanout(tour: _Tour) -> str:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    answered = failed = retried = 0
+    columns = (
+        TextColumn(f"{_INDENT}fan-out"),
+        BarColumn(bar_width=30),
+        MofNCompleteColumn(),
+        TextColumn("retries {task.fields[retries]}  {task.fields[rate]:,.0f}/s"),
+    )
+    started = time.perf_counter()
+    retry = {"attempts": 8, "initial_delay": 0.05, "max_delay": 0.5}
+    with Progress(*columns, console=tour.console, refresh_per_second=8) as progress:
+        task = progress.add_task("fan-out", total=FANOUT_PROMPTS, retries=0, rate=0.0)
+        async with tour.client.fanout(
+            _prompts(), model=FANOUT_MODEL, concurrency=64, retry_options=retry
+        ) as results:
+            async for result in results:
+                answered += 1
+                failed += not result.ok
+                retried += result.attempts - 1
+                if answered % 50 == 0 or answered == FANOUT_PROMPTS:
+                    rate = answered / (time.perf_counter() - started)
+                    progress.update(task, completed=answered, retries=retried, rate=rate)
+    if answered != FANOUT_PROMPTS or failed:
+        raise RuntimeError(f"{answered} answered, {failed} failed")
+    tour.line("answered", f"{answered:,} of {FANOUT_PROMPTS:,}, none failed")
+    tour.line("retried", f"{retried} attempts that met an injected 429 or 503")
+    return f"{answered:,} prompts answered; {retried} retries after 429/503"
 
 
 async def _stream(tour: _Tour) -> str:
@@ -301,6 +351,7 @@ def _train_small_model(directory: Path) -> Path:
 
 
 _STEPS: Sequence[tuple[str, Callable[[_Tour], Awaitable[str]]]] = (
+    ("A fan-out of 2,000 prompts under 429s and 503s", _fanout),
     ("A streamed answer", _stream),
     ("A chat with a function call", _chat),
     ("A video generation, watched to completion", _video),
@@ -325,13 +376,19 @@ def _table(steps: Sequence[Step]) -> Table:
     return table
 
 
-async def main(out: TextIO | None = None, keep: str | os.PathLike[str] | None = None) -> list[Step]:
+async def main(
+    out: TextIO | None = None,
+    keep: str | os.PathLike[str] | None = None,
+    *,
+    only: Sequence[str] | None = None,
+) -> list[Step]:
     """Runs the tour against an emulator started in this process.
 
     Args:
         out: Where to print (default: standard output).
         keep: A directory to keep the tour's files in (the video, the WAV file); by default
             they go to a temporary directory removed at the end.
+        only: Run only the steps with these titles (all of them by default).
 
     Returns:
         The steps, in order, each with whether it passed, its time and its result.
@@ -350,6 +407,7 @@ async def main(out: TextIO | None = None, keep: str | os.PathLike[str] | None = 
             files = Path(keep)
             files.mkdir(parents=True, exist_ok=True)
         paced = FaultConfig(stream_event_delay=0.03)
+        flaky = FaultConfig(error_rate=0.1, error_statuses=(429, 503))
         watch = WatchConfig(backoff=Backoff(0.05, 0.2, jitter=0.0))
         async with (
             Emulator(
@@ -357,7 +415,7 @@ async def main(out: TextIO | None = None, keep: str | os.PathLike[str] | None = 
                 job_polls=2,
                 chunk_words=3,
                 record_limit=100,
-                model_faults={STREAM_MODEL: paced},
+                model_faults={STREAM_MODEL: paced, FANOUT_MODEL: flaky},
             ) as emulator,
             AsyncClient(
                 api_key="demo-key", http_options={"base_url": emulator.url}, watch=watch
@@ -366,7 +424,8 @@ async def main(out: TextIO | None = None, keep: str | os.PathLike[str] | None = 
             console.print(f"{_INDENT}{'emulator:':<14} {emulator.url} (no API key needed)")
             tour = _Tour(client, emulator, console, files)
             for title, body in _STEPS:
-                await tour.step(title, body)
+                if only is None or title in only:
+                    await tour.step(title, body)
         console.print()
         console.print(_table(tour.steps))
         if keep is not None:
