@@ -70,6 +70,7 @@ class VertexStore:
         self.endpoints: dict[str, str] = {}
         self.models: dict[str, dict[str, Any]] = {}
         self.jobs: dict[str, _Job] = {}
+        self.cache_owners: dict[str, str] = {}
         self.publisher_models: dict[str, ModelInfo] = {m.name: m for m in vertex_only_models()}
 
     def endpoint_base(self, endpoint_id: str) -> str | None:
@@ -80,13 +81,14 @@ class VertexStore:
         """A fresh numeric resource id, as Vertex AI's (19 digits)."""
         return str(7_000_000_000_000_000_000 + next(self._ids))
 
-    def _now(self) -> str:
+    def now_text(self) -> str:
+        """The emulator's wall clock as an RFC 3339 timestamp."""
         return rfc3339(self._state.now())
 
     # -- jobs ------------------------------------------------------------------------------------
 
     def _start(self, kind: str, name: str, resource: dict[str, Any]) -> _Job:
-        now = self._now()
+        now = self.now_text()
         resource.update(name=name, state=_STAGES[0], createTime=now, updateTime=now)
         settings = self._state.settings
         job = _Job(kind, resource)
@@ -101,7 +103,7 @@ class VertexStore:
         return job
 
     def _enter(self, job: _Job, stage: str) -> None:
-        now = self._now()
+        now = self.now_text()
         job.resource.update(state=stage, updateTime=now)
         if stage == "JOB_STATE_RUNNING":
             job.resource["startTime"] = now
@@ -126,7 +128,7 @@ class VertexStore:
             if job.cancelling:
                 job.cancelling = False
                 job.progress.stop("JOB_STATE_CANCELLED")
-                now = self._now()
+                now = self.now_text()
                 job.resource.update(state="JOB_STATE_CANCELLED", updateTime=now, endTime=now)
             else:
                 job.progress.poll()
@@ -147,7 +149,7 @@ class VertexStore:
             )
         job.cancelling = True
         job.progress.stop("JOB_STATE_CANCELLING")
-        job.resource.update(state="JOB_STATE_CANCELLING", updateTime=self._now())
+        job.resource.update(state="JOB_STATE_CANCELLING", updateTime=self.now_text())
 
     def finish(self, name: str) -> dict[str, Any]:
         """Run a job to success now (admin API); a job already over keeps its state.
@@ -180,7 +182,7 @@ class VertexStore:
 
     def deleted(self, prefix: str) -> dict[str, Any]:
         """A finished ``DeleteOperation`` under ``prefix`` (``projects/{p}/locations/{l}/``)."""
-        now = self._now()
+        now = self.now_text()
         name = f"{prefix}operations/{self.new_id()}"
         metadata: dict[str, Any] = {
             "@type": "type.googleapis.com/google.cloud.aiplatform.v1beta1.DeleteOperationMetadata",
@@ -217,7 +219,7 @@ class VertexStore:
         endpoint = f"{prefix}endpoints/{endpoint_id}"
         base = job.extra["base"]
         epochs = int(job.extra.get("epochs", 3))
-        now = self._now()
+        now = self.now_text()
         checkpoint = {"checkpointId": "1", "epoch": str(epochs), "step": str(10 * epochs)}
         self.models[model_name] = {
             "name": model_name,
