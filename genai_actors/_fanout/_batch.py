@@ -207,19 +207,29 @@ async def _one_batch(
                     )
                 )
                 continue
-            if row.error is not None:
+            if row.error is not None and row.status != "missing":
                 failure = error_from_response(0, {"error": msgspec.to_builtins(row.error)})
-            else:
-                failure = error_from_response(
-                    0, {"error": {"code": 503, "message": "no result", "status": "UNAVAILABLE"}}
-                )
+            else:  # no result came back for it: worth another batch
+                failure = _no_result()
             retry.extend(await _settle([job], failure, method, attempt, last, emit))
     if by_key:  # keys the results never mentioned
-        failure = error_from_response(
-            0, {"error": {"code": 503, "message": "no result", "status": "UNAVAILABLE"}}
+        retry.extend(
+            await _settle(list(by_key.values()), _no_result(), method, attempt, last, emit)
         )
-        retry.extend(await _settle(list(by_key.values()), failure, method, attempt, last, emit))
     return retry
+
+
+def _no_result() -> APIError:
+    return error_from_response(
+        0,
+        {
+            "error": {
+                "code": 503,
+                "message": "the batch returned no result",
+                "status": "UNAVAILABLE",
+            }
+        },
+    )
 
 
 async def _settle(
