@@ -8,77 +8,31 @@ opens its own session.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import os
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 import pytest_asyncio
-from mcp import ClientSession, StdioServerParameters
-from mcp.client.stdio import stdio_client
-from mcp.client.streamable_http import streamable_http_client
+from mcp import ClientSession
 
 import genai_actors as ga
 from genai_actors.emulator import Emulator
 
-SERVER = Path(__file__).with_name("mcp_server.py")
+from ._servers import SERVER, held, stdio_session
+
 API_KEY = "mcp-test-key"
 MODEL = "gemini-2.5-flash"
 
 
-@contextlib.asynccontextmanager
-async def stdio_session(read_timeout: float | None = None) -> AsyncIterator[ClientSession]:
-    """A session with a fresh ``mcp_server.py`` subprocess over stdio."""
-    params = StdioServerParameters(command=sys.executable, args=[str(SERVER)])
-    with open(os.devnull, "w") as errlog:  # noqa: ASYNC230 (the null device never blocks)
-        async with (
-            stdio_client(params, errlog=errlog) as (read, write),
-            ClientSession(read, write, read_timeout_seconds=read_timeout) as session,
-        ):
-            await session.initialize()
-            yield session
-
-
-@contextlib.asynccontextmanager
-async def http_session(url: str) -> AsyncIterator[ClientSession]:
-    """A session with the streamable-HTTP server at ``url``."""
-    async with (
-        streamable_http_client(url) as (read, write),
-        ClientSession(read, write) as session,
-    ):
-        await session.initialize()
-        yield session
-
-
 @pytest_asyncio.fixture(loop_scope="module", scope="module")
 async def session() -> AsyncIterator[ClientSession]:
-    """One stdio session for the module's tests.
-
-    Held open by a task of its own: the session's task groups must be left by the task that
-    entered them, and a fixture's set-up and tear-down run in different tasks.
-    """
-    opened: asyncio.Future[ClientSession] = asyncio.get_running_loop().create_future()
-    stop = asyncio.Event()
-
-    async def hold() -> None:
-        async with stdio_session() as held:
-            opened.set_result(held)
-            await stop.wait()
-
-    holder = asyncio.create_task(hold())
-    done, _ = await asyncio.wait({opened, holder}, return_when=asyncio.FIRST_COMPLETED)
-    if holder in done:
-        holder.result()  # the session could not be opened: raise why
-    yield opened.result()
-    stop.set()
-    await holder
+    """One stdio session for the module's tests."""
+    async for opened in held(stdio_session()):
+        yield opened
 
 
 @pytest.fixture(scope="module")
@@ -131,13 +85,3 @@ def function_responses(body: dict[str, Any]) -> list[dict[str, Any]]:
     """The function responses of a recorded request's last content."""
     parts = body["contents"][-1]["parts"]
     return [p["functionResponse"] for p in parts if "functionResponse" in p]
-
-
-class FakeSession:
-    """Looks like an MCP session (``list_tools``, ``call_tool``) without being one."""
-
-    async def list_tools(self) -> Any:
-        raise AssertionError("never listed")
-
-    async def call_tool(self, name: str, arguments: Any = None) -> Any:
-        raise AssertionError("never called")

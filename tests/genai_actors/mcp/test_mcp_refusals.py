@@ -9,7 +9,8 @@ import genai_actors as ga
 from genai_actors._transformers import t_tools
 from genai_actors.errors import InvalidRequestError, UnsupportedFunctionError
 
-from .conftest import MODEL, FakeSession
+from ._servers import FakeSession
+from .conftest import MODEL
 
 
 def test_blocking_client_refuses_sessions() -> None:

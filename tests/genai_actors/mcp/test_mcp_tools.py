@@ -22,7 +22,8 @@ from genai_actors._transformers._mcp import McpTool
 from genai_actors.emulator import Emulator
 from genai_actors.errors import InvalidRequestError
 
-from .conftest import MODEL, FakeSession, declared, function_responses, http_session, stdio_session
+from ._servers import FakeSession, http_session, stdio_session
+from .conftest import MODEL, declared, function_responses
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
