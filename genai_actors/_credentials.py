@@ -27,6 +27,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import _log
+from .errors import InvalidOptionError
 
 __all__ = [
     "CLOUD_PLATFORM_SCOPE",
@@ -78,22 +79,52 @@ def load_default(project: str | None) -> tuple[Any, str | None]:
 
 
 def load_file(path: str | os.PathLike[str]) -> tuple[Any, str | None]:
-    """Credentials from a key file: a service account's, or a user's (``authorized_user``).
+    """Credentials from a key file: a service account's (``"type": "service_account"``), or a
+    user's (``"type": "authorized_user"``, as ``gcloud auth application-default login`` writes).
+
+    Only these two types are read (google-auth's loader of any type is deprecated: a file of
+    another type could make the process fetch and run what the file names).
 
     Returns:
-        ``(credentials, project)``: the file's ``project_id`` / ``quota_project_id`` if any.
+        ``(credentials, project)``: a service account's ``project_id``, else ``None``.
 
     Raises:
         ImportError: google-auth is not installed (the message names the extra).
-        google.auth.exceptions.DefaultCredentialsError: The file is missing or not a key file.
+        InvalidOptionError: (option ``credentials``) The file cannot be read, is not JSON, or
+            is of another type.
+        ValueError: google-auth refused the file's contents (a malformed key).
     """
     require_google_auth()
-    import google.auth
+    import json
 
-    credentials, project = google.auth.load_credentials_from_file(  # type: ignore[no-untyped-call]
-        os.fspath(path), scopes=[CLOUD_PLATFORM_SCOPE]
+    try:
+        with open(path, encoding="utf-8") as handle:
+            info = json.load(handle)
+    except (OSError, ValueError) as exc:
+        raise InvalidOptionError(
+            "credentials", f"cannot read the key file {os.fspath(path)!r}: {type(exc).__name__}"
+        ) from None
+    kind = info.get("type") if isinstance(info, dict) else None
+    if kind == "service_account":
+        from google.oauth2 import service_account
+
+        made = service_account.Credentials.from_service_account_info(  # type: ignore[no-untyped-call]
+            info, scopes=[CLOUD_PLATFORM_SCOPE]
+        )
+        project = info.get("project_id")
+        return made, project if isinstance(project, str) and project else None
+    if kind == "authorized_user":
+        from google.oauth2 import credentials as user_credentials
+
+        made = user_credentials.Credentials.from_authorized_user_info(  # type: ignore[no-untyped-call]
+            info, scopes=[CLOUD_PLATFORM_SCOPE]
+        )
+        return made, None
+    raise InvalidOptionError(
+        "credentials",
+        f"the key file {os.fspath(path)!r} is of type {kind!r}; expected 'service_account' or "
+        "'authorized_user' (pass a google-auth credentials object for other kinds)",
     )
-    return credentials, project
 
 
 def _with_scope(credentials: Any) -> Any:

@@ -26,7 +26,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "genai_actors.types": ("genai_actors.errors",),
     "genai_actors._transformers": ("genai_actors.types", "genai_actors.errors"),
     "genai_actors._backend": ("genai_actors.errors", "genai_actors._log", "genai_actors"),
-    "genai_actors._credentials": ("genai_actors._log",),
+    "genai_actors._credentials": ("genai_actors.errors", "genai_actors._log"),
     "genai_actors._vertex": (
         "genai_actors.errors",
         "genai_actors._log",

@@ -280,3 +280,22 @@ def test_secrets_stay_out_of_reprs() -> None:
     assert "tok-secret" not in repr(bearer)
     assert "tok-secret" not in repr(bearer.api_client.backend.tokens)  # type: ignore[attr-defined]
     assert "project='p'" in repr(bearer)
+
+
+def test_key_files_of_other_types_are_refused(tmp_path: Any) -> None:
+    """credentials= a path reads only service-account and user key files; another type, a
+    missing file or non-JSON is an InvalidOptionError naming credentials, before any request."""
+    other = tmp_path / "external.json"
+    other.write_text('{"type": "external_account", "credential_source": {"file": "/x"}}')
+    with pytest.raises(errors.InvalidOptionError, match="external_account") as caught:
+        ga.AsyncClient(vertexai=True, project="p", location="l", credentials=other)
+    assert caught.value.option == "credentials"
+    with pytest.raises(errors.InvalidOptionError, match="cannot read"):
+        ga.AsyncClient(vertexai=True, project="p", location="l", credentials=tmp_path / "none")
+    user = tmp_path / "user.json"
+    user.write_text(
+        '{"type": "authorized_user", "client_id": "c", "client_secret": "s", "refresh_token": "r"}'
+    )
+    client = ga.AsyncClient(vertexai=True, project="p", location="l", credentials=str(user))
+    tokens = client.api_client.backend.tokens  # type: ignore[attr-defined]
+    assert type(tokens.credentials).__module__ == "google.oauth2.credentials"
