@@ -84,6 +84,27 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "genai_actors._api_client",
     ),
     "genai_actors.emulator": ("genai_actors._tokenizer._core",),
+    # Fan-out sits on the surfaces (the Batch API path uses files, batches and watchers through
+    # the client); AsyncClient.fanout imports it lazily.
+    "genai_actors._fanout": (
+        "genai_actors",
+        "genai_actors.errors",
+        "genai_actors._log",
+        "genai_actors.types",
+        "genai_actors._transformers",
+        "genai_actors._transport",
+        "genai_actors._api_client",
+        "genai_actors._client",  # type annotations only
+    ),
+    # The `genai-actors fanout` command: the client, its governor and the embedded emulator.
+    "genai_actors._fanout._command": (
+        "genai_actors.errors",
+        "genai_actors._transport",
+        "genai_actors._client",
+        "genai_actors._governor",
+        "genai_actors._cli_backend",
+        "genai_actors._fanout",
+    ),
 }
 
 # A surface may use the shared machinery beside it, never another surface (composition of a
