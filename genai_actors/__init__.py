@@ -38,6 +38,8 @@ if TYPE_CHECKING:
     from ._api._chats import AsyncChat as AsyncChat, ChatStream as ChatStream
     from ._api._models_stream import GenerateContentStream as GenerateContentStream
     from ._client import AsyncClient as AsyncClient
+    from ._fanout._result import FanoutResult as FanoutResult
+    from ._fanout._run import FanoutStream as FanoutStream
     from ._governor import (
         MemoryStore as MemoryStore,
         RateGovernor as RateGovernor,
@@ -68,6 +70,8 @@ __all__ = [
     "Client",
     "SQLiteChatStore",
     "DownloadTooLargeError",
+    "FanoutResult",
+    "FanoutStream",
     "FileProcessingError",
     "GenerateContentStream",
     "LiveOptions",
@@ -108,6 +112,8 @@ _WHERE: dict[str, tuple[str, str | None]] = {
     "MemoryStore": ("._governor._store", "MemoryStore"),
     "RedisStore": ("._governor._redis", "RedisStore"),
     "WatchStream": ("._watch", "WatchStream"),
+    "FanoutResult": ("._fanout._result", "FanoutResult"),
+    "FanoutStream": ("._fanout._run", "FanoutStream"),
     "UploadError": (".errors", "UploadError"),
     "DownloadTooLargeError": (".errors", "DownloadTooLargeError"),
     "FileProcessingError": (".errors", "FileProcessingError"),
