@@ -1,0 +1,181 @@
+"""Vertex AI authentication end to end against the emulator's OAuth token endpoint: one refresh
+for many concurrent calls, refresh before expiry, service-account and user key files, ADC,
+the quota project header, an expired or unknown token, a wrong project, and express mode."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from pathlib import Path
+from typing import Any
+
+import anyio
+import pytest
+
+import genai_actors as ga
+from genai_actors import errors
+from genai_actors._vertex import VertexBackend
+from genai_actors.emulator import Emulator
+
+from .conftest import LOCATION, MODEL, PROJECT, SCOPE, TOKEN, vertex_client
+
+COUNT = f"{SCOPE}/publishers/google/models/{MODEL}:countTokens"
+
+
+def _user_credentials(emu: Emulator, **kwargs: Any) -> Any:
+    from google.oauth2 import credentials as user
+
+    info = emu.authorized_user(**kwargs)
+    # google-auth always points user credentials at Google's token endpoint: re-aim them.
+    made = user.Credentials.from_authorized_user_info(info)  # type: ignore[no-untyped-call]
+    return made.with_token_uri(emu.token_uri)  # type: ignore[no-untyped-call]
+
+
+def _backend(client: ga.AsyncClient) -> VertexBackend:
+    backend = client.api_client.backend
+    assert isinstance(backend, VertexBackend)
+    return backend
+
+
+async def test_one_refresh_for_500_concurrent_calls(vemu: Emulator) -> None:
+    """500 calls started together on credentials without a token: the token endpoint is asked
+    once (in a worker thread), and every call carries that one token."""
+    credentials = _user_credentials(vemu)
+    async with vertex_client(vemu, credentials) as client:
+        results: list[int] = []
+
+        async def count() -> None:
+            response = await client.models.count_tokens(model=MODEL, contents="a b c")
+            results.append(response.total_tokens or 0)
+
+        async with anyio.create_task_group() as group:
+            for _ in range(500):
+                group.start_soon(count)
+        assert len(results) == 500
+        assert all(results)
+        assert vemu.oauth.issued == {"refresh_token": 1}
+        assert _backend(client).tokens.refreshes == 1  # type: ignore[union-attr]
+        tokens = {r.headers["authorization"] for r in vemu.recorded if r.path == COUNT}
+        assert len(tokens) == 1
+        assert tokens == {f"Bearer {credentials.token}"}
+
+
+async def test_token_is_refreshed_before_it_expires(vemu: Emulator) -> None:
+    """A token inside google-auth's refresh window (a minute left) or past its expiry is
+    replaced before the request leaves: the server never sees the old one again."""
+    credentials = _user_credentials(vemu)
+    async with vertex_client(vemu, credentials) as client:
+        await client.models.count_tokens(model=MODEL, contents="x")
+        first = credentials.token
+        assert vemu.oauth.issued_total == 1
+        now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+        credentials.expiry = now + datetime.timedelta(seconds=60)
+        await client.models.count_tokens(model=MODEL, contents="x")
+        second = credentials.token
+        assert second != first
+        credentials.expiry = now - datetime.timedelta(seconds=5)
+        vemu.oauth.expire()  # the old tokens are dead on the server too
+        await client.models.generate_content(model=MODEL, contents="hello")
+        assert vemu.oauth.issued_total == 3
+        sent = [r.headers["authorization"] for r in vemu.recorded if "authorization" in r.headers]
+        assert sent == [f"Bearer {first}", f"Bearer {second}", f"Bearer {credentials.token}"]
+
+
+async def test_token_expired_on_the_server_is_an_error_without_the_token(
+    vemu: Emulator,
+) -> None:
+    """A token the server considers expired (the client cannot know) fails with 401
+    UnauthenticatedError, as google-genai's does; the token is nowhere in the error."""
+    credentials = _user_credentials(vemu)
+    async with vertex_client(vemu, credentials) as client:
+        await client.models.count_tokens(model=MODEL, contents="x")
+        vemu.oauth.expire(credentials.token)
+        with pytest.raises(errors.UnauthenticatedError) as caught:
+            await client.models.count_tokens(model=MODEL, contents="x")
+        assert caught.value.code == 401
+        assert credentials.token not in str(caught.value)
+        assert credentials.token not in repr(caught.value)
+        assert credentials.token in _backend(client).secrets()
+
+
+async def test_unknown_static_token_is_refused(vemu: Emulator) -> None:
+    """A static token the emulator never issued: 401 before anything runs, token not shown."""
+    from .conftest import static_credentials
+
+    async with vertex_client(vemu, static_credentials("not-a-real-token-x9")) as client:
+        with pytest.raises(errors.UnauthenticatedError) as caught:
+            await client.models.generate_content(model=MODEL, contents="hi")
+        assert "not-a-real-token-x9" not in str(caught.value)
+
+
+async def test_service_account_file_path(vemu: Emulator, tmp_path: Path) -> None:
+    """credentials= a service-account key file's path: google-auth signs a JWT, the emulator's
+    token endpoint checks it and issues the token the calls carry (one grant for three calls)."""
+    path = tmp_path / "sa.json"
+    vemu.service_account(path, project_id=PROJECT)
+    async with vertex_client(vemu, path) as client:
+        for _ in range(3):
+            assert (await client.models.generate_content(model=MODEL, contents="hi")).text
+    assert vemu.oauth.issued == {"jwt-bearer": 1}
+
+
+async def test_application_default_credentials_and_quota_project(
+    vemu: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No credentials argument: ADC (here GOOGLE_APPLICATION_CREDENTIALS naming a
+    service-account key file) is loaded on the first call, in a worker thread; the quota
+    project ADC gives it (GOOGLE_CLOUD_QUOTA_PROJECT) is sent as x-goog-user-project."""
+    path = tmp_path / "adc.json"
+    info = vemu.service_account(project_id=PROJECT)
+    path.write_text(json.dumps(info))
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(path))
+    monkeypatch.setenv("GOOGLE_CLOUD_QUOTA_PROJECT", "billing-proj")
+    async with ga.AsyncClient(
+        vertexai=True,
+        project=PROJECT,
+        location=LOCATION,
+        http_options={"base_url": vemu.url},
+    ) as client:
+        assert _backend(client).tokens.credentials is None  # type: ignore[union-attr]
+        await client.models.count_tokens(model=MODEL, contents="a")
+        await client.models.count_tokens(model=MODEL, contents="b")
+    assert vemu.oauth.issued == {"jwt-bearer": 1}
+    sent = [r.headers.get("x-goog-user-project") for r in vemu.recorded]
+    assert sent == ["billing-proj", "billing-proj"]
+
+
+async def test_wrong_project_is_permission_denied() -> None:
+    """A project the emulator does not serve: 403 PermissionDeniedError naming the resource."""
+    async with Emulator(bearer_tokens=[TOKEN], vertex_projects=[PROJECT]) as emu:
+        async with vertex_client(emu, project="someone-elses") as client:
+            with pytest.raises(errors.PermissionDeniedError):
+                await client.models.generate_content(model=MODEL, contents="hi")
+        async with vertex_client(emu) as client:
+            assert (await client.models.generate_content(model=MODEL, contents="hi")).text
+
+
+async def test_express_mode_sends_the_key_without_prefix() -> None:
+    """Express mode (an API key, no project): x-goog-api-key, no Authorization, and paths
+    without projects/.../locations/..."""
+    async with Emulator(api_key="express-key-Z1") as emu:
+        async with ga.AsyncClient(
+            vertexai=True, api_key="express-key-Z1", http_options={"base_url": emu.url}
+        ) as client:
+            assert (await client.models.generate_content(model=MODEL, contents="hi")).text
+        (request,) = list(emu.recorded)
+    assert request.path == f"/v1beta1/publishers/google/models/{MODEL}:generateContent"
+    assert request.headers["x-goog-api-key"] == "express-key-Z1"
+    assert "authorization" not in request.headers
+
+
+async def test_secrets_list_follows_refreshes(vemu: Emulator) -> None:
+    """The backend's secrets (scrubbed from every error) hold the current token after each
+    refresh, so a token never leaks through server text."""
+    credentials = _user_credentials(vemu)
+    async with vertex_client(vemu, credentials) as client:
+        backend = _backend(client)
+        assert backend.secrets() == ()
+        await client.models.count_tokens(model=MODEL, contents="x")
+        assert backend.secrets() == (credentials.token,)
+        assert client.api_client.scrub(f"echo {credentials.token}") == "echo ***"
+        assert json.dumps(backend.secrets()) not in repr(backend)
