@@ -27,6 +27,8 @@ GUIDES = {
     "docs/chats.md": 8,
     "docs/live.md": 8,
     "docs/music.md": 3,
+    "docs/governor.md": 3,
+    "docs/mcp.md": 3,
 }
 FILES = ("README.md", *GUIDES)
 # Emulator settings a guide's examples need, applied before each of its examples.

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+import threading
 import time
 import weakref
 from collections.abc import Mapping
@@ -94,7 +95,7 @@ def _now() -> float:
 class _Model:
     """One model's local state: its limits, concurrency slots and per-loop admission queues."""
 
-    __slots__ = ("key", "limits", "queues", "slots", "until", "windows")
+    __slots__ = ("creating", "key", "limits", "queues", "slots", "until", "windows")
 
     def __init__(self, key: str, limits: RateLimits | None, adaptive: bool) -> None:
         self.key = key
@@ -107,12 +108,16 @@ class _Model:
             weakref.WeakKeyDictionary()
         )
         self.until = float("-inf")  # the last wait a store reported (for retry_at)
+        self.creating = threading.Lock()
 
     def queue(self) -> asyncio.Lock:
         loop = asyncio.get_running_loop()
         lock = self.queues.get(loop)
         if lock is None:
-            lock = self.queues[loop] = asyncio.Lock()
+            with self.creating:
+                lock = self.queues.get(loop)
+                if lock is None:
+                    lock = self.queues[loop] = asyncio.Lock()
         return lock
 
 
@@ -281,6 +286,7 @@ class RateGovernor:
         self.adaptive = bool(adaptive)
         self.store: Store = store if store is not None else MemoryStore()
         self._models: dict[str, _Model] = {}
+        self._lock = threading.Lock()  # guards creating a model's state (any thread)
 
     def limits_for(self, model: str) -> RateLimits | None:
         """The configured limits of ``model`` (its own, else the default, else ``None``)."""
@@ -290,13 +296,14 @@ class RateGovernor:
     def _state(self, model: str) -> _Model:
         state = self._models.get(model)
         if state is None:
-            key = model_key(model)
-            state = self._models.get(key)
-            if state is None:
-                limits = self._limits.get(key, self.default)
-                state = _Model(key, limits, self.adaptive)
-                self._models[key] = state
-            self._models[model] = state
+            with self._lock:
+                key = model_key(model)
+                state = self._models.get(key)
+                if state is None:
+                    limits = self._limits.get(key, self.default)
+                    state = _Model(key, limits, self.adaptive)
+                    self._models[key] = state
+                self._models[model] = state
         return state
 
     def gate_for(self, path: str, body: object) -> Gate | None:
@@ -380,7 +387,8 @@ class RateGovernor:
             if deadline is not None and now + verdict.wait > deadline:
                 raise RequestTimeoutError(
                     f"the rate governor would hold this call of {state.key} for "
-                    f"{verdict.wait:.3g} s ({verdict.reason}), past the call's timeout"
+                    f"{verdict.wait:.3g} s ({verdict.reason}), past its deadline "
+                    "(the call's timeout)"
                 )
             _log_gov.debug(
                 "governor.wait", model=state.key, reason=verdict.reason, wait=round(verdict.wait, 3)
