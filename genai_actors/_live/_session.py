@@ -425,7 +425,8 @@ class AsyncSession:
     """A Live session (``async with client.live.connect(...) as session``).
 
     google-genai's methods: :meth:`send_client_content`, :meth:`send_realtime_input`,
-    :meth:`send_tool_response`, :meth:`receive` (one turn) and :meth:`close`; iterating the
+    :meth:`send_tool_response`, :meth:`send_context_update`, :meth:`receive` (one turn) and
+    :meth:`close`; iterating the
     session itself (``async for message in session``) yields every server message until the
     session ends, across turns and reconnections. Sends raise
     :class:`~genai_actors.errors.SessionClosed` once the session is gone.
@@ -507,6 +508,20 @@ class AsyncSession:
             SessionClosed: The session is closed.
         """
         await self._link.send(_wire.tool_response(function_responses))
+
+    async def send_context_update(
+        self, *, system_instruction: Any = None, tools: Any = None
+    ) -> None:
+        """Replace the system instruction and/or the tools for the rest of the session, in
+        order with the other inputs (``tools=[]`` clears them). Like every client message, it
+        is replayed after a reconnection until the server consumed it.
+
+        Raises:
+            InvalidRequestError: Neither is given, or one cannot be read. A ``ValueError``,
+                as google-genai raises.
+            SessionClosed: The session is closed.
+        """
+        await self._link.send(_wire.context_update(system_instruction, tools))
 
     async def _messages(self, *, one_turn: bool = False) -> AsyncIterator[LiveServerMessage]:
         link = self._link

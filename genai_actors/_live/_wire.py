@@ -12,13 +12,14 @@ from typing import Any
 
 import msgspec
 
-from .._transformers import InvalidRequestError, t_contents
+from .._transformers import InvalidRequestError, t_content, t_contents, t_tools
 from ..types._base import dec_hook, encode_json, to_builtins
 from ..types._content import Blob, FunctionResponse
 from ..types._live import LiveServerMessage
 
 __all__ = [
     "client_content",
+    "context_update",
     "decode_server_message",
     "is_turn_end",
     "realtime_input",
@@ -60,6 +61,25 @@ def client_content(turns: Any, turn_complete: bool) -> bytes:
         body["turns"] = [to_builtins(c) for c in t_contents(turns, "turns")]
     body["turnComplete"] = bool(turn_complete)
     return encode_json({"client_content": body})
+
+
+def context_update(system_instruction: Any, tools: Any) -> bytes:
+    """``{"contextUpdate": {"systemInstruction": ..., "tools": {"tools": [...]}}}`` with the
+    fields given (google-genai's form; ``tools=[]`` clears the tools).
+
+    Raises:
+        InvalidRequestError: Neither is given, or one cannot be read (a content, a tools list).
+    """
+    if system_instruction is None and tools is None:
+        raise InvalidRequestError(
+            "send_context_update", "at least one of system_instruction or tools must be set"
+        )
+    body: dict[str, Any] = {}
+    if system_instruction is not None:
+        body["systemInstruction"] = to_builtins(t_content(system_instruction, "system_instruction"))
+    if tools is not None:
+        body["tools"] = {"tools": [to_builtins(t) for t in t_tools(tools, "tools")]}
+    return encode_json({"contextUpdate": body})
 
 
 def _blob(value: Any, path: str, kind: str) -> dict[str, Any]:

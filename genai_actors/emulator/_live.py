@@ -8,7 +8,8 @@ key header), checked against its expiry, uses and locked setup fields.
 
 A session: the client sends ``setup`` and gets ``setupComplete``; then ``clientContent`` turns,
 ``realtimeInput`` (text, 16-bit PCM audio, video frames, ``activityStart``/``activityEnd``,
-``audioStreamEnd``) and ``toolResponse`` messages (snake_case or camelCase top-level keys).
+``audioStreamEnd``), ``toolResponse`` and ``contextUpdate`` messages (snake_case or camelCase
+top-level keys; a context update replaces the system instruction and/or tools for what follows).
 Answers come as ``serverContent`` chunks (text, or 24 kHz PCM for ``AUDIO``), then
 ``generationComplete``, ``turnComplete`` and ``usageMetadata``; new input during an answer
 interrupts it (``interrupted``). Declared functions named in the prompt become ``toolCall``;
@@ -382,6 +383,8 @@ class _Connection:
             action = await self._realtime_input(body)
         elif key in ("toolResponse", "tool_response"):
             action = await self._tool_response(body)
+        elif key in ("contextUpdate", "context_update"):
+            action = self._context_update(body)
         else:
             raise _Close(1007, f'Invalid JSON payload received. Unknown name "{key}".')
         self.index += 1
@@ -390,6 +393,26 @@ class _Connection:
             await self._start_answer()
         elif self.answer is None and self.resumable:
             await self._update()
+
+    def _context_update(self, body: dict[str, Any]) -> bool:
+        """``systemInstruction`` and/or ``tools`` (``{"tools": [...]}``) replace the setup's for
+        the answers that follow (kept by resumption handles)."""
+        session = self.session
+        assert session is not None
+        instruction = _get(body, "systemInstruction", "system_instruction")
+        wrapper = body.get("tools")
+        if instruction is None and wrapper is None:
+            raise _Close(1007, "contextUpdate needs systemInstruction or tools.")
+        if instruction is not None:
+            if not isinstance(instruction, dict) or not isinstance(instruction.get("parts"), list):
+                raise _Close(1007, "contextUpdate.systemInstruction must be a Content.")
+            session.context["systemInstruction"] = instruction
+        if wrapper is not None:
+            tools = wrapper.get("tools", []) if isinstance(wrapper, dict) else None
+            if not isinstance(tools, list):
+                raise _Close(1007, 'contextUpdate.tools must be {"tools": [...]}.')
+            session.context["tools"] = tools
+        return False
 
     async def _client_content(self, body: dict[str, Any]) -> bool:
         session = self.session
@@ -586,8 +609,9 @@ class _Connection:
             },
         }
         for key in ("tools", "toolConfig", "systemInstruction"):
-            if key in self.setup:
-                request[key] = self.setup[key]
+            value = session.context.get(key, self.setup.get(key))
+            if value:
+                request[key] = value
         try:
             result = generate_content(request, model, seed=self.state.settings.seed)
         except ApiError as exc:

@@ -125,6 +125,8 @@ class SessionState:
         heard_voice: Whether ``audio`` holds speech (for activity detection).
         pending_calls: Ids of tool calls awaiting a response.
         turns: User turns answered so far.
+        context: ``systemInstruction`` and ``tools`` set by ``contextUpdate`` messages, in
+            place of the setup's.
     """
 
     session_id: str
@@ -134,6 +136,7 @@ class SessionState:
     heard_voice: bool = False
     pending_calls: dict[str, str] = field(default_factory=dict)
     turns: int = 0
+    context: dict[str, Any] = field(default_factory=dict)
 
     def snapshot(self) -> SessionState:
         """A copy that later changes to this state do not touch."""
@@ -145,6 +148,7 @@ class SessionState:
             self.heard_voice,
             dict(self.pending_calls),
             self.turns,
+            dict(self.context),
         )
 
 

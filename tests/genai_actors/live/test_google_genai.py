@@ -33,6 +33,11 @@ CONFIG: dict[str, Any] = {
 }
 
 
+UPDATED_TOOLS: list[Any] = [
+    {"function_declarations": [{"name": "get_date", "description": "The date."}]}
+]
+
+
 @pytest.fixture
 async def tls_emu(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Emulator]:
     """An emulator serving HTTPS/WSS, its certificate trusted through SSL_CERT_FILE."""
@@ -147,6 +152,8 @@ async def test_genai_actors_sends_what_google_genai_sends(tls_emu: Emulator) -> 
         await session.send_realtime_input(text="also same")
         async for _ in session.receive():
             pass
+        await session.send_context_update(system_instruction="Now terse.", tools=UPDATED_TOOLS)
+        await session.send_context_update(tools=[])
         session_id = next(reversed(tls_emu.live.sessions))
     sent["google-genai"] = (tls_emu.live.setups[-1], tls_emu.live.consumed(session_id))
     ours = ga.AsyncClient(api_key=API_KEY, http_options={"base_url": tls_emu.url})
@@ -157,6 +164,8 @@ async def test_genai_actors_sends_what_google_genai_sends(tls_emu: Emulator) -> 
         await session.send_realtime_input(text="also same")
         async for _ in session.receive():
             pass
+        await session.send_context_update(system_instruction="Now terse.", tools=UPDATED_TOOLS)
+        await session.send_context_update(tools=[])
         ours_id = session.session_id or ""
     sent["genai_actors"] = (tls_emu.live.setups[-1], tls_emu.live.consumed(ours_id))
     # google-genai passes contextWindowCompression's inner keys in snake_case (proto JSON
@@ -169,4 +178,5 @@ async def test_genai_actors_sends_what_google_genai_sends(tls_emu: Emulator) -> 
     assert google_setup["labels"] == {"team": "live"}
     assert _camel_keys(google_setup) == sent["genai_actors"][0]
     assert sent["genai_actors"][1] == sent["google-genai"][1]
+    assert [list(m) for m in sent["genai_actors"][1][-2:]] == [["contextUpdate"]] * 2
     await google.aio.aclose()
