@@ -211,3 +211,60 @@ def _snake(value: Any) -> Any:
         name = "".join(f"_{c.lower()}" if c.isupper() else c for c in key)
         out[name] = item if name == "default" else _snake(item)
     return dict(sorted(out.items()))
+
+
+SERVERS = {
+    "mcp_servers": [
+        {
+            "name": "weather",
+            "streamable_http_transport": {
+                "url": "https://mcp.example.com/mcp",
+                "headers": {"Authorization": "Bearer token"},
+                "timeout": "5s",
+                "sse_read_timeout": "30s",
+                "terminate_on_close": True,
+            },
+        }
+    ]
+}
+
+
+def get_weather(city: str) -> str:
+    """Returns the weather in a city."""
+    return f"sunny in {city}"
+
+
+@pytest.mark.asyncio(loop_scope="module")
+@pytest.mark.parametrize(
+    "tools",
+    [
+        pytest.param(lambda t: [SERVERS], id="dict"),
+        pytest.param(lambda t: [t.Tool(**SERVERS)], id="typed"),
+        pytest.param(lambda t: [t.Tool(**SERVERS), get_weather], id="with-a-callable"),
+    ],
+)
+async def test_tool_mcp_servers_are_encoded_alike(
+    emu: Emulator, theirs: genai.client.AsyncClient, ours: ga.AsyncClient, tools: Any
+) -> None:
+    """``Tool.mcp_servers`` (servers the service calls): the same request (google-genai sends
+    the server fields in snake_case; proto-JSON takes both, see ``camel_keys``), accepted by
+    the emulator, and no ``+afc`` (such a tool turns AFC off, as in google-genai)."""
+    from google.genai import types as gtypes
+
+    expected = await capture(
+        emu,
+        lambda: theirs.models.generate_content(
+            model=M, contents="Hi", config={"tools": tools(gtypes)}
+        ),
+    )
+    got = await capture(
+        emu,
+        lambda: ours.models.generate_content(
+            model=M, contents="Hi", config={"tools": tools(ga.types)}
+        ),
+    )
+    assert_same_requests(camel_requests(wire(got)), camel_requests(wire(expected)))
+    assert got[0].json["tools"][0]["mcpServers"][0]["streamableHttpTransport"]["timeout"] == "5s"
+    assert _marking(got[0].headers["x-goog-api-client"]) == _marking(
+        expected[0].headers["x-goog-api-client"]
+    )
