@@ -8,6 +8,7 @@ fixture.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -15,7 +16,7 @@ import pytest
 if TYPE_CHECKING:
     from genai_actors.emulator import Emulator
 
-__all__ = ["gemini_emulator"]
+__all__ = ["gemini_emulator", "gemini_service_account"]
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -42,3 +43,14 @@ def gemini_emulator(request: pytest.FixtureRequest) -> Iterator[Emulator]:
     options = dict(marker.kwargs) if marker is not None else {}
     with Emulator(**options) as emulator:
         yield emulator
+
+
+@pytest.fixture
+def gemini_service_account(gemini_emulator: Emulator, tmp_path: Path) -> Path:
+    """A service-account key file (``tmp_path/service-account.json``, project
+    ``emulator-project``) whose ``token_uri`` is ``gemini_emulator``'s OAuth endpoint, for
+    ``GOOGLE_APPLICATION_CREDENTIALS`` or ``Credentials.from_service_account_file``; the
+    emulator checks its JWTs' signatures. Needs ``cryptography``."""
+    path = tmp_path / "service-account.json"
+    gemini_emulator.service_account(path)
+    return path
