@@ -353,8 +353,20 @@ class RateGovernor:
                     slots.release(seq, "other")
                 if verdict.reason in ("day", "rpd"):
                     raise self._day_error(state, verdict.wait, verdict.reason, clock.now())
-        async with queue:
+        if deadline is None:
+            await queue.acquire()
+        else:  # queued behind other callers of the model: still bounded by the deadline
+            try:
+                await asyncio.wait_for(queue.acquire(), max(deadline - clock.now(), 0.0))
+            except TimeoutError:
+                raise RequestTimeoutError(
+                    f"this call of {state.key} queued behind others past its deadline "
+                    "(the call's timeout)"
+                ) from None
+        try:
             return await self._wait_turn(state, tokens, deadline)
+        finally:
+            queue.release()
 
     async def _wait_turn(self, state: _Model, tokens: int, deadline: float | None) -> Permit:
         clock = current_clock()

@@ -310,3 +310,18 @@ def test_retry_at_is_none_when_free() -> None:
     assert gov.retry_after("m") is None
     assert gov.limits_for("models/m") == RateLimits(rpm=5)
     assert gov.limits_for("x") is None
+
+
+async def test_callers_queued_behind_the_head_keep_their_deadline() -> None:
+    """A caller queued behind one waiting for a slot fails at its own deadline."""
+    gov = RateGovernor({"m": RateLimits(concurrency=1)}, adaptive=False)
+    held = await gov.acquire("m")
+    loop = asyncio.get_running_loop()
+    head = asyncio.ensure_future(gov.acquire("m"))
+    for _ in range(10):
+        await asyncio.sleep(0)
+    with pytest.raises(errors.RequestTimeoutError, match="queued behind"):
+        await gov.acquire("m", deadline=loop.time() + 0.05)
+    await held.finish()
+    await (await head).finish()
+    assert gov.stats("m")["in_flight"] == 0
