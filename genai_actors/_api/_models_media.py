@@ -30,6 +30,7 @@ from ..types._models import (
     Model,
     decode_model,
 )
+from ..types._response import ModalityTokenCount
 from ._toolkit import decode, decode_object
 
 if TYPE_CHECKING:
@@ -72,10 +73,9 @@ def decode_list_models(content: bytes) -> ListModelsResponse:
     )
 
 
-def _image(raw: dict[str, Any]) -> Image | None:
+def _image(raw: dict[str, Any]) -> Image:
+    # Every prediction has an image, empty when it carries none (as google-genai reads it).
     uri, data, mime = raw.get("gcsUri"), raw.get("bytesBase64Encoded"), raw.get("mimeType")
-    if uri is None and data is None and mime is None:
-        return None
     return Image(
         gcs_uri=uri if isinstance(uri, str) else None,
         image_bytes=decode_base64(data) if isinstance(data, str) else None,
@@ -84,13 +84,12 @@ def _image(raw: dict[str, Any]) -> Image | None:
 
 
 def _safety(raw: Any) -> SafetyAttributes | None:
+    """Safety attributes of an object (empty, not ``None``, when it has none)."""
     if not isinstance(raw, dict):
         return None
     inner = raw.get("safetyAttributes")
     inner = inner if isinstance(inner, dict) else {}
     content_type = raw.get("contentType")
-    if not inner and content_type is None:
-        return None
     return SafetyAttributes(
         categories=inner.get("categories"),
         scores=inner.get("scores"),
@@ -98,11 +97,16 @@ def _safety(raw: Any) -> SafetyAttributes | None:
     )
 
 
-def decode_image_predictions(content: bytes) -> tuple[list[GeneratedImage] | None, Any]:
+def decode_image_predictions(
+    content: bytes, *, generate: bool = False
+) -> tuple[list[GeneratedImage] | None, Any]:
     """Vertex ``predict`` image results: (generated images, positive-prompt safety attributes).
 
-    Predictions that carry only safety attributes (``includeSafetyAttributes`` for the prompt)
-    are reported as ``positive_prompt_safety_attributes``, as google-genai does.
+    Each prediction is one image, with its (possibly empty) image and safety attributes, as
+    google-genai reads it. For ``generate_images`` (``generate=True``) a prediction whose
+    ``contentType`` is ``Positive Prompt`` is the prompt's safety attributes, not an image:
+    google-genai moves the last such one to ``positive_prompt_safety_attributes`` (dropping a
+    top-level ``positivePromptSafetyAttributes``), unless there are no predictions at all.
 
     Raises:
         UnknownApiResponseError: The body is not a JSON object.
@@ -126,6 +130,16 @@ def decode_image_predictions(content: bytes) -> tuple[list[GeneratedImage] | Non
                 )
             )
     positive = _safety(data.get("positivePromptSafetyAttributes"))
+    if generate and images:
+        positive = None
+        kept = []
+        for image in images:
+            safety = image.safety_attributes
+            if safety is not None and safety.content_type == "Positive Prompt":
+                positive = safety
+            else:
+                kept.append(image)
+        images = kept
     return images, positive
 
 
@@ -168,9 +182,21 @@ def decode_embed_response(content: bytes, path: str, *, vertex: bool) -> EmbedCo
     Raises:
         UnknownApiResponseError: The body does not have the expected shape.
     """
-    if not vertex or path.endswith(":batchEmbedContents"):
+    if not vertex:
         return decode(content, EmbedContentResponse)
     data = decode_object(content)
+    if path.endswith(":batchEmbedContents"):
+        response = decode(content, EmbedContentResponse)
+        raw_embeddings = data.get("embeddings")
+        if isinstance(raw_embeddings, list):
+            response.embeddings = [
+                ContentEmbedding(
+                    values=raw.get("values"), statistics=_statistics(raw.get("statistics"))
+                )
+                for raw in raw_embeddings
+                if isinstance(raw, dict)
+            ]
+        return response
     if path.endswith(":embedContent"):
         response = decode(content, EmbedContentResponse)
         embedding = data.get("embedding")
@@ -178,9 +204,16 @@ def decode_embed_response(content: bytes, path: str, *, vertex: bool) -> EmbedCo
             usage = data.get("usageMetadata")
             usage = usage if isinstance(usage, dict) else {}
             truncated = data.get("truncated")
-            stats = ContentEmbeddingStatistics(
-                token_count=usage.get("promptTokenCount"),
-                truncated=truncated if truncated else None,
+            details = usage.get("promptTokensDetails")
+            stats = msgspec.convert(
+                {
+                    # Only the truthy ones, as google-genai copies them.
+                    "tokenCount": usage.get("promptTokenCount") or None,
+                    "tokensDetails": details or None,
+                    "truncated": truncated or None,
+                },
+                ContentEmbeddingStatistics,
+                strict=False,
             )
             response.embeddings = [
                 ContentEmbedding(values=embedding.get("values"), statistics=stats)
@@ -210,7 +243,11 @@ def _statistics(raw: Any) -> ContentEmbeddingStatistics | None:
         return None
     count = raw.get("token_count", raw.get("tokenCount"))
     truncated = raw.get("truncated")
-    return ContentEmbeddingStatistics(
+    details = raw.get("tokensDetails")
+    stats = ContentEmbeddingStatistics(
         token_count=count if isinstance(count, int | float) else None,
         truncated=truncated if isinstance(truncated, bool) else None,
     )
+    if isinstance(details, list):
+        stats.tokens_details = msgspec.convert(details, list[ModalityTokenCount], strict=False)
+    return stats
