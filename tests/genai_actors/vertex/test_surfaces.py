@@ -14,6 +14,7 @@ import pytest
 import genai_actors as ga
 from genai_actors import errors, types
 from genai_actors.emulator import Emulator
+from supervisors import Backoff
 
 from .conftest import MODEL, SCOPE
 
@@ -154,6 +155,30 @@ async def test_videos_through_fetch_predict_operation(
     assert vemu.recorded[1].json == {"operationName": operation.name}
 
 
+async def test_watchers_resume_a_vertex_operation_from_its_name() -> None:
+    """wait and watch work from a Vertex operation's name alone (a new client, say): the name
+    types it as a video operation, polled with :fetchPredictOperation until done."""
+    from .conftest import TOKEN, vertex_client
+
+    async with Emulator(bearer_tokens=[TOKEN], video_polls=3) as emu:
+        async with vertex_client(emu) as first:
+            started = await first.models.generate_videos(model="veo-2.0-generate-001", prompt="x")
+        name = started.name
+        assert name is not None
+        assert name.startswith(SCOPE.removeprefix("/v1beta1/"))
+        async with vertex_client(emu) as client:
+            fast = Backoff(0.01, 0.05, jitter=0.0)
+            snapshots = [op async for op in client.operations.watch(name, backoff=fast)]
+            assert snapshots[-1].done
+            assert all(isinstance(op, types.GenerateVideosOperation) for op in snapshots)
+            done = await client.operations.wait(name, timeout=30, backoff=fast)
+            assert done.result is not None
+            assert done.result.generated_videos
+        polls = [r for r in emu.recorded if r.path.endswith(":fetchPredictOperation")]
+        assert len(polls) >= 3
+        assert {r.json["operationName"] for r in polls} == {name}
+
+
 async def test_model_metadata(vclient: ga.AsyncClient, vemu: Emulator) -> None:
     """get of a publisher model has no project prefix; list reads publisher models (or the
     project's tuned models)."""
@@ -212,13 +237,16 @@ def test_blocking_client_on_vertex() -> None:
     """The blocking Client takes the same Vertex AI arguments and runs the same calls."""
     from .conftest import LOCATION, PROJECT, TOKEN, static_credentials
 
-    with Emulator(bearer_tokens=[TOKEN]) as emu, ga.Client(
-        vertexai=True,
-        project=PROJECT,
-        location=LOCATION,
-        credentials=static_credentials(),
-        http_options={"base_url": emu.url},
-    ) as client:
+    with (
+        Emulator(bearer_tokens=[TOKEN]) as emu,
+        ga.Client(
+            vertexai=True,
+            project=PROJECT,
+            location=LOCATION,
+            credentials=static_credentials(),
+            http_options={"base_url": emu.url},
+        ) as client,
+    ):
         assert client.vertexai
         assert client.models.generate_content(model=MODEL, contents="hi").text
         assert client.models.compute_tokens(model=MODEL, contents="hi").tokens_info
