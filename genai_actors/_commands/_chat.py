@@ -72,7 +72,11 @@ async def _chat(args: argparse.Namespace) -> int:
 
         def history() -> str:
             turns = chat.get_history()
-            return f"{len(turns)} turns in the history ({len(turns) // 2} exchanges)"
+            exchanges = len(turns) // 2
+            return (
+                f"{len(turns)} turns in the history "
+                f"({exchanges} exchange{'' if exchanges == 1 else 's'})"
+            )
 
         await converse(
             answer,

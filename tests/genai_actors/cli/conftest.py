@@ -1,13 +1,12 @@
-"""Running ``genai-actors`` in a subprocess: without a key (embedded emulator) or pointed at a
-test's emulator through the environment, as a user would point it at the real API."""
+"""Running ``genai-actors`` commands: without a key (embedded emulator) or pointed at a test's
+emulator through the environment, as a user would point it at the real API; in-process
+(``cli``) or in a real process (test_docs.py, test_terminal.py)."""
 
 from __future__ import annotations
 
 import io
 import os
-import subprocess
 import sys
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pytest
@@ -31,26 +30,6 @@ def command_env(emulator: Emulator | None = None) -> dict[str, str]:
         env["GEMINI_API_KEY"] = "cli-test-key"
         env["GOOGLE_GEMINI_BASE_URL"] = emulator.url
     return env
-
-
-def genai_actors(
-    *args: str,
-    stdin: str = "",
-    emulator: Emulator | None = None,
-    env: Mapping[str, str] | None = None,
-    timeout: float = 30,
-) -> subprocess.CompletedProcess[str]:
-    """Runs ``python -m genai_actors ARGS`` and returns it finished (never a traceback)."""
-    proc = subprocess.run(
-        [sys.executable, "-m", "genai_actors", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=dict(env) if env is not None else command_env(emulator),
-    )
-    assert "Traceback" not in proc.stderr, proc.stderr
-    return proc
 
 
 @dataclass

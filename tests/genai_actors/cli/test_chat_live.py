@@ -1,23 +1,20 @@
-"""``genai-actors chat`` and ``live`` with piped input (subprocess); tmux runs them in a real
-terminal in test_terminal.py."""
+"""``genai-actors chat`` and ``live`` with piped input (in-process; real processes run them in
+test_docs.py, and tmux in a real terminal in test_terminal.py)."""
 
 from __future__ import annotations
 
-import pytest
-
 from genai_actors.emulator import Emulator, LiveFault
 
-from .conftest import InProcess, genai_actors
+from .conftest import InProcess
 
 
-@pytest.mark.slow
-def test_chat_keeps_the_history_and_ends_at_end_of_input() -> None:
+def test_chat_keeps_the_history_and_ends_at_end_of_input(cli: InProcess) -> None:
     """Each line is a turn of one chat; /history counts them; end of input exits 0."""
-    proc = genai_actors("chat", stdin="Hello there\n\n/history\nWhat did I say?\n/nope\n")
+    proc = cli("chat", stdin="Hello there\n\n/history\nWhat did I say?\n/nope\n")
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert lines[0].startswith('Emulated reply to "Hello there"')
-    assert lines[1] == "2 turns in the history (1 exchanges)"
+    assert lines[1] == "2 turns in the history (1 exchange)"
     assert lines[2].startswith('Emulated reply to "What did I say?"')
     assert lines[3] == "unknown command /nope: /help lists them"
     assert "you>" not in proc.stdout  # no prompt when the input is not a terminal
@@ -49,12 +46,13 @@ def test_chat_unknown_model_and_turn_errors(cli: InProcess) -> None:
     assert proc.stdout == "0 turns in the history (0 exchanges)\n"
 
 
-@pytest.mark.slow
-def test_live_answers_each_line_and_survives_go_away(gemini_emulator: Emulator) -> None:
+def test_live_answers_each_line_and_survives_go_away(
+    cli: InProcess, gemini_emulator: Emulator
+) -> None:
     """Each line is a Live turn; after a goAway the session resumes (said on stderr) and the
     next answer still comes."""
     gemini_emulator.live.add_fault(LiveFault(go_away_after=2, go_away_time_left=0.2))
-    proc = genai_actors(
+    proc = cli(
         "live",
         stdin="My name is Ada.\nWhat is my name?\nAnd again?\n/events\n",
         emulator=gemini_emulator,
@@ -73,7 +71,10 @@ def test_live_refused_model_exits_1(cli: InProcess) -> None:
     """A model that cannot serve Live ends the command with the server's reason."""
     proc = cli("live", "--model", "gemini-2.5-flash", stdin="hi\n")
     assert proc.returncode == 1
-    assert "genai-actors live: the session closed (1008)" in proc.stderr
+    last = proc.stderr.splitlines()[-1]
+    assert last.startswith("genai-actors live: ")
+    assert "1008" in last
+    assert "not supported for bidiGenerateContent" in last
 
 
 def test_help_lists_every_command(cli: InProcess) -> None:

@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-import pytest
-
 from genai_actors.emulator import Emulator
 
-from .conftest import EMBEDDED, InProcess, genai_actors
+from .conftest import EMBEDDED, InProcess
 
 
-@pytest.mark.slow
-def test_answers_from_the_embedded_emulator_and_says_so_in_one_line() -> None:
-    """A real process without a key: the answer on stdout, one stderr line naming the
-    embedded emulator; an unknown model exits 1 with the API's reason and no traceback."""
-    proc = genai_actors("generate", "Why supervise tasks?")
+def test_answers_from_the_embedded_emulator_and_says_so_in_one_line(cli: InProcess) -> None:
+    """Without a key: the answer on stdout, one stderr line naming the embedded emulator; an
+    unknown model exits 1 with the API's reason and no traceback (real processes: test_docs)."""
+    proc = cli("generate", "Why supervise tasks?")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith('Emulated reply to "Why supervise tasks?"')
     assert proc.stdout.endswith("\n")
     lines = proc.stderr.splitlines()
     assert len(lines) == 1
     assert lines[0].startswith(f"genai-actors generate: {EMBEDDED} at http://127.0.0.1:")
-    unknown = genai_actors("generate", "--model", "gemini-nope", "hi")
+    unknown = cli("generate", "--model", "gemini-nope", "hi")
     assert unknown.returncode == 1
     assert unknown.stdout == ""
     assert unknown.stderr.splitlines()[1].startswith(

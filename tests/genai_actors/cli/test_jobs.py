@@ -1,14 +1,12 @@
 """``genai-actors jobs watch NAME``: batches, tunings and operations followed to their end
-(subprocess, against a test's emulator given as the API), and bad input."""
+(in-process, against a test's emulator given as the API), and bad input."""
 
 from __future__ import annotations
-
-import pytest
 
 import genai_actors as ga
 from genai_actors.emulator import Emulator
 
-from .conftest import InProcess, genai_actors
+from .conftest import InProcess
 
 FAST = ("--poll", "0.05")  # the first polls 50 ms apart instead of a second
 
@@ -17,7 +15,6 @@ def _client(emulator: Emulator) -> ga.Client:
     return ga.Client(api_key="k", http_options={"base_url": emulator.url})
 
 
-@pytest.mark.slow
 def test_watches_a_batch_and_a_tuning_to_success(cli: InProcess, gemini_emulator: Emulator) -> None:
     """A batch and a tuning job end JOB_STATE_SUCCEEDED: status 0, progress drawn on stderr,
     one closing line with the counts on stdout."""
@@ -29,7 +26,7 @@ def test_watches_a_batch_and_a_tuning_to_success(cli: InProcess, gemini_emulator
             base_model="models/gemini-2.5-flash",
             training_dataset={"examples": [{"text_input": "a", "output": "b"}] * 10},
         )
-    proc = genai_actors("jobs", "watch", batch.name or "", *FAST, emulator=gemini_emulator)
+    proc = cli("jobs", "watch", batch.name or "", *FAST, emulator=gemini_emulator)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == (
         f"{batch.name}: JOB_STATE_SUCCEEDED (6 requests: 6 succeeded, 0 failed)\n"

@@ -89,7 +89,7 @@ def test_chat_prompts_answers_and_ends_on_ctrl_d(terminal: Terminal) -> None:
     terminal.keys("Hello there", "Enter")
     terminal.wait_for('Emulated reply to "Hello there"')
     terminal.keys("/history", "Enter")
-    terminal.wait_for("2 turns in the history (1 exchanges)")
+    terminal.wait_for("2 turns in the history (1 exchange)")
     terminal.keys("C-d")
     screen = terminal.wait_for("exit status 0")
     assert "Traceback" not in screen
