@@ -210,6 +210,10 @@ class Exchange:
             phase = Phase.SEND
             if gate is not None:
                 await gate.admit(deadline)
+                # A wait for the governor shortens what this attempt may take.
+                remaining = deadline - current_clock().now()
+                if remaining < plan.timeout - _SLACK:
+                    timeout = self._timeout(plan, max(remaining, _SLACK), read)
             try:
                 resp = await session.request(
                     method,

@@ -8,7 +8,7 @@ import pytest
 
 from genai_actors.emulator import Emulator
 
-from ..core.conftest import API_KEY, clean_env  # noqa: F401  (autouse fixture)
+from ..core.conftest import API_KEY, Server, clean_env  # noqa: F401  (autouse fixture)
 
 
 @pytest.fixture
@@ -23,3 +23,14 @@ def emu_thread() -> Iterator[Emulator]:
     """An emulator on its own thread (for blocking clients)."""
     with Emulator(api_key=API_KEY) as emulator:
         yield emulator
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[Server]:
+    """A started loopback server; set ``server.handler`` in the test."""
+    srv = Server()
+    await srv.start()
+    try:
+        yield srv
+    finally:
+        await srv.stop()

@@ -7,13 +7,14 @@ import time
 from collections.abc import Callable
 
 import pytest
+from aiohttp import web
 
 import genai_actors as ga
 from genai_actors import RateGovernor, RateLimits, errors
 from genai_actors.emulator import Emulator, FaultConfig
 from supervisors import VirtualClock, use_clock
 
-from ..core.conftest import API_KEY
+from ..core.conftest import API_KEY, Server
 
 MODEL = "gemini-2.5-flash"
 
@@ -170,3 +171,27 @@ def test_governor_option_is_checked() -> None:
     with pytest.raises(errors.InvalidOptionError, match="governor"):
         ga.AsyncClient(api_key=API_KEY, governor=object())  # type: ignore[arg-type]
     assert ga.AsyncClient(api_key=API_KEY).governor is None
+
+
+async def test_a_governor_wait_shortens_the_attempt_it_admits(server: Server) -> None:
+    """After 59.8 s of pause under a 60 s timeout, the attempt gets only the 0.2 s left."""
+
+    async def silent(request: web.Request) -> web.StreamResponse:
+        await asyncio.Event().wait()  # never answers
+        raise AssertionError
+
+    server.handler = silent
+    clock = VirtualClock()
+    with use_clock(clock):
+        gov = RateGovernor()
+        await gov.store.pause(MODEL, 59.8, clock.now())
+        async with ga.AsyncClient(
+            api_key=API_KEY,
+            http_options={"base_url": server.url, "timeout": 60_000},
+            governor=gov,
+        ) as c:
+            started = time.monotonic()
+            with pytest.raises(errors.RequestTimeoutError):
+                await c.models.generate_content(model=MODEL, contents="a")
+    assert time.monotonic() - started < 5.0
+    assert len(server.requests) == 1
