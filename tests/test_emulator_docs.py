@@ -32,6 +32,9 @@ ENDPOINTS = (
     "batches/finish",
     "uploads/drop",
     "reset",
+    "oauth",
+    "oauth/expire",
+    "vertex/finish",
 )
 
 
