@@ -1,6 +1,6 @@
 """Automatic function calling (AFC): running the Python tools the model asks for.
 
-When ``config.tools`` holds Python callables, ``models.generate_content`` (and the stream) loops:
+When ``config.tools`` holds Python callables (or MCP sessions), ``models.generate_content`` (and the stream) loops:
 send the request, run the function calls of the first candidate, append the model's turn and a
 user turn of function responses to the contents, and send again, until the model stops calling
 functions or ``automatic_function_calling.maximum_remote_calls`` requests were sent (default 10).
@@ -13,6 +13,10 @@ The rules are google-genai's, with three deliberate differences:
   response (google-genai raises ``KeyError``).
 - A call's ``id`` is copied into its function response, so models that pair calls and
   responses by id can do so.
+
+The tools of an MCP session in ``config.tools`` (listed by ``_mcp.resolve_sessions`` before
+the request is built) are called through the session, by the same rules; what their responses
+hold is described in ``_mcp``.
 
 Sync tools run in a worker thread, coroutine functions on the event loop. A tool that raises is
 answered with ``{"error": str(exc)}``; a result is sent as ``{"result": value}`` after

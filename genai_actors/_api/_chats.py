@@ -60,7 +60,7 @@ from ._chats_history import (
 )
 from ._chats_session import ChatCore
 from ._chats_tools import run_tools, tool_tasks
-from ._mcp import has_sessions, mark_headers, resolve_sessions
+from ._mcp import has_sessions, is_session, mark_headers, resolve_sessions
 from ._mcp_stream import McpDeferredStream
 from ._models_stream import GenerateContentStream
 from ._toolkit import call, vertex_location
@@ -813,7 +813,8 @@ def _finalize(
 
 
 def _config_data(config: GenerateContentConfig | None) -> tuple[Any, list[str]]:
-    """``config`` as plain data, without its Python tools (whose names are returned)."""
+    """``config`` as plain data, without its Python tools and MCP sessions (whose names, or
+    type names, are returned)."""
     if config is None:
         return None, []
     tools = config.tools
@@ -821,7 +822,7 @@ def _config_data(config: GenerateContentConfig | None) -> tuple[Any, list[str]]:
     if tools:
         kept = []
         for tool in tools:
-            if callable(tool) and not isinstance(tool, type):
+            if (callable(tool) and not isinstance(tool, type)) or is_session(tool):
                 unsaved.append(getattr(tool, "__name__", type(tool).__name__))
             else:
                 kept.append(tool)

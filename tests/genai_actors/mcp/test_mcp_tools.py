@@ -318,3 +318,19 @@ async def test_without_mcp_the_error_names_the_extra(
             model=MODEL, contents="Hi", config={"tools": [FakeSession()]}
         )
     assert len(emu.recorded) == 0
+
+
+async def test_snapshot_leaves_the_session_out(
+    client: ga.AsyncClient, emu: Emulator, session: ClientSession
+) -> None:
+    """A session is not data: a snapshot names it and a restore takes it back via config."""
+    chat = client.chats.create(model=MODEL, config={"tools": [session]})
+    await chat.send_message("Use get_weather with city=Riga")
+    snapshot = chat.snapshot()
+    assert snapshot["unsaved_tools"] == ["ClientSession"]
+    with pytest.raises(ValueError, match="ClientSession"):
+        client.chats.restore(snapshot)
+    again = client.chats.restore(snapshot, config={"tools": [session]})
+    later = await again.send_message("Use add_numbers with a=1 and b=1")
+    assert '"result":2' in (later.text or "").replace(" ", "")
+    assert len(again.get_history()) == 8
