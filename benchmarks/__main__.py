@@ -6,7 +6,9 @@ Sections: ``supervisors`` (the actor runtime), ``watchers`` (many operations wai
 ``tokenizer`` (LocalTokenizer beside google-genai's on the same model file) and ``chats``
 (memory per idle chat, CPU per turn beside google-genai's chat, turns/s on one chat) and
 ``live`` (1,000 concurrent Live sessions: client CPU per message beside a bare aiohttp
-WebSocket client, and the first answer after a forced close and resumption). The
+WebSocket client, and the first answer after a forced close and resumption) and ``fanout``
+(20,000 requests at concurrency 64 and 512, with and without 20 ms of latency, beside bare
+aiohttp and google-genai; one round here). The
 first two run in subprocesses with smaller counts than their defaults.
 Pick some with ``--only client,imports``.
 """
@@ -22,7 +24,17 @@ import time
 from . import bench_client, bench_import
 from .bench_client import ROOT
 
-SECTIONS = ("supervisors", "watchers", "imports", "client", "pool", "tokenizer", "chats", "live")
+SECTIONS = (
+    "supervisors",
+    "watchers",
+    "imports",
+    "client",
+    "pool",
+    "tokenizer",
+    "chats",
+    "live",
+    "fanout",
+)
 # Section -> module and arguments, for the sections run as subprocesses.
 _SUBPROCESS = {
     "supervisors": ["benchmarks.bench_supervisors", "--calls", "50000", "--actors", "50000"],
@@ -31,6 +43,7 @@ _SUBPROCESS = {
     "tokenizer": ["benchmarks.bench_tokenizer"],
     "chats": ["benchmarks.bench_chats"],
     "live": ["benchmarks.bench_live"],
+    "fanout": ["benchmarks.bench_fanout", "--rounds", "1"],
 }
 
 

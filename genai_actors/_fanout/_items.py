@@ -115,6 +115,21 @@ def _text(text: str) -> dict[str, Any]:
     return {"parts": [{"text": text}], "role": "user"}
 
 
+_PATHS: dict[tuple[str, str], str] = {}
+
+
+def _path(model: str, method: Method) -> str:
+    """``models/{model}:{verb}``, checked once per model (raises as ``t_model``)."""
+    key = (model, method)
+    path = _PATHS.get(key)
+    if path is None:
+        path = t_model(model) + _VERBS[method]
+        if len(_PATHS) >= 256:
+            _PATHS.clear()
+        _PATHS[key] = path
+    return path
+
+
 def make_job(item: Any, index: int, method: Method, model: str | None) -> Job:
     """The job for input ``item`` at ``index`` (never raises: a bad input carries its error)."""
     key = _key_of(item, index)
@@ -138,7 +153,7 @@ def _build(item: Any, index: int, key: str, method: Method, default: str | None)
     if not model:
         raise InvalidRequestError("model", "no model: pass fanout(model=...) or put one in it")
     model = str(model)
-    path = t_model(model) + _VERBS[method]
+    path = _path(model, method)
     if method == "embed_content":
         if request is None:
             if isinstance(item, str):

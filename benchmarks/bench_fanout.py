@@ -1,0 +1,255 @@
+"""Fan-out throughput: 20,000 ``generate_content`` requests at concurrency 64 and 512.
+
+Run it with ``python -m benchmarks.bench_fanout`` (``--quick``: 5,000 requests, one round).
+
+One emulator process serves every run (a second one adds 20 ms of latency to every request).
+Each client then runs in a fresh interpreter, rounds rotating the order:
+
+* ``aiohttp``: bare aiohttp, ``concurrency`` worker tasks each taking the next request, posting
+  prebuilt JSON bytes and ``json.loads``-ing the answer, on one ``TCPConnector(limit=
+  concurrency)``: the least a Python program does for the same work.
+* ``genai_actors``: ``client.fanout(lines, concurrency=...)`` over Batch API input lines,
+  reading every result's ``response`` (so each answer is decoded, as the others decode theirs).
+* ``google-genai``: ``concurrency`` worker tasks calling ``client.aio.models.generate_content``.
+
+Reported per client and scenario, median over rounds: throughput (requests/s, wall time from
+the first request to the last answer), client CPU per request (``time.process_time()`` of the
+worker, so the emulator never counts), peak RSS of the worker, errors, and the throughput ratio
+to bare aiohttp. The target (issue 14): genai_actors at least 1.0x bare aiohttp's throughput at
+concurrency 512, with zero errors and bounded memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from ._clients import API_KEY, API_VERSION, GENERATE_BODY, MODEL, PROMPT, loop_factory
+from ._emulator import EmulatorProcess
+from .bench_client import ROOT, default_loop, worker_env
+
+__all__ = ["main"]
+
+CLIENTS = ("aiohttp", "genai_actors", "google-genai")
+CONCURRENCY = (64, 512)
+LATENCY = 0.020
+
+
+def _lines(count: int) -> Iterator[dict[str, Any]]:
+    for i in range(count):
+        yield {"key": str(i), "request": GENERATE_BODY}
+
+
+async def _aiohttp(url: str, count: int, width: int) -> int:
+    import aiohttp
+
+    body = json.dumps(GENERATE_BODY).encode()
+    target = f"{url}/{API_VERSION}/models/{MODEL}:generateContent"
+    headers = {"x-goog-api-key": API_KEY, "Content-Type": "application/json"}
+    errors = 0
+    todo = iter(range(count))
+    connector = aiohttp.TCPConnector(limit=width)
+    async with aiohttp.ClientSession(connector=connector) as session:
+
+        async def worker() -> None:
+            nonlocal errors
+            for _ in todo:
+                async with session.post(target, data=body, headers=headers) as response:
+                    data = await response.read()
+                    if response.status != 200:
+                        errors += 1
+                    json.loads(data)
+
+        await asyncio.gather(*(worker() for _ in range(width)))
+    return errors
+
+
+async def _genai_actors(url: str, count: int, width: int) -> int:
+    import genai_actors
+
+    errors = 0
+    async with genai_actors.AsyncClient(
+        api_key=API_KEY, http_options={"base_url": url, "api_version": API_VERSION}
+    ) as client:
+        stream = client.fanout(_lines(count), model=MODEL, concurrency=width)
+        async with stream:
+            async for result in stream:
+                if result.error is not None or result.response is None:
+                    errors += 1
+    return errors
+
+
+async def _google_genai(url: str, count: int, width: int) -> int:
+    from google import genai
+    from google.genai import types
+
+    client = genai.Client(
+        api_key=API_KEY, http_options=types.HttpOptions(base_url=url, api_version=API_VERSION)
+    )
+    models = client.aio.models
+    errors = 0
+    todo = iter(range(count))
+
+    async def worker() -> None:
+        nonlocal errors
+        for _ in todo:
+            try:
+                await models.generate_content(model=MODEL, contents=PROMPT)
+            except Exception:
+                errors += 1
+
+    await asyncio.gather(*(worker() for _ in range(width)))
+    await client.aio.aclose()
+    return errors
+
+
+_RUNNERS = {"aiohttp": _aiohttp, "genai_actors": _genai_actors, "google-genai": _google_genai}
+
+
+def _work(client: str, url: str, count: int, width: int) -> dict[str, Any]:
+    """One measured run in this process (after a short warm-up on the same client type)."""
+    loop = loop_factory()()
+    try:
+        loop.run_until_complete(_RUNNERS[client](url, min(200, count), min(width, 64)))
+        cpu = time.process_time()
+        wall = time.perf_counter()
+        errors = loop.run_until_complete(_RUNNERS[client](url, count, width))
+        wall = time.perf_counter() - wall
+        cpu = time.process_time() - cpu
+    finally:
+        loop.close()
+    return {
+        "client": client,
+        "throughput": count / wall,
+        "cpu_us": cpu / count * 1e6,
+        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "errors": errors,
+    }
+
+
+def _worker(client: str, url: str, count: int, width: int, loop: str) -> dict[str, Any]:
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.bench_fanout",
+            "--worker",
+            client,
+            url,
+            "--count",
+            str(count),
+            "--concurrency",
+            str(width),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
+        env=worker_env(loop),
+    )
+    if proc.returncode != 0:
+        last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        return {"client": client, "error": last}
+    result: dict[str, Any] = json.loads(proc.stdout)
+    return result
+
+
+def run(count: int, rounds: int, loop: str, latencies: tuple[float, ...]) -> list[dict[str, Any]]:
+    """Every client, concurrency and latency, ``rounds`` times; the medians per scenario."""
+    rows: list[dict[str, Any]] = []
+    for latency in latencies:
+        options: dict[str, Any] = {"chunk_words": 8}
+        if latency:
+            options["model_faults"] = {MODEL: {"latency": latency}}
+        with EmulatorProcess(**options) as emu:
+            for width in CONCURRENCY:
+                samples: dict[str, list[dict[str, Any]]] = {c: [] for c in CLIENTS}
+                failures: dict[str, str] = {}
+                for r in range(rounds):
+                    order = CLIENTS[r % len(CLIENTS) :] + CLIENTS[: r % len(CLIENTS)]
+                    for client in order:
+                        if client in failures:
+                            continue
+                        got = _worker(client, emu.url, count, width, loop)
+                        if "error" in got:
+                            failures[client] = got["error"]
+                        else:
+                            samples[client].append(got)
+                for client in CLIENTS:
+                    row: dict[str, Any] = {
+                        "client": client,
+                        "concurrency": width,
+                        "latency_ms": latency * 1000,
+                    }
+                    if client in failures:
+                        row["error"] = failures[client]
+                    else:
+                        for key in ("throughput", "cpu_us", "rss_mb", "errors"):
+                            row[key] = statistics.median(s[key] for s in samples[client])
+                    rows.append(row)
+    return rows
+
+
+def render(rows: list[dict[str, Any]]) -> str:
+    """The table: one line per client and scenario, with the throughput ratio to aiohttp."""
+    bare = {
+        (r["concurrency"], r["latency_ms"]): r.get("throughput")
+        for r in rows
+        if r["client"] == "aiohttp"
+    }
+    out = [
+        f"{'scenario':<22}{'client':<14}{'req/s':>9}{'CPU us/req':>12}{'peak RSS':>10}"
+        f"{'errors':>8}{'vs aiohttp':>12}"
+    ]
+    for r in rows:
+        scenario = f"c={r['concurrency']}, +{r['latency_ms']:.0f} ms"
+        if "error" in r:
+            out.append(f"{scenario:<22}{r['client']:<14}  failed: {r['error']}")
+            continue
+        base = bare.get((r["concurrency"], r["latency_ms"]))
+        ratio = f"{r['throughput'] / base:.2f}x" if base else "-"
+        out.append(
+            f"{scenario:<22}{r['client']:<14}{r['throughput']:>9.0f}{r['cpu_us']:>12.0f}"
+            f"{r['rss_mb']:>8.0f}MB{r['errors']:>8.0f}{ratio:>12}"
+        )
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line (``--worker`` runs one measured client in this process)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--worker", nargs=2, metavar=("CLIENT", "URL"))
+    parser.add_argument("--count", type=int, default=20_000)
+    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="5,000 requests, one round")
+    parser.add_argument("--no-latency", action="store_true", help="skip the +20 ms runs")
+    parser.add_argument("--loop", choices=("uvloop", "asyncio"), default=default_loop())
+    args = parser.parse_args(argv)
+    if args.worker:
+        print(json.dumps(_work(args.worker[0], args.worker[1], args.count, args.concurrency)))
+        return 0
+    count, rounds = (5_000, 1) if args.quick else (args.count, args.rounds)
+    latencies = (0.0,) if args.no_latency else (0.0, LATENCY)
+    print(
+        f"fan-out benchmark: Python {platform.python_version()} on {platform.machine()}, "
+        f"{args.loop} loop, {count:,} generate_content requests per run, median of {rounds} "
+        "round(s), each client in a fresh interpreter, one emulator process"
+    )
+    rows = run(count, rounds, args.loop, latencies)
+    print(render(rows))
+    failed = any("error" in r or r.get("errors") for r in rows)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
