@@ -1,9 +1,10 @@
 """Automatic function calling (AFC): running the Python tools the model asks for.
 
-When ``config.tools`` holds Python callables (or MCP sessions), ``models.generate_content`` (and the stream) loops:
-send the request, run the function calls of the first candidate, append the model's turn and a
-user turn of function responses to the contents, and send again, until the model stops calling
-functions or ``automatic_function_calling.maximum_remote_calls`` requests were sent (default 10).
+When ``config.tools`` holds Python callables (or MCP sessions), ``models.generate_content`` (and
+the stream) loops: send the request, run the function calls of the first candidate, append the
+model's turn and a user turn of function responses to the contents, and send again, until the
+model stops calling functions or ``automatic_function_calling.maximum_remote_calls`` requests
+were sent (default 10).
 
 The rules are google-genai's, with three deliberate differences:
 
