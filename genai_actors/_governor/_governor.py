@@ -368,6 +368,45 @@ class RateGovernor:
         finally:
             queue.release()
 
+    async def try_acquire(self, model: str, *, tokens: int = 0) -> Permit | None:
+        """Admits one request of ``model`` if it may be sent now, without waiting.
+
+        Args:
+            model: The model.
+            tokens: The request's estimated input tokens (for ``tpm``).
+
+        Returns:
+            The permit (report with ``await permit.finish(...)``), or ``None`` when the request
+            would have to wait (callers are queued, no slot is free, a window is full, or the
+            model is paused): :meth:`retry_at` then says until when, for a rate or a pause.
+
+        Raises:
+            DailyQuotaExhaustedError: The model's daily quota is exhausted.
+        """
+        state = self._state(model)
+        clock = current_clock()
+        slots = state.slots
+        if state.queue().locked():
+            return None
+        seq = slots.try_take() if slots.bounded else 0
+        if seq is None:
+            return None
+        try:
+            now = clock.now()
+            verdict = await self.store.admit(state.key, state.windows, tokens, now)
+        except BaseException:
+            if seq:
+                slots.release(seq, "other")
+            raise
+        if not verdict.wait:
+            return Permit(self, state, seq, verdict.handle, tokens)
+        if seq:
+            slots.release(seq, "other")
+        state.until = now + verdict.wait
+        if verdict.reason in ("day", "rpd"):
+            raise self._day_error(state, verdict.wait, verdict.reason, now)
+        return None
+
     async def _wait_turn(self, state: _Model, tokens: int, deadline: float | None) -> Permit:
         clock = current_clock()
         slots = state.slots

@@ -325,3 +325,26 @@ async def test_callers_queued_behind_the_head_keep_their_deadline() -> None:
     await held.finish()
     await (await head).finish()
     assert gov.stats("m")["in_flight"] == 0
+
+
+async def test_try_acquire_never_waits() -> None:
+    """try_acquire admits when it can, else returns None (and retry_at says until when)."""
+    clock = VirtualClock()
+    with use_clock(clock):
+        gov = RateGovernor({"m": RateLimits(rpm=2, rpd=3)})
+        first = await gov.try_acquire("m")
+        second = await gov.try_acquire("m")
+        assert first is not None
+        assert second is not None
+        assert await gov.try_acquire("m") is None
+        assert gov.retry_at("m") == 60
+        await first.finish()
+        await second.finish()
+        await clock.advance(60)
+        third = await gov.try_acquire("m")
+        assert third is not None
+        await third.finish()
+        await clock.advance(60)
+        with pytest.raises(errors.DailyQuotaExhaustedError):
+            await gov.try_acquire("m")
+    assert clock.now() == 120
