@@ -105,6 +105,15 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "genai_actors._cli_backend",
         "genai_actors._fanout",
     ),
+    # The other sub-commands (generate, chat, live, jobs): the client through the embedded
+    # emulator helper, the watchers' settings, and the loop the library owns.
+    "genai_actors._commands": (
+        "genai_actors.errors",
+        "genai_actors._transport",
+        "genai_actors._watch",
+        "genai_actors._client",  # type annotations only
+        "genai_actors._cli_backend",
+    ),
 }
 
 # A surface may use the shared machinery beside it, never another surface (composition of a
