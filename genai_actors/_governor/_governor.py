@@ -166,7 +166,9 @@ class Permit:
             if tokens is not None and self._handle is not None and tokens != self.tokens:
                 await governor.store.correct(state.key, self._handle, tokens)
             return
-        overload = isinstance(error, RateLimitedError | ServiceUnavailableError)
+        overload = isinstance(error, RateLimitedError | ServiceUnavailableError) and not isinstance(
+            error, DailyQuotaExhaustedError
+        )
         state.slots.release(self._seq, "overload" if overload else "other")
         if overload:
             await governor._learn(state, error)
