@@ -29,6 +29,7 @@ GUIDES = {
     "docs/music.md": 3,
     "docs/governor.md": 3,
     "docs/mcp.md": 3,
+    "docs/fanout.md": 4,
 }
 FILES = ("README.md", *GUIDES)
 # Emulator settings a guide's examples need, applied before each of its examples.
