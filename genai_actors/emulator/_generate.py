@@ -9,6 +9,7 @@ the request carries a ``fileSearch`` tool.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -62,8 +63,12 @@ async def generate(call: Call) -> dict[str, Any]:
     return answer(call.state, _model_name(call), request, call.version).response()
 
 
-async def stream(call: Call) -> web.StreamResponse:
+async def stream(
+    call: Call, decorate: Callable[[dict[str, Any]], None] | None = None
+) -> web.StreamResponse:
     """``POST {model}:streamGenerateContent``: SSE with ``alt=sse``, else a streamed JSON array.
+
+    ``decorate`` (Vertex AI's fields) is applied to each event before it is sent.
 
     Faults ``stream_cut_after``, ``stream_error_after`` and ``stream_event_delay`` of the model
     apply here. A cut stream drops the TCP connection without the terminating chunk; an errored
@@ -93,6 +98,8 @@ async def stream(call: Call) -> web.StreamResponse:
             event = ApiError(faults.stream_error_status).to_json()
         if delay and index:
             await asyncio.sleep(delay)
+        if decorate is not None:
+            decorate(event)
         body = _ENCODE(event)
         if sse:
             await response.write(b"data: " + body + b"\r\n\r\n")

@@ -131,17 +131,20 @@ async def handle_live(request: web.Request) -> web.StreamResponse:
     await ws.prepare(request)
     store = request.app[LIVE_KEY]
     state = request.app[STATE_KEY]
+    store.connections += 1
+    number = store.connections
     connection: _Connection | MusicConnection
     if method == _MUSIC:
         connection = MusicConnection(state, store, request, ws)
     else:
-        connection = _Connection(state, store, request, ws, _METHODS[method])
-    store.connections += 1
+        connection = _Connection(state, store, request, ws, _METHODS[method], number)
     store.open_connections += 1
     try:
         await connection.run()
     finally:
         store.open_connections -= 1
+        if store.live.pop(number, None) is not None:
+            store.timeline.append(("closed", number))
     return ws
 
 
@@ -155,7 +158,9 @@ class _Connection:
         request: web.Request,
         ws: web.WebSocketResponse,
         constrained: bool,
+        number: int = 0,
     ) -> None:
+        self.number = number  # the store's count of connections when this one came
         self.state = state
         self.store = store
         self.request = request
@@ -258,6 +263,8 @@ class _Connection:
         else:
             self.session = self.store.new_session()
         await self.send({"setupComplete": {"sessionId": self.session.session_id}})
+        self.store.live[self.number] = self
+        self.store.timeline.append(("setup", self.number))
         settings = self.store.settings
         self.timers.append(asyncio.ensure_future(self._lifetime(settings.max_connection_seconds)))
         if self.resumable:
@@ -342,6 +349,10 @@ class _Connection:
         lead = min(self.store.settings.go_away_lead_seconds, seconds)
         await asyncio.sleep(seconds - lead)
         await self._go_away(lead, "The connection reached its maximum duration.")
+
+    def go_away_soon(self, time_left: float) -> None:
+        """Send ``goAway`` now and close after ``time_left`` seconds (the admin's forced one)."""
+        self.timers.append(asyncio.ensure_future(self._go_away(time_left, "Going away.")))
 
     async def _go_away(self, time_left: float, reason: str) -> None:
         await self.send({"goAway": {"timeLeft": _duration(time_left)}})

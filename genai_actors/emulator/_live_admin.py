@@ -8,6 +8,9 @@
   ``{"rejectSetup": "reason"}``, with ``"times"``.
 - ``DELETE /_emulator/live/faults``: remove scripted faults and restore default settings.
 - ``GET /_emulator/live/sessions/{id}``: the client messages a session consumed, in order.
+- ``POST /_emulator/live/goAway``: send ``goAway`` to every open Live connection now, each
+  closing ``timeLeft`` seconds later (default: the ``goAwayLeadSeconds`` setting), e.g.
+  ``{"timeLeft": 0.5}``; answers ``{"connections": [numbers]}``.
 """
 
 from __future__ import annotations
@@ -103,6 +106,20 @@ async def consumed(request: web.Request) -> web.Response:
     return _json({"sessionId": session_id, "consumed": messages})
 
 
+async def go_away(request: web.Request) -> web.Response:
+    """``POST /_emulator/live/goAway``."""
+    body = await _body(request)
+    if body is None:
+        return _error("The body must be a JSON object.")
+    store = _store(request)
+    time_left = body.pop("time_left", store.settings.go_away_lead_seconds)
+    if body:
+        return _error(f"Unknown field(s): {sorted(body)}; only timeLeft is taken.")
+    if isinstance(time_left, bool) or not isinstance(time_left, int | float) or time_left < 0:
+        return _error("timeLeft must be a number of seconds >= 0.")
+    return _json({"connections": store.go_away_all(float(time_left))})
+
+
 def register(app: web.Application, store: LiveStore) -> None:
     """Add the Live store, its WebSocket route and its admin routes (before the catch-all)."""
     app[LIVE_KEY] = store
@@ -113,3 +130,4 @@ def register(app: web.Application, store: LiveStore) -> None:
     app.router.add_post("/_emulator/live/faults", add_fault)
     app.router.add_delete("/_emulator/live/faults", clear_faults)
     app.router.add_get("/_emulator/live/sessions/{id}", consumed)
+    app.router.add_post("/_emulator/live/goAway", go_away)

@@ -171,6 +171,10 @@ class LiveStore:
         self.setups: list[dict[str, Any]] = []  # every setup message received, as sent
         self.connections = 0
         self.open_connections = 0
+        # Live connections past their setup, by number (1 = the first connection served).
+        self.live: dict[int, Any] = {}
+        # ("setup" | "closed", connection number), in order: shows a client's rotations.
+        self.timeline: list[tuple[str, int]] = []
 
     # -- faults ------------------------------------------------------------------------------
 
@@ -190,6 +194,20 @@ class LiveStore:
                 self.faults[index] = msgspec.structs.replace(fault, times=fault.times - 1)
             return fault
         return None
+
+    def go_away_all(self, time_left: float) -> list[int]:
+        """Send ``goAway`` with ``time_left`` seconds to every set-up Live connection (each
+        then closes after ``time_left``); returns their numbers. Call it on the emulator's
+        event loop (the admin endpoint ``POST /_emulator/live/goAway`` does).
+
+        Raises:
+            ValueError: ``time_left`` is negative.
+        """
+        if time_left < 0:
+            raise ValueError("time_left must be >= 0")
+        for connection in self.live.values():
+            connection.go_away_soon(time_left)
+        return sorted(self.live)
 
     def clear(self) -> None:
         """Remove every scripted fault and restore the default settings."""
@@ -234,5 +252,6 @@ class LiveStore:
             "faults": [msgspec.to_builtins(f) for f in self.faults],
             "connections": self.connections,
             "openConnections": self.open_connections,
+            "liveConnections": sorted(self.live),
             "sessions": sorted(self.sessions),
         }

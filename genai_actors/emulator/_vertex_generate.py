@@ -10,6 +10,7 @@ differ.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -18,6 +19,7 @@ from . import _generate
 from ._brain import prompt_tokens
 from ._embed import embed_request
 from ._errors import bad_request
+from ._timeutil import rfc3339
 from ._tokens import count_content, tokens_info
 from ._vertex import VertexCall, model_info, model_not_found, publisher_model
 
@@ -54,18 +56,35 @@ def _with_cache_name(call: VertexCall) -> dict[str, Any]:
     return body if isinstance(body, dict) else {}
 
 
+def _vertex_fields(call: VertexCall) -> Callable[[dict[str, Any]], None]:
+    """What Vertex AI adds to each GenerateContentResponse: ``createTime`` and the usage's
+    ``trafficType``."""
+    created = rfc3339(call.state.now())
+
+    def decorate(response: dict[str, Any]) -> None:
+        response["createTime"] = created
+        usage = response.get("usageMetadata")
+        if usage is not None:
+            usage["trafficType"] = "ON_DEMAND"
+
+    return decorate
+
+
 async def generate(call: Call) -> Any:
     """``POST {model}:generateContent``."""
     assert isinstance(call, VertexCall)
     name = target_model(call, "generateContent")
-    return await _generate.generate(call.delegate(name, _with_cache_name(call)))
+    response = await _generate.generate(call.delegate(name, _with_cache_name(call)))
+    _vertex_fields(call)(response)
+    return response
 
 
 async def stream(call: Call) -> web.StreamResponse:
     """``POST {model}:streamGenerateContent[?alt=sse]``."""
     assert isinstance(call, VertexCall)
     name = target_model(call, "generateContent")
-    return await _generate.stream(call.delegate(name, _with_cache_name(call)))
+    delegate = call.delegate(name, _with_cache_name(call))
+    return await _generate.stream(delegate, _vertex_fields(call))
 
 
 async def count_tokens(call: Call) -> dict[str, Any]:

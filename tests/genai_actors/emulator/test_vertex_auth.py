@@ -6,6 +6,7 @@ google-auth is the oracle for the token endpoint: its service-account (jwt-beare
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 from pathlib import Path
@@ -207,3 +208,48 @@ async def test_admin_counts_and_expires_tokens(vemu: Emulator, vraw: Raw) -> Non
     assert status == 200
     status, settings = await vraw.get("_emulator/settings", headers={})
     assert "bearer_tokens" not in settings
+
+
+@pytest.mark.filterwarnings(
+    "ignore:Inheritance class AiohttpClientSession from ClientSession is discouraged"
+    ":DeprecationWarning"
+)
+async def test_concurrent_google_genai_calls_share_one_issued_token() -> None:
+    """100 concurrent calls of google-genai's async client with a service account are all
+    served with one token: the endpoint issued exactly one."""
+    async with Emulator() as emu:
+        info = emu.service_account(project_id="proj")
+        creds = service_account.Credentials.from_service_account_info(  # type: ignore[no-untyped-call]
+            info, scopes=CLOUD
+        )
+        client = vertex_client(emu.url, credentials=creds).aio
+        try:
+            results = await asyncio.gather(
+                *[
+                    client.models.count_tokens(model="gemini-2.5-flash", contents=f"w {i}")
+                    for i in range(100)
+                ]
+            )
+        finally:
+            await client.aclose()
+        assert {r.total_tokens for r in results} == {2}
+        assert emu.oauth.issued == {"jwt-bearer": 1}
+        assert len({r.headers["authorization"] for r in emu.recorded}) == 1
+
+
+async def test_concurrent_grants_issue_distinct_tokens(vraw: Raw, vemu: Emulator) -> None:
+    """50 concurrent grants get 50 distinct tokens, all accepted, all counted."""
+
+    async def grant(i: int) -> str:
+        form = {"grant_type": "refresh_token", "refresh_token": f"r{i}", "client_id": "c"}
+        async with vraw.session.post(f"{vraw.base}/token", data=form) as resp:
+            token: str = (await resp.json())["access_token"]
+            return token
+
+    tokens = await asyncio.gather(*[grant(i) for i in range(50)])
+    assert len(set(tokens)) == 50
+    assert vemu.oauth.issued_total == 50
+    statuses = await asyncio.gather(
+        *[vraw.post(GEN, BODY, headers={"Authorization": f"Bearer {t}"}) for t in tokens]
+    )
+    assert {s for s, _ in statuses} == {200}

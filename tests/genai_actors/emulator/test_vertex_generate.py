@@ -149,6 +149,22 @@ async def test_raw_shapes(vraw: Raw) -> None:
     tokens = body["tokensInfo"][0]["tokens"]
     assert [base64.b64decode(t) for t in tokens] == [b"ab", b"cd"]
     assert all(isinstance(i, str) for i in body["tokensInfo"][0]["tokenIds"])
+    status, body = await vraw.post(
+        f"{MODEL}:generateContent", {"contents": [user("x")]}, headers=BEARER
+    )
+    assert status == 200
+    assert body["createTime"].endswith("Z")
+    assert body["usageMetadata"]["trafficType"] == "ON_DEMAND"
+    async with vraw.session.post(
+        f"{vraw.base}/{MODEL}:streamGenerateContent",
+        params={"alt": "sse"},
+        json={"contents": [user("a b c d e f g h i j k l")]},
+        headers=BEARER,
+    ) as resp:
+        events = [line for line in (await resp.text()).splitlines() if line.startswith("data: ")]
+    assert len(events) > 1
+    assert all('"createTime"' in e for e in events)
+    assert '"trafficType":"ON_DEMAND"' in events[-1]
     v1 = MODEL.replace("v1beta1/", "v1/") + ":generateContent"
     status, _ = await vraw.post(v1, {"contents": [user("x")]}, headers=BEARER)
     assert status == 200
