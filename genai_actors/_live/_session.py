@@ -14,6 +14,12 @@ one), replays the unconsumed messages in order, and reads until the connection e
 latest handle (bounded backoff, then ``SessionClosed``); one without ends with
 ``SessionClosed(code, reason, resumable=False)``.
 
+A ``goAway`` rotates make-before-break: once the old connection is quiet (no answer running,
+everything sent on it acknowledged), new sends are held for the next connection, which is
+opened and set up with the latest handle while the old one stays open (and is still read);
+the held and unconsumed messages are then sent on the new connection, and only then is the
+old one closed (in the background), so no answer waits for a close handshake.
+
 Client messages are numbered per connection from 0, as the server counts them; a
 ``sessionResumptionUpdate`` acknowledges every message up to its
 ``lastConsumedClientMessageIndex``, and only unacknowledged messages are sent again. The
@@ -131,6 +137,8 @@ class _Link:
         self.unacked: deque[list[Any]] = deque()
         self.next_index = 0
         self._mark: int | None = None  # next_index when the last index-less update came
+        self._indexed = False  # the server sends lastConsumedClientMessageIndex
+        self._closers: set[asyncio.Task[None]] = set()  # old sockets closing after a goAway
         self.send_lock = asyncio.Lock()  # orders sends; cheaper than anyio's on the hot path
         self.room = anyio.Event()
         self.inbox = Inbox(options.inbox_size)
@@ -195,10 +203,11 @@ class _Link:
         """
         schedule = self.options.reconnect_backoff.schedule()
         attempts = 0
+        previous: aiohttp.ClientWebSocketResponse | None = None  # open while the next connects
         try:
             while True:
                 try:
-                    replayed = await self._connect()
+                    replayed = await self._connect(previous)
                 except _Setup as exc:
                     self._finish(SessionClosed(exc.code, exc.reason, resumable=False))
                     return
@@ -220,6 +229,8 @@ class _Link:
                         return
                     await current_clock().sleep(schedule.next_delay())
                     continue
+                finally:
+                    previous = None  # adopted's predecessor closing, or closed on failure
                 if self.ready.is_set():
                     self.events.append(LiveSessionEvent("resumed", replayed=replayed))
                     _log_live.info("live.resumed", replayed=replayed)
@@ -227,7 +238,10 @@ class _Link:
                 attempts = 0
                 schedule = self.options.reconnect_backoff.schedule()  # a good connection resets it
                 code, reason, go_away = await self._read()
-                await self._drop_socket()
+                if go_away and not self.closed_by_user:
+                    previous = await self._detach()  # make before break: closed once replaced
+                else:
+                    await self._drop_socket()
                 if self.closed_by_user:
                     self._finish(None)
                     return
@@ -243,6 +257,11 @@ class _Link:
         finally:
             with anyio.CancelScope(shield=True):
                 await self._drop_socket()
+                if previous is not None:
+                    self._close_later(previous)
+                for closer in list(self._closers):
+                    with contextlib.suppress(Exception):
+                        await closer
                 if self.http is not None:
                     await self.http.close()
                     self.http = None
@@ -266,7 +285,31 @@ class _Link:
         self.room.set()
         self.inbox.close()
 
-    async def _connect(self) -> int:
+    async def _connect(self, previous: aiohttp.ClientWebSocketResponse | None = None) -> int:
+        """Open a connection, set it up (resuming with the latest handle), replay what the
+        server has not consumed and make it the session's; returns the messages replayed.
+
+        With ``previous`` (the connection a goAway retires), that one is read meanwhile and
+        closed in the background once the new one is adopted, or when this fails.
+        """
+        drain = None
+        if previous is not None:
+            drain = asyncio.ensure_future(self._drain(previous))
+        try:
+            ws = await self._open()
+        except BaseException:
+            if drain is not None:
+                await _cancelled(drain)
+            if previous is not None:
+                self._close_later(previous)
+            raise
+        if drain is not None:
+            await _cancelled(drain)  # before the replay renumbers what it acknowledged
+        if previous is not None:
+            self._close_later(previous)
+        return await self._adopt(ws)
+
+    async def _open(self) -> aiohttp.ClientWebSocketResponse:
         if self.http is None:
             self.http = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=0, ssl=self.ssl), trust_env=False
@@ -304,6 +347,9 @@ class _Link:
         if self.setup_complete is None:
             self.setup_complete = first
             self.session_id = getattr(first.setup_complete, "session_id", None)
+        return ws
+
+    async def _adopt(self, ws: aiohttp.ClientWebSocketResponse) -> int:
         # Replay what the server has not consumed, in order, before any new message.
         async with self.send_lock:
             self.next_index = 0
@@ -351,17 +397,7 @@ class _Link:
                     continue
                 update = getattr(message, "session_resumption_update", None)
                 if update is not None:
-                    if update.resumable is not False and update.new_handle:
-                        self.handle = update.new_handle
-                    if update.last_consumed_client_message_index is not None:
-                        self._ack(update.last_consumed_client_message_index)
-                    elif update.new_handle:
-                        # No index (the Gemini API sends one only with transparent
-                        # resumption): what was sent before the previous update is taken as
-                        # consumed, one update of slack for messages still in flight.
-                        if self._mark is not None:
-                            self._ack(self._mark - 1)
-                        self._mark = self.next_index
+                    self._take_update(update)
                 if message.setup_complete is None:
                     await self.inbox.put(message)
                 content = getattr(message, "server_content", None)
@@ -369,12 +405,12 @@ class _Link:
                     answering = False
                 elif getattr(content, "model_turn", None) is not None:
                     answering = True
-                if leave_at is not None and update is not None and not answering:
+                if leave_at is not None and update is not None and self._quiet(answering):
                     return 1000, time_left, True  # the answer is done and covered by a handle
                 go_away = getattr(message, "go_away", None)
                 if go_away is not None and self.resumable and self.handle is not None:
                     time_left = go_away.time_left or ""
-                    if not answering:
+                    if self._quiet(answering):
                         return 1000, time_left, True
                     leave_at = loop.time() + 0.8 * _seconds(time_left)
                 continue
@@ -384,12 +420,74 @@ class _Link:
             reason = msg.extra if isinstance(msg.extra, str) else ""
             return code, reason, False
 
+    def _take_update(self, update: Any) -> None:
+        """Keep a ``sessionResumptionUpdate``'s handle and acknowledge what it covers."""
+        if update.resumable is not False and update.new_handle:
+            self.handle = update.new_handle
+        if update.last_consumed_client_message_index is not None:
+            self._indexed = True
+            self._ack(update.last_consumed_client_message_index)
+        elif update.new_handle:
+            # No index (the Gemini API sends one only with transparent resumption): what was
+            # sent before the previous update is taken as consumed, one update of slack for
+            # messages still in flight.
+            if self._mark is not None:
+                self._ack(self._mark - 1)
+            self._mark = self.next_index
+
+    def _quiet(self, answering: bool) -> bool:
+        """Whether the connection can be left now: no answer running and, when the server
+        reports consumed indexes, everything sent on it acknowledged (the handle covers it)."""
+        if answering:
+            return False
+        return not self._indexed or all(entry[0] is None for entry in self.unacked)
+
+    async def _drain(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        """Read a retiring connection while the next one is set up: its messages reach the
+        inbox, its resumption updates count. Ends when it closes (or is cancelled)."""
+        while True:
+            msg = await ws.receive()
+            if msg.type not in (aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY):
+                return
+            try:
+                message = self.decode(msg.data)
+            except (msgspec.DecodeError, msgspec.ValidationError):
+                continue
+            update = getattr(message, "session_resumption_update", None)
+            if update is not None:
+                self._take_update(update)
+            if message.setup_complete is None:
+                await self.inbox.put(message)
+
+    async def _detach(self) -> aiohttp.ClientWebSocketResponse | None:
+        """Take the current socket out of use, open: sends wait for the next connection."""
+        async with self.send_lock:
+            ws, self.ws = self.ws, None
+        return ws
+
+    def _close_later(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        async def close() -> None:
+            if not ws.closed:
+                with anyio.move_on_after(_CLOSE_TIMEOUT), contextlib.suppress(Exception):
+                    await ws.close()
+
+        task = asyncio.ensure_future(close())
+        self._closers.add(task)
+        task.add_done_callback(self._closers.discard)
+
     async def _drop_socket(self) -> None:
         async with self.send_lock:
             ws, self.ws = self.ws, None
         if ws is not None and not ws.closed:
             with anyio.move_on_after(_CLOSE_TIMEOUT), contextlib.suppress(Exception):
                 await ws.close()
+
+
+async def _cancelled(task: asyncio.Future[Any]) -> None:
+    """Cancel ``task`` and wait for it to end (its own errors are dropped)."""
+    task.cancel()
+    with anyio.CancelScope(shield=True), contextlib.suppress(BaseException):
+        await task
 
 
 def _seconds(duration: str) -> float:
