@@ -35,6 +35,9 @@ from .errors import InvalidOptionError, NotAvailableYetError
 from .types._http import HttpOptions
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterable, Iterable
+    from typing import Literal
+
     from ._api._auth_tokens import AsyncTokens
     from ._api._batches import AsyncBatches
     from ._api._caches import AsyncCaches
@@ -45,8 +48,10 @@ if TYPE_CHECKING:
     from ._api._operations import AsyncOperations
     from ._api._tunings import AsyncTunings
     from ._fanout import FanoutStream
+    from ._fanout._result import Method as FanoutMethod
     from ._governor import RateGovernor
     from ._live import AsyncLive
+    from .types._http import HttpRetryOptions
 
 __all__ = ["AsyncClient", "NotBuiltSurfaces", "resolve_options"]
 
@@ -271,15 +276,26 @@ class AsyncClient(NotBuiltSurfaces):
     live: api_module[AsyncLive] = api_module("._live", "AsyncLive")
     """Live sessions (``connect``), each a supervised actor that survives disconnects."""
 
-    def fanout(self, requests: Any, **options: Any) -> FanoutStream:
+    def fanout(
+        self,
+        requests: Iterable[Any] | AsyncIterable[Any],
+        *,
+        model: str | None = None,
+        method: FanoutMethod = "generate_content",
+        concurrency: int | None = None,
+        checkpoint: str | os.PathLike[str] | None = None,
+        via: Literal["online", "batch", "auto"] = "online",
+        retry_options: HttpRetryOptions | Mapping[str, Any] | None = None,
+        batch_size: int | None = None,
+        batch_attempts: int = 3,
+        auto_batch_min: int = 50_000,
+    ) -> FanoutStream:
         """Sends many requests and yields their results in completion order (docs/fanout.md).
 
-        ``client.fanout(requests, *, model=None, method="generate_content", concurrency=64,
-        checkpoint=None, via="online", retry_options=None, batch_size=10_000,
-        batch_attempts=3, auto_batch_min=50_000)``: ``requests`` is a sync or async iterable
-        of any size (Batch API lines ``{"key", "request"}``, prompts, typed requests), read
-        as workers free up; ``method`` is ``generate_content``, ``embed_content`` (packed 100
-        per ``batchEmbedContents``) or ``count_tokens``. Each result is a
+        ``requests`` is a sync or async iterable of any size (Batch API lines ``{"key",
+        "request"}``, prompts, typed requests), read as workers free up (``concurrency``
+        requests in flight, default 64); ``method`` is ``generate_content``, ``embed_content``
+        (packed 100 per ``batchEmbedContents``) or ``count_tokens``. Each result is a
         :class:`~genai_actors.FanoutResult` (index, key, response or error, attempts); one
         input failing never stops the others. ``checkpoint="out.jsonl"`` makes the run durable
         (restart with the same call after any stop); ``via="batch"`` hands the work to the
@@ -295,7 +311,19 @@ class AsyncClient(NotBuiltSurfaces):
         """
         from ._fanout import fanout
 
-        return fanout(self, requests, **options)
+        return fanout(
+            self,
+            requests,
+            model=model,
+            method=method,
+            concurrency=concurrency,
+            checkpoint=checkpoint,
+            via=via,
+            retry_options=retry_options,
+            batch_size=batch_size,
+            batch_attempts=batch_attempts,
+            auto_batch_min=auto_batch_min,
+        )
 
     def _build_module(self, cls: type[Any], name: str) -> Any:
         return cls(self._api)

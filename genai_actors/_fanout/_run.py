@@ -6,7 +6,7 @@ import asyncio
 import itertools
 import os
 import time
-from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Sized
+from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Mapping, Sized
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -161,7 +161,7 @@ def fanout(
     concurrency: int | None = None,
     checkpoint: str | os.PathLike[str] | None = None,
     via: Via = "online",
-    retry_options: HttpRetryOptions | dict[str, Any] | None = None,
+    retry_options: HttpRetryOptions | Mapping[str, Any] | None = None,
     batch_size: int | None = None,
     batch_attempts: int = 3,
     auto_batch_min: int = AUTO_BATCH_MIN,
