@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,12 +30,32 @@ GUIDES = {
     "docs/music.md": 3,
     "docs/governor.md": 3,
     "docs/mcp.md": 3,
+    "docs/vertex.md": 7,
     "docs/fanout.md": 4,
 }
 FILES = ("README.md", *GUIDES)
 # Emulator settings a guide's examples need, applied before each of its examples.
 _SETTINGS: dict[str, dict[str, float]] = {
     "docs/music.md": {"music_speed": 10.0},  # a second of music in a tenth
+}
+
+
+def _vertex_environment(emu: Emulator, monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """Vertex AI examples: Vertex AI at the emulator, ADC a service-account key it issues
+    tokens for (as GOOGLE_APPLICATION_CREDENTIALS and GOOGLE_VERTEX_BASE_URL would be set for
+    the real service); the Developer API examples beside them read neither variable."""
+    key = folder / "vertex-service-account.json"
+    emu.service_account(key, project_id="my-project")
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key))
+    monkeypatch.setenv("GOOGLE_VERTEX_BASE_URL", emu.url)
+    for name in ("GOOGLE_CLOUD_PROJECT", "GOOGLE_CLOUD_LOCATION", "GOOGLE_GENAI_USE_VERTEXAI"):
+        monkeypatch.delenv(name, raising=False)
+
+
+# Environment a guide's examples need, set before each of its examples.
+_ENVIRONMENTS: dict[str, Callable[[Emulator, pytest.MonkeyPatch, Path], None]] = {
+    "docs/vertex.md": _vertex_environment,
+    "docs/migrating-from-google-genai.md": _vertex_environment,  # its Vertex AI example
 }
 _BLOCK = re.compile(r"(?P<before>[^\n]*)\n```python\n(?P<code>.*?)\n```", re.DOTALL)
 
@@ -55,7 +76,11 @@ def _blocks() -> list[Any]:
 @pytest.mark.slow
 @pytest.mark.parametrize(("name", "code"), _blocks())
 def test_example_runs_against_the_emulator(
-    name: str, code: str, gemini_emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+    name: str,
+    code: str,
+    gemini_emulator: Emulator,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
     """A documentation example runs to completion against the emulator."""
     for setting, value in _SETTINGS.get(name, {}).items():
@@ -63,6 +88,8 @@ def test_example_runs_against_the_emulator(
     monkeypatch.delenv("GOOGLE_API_KEY", raising=False)
     monkeypatch.setenv("GEMINI_API_KEY", "docs-example-key")
     monkeypatch.setenv("GOOGLE_GEMINI_BASE_URL", gemini_emulator.url)
+    if name in _ENVIRONMENTS:
+        _ENVIRONMENTS[name](gemini_emulator, monkeypatch, tmp_path)
     namespace: dict[str, Any] = {"__name__": "__docs_example__"}
     with warnings.catch_warnings():
         # google-genai's own aiohttp session subclass warns on creation (not our code).
