@@ -15,9 +15,7 @@ import argparse
 import sys
 from typing import Any
 
-from ..errors import APIError, NotFoundError
 from ._common import EXIT_FAILED, describe, model_name, run_main
-from ._terminal import LineReader, converse
 
 __all__ = ["DEFAULT_MODEL", "add_arguments", "run"]
 
@@ -41,6 +39,8 @@ def run(args: argparse.Namespace) -> int:
 
 async def _chat(args: argparse.Namespace) -> int:
     from .._cli_backend import open_backend
+    from ..errors import APIError, NotFoundError
+    from ._terminal import LineReader, converse
 
     out = sys.stdout
     config: dict[str, Any] | None = {"system_instruction": args.system} if args.system else None

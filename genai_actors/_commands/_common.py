@@ -8,11 +8,8 @@ reaches the terminal for any of them.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from collections.abc import Awaitable, Callable
-
-from ..errors import APIError, GenAIError, SessionClosed
 
 __all__ = [
     "EXIT_FAILED",
@@ -37,6 +34,8 @@ def model_name(text: str) -> str:
 
 def describe(exc: BaseException) -> str:
     """One line saying what went wrong, without a traceback."""
+    from ..errors import APIError, SessionClosed
+
     if isinstance(exc, APIError):
         parts = [str(exc.code) if exc.code is not None else "", exc.status or ""]
         head = " ".join(p for p in parts if p)
@@ -66,8 +65,12 @@ def run_main(command: str, main: Callable[[], Awaitable[int]]) -> int:
     is printed as one line on stderr (status 1); Ctrl-C cancels it, lets its ``async with``
     blocks close the client, and returns 130.
     """
-    from .._transport._loop import loop_factory
+    import asyncio
 
+    from .._transport._loop import loop_factory
+    from ..errors import GenAIError
+
+    reported = (GenAIError, ValueError, OSError)
     try:
         factory = loop_factory()
     except (ValueError, ImportError) as exc:
@@ -75,24 +78,23 @@ def run_main(command: str, main: Callable[[], Awaitable[int]]) -> int:
         return EXIT_FAILED
     try:
         with asyncio.Runner(loop_factory=factory) as runner:
-            return runner.run(_guarded(main))
+            return runner.run(_guarded(main, reported))
     except KeyboardInterrupt:
         print(f"\n{command}: interrupted", file=sys.stderr, flush=True)
         return EXIT_INTERRUPTED
-    except _REPORTED as exc:
+    except reported as exc:
         print(f"{command}: {describe(exc)}", file=sys.stderr, flush=True)
         return EXIT_FAILED
 
 
-_REPORTED = (GenAIError, ValueError, OSError)
-
-
-async def _guarded(main: Callable[[], Awaitable[int]]) -> int:
+async def _guarded(
+    main: Callable[[], Awaitable[int]], reported: tuple[type[BaseException], ...]
+) -> int:
     try:
         return await main()
     except BaseExceptionGroup as group:  # from a task group: report its one reportable error
         leaf = _first_leaf(group)
-        if isinstance(leaf, _REPORTED):
+        if isinstance(leaf, reported):
             raise leaf from None
         raise
 

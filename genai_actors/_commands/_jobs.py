@@ -13,11 +13,9 @@ space out by half again each time, up to 30 s, on the client's shared poll sched
 from __future__ import annotations
 
 import argparse
-import asyncio
 import math
 import sys
 
-from ..errors import NotFoundError
 from ._common import EXIT_FAILED, job_kind, run_main
 
 __all__ = ["add_arguments", "run"]
@@ -76,12 +74,15 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _watch(args: argparse.Namespace) -> int:
+    import asyncio
+
     from rich.console import Console
 
     from supervisors import Backoff
 
     from .._cli_backend import open_backend
     from .._watch import WatchConfig
+    from ..errors import NotFoundError
     from ._progress import watch_job
 
     console = Console(stderr=True)

@@ -16,7 +16,6 @@ import sys
 from typing import Any
 
 from ._common import model_name, run_main
-from ._terminal import LineReader, converse
 
 __all__ = ["DEFAULT_MODEL", "add_arguments", "run"]
 
@@ -45,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
 
 async def _live(args: argparse.Namespace) -> int:
     from .._cli_backend import open_backend
+    from ._terminal import LineReader, converse
 
     out = sys.stdout
     config: dict[str, Any] = {"response_modalities": ["TEXT"], "session_resumption": {}}
