@@ -20,8 +20,12 @@
 #   _admin.py       /_emulator/* admin endpoints
 #   _live.py        the Live WebSocket endpoints; _live_state.py sessions, handles, faults;
 #   _live_admin.py  /_emulator/live/* and the Live routes; _tls.py the self-signed certificate
-#   pytest_plugin.py   the gemini_emulator fixture
-"""An offline emulator of the Gemini Developer API, for tests, benchmarks and demos.
+#   _vertex.py      Vertex AI paths: projects/{p}/locations/{l}/ scope, bearer/API-key auth,
+#                   project allow-list, VertexCall; _oauth.py POST /token and bearer checks;
+#                   _credentials.py service-account / authorized-user files for google-auth
+#   _vertex_generate.py _vertex_media.py _vertex_models.py _vertex_jobs.py   Vertex resources
+#   pytest_plugin.py   the gemini_emulator and gemini_service_account fixtures
+"""An offline emulator of the Gemini Developer API and Vertex AI, for tests, benchmarks and demos.
 
 >>> async with Emulator() as emu:  # doctest: +SKIP
 ...     client = genai.Client(api_key="k", http_options={"base_url": emu.url})

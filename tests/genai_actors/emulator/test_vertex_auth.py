@@ -17,8 +17,11 @@ from google.auth.exceptions import RefreshError
 from google.auth.transport.requests import Request
 from google.genai import errors
 from google.oauth2 import credentials as user_credentials, service_account
+from hypothesis import given, settings, strategies as st
 
 from genai_actors.emulator import Emulator
+from genai_actors.emulator._oauth import OAuthError
+from genai_actors.emulator._state import EmulatorState
 
 from .conftest import BEARER, SCOPE, Raw, user, vertex_client
 
@@ -253,3 +256,33 @@ async def test_concurrent_grants_issue_distinct_tokens(vraw: Raw, vemu: Emulator
         *[vraw.post(GEN, BODY, headers={"Authorization": f"Bearer {t}"}) for t in tokens]
     )
     assert {s for s, _ in statuses} == {200}
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    assertion=st.one_of(
+        st.text(max_size=200),
+        st.lists(st.binary(max_size=60), min_size=3, max_size=3).map(
+            lambda parts: ".".join(_b64url(p) for p in parts)
+        ),
+        st.tuples(
+            st.dictionaries(
+                st.sampled_from(["iss", "aud", "iat", "exp", "scope"]),
+                st.one_of(st.integers(), st.text(max_size=20), st.none()),
+            ),
+        ).map(lambda c: f"{_b64url(b'{}')}.{_b64url(json.dumps(c[0]).encode())}.sig"),
+    )
+)
+def test_jwt_grant_refuses_anything_malformed(assertion: str) -> None:
+    """Property: a JWT assertion that is not a well-formed, in-time service-account JWT for
+    the endpoint is refused with OAuthError, never another exception, and issues nothing."""
+    state = EmulatorState()
+    with pytest.raises(OAuthError) as caught:
+        state.oauth.jwt_grant(assertion, "http://127.0.0.1:1/token")
+    assert caught.value.error == "invalid_grant"
+    assert state.oauth.issued_total == 0
+    state.close()
