@@ -37,7 +37,8 @@ _DATASET = re.compile(r"^projects/[^/]+/locations/[^/]+/datasets/[^/]+$")
 
 
 def vertex_batch_name(name: object) -> str:
-    """``batchPredictionJobs/{id}`` from a full job name, a numeric id or a ``BatchJob``.
+    """``batchPredictionJobs/{id}`` from a full job name, a numeric id (bare or as
+    ``batchPredictionJobs/{id}``) or a ``BatchJob``.
 
     The project and location of a full name are dropped, as google-genai drops them: the
     request goes to the client's own project and location.
@@ -51,8 +52,9 @@ def vertex_batch_name(name: object) -> str:
         if match is not None:
             job_id = check_resource_id(match.group(1), "name")
             return f"{VERTEX_BATCH_COLLECTION}/{job_id}"
-        if value.isascii() and value.isdigit():
-            return f"{VERTEX_BATCH_COLLECTION}/{value}"
+        job_id = value.removeprefix(f"{VERTEX_BATCH_COLLECTION}/")
+        if job_id.isascii() and job_id.isdigit():
+            return f"{VERTEX_BATCH_COLLECTION}/{job_id}"
     raise InvalidRequestError(
         "name",
         "expected a Vertex AI batch job name "
