@@ -93,9 +93,10 @@ class _Tour:
         self.console.file.write(text)
         self.console.file.flush()
 
-    async def step(self, title: str, body: Callable[[_Tour], Awaitable[str]]) -> None:
+    async def step(self, title: str, what: str, body: Callable[[_Tour], Awaitable[str]]) -> None:
         number = len(self.steps) + 1
         self.console.print(f"\n[bold]{number}. {title}[/bold]", highlight=False)
+        self.console.print(f"{_INDENT}[dim]{what}[/dim]", highlight=False, soft_wrap=True)
         started = time.perf_counter()
         try:
             result = await body(self)
@@ -350,16 +351,53 @@ def _train_small_model(directory: Path) -> Path:
     return path
 
 
-_STEPS: Sequence[tuple[str, Callable[[_Tour], Awaitable[str]]]] = (
-    ("A fan-out of 2,000 prompts under 429s and 503s", _fanout),
-    ("A streamed answer", _stream),
-    ("A chat with a function call", _chat),
-    ("A video generation, watched to completion", _video),
-    ("A batch job, watched with progress", _batch),
-    ("A tuning job, watched with progress", _tuning),
-    ("A Live session that survives goAway", _live),
-    ("A few seconds of music, written to a WAV file", _music),
-    ("A local token count", _tokens),
+_STEPS: Sequence[tuple[str, str, Callable[[_Tour], Awaitable[str]]]] = (
+    # (title, what it shows, the step)
+    (
+        "A fan-out of 2,000 prompts under 429s and 503s",
+        "client.fanout(requests): results as they complete; each input retried on its own",
+        _fanout,
+    ),
+    (
+        "A streamed answer",
+        "client.models.generate_content_stream: chunks as the server sends them",
+        _stream,
+    ),
+    (
+        "A chat with a function call",
+        "client.chats: the chat's actor runs the Python tool and keeps the history",
+        _chat,
+    ),
+    (
+        "A video generation, watched to completion",
+        "client.operations.watch: the client's supervised watchers poll until done",
+        _video,
+    ),
+    (
+        "A batch job, watched with progress",
+        "client.batches.watch, then results() matched to their requests by key",
+        _batch,
+    ),
+    (
+        "A tuning job, watched with progress",
+        "client.tunings.watch; the tuned model then answers like any other",
+        _tuning,
+    ),
+    (
+        "A Live session that survives goAway",
+        "client.live.connect(session_resumption): reconnects, replays what was not consumed",
+        _live,
+    ),
+    (
+        "A few seconds of music, written to a WAV file",
+        "client.live.music.connect: 48 kHz stereo PCM, steered by weighted prompts",
+        _music,
+    ),
+    (
+        "A local token count",
+        "LocalTokenizer: the model's open tokenizer, on this machine",
+        _tokens,
+    ),
 )
 
 
@@ -423,15 +461,19 @@ async def main(
         ):
             console.print(f"{_INDENT}{'emulator:':<14} {emulator.url} (no API key needed)")
             tour = _Tour(client, emulator, console, files)
-            for title, body in _STEPS:
+            for title, what, body in _STEPS:
                 if only is None or title in only:
-                    await tour.step(title, body)
+                    await tour.step(title, what, body)
         console.print()
         console.print(_table(tour.steps))
         if keep is not None:
             console.print(f"files kept in {files}", soft_wrap=True)
         else:
-            console.print("done: client closed, emulator stopped, no files left behind")
+            console.print(
+                "done: client closed, emulator stopped, no files left behind "
+                "(--keep DIR keeps the video and the WAV file)",
+                soft_wrap=True,
+            )
     return tour.steps
 
 
