@@ -135,6 +135,47 @@ def main(base_url: str, api_key: str) -> None:
     with step("usage.model_dump") as s:
         s.result = response.usage_metadata.model_dump(exclude_none=True, mode="json")
 
+    with step("config.flexible_dicts_typed") as s:
+        flexible = types.GenerateContentConfig(
+            system_instruction={"parts": [{"text": "Be brief."}]},
+            tools=[
+                {
+                    "function_declarations": [
+                        {
+                            "name": "get_time",
+                            "description": "The time in a city.",
+                            "parameters": {
+                                "type": "OBJECT",
+                                "properties": {"city": {"type": "STRING"}},
+                            },
+                        }
+                    ]
+                },
+                {"google_search": {}},
+            ],
+            speech_config={"voice_config": {"prebuilt_voice_config": {"voice_name": "Kore"}}},
+        )
+        declaration = flexible.tools[0].function_declarations[0]
+        s.result = {
+            "types": [
+                type(flexible.system_instruction).__name__,
+                [type(t).__name__ for t in flexible.tools],
+                type(flexible.speech_config).__name__,
+                type(declaration.parameters).__name__,
+            ],
+            "instruction": flexible.system_instruction.parts[0].text,
+            "city_type": declaration.parameters.properties["city"].type,
+            "dump": flexible.model_dump(mode="json", exclude_none=True),
+        }
+
+    with step("config.flexible_part_dict_typed") as s:
+        as_part = types.GenerateContentConfig(system_instruction={"text": "Be kind."})
+        as_list = types.GenerateContentConfig(system_instruction=["Be kind.", {"text": "Briefly."}])
+        s.result = [
+            type(as_part.system_instruction).__name__,
+            [type(p).__name__ for p in as_list.system_instruction],
+        ]
+
     with step("http_options.timeout_and_retries") as s:
         configured = genai.Client(
             api_key=api_key,

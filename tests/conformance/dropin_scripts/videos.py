@@ -94,6 +94,30 @@ def main(base_url: str, api_key: str) -> None:
         video.save(str(target))
         s.result = target.read_bytes() == data
 
+    with step("videos.from_file") as s, tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "clip.mp4"
+        source.write_bytes(data)
+        loaded = types.Video.from_file(location=str(source))
+        copy = Path(folder) / "copy.mp4"
+        loaded.save(str(copy))
+        s.result = {
+            "mime_type": loaded.mime_type,
+            "same_bytes": copy.read_bytes() == data,
+            "repr": repr(types.Video(uri="u", video_bytes=b"x", mime_type="video/mp4")),
+        }
+
+    with step("images.from_file") as s, tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "frame.png"
+        source.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(16))
+        image = types.Image.from_file(location=str(source))
+        image.save(str(Path(folder) / "copy.png"))
+        remote = types.Image.from_file(location="gs://bucket/frame.png")
+        s.result = {
+            "mime_type": image.mime_type,
+            "same_bytes": (Path(folder) / "copy.png").read_bytes() == source.read_bytes(),
+            "remote": [remote.gcs_uri, remote.image_bytes],
+        }
+
     with step("operations.get_dump") as s:
         dumped = operation.model_dump(mode="json", exclude_none=True)
         s.result = sorted(k for k in dumped if k != "sdk_http_response")
