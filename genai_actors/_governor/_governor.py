@@ -95,7 +95,7 @@ def _now() -> float:
 class _Model:
     """One model's local state: its limits, concurrency slots and per-loop admission queues."""
 
-    __slots__ = ("creating", "key", "limits", "queues", "slots", "until", "windows")
+    __slots__ = ("creating", "key", "last", "limits", "queues", "slots", "until", "windows")
 
     def __init__(self, key: str, limits: RateLimits | None, adaptive: bool) -> None:
         self.key = key
@@ -109,15 +109,20 @@ class _Model:
         )
         self.until = float("-inf")  # the last wait a store reported (for retry_at)
         self.creating = threading.Lock()
+        self.last: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
 
     def queue(self) -> asyncio.Lock:
         loop = asyncio.get_running_loop()
+        last = self.last
+        if last is not None and last[0] is loop:
+            return last[1]
         lock = self.queues.get(loop)
         if lock is None:
             with self.creating:
                 lock = self.queues.get(loop)
                 if lock is None:
                     lock = self.queues[loop] = asyncio.Lock()
+        self.last = (loop, lock)  # the next lookup of the same loop skips the weak mapping
         return lock
 
 

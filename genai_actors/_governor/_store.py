@@ -82,49 +82,56 @@ class Store(Protocol):
         ...
 
 
-class _Entry:
-    __slots__ = ("at", "live", "weight")
-
-    def __init__(self, at: float, weight: int) -> None:
-        self.at = at
-        self.weight = weight
-        self.live = True
-
-
 class _Window:
-    """One sliding window: the admissions of the last ``period`` seconds and their sum."""
+    """One sliding window: the admissions of the last ``period`` seconds and their sum.
 
-    __slots__ = ("entries", "total")
+    Admissions are two parallel deques of floats and ints (no object per admission, nothing
+    for the garbage collector to walk); an admission is named by its absolute index.
+    """
+
+    __slots__ = ("popped", "times", "total", "weights")
 
     def __init__(self) -> None:
-        self.entries: deque[_Entry] = deque()
+        self.times: deque[float] = deque()
+        self.weights: deque[int] = deque()
         self.total = 0
+        self.popped = 0  # admissions that have left the window
 
     def expire(self, now: float, period: float) -> None:
-        entries = self.entries
+        times = self.times
         horizon = now - period
-        while entries and entries[0].at <= horizon:
-            entry = entries.popleft()
-            entry.live = False
-            self.total -= entry.weight
+        if times and times[0] <= horizon:
+            weights = self.weights
+            while times and times[0] <= horizon:
+                times.popleft()
+                self.total -= weights.popleft()
+                self.popped += 1
 
     def wait(self, weight: int, limit: int, now: float, period: float) -> float:
         """Seconds until ``weight`` fits (0.0 if it fits now); call after :meth:`expire`."""
         excess = self.total + weight - limit
         if excess <= 0:
             return 0.0
-        for entry in self.entries:
-            excess -= entry.weight
+        for at, counted in zip(self.times, self.weights, strict=True):
+            excess -= counted
             if excess <= 0:
                 # Never 0.0 while over the limit: float rounding must not admit early.
-                return max(entry.at + period - now, 1e-6)
+                return max(at + period - now, 1e-6)
         return period  # unreachable while weight <= limit
 
-    def add(self, now: float, weight: int) -> _Entry:
-        entry = _Entry(now, weight)
-        self.entries.append(entry)
+    def add(self, now: float, weight: int) -> int:
+        self.times.append(now)
+        self.weights.append(weight)
         self.total += weight
-        return entry
+        return self.popped + len(self.times) - 1
+
+    def correct(self, index: int, weight: int) -> None:
+        at = index - self.popped
+        if at < 0:  # it has left the window
+            return
+        weights = self.weights
+        self.total += weight - weights[at]
+        weights[at] = weight
 
 
 class _Model:
@@ -136,17 +143,10 @@ class _Model:
         self.blocked_until = float("-inf")
 
 
-class _Handle:
-    __slots__ = ("tpm",)
-
-    def __init__(self, tpm: _Entry) -> None:
-        self.tpm = tpm
-
-
 class MemoryStore:
     """The budget kept in this process: shared by every client, task, thread and event loop
-    handed the same governor. Exact sliding windows (memory grows with the limits: one small
-    record per admission still inside its window)."""
+    handed the same governor. Exact sliding windows: a float and an int per admission still
+    inside its window (at 1,000 requests a second, about 60,000 of each per minute window)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -161,7 +161,9 @@ class MemoryStore:
     def _decide(
         self, model: str, windows: Windows, tokens: int, now: float, count: bool
     ) -> Verdict:
-        state = self._model(model)
+        state = self._models.get(model)
+        if state is None:
+            state = self._models[model] = _Model()
         if state.blocked_until > now:
             return Verdict(state.blocked_until - now, "day")
         if state.paused_until > now:
@@ -174,16 +176,18 @@ class MemoryStore:
             if window is None:
                 window = kept[metric] = _Window()
             window.expire(now, period)
-            wait = window.wait(weight_of(metric, limit, tokens), limit, now, period)
+            weight = min(max(tokens, 1), limit) if metric == "tpm" else 1
+            wait = window.wait(weight, limit, now, period)
             if wait > 0.0:
                 return Verdict(wait, metric)
         if not count:
             return ADMITTED
-        handle: _Handle | None = None
+        handle: int | None = None
         for metric, limit, _period in windows:
-            entry = kept[metric].add(now, weight_of(metric, limit, tokens))
             if metric == "tpm":
-                handle = _Handle(entry)
+                handle = kept[metric].add(now, min(max(tokens, 1), limit))
+            else:
+                kept[metric].add(now, 1)
         return Verdict(0.0, "", handle)
 
     async def admit(self, model: str, windows: Windows, tokens: int, now: float) -> Verdict:
@@ -197,19 +201,14 @@ class MemoryStore:
             return self._decide(model, windows, tokens, now, False)
 
     async def correct(self, model: str, handle: object, tokens: int) -> None:
-        """See :meth:`Store.correct`. A request whose entry has left its window is ignored."""
-        if not isinstance(handle, _Handle):
+        """See :meth:`Store.correct`. A request that has left its window is ignored."""
+        if not isinstance(handle, int):
             return
         with self._lock:
-            entry = handle.tpm
-            if not entry.live:
-                return
-            window = self._model(model).windows.get("tpm")
-            if window is None:
-                return
-            weight = max(tokens, 0)
-            window.total += weight - entry.weight
-            entry.weight = weight
+            state = self._models.get(model)
+            window = state.windows.get("tpm") if state is not None else None
+            if window is not None:
+                window.correct(handle, max(tokens, 0))
 
     async def pause(self, model: str, seconds: float, now: float) -> None:
         """See :meth:`Store.pause`."""
