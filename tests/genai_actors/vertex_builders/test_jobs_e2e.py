@@ -11,8 +11,8 @@ import pytest
 
 import genai_actors as ga
 from genai_actors import types
-from genai_actors.emulator import Emulator
 from genai_actors._watch import WatchConfig
+from genai_actors.emulator import Emulator
 from genai_actors.errors import UnsupportedByBackendError
 from supervisors import Backoff
 
