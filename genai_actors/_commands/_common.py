@@ -33,20 +33,20 @@ def model_name(text: str) -> str:
 
 
 def describe(exc: BaseException) -> str:
-    """One line saying what went wrong, without a traceback."""
+    """One line saying what went wrong, without a traceback (line breaks become spaces)."""
     from ..errors import APIError, SessionClosed
 
-    if isinstance(exc, APIError):
-        parts = [str(exc.code) if exc.code is not None else "", exc.status or ""]
-        head = " ".join(p for p in parts if p)
-        message = exc.message or ""
-        return f"{head}: {message}" if head and message else head or message or type(exc).__name__
     if isinstance(exc, SessionClosed):
-        return f"the session closed ({exc.code}): {exc.reason or 'no reason given'}"
-    if isinstance(exc, OSError) and exc.filename is not None:
-        return f"{exc.strerror or exc}: {exc.filename}"
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
+        text = f"the session closed ({exc.code}): {exc.reason or 'no reason given'}"
+    elif isinstance(exc, APIError):
+        head = " ".join(p for p in (str(exc.code or ""), exc.status or "") if p)
+        message = exc.message or ""
+        text = f"{head}: {message}" if head and message else head or message
+    elif isinstance(exc, OSError) and exc.filename is not None:
+        text = f"{exc.strerror or exc}: {exc.filename}"
+    else:
+        text = str(exc)
+    return " ".join(text.split()) or type(exc).__name__
 
 
 def read_text_argument(value: str) -> str:
