@@ -40,7 +40,8 @@ def _decoder(method: str) -> msgspec.json.Decoder[Any]:
 def error_json(error: BaseException) -> dict[str, Any]:
     """The Batch API's ``error`` object (``code``, ``message``, ``status``) for ``error``."""
     if isinstance(error, APIError):
-        out: dict[str, Any] = {"code": error.code, "message": error.message or str(error)}
+        message = error.message if error.message is not None else str(error)
+        out: dict[str, Any] = {"code": error.code, "message": message}
         if error.status:
             out["status"] = error.status
         return out
