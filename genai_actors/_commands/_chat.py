@@ -5,8 +5,9 @@
 Each message is a turn of one :meth:`client.chats <genai_actors.AsyncClient.chats>` chat, so
 the history is kept by the chat's actor and every answer streams as it arrives. ``/history``
 counts the turns so far, ``/quit`` or Ctrl-D ends with status 0, Ctrl-C ends with 130 (the
-client closed first). An error on one turn (a rate limit, a blocked prompt) is printed and the
-chat goes on; an unknown model ends it before the first prompt with status 1.
+client closed first). An error on one turn (a rate limit, a lost connection, after the client's
+retries) is printed and the chat goes on; an unknown model ends it before the first prompt
+with status 1.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
 
 async def _chat(args: argparse.Namespace) -> int:
     from .._cli_backend import open_backend
-    from ..errors import APIError, NotFoundError
+    from ..errors import GenAIError, NotFoundError
     from ._terminal import LineReader, converse
 
     out = sys.stdout
@@ -63,7 +64,7 @@ async def _chat(args: argparse.Namespace) -> int:
                             out.write(piece)
                             out.flush()
                             wrote = piece
-            except APIError as exc:
+            except GenAIError as exc:  # this turn failed (after its retries); the chat goes on
                 if wrote:
                     out.write("\n")
                 print(f"{_COMMAND}: {describe(exc)}", file=sys.stderr, flush=True)
