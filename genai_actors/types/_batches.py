@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from ._base import ContentListUnion, HttpResponse, _Wire, dec_hook, enum_of
+from ._construct import flexible, register_flexible
 from ._enums_more import (
     JobState,
 )
@@ -403,7 +404,7 @@ class CreateBatchJobConfig(_Wire, kw_only=True):
 
     http_options: HttpOptions | None = None
     display_name: str | None = None
-    dest: Any = None
+    dest: Annotated[Any, flexible("batch_dest")] = None
     webhook_config: WebhookConfig | None = None
 
 
@@ -470,3 +471,6 @@ class DeleteResourceJob(_Wire, kw_only=True):
     name: str | None = None
     done: bool | None = None
     error: JobError | None = None
+
+
+register_flexible(BatchJobDestination)  # a dest dict becomes one (_construct)

@@ -21,9 +21,9 @@ Construction takes what google-genai's types take, keyword by keyword:
   it does (:func:`flexible`): a ``contents`` or ``system_instruction`` dict becomes a
   ``Content``, ``File`` or ``Part`` (the first whose fields it fits, in google-genai's order;
   the items of a list of parts a ``File`` or ``Part``), a ``tools`` entry dict a ``Tool``, a
-  ``speech_config`` dict a ``SpeechConfig``. Their other values (strings, callables, typed
-  values, images) are kept for the request builders. Fields typed ``Any`` (schemas,
-  free-form JSON) take anything.
+  ``speech_config`` dict a ``SpeechConfig``, a batch's ``dest`` dict a
+  ``BatchJobDestination``. Their other values (strings, callables, typed values, images) are
+  kept for the request builders. Fields typed ``Any`` (schemas, free-form JSON) take anything.
 
 Anything else raises :class:`~genai_actors.errors.InvalidRequestError` (a ``ValueError``, as
 pydantic's ``ValidationError`` is) whose ``path`` names the field, e.g.
@@ -294,7 +294,8 @@ def flexible(kind: str) -> msgspec.Meta:
 
     ``kind`` is ``"content"`` (google-genai's ``ContentUnion``: one content, or a list of
     parts), ``"contents"`` (``ContentListUnion``: one content or a list of them), ``"tool"``
-    (an entry of ``tools``) or ``"speech_config"``. Encoding and decoding ignore it.
+    (an entry of ``tools``), ``"speech_config"`` or ``"batch_dest"`` (a batch's ``dest``: a
+    ``BatchJobDestination`` or a URI). Encoding and decoding ignore it.
     """
     return msgspec.Meta(extra={"flexible": kind})
 
@@ -381,6 +382,7 @@ _FLEXIBLE: dict[str, tuple[tuple[str, ...], Conv]] = {
     "contents": (("str", "Content"), _contents_conv),
     "tool": (("Tool",), _single("Tool")),
     "speech_config": (("str", "SpeechConfig"), _single("SpeechConfig")),
+    "batch_dest": (("str", "BatchJobDestination"), _single("BatchJobDestination")),
 }
 
 

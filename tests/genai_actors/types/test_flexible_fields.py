@@ -171,3 +171,17 @@ def test_contents_of_any_form_are_typed_as_by_google_genai(value: Any) -> None:
     expected = theirs.CreateCachedContentConfig(contents=value).contents
     got = ours.CreateCachedContentConfig(contents=value).contents
     assert shape(got) == shape(expected)
+
+
+@pytest.mark.parametrize(
+    "dest", [{"gcs_uri": "gs://b/out"}, {"bigquery_uri": "bq://p.d.t"}, "gs://b/out"]
+)
+def test_a_batch_dest_dict_becomes_a_batch_job_destination(dest: Any) -> None:
+    expected = theirs.CreateBatchJobConfig(dest=dest).dest
+    got = ours.CreateBatchJobConfig(dest=dest).dest
+    assert shape(got) == shape(expected)
+    if not isinstance(expected, str):
+        assert got.model_dump(exclude_none=True) == expected.model_dump(exclude_none=True)
+    with pytest.raises(errors.InvalidRequestError) as info:
+        ours.CreateBatchJobConfig(dest={"gcs_urii": "gs://b"})
+    assert info.value.path == "dest.gcs_urii"
