@@ -26,6 +26,7 @@ import argparse
 import itertools
 import json
 import os
+import sys
 import tempfile
 import time
 import wave
@@ -486,8 +487,15 @@ def run(argv: Sequence[str] | None = None) -> int:
         "--keep", metavar="DIR", default=None, help="keep the tour's files (video, WAV) in DIR"
     )
     args = parser.parse_args(argv)
+    from ._transport._loop import loop_factory
+
     try:
-        steps = anyio.run(main, None, args.keep)
+        factory = loop_factory()  # uvloop when installed, as wherever the library owns the loop
+    except (ValueError, ImportError) as exc:
+        print(f"python -m genai_actors.demo: {exc}", file=sys.stderr)
+        return 1
+    try:
+        steps = anyio.run(main, None, args.keep, backend_options={"loop_factory": factory})
     except KeyboardInterrupt:
         return 130
     return 0 if all(step.ok for step in steps) else 1
