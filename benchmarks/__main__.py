@@ -8,7 +8,8 @@ Sections: ``supervisors`` (the actor runtime), ``watchers`` (many operations wai
 ``live`` (1,000 concurrent Live sessions: client CPU per message beside a bare aiohttp
 WebSocket client, and the first answer after a forced close and resumption) and ``fanout``
 (20,000 requests at concurrency 64 and 512, with and without 20 ms of latency, beside bare
-aiohttp and google-genai; one round here). The
+aiohttp and google-genai; one round here) and ``vertex`` (CPU per call on Vertex AI beside the
+Developer API and beside google-genai on Vertex AI). The
 first two run in subprocesses with smaller counts than their defaults.
 Pick some with ``--only client,imports``.
 """
@@ -34,6 +35,7 @@ SECTIONS = (
     "chats",
     "live",
     "fanout",
+    "vertex",
 )
 # Section -> module and arguments, for the sections run as subprocesses.
 _SUBPROCESS = {
@@ -44,6 +46,7 @@ _SUBPROCESS = {
     "chats": ["benchmarks.bench_chats"],
     "live": ["benchmarks.bench_live"],
     "fanout": ["benchmarks.bench_fanout", "--rounds", "1"],
+    "vertex": ["benchmarks.bench_vertex", "--rounds", "3", "--calls", "1000"],
 }
 
 

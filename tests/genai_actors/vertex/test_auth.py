@@ -179,3 +179,35 @@ async def test_secrets_list_follows_refreshes(vemu: Emulator) -> None:
         assert backend.secrets() == (credentials.token,)
         assert client.api_client.scrub(f"echo {credentials.token}") == "echo ***"
         assert json.dumps(backend.secrets()) not in repr(backend)
+
+
+async def test_cached_expiry_check_follows_the_clock_and_the_credentials(
+    vemu: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The per-call expiry check is a float comparison, yet it refreshes exactly when
+    google-auth's `expired` turns true (here: the clock moves past the refresh window), and a
+    token put in the shared credentials object by someone else is used at once."""
+    credentials = _user_credentials(vemu)
+    async with vertex_client(vemu, credentials) as client:
+        await client.models.count_tokens(model=MODEL, contents="x")
+        now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+        credentials.expiry = now + datetime.timedelta(seconds=235)  # 10 s before the window
+        await client.models.count_tokens(model=MODEL, contents="x")
+        assert vemu.oauth.issued_total == 1
+        from google.auth import _helpers
+
+        import genai_actors._credentials as module
+
+        real_time, real_now = module.time.time, _helpers.utcnow
+        with monkeypatch.context() as patch:
+            patch.setattr(module.time, "time", lambda: real_time() + 20)
+            patch.setattr(_helpers, "utcnow", lambda: real_now() + datetime.timedelta(seconds=20))
+            await client.models.count_tokens(model=MODEL, contents="x")
+        assert vemu.oauth.issued_total == 2
+        vemu.oauth.expire()
+        from google.auth.transport.requests import Request
+
+        await anyio.to_thread.run_sync(credentials.refresh, Request())  # someone else refreshes
+        await client.models.count_tokens(model=MODEL, contents="x")
+        assert vemu.recorded[-1].headers["authorization"] == f"Bearer {credentials.token}"
+        assert vemu.oauth.issued_total == 3
