@@ -107,16 +107,20 @@ def _first_leaf(group: BaseExceptionGroup[BaseException]) -> BaseException:
 def job_kind(name: str) -> str:
     """``"batch"``, ``"tuning"`` or ``"operation"``, by the form of ``name``.
 
+    ``batches/ID`` and ``tunedModels/ID`` (Gemini Developer API), ``.../batchPredictionJobs/ID``
+    and ``.../tuningJobs/ID`` (Vertex AI), and any name with an ``operations/`` segment.
+
     Raises:
-        ValueError: ``name`` is none of ``batches/ID``, ``tunedModels/ID``, ``.../operations/ID``.
+        ValueError: ``name`` has none of those forms.
     """
     parts = name.split("/")
-    if "operations" in parts[:-1] and parts[-1]:
-        return "operation"
-    if len(parts) == 2 and parts[1] and parts[0] == "batches":
-        return "batch"
-    if len(parts) == 2 and parts[1] and parts[0] == "tunedModels":
-        return "tuning"
+    if len(parts) >= 2 and all(parts):
+        if "operations" in parts[:-1]:
+            return "operation"
+        if (len(parts) == 2 and parts[0] == "batches") or parts[-2] == "batchPredictionJobs":
+            return "batch"
+        if (len(parts) == 2 and parts[0] == "tunedModels") or parts[-2] == "tuningJobs":
+            return "tuning"
     raise ValueError(
         f"not a job name: {name!r} (expected batches/ID, tunedModels/ID or .../operations/ID)"
     )

@@ -2,7 +2,8 @@
 
     genai-actors jobs watch NAME [--timeout SECONDS] [--poll SECONDS]
 
-NAME is ``batches/ID``, ``tunedModels/ID`` or an operation name (``.../operations/ID``). A
+NAME is ``batches/ID``, ``tunedModels/ID`` or an operation name (``.../operations/ID``); on
+Vertex AI ``.../batchPredictionJobs/ID`` or ``.../tuningJobs/ID``. A
 progress line (``rich``) follows the job through the client's supervised watchers, and one
 closing line says how it ended. Exit status: 0 when the job succeeded, 1 when it failed, is
 unknown or is still running after ``--timeout`` seconds (it goes on server-side), 2 for a

@@ -21,6 +21,8 @@ def test_job_names_are_classified_by_their_form(ident: str) -> None:
     assert job_kind(f"models/veo/operations/{ident}") == "operation"
     assert job_kind(f"operations/{ident}") == "operation"
     assert job_kind(f"tunedModels/{ident}/operations/{ident}") == "operation"
+    assert job_kind(f"projects/p/locations/l/batchPredictionJobs/{ident}") == "batch"
+    assert job_kind(f"projects/p/locations/l/tuningJobs/{ident}") == "tuning"
 
 
 @given(st.lists(segment, max_size=4).map("/".join))
@@ -28,7 +30,8 @@ def test_other_names_are_refused_with_the_forms_expected(name: str) -> None:
     """A name of no job form raises ValueError naming the three forms."""
     parts = name.split("/")
     is_job = (len(parts) == 2 and parts[0] in ("batches", "tunedModels")) or (
-        "operations" in parts[:-1]
+        len(parts) >= 2
+        and ("operations" in parts[:-1] or parts[-2] in ("batchPredictionJobs", "tuningJobs"))
     )
     assume(not is_job)
     with pytest.raises(
