@@ -46,7 +46,7 @@ _SUBPROCESS = {
     "chats": ["benchmarks.bench_chats"],
     "live": ["benchmarks.bench_live"],
     "fanout": ["benchmarks.bench_fanout", "--rounds", "1"],
-    "vertex": ["benchmarks.bench_vertex", "--rounds", "3", "--calls", "1000"],
+    "vertex": ["benchmarks.bench_vertex", "--rounds", "2", "--calls", "300"],
 }
 
 

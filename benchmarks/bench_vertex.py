@@ -193,7 +193,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--worker", nargs=3, metavar=("CLIENT", "URL", "CALLS"))
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--calls", type=int, default=1500)
+    parser.add_argument("--calls", type=int, default=600)
     parser.add_argument("--loop", choices=("uvloop", "asyncio"), default=default_loop())
     args = parser.parse_args(argv)
     if args.worker:
