@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import json
+import subprocess
+import sys
+import urllib.request
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
@@ -29,3 +33,34 @@ async def client(emu: Emulator) -> AsyncIterator[ga.AsyncClient]:
     """A client on ``emu``."""
     async with ga.AsyncClient(api_key="k", http_options={"base_url": emu.url}) as made:
         yield made
+
+
+@pytest.fixture
+def faulty_emulator_url() -> Iterator[str]:
+    """An emulator in a process of its own (so it serves on another core while the client
+    runs), answering 10% of requests with 429 or 503; not recording."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "genai_actors.emulator", "--port", "0", "--no-record"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        url = proc.stdout.readline().strip().rsplit(" ", 1)[-1]
+        assert url.startswith("http://"), url
+        faults = {"errorRate": 0.1, "errorStatuses": [429, 503]}
+        request = urllib.request.Request(
+            f"{url}/_emulator/faults",
+            data=json.dumps(faults).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            assert answer.status == 200
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        if proc.stdout is not None:
+            proc.stdout.close()

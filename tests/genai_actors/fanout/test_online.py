@@ -10,30 +10,31 @@ import msgspec
 import pytest
 
 import genai_actors as ga
-from genai_actors.emulator import Emulator, FaultConfig
+from genai_actors.emulator import Emulator
 
 from ._inputs import EMBED_MODEL, MODEL, QUICK_RETRY, line
 
 
 async def test_ten_thousand_inputs_under_ten_percent_429_503_are_each_answered_once(
-    emu: Emulator, client: ga.AsyncClient
+    faulty_emulator_url: str,
 ) -> None:
-    emu.faults.configure(FaultConfig(error_rate=0.1, error_statuses=(429, 503)))
-    emu.recorded.enabled = False
     seen: collections.Counter[str] = collections.Counter()
     attempts = 0
-    stream = client.fanout(
-        (line(i, short=True) for i in range(10_000)),
-        model=MODEL,
-        concurrency=64,
-        retry_options=QUICK_RETRY,
-    )
-    async with stream:
-        async for result in stream:
-            assert result.ok, result
-            assert result.key == f"k{result.index}"
-            seen[result.key] += 1
-            attempts += result.attempts
+    async with ga.AsyncClient(
+        api_key="k", http_options={"base_url": faulty_emulator_url}
+    ) as client:
+        stream = client.fanout(
+            (line(i, short=True) for i in range(10_000)),
+            model=MODEL,
+            concurrency=64,
+            retry_options=QUICK_RETRY,
+        )
+        async with stream:
+            async for result in stream:
+                assert result.ok, result
+                assert result.key == f"k{result.index}"
+                seen[result.key] += 1
+                attempts += result.attempts
     assert len(seen) == 10_000
     assert set(seen.values()) == {1}
     retried = attempts - 10_000
