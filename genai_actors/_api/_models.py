@@ -82,7 +82,7 @@ from ._models_media import (
     decode_mask_predictions,
 )
 from ._models_stream import GenerateContentStream
-from ._toolkit import call, decode, http_response, send, vertex_location
+from ._toolkit import call, decode, decode_object, http_response, send, vertex_location
 
 if TYPE_CHECKING:
     from .._api_client import ApiClient
@@ -91,6 +91,26 @@ __all__ = ["AsyncModels", "GenerateContentStream"]
 
 _list = builtins.list  # ``list`` is a method name below
 _log_response = _log.get_logger("genai_actors.response")
+
+
+def _vertex_models_page(content: bytes) -> ListModelsResponse:
+    """A Vertex AI ``models.list`` page (``publisherModels`` or the project's ``models``), each
+    model decoded as ``models.get`` decodes it there (int64 fields may come as strings).
+
+    Raises:
+        UnknownApiResponseError: The body is not a JSON object of that shape.
+    """
+    data = decode_object(content)
+    items = data.get("publisherModels", data.get("models"))
+    token = data.get("nextPageToken")
+    if items is not None and not isinstance(items, builtins.list):
+        raise UnknownApiResponseError("unexpected models.list response: the models are not a list")
+    return ListModelsResponse(
+        models=[decode(msgspec.json.encode(item), Model) for item in items]
+        if items is not None
+        else None,
+        next_page_token=token if isinstance(token, str) and token else None,
+    )
 
 
 class AsyncModels:
@@ -391,7 +411,7 @@ class AsyncModels:
         async def fetch(config: Any = None) -> ListModelsResponse:
             request = list_models_request(config, vertex=vertex)
             raw = await send(self._api, request)
-            page = decode_list_models(raw.content)
+            page = _vertex_models_page(raw.content) if vertex else decode_list_models(raw.content)
             page.sdk_http_response = http_response(raw)
             return page
 

@@ -9,13 +9,16 @@ from typing import Any
 import pytest
 
 import genai_actors as ga
+from genai_actors._watch import WatchConfig
 from genai_actors.emulator import Emulator
+from supervisors import Backoff
 
 PROJECT = "vertex-proj"
 LOCATION = "us-central1"
 TOKEN = "vertex-test-token-7Qz"
 MODEL = "gemini-2.5-flash"
 SCOPE = f"/v1beta1/projects/{PROJECT}/locations/{LOCATION}"
+FAST_WATCH = WatchConfig(backoff=Backoff(0.01, 0.05, jitter=0.0))
 
 ENV = (
     "GOOGLE_API_KEY",
@@ -57,13 +60,15 @@ async def vemu() -> AsyncIterator[Emulator]:
 
 
 def vertex_client(emu: Emulator, credentials: Any = None, **options: Any) -> ga.AsyncClient:
-    """An AsyncClient on Vertex AI (PROJECT, LOCATION) aimed at ``emu``."""
+    """An AsyncClient on Vertex AI (PROJECT, LOCATION) aimed at ``emu``; jobs are polled every
+    10-50 ms."""
     return ga.AsyncClient(
         vertexai=True,
         project=options.pop("project", PROJECT),
         location=options.pop("location", LOCATION),
         credentials=credentials if credentials is not None else static_credentials(),
         http_options={"base_url": emu.url, **options},
+        watch=FAST_WATCH,
     )
 
 

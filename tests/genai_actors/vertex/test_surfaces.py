@@ -195,6 +195,34 @@ async def test_model_metadata(vclient: ga.AsyncClient, vemu: Emulator) -> None:
     assert paths[-1] == f"GET {SCOPE}/models"
 
 
+async def test_tuned_model_get_update_list_delete(vclient: ga.AsyncClient, vemu: Emulator) -> None:
+    """A tuned model made by a tuning job: get, update (display name, description), list the
+    project's tuned models (their int64 fields sent as strings decode), delete; every path
+    under projects/{p}/locations/{l}/models."""
+    job = await vclient.tunings.tune(
+        base_model=MODEL, training_dataset={"gcs_uri": "gs://bucket/train.jsonl"}
+    )
+    done = await vclient.tunings.wait(job, timeout=30)
+    assert done.tuned_model is not None
+    name = done.tuned_model.model
+    assert name is not None
+    model = await vclient.models.get(model=name)
+    assert model.name is not None
+    updated = await vclient.models.update(
+        model=name, config={"display_name": "renamed", "description": "after review"}
+    )
+    assert updated.display_name == "renamed"
+    assert updated.description == "after review"
+    tuned = [m async for m in await vclient.models.list(config={"query_base": False})]
+    assert [m.name for m in tuned] == [model.name]
+    assert tuned[0].display_name == "renamed"
+    await vclient.models.delete(model=name)
+    assert [m async for m in await vclient.models.list(config={"query_base": False})] == []
+    calls = _paths(vemu)
+    assert f"PATCH /v1beta1/{name}" in calls
+    assert f"DELETE /v1beta1/{name}" in calls
+
+
 async def test_caches_and_generation_from_a_cache(vclient: ga.AsyncClient, vemu: Emulator) -> None:
     """caches.create/get/update/list/delete on projects/{p}/locations/{l}/cachedContents, and a
     generateContent that names the cache."""
