@@ -440,8 +440,8 @@ class Client(NotBuiltSurfaces):
     (``client.models``, ...) is generated from its async twin (``genai_actors._api._blocking``).
 
     Raises:
-        ValueError: No API key, or invalid options.
-        NotImplementedError: Vertex AI requested.
+        ValueError: No API key, or invalid options (on Vertex AI: no project nor key).
+        ImportError: Vertex AI credentials need google-auth (``genai-actors[vertex]``).
     """
 
     @_arguments_of(AsyncClient)
@@ -456,7 +456,7 @@ class Client(NotBuiltSurfaces):
 
     @property
     def vertexai(self) -> bool:
-        """Whether the client talks to Vertex AI (always ``False`` for now)."""
+        """Whether the client talks to Vertex AI."""
         return self._aio.vertexai
 
     @property
