@@ -71,6 +71,7 @@ class Slots:
         "_slow_start",
         "_waiters",
         "adaptive",
+        "bounded",
         "ceiling",
         "cuts",
         "in_flight",
@@ -88,16 +89,13 @@ class Slots:
         else:
             self.ceiling = float(ceiling) if ceiling is not None else float("inf")
             self.limit = self.ceiling
+        self.bounded = self.limit != float("inf")
+        """False when nothing limits concurrency (fixed, no ceiling): no slot is taken."""
         self.in_flight = 0
         self.seq = 0  # admissions so far: a cut only counts for requests admitted after it
         self.cuts = 0
         self._cut_seq = 0
         self._slow_start = True
-
-    @property
-    def bounded(self) -> bool:
-        """False when nothing limits concurrency (fixed and no ceiling)."""
-        return self.limit != float("inf")
 
     def try_take(self) -> int | None:
         """Takes a slot if one is free and nobody waits; returns the admission's sequence
@@ -170,6 +168,8 @@ class Slots:
             outcome: ``"ok"`` (an answer: grows an adaptive limit), ``"overload"`` (429 or
                 503: cuts it) or ``"other"`` (no signal).
         """
+        if not self.bounded:
+            return
         with self._lock:
             if self.adaptive:
                 if outcome == "ok":
@@ -182,7 +182,9 @@ class Slots:
                     self._cut_seq = self.seq
                     self._slow_start = False
                     self.cuts += 1
-            self._give_back()
+            self.in_flight -= 1
+            if self._waiters:
+                self._hand_out()
 
     def waiting(self) -> int:
         """How many callers wait for a slot."""

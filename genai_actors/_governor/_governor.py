@@ -57,6 +57,7 @@ __all__ = [
 _log_gov = _log.get_logger("genai_actors.governor")
 
 _USAGE_KEY = b'"promptTokenCount"'
+_PATHS_KEPT = 4096  # resource paths whose model is remembered (they are few: model x method)
 
 
 def model_key(model: str) -> str:
@@ -178,6 +179,11 @@ class Permit:
         if overload:
             await governor._learn(state, error)
 
+    def _succeed(self) -> None:
+        if not self._done:
+            self._done = True
+            self._model.slots.release(self._seq, "ok")
+
     def abandon(self) -> None:
         """Gives the slot back without a signal (the attempt was cancelled). Idempotent."""
         if not self._done:
@@ -189,11 +195,12 @@ class Gate:
     """The governor's side of one call, used by the transport's retry loop: :meth:`admit`
     before each attempt, :meth:`settle` (or :meth:`abandon`) after it."""
 
-    __slots__ = ("_governor", "_permit", "model", "tokens")
+    __slots__ = ("_governor", "_permit", "_state", "model", "tokens")
 
-    def __init__(self, governor: RateGovernor, model: str, tokens: int) -> None:
+    def __init__(self, governor: RateGovernor, state: _Model, tokens: int) -> None:
         self._governor = governor
-        self.model = model
+        self._state = state
+        self.model = state.key
         self.tokens = tokens
         self._permit: Permit | None = None
 
@@ -204,9 +211,11 @@ class Gate:
             DailyQuotaExhaustedError: The model's daily quota is exhausted.
             RequestTimeoutError: The wait would cross ``deadline``.
         """
-        self._permit = await self._governor.acquire(
-            self.model, tokens=self.tokens, deadline=deadline
-        )
+        governor = self._governor
+        permit = governor._admit_now(self._state, self.tokens)
+        if permit is None:
+            permit = await governor.acquire(self.model, tokens=self.tokens, deadline=deadline)
+        self._permit = permit
 
     async def settle(self, error: BaseException | None, content: bytes | None = None) -> None:
         """Reports the attempt's outcome: ``error`` (``None`` for a 2xx answer) and, for a read
@@ -215,10 +224,21 @@ class Gate:
         if permit is None:
             return
         self._permit = None
-        tokens = None
-        if content is not None and error is None and permit._handle is not None:
+        if error is None:
+            handle = permit._handle
+            if content is None or handle is None:
+                permit._succeed()  # nothing to correct: no await
+                return
             tokens = prompt_tokens(content)
-        await permit.finish(error, tokens=tokens)
+            memory = self._governor._memory
+            if memory is not None:  # an in-process store corrects without an await
+                permit._succeed()
+                if tokens is not None and tokens != permit.tokens:
+                    memory.correct_now(self.model, handle, tokens)
+                return
+            await permit.finish(None, tokens=tokens)
+            return
+        await permit.finish(error)
 
     def abandon(self) -> None:
         """Frees the attempt's slot without a signal (cancellation, an unexpected error)."""
@@ -292,8 +312,13 @@ class RateGovernor:
         self.default = default
         self.adaptive = bool(adaptive)
         self.store: Store = store if store is not None else MemoryStore()
+        # An exact MemoryStore decides without an await (the fast path of every call).
+        self._memory: MemoryStore | None = None
+        if isinstance(self.store, MemoryStore) and type(self.store) is MemoryStore:
+            self._memory = self.store
         self._models: dict[str, _Model] = {}
         self._lock = threading.Lock()  # guards creating a model's state (any thread)
+        self._paths: dict[str, _Model | None] = {}  # resource path -> its model's state
 
     def limits_for(self, model: str) -> RateLimits | None:
         """The configured limits of ``model`` (its own, else the default, else ``None``)."""
@@ -316,10 +341,39 @@ class RateGovernor:
     def gate_for(self, path: str, body: object) -> Gate | None:
         """The gate of one call to the resource ``path`` with ``body``: ``None`` unless the
         call spends a model's quota (``models/M:verb``)."""
-        model = governed_model(path)
-        if model is None:
+        paths = self._paths
+        state = paths.get(path)
+        if state is None:
+            if path in paths:
+                return None
+            model = governed_model(path)
+            state = None if model is None else self._state(model)
+            if len(paths) < _PATHS_KEPT:
+                paths[path] = state
+            if state is None:
+                return None
+        tokens = len(body) // 4 + 1 if isinstance(body, bytes) else 1
+        return Gate(self, state, tokens)
+
+    def _admit_now(self, state: _Model, tokens: int) -> Permit | None:
+        """The fast path with an in-process store: a permit if nothing must wait, without an
+        await; ``None`` to take the slow path (which decides again and raises if need be)."""
+        memory = self._memory
+        if memory is None or state.queue().locked():
             return None
-        return Gate(self, model, estimate_tokens(body))
+        slots = state.slots
+        seq = 0
+        if slots.bounded:
+            taken = slots.try_take()
+            if taken is None:
+                return None
+            seq = taken
+        verdict = memory.decide(state.key, state.windows, tokens, current_clock().now())
+        if verdict.wait:
+            if seq:
+                slots.release(seq, "other")
+            return None
+        return Permit(self, state, seq, verdict.handle, tokens)
 
     async def acquire(
         self, model: str, *, tokens: int = 0, deadline: float | None = None
@@ -341,7 +395,7 @@ class RateGovernor:
 
         Cancellation: a cancelled caller leaves the queue and counts nowhere.
         """
-        state = self._state(model)
+        state = self._models.get(model) or self._state(model)
         clock = current_clock()
         slots = state.slots
         queue = state.queue()

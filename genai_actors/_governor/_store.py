@@ -175,11 +175,12 @@ class MemoryStore:
             window = kept.get(metric)
             if window is None:
                 window = kept[metric] = _Window()
-            window.expire(now, period)
+            times = window.times
+            if times and times[0] <= now - period:
+                window.expire(now, period)
             weight = min(max(tokens, 1), limit) if metric == "tpm" else 1
-            wait = window.wait(weight, limit, now, period)
-            if wait > 0.0:
-                return Verdict(wait, metric)
+            if window.total + weight > limit:
+                return Verdict(window.wait(weight, limit, now, period), metric)
         if not count:
             return ADMITTED
         handle: int | None = None
@@ -189,6 +190,11 @@ class MemoryStore:
             else:
                 kept[metric].add(now, 1)
         return Verdict(0.0, "", handle)
+
+    def decide(self, model: str, windows: Windows, tokens: int, now: float) -> Verdict:
+        """:meth:`admit` without a coroutine (the governor's fast path)."""
+        with self._lock:
+            return self._decide(model, windows, tokens, now, True)
 
     async def admit(self, model: str, windows: Windows, tokens: int, now: float) -> Verdict:
         """See :meth:`Store.admit`."""
@@ -202,6 +208,10 @@ class MemoryStore:
 
     async def correct(self, model: str, handle: object, tokens: int) -> None:
         """See :meth:`Store.correct`. A request that has left its window is ignored."""
+        self.correct_now(model, handle, tokens)
+
+    def correct_now(self, model: str, handle: object, tokens: int) -> None:
+        """:meth:`correct` without a coroutine (the governor's fast path)."""
         if not isinstance(handle, int):
             return
         with self._lock:

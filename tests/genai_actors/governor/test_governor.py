@@ -348,3 +348,12 @@ async def test_try_acquire_never_waits() -> None:
         with pytest.raises(errors.DailyQuotaExhaustedError):
             await gov.try_acquire("m")
     assert clock.now() == 120
+
+
+async def test_an_unbounded_model_counts_nothing_in_flight() -> None:
+    """Not adaptive and no concurrency: nothing is held, and finishing frees nothing."""
+    gov = RateGovernor({"m": RateLimits(rpm=100)}, adaptive=False)
+    permits = [await gov.acquire("m") for _ in range(50)]
+    for permit in permits:
+        await permit.finish()
+    assert gov.stats("m") == {"limit": float("inf"), "in_flight": 0, "waiting": 0, "cuts": 0}
