@@ -211,3 +211,50 @@ async def test_cached_expiry_check_follows_the_clock_and_the_credentials(
         await client.models.count_tokens(model=MODEL, contents="x")
         assert vemu.recorded[-1].headers["authorization"] == f"Bearer {credentials.token}"
         assert vemu.oauth.issued_total == 3
+
+
+async def test_cancelled_callers_leave_the_refresh_to_finish(vemu: Emulator) -> None:
+    """Callers cancelled while the token is being refreshed end at once (cancelled); the
+    refresh completes in its thread and the next call uses its token without another."""
+    import threading
+
+    from google.oauth2 import credentials as user
+
+    entered, release = threading.Event(), threading.Event()
+
+    class SlowRefresh(user.Credentials):  # type: ignore[misc]
+        def refresh(self, request: Any) -> None:
+            entered.set()
+            release.wait(10)
+            super().refresh(request)
+
+    info = vemu.authorized_user()
+    credentials = SlowRefresh(
+        token=None,
+        refresh_token=info["refresh_token"],
+        client_id=info["client_id"],
+        client_secret=info["client_secret"],
+        token_uri=vemu.token_uri,
+    )
+    async with vertex_client(vemu, credentials) as client:
+        finished: list[int] = []
+
+        async def call() -> None:
+            await client.models.count_tokens(model=MODEL, contents="x")
+            finished.append(1)
+
+        async with anyio.create_task_group() as group:
+            for _ in range(20):
+                group.start_soon(call)
+            assert await anyio.to_thread.run_sync(entered.wait, 10)
+            group.cancel_scope.cancel()
+            release.set()
+        assert finished == []
+        assert vemu.oauth.issued_total == 1
+        assert credentials.token
+        await client.models.count_tokens(model=MODEL, contents="x")
+        assert vemu.oauth.issued_total == 1
+        assert _backend(client).tokens.refreshes == 1  # type: ignore[union-attr]
+        assert [r.headers["authorization"] for r in vemu.recorded] == [
+            f"Bearer {credentials.token}"
+        ]
