@@ -43,7 +43,7 @@ import msgspec
 from supervisors import Actor, Backoff, ChildSpec, Restart, SupervisorsError, current_clock
 
 from .. import _log
-from ..errors import SessionClosed
+from ..errors import NotAvailableYetError, SessionClosed
 from ..types._live import LiveServerMessage
 from . import _wire
 from ._inbox import EndOfInbox, Inbox
@@ -54,6 +54,17 @@ if TYPE_CHECKING:
 __all__ = ["AsyncSession", "LiveOptions", "LiveSessionActor", "LiveSessionEvent", "supervised"]
 
 _log_live = _log.get_logger("genai_actors.live")
+# google-genai's deprecated session methods: reaching one says what replaces it.
+_DEPRECATED = {
+    "send": (
+        "google-genai deprecated it; use send_client_content(turns=..., turn_complete=...), "
+        "send_realtime_input(...) or send_tool_response(function_responses=...)"
+    ),
+    "start_stream": (
+        "google-genai deprecated it; send the chunks with send_realtime_input(audio=...) "
+        "and read the answers with receive()"
+    ),
+}
 _CLOSE_TIMEOUT = 2.0
 _DEFAULT_BACKOFF = Backoff(0.1, 5.0, jitter=0.2)
 _ids = itertools.count(1)
@@ -533,6 +544,12 @@ class AsyncSession:
     def __init__(self, link: _Link, stop: Any) -> None:
         self._link = link
         self._stop = stop
+
+    def __getattr__(self, name: str) -> Any:
+        hint = _DEPRECATED.get(name)
+        if hint is not None:
+            raise NotAvailableYetError(f"AsyncSession.{name}", hint)
+        raise AttributeError(f"'AsyncSession' object has no attribute {name!r}")
 
     @property
     def session_id(self) -> str | None:

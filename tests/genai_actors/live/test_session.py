@@ -356,3 +356,17 @@ def test_session_closed_is_an_api_error_as_google_genai_raises() -> None:
     )
     assert str(closed) == "session closed with code 1011: Internal error occurred."
     assert errors.SessionClosed(1000).message is None
+
+
+async def test_google_genai_deprecated_session_methods_say_what_replaces_them(
+    client: ga.AsyncClient,
+) -> None:
+    async with client.live.connect(model=MODEL, config=TEXT) as session:
+        with pytest.raises(errors.NotAvailableYetError, match="send_client_content"):
+            await session.send(input="Hello", end_of_turn=True)  # type: ignore[attr-defined]
+        with pytest.raises(errors.NotAvailableYetError, match="send_realtime_input"):
+            session.start_stream  # type: ignore[attr-defined]  # noqa: B018
+        assert not hasattr(session, "send")
+        with pytest.raises(AttributeError) as plain:
+            session.no_such_method  # type: ignore[attr-defined]  # noqa: B018
+        assert not isinstance(plain.value, errors.NotAvailableYetError)
