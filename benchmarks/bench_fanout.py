@@ -180,6 +180,15 @@ def run(count: int, rounds: int, loop: str, latencies: tuple[float, ...]) -> lis
                         if client in failures:
                             continue
                         got = _worker(client, emu.url, count, width, loop)
+                        print(
+                            f"  c={width} +{latency * 1000:.0f} ms {client}: "
+                            + (
+                                got["error"]
+                                if "error" in got
+                                else f"{got['throughput']:.0f} req/s, {got['errors']} errors"
+                            ),
+                            flush=True,
+                        )
                         if "error" in got:
                             failures[client] = got["error"]
                         else:

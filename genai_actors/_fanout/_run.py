@@ -29,6 +29,16 @@ AUTO_BATCH_MIN = 50_000
 _METHODS = ("generate_content", "embed_content", "count_tokens")
 _END = object()
 
+
+class _Failed:
+    """What the run puts last when it failed: its error, raised to the reader."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
 Via = Literal["online", "batch", "auto"]
 
 
@@ -71,17 +81,20 @@ class FanoutStream:
                 write(result)
                 await queue.put(result)
 
+        end: object = _END
         try:
             await self._work(emit)
-        except BaseExceptionGroup as group:  # the task group's wrapping of one failure
-            inner: BaseException = group
+        except asyncio.CancelledError:
+            raise
+        except BaseException as exc:  # the run's own failure goes to the reader, in order
+            inner: BaseException = exc
             while isinstance(inner, BaseExceptionGroup) and len(inner.exceptions) == 1:
-                inner = inner.exceptions[0]
-            raise inner from None
+                inner = inner.exceptions[0]  # the task group's wrapping of one failure
+            end = _Failed(inner)
         finally:
             if checkpoint is not None:
                 checkpoint.close()
-        await queue.put(_END)
+        await queue.put(end)
 
     def __aiter__(self) -> FanoutStream:
         return self
@@ -89,27 +102,16 @@ class FanoutStream:
     async def __anext__(self) -> FanoutResult:
         if self._closed:
             raise StopAsyncIteration
-        task = self._task
-        if task is None:
+        if self._task is None:
             self.stats.started = time.monotonic()
-            task = self._task = asyncio.get_running_loop().create_task(self._run())
-        queue = self._queue
-        if queue.empty():
-            getter = asyncio.ensure_future(queue.get())
-            await asyncio.wait((getter, task), return_when=asyncio.FIRST_COMPLETED)
-            if not getter.done():
-                getter.cancel()
-                await self.aclose()
-                task.result()  # the run failed: raise its error
-                raise StopAsyncIteration
-            item = getter.result()
-        else:
-            item = queue.get_nowait()
-        if item is _END:
-            await self.aclose()
-            raise StopAsyncIteration
-        result: FanoutResult = item
-        return result
+            self._task = asyncio.get_running_loop().create_task(self._run())
+        item = await self._queue.get()
+        if type(item) is FanoutResult:
+            return item
+        await self.aclose()
+        if type(item) is _Failed:
+            raise item.error
+        raise StopAsyncIteration
 
     async def aclose(self) -> None:
         """Stops the run (requests in flight are aborted; a checkpoint is saved). Idempotent."""
