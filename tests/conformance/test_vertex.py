@@ -294,3 +294,75 @@ async def test_cache_names_and_chat(emu: Emulator, theirs: Any, ours: ga.AsyncCl
     expected = await capture(emu, lambda: chat(theirs))
     got = await capture(emu, lambda: chat(ours))
     assert_same_requests(got, expected)
+
+
+REFUSED: dict[str, Call] = {
+    "files.list": lambda c, t: c.files.list(),
+    "file_search_stores.create": lambda c, t: c.file_search_stores.create(),
+    "file_search_stores.documents.list": lambda c, t: c.file_search_stores.documents.list(
+        parent="fileSearchStores/s"
+    ),
+    "auth_tokens.create": lambda c, t: c.auth_tokens.create(),
+    "batches.create_embeddings": lambda c, t: c.batches.create_embeddings(
+        model="gemini-embedding-001", src={"inlined_requests": {"contents": ["a"]}}
+    ),
+    "file_search tool": lambda c, t: c.models.generate_content(
+        model=M,
+        contents="hi",
+        config={"tools": [{"file_search": {"file_search_store_names": ["s"]}}]},
+    ),
+    "enable_enhanced_civic_answers": lambda c, t: c.models.generate_content(
+        model=M, contents="hi", config={"enable_enhanced_civic_answers": True}
+    ),
+    "include_server_side_tool_invocations": lambda c, t: c.models.generate_content(
+        model=M,
+        contents="hi",
+        config={"tool_config": {"include_server_side_tool_invocations": True}},
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED))
+async def test_developer_api_only_refused_by_both(
+    case: str, emu: Emulator, theirs: Any, ours: ga.AsyncClient
+) -> None:
+    """What google-genai refuses on Vertex AI with a ValueError before sending, genai_actors
+    refuses the same way (an UnsupportedByBackendError, a ValueError, naming Vertex AI)."""
+    call = REFUSED[case]
+    emu.recorded.clear()
+    with pytest.raises(ValueError, match=r"(Developer|Vertex)"):
+        await call(theirs, gtypes)
+    with pytest.raises(ValueError, match="Vertex AI") as caught:
+        await call(ours, otypes)
+    assert type(caught.value).__name__ == "UnsupportedByBackendError"
+    assert list(emu.recorded) == []
+
+
+async def test_express_mode_requests() -> None:
+    """Express mode (vertexai=True with an API key): the same key header and prefix-less
+    paths from both clients, for generate, count_tokens and embed_content."""
+    key = "express-conformance-key"
+    async with Emulator(api_key=key) as emu:
+        theirs = genai.Client(
+            vertexai=True, api_key=key, http_options=gtypes.HttpOptions(base_url=emu.url)
+        ).aio
+        try:
+            async with ga.AsyncClient(
+                vertexai=True, api_key=key, http_options={"base_url": emu.url}
+            ) as ours:
+
+                async def run(client: Any) -> None:
+                    await client.models.generate_content(model=M, contents="hello")
+                    await client.models.count_tokens(model=M, contents="hello")
+                    await client.models.embed_content(
+                        model="gemini-embedding-001", contents="hello"
+                    )
+
+                expected = await capture(emu, lambda: run(theirs))
+                got = await capture(emu, lambda: run(ours))
+        finally:
+            await theirs.aclose()
+    assert_same_requests(camel_requests(wire(got)), camel_requests(wire(expected)))
+    assert got[0].path == f"/v1beta1/publishers/google/models/{M}:generateContent"
+    assert {r.headers["x-goog-api-key"] for r in got + expected} == {key}
+    assert not any("authorization" in r.headers for r in got + expected)
