@@ -42,6 +42,7 @@ def _sent(emu: Emulator, start: int) -> set[str]:
 
 
 @pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.timeout(300)
 def test_killed_runs_resume_to_exactly_once(tmp_path: Path, seed: int) -> None:
     rng = random.Random(seed)
     out = tmp_path / "out.jsonl"

@@ -15,6 +15,7 @@ from genai_actors.emulator import Emulator
 from ._inputs import EMBED_MODEL, MODEL, QUICK_RETRY, line
 
 
+@pytest.mark.timeout(300)  # a few seconds on an idle machine; CI boxes may be busy
 async def test_ten_thousand_inputs_under_ten_percent_429_503_are_each_answered_once(
     faulty_emulator_url: str,
 ) -> None:
