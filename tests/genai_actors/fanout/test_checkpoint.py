@@ -41,7 +41,7 @@ def _sent(emu: Emulator, start: int) -> set[str]:
     return keys
 
 
-@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("seed", [7])
 @pytest.mark.timeout(300)
 def test_killed_runs_resume_to_exactly_once(tmp_path: Path, seed: int) -> None:
     rng = random.Random(seed)
@@ -67,7 +67,7 @@ def test_killed_runs_resume_to_exactly_once(tmp_path: Path, seed: int) -> None:
                 text=True,
             )
             finished = False
-            if run < 4:
+            if run < 5:  # up to five kills, then a run to the end
                 try:
                     proc.wait(timeout=rng.uniform(0.5, 1.5))
                     finished = True

@@ -23,6 +23,7 @@ payloads = st.recursive(
 )
 
 
+@settings(max_examples=40)
 @given(key=keys, payload=payloads, pretty=st.booleans())
 def test_a_result_line_is_one_json_line_that_keeps_key_and_response(
     key: str, payload: object, pretty: bool
@@ -34,6 +35,7 @@ def test_a_result_line_is_one_json_line_that_keeps_key_and_response(
     assert msgspec.json.decode(line) == {"key": key, "response": {"p": payload}}
 
 
+@settings(max_examples=40)
 @given(key=keys, code=st.sampled_from([500, 503]), message=st.text(max_size=20))
 def test_an_error_line_carries_code_and_message(key: str, code: int, message: str) -> None:
     error = ServerError(code, {"error": {"code": code, "message": message, "status": "X"}})
