@@ -8,6 +8,7 @@ import warnings
 from typing import Any
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 import genai_actors as ga
 from genai_actors import errors
@@ -299,3 +300,44 @@ def test_key_files_of_other_types_are_refused(tmp_path: Any) -> None:
     client = ga.AsyncClient(vertexai=True, project="p", location="l", credentials=str(user))
     tokens = client.api_client.backend.tokens  # type: ignore[attr-defined]
     assert type(tokens.credentials).__module__ == "google.oauth2.credentials"
+
+
+_SEGMENT = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-", min_size=1, max_size=8)
+_PATHS = st.one_of(
+    st.lists(_SEGMENT, min_size=1, max_size=4).map("/".join),
+    st.tuples(
+        st.sampled_from(["publishers/google/models/", "projects/q/locations/x/", "models/"]),
+        _SEGMENT,
+        st.sampled_from(["", ":predict", ":generateContent"]),
+    ).map("".join),
+)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"project": "p", "location": "us-central1"},
+        {"project": "p", "location": "eu"},
+        {"api_key": "k"},
+    ],
+    ids=["regional", "multi-region", "express"],
+)
+def test_every_path_goes_where_google_genai_sends_it(kwargs: dict[str, Any]) -> None:
+    """For any method and resource path, the URL is the one google-genai builds (project
+    prefix, publisher GETs, paths already under projects/, express mode)."""
+    from google import genai
+
+    args = dict(kwargs, vertexai=True)
+    if "api_key" not in args:
+        args["credentials"] = static_credentials()
+    ours = ga.AsyncClient(**args)
+    theirs = genai.Client(**args)._api_client
+    plan, backend = ours.api_client._plan, ours.api_client.backend
+
+    @settings(max_examples=50)
+    @given(method=st.sampled_from(["GET", "POST", "PATCH", "DELETE"]), path=_PATHS)
+    def check(method: str, path: str) -> None:
+        url = str(plan.target(backend, method, path, None))
+        assert url == theirs._build_request(method.lower(), path, {}).url
+
+    check()
