@@ -258,3 +258,22 @@ async def test_cancelled_callers_leave_the_refresh_to_finish(vemu: Emulator) -> 
         assert [r.headers["authorization"] for r in vemu.recorded] == [
             f"Bearer {credentials.token}"
         ]
+
+
+async def test_refused_refresh_raises_refresh_error_and_is_retried(
+    vemu: Emulator, tmp_path: Path
+) -> None:
+    """A token endpoint that refuses the credentials (a key the emulator no longer knows):
+    google-auth's RefreshError reaches the caller, as with google-genai, nothing is sent to the
+    API, and the next call tries again (a failure is not cached)."""
+    from google.auth.exceptions import RefreshError
+
+    path = tmp_path / "sa.json"
+    info = vemu.service_account(path, project_id=PROJECT)
+    vemu.service_account(project_id=PROJECT, client_email=info["client_email"])  # key rotated
+    async with vertex_client(vemu, path) as client:
+        for _ in range(2):
+            with pytest.raises(RefreshError, match="invalid_grant"):
+                await client.models.count_tokens(model=MODEL, contents="x")
+    assert list(vemu.recorded) == []
+    assert vemu.oauth.issued_total == 0
