@@ -163,7 +163,13 @@ def _worker(client: str, url: str, count: int, width: int, loop: str) -> dict[st
     return result
 
 
-def run(count: int, rounds: int, loop: str, latencies: tuple[float, ...]) -> list[dict[str, Any]]:
+def run(
+    count: int,
+    rounds: int,
+    loop: str,
+    latencies: tuple[float, ...],
+    widths: tuple[int, ...] = CONCURRENCY,
+) -> list[dict[str, Any]]:
     """Every client, concurrency and latency, ``rounds`` times; the medians per scenario."""
     rows: list[dict[str, Any]] = []
     for latency in latencies:
@@ -171,7 +177,7 @@ def run(count: int, rounds: int, loop: str, latencies: tuple[float, ...]) -> lis
         if latency:
             options["model_faults"] = {MODEL: {"latency": latency}}
         with EmulatorProcess(**options) as emu:
-            for width in CONCURRENCY:
+            for width in widths:
                 samples: dict[str, list[dict[str, Any]]] = {c: [] for c in CLIENTS}
                 failures: dict[str, str] = {}
                 for r in range(rounds):
@@ -242,6 +248,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="5,000 requests, one round")
     parser.add_argument("--no-latency", action="store_true", help="skip the +20 ms runs")
+    parser.add_argument(
+        "--widths", default="64,512", help="the concurrencies to run, comma-separated (64,512)"
+    )
     parser.add_argument("--loop", choices=("uvloop", "asyncio"), default=default_loop())
     args = parser.parse_args(argv)
     if args.worker:
@@ -254,7 +263,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.loop} loop, {count:,} generate_content requests per run, median of {rounds} "
         "round(s), each client in a fresh interpreter, one emulator process"
     )
-    rows = run(count, rounds, args.loop, latencies)
+    widths = tuple(int(w) for w in args.widths.split(",") if w.strip())
+    rows = run(count, rounds, args.loop, latencies, widths)
     print(render(rows))
     failed = any("error" in r or r.get("errors") for r in rows)
     return 1 if failed else 0

@@ -173,3 +173,21 @@ def test_the_blocking_client_fans_out_as_an_iterator(emu_thread: Emulator) -> No
 def emu_thread() -> Iterator[Emulator]:
     with Emulator() as emulator:
         yield emulator
+
+
+async def test_an_input_iterable_that_raises_ends_the_run_with_its_error(
+    client: ga.AsyncClient,
+) -> None:
+    def inputs() -> Iterator[str]:
+        yield from ("a", "b", "c")
+        raise OSError("the input file went away")
+
+    got: list[int] = []
+
+    async def read() -> None:
+        async with client.fanout(inputs(), model=MODEL, concurrency=2) as stream:
+            got.extend([result.index async for result in stream])
+
+    with pytest.raises(OSError, match="went away"):
+        await read()
+    assert got == []  # the error ended the iteration before the list was made
