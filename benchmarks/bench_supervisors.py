@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import json
 import platform
 import time
 import tracemalloc
@@ -128,18 +129,20 @@ async def bench_idle_memory(n: int) -> dict[str, float]:
     }
 
 
-async def main(calls: int, actors: int) -> None:
+async def main(calls: int, actors: int) -> dict[str, dict[str, float]]:
+    """Runs every measurement, prints them, and returns them by name."""
     print(
         f"supervisors benchmark: Python {platform.python_version()}, anyio {version('anyio')}, "
         f"asyncio backend, {calls:,} calls, {actors:,} idle actors"
     )
-    r = await bench_call(calls)
+    figures: dict[str, dict[str, float]] = {}
+    r = figures["call"] = await bench_call(calls)
     print(f"call       {r['calls_per_s']:>10,.0f} calls/s  {r['cpu_us_per_call']:6.2f} us CPU/call")
-    r = await bench_concurrent_call(calls)
+    r = figures["call_x16"] = await bench_concurrent_call(calls)
     print(f"call x16   {r['calls_per_s']:>10,.0f} calls/s  {r['cpu_us_per_call']:6.2f} us CPU/call")
-    r = await bench_cast(calls)
+    r = figures["cast"] = await bench_cast(calls)
     print(f"cast       {r['casts_per_s']:>10,.0f} casts/s  {r['cpu_us_per_cast']:6.2f} us CPU/cast")
-    m = await bench_idle_memory(actors)
+    m = figures["idle"] = await bench_idle_memory(actors)
     print(
         f"idle actor {m['bytes_per_idle_actor']:>10,.0f} B/actor; "
         f"{m['bytes_per_actor_after_one_call']:,.0f} B after one call each; "
@@ -149,14 +152,18 @@ async def main(calls: int, actors: int) -> None:
         f"lifecycle  start_child {m['start_us_per_child_traced']:.0f} us/child (traced); "
         f"shutdown of all {actors:,} in {m['shutdown_s']:.2f} s"
     )
+    return figures
 
 
 def cli() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=100_000)
     parser.add_argument("--actors", type=int, default=100_000)
+    parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
     args = parser.parse_args()
-    anyio.run(main, args.calls, args.actors)
+    figures = anyio.run(main, args.calls, args.actors)
+    if args.json:
+        print(json.dumps(figures))
 
 
 if __name__ == "__main__":

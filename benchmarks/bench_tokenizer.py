@@ -74,7 +74,7 @@ def _document(size: int = 1_000_000) -> str:
     return "".join(out)[:size]
 
 
-def _train_model(path: Path) -> None:
+def _train_model(path: Path, small: bool = False) -> None:
     import sentencepiece
 
     rng = random.Random(0)
@@ -83,14 +83,14 @@ def _train_model(path: Path) -> None:
     words += _PARAGRAPH.split()
 
     def sentences() -> Any:
-        for _ in range(20000):
+        for _ in range(2000 if small else 20000):
             yield " ".join(rng.choice(words) for _ in range(rng.randint(5, 20))) + "."
 
     out = io.BytesIO()
     sentencepiece.SentencePieceTrainer.train(
         sentence_iterator=sentences(),
         model_writer=out,
-        vocab_size=8000,
+        vocab_size=1000 if small else 8000,
         model_type="bpe",
         byte_fallback=True,
         normalization_rule_name="identity",
@@ -117,7 +117,7 @@ def _train_model(path: Path) -> None:
     path.write_bytes(proto.SerializeToString())
 
 
-def _pick_model(given: str | None, workdir: Path) -> tuple[Path, str]:
+def _pick_model(given: str | None, workdir: Path, small: bool = False) -> tuple[Path, str]:
     if given:
         return Path(given), f"given file {given}"
     from genai_actors._tokenizer._cache import cache_dir_for
@@ -130,7 +130,9 @@ def _pick_model(given: str | None, workdir: Path) -> tuple[Path, str]:
         if hashlib.sha256(cached.read_bytes()).hexdigest() == GEMMA3.sha256:
             return cached, "the pinned Gemma 3 model (262,144 pieces) from the cache"
     path = workdir / "synthetic.spiece.model"
-    _train_model(path)
+    _train_model(path, small)
+    if small:
+        return path, "a small synthetic SentencePiece model (BPE, 1,000 pieces, padded; --quick)"
     return path, (
         "a synthetic SentencePiece model (BPE trained on 8,000 pieces, padded with unused "
         "pieces to Gemma 3's 262,144; Gemma 3 is not cached)"
@@ -215,21 +217,29 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     """Run the benchmark, print a table, and return the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model-file", default=None, help="a SentencePiece model to use")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="1/20 of the calls, a 100 KB text, a small model when one is trained, no memory runs",
+    )
+    parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
     args = parser.parse_args(argv)
+    scale = 20 if args.quick else 1
 
     from genai_actors import LocalTokenizer
 
     with tempfile.TemporaryDirectory() as workdir:
-        path, what = _pick_model(args.model_file, Path(workdir))
+        path, what = _pick_model(args.model_file, Path(workdir), small=args.quick)
         model_bytes = path.read_bytes()
         ours = LocalTokenizer("gemini-2.5-flash", model_path=path)
         ours.load()
         theirs = _google_tokenizer(model_bytes)
-        document = _document()
+        document = _document(100_000 if args.quick else 1_000_000)
         report: dict[str, Any] = {"model": what}
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # google-genai's once-per-process ExperimentalWarning
             for case, contents, number in (("short text", SHORT, 20000), ("chat", CHAT, 4000)):
+                number //= scale
                 a = ours.count_tokens(contents).total_tokens
                 b = theirs.count_tokens(contents).total_tokens
                 assert a == b, (case, a, b)
@@ -243,10 +253,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             )
         report["1 MB document tokens"] = tokens
         report["tokens/s"] = (ours_tps, theirs_tps)
-        report["loaded tokenizer RSS MiB"] = (
-            _loaded_memory(path, "ours") / 2**20,
-            _loaded_memory(path, "google") / 2**20,
-        )
+        if not args.quick:
+            report["loaded tokenizer RSS MiB"] = (
+                _loaded_memory(path, "ours") / 2**20,
+                _loaded_memory(path, "google") / 2**20,
+            )
 
     print(f"model: {what}")
     print(f"{'':28} {'genai_actors':>14} {'google-genai':>14} {'ratio':>8}")
@@ -255,9 +266,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         print(f"{key:28} {mine:14.2f} {other:14.2f} {other / mine:7.1f}x")
     mine, other = report["tokens/s"]
     print(f"{'1 MB document tokens/s':28} {mine:14,.0f} {other:14,.0f} {mine / other:7.2f}x")
-    mine, other = report["loaded tokenizer RSS MiB"]
-    print(f"{'loaded tokenizer RSS MiB':28} {mine:14.1f} {other:14.1f}")
-    print(f"(1 MB document: {report['1 MB document tokens']:,} tokens)")
+    if "loaded tokenizer RSS MiB" in report:
+        mine, other = report["loaded tokenizer RSS MiB"]
+        print(f"{'loaded tokenizer RSS MiB':28} {mine:14.1f} {other:14.1f}")
+    print(f"({len(document.encode()):,} B document: {report['1 MB document tokens']:,} tokens)")
+    if args.json:
+        print(json.dumps(report))
     return report
 
 

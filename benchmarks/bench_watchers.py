@@ -182,6 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--polls", type=int, default=3, help="polls each operation needs")
     parser.add_argument("--rate", type=float, default=500.0, help="global poll cap per second")
     parser.add_argument("--concurrency", type=int, default=64, help="polls in flight at most")
+    parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
     args = parser.parse_args(argv)
     print(f"machine: {platform.platform()}, Python {platform.python_version()}")
     print(
@@ -191,6 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     figures = asyncio.run(run(args.ops, args.polls, args.rate, args.concurrency))
     for key, value in figures.items():
         print(f"{key:>20}: {value:.2f}" if isinstance(value, float) else f"{key:>20}: {value}")
+    if args.json:
+        print(json.dumps(figures))
     return 0
 
 
