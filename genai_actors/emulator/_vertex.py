@@ -139,6 +139,8 @@ def prepare(
     parts = call.segments
     if len(parts) == 4 and parts[0] == "publishers" and parts[2] == "models":
         model = f"models/{parts[3]}"
+    elif len(parts) == 2 and parts[0] == "endpoints":
+        model = state.vertex.endpoint_base(parts[1])  # a tuned model's faults: its base's
     return call, model
 
 
