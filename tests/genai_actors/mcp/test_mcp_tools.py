@@ -20,7 +20,7 @@ from genai_actors._api._afc import run_function_calls
 from genai_actors._transformers import function_map
 from genai_actors._transformers._mcp import McpTool
 from genai_actors.emulator import Emulator
-from genai_actors.errors import InvalidRequestError
+from genai_actors.errors import FunctionInvocationError, InvalidRequestError
 
 from ._servers import FakeSession, http_session, stdio_session
 from .conftest import MODEL, declared, function_responses
@@ -334,3 +334,15 @@ async def test_snapshot_leaves_the_session_out(
     later = await again.send_message("Use add_numbers with a=1 and b=1")
     assert '"result":2' in (later.text or "").replace(" ", "")
     assert len(again.get_history()) == 8
+
+
+async def test_raise_tool_errors_raises_for_an_mcp_error(
+    client: ga.AsyncClient, emu: Emulator, session: ClientSession
+) -> None:
+    """With ``raise_tool_errors``, an ``isError`` answer ends the turn as a Python tool's
+    exception does, and nothing is committed."""
+    chat = client.chats.create(model=MODEL, config={"tools": [session]}, raise_tool_errors=True)
+    with pytest.raises(FunctionInvocationError, match="fail_tool"):
+        await chat.send_message("Use fail_tool with reason=now")
+    assert chat.get_history() == []
+    assert len(emu.recorded) == 1
