@@ -417,8 +417,21 @@ _VERTEX_EXTRA: dict[str, dict[str, str]] = {
     },
     "CachedContent": {"encryptionSpec": "struct", "kmsKeyName": "string"},
 }
+# Developer API fields Vertex AI does not have (google-genai refuses them for Vertex, §19 of
+# the wire reference): sent anyway, they are unknown names there.
+_VERTEX_ABSENT: dict[str, frozenset[str]] = {
+    "Part": frozenset({"toolCall", "toolResponse", "partMetadata"}),
+    "Tool": frozenset({"fileSearch"}),
+    "ToolConfig": frozenset({"includeServerSideToolInvocations"}),
+    "GenerationConfig": frozenset({"enableEnhancedCivicAnswers"}),
+}
 VERTEX_MESSAGES: dict[str, dict[str, str]] = {
-    name: {**fields, **_VERTEX_EXTRA.get(name, {})} for name, fields in MESSAGES.items()
+    name: {
+        k: v
+        for k, v in {**fields, **_VERTEX_EXTRA.get(name, {})}.items()
+        if k not in _VERTEX_ABSENT.get(name, ())
+    }
+    for name, fields in MESSAGES.items()
 }
 _VERTEX_LOOKUP: dict[str, dict[str, str]] = {
     name: _lookup_table(f) for name, f in VERTEX_MESSAGES.items()

@@ -35,8 +35,8 @@ def gemini_emulator(request: pytest.FixtureRequest) -> Iterator[Emulator]:
     Works from sync and async tests alike (``emu.url`` is the base URL to give a client);
     configure faults at run time with ``emu.faults`` (Live: ``emu.live``) and inspect
     ``emu.recorded``. ``@pytest.mark.gemini_emulator(tls=True, ...)`` passes keyword arguments
-    to :class:`~genai_actors.emulator.Emulator` (for Vertex AI, e.g.
-    ``bearer_tokens=["t"]``, ``vertex_projects=["p"]``, ``token_lifetime=60``). Stopped when the test ends.
+    to :class:`~genai_actors.emulator.Emulator` (for Vertex AI, e.g. ``bearer_tokens=["t"]``,
+    ``vertex_projects=["p"]``, ``token_lifetime=60``). Stopped when the test ends.
     """
     from genai_actors.emulator import Emulator
 

@@ -184,3 +184,22 @@ async def test_raw_shapes(vraw: Raw) -> None:
     )
     assert status == 400
     assert "bogus" in body["error"]["message"]
+
+
+async def test_developer_only_fields_are_unknown_on_vertex(vraw: Raw) -> None:
+    """Fields only the Developer API has (google-genai refuses them for Vertex) are unknown
+    names on the Vertex paths, as Vertex AI's parser answers; the Developer API takes them."""
+    cases = [
+        {"tools": [{"fileSearch": {"fileSearchStoreNames": ["s"]}}]},
+        {"toolConfig": {"includeServerSideToolInvocations": True}},
+        {"generationConfig": {"enableEnhancedCivicAnswers": True}},
+    ]
+    for extra in cases:
+        body = {"contents": [user("x")], **extra}
+        status, out = await vraw.post(f"{MODEL}:countTokens", body, headers=BEARER)
+        assert status == 400, extra
+        assert "Unknown name" in out["error"]["message"]
+    dev = "v1beta/models/gemini-2.5-flash:generateContent"
+    body = {"contents": [user("x")], "generationConfig": {"enableEnhancedCivicAnswers": True}}
+    status, _ = await vraw.post(dev, body, headers={"x-goog-api-key": "k"})
+    assert status == 200
