@@ -367,7 +367,9 @@ class AsyncChat(ChatCore):
         Cancellation: the request in flight is aborted and nothing is committed.
         """
         if has_sessions(config if config else self._config):  # MCP: list tools (_mcp)
-            config = await resolve_sessions(config if config else self._config)
+            config = await resolve_sessions(
+                config if config else self._config, vertex=self._chats._vertex is not None
+            )
         prepared = self._prepare(message, config, stream=False)
         turn, ref = await self._begin()
         try:
@@ -397,6 +399,7 @@ class AsyncChat(ChatCore):
                 McpDeferredStream(
                     config if config else self._config,
                     lambda cfg: ChatStream(self, self._prepare(message, cfg, stream=True)),
+                    vertex=self._chats._vertex is not None,
                 ),
             )
         return ChatStream(self, self._prepare(message, config, stream=True))

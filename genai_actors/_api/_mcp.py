@@ -142,9 +142,12 @@ def mcp_headers(api: ApiClient, tools: Any, *tags: str) -> dict[str, str] | None
     return mark_headers(api.feature_headers(*tags), tools, front=bool(tags))
 
 
-async def resolve_sessions(config: Any) -> Any:
+async def resolve_sessions(config: Any, *, vertex: bool = False) -> Any:
     """``config`` with each MCP session in its tools replaced by an :class:`McpToolset` of
     the session's tools, listed now; ``config`` itself when it holds no session.
+
+    On Vertex AI (``vertex``) the tools' input schemas are declared as they are
+    (``parameters_json_schema``), as google-genai declares them there.
 
     Raises:
         ImportError: The ``mcp`` package is missing (the message names the extra).
@@ -170,7 +173,7 @@ async def resolve_sessions(config: Any) -> Any:
     declarations: list[list[FunctionDeclaration]] = [[] for _ in sessions]
 
     async def list_one(index: int, session: Any) -> None:
-        declarations[index] = await _declarations(session)
+        declarations[index] = await _declarations(session, vertex)
 
     if len(sessions) == 1:
         await list_one(0, sessions[0])
@@ -186,7 +189,7 @@ async def resolve_sessions(config: Any) -> Any:
     return msgspec.structs.replace(config, tools=replaced)
 
 
-async def _declarations(session: Any) -> list[FunctionDeclaration]:
+async def _declarations(session: Any, vertex: bool) -> list[FunctionDeclaration]:
     """Every tool the session lists (all pages), as declarations; dropped keywords logged."""
     listed: list[Any] = []
     result = await session.list_tools()
@@ -199,7 +202,7 @@ async def _declarations(session: Any) -> list[FunctionDeclaration]:
     found: list[FunctionDeclaration] = []
     dropped: list[str] = []
     for tool in listed:
-        declaration, lost = mcp_declaration(tool)
+        declaration, lost = mcp_declaration(tool, json_schema=vertex)
         found.append(declaration)
         dropped.extend(lost)
     if dropped:

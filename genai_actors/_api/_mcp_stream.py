@@ -36,11 +36,12 @@ class McpDeferredStream(Generic[S]):
     :func:`~genai_actors._api._mcp.resolve_sessions` raises, then the stream's own errors.
     """
 
-    __slots__ = ("_closed", "_config", "_inner", "_make")
+    __slots__ = ("_closed", "_config", "_inner", "_make", "_vertex")
 
-    def __init__(self, config: Any, make: Callable[[Any], S]) -> None:
+    def __init__(self, config: Any, make: Callable[[Any], S], *, vertex: bool = False) -> None:
         self._config = config
         self._make = make
+        self._vertex = vertex
         self._inner: S | None = None
         self._closed = False
 
@@ -56,7 +57,7 @@ class McpDeferredStream(Generic[S]):
             return
         if self._inner is None:
             try:
-                resolved = await resolve_sessions(self._config)
+                resolved = await resolve_sessions(self._config, vertex=self._vertex)
                 self._inner = self._make(resolved)
             except BaseException:
                 self._closed = True

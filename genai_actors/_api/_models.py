@@ -187,7 +187,7 @@ class AsyncModels:
             response.automatic_function_calling_history = []  # as google-genai's
             return response
         if has_sessions(config):  # MCP sessions: their tools are listed first (_mcp)
-            config = await resolve_sessions(config)
+            config = await resolve_sessions(config, vertex=self._is_vertex)
         request = generate_content_request(model, contents, config, vertex=self._vertex)
         cfg: GenerateContentConfig = request.config
         plan = plan_afc(cfg) if cfg.tools else None
@@ -285,6 +285,7 @@ class AsyncModels:
                     lambda cfg: self.generate_content_stream(
                         model=model, contents=contents, config=cfg
                     ),
+                    vertex=self._is_vertex,
                 ),
             )
         request = generate_content_request(

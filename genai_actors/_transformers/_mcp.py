@@ -105,17 +105,26 @@ class McpToolset:
         return f"<McpToolset {sorted(self.tools)}>"
 
 
-def mcp_declaration(tool: Any) -> tuple[FunctionDeclaration, list[str]]:
+def mcp_declaration(
+    tool: Any, *, json_schema: bool = False
+) -> tuple[FunctionDeclaration, list[str]]:
     """An MCP tool (``name``, ``description``, ``input_schema`` or ``inputSchema``) as a
     function declaration, and the JSON Schema keywords dropped from its parameters (as
-    ``"<tool>: <path>"``)."""
+    ``"<tool>: <path>"``).
+
+    With ``json_schema`` (google-genai's choice on Vertex AI) the input schema is sent as it
+    is, as ``parameters_json_schema``, and nothing is dropped.
+    """
     name = str(tool.name)
     schema = getattr(tool, "input_schema", None)
     if schema is None:
         schema = getattr(tool, "inputSchema", None)
+    description = getattr(tool, "description", None)
+    if json_schema:
+        raw = FunctionDeclaration(name=name, description=description, parameters_json_schema=schema)
+        return raw, []
     dropped: list[str] = []
     parameters = mcp_schema(schema or {}, dropped)
-    description = getattr(tool, "description", None)
     declaration = FunctionDeclaration(name=name, description=description, parameters=parameters)
     return declaration, [f"{name}: {path}" for path in dropped]
 

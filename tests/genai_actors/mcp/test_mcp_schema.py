@@ -181,3 +181,26 @@ async def test_dropped_keywords_are_logged_once_per_call(caplog: pytest.LogCaptu
     events = [r.getMessage() for r in caplog.records if "mcp.schema_dropped" in r.getMessage()]
     assert len(events) == 1
     assert "strict: $.additionalProperties" in events[0]
+
+
+def test_vertex_declares_the_input_schema_as_it_is() -> None:
+    """On Vertex AI the input schema goes as ``parameters_json_schema``, as google-genai's
+    ``mcp_to_gemini_tools(..., is_agent_platform=True)`` sends it."""
+    schema = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {"q": {"type": "string", "minLength": 1, "title": "Q"}},
+        "required": ["q"],
+    }
+    tool = mcp_types.Tool(name="search", description="Searches.", input_schema=schema)
+    [theirs] = _mcp_utils.mcp_to_gemini_tools([tool], is_agent_platform=True)
+    assert theirs.function_declarations is not None
+    expected = theirs.function_declarations[0].model_dump(mode="json", exclude_none=True)
+    declaration, dropped = mcp_declaration(tool, json_schema=True)
+    assert dropped == []
+    got = to_builtins(declaration)
+    assert got["parametersJsonSchema"] == schema
+    assert _snake({k: v for k, v in got.items() if k != "parametersJsonSchema"}) == {
+        k: v for k, v in expected.items() if k != "parameters_json_schema"
+    }
+    assert expected["parameters_json_schema"] == schema
