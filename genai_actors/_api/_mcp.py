@@ -9,7 +9,8 @@ happens, as in google-genai:
   page, the sessions at once), once per call: no cache, so a server's new tools are seen
   by the next call. Each tool becomes a function declaration (``_transformers._mcp``); the
   JSON Schema keywords a Schema cannot express are dropped and logged once per call as
-  ``mcp.schema_dropped`` (logger ``genai_actors.mcp``).
+  ``mcp.schema_dropped`` (logger ``genai_actors.mcp``). On Vertex AI the input schema is
+  declared as it is (``parameters_json_schema``).
 - A name defined twice (by two sessions, or by a session and a Python callable or a
   declaration) is refused before anything is sent, naming every such name.
 - Automatic function calling calls the session (``call_tool``) for the model's calls to its
