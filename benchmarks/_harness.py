@@ -175,7 +175,7 @@ def _tokenizer(data: dict[str, Any], rss: float) -> list[Sample]:
             )
         tps = data["tokens/s"][i]
         samples.append(
-            Sample("tokenizer: 1 MB document", client, 1e9 / tps, "us/1k tokens", tps, mem)
+            Sample("tokenizer: document", client, 1e9 / tps, "us/1k tokens", tps, mem)
         )
     return samples
 

@@ -172,7 +172,7 @@ def write_section(path: Path, section: str) -> None:
     Raises:
         ValueError: ``path`` has a ``BEGIN`` marker without an ``END`` after it.
     """
-    text = path.read_text() if path.exists() else ""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
     start = text.find(BEGIN)
     if start < 0:
         text = text.rstrip("\n") + ("\n\n" if text else "") + section
@@ -182,4 +182,4 @@ def write_section(path: Path, section: str) -> None:
             raise ValueError(f"{path}: {BEGIN} without {END}")
         tail = text[stop + len(END) :].lstrip("\n")
         text = text[:start] + section + ("\n" + tail if tail else "")
-    path.write_text(text)
+    path.write_text(text, encoding="utf-8")
