@@ -43,6 +43,7 @@ from .errors import (
     EphemeralTokenAPIKeyError,
     InvalidOptionError,
     RequestTooLargeError,
+    UnauthenticatedError,
     UnsupportedByBackendError,
 )
 from .types._base import encode_json, to_builtins
@@ -259,17 +260,35 @@ class ApiClient:
         if headers is not None or self.backend.dynamic_auth:
             req_headers = await self._headers(plan, headers)
         gate = None if self.governor is None else self.governor.gate_for(path, body)
+        try:
+            return await self._exchange.send(
+                plan,
+                method,
+                url,
+                body,
+                req_headers,
+                path=path,
+                started=started,
+                read=True,
+                idempotent=idempotent,
+                lazy=self.backend.dynamic_auth,
+                gate=gate,
+            )
+        except UnauthenticatedError:
+            if not self._reauthorize(req_headers, body):
+                raise
+        # The token was refused (revoked, or expired early): once more with a fresh one.
         return await self._exchange.send(
             plan,
             method,
             url,
             body,
-            req_headers,
+            await self._headers(plan, headers),
             path=path,
             started=started,
             read=True,
             idempotent=idempotent,
-            lazy=self.backend.dynamic_auth,
+            lazy=True,
             gate=gate,
         )
 
@@ -365,18 +384,43 @@ class ApiClient:
         if headers is not None or self.backend.dynamic_auth:
             req_headers = await self._headers(plan, headers)
         gate = None if self.governor is None else self.governor.gate_for(path, body)
+        try:
+            return await self._exchange.send(
+                plan,
+                method,
+                url,
+                body,
+                req_headers,
+                path=path,
+                started=started,
+                read=False,
+                lazy=self.backend.dynamic_auth,
+                gate=gate,
+            )
+        except UnauthenticatedError:
+            if not self._reauthorize(req_headers, body):
+                raise
+        # The token was refused (revoked, or expired early): once more with a fresh one.
         return await self._exchange.send(
             plan,
             method,
             url,
             body,
-            req_headers,
+            await self._headers(plan, headers),
             path=path,
             started=started,
             read=False,
-            lazy=self.backend.dynamic_auth,
+            lazy=True,
             gate=gate,
         )
+
+    def _reauthorize(self, sent: Mapping[str, str], body: object) -> bool:
+        """After a 401: True when the request may be sent once more with a refreshed token
+        (a bearer-token backend whose token can be refreshed, a body that can be resent)."""
+        if not self.backend.dynamic_auth or not (body is None or isinstance(body, bytes)):
+            return False
+        reauthorize = getattr(self.backend, "reauthorize", None)
+        return bool(reauthorize is not None and reauthorize(sent))
 
     async def _headers(self, plan: Plan, extra: Mapping[str, str] | None) -> dict[str, str]:
         merged = dict(plan.headers)

@@ -144,6 +144,20 @@ def _needs_refresh(credentials: Any) -> bool:
     return not getattr(credentials, "token", None) or bool(getattr(credentials, "expired", False))
 
 
+def _can_refresh(credentials: Any) -> bool:
+    """False for google-auth user credentials holding only a token (no refresh token and no
+    refresh handler: their refresh would raise); True for every other kind."""
+    try:
+        from google.oauth2 import credentials as user
+    except ImportError:
+        return True
+    if isinstance(credentials, user.Credentials):
+        return bool(
+            credentials.refresh_token or getattr(credentials, "refresh_handler", None) is not None
+        )
+    return True
+
+
 _REFRESH_WINDOW_S = 225.0  # google-auth's REFRESH_THRESHOLD (3 min 45 s), read when importable
 
 
@@ -193,6 +207,7 @@ class TokenSource:
         "_loader",
         "_locks",
         "_project",
+        "_stale",
         "_thread_lock",
         "refreshes",
     )
@@ -215,6 +230,9 @@ class TokenSource:
         # (token, expiry object, refresh deadline): the last token checked the slow way, valid
         # while the credentials still hold that very token and expiry and the deadline is ahead.
         self._fast: tuple[Any, Any, float] | None = None
+        # A token the server refused although google-auth still thinks it valid (revoked,
+        # or expired early by a skewed clock): the next call refreshes instead of using it.
+        self._stale: str | None = None
         self.refreshes = 0
 
     @property
@@ -254,7 +272,7 @@ class TokenSource:
         ):
             token: str = fast[0]
             return token
-        if credentials is not None and not _needs_refresh(credentials):
+        if credentials is not None and not self._needs(credentials):
             return self._checked(credentials)
         import anyio.to_thread
 
@@ -264,12 +282,35 @@ class TokenSource:
             lock = self._locks[loop] = asyncio.Lock()
         async with lock:
             credentials = self._credentials
-            if credentials is None or _needs_refresh(credentials):
+            if credentials is None or self._needs(credentials):
                 await anyio.to_thread.run_sync(self._refresh_blocking)
             credentials = self._credentials
         if not getattr(credentials, "token", None):
             raise RuntimeError("the Vertex AI credentials gave no access token after a refresh")
         return self._checked(credentials)
+
+    def _needs(self, credentials: Any) -> bool:
+        stale = self._stale
+        return _needs_refresh(credentials) or (
+            stale is not None and getattr(credentials, "token", None) == stale
+        )
+
+    def invalidate(self, token: str) -> bool:
+        """Marks ``token`` refused by the server: the next :meth:`token` refreshes (once for
+        all callers) if the credentials still hold it.
+
+        Returns:
+            True if the credentials can be refreshed (they still hold ``token`` and google-auth
+            knows how to refresh them), False for a fixed token: a retry would be refused too.
+        """
+        credentials = self._credentials
+        if credentials is None or getattr(credentials, "token", None) != token:
+            return True  # already replaced: the caller may retry with the new one
+        if not _can_refresh(credentials):
+            return False
+        self._stale = token
+        self._fast = None
+        return True
 
     def _checked(self, credentials: Any) -> str:
         """The token of credentials just found valid; remembers it for the fast path."""
@@ -289,11 +330,12 @@ class TokenSource:
                 self._credentials = _with_scope(credentials)
                 self._project = self._project or project
             credentials = self._credentials
-            if not _needs_refresh(credentials):
+            if not self._needs(credentials):
                 return
             import google.auth.transport.requests
 
             credentials.refresh(google.auth.transport.requests.Request())
+            self._stale = None
             self.refreshes += 1
             _log_auth.debug("auth.refreshed", expiry=str(getattr(credentials, "expiry", None)))
 

@@ -147,6 +147,18 @@ class VertexBackend:
         self._auth_cache = (token, headers)
         return headers
 
+    def reauthorize(self, headers: Mapping[str, str]) -> bool:
+        """After a 401 for a request sent with ``headers``: marks its bearer token refused so
+        the next :meth:`auth_headers` refreshes. Returns True when a retry may succeed (the
+        token can be refreshed, or was replaced meanwhile), False otherwise (an API key, a
+        fixed token)."""
+        tokens = self.tokens
+        sent = headers.get("Authorization", "")
+        if tokens is None or not sent.startswith("Bearer "):
+            return False
+        self._auth_cache = None
+        return tokens.invalidate(sent.removeprefix("Bearer "))
+
     def secrets(self) -> tuple[str, ...]:
         """The API key, or the tokens handed out recently."""
         found: tuple[str, ...] = () if self._api_key is None else (self._api_key,)

@@ -81,21 +81,51 @@ async def test_token_is_refreshed_before_it_expires(vemu: Emulator) -> None:
         assert sent == [f"Bearer {first}", f"Bearer {second}", f"Bearer {credentials.token}"]
 
 
-async def test_token_expired_on_the_server_is_an_error_without_the_token(
+async def test_token_refused_by_the_server_is_refreshed_once_and_the_call_retried(
     vemu: Emulator,
 ) -> None:
-    """A token the server considers expired (the client cannot know) fails with 401
-    UnauthenticatedError, as google-genai's does; the token is nowhere in the error."""
+    """A token the server refuses although google-auth thinks it valid (revoked, or expired
+    early): the call gets one retry with a freshly refreshed token (google-genai raises the 401);
+    50 calls refused together make one refresh between them."""
     credentials = _user_credentials(vemu)
     async with vertex_client(vemu, credentials) as client:
         await client.models.count_tokens(model=MODEL, contents="x")
-        vemu.oauth.expire(credentials.token)
-        with pytest.raises(errors.UnauthenticatedError) as caught:
+        first = credentials.token
+        vemu.oauth.expire(first)
+        assert (await client.models.generate_content(model=MODEL, contents="hi")).text
+        second = credentials.token
+        assert second != first
+        assert vemu.oauth.issued_total == 2
+        sent = [r.headers["authorization"] for r in vemu.recorded]
+        assert sent[-2:] == [f"Bearer {first}", f"Bearer {second}"]
+        vemu.oauth.expire(second)
+        stream = await client.models.generate_content_stream(model=MODEL, contents="hi")
+        assert [chunk async for chunk in stream]  # a stream opens with the refreshed token too
+        assert vemu.oauth.issued_total == 3
+        vemu.oauth.expire()
+
+        async def count() -> None:
             await client.models.count_tokens(model=MODEL, contents="x")
-        assert caught.value.code == 401
-        assert credentials.token not in str(caught.value)
-        assert credentials.token not in repr(caught.value)
-        assert credentials.token in _backend(client).secrets()
+
+        async with anyio.create_task_group() as group:
+            for _ in range(50):
+                group.start_soon(count)
+        assert vemu.oauth.issued_total == 4
+
+
+async def test_token_refused_for_good_is_an_error_without_the_token(vemu: Emulator) -> None:
+    """A fixed token (nothing to refresh) that the server refuses: 401 UnauthenticatedError
+    after one attempt, as google-genai's; the token is nowhere in the error."""
+    from .conftest import static_credentials
+
+    async with Emulator() as emu:  # accepts no fixed token
+        async with vertex_client(emu, static_credentials("fixed-token-Q2")) as client:
+            with pytest.raises(errors.UnauthenticatedError) as caught:
+                await client.models.count_tokens(model=MODEL, contents="x")
+        assert len(emu.recorded) == 1
+    assert caught.value.code == 401
+    assert "fixed-token-Q2" not in str(caught.value)
+    assert "fixed-token-Q2" not in repr(caught.value)
 
 
 async def test_unknown_static_token_is_refused(vemu: Emulator) -> None:
