@@ -39,6 +39,7 @@ from ._errors import ApiError
 from ._live_music import MusicConnection
 from ._live_state import LiveFault, LiveStore, SessionState
 from ._media import pcm16
+from ._oauth import authenticate_bearer
 from ._router import API_VERSIONS
 from ._state import STATE_KEY
 from ._tokens import count_contents, count_text
@@ -47,10 +48,12 @@ if TYPE_CHECKING:
     from ._catalog import ModelInfo
     from ._state import EmulatorState
 
-__all__ = ["LIVE_KEY", "PATH_PREFIX", "handle_live"]
+__all__ = ["LIVE_KEY", "PATH_PREFIX", "VERTEX_PATH", "handle_live", "handle_vertex_live"]
 
 LIVE_KEY: web.AppKey[LiveStore] = web.AppKey("genai_actors_emulator_live", LiveStore)
 PATH_PREFIX = "/ws/google.ai.generativelanguage."
+VERTEX_PATH = "/ws/google.cloud.aiplatform.{version}.LlmBidiService/BidiGenerateContent"
+_VERTEX_VERSIONS = frozenset({"v1beta1", "v1"})
 _METHODS = {
     "GenerativeService.BidiGenerateContent": False,
     "GenerativeService.BidiGenerateContentConstrained": True,
@@ -122,11 +125,27 @@ def _pcm_rate(mime: str) -> int:
     return _IN_RATE
 
 
+async def handle_vertex_live(request: web.Request) -> web.StreamResponse:
+    """Serve one Vertex AI Live WebSocket
+    (``/ws/google.cloud.aiplatform.{version}.LlmBidiService/BidiGenerateContent``): a bearer
+    token (or an API key in express mode), and a ``projects/.../publishers/google/models/...``
+    model in the setup."""
+    if request.match_info["version"] not in _VERTEX_VERSIONS:
+        raise web.HTTPNotFound(text=f"The requested URL {request.path} was not found.")
+    return await _serve_live(request, "GenerativeService.BidiGenerateContent", vertex=True)
+
+
 async def handle_live(request: web.Request) -> web.StreamResponse:
     """Serve one Live WebSocket (``/ws/...``, or ``//ws/...`` as google-genai builds it)."""
     version, _, method = request.match_info["method"].partition(".")
     if version not in API_VERSIONS or method not in _METHODS:
         raise web.HTTPNotFound(text=f"The requested URL {request.path} was not found.")
+    return await _serve_live(request, method)
+
+
+async def _serve_live(
+    request: web.Request, method: str, *, vertex: bool = False
+) -> web.StreamResponse:
     ws = web.WebSocketResponse(timeout=2.0, max_msg_size=16 * 1024 * 1024)
     await ws.prepare(request)
     store = request.app[LIVE_KEY]
@@ -137,7 +156,7 @@ async def handle_live(request: web.Request) -> web.StreamResponse:
     if method == _MUSIC:
         connection = MusicConnection(state, store, request, ws)
     else:
-        connection = _Connection(state, store, request, ws, _METHODS[method], number)
+        connection = _Connection(state, store, request, ws, _METHODS[method], number, vertex)
     store.open_connections += 1
     try:
         await connection.run()
@@ -159,8 +178,10 @@ class _Connection:
         ws: web.WebSocketResponse,
         constrained: bool,
         number: int = 0,
+        vertex: bool = False,
     ) -> None:
         self.number = number  # the store's count of connections when this one came
+        self.vertex = vertex
         self.state = state
         self.store = store
         self.request = request
@@ -245,6 +266,14 @@ class _Connection:
         handle = resume.get("handle") if isinstance(resume, dict) else None
         if self.constrained:
             setup = self._check_token(setup, new_session=handle is None)
+        elif self.vertex:
+            try:
+                if "Authorization" in self.request.headers:
+                    authenticate_bearer(self.state, self.request)
+                else:
+                    authenticate(self.state, self.request)
+            except ApiError as exc:
+                raise _Close(1008, exc.message) from None
         else:
             try:
                 authenticate(self.state, self.request)
@@ -304,15 +333,17 @@ class _Connection:
                     f"Invalid JSON payload received. Unknown name \"{key}\" at 'setup': "
                     "Cannot find field.",
                 )
-        if "explicitVadSignal" in setup:
+        if "explicitVadSignal" in setup and not self.vertex:
             raise _Close(1007, "explicit_vad_signal is not supported by the Gemini API.")
         resumption = setup.get("sessionResumption")
-        if isinstance(resumption, dict) and "transparent" in resumption:
+        if isinstance(resumption, dict) and "transparent" in resumption and not self.vertex:
             raise _Close(1007, "session_resumption.transparent is not supported by the Gemini API.")
         model = str(setup.get("model") or "")
         if not model:
             raise _Close(1007, "setup.model is required.")
-        if not model.startswith(("models/", "tunedModels/")):
+        if self.vertex:
+            model = self._vertex_model(model)
+        elif not model.startswith(("models/", "tunedModels/")):
             model = f"models/{model}"
         info = self.state.models.get(model)
         if info is None or "bidiGenerateContent" not in info.methods:
@@ -332,8 +363,23 @@ class _Connection:
         if window is not None and not isinstance(window, dict):
             raise _Close(1007, "contextWindowCompression must be an object.")
 
+    def _vertex_model(self, model: str) -> str:
+        """``models/{id}`` for a Vertex setup's ``[projects/{p}/locations/{l}/]publishers/
+        google/models/{id}``, after the project check."""
+        parts = model.split("/")
+        if parts[0] == "projects" and len(parts) >= 4:
+            allowed = self.state.settings.vertex_projects
+            if allowed and parts[1] not in allowed:
+                raise _Close(1008, f"Permission denied on resource project {parts[1]}.")
+            parts = parts[4:]
+        if len(parts) != 4 or parts[:3] != ["publishers", "google", "models"]:
+            raise _Close(1008, f"Publisher Model `{model}` was not found.")
+        return f"models/{parts[3]}"
+
     @property
     def _version(self) -> str:
+        if self.vertex:
+            return self.request.match_info["version"]
         return self.request.match_info["method"].partition(".")[0]
 
     @property

@@ -21,7 +21,7 @@ from typing import Any
 import msgspec
 from aiohttp import web
 
-from ._live import LIVE_KEY, PATH_PREFIX, handle_live
+from ._live import LIVE_KEY, PATH_PREFIX, VERTEX_PATH, handle_live, handle_vertex_live
 from ._live_state import LiveFault, LiveSettings, LiveStore
 
 __all__ = ["register"]
@@ -125,6 +125,7 @@ def register(app: web.Application, store: LiveStore) -> None:
     app[LIVE_KEY] = store
     # google-genai joins its base URL (ending in "/") and "/ws/...": accept "//ws/" too.
     app.router.add_get("/{lead:/?}" + PATH_PREFIX[1:] + "{method}", handle_live)
+    app.router.add_get("/{lead:/?}" + VERTEX_PATH[1:], handle_vertex_live)
     app.router.add_get("/_emulator/live", get_live)
     app.router.add_post("/_emulator/live/settings", set_settings)
     app.router.add_post("/_emulator/live/faults", add_fault)
