@@ -4,7 +4,11 @@
 ``/ws/google.ai.generativelanguage.{version}.GenerativeService.BidiGenerateContent``
 takes an API key (``x-goog-api-key`` or ``?key=``); ``...BidiGenerateContentConstrained``
 takes an ephemeral token (``Authorization: Token auth_tokens/...``, ``?access_token=`` or the
-key header), checked against its expiry, uses and locked setup fields.
+key header), checked against its expiry, uses and locked setup fields. Vertex AI's
+``/ws/google.cloud.aiplatform.{version}.LlmBidiService/BidiGenerateContent`` takes a bearer
+token (an API key in express mode) and a ``projects/{p}/locations/{l}/publishers/google/
+models/{m}`` setup model, and accepts its own setup fields (``explicitVadSignal``,
+``sessionResumption.transparent``).
 
 A session: the client sends ``setup`` and gets ``setupComplete``; then ``clientContent`` turns,
 ``realtimeInput`` (text, 16-bit PCM audio, video frames, ``activityStart``/``activityEnd``,
