@@ -84,8 +84,10 @@ def _header(size: str, runs: int, loop: str, elapsed: float) -> list[str]:
         "Every worker is a fresh interpreter; all but the watchers (which start their own, beside "
         "a poll counter) talk to one emulator process. Cost per unit is the worker's client CPU "
         "(`time.process_time()`, the emulator's CPU not counted) except cold start and import "
-        "(wall time); ratios are of that cost (lower is better), `thr. x bare` of throughput "
-        "(higher is better). Sequential call, config, streaming and embeddings come from one "
+        "(wall time; genai_actors defers its HTTP stack to first use, so compare cold start, not "
+        "import alone); ratios are of that cost (lower is better), `thr. x bare` of throughput "
+        "(higher is better; for sequential calls it is 1 / wall time per call, which a loaded "
+        "machine skews most). Sequential call, config, streaming and embeddings come from one "
         "worker per client, so they share its peak RSS; fan-out reports the worker's own. "
         "Other jobs ran on the machine at the same time, so absolute figures move between "
         "runs; ratios from the same run hold better.",

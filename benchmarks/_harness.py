@@ -53,7 +53,7 @@ SIZES: dict[str, dict[str, int]] = {
         "sup_calls": 50_000, "sup_actors": 50_000, "tok_quick": 0, "fanout_512": 1,
     },
     "quick": {
-        "calls": 100, "streams": 10, "fanout": 2_000, "turns": 100, "chats": 5_000,
+        "calls": 100, "streams": 10, "fanout": 1_000, "turns": 100, "chats": 5_000,
         "google_chats": 1_000, "sessions": 100, "live_turns": 2, "watch_ops": 1_000,
         "sup_calls": 5_000, "sup_actors": 1_000, "tok_quick": 1, "fanout_512": 1,
     },
@@ -174,9 +174,7 @@ def _tokenizer(data: dict[str, Any], rss: float) -> list[Sample]:
                 Sample(f"tokenizer: {label}", client, data[key][i], "us/count", None, mem)
             )
         tps = data["tokens/s"][i]
-        samples.append(
-            Sample("tokenizer: document", client, 1e9 / tps, "us/1k tokens", tps, mem)
-        )
+        samples.append(Sample("tokenizer: document", client, 1e9 / tps, "us/1k tokens", tps, mem))
     return samples
 
 
