@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from ..errors import UnknownApiResponseError
-from ..types._base import decode_base64
+from ..types._base import dec_hook, decode_base64
 from ..types._media import (
     EntityLabel,
     GeneratedImage,
@@ -41,6 +41,7 @@ __all__ = [
     "decode_image_predictions",
     "decode_list_models",
     "decode_mask_predictions",
+    "decode_vertex_model",
 ]
 
 
@@ -54,8 +55,63 @@ def _model(item: Any) -> Model:
         raise UnknownApiResponseError(f"unexpected Model in the response: {exc}") from None
 
 
-def decode_list_models(content: bytes) -> ListModelsResponse:
-    """A ``models.list`` page: ``models``, ``tunedModels`` or ``publisherModels``.
+def _vertex_model(item: Any) -> Model:
+    """A Vertex AI model (publisher or tuned) read as google-genai reads it: ``versionId`` is
+    the version, ``deployedModels`` the endpoints, and ``tuned_model_info`` is always set (the
+    tuning base model from the ``google-vertex-llm-tuning-base-model-id`` label, the times)."""
+    if not isinstance(item, dict):
+        raise UnknownApiResponseError(f"unexpected Model in the response: {item!r:.80}")
+    data: dict[str, Any] = {}
+    for wire in ("name", "displayName", "description", "labels", "defaultCheckpointId"):
+        if item.get(wire) is not None:
+            data[wire] = item[wire]
+    if item.get("versionId") is not None:
+        data["version"] = item["versionId"]
+    deployed = item.get("deployedModels")
+    if isinstance(deployed, list):
+        data["endpoints"] = [
+            {
+                key: value
+                for key, value in (
+                    ("name", d.get("endpoint")),
+                    ("deployedModelId", d.get("deployedModelId")),
+                )
+                if value is not None
+            }
+            for d in deployed
+            if isinstance(d, dict)
+        ]
+    if item.get("checkpoints") is not None:
+        data["checkpoints"] = item["checkpoints"]
+    info: dict[str, Any] = {}
+    labels = item.get("labels")
+    base = (
+        labels.get("google-vertex-llm-tuning-base-model-id") if isinstance(labels, dict) else None
+    )
+    if base is not None:
+        info["baseModel"] = base
+    for wire in ("createTime", "updateTime"):
+        if item.get(wire) is not None:
+            info[wire] = item[wire]
+    data["tunedModelInfo"] = info
+    try:
+        return msgspec.convert(data, Model, strict=False, dec_hook=dec_hook)
+    except msgspec.ValidationError as exc:
+        raise UnknownApiResponseError(f"unexpected Model in the response: {exc}") from None
+
+
+def decode_vertex_model(content: bytes) -> Model:
+    """A Vertex AI ``models.get`` / ``models.update`` answer (see :func:`_vertex_model`).
+
+    Raises:
+        UnknownApiResponseError: The body is not a JSON object of that shape.
+    """
+    return _vertex_model(decode_object(content))
+
+
+def decode_list_models(content: bytes, *, vertex: bool = False) -> ListModelsResponse:
+    """A ``models.list`` page: ``models``, ``tunedModels`` or ``publisherModels`` (the first
+    present, as google-genai looks for them), each model read for its backend.
 
     Raises:
         UnknownApiResponseError: The body is not a JSON object of that shape.
@@ -67,8 +123,9 @@ def decode_list_models(content: bytes) -> ListModelsResponse:
             items = data[key]
             break
     token = data.get("nextPageToken")
+    read = _vertex_model if vertex else _model
     return ListModelsResponse(
-        models=[_model(item) for item in items] if isinstance(items, list) else None,
+        models=[read(item) for item in items] if isinstance(items, list) else None,
         next_page_token=token if isinstance(token, str) and token else None,
     )
 

@@ -314,3 +314,50 @@ def test_video_operation_answer(cname: str, raw: dict[str, Any]) -> None:
     mine = types.GenerateVideosOperation.from_api_response(json.dumps(raw).encode(), True)
     assert _dump(mine) == _dump(first)
     assert _dump(mine) == _dump(polled)
+
+
+MODELS: list[tuple[str, dict[str, Any]]] = [
+    (
+        "publisher",
+        {
+            "name": "publishers/google/models/gemini-2.5-flash",
+            "versionId": "001",
+            "openSourceCategory": "PROPRIETARY",
+            "launchStage": "GA",
+        },
+    ),
+    (
+        "tuned",
+        {
+            "name": "projects/1/locations/us-central1/models/9",
+            "displayName": "mine",
+            "description": "d",
+            "versionId": "2",
+            "createTime": "2026-01-01T00:00:00Z",
+            "updateTime": "2026-01-02T00:00:00.5Z",
+            "labels": {"google-vertex-llm-tuning-base-model-id": "gemini-2_5-flash", "x": "y"},
+            "deployedModels": [
+                {"endpoint": "projects/1/locations/us-central1/endpoints/8", "deployedModelId": "7"}
+            ],
+            "defaultCheckpointId": "2",
+            "checkpoints": [{"checkpointId": "1", "epoch": "1", "step": "10"}],
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(("cname", "raw"), MODELS, ids=[m[0] for m in MODELS])
+def test_model_answer(cname: str, raw: dict[str, Any]) -> None:
+    from genai_actors._api._models_media import decode_list_models, decode_vertex_model
+
+    theirs = gt.Model._from_response(
+        response=gm._Model_from_vertex(json.loads(json.dumps(raw))), kwargs={}
+    )
+    assert _dump(decode_vertex_model(json.dumps(raw).encode())) == _dump(theirs)
+    for key in ("publisherModels", "models"):
+        page = {key: [raw], "nextPageToken": "n"}
+        theirs_page = gt.ListModelsResponse._from_response(
+            response=gm._ListModelsResponse_from_vertex(json.loads(json.dumps(page))), kwargs={}
+        )
+        mine = decode_list_models(json.dumps(page).encode(), vertex=True)
+        assert _dump(mine) == _dump(theirs_page)
