@@ -204,8 +204,12 @@ class Gate:
         self.tokens = tokens
         self._permit: Permit | None = None
 
-    async def admit(self, deadline: float) -> None:
+    async def admit(self, deadline: float) -> bool:
         """Waits for the governor to admit the next attempt.
+
+        Returns:
+            False when it was admitted at once, True when it went the slow way (it may
+            have waited).
 
         Raises:
             DailyQuotaExhaustedError: The model's daily quota is exhausted.
@@ -213,9 +217,11 @@ class Gate:
         """
         governor = self._governor
         permit = governor._admit_now(self._state, self.tokens)
-        if permit is None:
-            permit = await governor.acquire(self.model, tokens=self.tokens, deadline=deadline)
-        self._permit = permit
+        if permit is not None:
+            self._permit = permit
+            return False
+        self._permit = await governor.acquire(self.model, tokens=self.tokens, deadline=deadline)
+        return True
 
     async def settle(self, error: BaseException | None, content: bytes | None = None) -> None:
         """Reports the attempt's outcome: ``error`` (``None`` for a 2xx answer) and, for a read

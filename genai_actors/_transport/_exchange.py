@@ -46,8 +46,9 @@ class Gate(Protocol):
     """A per-call admission hook (the rate governor's): :meth:`admit` before each attempt,
     :meth:`settle` after its answer or failure, :meth:`abandon` when it ends otherwise."""
 
-    async def admit(self, deadline: float) -> None:
-        """Waits until the attempt may be sent; raises to end the call."""
+    async def admit(self, deadline: float) -> bool:
+        """Waits until the attempt may be sent (True if it had to wait); raises to end the
+        call."""
         ...
 
     async def settle(self, error: BaseException | None, content: bytes | None = None) -> None:
@@ -57,6 +58,7 @@ class Gate(Protocol):
     def abandon(self) -> None:
         """The attempt ended without an outcome (cancelled, an unexpected error)."""
         ...
+
 
 _log_request = _log.get_logger("genai_actors.request")
 
@@ -208,8 +210,7 @@ class Exchange:
         while True:
             attempt += 1
             phase = Phase.SEND
-            if gate is not None:
-                await gate.admit(deadline)
+            if gate is not None and await gate.admit(deadline):
                 # A wait for the governor shortens what this attempt may take.
                 remaining = deadline - current_clock().now()
                 if remaining < plan.timeout - _SLACK:
