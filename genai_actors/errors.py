@@ -68,7 +68,6 @@ Every error is pickle-safe, and its text never contains the API key.
 
 from __future__ import annotations
 
-import email.utils
 import re
 import time
 from collections.abc import Mapping
@@ -548,6 +547,8 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
         return max(float(value), 0.0)
     except ValueError:
         pass
+    import email.utils  # an HTTP-date is rare; the module costs ~10 ms at import
+
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):

@@ -6,15 +6,20 @@ unlike a timing, and it is what the timings in docs/performance.md follow from.
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import subprocess
 import sys
+from typing import TYPE_CHECKING
 
 import pytest
 
 import genai_actors
 from genai_actors import _log
+
+if TYPE_CHECKING:
+    from genai_actors.emulator import Emulator
 
 HEAVY = ("aiohttp", "yarl", "structlog", "msgspec", "supervisors", "anyio", "ssl")
 
@@ -68,6 +73,79 @@ def test_constructing_a_client_loads_no_actor_runtime(cls: str) -> None:
     assert [m for m in RUNTIME if m in loaded] == []
     assert not [m for m in loaded if m.startswith("genai_actors._transformers")]
     assert "genai_actors._watch._host" in loaded  # the light host of the trees is there
+
+
+# What a client needs of ``types`` to be built (HttpOptions and what it stands on).
+CONSTRUCTION_TYPES = {
+    "genai_actors.types",
+    "genai_actors.types._base",
+    "genai_actors.types._construct",
+    "genai_actors.types._generated_index",
+    "genai_actors.types._http",
+}
+
+
+@pytest.mark.parametrize("cls", ["AsyncClient", "Client"])
+def test_constructing_a_client_loads_only_the_http_options_of_types(cls: str) -> None:
+    """``types`` loads its modules on first use: a new client loads HttpOptions' module only."""
+    loaded = _loaded_after(f"import genai_actors\nc = genai_actors.{cls}(api_key='k')")
+    assert {m for m in loaded if m.startswith("genai_actors.types")} == CONSTRUCTION_TYPES
+
+
+def test_types_index_matches_every_module() -> None:
+    """The package's index of hand-written names is each module's ``__all__``, in order."""
+    from genai_actors import types
+
+    for module, names in types._HAND.items():
+        declared = importlib.import_module(f"genai_actors.types.{module}").__all__
+        assert names.split() == declared, module
+
+
+def test_transformers_names_resolve_to_their_modules() -> None:
+    """Every name ``_transformers`` offers resolves, from the module its index names."""
+    from genai_actors import _transformers
+
+    assert set(_transformers.__all__) <= set(_transformers._WHERE)
+    for name, module in _transformers._WHERE.items():
+        value = getattr(_transformers, name)
+        owner = importlib.import_module(module, _transformers.__name__)
+        assert getattr(owner, name) is value, name
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        _ = _transformers.nope
+
+
+# Loaded by the first generate_content: none of these (other services' builders and types).
+NOT_FOR_GENERATE = (
+    "genai_actors._transformers._batch_jobs",
+    "genai_actors._transformers._tuning_jobs",
+    "genai_actors._transformers._live",
+    "genai_actors.types._batches",
+    "genai_actors.types._tunings",
+    "genai_actors.types._caches",
+    "genai_actors.types._files",
+    "genai_actors.types._file_search",
+    "genai_actors.types._live",
+    "genai_actors.types._auth_tokens",
+    "genai_actors.types._generated_types",
+    "genai_actors.types._generated_dicts",
+)
+
+
+def test_the_first_generate_content_loads_only_its_builders(gemini_emulator: Emulator) -> None:
+    """A first ``generate_content`` loads its builders and types, not other services' ones."""
+    code = (
+        "import asyncio, genai_actors\n"
+        "async def main():\n"
+        f"    opts = {{'base_url': {gemini_emulator.url!r}}}\n"
+        "    async with genai_actors.AsyncClient(api_key='k', http_options=opts) as c:\n"
+        "        r = await c.models.generate_content(model='gemini-2.5-flash', contents='hi')\n"
+        "        assert r.text\n"
+        "asyncio.run(main())"
+    )
+    loaded = _loaded_after(code)
+    assert "genai_actors._transformers._generate" in loaded  # the probe did build a request
+    assert "genai_actors.types._response" in loaded
+    assert [m for m in NOT_FOR_GENERATE if m in loaded] == []
 
 
 def test_the_first_watch_loads_the_actor_runtime() -> None:

@@ -26,8 +26,11 @@
 #                lazily, on the first use of one of their names, to keep the import cheap)
 #
 # Each public name is written once, in the __all__ of the module that defines it. The package
-# re-exports every module's names with a star import (which mypy counts as an explicit
-# re-export), and its own __all__ is their union (tests/genai_actors/types/test_exports.py).
+# imports no module until one of its names is first used (PEP 562): _HAND below says which
+# hand-written module holds each name (it must equal their __all__, checked by
+# tests/genai_actors/types/test_exports.py and tests/test_import_cost.py), _generated_index the
+# generated ones. For type checkers the package star-imports every module (an explicit
+# re-export), and its __all__ is their union.
 """Wire types of the Gemini API (``from genai_actors import types``)."""
 
 from __future__ import annotations
@@ -35,85 +38,193 @@ from __future__ import annotations
 import importlib as _importlib
 import typing as _typing
 
-from . import (
-    _auth_tokens,
-    _base,
-    _batches,
-    _caches,
-    _content,
-    _enums,
-    _enums_more,
-    _file_search,
-    _files,
-    _generate,
-    _http,
-    _live,
-    _media,
-    _models,
-    _operations,
-    _parts,
-    _response,
-    _tools,
-    _tunings,
-)
-from ._auth_tokens import *  # noqa: F403
-from ._base import *  # noqa: F403
-from ._batches import *  # noqa: F403
-from ._caches import *  # noqa: F403
-from ._content import *  # noqa: F403
-from ._enums import *  # noqa: F403
-from ._enums_more import *  # noqa: F403
-from ._file_search import *  # noqa: F403
-from ._files import *  # noqa: F403
-from ._generate import *  # noqa: F403
 from ._generated_index import LAZY as _LAZY
-from ._http import *  # noqa: F403
-from ._live import *  # noqa: F403
-from ._media import *  # noqa: F403
-from ._models import *  # noqa: F403
-from ._operations import *  # noqa: F403
-from ._parts import *  # noqa: F403
-from ._response import *  # noqa: F403
-from ._tools import *  # noqa: F403
-from ._tunings import *  # noqa: F403
 
 if _typing.TYPE_CHECKING:
+    from ._auth_tokens import *  # noqa: F403
+    from ._base import *  # noqa: F403
+    from ._batches import *  # noqa: F403
+    from ._caches import *  # noqa: F403
+    from ._content import *  # noqa: F403
+    from ._enums import *  # noqa: F403
+    from ._enums_more import *  # noqa: F403
+    from ._file_search import *  # noqa: F403
+    from ._files import *  # noqa: F403
+    from ._generate import *  # noqa: F403
     from ._generated_dicts import *  # noqa: F403
     from ._generated_types import *  # noqa: F403
+    from ._http import *  # noqa: F403
+    from ._live import *  # noqa: F403
+    from ._media import *  # noqa: F403
+    from ._models import *  # noqa: F403
+    from ._operations import *  # noqa: F403
+    from ._parts import *  # noqa: F403
+    from ._response import *  # noqa: F403
+    from ._tools import *  # noqa: F403
+    from ._tunings import *  # noqa: F403
 
-_MODULES = (
-    _auth_tokens,
-    _base,
-    _batches,
-    _caches,
-    _content,
-    _enums,
-    _enums_more,
-    _file_search,
-    _files,
-    _generate,
-    _http,
-    _live,
-    _media,
-    _models,
-    _operations,
-    _parts,
-    _response,
-    _tools,
-    _tunings,
-)
+# module -> its __all__, space-separated, in the module's own order
+_HAND: dict[str, str] = {
+    "_auth_tokens": (
+        "AuthToken AutomaticActivityDetection AvatarConfig ContextWindowCompressionConfig "
+        "CreateAuthTokenConfig HistoryConfig LiveConnectConfig LiveConnectConstraints "
+        "ProactivityConfig RealtimeInputConfig SessionResumptionConfig SlidingWindow "
+        "TokenTimeUnion"
+    ),
+    "_base": (
+        "HttpResponse Base64Bytes ContentListUnion ContentUnion PartUnion SchemaUnion "
+        "SpeechConfigUnion ToolUnion"
+    ),
+    "_batches": (
+        "BATCH_TERMINAL_STATES BatchJob BatchJobDestination BatchJobOutputInfo BatchJobSource "
+        "BatchJobStats BatchResult CancelBatchJobConfig CompletionStats CreateBatchJobConfig "
+        "CreateEmbeddingsBatchJobConfig DeleteBatchJobConfig DeleteResourceJob "
+        "EmbedContentBatch EmbeddingsBatchJobSource GetBatchJobConfig "
+        "InlinedEmbedContentResponse InlinedRequest InlinedResponse JobError "
+        "ListBatchJobsConfig ListBatchJobsResponse SingleEmbedContentResponse "
+        "VertexMultimodalDatasetDestination"
+    ),
+    "_caches": (
+        "CachedContent CachedContentUsageMetadata CreateCachedContentConfig "
+        "DeleteCachedContentConfig DeleteCachedContentResponse GetCachedContentConfig "
+        "ListCachedContentsConfig ListCachedContentsResponse TimeUnion TtlUnion "
+        "UpdateCachedContentConfig"
+    ),
+    "_content": (
+        "Content Part SpeechMetadata VideoMetadata Blob FileData ToolCall DocumentMetadata "
+        "SpreadsheetMetadata FunctionCall PartialArg ExecutableCode CodeExecutionResult "
+        "AudioMetadata Transcription WordInfo FunctionResponse FunctionResponsePart "
+        "FunctionResponseBlob FunctionResponseFileData PartMediaResolution ToolResponse"
+    ),
+    "_enums": (
+        "UnknownEnumValueWarning ApiSpec AspectRatio AudioTranscriptionConfigMode AuthType "
+        "Behavior BlockedReason ControlReferenceType Delivery DocumentMetadataContentLayer "
+        "DynamicRetrievalConfigMode EditMode Environment FeatureSelectionPreference "
+        "FinishReason FunctionCallingConfigMode FunctionResponseScheduling HarmBlockMethod "
+        "HarmBlockThreshold HarmCategory HarmProbability HarmSeverity HttpElementLocation "
+        "ImagePromptLanguage ImageResizeMode ImageSize Language MaskReferenceMode "
+        "MediaModality MediaProcessing MediaResolution Modality ModelStage Outcome "
+        "PartMediaResolutionLevel PersonGeneration PhishBlockThreshold ProminentPeople "
+        "SafetyFilterLevel SafetyPolicy SegmentMode ServiceTier "
+        "SpreadsheetMetadataContentLayer SubjectReferenceType ThinkingLevel ToolType "
+        "TrafficType Type UrlRetrievalStatus VideoCompressionQuality VideoGenerationMaskMode "
+        "VideoGenerationReferenceType VideoMetadataContentLayer"
+    ),
+    "_enums_more": (
+        "ActivityHandling AdapterSize AggregationMetric ComputationBasedMetricType "
+        "DocumentState EmbeddingApiType EndSensitivity FileSource FileState InteractionStatus "
+        "JSONSchemaType JobState LiveMusicPlaybackControl MatchOperation MusicGenerationMode "
+        "PairwiseChoice ReinforcementTuningThinkingLevel ResourceScope ResponseParseType "
+        "RubricContentType Scale StartSensitivity TuningJobState TuningMethod TuningMode "
+        "TuningSpeed TuningTask TurnCompleteReason TurnCoverage VadSignalType "
+        "VideoOrientation VoiceActivityType"
+    ),
+    "_file_search": (
+        "ChunkingConfig CreateFileSearchStoreConfig CustomMetadata DeleteDocumentConfig "
+        "DeleteFileSearchStoreConfig Document DownloadMediaConfig FileSearchStore "
+        "GetDocumentConfig GetFileSearchStoreConfig ImportFileConfig ImportFileOperation "
+        "ImportFileResponse ListDocumentsConfig ListDocumentsResponse "
+        "ListFileSearchStoresConfig ListFileSearchStoresResponse StringList "
+        "UploadToFileSearchStoreConfig UploadToFileSearchStoreOperation "
+        "UploadToFileSearchStoreResponse WhiteSpaceConfig"
+    ),
+    "_files": (
+        "CreateFileConfig CreateFileResponse DeleteFileConfig DeleteFileResponse "
+        "DownloadFileConfig File FileStatus GetFileConfig ListFilesConfig ListFilesResponse "
+        "RegisterFilesConfig RegisterFilesResponse UploadFileConfig"
+    ),
+    "_generate": (
+        "GenerateContentConfig SafetySetting AutomaticFunctionCallingConfig ModelArmorConfig "
+        "AudioTranscriptionConfig LanguageHints LanguageAuto ModelSelectionConfig "
+        "GenerationOutputConfig ThinkingConfig SpeechConfig MultiSpeakerVoiceConfig "
+        "SpeakerVoiceConfig VoiceConfig ReplicatedVoiceConfig VoiceConsentSignature "
+        "PrebuiltVoiceConfig ImageConfig ImageConfigImageOutputOptions "
+        "GenerationConfigRoutingConfig GenerationConfigRoutingConfigManualRoutingMode "
+        "GenerationConfigRoutingConfigAutoRoutingMode GenerationConfig TranslationConfig "
+        "ResponseFormat VideoResponseFormat ImageResponseFormat TextResponseFormat "
+        "AudioResponseFormat"
+    ),
+    "_http": "HttpOptions HttpRetryOptions",
+    "_live": (
+        "ActivityEnd ActivityStart LiveServerContent LiveServerGoAway LiveServerMessage "
+        "LiveServerSessionResumptionUpdate LiveServerSetupComplete LiveServerToolCall "
+        "LiveServerToolCallCancellation VoiceActivityDetectionSignal"
+    ),
+    "_media": (
+        "GenerateImagesConfig GenerateImagesResponse SafetyAttributes GeneratedImage Image "
+        "EditImageConfig EditImageResponse UpscaleImageConfig UpscaleImageResponse "
+        "RecontextImageConfig RecontextImageSource ProductImage RecontextImageResponse "
+        "SegmentImageConfig SegmentImageSource ScribbleImage SegmentImageResponse "
+        "GeneratedImageMask EntityLabel GenerateVideosConfig VideoGenerationReferenceImage "
+        "WebhookConfig VideoGenerationMask GenerateVideosSource Video GenerateVideosResponse "
+        "GeneratedVideo RawReferenceImage MaskReferenceImage MaskReferenceConfig "
+        "ControlReferenceImage ControlReferenceConfig StyleReferenceImage "
+        "StyleReferenceConfig SubjectReferenceImage SubjectReferenceConfig "
+        "ContentReferenceImage"
+    ),
+    "_models": (
+        "EmbedContentConfig EmbedContentResponse EmbedContentMetadata ContentEmbedding "
+        "ContentEmbeddingStatistics UsageMetadata CountTokensConfig CountTokensResponse "
+        "ComputeTokensConfig ComputeTokensResponse TokensInfo Model Checkpoint Endpoint "
+        "TunedModelInfo ListModelsConfig ListModelsResponse UpdateModelConfig "
+        "DeleteModelConfig DeleteModelResponse GetModelConfig"
+    ),
+    "_operations": "GenerateVideosOperation Operation OperationError",
+    "_parts": "ModelContent UserContent",
+    "_response": (
+        "PromptFeedback GenerateContentResponse GenerateContentResponsePromptFeedback "
+        "SafetyRating ModelStatus Candidate LogprobsResult LogprobsResultCandidate "
+        "LogprobsResultTopCandidates GroundingMetadata RetrievalMetadata GroundingChunk "
+        "GroundingChunkImage GroundingChunkMaps GroundingChunkMapsRoute "
+        "GroundingChunkMapsPlaceAnswerSources "
+        "GroundingChunkMapsPlaceAnswerSourcesReviewSnippet "
+        "GroundingChunkMapsPlaceAnswerSourcesAuthorAttribution GroundingChunkWeb "
+        "GroundingChunkRetrievedContext RagChunk RagChunkPageSpan "
+        "GroundingChunkCustomMetadata GroundingChunkStringList SearchEntryPoint "
+        "GroundingMetadataSourceFlaggingUri GroundingSupport Segment UrlContextMetadata "
+        "UrlMetadata CitationMetadata Citation GoogleTypeDate "
+        "GenerateContentResponseUsageMetadata ModalityTokenCount"
+    ),
+    "_tools": (
+        "Schema ToolConfig FunctionCallingConfig RetrievalConfig LatLng Tool Retrieval "
+        "ExternalApi AuthConfig AuthConfigHttpBasicAuthConfig ApiKeyConfig "
+        "AuthConfigOauthConfig AuthConfigGoogleServiceAccountConfig AuthConfigOidcConfig "
+        "ExternalApiElasticSearchParams ExternalApiSimpleSearchParams ApiAuth "
+        "ApiAuthApiKeyConfig VertexAISearch VertexAISearchDataStoreSpec VertexRagStore "
+        "RagRetrievalConfig RagRetrievalConfigHybridSearch RagRetrievalConfigFilter "
+        "RagRetrievalConfigRanking RagRetrievalConfigRankingLlmRanker "
+        "RagRetrievalConfigRankingRankService VertexRagStoreRagResource GoogleSearchRetrieval "
+        "DynamicRetrievalConfig McpServer StreamableHttpTransport ToolCodeExecution "
+        "FunctionDeclaration UrlContext ToolExaAiSearch EnterpriseWebSearch GoogleSearch "
+        "SearchTypes ImageSearch WebSearch Interval ComputerUse FileSearch GoogleMaps "
+        "GoogleMapsGroundingTypes GoogleMapsRouting GoogleMapsPlaces ToolParallelAiSearch"
+    ),
+    "_tunings": (
+        "TUNING_TERMINAL_STATES CancelTuningJobConfig CancelTuningJobResponse "
+        "CreateTuningJobConfig EncryptionSpec GetTuningJobConfig ListTuningJobsConfig "
+        "ListTuningJobsResponse PreTunedModel TunedModel TunedModelCheckpoint TuningDataset "
+        "TuningExample TuningJob TuningOperation TuningSnapshot TuningValidationDataset "
+        "ValidateRewardConfig ValidateRewardResponse"
+    ),
+}
 
-__all__ = [name for module in _MODULES for name in module.__all__]
+_WHERE: dict[str, str] = {name: module for module, names in _HAND.items() for name in names.split()}
+_WHERE.update(_LAZY)
+
+__all__ = [name for names in _HAND.values() for name in names.split()]
 __all__ += _LAZY
 
 
 def __getattr__(name: str) -> _typing.Any:
-    """Import a generated name's module on the first use of the name (PEP 562).
+    """Import the module of a public name on the first use of the name (PEP 562).
+
+    The value is then bound in the package, so later reads never come here. A module's import
+    error propagates as it is.
 
     Raises:
         AttributeError: ``name`` is no name of this package.
     """
-    module = _LAZY.get(name)
+    module = _WHERE.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     value = getattr(_importlib.import_module(f"{__name__}.{module}"), name)
@@ -122,4 +233,4 @@ def __getattr__(name: str) -> _typing.Any:
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
+    return sorted({*globals(), *_WHERE})
