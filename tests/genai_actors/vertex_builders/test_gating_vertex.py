@@ -92,7 +92,11 @@ def test_the_oracle_finds_google_genais_refusals() -> None:
 @pytest.mark.parametrize("side", ["mldev", "vertex"])
 def test_every_field_google_genai_refuses_is_gated(side: str) -> None:
     table = VERTEX_ONLY if side == "mldev" else MLDEV_ONLY
-    ours = {cls.__name__: fields for cls, fields in table.items()}
+    ours = {
+        cls.__name__: fields
+        for cls, fields in table.items()
+        if getattr(types, cls.__name__, None) is cls
+    }
     missing = {
         name: sorted(fields - ours.get(name, frozenset()))
         for name, fields in THEIRS[side].items()
@@ -128,6 +132,8 @@ def test_no_field_is_gated_that_google_genai_sends(side: str) -> None:
     extra = {
         cls.__name__: set(fields) - THEIRS[side].get(cls.__name__, set())
         for cls, fields in table.items()
+        # The public types (request bodies made at run time inherit their config's gates).
+        if getattr(types, cls.__name__, None) is cls
     }
     extra = {name: fields for name, fields in extra.items() if fields}
     assert extra == OURS_ONLY[side]
