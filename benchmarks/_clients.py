@@ -183,9 +183,7 @@ class BareAiohttp(Driver):
     """Bare aiohttp: one session, prebuilt bodies, ``resp.read()`` + ``json.loads``."""
 
     def __init__(self, url: str) -> None:
-        import aiohttp
-
-        self._session = aiohttp.ClientSession()
+        self._session = self._new_session()
         base = f"{url}/{API_VERSION}/models"
         self._gen_url = f"{base}/{MODEL}:generateContent"
         self._stream_url = f"{base}/{MODEL}:streamGenerateContent?alt=sse"
@@ -220,6 +218,11 @@ class BareAiohttp(Driver):
         self.generate = generate
         self.embed = embed
         self.stream = self._stream
+
+    def _new_session(self) -> Any:
+        import aiohttp
+
+        return aiohttp.ClientSession()
 
     async def _post(self, url: str, body: bytes) -> Any:
         async with self._session.post(url, data=body, headers=self._headers) as resp:
@@ -369,6 +372,21 @@ DRIVERS: dict[str, Callable[[str], Driver]] = {
 }
 
 
+def _candidate(name: str) -> Callable[[str], Driver]:
+    def make(url: str) -> Driver:
+        from ._candidates import CANDIDATES
+
+        return CANDIDATES[name](url)
+
+    return make
+
+
+# Transport candidates (benchmarks._candidates), run on request only.
+DRIVERS.update(
+    {n: _candidate(n) for n in ("aiohttp-tuned", "aiohttp-raw", "aiosonic", "pyreqwest", "rnet")}
+)
+
+
 async def _measure(op: Call, count: int) -> tuple[float, float]:
     """CPU and wall seconds for ``count`` sequential awaits of ``op``."""
     gc.collect()
@@ -483,7 +501,7 @@ def cold_start(name: str, url: str) -> dict[str, Any]:
         import aiohttp  # noqa: F401
     elif name == "genai_actors":
         import genai_actors  # noqa: F401
-    else:
+    elif name == "google-genai":
         from google import genai  # noqa: F401
     imported = time.perf_counter() - t0
 

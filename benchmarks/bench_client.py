@@ -76,6 +76,8 @@ def default_loop() -> str:
 
 
 _LOOP = {"name": default_loop()}
+# The clients run and shown: CLIENTS, or those of --clients (transport candidates included).
+_SELECTED: dict[str, tuple[str, ...]] = {"clients": CLIENTS}
 
 
 def _worker(client: str, url: str, *extra: str) -> dict[str, Any]:
@@ -97,12 +99,13 @@ def _worker(client: str, url: str, *extra: str) -> dict[str, Any]:
 
 def run(rounds: int, calls: int, streams: int, *, cold: bool = True) -> dict[str, Any]:
     """Runs every client ``rounds`` times; returns medians, errors and cold starts per client."""
-    samples: dict[str, list[dict[str, Any]]] = {c: [] for c in CLIENTS}
+    samples: dict[str, list[dict[str, Any]]] = {c: [] for c in _SELECTED["clients"]}
     errors: dict[str, str] = {}
     cold_starts: dict[str, dict[str, Any]] = {}
     with EmulatorProcess() as emu:
         for r in range(rounds):
-            order = CLIENTS[r % len(CLIENTS) :] + CLIENTS[: r % len(CLIENTS)]
+            clients = _SELECTED["clients"]
+            order = clients[r % len(clients) :] + clients[: r % len(clients)]
             for client in order:
                 if client in errors:
                     continue
@@ -118,7 +121,9 @@ def run(rounds: int, calls: int, streams: int, *, cold: bool = True) -> dict[str
                 else:
                     samples[client].append(result)
         if cold:  # `rounds` cold starts per client, interleaved; the median by total is kept
-            runs: dict[str, list[dict[str, Any]]] = {c: [] for c in CLIENTS if c not in errors}
+            runs: dict[str, list[dict[str, Any]]] = {
+                c: [] for c in _SELECTED["clients"] if c not in errors
+            }
             for _ in range(rounds):
                 for client in runs:
                     runs[client].append(_worker(client, emu.url, "--first"))
@@ -141,10 +146,10 @@ def render(report: dict[str, Any]) -> str:
     """The results as a plain-text table with ratios to the floor, and the targets' verdicts."""
     medians: dict[str, dict[str, float]] = report["medians"]
     floor = medians.get("floor", {})
-    lines = [f"{'measure':<44}" + "".join(f"{c:>{_WIDTH}}" for c in CLIENTS)]
+    lines = [f"{'measure':<44}" + "".join(f"{c:>{_WIDTH}}" for c in _SELECTED["clients"])]
     for key, label in _ROWS:
         cells = []
-        for client in CLIENTS:
+        for client in _SELECTED["clients"]:
             value = medians.get(client, {}).get(key)
             if value is None:
                 cells.append(f"{'-':>{_WIDTH}}")
@@ -155,7 +160,7 @@ def render(report: dict[str, Any]) -> str:
     chunks = {c: f"{int(m['chunks_long'])}/{int(m['chunks_short'])}" for c, m in medians.items()}
     lines.append(
         f"{'events per long/short stream':<44}"
-        + "".join(f"{chunks.get(c, '-'):>{_WIDTH}}" for c in CLIENTS)
+        + "".join(f"{chunks.get(c, '-'):>{_WIDTH}}" for c in _SELECTED["clients"])
     )
     lines.append("(ratios in brackets are to the floor)")
     mine = medians.get("genai_actors")
@@ -213,8 +218,15 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         default=default_loop(),
         help="the event loop of every worker (default: uvloop when installed)",
     )
+    parser.add_argument(
+        "--clients",
+        help="comma-separated clients to run instead of the default four, e.g. "
+        "floor,aiohttp,aiohttp-tuned,aiosonic,pyreqwest,rnet (see benchmarks._candidates)",
+    )
     args = parser.parse_args(argv)
     _LOOP["name"] = args.loop
+    if args.clients:
+        _SELECTED["clients"] = tuple(c.strip() for c in args.clients.split(",") if c.strip())
     print(
         f"client benchmark: Python {platform.python_version()} on {platform.machine()}, "
         f"{args.loop} loop, {args.rounds} rounds x {args.calls} calls / {args.streams} streams "
