@@ -80,7 +80,6 @@ CONSTRUCTION_TYPES = {
     "genai_actors.types",
     "genai_actors.types._base",
     "genai_actors.types._construct",
-    "genai_actors.types._generated_index",
     "genai_actors.types._http",
 }
 

@@ -29,16 +29,15 @@
 # imports no module until one of its names is first used (PEP 562): _HAND below says which
 # hand-written module holds each name (it must equal their __all__, checked by
 # tests/genai_actors/types/test_exports.py and tests/test_import_cost.py), _generated_index the
-# generated ones. For type checkers the package star-imports every module (an explicit
-# re-export), and its __all__ is their union.
+# generated ones (itself read only when a name is not in _HAND). For type checkers the package
+# star-imports every module (an explicit re-export); its __all__, their union, is built on
+# first read.
 """Wire types of the Gemini API (``from genai_actors import types``)."""
 
 from __future__ import annotations
 
 import importlib as _importlib
 import typing as _typing
-
-from ._generated_index import LAZY as _LAZY
 
 if _typing.TYPE_CHECKING:
     from ._auth_tokens import *  # noqa: F403
@@ -209,22 +208,31 @@ _HAND: dict[str, str] = {
 }
 
 _WHERE: dict[str, str] = {name: module for module, names in _HAND.items() for name in names.split()}
-_WHERE.update(_LAZY)
 
-__all__ = [name for names in _HAND.values() for name in names.split()]
-__all__ += _LAZY
+
+def _generated() -> dict[str, str]:
+    """The generated names and their modules (the index itself is read on first need)."""
+    from ._generated_index import LAZY
+
+    return LAZY
 
 
 def __getattr__(name: str) -> _typing.Any:
     """Import the module of a public name on the first use of the name (PEP 562).
 
-    The value is then bound in the package, so later reads never come here. A module's import
-    error propagates as it is.
+    The value is then bound in the package, so later reads never come here. ``__all__`` is
+    built on first read too (it needs the generated index). A module's import error
+    propagates as it is.
 
     Raises:
         AttributeError: ``name`` is no name of this package.
     """
-    module = _WHERE.get(name)
+    if name == "__all__":
+        every = [public for names in _HAND.values() for public in names.split()]
+        every += _generated()
+        globals()["__all__"] = every
+        return every
+    module = _WHERE.get(name) or _generated().get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     value = getattr(_importlib.import_module(f"{__name__}.{module}"), name)
@@ -233,4 +241,4 @@ def __getattr__(name: str) -> _typing.Any:
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_WHERE})
+    return sorted({*globals(), *_WHERE, *_generated()})
