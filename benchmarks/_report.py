@@ -26,6 +26,7 @@ __all__ = [
 
 BEGIN = "<!-- bench:begin -->"
 END = "<!-- bench:end -->"
+GENERATED = "<!-- written by python -m benchmarks: edits between these markers are replaced -->"
 FLOOR, BARE, GOOGLE = "floor", "aiohttp", "google-genai"
 
 
@@ -155,7 +156,8 @@ def render_text(rows: list[Row], failures: dict[str, str]) -> str:
 
 def render_markdown(rows: list[Row], failures: dict[str, str], header: list[str]) -> str:
     """The delimited markdown section: ``header`` lines, the table, the failures."""
-    out = [BEGIN, "## All benchmarks, one table (`python -m benchmarks`)", "", *header, ""]
+    out = [BEGIN, GENERATED, "## All benchmarks, one table (`python -m benchmarks`)", ""]
+    out += [*header, ""]
     out.append("| " + " | ".join(_HEADER) + " |")
     out.append("|" + "---|" * len(_HEADER))
     out.extend("| " + " | ".join(_cells(r)) + " |" for r in rows)
