@@ -13,6 +13,8 @@
 #   _generate    generateContent / countTokens / computeTokens builders
 #   _models_api  embed, get/list/update/delete, videos, generate_images, operations builders
 #   _images      edit / upscale / recontext / segment image builders (Vertex AI only)
+#   _batch_jobs  Vertex AI batchPredictionJobs requests (batches.* on Vertex)
+#   _tuning_jobs Vertex AI tuningJobs requests (tunings.* on Vertex)
 #   _live        the Live setup object (live.connect and auth_tokens constraints)
 """Pure functions the ``models`` layer calls to turn user input into wire requests."""
 
