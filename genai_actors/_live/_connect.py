@@ -6,13 +6,15 @@ answered the setup (``setupComplete``), and leaving the ``async with`` block clo
 The endpoint is ``{base_url as ws/wss}/ws/google.ai.generativelanguage.{version}.
 GenerativeService.BidiGenerateContent``, authenticated with ``x-goog-api-key``; an ephemeral
 token (``api_key="auth_tokens/..."``) goes to ``BidiGenerateContentConstrained`` as
-``Authorization: Token ...`` instead.
+``Authorization: Token ...`` instead. On Vertex AI it is ``{base}/ws/google.cloud.aiplatform.
+{version}.LlmBidiService/BidiGenerateContent`` with a bearer token (or the express API key) and
+a project-scoped model name in the setup.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .._transformers import live_setup
@@ -20,7 +22,7 @@ from .._transport import shared_ssl_context
 from ..types._http import HttpOptions
 from ._music import AsyncLiveMusic
 from ._session import AsyncSession, LiveOptions, _Link, supervised
-from ._setup import coerce_live_config
+from ._setup import coerce_live_config, vertex_live_setup
 
 if TYPE_CHECKING:
     from .._api_client import ApiClient
@@ -29,6 +31,8 @@ if TYPE_CHECKING:
 __all__ = ["AsyncLive"]
 
 _SERVICE = "google.ai.generativelanguage.{version}.GenerativeService.{method}"
+_VERTEX_SERVICE = "google.cloud.aiplatform.{version}.LlmBidiService/BidiGenerateContent"
+_Auth = Callable[[], Awaitable[Mapping[str, str]]]
 
 
 def _ws_base(base_url: str) -> str:
@@ -86,6 +90,48 @@ class AsyncLive:
                 headers.update(extra)
         return url, headers
 
+    def _vertex(
+        self, model: str, cfg: LiveConnectConfig
+    ) -> tuple[str, dict[str, str], _Auth | None, dict[str, Any]]:
+        """Vertex AI's URL, fixed headers, per-connection credentials and setup.
+
+        Project mode sends a bearer token from the backend's token source, fetched (and
+        refreshed) for every connection; express mode its API key; a gateway (a custom base URL
+        without project and location) only the caller's headers, at the base URL itself.
+        """
+        api = self._api
+        backend: Any = api.backend  # a VertexBackend (not imported: it sits beside this layer)
+        options: HttpOptions = api.http_options
+        override = cfg.http_options
+        base = (
+            (override.base_url if override else None)
+            or options.base_url
+            or backend.default_base_url
+        )
+        version = (
+            (override.api_version if override else None)
+            or options.api_version
+            or backend.default_api_version
+        )
+        mode = backend.mode
+        if mode == "gateway":
+            url = _ws_base(base)
+        else:
+            url = f"{_ws_base(base)}/ws/{_VERTEX_SERVICE.format(version=version)}"
+        headers = dict(api.feature_headers("live"))
+        headers.update(backend.static_headers)
+        for extra in (options.headers, override.headers if override else None):
+            if extra:
+                headers.update(extra)
+        auth = backend.auth_headers if mode == "project" and backend.dynamic_auth else None
+        prefix = (
+            f"projects/{backend.project}/locations/{backend.location}/"
+            if backend.project and backend.location
+            else ""
+        )
+        setup = vertex_live_setup(model, cfg, prefix=prefix, default_audio=mode != "express")
+        return url, headers, auth, setup
+
     @contextlib.asynccontextmanager
     async def connect(self, *, model: str, config: Any = None) -> AsyncIterator[AsyncSession]:
         """Opens a Live session; the ``async with`` block's exit closes it.
@@ -96,19 +142,21 @@ class AsyncLive:
 
         Raises:
             InvalidRequestError: A bad config (checked before any socket is opened).
-            UnsupportedByBackendError: Vertex AI.
             SessionClosed: The server refused the setup (its close code and reason).
             ClientClosedError: The client is closed.
             aiohttp.ClientError / OSError / TimeoutError: The socket could not be opened.
+            google.auth.exceptions.RefreshError: Vertex AI credentials could not be refreshed.
 
         Cancellation: the session's actor is stopped and its socket closed before the
         cancellation propagates.
         """
-        if self._api.vertexai:
-            raise self._api.unsupported("live.connect")
         cfg = coerce_live_config(config)
-        setup = live_setup(model, cfg)
-        url, headers = self.endpoint(cfg)
-        link = _Link(url, headers, setup, self.options, shared_ssl_context())
+        if self._api.vertexai:
+            url, headers, auth, setup = self._vertex(model, cfg)
+        else:
+            setup = live_setup(model, cfg)
+            url, headers = self.endpoint(cfg)
+            auth = None
+        link = _Link(url, headers, setup, self.options, shared_ssl_context(), auth=auth)
         async with supervised(self._api, link) as stop:
             yield AsyncSession(link, stop)

@@ -15,6 +15,7 @@ import msgspec
 
 from .._transformers import InvalidRequestError, coerce_config, t_model
 from .._transport import shared_ssl_context
+from ..errors import UnsupportedByBackendError
 from ..types import LiveMusicGenerationConfig, LiveMusicServerMessage, WeightedPrompt
 from ..types._base import dec_hook, encode_json, to_builtins
 from ._inbox import EndOfInbox
@@ -23,7 +24,14 @@ from ._session import _Link, supervised
 if TYPE_CHECKING:
     from ._connect import AsyncLive
 
-__all__ = ["AsyncLiveMusic", "AsyncMusicSession"]
+__all__ = ["AsyncLiveMusic", "AsyncMusicSession", "MusicUnsupportedError"]
+
+
+class MusicUnsupportedError(UnsupportedByBackendError, NotImplementedError):
+    """Live Music on a backend without it (Vertex AI); nothing was sent. Caught by
+    ``except UnsupportedByBackendError`` and, as google-genai's error, by
+    ``except NotImplementedError``."""
+
 
 _DECODER = msgspec.json.Decoder(LiveMusicServerMessage, dec_hook=dec_hook, strict=False)
 # field: (low, high) inclusive, as the server checks them.
@@ -89,14 +97,15 @@ class AsyncLiveMusic:
         """Opens a music session; leaving the ``async with`` block closes it.
 
         Raises:
-            UnsupportedByBackendError: Vertex AI.
+            MusicUnsupportedError: Vertex AI (both an ``UnsupportedByBackendError`` and the
+                ``NotImplementedError`` google-genai raises).
             SessionClosed: The server refused the setup (e.g. not a music model).
             ClientClosedError: The client is closed.
             aiohttp.ClientError / OSError / TimeoutError: The socket could not be opened.
         """
         api = self._live._api
         if api.vertexai:
-            raise api.unsupported("live.music.connect")
+            raise MusicUnsupportedError(api.backend.name, "live.music.connect")
         url, headers = self._live.endpoint(None, music=True)
         setup = {"model": t_model(model)}
         link = _Link(url, headers, setup, self._live.options, shared_ssl_context(), _decode)

@@ -32,7 +32,7 @@ import asyncio
 import contextlib
 import itertools
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -130,10 +130,12 @@ class _Link:
         options: LiveOptions,
         ssl: Any,
         decode: Callable[[bytes | str], Any] = _wire.decode_server_message,
+        auth: Callable[[], Awaitable[Mapping[str, str]]] | None = None,
     ) -> None:
         self.decode = decode
         self.url = url
         self.headers = headers
+        self.auth = auth  # fresh credentials per connection (Vertex AI bearer tokens)
         self.setup = setup
         self.options = options
         self.ssl = ssl
@@ -331,10 +333,13 @@ class _Link:
             if self.handle is not None:
                 resumption["handle"] = self.handle
             setup = {**setup, "sessionResumption": resumption}
+        headers = self.headers
         with anyio.fail_after(self.options.connect_timeout):
+            if self.auth is not None:
+                headers = {**(await self.auth()), **headers}
             ws = await self.http.ws_connect(
                 self.url,
-                headers=self.headers,
+                headers=headers,
                 heartbeat=self.options.heartbeat,
                 max_msg_size=0,
                 autoclose=True,

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._transformers import InvalidRequestError, coerce_config
+import msgspec
+
+from .._transformers import InvalidRequestError, coerce_config, live_setup, t_model
 from ..types._auth_tokens import LiveConnectConfig
 
-__all__ = ["coerce_live_config"]
+__all__ = ["coerce_live_config", "vertex_live_setup"]
 
 _MODALITIES = frozenset({"TEXT", "AUDIO"})
 _HTTP_FIELDS = frozenset({"base_url", "api_version", "headers"})
@@ -69,3 +71,47 @@ def coerce_live_config(config: Any) -> LiveConnectConfig:
                 "Live connect takes only base_url, api_version and headers",
             )
     return cfg
+
+
+def vertex_live_setup(
+    model: str, cfg: LiveConnectConfig, *, prefix: str, default_audio: bool
+) -> dict[str, Any]:
+    """The ``setup`` object Vertex AI's Live service takes for ``model`` and ``cfg``.
+
+    The model is ``[projects/{p}/locations/{l}/]publishers/{pub}/models/{m}`` (``prefix`` is
+    ``projects/{p}/locations/{l}/`` or empty); ``explicitVadSignal`` and
+    ``sessionResumption.transparent`` are kept (Developer-API-only checks aside, the fields are
+    those of :func:`~genai_actors._transformers.live_setup`); ``default_audio`` sets
+    ``generationConfig.responseModalities`` to ``["AUDIO"]`` when the config names none, as
+    google-genai does outside express mode.
+
+    Raises:
+        InvalidRequestError: A bad model name, system instruction, tool or speech config.
+    """
+    vad = cfg.explicit_vad_signal
+    resumption = cfg.session_resumption
+    transparent = resumption.transparent if resumption is not None else None
+    plain = msgspec.structs.replace(
+        cfg,
+        explicit_vad_signal=None,
+        session_resumption=(
+            None if resumption is None else msgspec.structs.replace(resumption, transparent=None)
+        ),
+    )
+    setup = live_setup(None, plain)
+    name = t_model(model, vertex=True)
+    if name.startswith("publishers/"):
+        name = prefix + name
+    setup = {"model": name, **setup}
+    if vad is not None:
+        setup["explicitVadSignal"] = vad
+    if transparent is not None:
+        setup["sessionResumption"] = {
+            **setup.get("sessionResumption", {}),
+            "transparent": transparent,
+        }
+    if default_audio:
+        generation = setup.setdefault("generationConfig", {})
+        if not generation.get("responseModalities"):
+            generation["responseModalities"] = ["AUDIO"]
+    return setup

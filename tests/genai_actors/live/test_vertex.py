@@ -1,0 +1,182 @@
+"""Live on Vertex AI: ``client.live.connect`` in project mode (regional and ``global``, bearer
+tokens from the backend's token source, fetched again for every connection) and express mode
+(API key), over the same session actor as the Developer API; Live Music refused as both
+google-genai's ``NotImplementedError`` and our ``UnsupportedByBackendError``."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+import genai_actors as ga
+from genai_actors import errors
+from genai_actors._live import LiveOptions
+from genai_actors.emulator import Emulator
+from genai_actors.emulator._live_state import LiveFault
+from supervisors import Backoff
+
+from .conftest import MODEL, RESUMABLE, TEXT, client_turns, text_of, turn
+
+PROJECT = "live-proj"
+TOKEN = "vertex-live-token-4Kp"
+EXPRESS_KEY = "express-live-key-8Wd"
+VERTEX_ENV = (
+    "GOOGLE_VERTEX_BASE_URL",
+    "GOOGLE_GENAI_API_VERSION",
+    "GOOGLE_GENAI_USE_VERTEXAI",
+    "GOOGLE_CLOUD_PROJECT",
+    "GOOGLE_CLOUD_LOCATION",
+    "GOOGLE_APPLICATION_CREDENTIALS",
+    "GOOGLE_CLOUD_QUOTA_PROJECT",
+)
+
+
+@pytest.fixture(autouse=True)
+def clean_vertex_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No Google Cloud settings leak in from the environment."""
+    for name in VERTEX_ENV:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+async def vemu() -> AsyncIterator[Emulator]:
+    """An emulator accepting the bearer token TOKEN, the express key, and only PROJECT."""
+    async with Emulator(
+        api_key=EXPRESS_KEY, bearer_tokens=[TOKEN], vertex_projects=[PROJECT]
+    ) as emulator:
+        yield emulator
+
+
+def _fast(client: ga.AsyncClient) -> ga.AsyncClient:
+    client.live.options = LiveOptions(
+        reconnect_backoff=Backoff(0.01, 0.05, jitter=0.0), max_reconnect_attempts=3
+    )
+    return client
+
+
+def vertex_client(
+    emu: Emulator, *, location: str = "us-central1", credentials: Any = None
+) -> ga.AsyncClient:
+    """Our client on Vertex AI (PROJECT, ``location``) aimed at ``emu``."""
+    from google.oauth2.credentials import Credentials
+
+    return _fast(
+        ga.AsyncClient(
+            vertexai=True,
+            project=PROJECT,
+            location=location,
+            credentials=credentials or Credentials(token=TOKEN),  # type: ignore[no-untyped-call]
+            http_options={"base_url": emu.url},
+        )
+    )
+
+
+@pytest.mark.parametrize("location", ["us-central1", "global"])
+async def test_multi_turn_text_in_project_mode(vemu: Emulator, location: str) -> None:
+    """Two turns on one connection; the setup names the project-scoped publisher model."""
+    async with (
+        vertex_client(vemu, location=location) as client,
+        client.live.connect(model=MODEL, config=TEXT) as session,
+    ):
+        await session.send_client_content(turns="My name is Ada")
+        assert 'Emulated reply to "My name is Ada"' in text_of(await turn(session))
+        await session.send_client_content(turns="What is my name?")
+        answer = text_of(await turn(session))
+        assert 'which began with "My name is Ada"' in answer
+        assert "This is turn 2" in answer
+    assert vemu.live.setups[-1]["model"] == (
+        f"projects/{PROJECT}/locations/{location}/publishers/google/models/{MODEL}"
+    )
+    assert vemu.live.connections == 1
+
+
+async def test_express_mode_with_an_api_key(vemu: Emulator) -> None:
+    """Express mode: the key, no project in the model, and no default modality added."""
+    client = _fast(
+        ga.AsyncClient(vertexai=True, api_key=EXPRESS_KEY, http_options={"base_url": vemu.url})
+    )
+    async with client, client.live.connect(model=MODEL, config=TEXT) as session:
+        await session.send_realtime_input(text="hello express")
+        assert "hello express" in text_of(await turn(session))
+    assert vemu.live.setups[-1]["model"] == f"publishers/google/models/{MODEL}"
+
+
+async def test_vertex_only_setup_fields_are_sent(vemu: Emulator) -> None:
+    """explicitVadSignal and sessionResumption.transparent (refused on the Developer API) reach
+    the Vertex setup; with no modality the setup asks for AUDIO, as google-genai's does."""
+    config = {"explicit_vad_signal": True, "session_resumption": {"transparent": True}}
+    async with vertex_client(vemu) as client, client.live.connect(model=MODEL, config=config):
+        pass
+    setup = vemu.live.setups[-1]
+    assert setup["explicitVadSignal"] is True
+    assert setup["sessionResumption"] == {"transparent": True}
+    assert setup["generationConfig"] == {"responseModalities": ["AUDIO"]}
+
+
+async def test_wrong_project_is_refused_at_setup(vemu: Emulator) -> None:
+    """The emulator closes a setup for another project with 1008: SessionClosed, no retry."""
+    from google.oauth2.credentials import Credentials
+
+    client = ga.AsyncClient(
+        vertexai=True,
+        project="not-mine",
+        location="us-central1",
+        credentials=Credentials(token=TOKEN),  # type: ignore[no-untyped-call]
+        http_options={"base_url": vemu.url},
+    )
+    async with client:
+        with pytest.raises(errors.SessionClosed) as closed:
+            async with client.live.connect(model=MODEL, config=TEXT):
+                pass
+    assert closed.value.code == 1008
+
+
+async def test_resumption_across_a_forced_close_with_a_refreshed_token(vemu: Emulator) -> None:
+    """An abnormal close after the token expired: the session reconnects with a freshly
+    refreshed bearer token (the old one is dead on the server) and resumes, every client
+    message consumed once."""
+    from google.oauth2 import credentials as user
+
+    info = vemu.authorized_user()
+    credentials = user.Credentials.from_authorized_user_info(info).with_token_uri(  # type: ignore[no-untyped-call]
+        vemu.token_uri
+    )
+    async with (
+        vertex_client(vemu, credentials=credentials) as client,
+        client.live.connect(model=MODEL, config=RESUMABLE) as session,
+    ):
+        await session.send_client_content(turns="Keep: plum")
+        await turn(session)
+        first = credentials.token
+        assert vemu.oauth.issued_total == 1
+        credentials.expiry = datetime.datetime.now(datetime.UTC).replace(
+            tzinfo=None
+        ) - datetime.timedelta(seconds=5)
+        vemu.oauth.expire()
+        vemu.live.add_fault(LiveFault(close_after=1, close_code=1011))
+        await session.send_client_content(turns="What did I keep?")
+        answer = text_of(await turn(session))
+        assert 'which began with "Keep: plum"' in answer
+        assert [e.kind for e in session.events].count("resumed") == 1
+        session_id = session.session_id or ""
+    assert vemu.oauth.issued_total == 2
+    assert credentials.token != first
+    assert client_turns(vemu.live.consumed(session_id)) == ["Keep: plum", "What did I keep?"]
+    assert vemu.live.connections == 2
+
+
+async def test_music_is_refused_as_both_errors(vemu: Emulator) -> None:
+    """google-genai raises NotImplementedError; ours is also an UnsupportedByBackendError, and
+    names the backend; nothing is opened."""
+    async with vertex_client(vemu) as client:
+        for kind in (NotImplementedError, errors.UnsupportedByBackendError):
+            with pytest.raises(kind, match="not supported by the Vertex AI") as refused:
+                async with client.live.music.connect(model="models/lyria-realtime-exp"):
+                    pass
+            assert isinstance(refused.value, errors.UnsupportedByBackendError)
+            assert refused.value.backend == "Vertex AI"
+            assert refused.value.feature == "live.music.connect"
+    assert vemu.live.connections == 0
