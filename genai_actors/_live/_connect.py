@@ -157,6 +157,14 @@ class AsyncLive:
             setup = live_setup(model, cfg)
             url, headers = self.endpoint(cfg)
             auth = None
-        link = _Link(url, headers, setup, self.options, shared_ssl_context(), auth=auth)
+        link = _Link(
+            url,
+            headers,
+            setup,
+            self.options,
+            shared_ssl_context(),
+            auth=auth,
+            vertex=self._api.vertexai,
+        )
         async with supervised(self._api, link) as stop:
             yield AsyncSession(link, stop)

@@ -131,11 +131,13 @@ class _Link:
         ssl: Any,
         decode: Callable[[bytes | str], Any] = _wire.decode_server_message,
         auth: Callable[[], Awaitable[Mapping[str, str]]] | None = None,
+        vertex: bool = False,
     ) -> None:
         self.decode = decode
         self.url = url
         self.headers = headers
         self.auth = auth  # fresh credentials per connection (Vertex AI bearer tokens)
+        self.vertex = vertex  # Vertex AI's rules for client messages
         self.setup = setup
         self.options = options
         self.ssl = ssl
@@ -621,13 +623,15 @@ class AsyncSession:
         await self._link.send(frame)
 
     async def send_tool_response(self, *, function_responses: Any) -> None:
-        """Answer tool calls (each response carries its call's ``id``).
+        """Answer tool calls (each response carries its call's ``id``; Vertex AI also takes
+        responses without one).
 
         Raises:
-            InvalidRequestError: A response without ``id``.
+            InvalidRequestError: A response without ``id`` on the Gemini Developer API.
             SessionClosed: The session is closed.
         """
-        await self._link.send(_wire.tool_response(function_responses))
+        link = self._link
+        await link.send(_wire.tool_response(function_responses, require_id=not link.vertex))
 
     async def send_context_update(
         self, *, system_instruction: Any = None, tools: Any = None

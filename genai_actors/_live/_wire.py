@@ -133,12 +133,13 @@ def realtime_input(**fields: Any) -> tuple[bytes, bool]:
     return encode_json({"realtime_input": body}), name in ("audio", "media")
 
 
-def tool_response(function_responses: Any) -> bytes:
-    """``{"tool_response": {"functionResponses": [...]}}``; each response needs its ``id``.
+def tool_response(function_responses: Any, *, require_id: bool = True) -> bytes:
+    """``{"tool_response": {"functionResponses": [...]}}``; with ``require_id`` (the Developer
+    API; Vertex AI matches responses by name) each response needs its ``id``.
 
     Raises:
-        InvalidRequestError: A response without ``id`` (the Developer API requires it) or of
-            an unsupported type.
+        InvalidRequestError: A response without ``id`` when one is required, or of an
+            unsupported type.
     """
     items = function_responses if isinstance(function_responses, list) else [function_responses]
     if not items:
@@ -152,7 +153,7 @@ def tool_response(function_responses: Any) -> bytes:
             )
         if not isinstance(item, FunctionResponse):
             raise InvalidRequestError(path, f"expected a FunctionResponse, got {type(item)}")
-        if not item.id:
+        if require_id and not item.id:
             raise InvalidRequestError(
                 f"{path}.id", "is required: copy it from the tool call's function_calls[].id"
             )

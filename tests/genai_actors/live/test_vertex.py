@@ -6,6 +6,7 @@ google-genai's ``NotImplementedError`` and our ``UnsupportedByBackendError``."""
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -13,7 +14,7 @@ import pytest
 
 import genai_actors as ga
 from genai_actors import errors
-from genai_actors._live import LiveOptions
+from genai_actors._live import LiveOptions, _wire
 from genai_actors.emulator import Emulator
 from genai_actors.emulator._live_state import LiveFault
 from supervisors import Backoff
@@ -180,3 +181,29 @@ async def test_music_is_refused_as_both_errors(vemu: Emulator) -> None:
             assert refused.value.backend == "Vertex AI"
             assert refused.value.feature == "live.music.connect"
     assert vemu.live.connections == 0
+
+
+def test_tool_response_without_id_is_sent_on_vertex_only() -> None:
+    """Vertex AI matches function responses by name (google-genai sends them without ``id``);
+    the Developer API needs the id, checked before sending."""
+    response = {"name": "get_time", "response": {"t": "noon"}}
+    frame = _wire.tool_response([response], require_id=False)
+    assert json.loads(frame) == {
+        "tool_response": {"functionResponses": [{"name": "get_time", "response": {"t": "noon"}}]}
+    }
+    with pytest.raises(errors.InvalidRequestError, match=r"function_responses\[0\]\.id"):
+        _wire.tool_response([response])
+
+
+async def test_vertex_session_sends_a_tool_response_without_id(vemu: Emulator) -> None:
+    """On a Vertex session the id-less response leaves the client (the emulator, stricter than
+    Vertex AI, then closes the socket with 1007: the session ends with that code)."""
+    async with vertex_client(vemu) as client:
+        async with client.live.connect(model=MODEL, config=TEXT) as session:
+            await session.send_tool_response(
+                function_responses={"name": "get_time", "response": {"t": "noon"}}
+            )
+            with pytest.raises(errors.SessionClosed) as closed:
+                async for _ in session:
+                    pass
+        assert closed.value.code == 1007
