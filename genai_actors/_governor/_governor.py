@@ -41,7 +41,7 @@ from ..errors import (
 )
 from ._concurrency import Slots
 from ._limits import RateLimits
-from ._store import MemoryStore, Store, Windows
+from ._store import MemoryStore, Store, Verdict, Windows
 
 __all__ = [
     "Gate",
@@ -458,21 +458,9 @@ class RateGovernor:
         seq = slots.try_take() if slots.bounded else 0
         if seq is None:
             return None
-        try:
-            now = clock.now()
-            verdict = await self.store.admit(state.key, state.windows, tokens, now)
-        except BaseException:
-            if seq:
-                slots.release(seq, "other")
-            raise
-        if not verdict.wait:
-            return Permit(self, state, seq, verdict.handle, tokens)
-        if seq:
-            slots.release(seq, "other")
-        state.until = now + verdict.wait
-        if verdict.reason in ("day", "rpd"):
-            raise self._day_error(state, verdict.wait, verdict.reason, now)
-        return None
+        now = clock.now()
+        permit, _ = await self._admit(state, seq, tokens, now)
+        return permit
 
     async def _wait_turn(self, state: _Model, tokens: int, deadline: float | None) -> Permit:
         clock = current_clock()
@@ -489,19 +477,9 @@ class RateGovernor:
                         f"no concurrency slot of {state.key} came free before the call's timeout"
                     ) from None
                 now = clock.now()
-            try:
-                verdict = await self.store.admit(state.key, state.windows, tokens, now)
-            except BaseException:
-                if seq:
-                    slots.release(seq, "other")
-                raise
-            if not verdict.wait:
-                return Permit(self, state, seq, verdict.handle, tokens)
-            if seq:
-                slots.release(seq, "other")
-            state.until = now + verdict.wait
-            if verdict.reason in ("day", "rpd"):
-                raise self._day_error(state, verdict.wait, verdict.reason, now)
+            permit, verdict = await self._admit(state, seq, tokens, now)
+            if permit is not None:
+                return permit
             if deadline is not None and now + verdict.wait > deadline:
                 raise RequestTimeoutError(
                     f"the rate governor would hold this call of {state.key} for "
@@ -512,6 +490,33 @@ class RateGovernor:
                 "governor.wait", model=state.key, reason=verdict.reason, wait=round(verdict.wait, 3)
             )
             await clock.sleep(verdict.wait)
+
+    async def _admit(
+        self, state: _Model, seq: int, tokens: int, now: float
+    ) -> tuple[Permit | None, Verdict]:
+        """Asks the store for one request holding concurrency slot ``seq`` (0: none).
+
+        Returns the permit, or ``None`` with the store's verdict after giving the slot back and
+        marking the model busy until the verdict's wait is over.
+
+        Raises:
+            DailyQuotaExhaustedError: The verdict is a daily block.
+        """
+        slots = state.slots
+        try:
+            verdict = await self.store.admit(state.key, state.windows, tokens, now)
+        except BaseException:
+            if seq:
+                slots.release(seq, "other")
+            raise
+        if not verdict.wait:
+            return Permit(self, state, seq, verdict.handle, tokens), verdict
+        if seq:
+            slots.release(seq, "other")
+        state.until = now + verdict.wait
+        if verdict.reason in ("day", "rpd"):
+            raise self._day_error(state, verdict.wait, verdict.reason, now)
+        return None, verdict
 
     def _day_error(
         self, state: _Model, wait: float, reason: str, now: float
