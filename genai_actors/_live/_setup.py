@@ -11,7 +11,14 @@ from typing import Any
 
 import msgspec
 
-from .._transformers import InvalidRequestError, coerce_config, live_setup, t_model
+from .._transformers import (
+    InvalidRequestError,
+    check_backend,
+    coerce_config,
+    live_setup,
+    t_model,
+    t_tools,
+)
 from ..types._auth_tokens import LiveConnectConfig
 
 __all__ = ["coerce_live_config", "vertex_live_setup"]
@@ -86,8 +93,13 @@ def vertex_live_setup(
     google-genai does outside express mode.
 
     Raises:
+        UnsupportedByBackendError: A field Vertex AI does not take (e.g. a ``file_search`` tool,
+            ``generation_config.enable_enhanced_civic_answers``), before anything is sent.
         InvalidRequestError: A bad model name, system instruction, tool or speech config.
     """
+    check_backend(cfg, "config", vertex=True)
+    for index, tool in enumerate(t_tools(cfg.tools)):
+        check_backend(tool, f"config.tools[{index}]", vertex=True)
     vad = cfg.explicit_vad_signal
     resumption = cfg.session_resumption
     transparent = resumption.transparent if resumption is not None else None

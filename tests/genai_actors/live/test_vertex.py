@@ -207,3 +207,58 @@ async def test_vertex_session_sends_a_tool_response_without_id(vemu: Emulator) -
                 async for _ in session:
                     pass
         assert closed.value.code == 1007
+
+
+@pytest.mark.parametrize(
+    ("config", "field"),
+    [
+        ({"tools": [{"file_search": {"file_search_store_names": ["s"]}}]}, "tools[0].file_search"),
+        (
+            {"generation_config": {"enable_enhanced_civic_answers": True}},
+            "generation_config.enable_enhanced_civic_answers",
+        ),
+    ],
+)
+async def test_developer_only_fields_are_refused_before_connecting(
+    vemu: Emulator, config: dict[str, Any], field: str
+) -> None:
+    async with vertex_client(vemu) as client:
+        with pytest.raises(errors.UnsupportedByBackendError, match="Vertex AI") as refused:
+            async with client.live.connect(model=MODEL, config=config):
+                pass
+    assert refused.value.feature == f"config.{field}"
+    assert vemu.live.connections == 0
+
+
+async def test_vertex_only_tool_reaches_the_setup(vemu: Emulator) -> None:
+    """A retrieval tool (refused on the Developer API) is sent as is."""
+    tools = [{"retrieval": {"vertex_ai_search": {"datastore": "projects/p/datastores/d"}}}]
+    async with (
+        vertex_client(vemu) as client,
+        client.live.connect(model=MODEL, config={**TEXT, "tools": tools}),
+    ):
+        pass
+    assert vemu.live.setups[-1]["tools"] == [
+        {"retrieval": {"vertexAiSearch": {"datastore": "projects/p/datastores/d"}}}
+    ]
+
+
+async def test_go_away_rotation_keeps_the_conversation(vemu: Emulator) -> None:
+    """Two goAways on Vertex AI: the session moves to new connections (bearer token and
+    project-scoped setup each time) and the conversation goes on, each message consumed once."""
+    async with (
+        vertex_client(vemu) as client,
+        client.live.connect(model=MODEL, config=RESUMABLE) as session,
+    ):
+        sent = []
+        for text in ("My name is Ada", "Rotation 0", "Rotation 1", "Who am I?"):
+            if text.startswith("Rotation"):
+                vemu.live.add_fault(LiveFault(go_away_after=1, go_away_time_left=0.05))
+            sent.append(text)
+            await session.send_client_content(turns=text)
+            answer = text_of(await turn(session))
+        assert 'which began with "My name is Ada"' in answer
+        assert [e.kind for e in session.events].count("go_away") == 2
+        session_id = session.session_id or ""
+    assert client_turns(vemu.live.consumed(session_id)) == sent
+    assert vemu.live.connections == 3
