@@ -17,7 +17,7 @@ The job-watcher hub (``watchers``) and the supervision tree host (``tree``) hang
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from supervisors import current_clock
 
@@ -256,40 +256,8 @@ class ApiClient:
         url = plan.target(self.backend, method, path, query)
         if json is not None or plan.extra_body is not None or isinstance(body, bytes):
             body = self._json_body(plan, body, json, merge_extra_body)
-        req_headers = plan.headers
-        if headers is not None or self.backend.dynamic_auth:
-            req_headers = await self._headers(plan, headers)
-        gate = None if self.governor is None else self.governor.gate_for(path, body)
-        try:
-            return await self._exchange.send(
-                plan,
-                method,
-                url,
-                body,
-                req_headers,
-                path=path,
-                started=started,
-                read=True,
-                idempotent=idempotent,
-                lazy=self.backend.dynamic_auth,
-                gate=gate,
-            )
-        except UnauthenticatedError:
-            if not self._reauthorize(req_headers, body):
-                raise
-        # The token was refused (revoked, or expired early): once more with a fresh one.
-        return await self._exchange.send(
-            plan,
-            method,
-            url,
-            body,
-            await self._headers(plan, headers),
-            path=path,
-            started=started,
-            read=True,
-            idempotent=idempotent,
-            lazy=True,
-            gate=gate,
+        return await self._send(
+            plan, method, path, url, body, headers, started, read=True, idempotent=idempotent
         )
 
     def stream(
@@ -332,7 +300,7 @@ class ApiClient:
         async def opener() -> aiohttp.ClientResponse:
             started = current_clock().now()
             self._check_usable()
-            return await self._open(plan, method, path, url, sent, headers, started)
+            return await self._send(plan, method, path, url, sent, headers, started, read=False)
 
         return SseStream(
             opener, secrets=self._exchange.secrets, event_limit=self.config.max_sse_event_bytes
@@ -366,11 +334,12 @@ class ApiClient:
         async def opener() -> aiohttp.ClientResponse:
             started = current_clock().now()
             self._check_usable()
-            return await self._open(plan, method, path, url, None, headers, started)
+            return await self._send(plan, method, path, url, None, headers, started, read=False)
 
         return RawBody(opener)
 
-    async def _open(
+    @overload
+    async def _send(
         self,
         plan: Plan,
         method: str,
@@ -379,7 +348,42 @@ class ApiClient:
         body: bytes | aiohttp.Payload | None,
         headers: Mapping[str, str] | None,
         started: float,
-    ) -> aiohttp.ClientResponse:
+        *,
+        read: Literal[True],
+        idempotent: bool = True,
+    ) -> RawResponse: ...
+
+    @overload
+    async def _send(
+        self,
+        plan: Plan,
+        method: str,
+        path: str,
+        url: Any,
+        body: bytes | aiohttp.Payload | None,
+        headers: Mapping[str, str] | None,
+        started: float,
+        *,
+        read: Literal[False],
+        idempotent: bool = True,
+    ) -> aiohttp.ClientResponse: ...
+
+    async def _send(
+        self,
+        plan: Plan,
+        method: str,
+        path: str,
+        url: Any,
+        body: bytes | aiohttp.Payload | None,
+        headers: Mapping[str, str] | None,
+        started: float,
+        *,
+        read: bool,
+        idempotent: bool = True,
+    ) -> RawResponse | aiohttp.ClientResponse:
+        """One call through the retry loop (read whole, or opened for streaming), with the
+        client's auth headers and governor; after a 401 for a bearer token that looked valid,
+        once more with a refreshed token."""
         req_headers = plan.headers
         if headers is not None or self.backend.dynamic_auth:
             req_headers = await self._headers(plan, headers)
@@ -393,7 +397,8 @@ class ApiClient:
                 req_headers,
                 path=path,
                 started=started,
-                read=False,
+                read=read,
+                idempotent=idempotent,
                 lazy=self.backend.dynamic_auth,
                 gate=gate,
             )
@@ -409,7 +414,8 @@ class ApiClient:
             await self._headers(plan, headers),
             path=path,
             started=started,
-            read=False,
+            read=read,
+            idempotent=idempotent,
             lazy=True,
             gate=gate,
         )

@@ -128,6 +128,23 @@ class Exchange:
         gate: Gate | None = None,
     ) -> aiohttp.ClientResponse: ...
 
+    @overload
+    async def send(
+        self,
+        plan: Plan,
+        method: str,
+        url: URL,
+        body: bytes | aiohttp.Payload | None,
+        headers: Mapping[str, str],
+        *,
+        path: str,
+        started: float,
+        read: bool,
+        idempotent: bool = True,
+        lazy: bool = False,
+        gate: Gate | None = None,
+    ) -> RawResponse | aiohttp.ClientResponse: ...
+
     async def send(
         self,
         plan: Plan,
