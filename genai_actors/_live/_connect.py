@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from .._transformers import live_setup
 from .._transport import shared_ssl_context
 from ..types._http import HttpOptions
+from . import _wire
 from ._music import AsyncLiveMusic
 from ._session import AsyncSession, LiveOptions, _Link, supervised
 from ._setup import coerce_live_config, vertex_live_setup
@@ -157,14 +158,16 @@ class AsyncLive:
             setup = live_setup(model, cfg)
             url, headers = self.endpoint(cfg)
             auth = None
+        vertex = self._api.vertexai
         link = _Link(
             url,
             headers,
             setup,
             self.options,
             shared_ssl_context(),
+            _wire.decode_vertex_server_message if vertex else _wire.decode_server_message,
             auth=auth,
-            vertex=self._api.vertexai,
+            vertex=vertex,
         )
         async with supervised(self._api, link) as stop:
             yield AsyncSession(link, stop)

@@ -21,6 +21,7 @@ __all__ = [
     "client_content",
     "context_update",
     "decode_server_message",
+    "decode_vertex_server_message",
     "is_turn_end",
     "realtime_input",
     "tool_response",
@@ -36,6 +37,31 @@ def decode_server_message(data: bytes | str) -> LiveServerMessage:
         msgspec.DecodeError / msgspec.ValidationError: Not JSON, or not a message's shape.
     """
     return _DECODER.decode(data)
+
+
+_VERTEX_USAGE = {
+    "candidatesTokenCount": "responseTokenCount",
+    "candidatesTokensDetails": "responseTokensDetails",
+}
+
+
+def decode_vertex_server_message(data: bytes | str) -> LiveServerMessage:
+    """One Vertex AI server frame as a message: its ``usageMetadata`` counts the answer as
+    ``candidatesTokenCount``/``candidatesTokensDetails``, read as ``response_token_count``/
+    ``response_tokens_details`` (as google-genai does); other frames decode as the Developer
+    API's.
+
+    Raises:
+        msgspec.DecodeError / msgspec.ValidationError: Not JSON, or not a message's shape.
+    """
+    vertex = "candidatesToken" in data if isinstance(data, str) else b"candidatesToken" in data
+    if not vertex:
+        return _DECODER.decode(data)
+    raw = msgspec.json.decode(data)
+    usage = raw.get("usageMetadata") if isinstance(raw, dict) else None
+    if isinstance(usage, dict):
+        raw["usageMetadata"] = {_VERTEX_USAGE.get(k, k): v for k, v in usage.items()}
+    return msgspec.convert(raw, LiveServerMessage, dec_hook=dec_hook, strict=False)
 
 
 def is_turn_end(message: LiveServerMessage) -> bool:

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from hypothesis import given, strategies as st
 
 import genai_actors as ga
 from genai_actors import errors
@@ -262,3 +263,48 @@ async def test_go_away_rotation_keeps_the_conversation(vemu: Emulator) -> None:
         session_id = session.session_id or ""
     assert client_turns(vemu.live.consumed(session_id)) == sent
     assert vemu.live.connections == 3
+
+
+def _usage_frame(counts: dict[str, Any]) -> bytes:
+    return json.dumps({"usageMetadata": counts}).encode()
+
+
+@given(
+    prompt=st.integers(0, 2**31),
+    answer=st.integers(0, 2**31),
+    details=st.lists(
+        st.fixed_dictionaries(
+            {"modality": st.sampled_from(["TEXT", "AUDIO"]), "tokenCount": st.integers(0, 99)}
+        ),
+        max_size=2,
+    ),
+    as_text=st.booleans(),
+)
+def test_vertex_usage_reads_as_google_genai_reads_it(
+    prompt: int, answer: int, details: list[dict[str, Any]], as_text: bool
+) -> None:
+    """Vertex AI counts the answer as ``candidates*``: both clients read the same usage."""
+    from google.genai import _live_converters, types as gtypes
+
+    counts: dict[str, Any] = {
+        "promptTokenCount": prompt,
+        "candidatesTokenCount": answer,
+        "totalTokenCount": prompt + answer,
+        "candidatesTokensDetails": details,
+    }
+    frame = _usage_frame(counts)
+    ours = _wire.decode_vertex_server_message(frame.decode() if as_text else frame)
+    theirs = gtypes.LiveServerMessage._from_response(
+        response=_live_converters._LiveServerMessage_from_vertex(json.loads(frame)), kwargs={}
+    )
+    assert ours.usage_metadata is not None
+    assert theirs.usage_metadata is not None
+    assert ours.usage_metadata.response_token_count == answer
+    assert ours.usage_metadata.response_token_count == theirs.usage_metadata.response_token_count
+    assert ours.usage_metadata.prompt_token_count == theirs.usage_metadata.prompt_token_count
+    assert [
+        (d.modality, d.token_count) for d in ours.usage_metadata.response_tokens_details or []
+    ] == [(d.modality, d.token_count) for d in theirs.usage_metadata.response_tokens_details or []]
+    # A frame without Vertex names decodes exactly as the Developer API's does.
+    plain = _usage_frame({"promptTokenCount": prompt, "responseTokenCount": answer})
+    assert _wire.decode_vertex_server_message(plain) == _wire.decode_server_message(plain)
