@@ -10,7 +10,11 @@
 from __future__ import annotations
 
 from ._connect import AsyncLive as AsyncLive
-from ._music import AsyncLiveMusic as AsyncLiveMusic, AsyncMusicSession as AsyncMusicSession
+from ._music import (
+    AsyncLiveMusic as AsyncLiveMusic,
+    AsyncMusicSession as AsyncMusicSession,
+    MusicUnsupportedError as MusicUnsupportedError,
+)
 from ._session import (
     AsyncSession as AsyncSession,
     LiveOptions as LiveOptions,
@@ -24,4 +28,5 @@ __all__ = [
     "AsyncSession",
     "LiveOptions",
     "LiveSessionEvent",
+    "MusicUnsupportedError",
 ]

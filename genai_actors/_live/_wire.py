@@ -54,13 +54,15 @@ def decode_vertex_server_message(data: bytes | str) -> LiveServerMessage:
     Raises:
         msgspec.DecodeError / msgspec.ValidationError: Not JSON, or not a message's shape.
     """
-    vertex = "candidatesToken" in data if isinstance(data, str) else b"candidatesToken" in data
-    if not vertex:
-        return _DECODER.decode(data)
+    message = _DECODER.decode(data)
+    usage = message.usage_metadata
+    if usage is None or usage.response_token_count is not None:
+        return message  # not a usage frame (the common case), or Developer API names
     raw = msgspec.json.decode(data)
-    usage = raw.get("usageMetadata") if isinstance(raw, dict) else None
-    if isinstance(usage, dict):
-        raw["usageMetadata"] = {_VERTEX_USAGE.get(k, k): v for k, v in usage.items()}
+    counts = raw.get("usageMetadata")
+    if not isinstance(counts, dict) or not counts.keys() & _VERTEX_USAGE.keys():
+        return message
+    raw["usageMetadata"] = {_VERTEX_USAGE.get(k, k): v for k, v in counts.items()}
     return msgspec.convert(raw, LiveServerMessage, dec_hook=dec_hook, strict=False)
 
 

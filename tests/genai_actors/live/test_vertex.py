@@ -308,3 +308,19 @@ def test_vertex_usage_reads_as_google_genai_reads_it(
     # A frame without Vertex names decodes exactly as the Developer API's does.
     plain = _usage_frame({"promptTokenCount": prompt, "responseTokenCount": answer})
     assert _wire.decode_vertex_server_message(plain) == _wire.decode_server_message(plain)
+
+
+async def test_gateway_base_url_is_the_socket_url(vemu: Emulator) -> None:
+    """A custom base URL without project, location or key (a gateway): the socket opens at the
+    base URL itself with only the caller's headers, and the model has no project."""
+    url = f"{vemu.url}/ws/google.cloud.aiplatform.v1beta1.LlmBidiService/BidiGenerateContent"
+    client = _fast(
+        ga.AsyncClient(
+            vertexai=True,
+            http_options={"base_url": url, "headers": {"Authorization": f"Bearer {TOKEN}"}},
+        )
+    )
+    async with client, client.live.connect(model=MODEL, config=TEXT) as session:
+        await session.send_realtime_input(text="through the gateway")
+        assert "through the gateway" in text_of(await turn(session))
+    assert vemu.live.setups[-1]["model"] == f"publishers/google/models/{MODEL}"
