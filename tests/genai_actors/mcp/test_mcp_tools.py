@@ -130,7 +130,7 @@ async def test_parallel_calls_run_at_once(session: ClientSession) -> None:
     assert [p.function_response.response for p in parts if p.function_response] == [
         {"result": done}
     ] * 3
-    assert elapsed < 1.2
+    assert elapsed < 1.45  # one after the other they would take 1.5 s at least
 
 
 async def _listed(session: ClientSession) -> Any:
