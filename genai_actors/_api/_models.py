@@ -80,9 +80,10 @@ from ._models_media import (
     decode_image_predictions,
     decode_list_models,
     decode_mask_predictions,
+    decode_vertex_model,
 )
 from ._models_stream import GenerateContentStream
-from ._toolkit import call, decode, decode_object, http_response, send, vertex_location
+from ._toolkit import call, http_response, send, vertex_location
 
 if TYPE_CHECKING:
     from .._api_client import ApiClient
@@ -91,26 +92,6 @@ __all__ = ["AsyncModels", "GenerateContentStream"]
 
 _list = builtins.list  # ``list`` is a method name below
 _log_response = _log.get_logger("genai_actors.response")
-
-
-def _vertex_models_page(content: bytes) -> ListModelsResponse:
-    """A Vertex AI ``models.list`` page (``publisherModels`` or the project's ``models``), each
-    model decoded as ``models.get`` decodes it there (int64 fields may come as strings).
-
-    Raises:
-        UnknownApiResponseError: The body is not a JSON object of that shape.
-    """
-    data = decode_object(content)
-    items = data.get("publisherModels", data.get("models"))
-    token = data.get("nextPageToken")
-    if items is not None and not isinstance(items, builtins.list):
-        raise UnknownApiResponseError("unexpected models.list response: the models are not a list")
-    return ListModelsResponse(
-        models=[decode(msgspec.json.encode(item), Model) for item in items]
-        if items is not None
-        else None,
-        next_page_token=token if isinstance(token, str) and token else None,
-    )
 
 
 class AsyncModels:
@@ -384,7 +365,7 @@ class AsyncModels:
 
     def _model(self, content: bytes) -> Model:
         if self._is_vertex:
-            return decode(content, Model)
+            return decode_vertex_model(content)
         try:
             return decode_model(content)
         except (msgspec.DecodeError, msgspec.ValidationError) as exc:
@@ -412,7 +393,7 @@ class AsyncModels:
         async def fetch(config: Any = None) -> ListModelsResponse:
             request = list_models_request(config, vertex=vertex)
             raw = await send(self._api, request)
-            page = _vertex_models_page(raw.content) if vertex else decode_list_models(raw.content)
+            page = decode_list_models(raw.content, vertex=vertex is not None)
             page.sdk_http_response = http_response(raw)
             return page
 
@@ -455,7 +436,7 @@ class AsyncModels:
         """
         request = generate_images_request(model, prompt, config, vertex=self._vertex)
         raw = await send(self._api, request)
-        images, positive = decode_image_predictions(raw.content)
+        images, positive = decode_image_predictions(raw.content, generate=True)
         return GenerateImagesResponse(
             sdk_http_response=http_response(raw),
             generated_images=images,
