@@ -31,6 +31,9 @@ from genai_actors.emulator._recorder import RecordedRequest
 __all__ = [
     "GOOGLE_GENAI_WARNINGS",
     "API_KEY",
+    "VERTEX_LOCATION",
+    "VERTEX_PROJECT",
+    "VERTEX_TOKEN",
     "WireRequest",
     "assert_same_requests",
     "camel_keys",
@@ -40,11 +43,18 @@ __all__ = [
     "differences",
     "drain",
     "google_client",
+    "google_vertex_client",
     "our_client",
+    "our_vertex_client",
+    "skip_google_genai_trust_store",
+    "vertex_credentials",
     "wire",
 ]
 
 API_KEY = "conformance-key"
+VERTEX_PROJECT = "conformance-proj"
+VERTEX_LOCATION = "us-central1"
+VERTEX_TOKEN = "conformance-vertex-token"
 
 # google-genai's async transport subclasses aiohttp.ClientSession, which aiohttp deprecates; the
 # warning fires when that SDK builds its session and is not ours to fix. Apply to a module with
@@ -83,6 +93,52 @@ def our_client(emu: Emulator, **http_options: Any) -> ga.AsyncClient:
     options: dict[str, Any] = {"base_url": emu.url, "retry_options": {"attempts": 1}}
     options.update(http_options)
     return ga.AsyncClient(api_key=API_KEY, http_options=options)
+
+
+def vertex_credentials() -> Any:
+    """google-auth user credentials holding VERTEX_TOKEN (never refreshed)."""
+    from google.oauth2.credentials import Credentials
+
+    return Credentials(token=VERTEX_TOKEN)  # type: ignore[no-untyped-call]
+
+
+def google_vertex_client(emu: Emulator) -> genai.client.AsyncClient:
+    """google-genai's async client on Vertex AI (VERTEX_PROJECT, VERTEX_LOCATION) aimed at
+    ``emu`` with VERTEX_TOKEN (close it with ``await c.aclose()``)."""
+    return genai.Client(
+        vertexai=True,
+        project=VERTEX_PROJECT,
+        location=VERTEX_LOCATION,
+        credentials=vertex_credentials(),
+        http_options=gtypes.HttpOptions(base_url=emu.url),
+    ).aio
+
+
+def our_vertex_client(emu: Emulator, **client_options: Any) -> ga.AsyncClient:
+    """genai_actors' async client on Vertex AI, as :func:`google_vertex_client` (retries off)."""
+    return ga.AsyncClient(
+        vertexai=True,
+        project=VERTEX_PROJECT,
+        location=VERTEX_LOCATION,
+        credentials=vertex_credentials(),
+        http_options={"base_url": emu.url, "retry_options": {"attempts": 1}},
+        **client_options,
+    )
+
+
+def skip_google_genai_trust_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    """google-genai's clients skip loading the system trust store into their SSL contexts
+    (~0.8 s per client): the emulator is plain HTTP on loopback, so TLS is never used."""
+    from google.genai._api_client import BaseApiClient
+
+    insecure = {"verify": False}
+    monkeypatch.setattr(
+        BaseApiClient, "_ensure_httpx_ssl_ctx", staticmethod(lambda *a, **k: (insecure, insecure))
+    )
+    monkeypatch.setattr(BaseApiClient, "_ensure_aiohttp_ssl_ctx", staticmethod(lambda *a, **k: {}))
+    monkeypatch.setattr(
+        BaseApiClient, "_ensure_websocket_ssl_ctx", staticmethod(lambda *a, **k: {})
+    )
 
 
 async def drain(result: Any) -> Any:

@@ -24,7 +24,17 @@ import genai_actors as ga
 from genai_actors import types as otypes
 from genai_actors.emulator import Emulator
 
-from ._compare import GOOGLE_GENAI_WARNINGS, assert_same_requests, camel_requests, capture, wire
+from ._compare import (
+    GOOGLE_GENAI_WARNINGS,
+    VERTEX_TOKEN,
+    assert_same_requests,
+    camel_requests,
+    capture,
+    google_vertex_client,
+    our_vertex_client,
+    skip_google_genai_trust_store,
+    wire,
+)
 
 # google-genai marks the image methods deprecated with its ExperimentalWarning.
 pytestmark = [
@@ -32,9 +42,6 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore::google.genai._common.ExperimentalWarning"),
 ]
 
-PROJECT = "conformance-proj"
-LOCATION = "us-central1"
-TOKEN = "conformance-vertex-token"
 M = "gemini-2.5-flash"
 
 
@@ -57,45 +64,22 @@ def _png(width: int, height: int) -> bytes:
 PNG = _png(8, 6)
 
 
-def _credentials() -> Any:
-    from google.oauth2.credentials import Credentials
-
-    return Credentials(token=TOKEN)  # type: ignore[no-untyped-call]
-
-
 @pytest.fixture(autouse=True)
 def no_trust_store_loading(monkeypatch: pytest.MonkeyPatch) -> None:
-    """google-genai's clients skip loading the system trust store into three SSL contexts
-    (~0.8 s per client): the emulator is plain HTTP on loopback, so TLS is never used."""
-    from google.genai._api_client import BaseApiClient
-
-    insecure = {"verify": False}
-    monkeypatch.setattr(
-        BaseApiClient, "_ensure_httpx_ssl_ctx", staticmethod(lambda *a, **k: (insecure, insecure))
-    )
-    monkeypatch.setattr(BaseApiClient, "_ensure_aiohttp_ssl_ctx", staticmethod(lambda *a, **k: {}))
-    monkeypatch.setattr(
-        BaseApiClient, "_ensure_websocket_ssl_ctx", staticmethod(lambda *a, **k: {})
-    )
+    skip_google_genai_trust_store(monkeypatch)
 
 
 @pytest.fixture
 async def emu() -> AsyncIterator[Emulator]:
-    """An emulator accepting TOKEN; videos finish on the first poll."""
-    async with Emulator(bearer_tokens=[TOKEN], video_polls=1) as emulator:
+    """An emulator accepting VERTEX_TOKEN; videos finish on the first poll."""
+    async with Emulator(bearer_tokens=[VERTEX_TOKEN], video_polls=1) as emulator:
         yield emulator
 
 
 @pytest.fixture
 async def theirs(emu: Emulator) -> AsyncIterator[Any]:
     """google-genai's async client on Vertex AI, aimed at ``emu``."""
-    client = genai.Client(
-        vertexai=True,
-        project=PROJECT,
-        location=LOCATION,
-        credentials=_credentials(),
-        http_options=gtypes.HttpOptions(base_url=emu.url),
-    ).aio
+    client = google_vertex_client(emu)
     try:
         yield client
     finally:
@@ -105,13 +89,7 @@ async def theirs(emu: Emulator) -> AsyncIterator[Any]:
 @pytest.fixture
 async def ours(emu: Emulator) -> AsyncIterator[ga.AsyncClient]:
     """genai_actors' async client on Vertex AI, aimed at ``emu`` (retries off)."""
-    async with ga.AsyncClient(
-        vertexai=True,
-        project=PROJECT,
-        location=LOCATION,
-        credentials=_credentials(),
-        http_options={"base_url": emu.url, "retry_options": {"attempts": 1}},
-    ) as client:
+    async with our_vertex_client(emu) as client:
         yield client
 
 

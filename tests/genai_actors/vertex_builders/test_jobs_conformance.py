@@ -11,60 +11,45 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
-from google import genai
-from google.genai import types as gtypes
 
 import genai_actors as ga
 from genai_actors._watch import WatchConfig
 from genai_actors.emulator import Emulator
 from supervisors import Backoff
 
-from ...conformance._compare import GOOGLE_GENAI_WARNINGS, camel_keys, capture, wire
+from ...conformance._compare import (
+    GOOGLE_GENAI_WARNINGS,
+    VERTEX_TOKEN,
+    camel_keys,
+    capture,
+    google_vertex_client,
+    our_vertex_client,
+    skip_google_genai_trust_store,
+    wire,
+)
 
 pytestmark = [
     GOOGLE_GENAI_WARNINGS,
     pytest.mark.filterwarnings("ignore::google.genai._common.ExperimentalWarning"),
 ]
 
-PROJECT = "conformance-proj"
-LOCATION = "us-central1"
-TOKEN = "conformance-vertex-token"
 UNIQUE = re.compile(r"\d{14}_[0-9a-f]{5}")
-
-
-def _credentials() -> Any:
-    from google.oauth2.credentials import Credentials
-
-    return Credentials(token=TOKEN)  # type: ignore[no-untyped-call]
 
 
 @pytest.fixture(autouse=True)
 def no_trust_store_loading(monkeypatch: pytest.MonkeyPatch) -> None:
-    """google-genai's clients skip loading the system trust store (plain HTTP on loopback)."""
-    from google.genai._api_client import BaseApiClient
-
-    insecure = {"verify": False}
-    monkeypatch.setattr(
-        BaseApiClient, "_ensure_httpx_ssl_ctx", staticmethod(lambda *a, **k: (insecure, insecure))
-    )
-    monkeypatch.setattr(BaseApiClient, "_ensure_aiohttp_ssl_ctx", staticmethod(lambda *a, **k: {}))
+    skip_google_genai_trust_store(monkeypatch)
 
 
 @pytest.fixture
 async def emu() -> AsyncIterator[Emulator]:
-    async with Emulator(bearer_tokens=[TOKEN], job_polls=1) as emulator:
+    async with Emulator(bearer_tokens=[VERTEX_TOKEN], job_polls=1) as emulator:
         yield emulator
 
 
 @pytest.fixture
 async def theirs(emu: Emulator) -> AsyncIterator[Any]:
-    client = genai.Client(
-        vertexai=True,
-        project=PROJECT,
-        location=LOCATION,
-        credentials=_credentials(),
-        http_options=gtypes.HttpOptions(base_url=emu.url),
-    ).aio
+    client = google_vertex_client(emu)
     try:
         yield client
     finally:
@@ -73,13 +58,8 @@ async def theirs(emu: Emulator) -> AsyncIterator[Any]:
 
 @pytest.fixture
 async def ours(emu: Emulator) -> AsyncIterator[ga.AsyncClient]:
-    async with ga.AsyncClient(
-        vertexai=True,
-        project=PROJECT,
-        location=LOCATION,
-        credentials=_credentials(),
-        http_options={"base_url": emu.url, "retry_options": {"attempts": 1}},
-        watch=WatchConfig(backoff=Backoff(0.01, 0.05, jitter=0.0)),
+    async with our_vertex_client(
+        emu, watch=WatchConfig(backoff=Backoff(0.01, 0.05, jitter=0.0))
     ) as client:
         yield client
 
