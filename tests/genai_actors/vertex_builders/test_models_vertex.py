@@ -566,61 +566,38 @@ def _edit_pair() -> list[tuple[str, list[Any], list[Any], dict[str, Any]]]:
         "edit_mode": "EDIT_MODE_INPAINT_REMOVAL",
         "base_steps": 12,
     }
+
+    def every_kind(sdk: Any) -> list[Any]:
+        """One reference image of each kind, built with ``sdk``'s types (google-genai's or ours)."""
+        image = sdk.Image(**IMG)
+        return [
+            sdk.RawReferenceImage(reference_id=1, reference_image=image),
+            sdk.MaskReferenceImage(
+                reference_id=2, reference_image=image, config=sdk.MaskReferenceConfig(**mask_cfg)
+            ),
+            sdk.ControlReferenceImage(
+                reference_id=3,
+                reference_image=image,
+                config=sdk.ControlReferenceConfig(**control_cfg),
+            ),
+            sdk.StyleReferenceImage(
+                reference_id=4, reference_image=image, config=sdk.StyleReferenceConfig(**style_cfg)
+            ),
+            sdk.SubjectReferenceImage(
+                reference_id=5,
+                reference_image=image,
+                config=sdk.SubjectReferenceConfig(**subject_cfg),
+            ),
+            sdk.ContentReferenceImage(
+                reference_id=6, reference_image=sdk.Image(gcs_uri="gs://b/c.png")
+            ),
+        ]
+
     return [
         (
             "all-kinds",
-            [
-                gt.RawReferenceImage(reference_id=1, reference_image=gt.Image(**IMG)),
-                gt.MaskReferenceImage(
-                    reference_id=2,
-                    reference_image=gt.Image(**IMG),
-                    config=gt.MaskReferenceConfig(**mask_cfg),
-                ),
-                gt.ControlReferenceImage(
-                    reference_id=3,
-                    reference_image=gt.Image(**IMG),
-                    config=gt.ControlReferenceConfig(**control_cfg),
-                ),
-                gt.StyleReferenceImage(
-                    reference_id=4,
-                    reference_image=gt.Image(**IMG),
-                    config=gt.StyleReferenceConfig(**style_cfg),
-                ),
-                gt.SubjectReferenceImage(
-                    reference_id=5,
-                    reference_image=gt.Image(**IMG),
-                    config=gt.SubjectReferenceConfig(**subject_cfg),
-                ),
-                gt.ContentReferenceImage(
-                    reference_id=6, reference_image=gt.Image(gcs_uri="gs://b/c.png")
-                ),
-            ],
-            [
-                types.RawReferenceImage(reference_id=1, reference_image=types.Image(**IMG)),
-                types.MaskReferenceImage(
-                    reference_id=2,
-                    reference_image=types.Image(**IMG),
-                    config=types.MaskReferenceConfig(**mask_cfg),
-                ),
-                types.ControlReferenceImage(
-                    reference_id=3,
-                    reference_image=types.Image(**IMG),
-                    config=types.ControlReferenceConfig(**control_cfg),
-                ),
-                types.StyleReferenceImage(
-                    reference_id=4,
-                    reference_image=types.Image(**IMG),
-                    config=types.StyleReferenceConfig(**style_cfg),
-                ),
-                types.SubjectReferenceImage(
-                    reference_id=5,
-                    reference_image=types.Image(**IMG),
-                    config=types.SubjectReferenceConfig(**subject_cfg),
-                ),
-                types.ContentReferenceImage(
-                    reference_id=6, reference_image=types.Image(gcs_uri="gs://b/c.png")
-                ),
-            ],
+            every_kind(gt),
+            every_kind(types),
             full,
         ),
         (
