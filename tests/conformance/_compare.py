@@ -231,7 +231,7 @@ def _camel(key: str) -> str:
     return head + "".join(word[:1].upper() + word[1:] for word in rest)
 
 
-def camel_keys(value: Any, *, _names: bool = False) -> Any:
+def camel_keys(value: Any, *, opaque: frozenset[str] = _OPAQUE, _names: bool = False) -> Any:
     """``value`` with every proto field name in lowerCamelCase.
 
     google-genai 3.4 sends some nested field names in snake_case (``thinking_budget``,
@@ -239,23 +239,23 @@ def camel_keys(value: Any, *, _names: bool = False) -> Any:
     the API's included, accept both spellings, so the two spellings are the same request;
     genai_actors always sends lowerCamelCase. User data is left alone: the values of
     :data:`_OPAQUE` keys (function-call arguments, labels, JSON Schemas given as is) and the
-    property names under a Schema's ``properties``.
+    property names under a Schema's ``properties``. ``opaque`` replaces that set of keys.
     """
     if isinstance(value, list):
-        return [camel_keys(v) for v in value]
+        return [camel_keys(v, opaque=opaque) for v in value]
     if not isinstance(value, dict):
         return value
     out: dict[str, Any] = {}
     for key, item in value.items():
         name = key if _names else _camel(key)
         if _names:
-            out[name] = camel_keys(item)
-        elif name in _OPAQUE:
+            out[name] = camel_keys(item, opaque=opaque)
+        elif name in opaque:
             out[name] = item
         elif name == "properties" and isinstance(item, dict):
-            out[name] = camel_keys(item, _names=True)
+            out[name] = camel_keys(item, opaque=opaque, _names=True)
         else:
-            out[name] = camel_keys(item)
+            out[name] = camel_keys(item, opaque=opaque)
     return out
 
 

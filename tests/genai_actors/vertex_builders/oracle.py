@@ -19,6 +19,8 @@ from google.oauth2.credentials import Credentials
 
 from genai_actors._transformers import Request
 
+from ...conformance._compare import camel_keys as _camel_keys
+
 PROJECT = "proj"
 LOCATION = "us-central1"
 PREFIX = f"projects/{PROJECT}/locations/{LOCATION}/"
@@ -56,34 +58,11 @@ class _Captured(Exception):
     """Raised by the replaced send once the request is recorded."""
 
 
-def _camel(key: str) -> str:
-    head, *rest = key.split("_")
-    return head + "".join(word[:1].upper() + word[1:] for word in rest)
-
-
-def camel_keys(value: Any, *, _names: bool = False) -> Any:
-    """``value`` with every proto field name in lowerCamelCase (user data left alone).
-
-    google-genai sends some nested names in snake_case; proto-JSON parsers accept both
-    spellings, so both are the same request. Not for ``:predict`` bodies, whose instances and
-    parameters are free-form ``Value``s read with their literal keys.
-    """
-    if isinstance(value, list):
-        return [camel_keys(v) for v in value]
-    if not isinstance(value, dict):
-        return value
-    out: dict[str, Any] = {}
-    for key, item in value.items():
-        name = key if _names else _camel(key)
-        if _names:
-            out[name] = camel_keys(item)
-        elif name in _OPAQUE:
-            out[name] = item
-        elif name == "properties" and isinstance(item, dict):
-            out[name] = camel_keys(item, _names=True)
-        else:
-            out[name] = camel_keys(item)
-    return out
+def camel_keys(value: Any) -> Any:
+    """``value`` with every proto field name in lowerCamelCase (user data left alone; see
+    tests/conformance/_compare.py). Not for ``:predict`` bodies, whose instances and
+    parameters are free-form ``Value``s read with their literal keys."""
+    return _camel_keys(value, opaque=_OPAQUE)
 
 
 class Oracle:
