@@ -103,12 +103,16 @@ class LoopThread:
     def _start(self) -> asyncio.AbstractEventLoop:
         # Called with _lock held.
         if self._loop is None:
-            from ._transport._loop import new_event_loop  # uvloop when installed
+            from ._transport._loop import (  # uvloop when installed
+                mark_blocking_client_thread,
+                new_event_loop,
+            )
 
             loop = new_event_loop()
             ready = threading.Event()
 
             def main() -> None:
+                mark_blocking_client_thread()
                 asyncio.set_event_loop(loop)
                 loop.call_soon(ready.set)
                 loop.run_forever()

@@ -29,7 +29,6 @@ synchronous methods too); use ``AsyncClient`` (or ``Client.aio``) on the session
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +38,7 @@ import msgspec
 from .. import _log
 from .._transformers import convert_number_values, function_map
 from .._transformers._mcp import McpTool, McpToolset, mcp_declaration
+from .._transport._loop import in_blocking_client_thread
 from ..errors import InvalidRequestError, UnsupportedFunctionError
 from ..types._tools import FunctionDeclaration, Tool
 
@@ -56,7 +56,6 @@ __all__ = [
 ]
 
 MCP_EXTRA = "genai-actors[mcp]"
-_BLOCKING_LOOP_THREAD = "genai-actors-loop"  # the name of the blocking Client's loop thread
 
 _log_mcp = _log.get_logger("genai_actors.mcp")
 _marker: str | None = None
@@ -165,7 +164,7 @@ async def resolve_sessions(config: Any, *, vertex: bool = False) -> Any:
     if not sessions:
         return config
     _mcp_marker()
-    if threading.current_thread().name == _BLOCKING_LOOP_THREAD:
+    if in_blocking_client_thread():
         raise UnsupportedFunctionError(
             "MCP sessions in config.tools are not supported by the blocking Client: a "
             "session belongs to the event loop that opened it. Use AsyncClient (or "

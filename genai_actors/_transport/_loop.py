@@ -17,11 +17,33 @@ import asyncio
 import contextlib
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterator
 
-__all__ = ["LOOP_ENV", "loop_factory", "loop_name", "new_event_loop", "owned_loops"]
+__all__ = [
+    "LOOP_ENV",
+    "in_blocking_client_thread",
+    "loop_factory",
+    "loop_name",
+    "mark_blocking_client_thread",
+    "new_event_loop",
+    "owned_loops",
+]
 
 LOOP_ENV = "GENAI_ACTORS_LOOP"
+
+_thread_role = threading.local()
+
+
+def mark_blocking_client_thread() -> None:
+    """Marks the calling thread as one running a blocking ``Client``'s private loop."""
+    _thread_role.blocking_client = True
+
+
+def in_blocking_client_thread() -> bool:
+    """Whether the calling thread runs a blocking ``Client``'s private loop (code there runs
+    on behalf of a blocking caller in another thread)."""
+    return getattr(_thread_role, "blocking_client", False)
 
 
 def loop_factory() -> Callable[[], asyncio.AbstractEventLoop]:
