@@ -15,9 +15,11 @@ __all__ = [
     "ProtocolError",
     "ProxyError",
     "ReadTimeout",
+    "RequestError",
     "ServerDisconnected",
     "SessionClosed",
     "TotalTimeout",
+    "WrongLoop",
 ]
 
 
@@ -87,3 +89,12 @@ class ProtocolError(HttpClientError):
 
 class SessionClosed(HttpClientError, RuntimeError):
     """The session was closed before or during the request."""
+
+
+class RequestError(HttpClientError, ValueError):
+    """The request cannot be sent as given (a URL that is not http/https, a header holding a
+    line break, an unsupported proxy URL); nothing was sent."""
+
+
+class WrongLoop(HttpClientError, RuntimeError):
+    """The session is bound to another event loop (the loop of its first request)."""

@@ -1,0 +1,367 @@
+"""One HTTP/1.1 connection: an ``asyncio.Protocol`` that writes a request and parses its
+response with httptools, one exchange at a time."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any, cast
+
+import httptools
+from multidict import CIMultiDict, CIMultiDictProxy
+
+from ._decode import Decoder, decoder_for
+from ._errors import (
+    HttpClientError,
+    PayloadError,
+    ProtocolError,
+    ServerDisconnected,
+)
+from ._reader import BodyReader
+from ._response import H1Response
+from ._timer import ExchangeTimer
+
+if TYPE_CHECKING:
+    from ._pool import Pool
+
+__all__ = ["Connection"]
+
+# Bodies up to this size are joined to the head and written at once; larger ones are written
+# in slices of memoryviews (no copy), waiting whenever the transport asks us to pause.
+SMALL_BODY = 64 * 1024
+_SLICE = 256 * 1024
+
+
+class Connection(asyncio.Protocol):
+    """A keep-alive connection of one pool.
+
+    Attributes:
+        loop: Its event loop.
+        key: Its pool's key (scheme, host, port, proxy, SSL option).
+        served: Responses completed on it (a failure on a connection that served before, before
+            any byte of the next response, is a stale keep-alive connection).
+        got_bytes: Whether any byte of the current response arrived.
+        lost: Whether the transport is closed (or closing).
+        leased: Whether it holds a slot of its pool (from the request's start to the end of
+            the response's body).
+        timer: The current exchange's timer, when it has timeouts.
+    """
+
+    __slots__ = (
+        "_decoder",
+        "_drain",
+        "_error",
+        "_headers",
+        "_informational",
+        "_limit",
+        "_no_body",
+        "_reader",
+        "_reason",
+        "_reset_parser",
+        "_response",
+        "_until_close",
+        "_waiter",
+        "_write_paused",
+        "got_bytes",
+        "idle_since",
+        "key",
+        "leased",
+        "loop",
+        "lost",
+        "parser",
+        "pool",
+        "served",
+        "timer",
+        "transport",
+    )
+
+    def __init__(
+        self, pool: Pool, key: tuple[Any, ...], loop: asyncio.AbstractEventLoop, read_bufsize: int
+    ) -> None:
+        self.pool = pool
+        self.key = key
+        self.loop = loop
+        self._limit = read_bufsize
+        self.transport: asyncio.Transport | None = None
+        self.parser = httptools.HttpResponseParser(self)
+        self.served = 0
+        self.got_bytes = False
+        self.lost = False
+        self.leased = False
+        self.idle_since = 0.0
+        self.timer: ExchangeTimer | None = None
+        self._waiter: asyncio.Future[H1Response] | None = None  # the head of the response
+        self._reader: BodyReader | None = None
+        self._response: H1Response | None = None
+        self._decoder: Decoder | None = None
+        self._no_body = False
+        self._until_close = False
+        self._informational = False
+        self._reset_parser = False
+        self._reason = b""
+        self._headers: list[tuple[bytes, bytes]] = []
+        self._error: HttpClientError | None = None
+        self._drain: asyncio.Future[None] | None = None
+        self._write_paused = False
+
+    # -- asyncio.Protocol
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = cast(asyncio.Transport, transport)  # uvloop's is no subclass
+
+    def data_received(self, data: bytes) -> None:
+        self.got_bytes = True
+        timer = self.timer
+        if timer is not None:
+            timer.last_data = self.loop.time()
+        if self._waiter is None and self._reader is None:
+            self.abort(None)  # bytes nobody asked for: the connection cannot be trusted
+            return
+        try:
+            self.parser.feed_data(data)
+        except httptools.HttpParserError as exc:
+            cause = exc.__context__
+            if isinstance(cause, HttpClientError):
+                self.abort(cause)
+            elif self._waiter is not None:
+                self.abort(ProtocolError(f"cannot parse the response: {exc}"))
+            else:
+                self.abort(PayloadError(f"cannot parse the response body: {exc}"))
+        if self._reset_parser:
+            self._reset_parser = False
+            self.parser = httptools.HttpResponseParser(self)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.lost = True
+        if self._reader is not None and self._until_close and self._error is None:
+            self._complete(keep_alive=False)  # the body ends with the connection
+        else:
+            error = self._error
+            if error is None:
+                detail = f": {exc}" if exc else ""
+                if self._waiter is not None or self._reader is None:
+                    error = ServerDisconnected(
+                        f"the server closed the connection before the response{detail}"
+                    )
+                else:
+                    error = PayloadError(f"the connection closed before the body ended{detail}")
+            self._fail(error)
+        self.pool.lost(self)
+
+    def pause_writing(self) -> None:
+        self._write_paused = True
+
+    def resume_writing(self) -> None:
+        self._write_paused = False
+        drain, self._drain = self._drain, None
+        if drain is not None and not drain.done():
+            drain.set_result(None)
+
+    # -- httptools callbacks
+
+    def on_status(self, status: bytes) -> None:
+        self._reason += status
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._headers.append((name, value))
+
+    def on_headers_complete(self) -> None:
+        parser = self.parser
+        status = parser.get_status_code()
+        if status < 200:  # 100 Continue and the like: the real head follows
+            self._informational = True
+            self._headers = []
+            self._reason = b""
+            return
+        headers = CIMultiDictProxy(
+            CIMultiDict(
+                [
+                    (
+                        name.decode("utf-8", "surrogateescape"),
+                        value.decode("utf-8", "surrogateescape"),
+                    )
+                    for name, value in self._headers
+                ]
+            )
+        )
+        self._headers = []
+        length = headers.get("Content-Length")
+        content_length = int(length) if length is not None and length.isdigit() else None
+        chunked = "chunked" in headers.get("Transfer-Encoding", "").lower()
+        no_body = self._no_body or status in (204, 304)
+        self._until_close = not no_body and not chunked and content_length is None
+        self._decoder = None if no_body else decoder_for(headers.get("Content-Encoding"))
+        reader = BodyReader(self, self._limit)
+        response = H1Response(
+            status,
+            self._reason.decode("utf-8", "surrogateescape"),
+            headers,
+            content_length,
+            reader,
+            self,
+        )
+        self._reader = reader
+        self._response = response
+        waiter, self._waiter = self._waiter, None
+        if waiter is not None and not waiter.done():
+            waiter.set_result(response)
+        if self._no_body:  # HEAD or CONNECT: the parser cannot know there is no body
+            self._reset_parser = True
+            version = parser.get_http_version()
+            keep_alive = version == "1.1" and "close" not in headers.get("Connection", "").lower()
+            self._complete(keep_alive)
+
+    def on_body(self, body: bytes) -> None:
+        reader = self._reader
+        if reader is None:
+            return
+        decoder = self._decoder
+        if decoder is not None:
+            body = decoder.feed(body)  # PayloadError: reported by data_received
+            if not body:
+                return
+        reader.feed(body)
+
+    def on_message_complete(self) -> None:
+        if self._informational:
+            self._informational = False
+            return
+        if self._reader is not None:
+            self._complete(self.parser.should_keep_alive())
+
+    # -- the exchange
+
+    def _complete(self, keep_alive: bool) -> None:
+        reader, self._reader = self._reader, None
+        response, self._response = self._response, None
+        if response is not None:
+            response._conn = None
+        timer, self.timer = self.timer, None
+        if timer is not None:
+            timer.stop()
+        self.served += 1
+        if reader is not None:
+            decoder, self._decoder = self._decoder, None
+            if decoder is not None:
+                try:
+                    tail = decoder.flush()
+                except PayloadError as exc:
+                    reader.set_exception(exc)
+                else:
+                    if tail:
+                        reader.feed(tail)
+            reader.feed_eof()
+        if self.leased:
+            self.pool.finish(self, keep_alive and not self.lost)
+
+    def start(
+        self,
+        head: bytes,
+        body: bytes | memoryview | None,
+        no_body: bool,
+        timer: ExchangeTimer | None,
+    ) -> asyncio.Future[H1Response]:
+        """Writes the request (the head, and the body if small) and returns the future of the
+        response's head. A large body is then written with :meth:`send_body`."""
+        self.got_bytes = False
+        self._no_body = no_body
+        self._error = None
+        self.timer = timer
+        waiter = self._waiter = self.loop.create_future()
+        transport = self.transport
+        assert transport is not None
+        if body is None:
+            transport.write(head)
+        elif len(body) <= SMALL_BODY:
+            transport.write(head + body)
+        else:
+            transport.write(head)
+        return waiter
+
+    async def send_body(self, body: memoryview) -> None:
+        """Writes a large body in slices, pausing while the transport's buffer is full.
+
+        Raises:
+            HttpClientError: The connection failed while writing.
+
+        Cancellation: the connection is left half-written; the caller closes it.
+        """
+        transport = self.transport
+        assert transport is not None
+        for start in range(0, len(body), _SLICE):
+            if self._error is not None:
+                raise self._error
+            if self.lost or self._waiter is None:  # lost, or answered before the end
+                return
+            transport.write(body[start : start + _SLICE])
+            if self._write_paused:
+                drain = self._drain = self.loop.create_future()
+                await drain
+
+    def abort(self, error: HttpClientError | None) -> None:
+        """Closes the connection now: the head waiter and the body reader fail with ``error``
+        (``ServerDisconnected``/``PayloadError`` when ``None``), and its pool slot is freed."""
+        if error is not None and self._error is None:
+            self._error = error
+        if not self.lost:
+            self.lost = True
+            transport = self.transport
+            if transport is not None:
+                try:
+                    transport.abort()
+                except RuntimeError:  # its loop is closed: nothing more can be done
+                    pass
+        self._fail(
+            self._error
+            or (
+                ServerDisconnected("the connection was closed")
+                if self._waiter is not None
+                else PayloadError("the connection was closed before the body ended")
+            )
+        )
+        self.pool.lost(self)
+
+    def on_timeout(self, timer: ExchangeTimer, error: HttpClientError) -> None:
+        """The exchange's timer expired: the connection is closed with ``error``."""
+        if timer is self.timer:
+            self.abort(error)
+
+    def _fail(self, error: HttpClientError) -> None:
+        waiter, self._waiter = self._waiter, None
+        if waiter is not None and not waiter.done():
+            waiter.set_exception(error)
+        reader, self._reader = self._reader, None
+        if reader is not None:
+            reader.set_exception(error)
+        response, self._response = self._response, None
+        if response is not None:
+            response._conn = None
+        drain, self._drain = self._drain, None
+        if drain is not None and not drain.done():
+            drain.set_exception(error)
+        timer, self.timer = self.timer, None
+        if timer is not None:
+            timer.stop()
+
+    def pause_reading(self) -> None:
+        """Stops reading from the socket (the body buffer is full)."""
+        transport = self.transport
+        if transport is not None and not self.lost:
+            transport.pause_reading()
+
+    def resume_reading(self) -> None:
+        """Reads from the socket again."""
+        transport = self.transport
+        if transport is not None and not self.lost:
+            transport.resume_reading()
+
+    def close(self) -> None:
+        """Closes an idle connection gracefully."""
+        if not self.lost:
+            self.lost = True
+            transport = self.transport
+            if transport is not None:
+                try:
+                    transport.close()
+                except RuntimeError:  # its loop is closed
+                    pass
+        self.pool.lost(self)

@@ -1,0 +1,83 @@
+"""One response: its status line and headers at once, its body read from ``content``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from multidict import CIMultiDictProxy
+
+from ._errors import PayloadError
+from ._reader import BodyReader
+
+if TYPE_CHECKING:
+    from ._connection import Connection
+
+__all__ = ["H1Response"]
+
+
+class H1Response:
+    """A response whose head has arrived.
+
+    The connection goes back to its pool as soon as the body has arrived in full (whether or
+    not it was read yet); :meth:`release` and :meth:`close` before that close the connection.
+
+    Attributes:
+        status: The status code.
+        reason: The reason phrase.
+        headers: The headers, case-insensitive, repeated headers kept.
+        content_length: The declared ``Content-Length`` (the size on the wire), if any.
+        content: The body as it arrives (``readany``, ``read(n)``, ``at_eof``), decoded from
+            gzip or deflate.
+    """
+
+    __slots__ = ("_closed", "_conn", "content", "content_length", "headers", "reason", "status")
+
+    def __init__(
+        self,
+        status: int,
+        reason: str,
+        headers: CIMultiDictProxy[str],
+        content_length: int | None,
+        content: BodyReader,
+        conn: Connection | None,
+    ) -> None:
+        self.status = status
+        self.reason = reason
+        self.headers = headers
+        self.content_length = content_length
+        self.content = content
+        self._conn = conn  # None once the body has arrived, or the response is closed
+        self._closed = False
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`release` or :meth:`close` was called."""
+        return self._closed
+
+    async def read(self) -> bytes:
+        """The whole (decoded) body; the connection is back in its pool when it returns.
+
+        Raises:
+            HttpClientError: The body could not be read in full (``PayloadError``,
+                ``ReadTimeout``, ``TotalTimeout``, ``SessionClosed``), after any bytes already
+                returned by earlier reads.
+
+        Cancellation: what was buffered stays buffered; the response can still be closed.
+        """
+        return await self.content.read()
+
+    def release(self) -> None:
+        """Done with the response: if its body has not arrived in full, its connection is closed
+        (a half-read connection cannot serve another request)."""
+        self.close()
+
+    def close(self) -> None:
+        """Closes the response; its connection too if the body has not arrived in full (a
+        connection already back in its pool is left there). Later reads get what was buffered,
+        then ``PayloadError``. Idempotent."""
+        self._closed = True
+        conn = self._conn
+        if conn is not None:
+            self._conn = None
+            self.content.set_exception(PayloadError("the response was closed before its end"))
+            conn.abort(None)
