@@ -7,7 +7,7 @@ resource path, and decodes what it gets back. This module only composes the tran
 - ``_transport._options``: ``HttpOptions`` checked and merged into a ``Plan`` (URLs, headers,
   timeouts, retry policy, ``extra_body``), resource paths guarded;
 - ``_transport._exchange``: the one retry loop, for plain requests, streams and raw bodies;
-- ``_transport._errors``: the one mapping of aiohttp failures and server text to
+- ``_transport._errors``: the one mapping of HTTP client failures and server text to
   :mod:`genai_actors.errors`, and the one scrub of secrets;
 - ``_transport._stream`` / ``_body``: streamed and raw responses as objects with ``aclose()``.
 
@@ -50,9 +50,8 @@ from .types._base import encode_json, to_builtins
 from .types._http import HttpOptions
 
 if TYPE_CHECKING:
-    import aiohttp
-
     from ._governor import RateGovernor
+    from ._transport._wire import Body, Response
     from ._watch import WatchHub
 
 __all__ = ["VERSION", "ApiClient", "RawResponse", "coerce_http_options", "merge_http_options"]
@@ -177,10 +176,10 @@ class ApiClient:
     def _json_body(
         self,
         plan: Plan,
-        body: bytes | aiohttp.Payload | None,
+        body: Body | None,
         json: Any,
         merge: bool,
-    ) -> bytes | aiohttp.Payload | None:
+    ) -> Body | None:
         """The body to send: ``extra_body`` merged in once, a JSON body's size checked."""
         extra = plan.extra_body if merge else None
         if json is not None:
@@ -203,7 +202,7 @@ class ApiClient:
         method: str,
         path: str,
         *,
-        body: bytes | aiohttp.Payload | None = None,
+        body: Body | None = None,
         query: Mapping[str, object] | None = None,
         http_options: HttpOptions | Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
@@ -217,8 +216,8 @@ class ApiClient:
             method: ``GET``, ``POST``, ``PATCH``, ``DELETE``...
             path: The resource path, e.g. ``models/gemini-2.5-flash:generateContent``.
             body: The JSON body, already encoded (``extra_body`` is merged in when set, which
-                costs a decode and an encode), or an ``aiohttp.Payload`` for large binary
-                bodies (never merged).
+                costs a decode and an encode), or raw bytes (or a memoryview) for binary
+                bodies such as upload chunks (sent without a copy; never merged).
             query: Query parameters (``None`` values skipped).
             http_options: Per-call options, laid over the client's.
             headers: Extra headers for this call (they win).
@@ -297,7 +296,7 @@ class ApiClient:
         url = plan.target(self.backend, method, path, stream_query)
         sent = self._json_body(plan, body, json, True)
 
-        async def opener() -> aiohttp.ClientResponse:
+        async def opener() -> Response:
             started = current_clock().now()
             self._check_usable()
             return await self._send(plan, method, path, url, sent, headers, started, read=False)
@@ -331,7 +330,7 @@ class ApiClient:
         plan = self._plan if http_options is None else self._plan_for(http_options)
         url = plan.target(self.backend, method, path, query)
 
-        async def opener() -> aiohttp.ClientResponse:
+        async def opener() -> Response:
             started = current_clock().now()
             self._check_usable()
             return await self._send(plan, method, path, url, None, headers, started, read=False)
@@ -345,7 +344,7 @@ class ApiClient:
         method: str,
         path: str,
         url: Any,
-        body: bytes | aiohttp.Payload | None,
+        body: Body | None,
         headers: Mapping[str, str] | None,
         started: float,
         *,
@@ -360,13 +359,13 @@ class ApiClient:
         method: str,
         path: str,
         url: Any,
-        body: bytes | aiohttp.Payload | None,
+        body: Body | None,
         headers: Mapping[str, str] | None,
         started: float,
         *,
         read: Literal[False],
         idempotent: bool = True,
-    ) -> aiohttp.ClientResponse: ...
+    ) -> Response: ...
 
     async def _send(
         self,
@@ -374,13 +373,13 @@ class ApiClient:
         method: str,
         path: str,
         url: Any,
-        body: bytes | aiohttp.Payload | None,
+        body: Body | None,
         headers: Mapping[str, str] | None,
         started: float,
         *,
         read: bool,
         idempotent: bool = True,
-    ) -> RawResponse | aiohttp.ClientResponse:
+    ) -> RawResponse | Response:
         """One call through the retry loop (read whole, or opened for streaming), with the
         client's auth headers and governor; after a 401 for a bearer token that looked valid,
         once more with a refreshed token."""

@@ -24,7 +24,6 @@ from __future__ import annotations
 import io
 import mimetypes
 import os
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -53,8 +52,6 @@ from ..errors import (
 from ..types._http import HttpOptions, HttpRetryOptions
 
 if TYPE_CHECKING:
-    import aiohttp
-
     from .._api_client import ApiClient, RawResponse
 
 __all__ = [
@@ -74,7 +71,6 @@ MAX_CHUNK_FAILURES = 5
 
 _RESUME_BACKOFF = Backoff(1.0, 30.0, multiplier=2.0, jitter=0.2)
 _CANCEL_BUDGET = 5.0
-_PAYLOAD_WARNING_SIZE = 1024 * 1024
 _OCTET_STREAM = "application/octet-stream"
 
 _log_upload = _log.get_logger("genai_actors.upload")
@@ -288,22 +284,6 @@ async def open_source(file: object, *, what: str = "file") -> UploadSource:
     )
 
 
-def _payload(body: bytes | None) -> bytes | aiohttp.Payload | None:
-    """The chunk as an aiohttp payload sent without a copy.
-
-    aiohttp warns (``ResourceWarning``) about raw ``bytes`` bodies over 1 MiB because a huge
-    body written at once may stall the loop; a chunk is at most 8 MiB and is handed to the
-    transport in one write, so the warning is silenced for this construction only.
-    """
-    if body is None or len(body) <= _PAYLOAD_WARNING_SIZE:
-        return body
-    import aiohttp
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        return aiohttp.BytesPayload(body, content_type="application/octet-stream")
-
-
 def _chunk_options(http_options: HttpOptions | None) -> HttpOptions:
     """Per-call options for chunk and query requests: the caller's, with transport retries
     off (the engine resumes instead of blindly resending a chunk)."""
@@ -432,7 +412,7 @@ class _Session:
         return await self._api.request(
             "POST",
             self._path,
-            body=_payload(body),
+            body=body,
             query=self._query,
             headers=headers,
             http_options=self._options,

@@ -1,11 +1,15 @@
 # genai_actors._transport: HTTP below the API modules.
-#   _session.py   TransportConfig (defaults, size caps), SessionPool (one aiohttp session per
-#                 event loop), the shared SSL context, proxy settings read once
+#   _session.py   TransportConfig (defaults, size caps, the HTTP client), SessionPool (one
+#                 session per event loop), the shared SSL context, proxy settings read once
+#   _wire.py      the Session / Response / Reader protocols both HTTP clients satisfy
+#   _h1/          h1: our HTTP/1.1 client on asyncio protocols + httptools (the default)
+#   _aiohttp.py   the aiohttp fallback as a Session (neutral timeouts, payload bodies)
+#   _timeouts.py  Timeouts: the per-phase limits of one attempt, whatever the client
 #   _options.py   HttpOptions checked and merged (the one deep_merge), Plan (resolved per-call
 #                 options, URL cache), the resource-path guard
 #   _exchange.py  Exchange: the one retry loop (plain requests, streams, raw bodies), deadlines
 #   _retry.py     RetryPolicy: what is retried, backoff (supervisors.Backoff), server hints
-#   _errors.py    the one aiohttp -> errors mapping (by phase), the one secret scrub
+#   _errors.py    the one h1/aiohttp -> errors mapping (by phase), the one secret scrub
 #   _reading.py   RawResponse (a 2xx answer read whole; types.HttpResponse is the wire type);
 #                 capped body reads; bytes before a stored error come first
 #   _sse.py       SseParser: incremental server-sent-events framing, size-capped

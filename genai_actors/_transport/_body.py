@@ -11,7 +11,7 @@ from ._errors import Phase, map_transport_error
 from ._reading import read_chunk
 
 if TYPE_CHECKING:
-    import aiohttp
+    from ._wire import Response
 
 __all__ = ["RawBody"]
 
@@ -39,9 +39,9 @@ class RawBody:
 
     __slots__ = ("_opener", "_response")
 
-    def __init__(self, opener: Callable[[], Awaitable[aiohttp.ClientResponse]]) -> None:
+    def __init__(self, opener: Callable[[], Awaitable[Response]]) -> None:
         self._opener = opener
-        self._response: aiohttp.ClientResponse | None = None
+        self._response: Response | None = None
 
     async def open(self) -> None:
         """Sends the request and waits for the response headers (idempotent)."""
@@ -74,7 +74,7 @@ class RawBody:
             return await read_chunk(response.content, size)
         except GenAIError:
             raise
-        except Exception as exc:  # aiohttp payload and connection errors, timeouts
+        except Exception as exc:  # the client's payload and connection errors, timeouts
             raise map_transport_error(exc, Phase.BODY) from exc
 
     def release(self) -> None:

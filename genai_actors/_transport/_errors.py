@@ -1,8 +1,8 @@
-"""The boundary: aiohttp failures and server text become :mod:`genai_actors.errors`.
+"""The boundary: HTTP client failures and server text become :mod:`genai_actors.errors`.
 
 Two jobs, each done in exactly one place:
 
-- :func:`map_transport_error` turns an aiohttp or timeout exception into a typed
+- :func:`map_transport_error` turns an h1, aiohttp or timeout exception into a typed
   :class:`~genai_actors.errors.TransportError`; the answer depends on the :class:`Phase` the
   exchange was in (see the function's docstring for the rule).
 - :func:`scrub` removes credentials from server text. Every error built from what a server sent
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import enum
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -69,23 +70,30 @@ class Phase(enum.Enum):
 
 
 def map_transport_error(exc: BaseException, phase: Phase) -> GenAIError:
-    """Maps an aiohttp or timeout exception to a typed error: the one mapping in the code base.
+    """Maps an HTTP client's or a timeout exception to a typed error: the one mapping.
 
-    The rule:
+    The same rule for either client (h1's classes are named first, aiohttp's after them):
 
-    1. Timeouts, whatever the phase: aiohttp's connect timeout is :class:`ConnectTimeoutError`;
-       its socket-read timeout (``sock_read``, the stream idle timeout) is
-       :class:`StreamIdleTimeoutError`; any other :class:`TimeoutError` (the call's own budget)
-       is :class:`RequestTimeoutError`.
+    1. Timeouts, whatever the phase: the connect timeout (h1 ``ConnectTimeout``, aiohttp
+       ``ConnectionTimeoutError``) is :class:`ConnectTimeoutError`; the socket-read timeout
+       (``sock_read``, the stream idle timeout: ``ReadTimeout``, ``ServerTimeoutError``) is
+       :class:`StreamIdleTimeoutError`; any other :class:`TimeoutError` (the call's own
+       budget, h1 ``TotalTimeout``) is :class:`RequestTimeoutError`.
     2. :attr:`Phase.SEND` (no response yet): a connection that could not be made (DNS, refused,
-       TLS) is :class:`ConnectError`; a connection lost after it was made, while sending or
-       waiting for the answer, is :class:`ConnectionLostError` (the request may have reached
-       the server; retried for idempotent requests).
+       TLS, proxy: ``ClientConnectError``, ``ClientConnectorError``) is :class:`ConnectError`;
+       a connection lost after it was made, while sending or waiting for the answer
+       (``ServerDisconnected``, ``PayloadError``, aiohttp's other connection errors), is
+       :class:`ConnectionLostError` (the request may have reached the server; retried for
+       idempotent requests).
     3. :attr:`Phase.BODY` (the response started): a connection lost or a malformed or truncated
-       body (aiohttp's ``ClientPayloadError``) is :class:`StreamCutError`: the answer exists
-       but is incomplete. A stream is never retried after this point; a plain idempotent
-       request, whose body is read inside the retry loop, is.
-    4. Anything else aiohttp raises is a plain :class:`TransportError`.
+       body is :class:`StreamCutError`: the answer exists but is incomplete. A stream is never
+       retried after this point; a plain idempotent request, whose body is read inside the
+       retry loop, is.
+    4. Anything else (h1 ``ProtocolError``, ``SessionClosed``, other aiohttp errors) is a
+       plain :class:`TransportError`.
+
+    aiohttp is never imported here: its classes are checked only when it is already loaded
+    (an aiohttp exception cannot exist otherwise).
 
     Args:
         exc: The exception caught (kept as ``__cause__``).
@@ -94,27 +102,61 @@ def map_transport_error(exc: BaseException, phase: Phase) -> GenAIError:
     Returns:
         The error, not raised.
     """
-    import aiohttp
+    from ._h1 import _errors as h1
 
     name = type(exc).__name__
-    if isinstance(exc, aiohttp.ConnectionTimeoutError):
-        err: GenAIError = ConnectTimeoutError("no connection within the connect timeout")
-    elif isinstance(exc, aiohttp.ServerTimeoutError):
-        err = StreamIdleTimeoutError("the server sent nothing within the idle timeout")
-    elif isinstance(exc, TimeoutError):
-        err = RequestTimeoutError("the call's timeout expired")
-    elif phase is Phase.BODY and isinstance(
-        exc, aiohttp.ClientPayloadError | aiohttp.ClientConnectionError
-    ):
-        err = StreamCutError(f"the response was cut before it was complete: {name}")
-    elif isinstance(exc, aiohttp.ClientConnectorError):
-        err = ConnectError(f"cannot connect to {exc.host}:{exc.port}: {name}: {exc.os_error}")
-    elif isinstance(exc, aiohttp.ClientConnectionError | aiohttp.ClientPayloadError):
-        err = ConnectionLostError(f"the connection was lost before the response: {name}")
+    if isinstance(exc, h1.HttpClientError):
+        err = _map_h1(exc, phase, name, h1)
     else:
-        err = TransportError(f"transport failure: {name}")
+        aiohttp = sys.modules.get("aiohttp")
+        if aiohttp is not None and isinstance(exc, aiohttp.ClientError):
+            err = _map_aiohttp(exc, phase, name, aiohttp)
+        elif isinstance(exc, TimeoutError):
+            err = RequestTimeoutError("the call's timeout expired")
+        else:
+            err = TransportError(f"transport failure: {name}")
     err.__cause__ = exc
     return err
+
+
+_CONNECT_TIMEOUT = "no connection within the connect timeout"
+_IDLE_TIMEOUT = "the server sent nothing within the idle timeout"
+_CUT = "the response was cut before it was complete: {}"
+_LOST = "the connection was lost before the response: {}"
+
+
+def _map_h1(exc: BaseException, phase: Phase, name: str, h1: Any) -> GenAIError:
+    if isinstance(exc, h1.ConnectTimeout):
+        return ConnectTimeoutError(_CONNECT_TIMEOUT)
+    if isinstance(exc, h1.ReadTimeout):
+        return StreamIdleTimeoutError(_IDLE_TIMEOUT)
+    if isinstance(exc, TimeoutError):
+        return RequestTimeoutError("the call's timeout expired")
+    lost = isinstance(exc, h1.ServerDisconnected | h1.PayloadError)
+    if phase is Phase.BODY and (lost or isinstance(exc, h1.ClientConnectError)):
+        return StreamCutError(_CUT.format(name))
+    if isinstance(exc, h1.ClientConnectError):
+        return ConnectError(f"cannot connect to {exc.host}:{exc.port}: {name}: {exc.os_error}")
+    if lost:
+        return ConnectionLostError(_LOST.format(name))
+    return TransportError(f"transport failure: {name}")
+
+
+def _map_aiohttp(exc: BaseException, phase: Phase, name: str, aiohttp: Any) -> GenAIError:
+    if isinstance(exc, aiohttp.ConnectionTimeoutError):
+        return ConnectTimeoutError(_CONNECT_TIMEOUT)
+    if isinstance(exc, aiohttp.ServerTimeoutError):
+        return StreamIdleTimeoutError(_IDLE_TIMEOUT)
+    if isinstance(exc, TimeoutError):
+        return RequestTimeoutError("the call's timeout expired")
+    lost = isinstance(exc, aiohttp.ClientConnectionError | aiohttp.ClientPayloadError)
+    if phase is Phase.BODY and lost:
+        return StreamCutError(_CUT.format(name))
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return ConnectError(f"cannot connect to {exc.host}:{exc.port}: {name}: {exc.os_error}")
+    if lost:
+        return ConnectionLostError(_LOST.format(name))
+    return TransportError(f"transport failure: {name}")
 
 
 def scrub(text: str, secrets: Iterable[str] = (), *, partial: bool = False) -> str:

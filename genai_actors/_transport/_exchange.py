@@ -8,9 +8,13 @@ after that. An error status or a transport failure is mapped to its typed error
 :class:`~._retry.RetryPolicy`, which says whether and how long to wait.
 
 Deadline: the call's clock starts when the caller says (``started``, read before any lazy work:
-importing aiohttp, building the SSL context, opening the session, refreshing a token), so that
-work counts against the call's timeout. The first attempt's aiohttp timeout is what remains of
-it; no wait between attempts crosses it.
+importing the HTTP client, building the SSL context, opening the session, refreshing a token),
+so that work counts against the call's timeout. The first attempt's timeouts are what remains of it;
+no wait between attempts crosses it.
+
+The HTTP client underneath (h1 or aiohttp) is the pool's: this module sees only
+:mod:`._wire`'s ``Session`` and ``Response`` and catches the client's own exception classes
+(``SessionPool.errors``), so the loop is the same code for both.
 """
 
 from __future__ import annotations
@@ -34,10 +38,11 @@ from ._reading import RawResponse, read_body
 from ._session import SessionPool, TransportConfig, shared_ssl_context
 
 if TYPE_CHECKING:
-    import aiohttp
     from yarl import URL
 
     from ._options import Plan
+    from ._timeouts import Timeouts
+    from ._wire import Body, Response
 
 __all__ = ["Exchange", "Gate"]
 
@@ -62,7 +67,7 @@ class Gate(Protocol):
 
 _log_request = _log.get_logger("genai_actors.request")
 
-# Lazy work shorter than this does not earn a first attempt its own, shorter aiohttp timeout.
+# Lazy work shorter than this does not earn a first attempt its own, shorter timeout.
 _SLACK = 0.001
 
 
@@ -100,7 +105,7 @@ class Exchange:
         plan: Plan,
         method: str,
         url: URL,
-        body: bytes | aiohttp.Payload | None,
+        body: Body | None,
         headers: Mapping[str, str],
         *,
         path: str,
@@ -117,7 +122,7 @@ class Exchange:
         plan: Plan,
         method: str,
         url: URL,
-        body: bytes | aiohttp.Payload | None,
+        body: Body | None,
         headers: Mapping[str, str],
         *,
         path: str,
@@ -126,7 +131,7 @@ class Exchange:
         idempotent: bool = True,
         lazy: bool = False,
         gate: Gate | None = None,
-    ) -> aiohttp.ClientResponse: ...
+    ) -> Response: ...
 
     @overload
     async def send(
@@ -134,7 +139,7 @@ class Exchange:
         plan: Plan,
         method: str,
         url: URL,
-        body: bytes | aiohttp.Payload | None,
+        body: Body | None,
         headers: Mapping[str, str],
         *,
         path: str,
@@ -143,14 +148,14 @@ class Exchange:
         idempotent: bool = True,
         lazy: bool = False,
         gate: Gate | None = None,
-    ) -> RawResponse | aiohttp.ClientResponse: ...
+    ) -> RawResponse | Response: ...
 
     async def send(
         self,
         plan: Plan,
         method: str,
         url: URL,
-        body: bytes | aiohttp.Payload | None,
+        body: Body | None,
         headers: Mapping[str, str],
         *,
         path: str,
@@ -159,14 +164,14 @@ class Exchange:
         idempotent: bool = True,
         lazy: bool = False,
         gate: Gate | None = None,
-    ) -> RawResponse | aiohttp.ClientResponse:
+    ) -> RawResponse | Response:
         """Sends the request, retrying per ``plan.retry``, until a 2xx answer or a final error.
 
         Args:
             plan: The resolved options of the call.
             method: The HTTP method.
             url: The full URL.
-            body: The body (bytes or an aiohttp payload), or ``None``.
+            body: The body (bytes or a memoryview, sent without a copy), or ``None``.
             headers: Every header of the request.
             path: The resource path (for logs).
             started: When the call began, on ``supervisors.current_clock()``.
@@ -175,14 +180,15 @@ class Exchange:
             idempotent: False for a request that creates something (fewer retries).
             lazy: True when the caller did slow set-up work since ``started`` (refreshing a
                 token): the first attempt then gets only what remains of the timeout. Set-up
-                done here (building the plan's aiohttp settings, opening the session) counts
+                done here (building the plan's timeouts, opening the session) counts
                 by itself.
             gate: The rate governor's hook for this call, or ``None``: every attempt is
                 admitted by it (its waits count against the call's timeout) and reports back
                 to it; a stream is admitted once, when it opens.
 
         Returns:
-            The read response, or the open ``aiohttp.ClientResponse`` when ``read`` is False.
+            The read response, or the open response (``_wire.Response``) when ``read`` is
+            False.
 
         Raises:
             APIError: An error status (the most specific subclass), after retries.
@@ -196,8 +202,6 @@ class Exchange:
         Cancellation: cancelling the caller aborts the attempt and frees its connection; a
         request cancelled after it was sent may still be executed by the server.
         """
-        import aiohttp
-
         config = self._config
         if not plan.ready:
             plan.prepare(config)
@@ -207,6 +211,7 @@ class Exchange:
         if session is None:
             session = await pool.open()
             lazy = True
+        errors = pool.errors
         deadline = started + plan.timeout
         timeout = plan.request_timeout if read else plan.stream_timeout
         if lazy:  # set-up work ran inside this call: its time counts against the timeout
@@ -221,7 +226,7 @@ class Exchange:
                 timeout = self._timeout(plan, remaining, read)
         limit = config.max_response_bytes
         # The SSL context (certifi's bundle) is built on the first https request, never for a
-        # plain-http one (the emulator, a local proxy); the connector itself has none.
+        # plain-http one (the emulator, a local proxy); the pool itself has none.
         tls = shared_ssl_context() if url.scheme == "https" else True
         attempt = 0
         while True:
@@ -263,7 +268,15 @@ class Exchange:
                 error: GenAIError = api_error(
                     status, resp.reason, resp.headers, content, self.secrets
                 )
-            except (aiohttp.ClientError, TimeoutError) as exc:
+            except RuntimeError as exc:  # h1's SessionClosed, aiohttp's "Session is closed"
+                if gate is not None:
+                    gate.abandon()
+                if not session.closed:
+                    if isinstance(exc, errors):
+                        raise map_transport_error(exc, phase) from exc
+                    raise
+                raise ClientClosedError("the client was closed during the call") from exc
+            except errors as exc:
                 error = map_transport_error(exc, phase)
                 if isinstance(error, ConnectTimeoutError) and current_clock().now() >= deadline:
                     # The call's budget ran out while waiting for a pooled connection.
@@ -272,12 +285,6 @@ class Exchange:
                         "was free"
                     )
                     error.__cause__ = exc
-            except RuntimeError as exc:
-                if gate is not None:
-                    gate.abandon()
-                if not session.closed:
-                    raise
-                raise ClientClosedError("the client was closed during the call") from exc
             except BaseException:
                 if gate is not None:
                     gate.abandon()
@@ -286,7 +293,7 @@ class Exchange:
                 await gate.settle(error)
             timeout = await self._backoff(plan, error, attempt, deadline, path, idempotent, read)
 
-    def _timeout(self, plan: Plan, remaining: float, read: bool) -> aiohttp.ClientTimeout:
+    def _timeout(self, plan: Plan, remaining: float, read: bool) -> Timeouts:
         if not read and not plan.explicit_timeout:
             return plan.stream_timeout
         return client_timeout(remaining, self._config, stream=not read, explicit=True)
@@ -300,11 +307,11 @@ class Exchange:
         path: str,
         idempotent: bool,
         read: bool,
-    ) -> aiohttp.ClientTimeout:
+    ) -> Timeouts:
         """Waits before the next attempt, or raises ``error`` when it must not be retried.
 
         Returns:
-            The aiohttp timeout of the next attempt: what remains of the call's budget.
+            The timeouts of the next attempt: what remains of the call's budget.
         """
         delay = plan.retry.delay_for(error, attempt, idempotent=idempotent)
         if delay is None or self._pool.closed:

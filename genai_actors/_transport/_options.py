@@ -25,9 +25,9 @@ from ..errors import InvalidOptionError, InvalidRequestError
 from ..types._http import HttpOptions, HttpRetryOptions
 from ._retry import RetryPolicy
 from ._session import DEFAULT_TIMEOUT, TransportConfig, proxy_for
+from ._timeouts import Timeouts
 
 if TYPE_CHECKING:
-    import aiohttp
     from yarl import URL
 
     from .._backend import Backend
@@ -227,19 +227,17 @@ def merge_http_options(base: HttpOptions, override: HttpOptions | Mapping[str, A
 
 def client_timeout(
     budget: float, config: TransportConfig, *, stream: bool, explicit: bool
-) -> aiohttp.ClientTimeout:
-    """aiohttp's timeouts for one attempt with ``budget`` seconds left of the call.
+) -> Timeouts:
+    """The timeouts of one attempt with ``budget`` seconds left of the call.
 
     ``sock_connect`` is the connect timeout (a new connection's TCP and TLS handshakes). The
     wait for a pooled connection counts only against the call's budget: ``total`` for a plain
     request or a stream with an explicit timeout; a stream without one has no ``total`` (it may
     run for hours), so ``connect`` (pool wait, DNS and handshakes together) gets the budget.
     """
-    import aiohttp
-
     if not stream:
-        return aiohttp.ClientTimeout(total=budget, sock_connect=config.connect_timeout)
-    return aiohttp.ClientTimeout(
+        return Timeouts(total=budget, sock_connect=config.connect_timeout)
+    return Timeouts(
         total=budget if explicit else None,
         connect=None if explicit else budget,
         sock_connect=config.connect_timeout,
@@ -306,15 +304,15 @@ class Plan:
         self.extra_body = options.extra_body or None
         self.explicit_timeout = explicit
         self.urls: dict[tuple[str, str], URL] = {}
-        self.ready = False  # the aiohttp-level settings below are made by prepare()
-        self.request_timeout: aiohttp.ClientTimeout
-        self.stream_timeout: aiohttp.ClientTimeout
+        self.ready = False  # the transport-level settings below are made by prepare()
+        self.request_timeout: Timeouts
+        self.stream_timeout: Timeouts
         self.proxy: str | None
 
     def prepare(self, config: TransportConfig) -> None:
-        """Builds the aiohttp timeouts and reads the proxy: on first use, not at construction.
+        """Builds the timeouts and reads the proxy: on first use, not at construction.
 
-        The connect timeout is aiohttp's ``sock_connect`` (TCP and TLS of one new connection):
+        The connect timeout is ``sock_connect`` (TCP and TLS of one new connection):
         waiting for a pooled connection is not connecting, and is bounded only by the call's
         budget (``total``; for a stream without an explicit timeout, ``connect`` set to the
         call's default budget bounds the pool wait alone).

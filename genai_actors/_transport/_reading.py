@@ -1,8 +1,10 @@
 """Reading response bodies: whole (capped), in pieces (bytes before a stored error first), a head.
 
-aiohttp's ``StreamReader.readany`` raises an error stored by a dropped connection *before* it
-returns the bytes that arrived ahead of that error. A slow consumer would lose events the server
-had sent. :func:`read_chunk` returns those bytes first, and raises the error on the next read.
+Written against :mod:`._wire`'s ``Response``/``Reader``, so the same for either HTTP client.
+h1 returns the bytes that arrived before a connection failure first, then raises. aiohttp's
+``StreamReader.readany`` raises an error stored by a dropped connection *before* it returns the
+bytes that arrived ahead of it, so a slow consumer would lose events the server had sent:
+:func:`held_back` (aiohttp only) finds those bytes, and :func:`read_chunk` returns them first.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from ..errors import ResponseTooLargeError
 from ._errors import decode_json
 
 if TYPE_CHECKING:
-    import aiohttp
+    from ._wire import Reader, Response
 
 __all__ = ["RawResponse", "held_back", "read_body", "read_chunk", "read_head"]
 
@@ -47,20 +49,21 @@ class RawResponse:
         return f"RawResponse(status={self.status}, content=<{len(self.content)} bytes>)"
 
 
-def held_back(content: aiohttp.StreamReader, size: int = -1) -> bytes | None:
+def held_back(content: Reader, size: int = -1) -> bytes | None:
     """Bytes that arrived before a connection error aiohttp has stored, if any (up to ``size``).
 
     ``StreamReader.readany`` would raise the stored error and drop them; a reader calls this
-    first and awaits ``readany`` only on ``None``.
+    first and awaits ``readany`` only on ``None``. Always ``None`` for h1's reader, which
+    returns such bytes first by itself.
     """
     try:
-        pending = content._exception is not None and bool(content._buffer)
+        pending = content._exception is not None and bool(content._buffer)  # type: ignore[attr-defined]
     except AttributeError:  # not aiohttp's StreamReader: nothing is held back
         return None
-    return content._read_nowait(size) if pending else None
+    return content._read_nowait(size) if pending else None  # type: ignore[attr-defined]
 
 
-async def read_chunk(content: aiohttp.StreamReader, size: int = -1) -> bytes:
+async def read_chunk(content: Reader, size: int = -1) -> bytes:
     """Whatever bytes have arrived, up to ``size`` (waiting for some); ``b""`` at the end.
 
     Bytes received before a connection error are returned before that error is raised.
@@ -70,8 +73,8 @@ async def read_chunk(content: aiohttp.StreamReader, size: int = -1) -> bytes:
         size: At most this many bytes; ``-1`` for all that arrived.
 
     Raises:
-        aiohttp.ClientError, TimeoutError: As ``StreamReader.readany`` (to be mapped by the
-            caller), once no byte received before the failure is left.
+        The client's errors, TimeoutError: As its ``readany`` (to be mapped by the caller),
+            once no byte received before the failure is left.
     """
     held = held_back(content, size)
     if held is not None:
@@ -87,7 +90,7 @@ def _too_large(limit: int) -> ResponseTooLargeError:
     )
 
 
-async def read_body(response: aiohttp.ClientResponse, limit: int) -> bytes:
+async def read_body(response: Response, limit: int) -> bytes:
     """Reads the whole body, stopping (and closing the response) once it passes ``limit`` bytes.
 
     A declared ``Content-Length`` over the limit fails before anything is read. An
@@ -97,7 +100,7 @@ async def read_body(response: aiohttp.ClientResponse, limit: int) -> bytes:
 
     Raises:
         ResponseTooLargeError: The body is (or would be) larger than ``limit``.
-        aiohttp.ClientError, TimeoutError: As aiohttp (to be mapped by the caller).
+        The client's errors, TimeoutError: As the client (to be mapped by the caller).
     """
     length = response.content_length
     if length is not None and "Content-Encoding" not in response.headers:
@@ -119,14 +122,14 @@ async def read_body(response: aiohttp.ClientResponse, limit: int) -> bytes:
         parts.append(chunk)
 
 
-async def read_head(response: aiohttp.ClientResponse, limit: int) -> tuple[bytes, bool]:
+async def read_head(response: Response, limit: int) -> tuple[bytes, bool]:
     """Reads at most ``limit`` bytes of the body, for a message that quotes it.
 
     Returns:
         The bytes, and whether they are the whole body.
 
     Raises:
-        aiohttp.ClientError, TimeoutError: As aiohttp (to be mapped by the caller).
+        The client's errors, TimeoutError: As the client (to be mapped by the caller).
     """
     parts: list[bytes] = []
     size = 0

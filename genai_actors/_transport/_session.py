@@ -1,18 +1,26 @@
-"""aiohttp sessions, one per event loop, over one connector each; the shared SSL context; proxies.
+"""HTTP sessions, one per event loop, each over one connection pool; the SSL context; proxies.
 
 Defaults (all seconds, all finite). The overall budget of one call is not here: it is
 ``HttpOptions.timeout`` (google-genai's type, in milliseconds; 600 s when unset), the one
 place a call's timeout lives.
 
 =========================  ======  ====================================================
+``http_client``            "h1"    the HTTP client: ``"h1"`` (ours) or ``"aiohttp"``
 ``connect_timeout``         10.0   to open a new connection (TCP and TLS handshakes)
 ``stream_idle_timeout``    300.0   a stream that sends no byte for this long fails
 ``keepalive_timeout``       60.0   idle pooled connections are closed after this
-``connection_limit``         512   connections per connector (per event loop)
+``connection_limit``         512   connections per pool (per event loop)
 ``max_request_bytes``      100 MiB  a JSON request body over this is refused before sending
 ``max_response_bytes``     256 MiB  a response body over this fails (read incrementally)
 ``max_sse_event_bytes``     64 MiB  one stream event (or line) over this fails the stream
 =========================  ======  ====================================================
+
+The HTTP client. ``"h1"`` is the library's own HTTP/1.1 client (``_transport._h1``: asyncio
+protocols and httptools, a keep-alive pool, TLS, proxies, per-phase timeouts), the default
+because it costs a fraction of aiohttp's CPU per call (``docs/performance.md``, "The h1
+transport"). ``"aiohttp"`` is the fallback: the same behaviour through ``aiohttp.ClientSession``
+(``_aiohttp.py``), for an environment where h1 misbehaves. Everything above the session (the
+retry loop, the error mapping, streams, caps) is the same code for both.
 
 ``max_request_bytes`` is the Gemini API's inline request limit (raised from 20 MB to 100 MB in
 January 2026; inline data is base64, so about 75 MB of raw media): larger media goes through the
@@ -31,13 +39,13 @@ shut down by ``asyncio.run`` (or any ``asyncio.Runner``), its session is closed 
 through an async-generator finaliser the loop runs on shutdown; a loop closed any other way is
 detected on next use and its entry dropped, so no call ever touches a dead loop.
 
-Proxy settings are read once per process (``HTTP(S)_PROXY``, ``NO_PROXY``) instead of aiohttp's
-per-request ``trust_env`` lookups; the SSL context is built at most once per process, lazily on
-the first https request (never for plain http, such as the emulator's URL), from
-``SSL_CERT_FILE``/``SSL_CERT_DIR`` or certifi, and aiohttp's own default otherwise; it is given
-per request, so the connector has none of its own.
-aiohttp, ``ssl`` and ``urllib.request`` are imported when first needed (the first session,
-SSL context or proxy lookup), never when this module is imported.
+Proxy settings are read once per process (``HTTP(S)_PROXY``, ``NO_PROXY``) instead of per
+request; the SSL context is built at most once per process, lazily on the first https request
+(never for plain http, such as the emulator's URL), from ``SSL_CERT_FILE``/``SSL_CERT_DIR`` or
+certifi, and the client's own verified default otherwise; it is given per request, so the pool
+itself has none. The HTTP client, ``ssl`` and ``urllib.request`` are imported when first needed
+(the first session, SSL context or proxy lookup), never when this module is imported; aiohttp
+is never imported when h1 is the client.
 """
 
 from __future__ import annotations
@@ -56,10 +64,12 @@ from ..errors import InvalidOptionError
 if TYPE_CHECKING:
     import ssl
 
-    import aiohttp
+    from ._wire import Session
 
 __all__ = ["SessionPool", "TransportConfig", "proxy_for", "shared_ssl_context"]
 
+HTTP_CLIENTS = ("h1", "aiohttp")
+DEFAULT_HTTP_CLIENT = "aiohttp"
 DEFAULT_TIMEOUT = 600.0
 DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_STREAM_IDLE_TIMEOUT = 300.0
@@ -77,6 +87,9 @@ class TransportConfig:
     """Connection-level settings of a client (per-call settings live in ``HttpOptions``).
 
     Attributes:
+        http_client: The HTTP client underneath: ``"h1"``, the library's own HTTP/1.1 client
+            (the default: the cheapest per call), or ``"aiohttp"`` (the fallback). Both give
+            the same behaviour, errors and guarantees.
         connect_timeout: Seconds to open a new connection (TCP and TLS handshakes); waiting
             for a pooled connection is bounded by the call's budget instead.
         stream_idle_timeout: Seconds a stream may stay silent before it fails.
@@ -104,8 +117,13 @@ class TransportConfig:
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
     max_sse_event_bytes: int = DEFAULT_MAX_SSE_EVENT_BYTES
+    http_client: str = DEFAULT_HTTP_CLIENT
 
     def __post_init__(self) -> None:
+        if self.http_client not in HTTP_CLIENTS:
+            raise InvalidOptionError(
+                "http_client", f"expected 'h1' or 'aiohttp', got {self.http_client!r}"
+            )
         for name in ("connect_timeout", "stream_idle_timeout", "keepalive_timeout"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float):
@@ -140,8 +158,8 @@ def shared_ssl_context() -> ssl.SSLContext | bool:
     """The process-wide SSL setting for connectors, built once on first call.
 
     Returns:
-        A context from ``SSL_CERT_FILE``/``SSL_CERT_DIR`` or certifi's bundle; ``True`` (aiohttp's
-        own, already built, verified default) when neither is available.
+        A context from ``SSL_CERT_FILE``/``SSL_CERT_DIR`` or certifi's bundle; ``True`` (the
+        HTTP client's own verified default) when neither is available.
     """
     global _ssl_context
     if _ssl_context is not None:
@@ -193,26 +211,54 @@ def proxy_for(url: str) -> str | None:
 class _Entry:
     __slots__ = ("session", "watcher")
 
-    def __init__(self, session: aiohttp.ClientSession, watcher: AsyncGenerator[None, None]) -> None:
+    def __init__(self, session: Session, watcher: AsyncGenerator[None, None]) -> None:
         self.session = session
         self.watcher = watcher
 
 
-class SessionPool:
-    """One aiohttp ``ClientSession`` (and connector) per event loop, created on first use.
+def _h1_session(config: TransportConfig) -> tuple[Session, tuple[type[BaseException], ...]]:
+    from ._h1 import H1Session  # type: ignore[attr-defined,unused-ignore]
+    from ._h1._errors import HttpClientError
 
-    Thread-safe: loops in different threads each get their own session.
+    session = H1Session(
+        limit=config.connection_limit,
+        limit_per_host=config.connection_limit_per_host,
+        keepalive_timeout=config.keepalive_timeout,
+        read_bufsize=READ_BUFSIZE,
+    )
+    return session, (HttpClientError, TimeoutError)
+
+
+def _aiohttp_session(config: TransportConfig) -> tuple[Session, tuple[type[BaseException], ...]]:
+    from ._aiohttp import ERRORS, AiohttpSession
+
+    return AiohttpSession(config, READ_BUFSIZE), ERRORS
+
+
+class SessionPool:
+    """One HTTP session (and its connection pool) per event loop, created on first use.
+
+    The session is h1's or aiohttp's, as ``TransportConfig.http_client`` says. Thread-safe:
+    loops in different threads each get their own session.
+
+    Attributes:
+        errors: The exception classes the chosen client raises from a request or a body read
+            (its own, and ``TimeoutError``): what the transport catches and maps. Set by the
+            first :meth:`open`.
+        opened: True once a session was ever created.
+        closed: True once :meth:`aclose` ran.
     """
 
     def __init__(self, config: TransportConfig) -> None:
         self._config = config
         self._entries: dict[asyncio.AbstractEventLoop, _Entry] = {}
         self._lock = threading.Lock()
-        self._last: tuple[asyncio.AbstractEventLoop, aiohttp.ClientSession] | None = None
-        self.opened = False  # a session was ever created
+        self._last: tuple[asyncio.AbstractEventLoop, Session] | None = None
+        self.errors: tuple[type[BaseException], ...] = (TimeoutError,)
+        self.opened = False
         self.closed = False
 
-    def current(self) -> aiohttp.ClientSession | None:
+    def current(self) -> Session | None:
         """The running loop's open session, or ``None`` if :meth:`open` must create it.
 
         Raises:
@@ -229,10 +275,13 @@ class SessionPool:
             self._last = (loop, entry.session)
             return entry.session
 
-    async def open(self) -> aiohttp.ClientSession:
-        """Returns the running loop's session, creating it (and its connector) if needed."""
-        import aiohttp
+    async def open(self) -> Session:
+        """Returns the running loop's session, creating it (and its pool) if needed.
 
+        Raises:
+            ImportError: The chosen HTTP client's package is missing.
+        """
+        make = _h1_session if self._config.http_client == "h1" else _aiohttp_session
         loop = asyncio.get_running_loop()
         with self._lock:
             for dead in [lp for lp in self._entries if lp.is_closed()]:
@@ -241,18 +290,7 @@ class SessionPool:
             if entry is not None and not entry.session.closed:
                 self._last = (loop, entry.session)
                 return entry.session
-            cfg = self._config
-            connector = aiohttp.TCPConnector(
-                limit=cfg.connection_limit,
-                limit_per_host=cfg.connection_limit_per_host,
-                keepalive_timeout=cfg.keepalive_timeout,
-            )
-            session = aiohttp.ClientSession(
-                connector=connector,
-                trust_env=False,
-                read_bufsize=READ_BUFSIZE,
-                timeout=aiohttp.ClientTimeout(total=DEFAULT_TIMEOUT, connect=cfg.connect_timeout),
-            )
+            session, self.errors = make(self._config)
             watcher = _close_on_loop_shutdown(self, loop, session)
             self._entries[loop] = _Entry(session, watcher)
             self._last = (loop, session)
@@ -261,12 +299,18 @@ class SessionPool:
         await watcher.__anext__()
         return session
 
-    def connector(self) -> aiohttp.BaseConnector | None:
-        """The running loop's connector (for tests and metrics), or ``None``."""
+    def busy(self) -> int:
+        """Connections of the running loop's pool in use by a request or an open response
+        (for tests and metrics); 0 when there is no session."""
         session = self.current()
-        return session.connector if session is not None else None
+        if session is None:
+            return 0
+        count = getattr(session, "busy", None)
+        if count is None:  # h1: open connections less the idle ones
+            return int(session.open_connections - session.idle_connections)  # type: ignore[attr-defined]
+        return int(count)
 
-    def _forget(self, loop: asyncio.AbstractEventLoop, session: aiohttp.ClientSession) -> None:
+    def _forget(self, loop: asyncio.AbstractEventLoop, session: Session) -> None:
         with self._lock:
             entry = self._entries.get(loop)
             if entry is not None and entry.session is session:
@@ -313,7 +357,7 @@ async def _finish(entry: _Entry) -> None:
 
 
 async def _close_on_loop_shutdown(
-    pool: SessionPool, loop: asyncio.AbstractEventLoop, session: aiohttp.ClientSession
+    pool: SessionPool, loop: asyncio.AbstractEventLoop, session: Session
 ) -> AsyncGenerator[None, None]:
     try:
         yield

@@ -12,6 +12,7 @@ server's text never contain the client's secrets.
 from __future__ import annotations
 
 import asyncio
+import sys
 import warnings
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -22,15 +23,15 @@ import anyio
 
 from ..errors import GenAIError, ResponseTooLargeError
 from ._errors import Phase, event_error, map_transport_error, unexpected_body
-from ._reading import read_head
+from ._reading import held_back, read_head
 from ._sse import DEFAULT_LIMIT, SseParser
 
 if TYPE_CHECKING:
-    import aiohttp
+    from ._wire import Response
 
 __all__ = ["SseStream"]
 
-Opener = Callable[[], Awaitable["aiohttp.ClientResponse"]]
+Opener = Callable[[], Awaitable["Response"]]
 
 _SSE_TYPE = "text/event-stream"
 _HEAD = 512  # bytes of the body kept to quote when the stream turns out to be no stream
@@ -38,7 +39,8 @@ _NOT_SSE_READ = 64 * 1024  # bytes of a non-SSE 2xx body read to find an error e
 
 
 class _ClosedByUser(Exception):
-    """Set on the response's reader by ``aclose()`` to wake a read in progress."""
+    """Set on aiohttp's reader by ``aclose()`` to wake a read in progress (h1's ``close()``
+    wakes it by itself)."""
 
 
 class SseStream:
@@ -93,7 +95,7 @@ class SseStream:
         event_limit: int = DEFAULT_LIMIT,
     ) -> None:
         self._opener: Opener | None = opener
-        self._resp: aiohttp.ClientResponse | None = None
+        self._resp: Response | None = None
         self._parser = SseParser(event_limit)
         self._pending: deque[bytes | GenAIError] = deque()
         self._done = False
@@ -105,7 +107,7 @@ class SseStream:
         self._head = b""  # the first bytes of the body, to quote if no event ever comes
 
     @property
-    def response(self) -> aiohttp.ClientResponse | None:
+    def response(self) -> Response | None:
         """The underlying response once open (status and headers), else ``None``."""
         return self._resp
 
@@ -126,7 +128,7 @@ class SseStream:
         if opener is None:
             return
         self._opener = None
-        resp: aiohttp.ClientResponse | None = None
+        resp: Response | None = None
         try:
             with anyio.CancelScope() as scope:
                 self._open_scope = scope
@@ -147,11 +149,11 @@ class SseStream:
             raise await self._not_a_stream(resp, content_type)
         self._resp = resp
 
-    async def _not_a_stream(self, resp: aiohttp.ClientResponse, content_type: str) -> GenAIError:
+    async def _not_a_stream(self, resp: Response, content_type: str) -> GenAIError:
         """The error of a 2xx answer that is not SSE: its error envelope, else a quote of it."""
         try:
             head, complete = await read_head(resp, _NOT_SSE_READ)
-        except Exception as exc:  # aiohttp payload and connection errors, timeouts
+        except Exception as exc:  # the client's payload and connection errors, timeouts
             return map_transport_error(exc, Phase.BODY)
         finally:
             resp.close()
@@ -196,9 +198,11 @@ class SseStream:
             except _ClosedByUser:
                 raise StopAsyncIteration from None
             except BaseException as exc:
-                chunk = self._held_back(resp, content, exc)
+                chunk = self._held_back(resp, exc)
             finally:
                 self._reading = False
+            if self._closed_now():  # aclose() from another task woke the read
+                raise StopAsyncIteration
             seen = self._seen
             if not seen and len(self._head) < _HEAD:
                 self._head += chunk[: _HEAD - len(self._head)]
@@ -234,17 +238,17 @@ class SseStream:
                         )
                     )
 
-    def _held_back(
-        self, resp: aiohttp.ClientResponse, content: aiohttp.StreamReader, exc: BaseException
-    ) -> bytes:
+    def _held_back(self, resp: Response, exc: BaseException) -> bytes:
         """The bytes a failed read left behind, else the read's error, mapped and raised.
 
         aiohttp's ``readany`` raises an error stored by a dropped connection before returning
         the bytes that arrived ahead of it: those come first (the error is raised again by the
-        next read).
+        next read). h1 returns them first by itself.
         """
-        if exc is content._exception and content._buffer:
-            return content._read_nowait(-1)
+        if not isinstance(exc, asyncio.CancelledError):
+            held = held_back(resp.content)
+            if held:
+                return held
         self._finish(resp, failed=True)
         if self._closed_now() and not isinstance(exc, asyncio.CancelledError):
             raise StopAsyncIteration from None
@@ -252,7 +256,7 @@ class SseStream:
             raise map_transport_error(exc, Phase.BODY) from exc
         raise exc
 
-    def _finish(self, resp: aiohttp.ClientResponse, *, failed: bool) -> None:
+    def _finish(self, resp: Response, *, failed: bool) -> None:
         self._done = True
         if failed:
             resp.close()
@@ -271,7 +275,9 @@ class SseStream:
         resp = self._resp
         if resp is not None and not self._done:
             if self._reading:
-                resp.content.set_exception(_ClosedByUser())
+                wake = getattr(resp.content, "set_exception", None)  # aiohttp's reader
+                if wake is not None:
+                    wake(_ClosedByUser())
             resp.close()
         self._done = True
 
@@ -299,6 +305,10 @@ class SseStream:
 
 
 def _is_client_error(exc: BaseException) -> bool:
-    import aiohttp
+    """True for an h1 or aiohttp exception (aiohttp's checked only if it is loaded)."""
+    from ._h1._errors import HttpClientError
 
-    return isinstance(exc, aiohttp.ClientError)
+    if isinstance(exc, HttpClientError):
+        return True
+    aiohttp = sys.modules.get("aiohttp")
+    return aiohttp is not None and isinstance(exc, aiohttp.ClientError)

@@ -23,9 +23,7 @@ def make_client(server: Server, **options: object) -> ga.AsyncClient:
 
 
 def acquired(client: ga.AsyncClient) -> int:
-    connector = client.api_client._pool.connector()
-    assert connector is not None
-    return len(connector._acquired)
+    return client.api_client._pool.busy()
 
 
 async def test_async_with_closes_and_later_calls_fail(server: Server) -> None:
@@ -298,15 +296,14 @@ def test_configuration_errors(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 async def test_default_transport_settings(server: Server) -> None:
-    """The connector is large (512), env proxies are not looked up per request, timeouts finite."""
+    """The pool is large (512), the HTTP client is h1, timeouts finite."""
     server.handler = ok_handler
     async with make_client(server) as client:
         await client.api_client.request("GET", "models")
         session = client.api_client._pool.current()
         assert session is not None
-        assert session.connector is not None
-        assert session.connector.limit == 512
-        assert session.trust_env is False
+        assert client.api_client.config.connection_limit == 512
+        assert client.api_client.config.http_client == "aiohttp"
         plan = client.api_client._plan
         assert plan.request_timeout.total == 600.0
         # The connect timeout bounds a new connection's handshakes, not the wait for the pool.

@@ -1,17 +1,26 @@
-"""Fixtures for the transport seam: loopback servers with scripted answers, and the emulator."""
+"""Fixtures for the transport seam: loopback servers with scripted answers, and the emulator.
+
+``http_client`` runs a test once per HTTP client behind the seam (ids ``h1`` and ``aiohttp``):
+used where the behaviour is the client's (connections, bodies, TLS, proxies, timeouts,
+cancellation, caps), not where it is the seam's own (options, retry policy, parsing).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
 import genai_actors as ga
+from genai_actors._transport._wire import Response
 from genai_actors.emulator import Emulator
 
 from ..core.conftest import API_KEY, Server
+
+HTTP_CLIENTS = ("h1", "aiohttp")
 
 _ENV = (
     "GOOGLE_API_KEY",
@@ -28,6 +37,28 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test starts without Gemini environment variables."""
     for name in _ENV:
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(params=HTTP_CLIENTS)
+def http_client(request: pytest.FixtureRequest) -> str:
+    """The HTTP client under test: each test using this runs once per client."""
+    name: str = request.param
+    if name == "h1":
+        from genai_actors._transport import _h1
+
+        if not hasattr(_h1, "H1Session"):  # until the h1 client lands
+            pytest.skip("the h1 client is not in the tree yet")
+    return name
+
+
+def transport(http_client: str, **fields: Any) -> ga.TransportConfig:
+    """A TransportConfig for ``http_client`` with ``fields`` set."""
+    return ga.TransportConfig(http_client=http_client, **fields)
+
+
+def acquired(client: ga.AsyncClient) -> int:
+    """Connections of the client's pool (in this loop) held by a request or open response."""
+    return client.api_client._pool.busy()
 
 
 @pytest.fixture
@@ -49,9 +80,11 @@ async def emu() -> AsyncIterator[Emulator]:
 
 
 @pytest.fixture
-async def emu_client(emu: Emulator) -> AsyncIterator[ga.AsyncClient]:
-    """An AsyncClient on ``emu``."""
-    async with ga.AsyncClient(api_key=API_KEY, http_options={"base_url": emu.url}) as client:
+async def emu_client(emu: Emulator, http_client: str) -> AsyncIterator[ga.AsyncClient]:
+    """An AsyncClient on ``emu`` over ``http_client``."""
+    async with ga.AsyncClient(
+        api_key=API_KEY, http_options={"base_url": emu.url}, transport=transport(http_client)
+    ) as client:
         yield client
 
 
@@ -66,11 +99,30 @@ async def drain(stream: AsyncIterator[Any], into: list[Any], delay: float = 0.0)
             await asyncio.sleep(delay)
 
 
-def make_client(server: Server, **kwargs: object) -> ga.AsyncClient:
-    """An AsyncClient on ``server``; ``http_options`` keys and ``transport=`` as keywords."""
-    transport = kwargs.pop("transport", None)
+def make_client(server: Server, http_client: str | None = None, **kwargs: object) -> ga.AsyncClient:
+    """An AsyncClient on ``server``; ``http_options`` keys and ``transport=`` as keywords.
+
+    ``http_client``, when given, is set on the transport config (the default one if none).
+    """
+    config = kwargs.pop("transport", None)
+    if http_client is not None:
+        base = config if isinstance(config, ga.TransportConfig) else ga.TransportConfig()
+        config = dataclasses.replace(base, http_client=http_client)
     return ga.AsyncClient(
         api_key=API_KEY,
         http_options={"base_url": server.url, **kwargs},
-        transport=transport,  # type: ignore[arg-type]
+        transport=config,  # type: ignore[arg-type]
     )
+
+
+async def until_cut_seen(response: Response) -> None:
+    """Returns once the client has seen its connection drop (aiohttp: the stored error; h1: a
+    few loop turns on loopback, where the close arrives with the last bytes)."""
+    content: Any = response.content
+    if hasattr(content, "exception"):  # aiohttp's StreamReader
+        for _ in range(500):
+            if content.exception() is not None:
+                return
+            await asyncio.sleep(0.01)
+        raise AssertionError("aiohttp never saw the cut")
+    await asyncio.sleep(0.1)

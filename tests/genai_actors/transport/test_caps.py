@@ -12,14 +12,9 @@ from genai_actors._transport import SseParser, TransportConfig
 from genai_actors.emulator import Emulator
 
 from ..core.conftest import API_KEY, Server
-from .conftest import drain, make_client
+from .conftest import acquired, drain, make_client, transport
 
 KIB = 1024
-
-
-def acquired(client: ga.AsyncClient) -> int:
-    connector = client.api_client._pool.connector()
-    return 0 if connector is None else len(connector._acquired)
 
 
 def test_default_caps_are_generous() -> None:
@@ -29,7 +24,7 @@ def test_default_caps_are_generous() -> None:
     assert config.max_sse_event_bytes == 64 * KIB * KIB
 
 
-async def test_a_chunked_body_past_the_cap_stops_the_read(server: Server) -> None:
+async def test_a_chunked_body_past_the_cap_stops_the_read(server: Server, http_client: str) -> None:
     """A body without a length is read incrementally and dropped once it passes the cap."""
     total = 64 * KIB * KIB
     written: list[int] = [0]
@@ -48,7 +43,7 @@ async def test_a_chunked_body_past_the_cap_stops_the_read(server: Server) -> Non
 
     server.handler = handler
     config = TransportConfig(max_response_bytes=256 * KIB)
-    async with make_client(server, transport=config) as client:
+    async with make_client(server, http_client, transport=config) as client:
         with pytest.raises(errors.ResponseTooLargeError) as caught:
             await client.api_client.request("GET", "files/big")
         assert caught.value.limit == 256 * KIB
@@ -59,7 +54,9 @@ async def test_a_chunked_body_past_the_cap_stops_the_read(server: Server) -> Non
     assert len(server.requests) == 1  # never retried
 
 
-async def test_a_declared_length_past_the_cap_fails_before_reading(server: Server) -> None:
+async def test_a_declared_length_past_the_cap_fails_before_reading(
+    server: Server, http_client: str
+) -> None:
     """A Content-Length over the cap fails at once; an error status's body is capped too."""
     answers = [
         web.Response(body=b"y" * (300 * KIB), content_type="application/json"),
@@ -71,7 +68,7 @@ async def test_a_declared_length_past_the_cap_fails_before_reading(server: Serve
 
     server.handler = handler
     config = TransportConfig(max_response_bytes=100 * KIB)
-    async with make_client(server, transport=config) as client:
+    async with make_client(server, http_client, transport=config) as client:
         with pytest.raises(errors.ResponseTooLargeError):
             await client.api_client.request("GET", "models")
         with pytest.raises(errors.ResponseTooLargeError):
@@ -79,9 +76,9 @@ async def test_a_declared_length_past_the_cap_fails_before_reading(server: Serve
         assert acquired(client) == 0
 
 
-async def test_generate_content_past_the_cap_raises(emu: Emulator) -> None:
+async def test_generate_content_past_the_cap_raises(emu: Emulator, http_client: str) -> None:
     """The cap applies to API calls: a response over it raises ResponseTooLargeError."""
-    config = TransportConfig(max_response_bytes=64)
+    config = transport(http_client, max_response_bytes=64)
     async with ga.AsyncClient(
         api_key=API_KEY, http_options={"base_url": emu.url}, transport=config
     ) as client:
@@ -98,7 +95,9 @@ async def test_generate_content_past_the_cap_raises(emu: Emulator) -> None:
     ],
     ids=["one-long-line", "many-data-lines", "raw-json-value"],
 )
-async def test_a_stream_event_past_the_cap_fails_the_stream(server: Server, piece: bytes) -> None:
+async def test_a_stream_event_past_the_cap_fails_the_stream(
+    server: Server, piece: bytes, http_client: str
+) -> None:
     """A line or event over max_sse_event_bytes fails the stream before it is buffered whole."""
 
     async def handler(request: web.Request) -> web.StreamResponse:
@@ -114,7 +113,7 @@ async def test_a_stream_event_past_the_cap_fails_the_stream(server: Server, piec
 
     server.handler = handler
     config = TransportConfig(max_sse_event_bytes=64 * KIB)
-    async with make_client(server, transport=config) as client:
+    async with make_client(server, http_client, transport=config) as client:
         stream = client.api_client.stream("POST", "models/m:streamGenerateContent", body=b"{}")
         got: list[bytes] = []
         with pytest.raises(errors.ResponseTooLargeError, match="max_sse_event_bytes"):
@@ -124,7 +123,9 @@ async def test_a_stream_event_past_the_cap_fails_the_stream(server: Server, piec
         assert acquired(client) == 0
 
 
-async def test_raw_bodies_are_not_capped_by_max_response_bytes(server: Server) -> None:
+async def test_raw_bodies_are_not_capped_by_max_response_bytes(
+    server: Server, http_client: str
+) -> None:
     """open_body (downloads) reads past max_response_bytes: downloads carry their own caps."""
 
     async def handler(request: web.Request) -> web.StreamResponse:
@@ -133,7 +134,7 @@ async def test_raw_bodies_are_not_capped_by_max_response_bytes(server: Server) -
     server.handler = handler
     config = TransportConfig(max_response_bytes=100 * KIB)
     async with (
-        make_client(server, transport=config) as client,
+        make_client(server, http_client, transport=config) as client,
         client.api_client.open_body("GET", "files/f:download") as body,
     ):
         data = await body.read()

@@ -17,24 +17,25 @@ from genai_actors import errors
 from genai_actors.emulator import Emulator, FaultConfig
 
 from ..core.conftest import API_KEY
+from .conftest import transport
 
 MODEL = "gemini-2.5-flash"
 CONNECT_TIMEOUT = 0.2
 NO_RETRY = {"attempts": 1}
 
 
-def client_for(emu: Emulator, **options: object) -> ga.AsyncClient:
+def client_for(emu: Emulator, http_client: str, **options: object) -> ga.AsyncClient:
     return ga.AsyncClient(
         api_key=API_KEY,
         http_options={"base_url": emu.url, "retry_options": NO_RETRY, **options},
-        transport=ga.TransportConfig(connection_limit=1, connect_timeout=CONNECT_TIMEOUT),
+        transport=transport(http_client, connection_limit=1, connect_timeout=CONNECT_TIMEOUT),
     )
 
 
-async def test_calls_queued_for_the_pool_outlast_the_connect_timeout() -> None:
+async def test_calls_queued_for_the_pool_outlast_the_connect_timeout(http_client: str) -> None:
     """Three calls on a one-connection pool, each holding it 0.3 s: all succeed, none retried."""
     async with Emulator(api_key=API_KEY, faults=FaultConfig(latency=0.3)) as emu:
-        async with client_for(emu) as client:
+        async with client_for(emu, http_client) as client:
             started = time.monotonic()
             results = await asyncio.gather(
                 *(client.models.generate_content(model=MODEL, contents=f"q{i}") for i in range(3))
@@ -46,11 +47,11 @@ async def test_calls_queued_for_the_pool_outlast_the_connect_timeout() -> None:
         assert len(generate) == 3  # exactly one attempt each
 
 
-async def test_streams_queued_for_the_pool_outlast_the_connect_timeout() -> None:
+async def test_streams_queued_for_the_pool_outlast_the_connect_timeout(http_client: str) -> None:
     """Two long streams on a one-connection pool: the second waits for the first, then runs."""
     faults = FaultConfig(stream_event_delay=0.05)
     async with Emulator(api_key=API_KEY, chunk_words=4, faults=faults) as emu:
-        async with client_for(emu) as client:
+        async with client_for(emu, http_client) as client:
 
             async def one(i: int) -> int:
                 count = 0
@@ -66,10 +67,10 @@ async def test_streams_queued_for_the_pool_outlast_the_connect_timeout() -> None
         assert elapsed > 2 * 5 * 0.05 - 0.05
 
 
-async def test_pool_wait_is_bounded_by_the_call_timeout() -> None:
+async def test_pool_wait_is_bounded_by_the_call_timeout(http_client: str) -> None:
     """A call that cannot get a connection within its own timeout fails with a timeout error."""
     emulator = Emulator(api_key=API_KEY, faults=FaultConfig(latency=1.5))
-    async with emulator as emu, client_for(emu, timeout=1000) as client:
+    async with emulator as emu, client_for(emu, http_client, timeout=1000) as client:
         first = asyncio.ensure_future(
             client.models.generate_content(model=MODEL, contents="holds the connection")
         )

@@ -14,12 +14,9 @@ from genai_actors import errors
 from supervisors import VirtualClock, use_clock
 
 from ..core.conftest import API_KEY, Handler, Server, json_error
+from .conftest import acquired, make_client
 
 PATH = "models/m:streamGenerateContent"
-
-
-def make_client(server: Server, **kwargs: object) -> ga.AsyncClient:
-    return ga.AsyncClient(api_key=API_KEY, http_options={"base_url": server.url}, **kwargs)  # type: ignore[arg-type]
 
 
 def sse_handler(*pieces: bytes, then: str = "end") -> Handler:
@@ -48,16 +45,10 @@ async def drain(stream: AsyncIterator[bytes], into: list[bytes]) -> None:
         into.append(payload)  # noqa: PERF401 - keeps what arrived before an error
 
 
-def acquired(client: ga.AsyncClient) -> int:
-    connector = client.api_client._pool.connector()
-    assert connector is not None
-    return len(connector._acquired)
-
-
-async def test_stream_yields_each_event_payload(server: Server) -> None:
+async def test_stream_yields_each_event_payload(server: Server, http_client: str) -> None:
     """Events split at odd places arrive whole; the request uses alt=sse and the key header."""
     server.handler = sse_handler(b'data: {"n":', b"1}\r\n\r\nda", b'ta: {"n":2}\r\n\r\n')
-    async with make_client(server) as client:
+    async with make_client(server, http_client) as client:
         async with client.api_client.stream("POST", PATH, body=b"{}") as stream:
             got = [json.loads(p) async for p in stream]
         assert acquired(client) == 0
@@ -68,13 +59,13 @@ async def test_stream_yields_each_event_payload(server: Server) -> None:
     assert "key" not in request.query
 
 
-async def test_error_event_mid_stream_raises_typed_error(server: Server) -> None:
+async def test_error_event_mid_stream_raises_typed_error(server: Server, http_client: str) -> None:
     """An {"error": ...} event after some chunks raises the matching APIError subclass."""
     error = {"error": {"code": 503, "message": "overloaded", "status": "UNAVAILABLE"}}
     server.handler = sse_handler(
         b'data: {"n":1}\n\n', b"data: " + json.dumps(error).encode() + b"\n\n", then="hang"
     )
-    async with make_client(server) as client:
+    async with make_client(server, http_client) as client:
         stream = client.api_client.stream("POST", PATH, body=b"{}")
         got: list[bytes] = []
         with pytest.raises(errors.ServiceUnavailableError) as caught:
@@ -85,29 +76,33 @@ async def test_error_event_mid_stream_raises_typed_error(server: Server) -> None
         assert acquired(client) == 0
 
 
-async def test_plain_json_error_body_in_a_200_stream_raises(server: Server) -> None:
+async def test_plain_json_error_body_in_a_200_stream_raises(
+    server: Server, http_client: str
+) -> None:
     """A multi-line JSON error body with no SSE framing is still mapped to a typed error."""
     body = json.dumps(
         {"error": {"code": 400, "message": "bad", "status": "INVALID_ARGUMENT"}}, indent=2
     )
     server.handler = sse_handler(body.encode())
-    async with make_client(server) as client:
+    async with make_client(server, http_client) as client:
         with pytest.raises(errors.InvalidArgumentError):
             async for _ in client.api_client.stream("POST", PATH, body=b"{}"):
                 pass
 
 
-async def test_stream_cut_midway_raises_stream_cut_error(server: Server) -> None:
+async def test_stream_cut_midway_raises_stream_cut_error(server: Server, http_client: str) -> None:
     """A connection dropped mid-stream raises StreamCutError after the events already sent."""
     server.handler = sse_handler(b'data: {"n":1}\n\n', b'data: {"n":', then="cut")
-    async with make_client(server) as client:
+    async with make_client(server, http_client) as client:
         got: list[bytes] = []
         with pytest.raises(errors.StreamCutError):
             await drain(client.api_client.stream("POST", PATH, body=b"{}"), got)
     assert got == [b'{"n":1}']
 
 
-async def test_http_error_is_raised_on_open_and_retried_before_first_byte(server: Server) -> None:
+async def test_http_error_is_raised_on_open_and_retried_before_first_byte(
+    server: Server, http_client: str
+) -> None:
     """An error status is raised by open(); a 503 before the first byte is retried."""
     answers = [json_error(503, "UNAVAILABLE", "busy"), json_error(404, "NOT_FOUND", "no model")]
 
@@ -117,7 +112,7 @@ async def test_http_error_is_raised_on_open_and_retried_before_first_byte(server
     server.handler = handler
     clock = VirtualClock()
     with use_clock(clock):
-        async with make_client(server) as client:
+        async with make_client(server, http_client) as client:
             stream = client.api_client.stream("POST", PATH, body=b"{}")
             with pytest.raises(errors.NotFoundError):
                 await stream.open()
@@ -128,11 +123,11 @@ async def test_http_error_is_raised_on_open_and_retried_before_first_byte(server
     assert len(clock.sleeps) == 1
 
 
-async def test_idle_stream_times_out(server: Server) -> None:
+async def test_idle_stream_times_out(server: Server, http_client: str) -> None:
     """A stream silent for longer than stream_idle_timeout fails with StreamIdleTimeoutError."""
     server.handler = sse_handler(b'data: {"n":1}\n\n', then="hang")
     config = ga.TransportConfig(stream_idle_timeout=0.2)
-    async with make_client(server, transport=config) as client:
+    async with make_client(server, http_client, transport=config) as client:
         stream = client.api_client.stream("POST", PATH, body=b"{}")
         assert await stream.__anext__() == b'{"n":1}'
         with pytest.raises(errors.StreamIdleTimeoutError):
@@ -141,10 +136,12 @@ async def test_idle_stream_times_out(server: Server) -> None:
         assert acquired(client) == 0
 
 
-async def test_aclose_from_another_task_ends_a_pending_read(server: Server) -> None:
+async def test_aclose_from_another_task_ends_a_pending_read(
+    server: Server, http_client: str
+) -> None:
     """aclose() from another task ends the blocked reader's iteration and frees the socket."""
     server.handler = sse_handler(b'data: {"n":1}\n\n', then="hang")
-    async with make_client(server) as client:
+    async with make_client(server, http_client) as client:
         stream = client.api_client.stream("POST", PATH, body=b"{}")
         got: list[bytes] = []
         started = asyncio.Event()
@@ -166,7 +163,7 @@ async def test_aclose_from_another_task_ends_a_pending_read(server: Server) -> N
         assert server.disconnects == 1
 
 
-async def test_aclose_during_open_abandons_it(server: Server) -> None:
+async def test_aclose_during_open_abandons_it(server: Server, http_client: str) -> None:
     """aclose() while another task is still opening the stream ends that task's iteration."""
     gate = asyncio.Event()
 
@@ -175,7 +172,7 @@ async def test_aclose_during_open_abandons_it(server: Server) -> None:
         return web.Response(text="never")
 
     server.handler = handler
-    async with make_client(server) as client:
+    async with make_client(server, http_client) as client:
         stream = client.api_client.stream("POST", PATH, body=b"{}")
         task = asyncio.create_task(anext(stream, None))
         await server.arrived.wait()
@@ -184,10 +181,10 @@ async def test_aclose_during_open_abandons_it(server: Server) -> None:
         assert acquired(client) == 0
 
 
-async def test_cancelling_a_reader_frees_the_connection(server: Server) -> None:
+async def test_cancelling_a_reader_frees_the_connection(server: Server, http_client: str) -> None:
     """Cancelling the task blocked on a stream closes the response and frees the connection."""
     server.handler = sse_handler(b'data: {"n":1}\n\n', then="hang")
-    async with make_client(server) as client:
+    async with make_client(server, http_client) as client:
         stream = client.api_client.stream("POST", PATH, body=b"{}")
         assert await stream.__anext__() == b'{"n":1}'
         task = asyncio.create_task(stream.__anext__())
@@ -199,10 +196,10 @@ async def test_cancelling_a_reader_frees_the_connection(server: Server) -> None:
         assert acquired(client) == 0
 
 
-async def test_unclosed_open_stream_warns(server: Server) -> None:
+async def test_unclosed_open_stream_warns(server: Server, http_client: str) -> None:
     """An opened stream dropped without aclose() emits a ResourceWarning."""
     server.handler = sse_handler(b'data: {"n":1}\n\n', then="hang")
-    async with make_client(server) as client:
+    async with make_client(server, http_client) as client:
         stream = client.api_client.stream("POST", PATH, body=b"{}")
         await stream.open()
         response = stream.response

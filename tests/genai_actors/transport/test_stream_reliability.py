@@ -13,21 +13,18 @@ from genai_actors import errors
 from genai_actors.emulator import Emulator, FaultConfig
 
 from ..core.conftest import API_KEY, Server
-from .conftest import drain, make_client
+from .conftest import acquired, drain, make_client, transport, until_cut_seen
 
 PATH = "models/m:streamGenerateContent"
 MODEL = "gemini-2.5-flash"
 
 
-def acquired(client: ga.AsyncClient) -> int:
-    connector = client.api_client._pool.connector()
-    assert connector is not None
-    return len(connector._acquired)
-
-
-async def test_events_sent_before_a_cut_reach_a_slow_consumer(server: Server) -> None:
+async def test_events_sent_before_a_cut_reach_a_slow_consumer(
+    server: Server, http_client: str
+) -> None:
     """Every event that arrived before the connection dropped is delivered, then StreamCutError."""
     gate = asyncio.Event()
+    cut = asyncio.Event()
 
     async def handler(request: web.Request) -> web.StreamResponse:
         resp = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
@@ -39,20 +36,18 @@ async def test_events_sent_before_a_cut_reach_a_slow_consumer(server: Server) ->
         await resp.write(b'data: {"n":')  # an incomplete event, then the cut
         assert request.transport is not None
         request.transport.abort()
+        cut.set()
         return resp
 
     server.handler = handler
-    async with make_client(server) as client:
+    async with make_client(server, http_client) as client:
         stream = client.api_client.stream("POST", PATH, body=b"{}")
         got = [await stream.__anext__()]
         gate.set()
         assert stream.response is not None
-        reader = stream.response.content
-        for _ in range(500):  # the consumer is slow: the cut is known before it reads again
-            if reader.exception() is not None:
-                break
-            await asyncio.sleep(0.01)
-        assert reader.exception() is not None
+        await cut.wait()
+        # The consumer is slow: the cut is known before it reads again.
+        await until_cut_seen(stream.response)
         with pytest.raises(errors.StreamCutError):
             await drain(stream, got)
         assert stream.closed
@@ -60,12 +55,14 @@ async def test_events_sent_before_a_cut_reach_a_slow_consumer(server: Server) ->
     assert [json.loads(p)["n"] for p in got] == [1, 2, 3, 4]
 
 
-async def test_emulator_stream_cut_after_4_reaches_a_slow_consumer() -> None:
+async def test_emulator_stream_cut_after_4_reaches_a_slow_consumer(http_client: str) -> None:
     """With streamCutAfter 4 and a consumer taking 0.15 s per chunk, all 4 chunks arrive."""
     faults = FaultConfig(stream_cut_after=4, stream_event_delay=0.02)
     async with (
         Emulator(api_key=API_KEY, faults=faults, chunk_words=1) as emu,
-        ga.AsyncClient(api_key=API_KEY, http_options={"base_url": emu.url}) as client,
+        ga.AsyncClient(
+            api_key=API_KEY, http_options={"base_url": emu.url}, transport=transport(http_client)
+        ) as client,
     ):
         chunks: list[object] = []
         stream = await client.models.generate_content_stream(
@@ -76,7 +73,9 @@ async def test_emulator_stream_cut_after_4_reaches_a_slow_consumer() -> None:
         assert len(chunks) == 4
 
 
-async def test_a_200_html_answer_to_a_stream_is_an_error_quoting_it(server: Server) -> None:
+async def test_a_200_html_answer_to_a_stream_is_an_error_quoting_it(
+    server: Server, http_client: str
+) -> None:
     """A proxy's 200 text/html raises UnknownApiResponseError quoting the page, key scrubbed."""
 
     async def handler(request: web.Request) -> web.StreamResponse:
@@ -84,7 +83,7 @@ async def test_a_200_html_answer_to_a_stream_is_an_error_quoting_it(server: Serv
         return web.Response(text=page, content_type="text/html")
 
     server.handler = handler
-    async with make_client(server) as client:
+    async with make_client(server, http_client) as client:
         stream = client.api_client.stream("POST", PATH, body=b"{}")
         with pytest.raises(errors.UnknownApiResponseError) as caught:
             await drain(stream, [])
@@ -97,7 +96,9 @@ async def test_a_200_html_answer_to_a_stream_is_an_error_quoting_it(server: Serv
     assert "***" in text
 
 
-async def test_a_200_json_error_envelope_instead_of_a_stream_is_typed(server: Server) -> None:
+async def test_a_200_json_error_envelope_instead_of_a_stream_is_typed(
+    server: Server, http_client: str
+) -> None:
     """A 200 application/json error envelope answering a stream raises its typed APIError."""
 
     async def handler(request: web.Request) -> web.StreamResponse:
@@ -105,7 +106,7 @@ async def test_a_200_json_error_envelope_instead_of_a_stream_is_typed(server: Se
         return web.json_response(error)
 
     server.handler = handler
-    async with make_client(server) as client:
+    async with make_client(server, http_client) as client:
         with pytest.raises(errors.RateLimitedError, match="slow down"):
             await drain(client.api_client.stream("POST", PATH, body=b"{}"), [])
 
@@ -115,7 +116,9 @@ async def test_a_200_json_error_envelope_instead_of_a_stream_is_typed(server: Se
     [b"", b": keep-alive\n\n", b"event: ping\n\n", b"retry: 10\n\n"],
     ids=["empty", "comment", "no-data", "retry-only"],
 )
-async def test_a_stream_without_a_single_event_is_an_error(server: Server, body: bytes) -> None:
+async def test_a_stream_without_a_single_event_is_an_error(
+    server: Server, body: bytes, http_client: str
+) -> None:
     """An SSE answer that ends without any event raises UnknownApiResponseError, not success."""
 
     async def handler(request: web.Request) -> web.StreamResponse:
@@ -127,7 +130,7 @@ async def test_a_stream_without_a_single_event_is_an_error(server: Server, body:
         return resp
 
     server.handler = handler
-    async with make_client(server) as client:
+    async with make_client(server, http_client) as client:
         stream = client.api_client.stream("POST", PATH, body=b"{}")
         with pytest.raises(errors.UnknownApiResponseError, match="without a single event"):
             await drain(stream, [])
