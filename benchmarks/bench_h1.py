@@ -268,7 +268,7 @@ def main(argv: list[str] | None = None) -> None:
         cells = []
         for name in figures:
             value = statistics.median(figures[name][key])
-            cells.append(f"{value:9.1f} ({value / floor[key]:4.2f}×)")
+            cells.append(f"{value:9.1f} ({value / floor[key]:4.2f}x)")
         print(f"{label:34}" + "".join(f"{cell:>20}" for cell in cells))
 
 
