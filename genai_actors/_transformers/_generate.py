@@ -29,7 +29,7 @@ import msgspec
 import msgspec.inspect as mi
 
 from ..errors import UnsupportedByBackendError
-from ..types._base import _Wire
+from ..types._base import _Wire, encode_json
 from ..types._content import Content
 from ..types._generate import (
     GenerateContentConfig,
@@ -40,12 +40,13 @@ from ..types._generate import (
 )
 from ..types._models import ComputeTokensConfig, CountTokensConfig
 from ..types._tools import Schema, Tool
-from ..types._validate import repair, validation_error, wire_check
+from ..types._validate import repair, validation_error, warnings_issued, wire_check
 from ._config import coerce_config, t_speech_config, t_tools
 from ._contents import t_content, t_contents
 from ._errors import InvalidRequestError
 from ._gating import inherit_gates, mldev_only_fields, refused_by, vertex_only_fields
 from ._names import VertexLocation, t_cached_content_name, t_model
+from ._prepared import PreparedConfigs
 from ._request import Request
 from ._schema import t_json_schema, t_schema
 
@@ -359,6 +360,43 @@ def _generate_body(
     )
 
 
+_PREPARED = PreparedConfigs(GenerateContentConfig)
+_PATHS: dict[tuple[str, bool], str] = {}
+_HEAD = b'{"contents":'
+
+
+def _model_path(model: str, vertex: bool) -> str:
+    """:func:`t_model`, remembered per model name."""
+    if type(model) is not str:
+        return t_model(model, vertex=vertex)
+    key = (model, vertex)
+    path = _PATHS.get(key)
+    if path is None:
+        path = t_model(model, vertex=vertex)
+        if len(_PATHS) >= 256:
+            _PATHS.clear()
+        _PATHS[key] = path
+    return path
+
+
+def _text_head(text: str) -> bytes:
+    """The body's start for a string prompt: ``{"contents":[{"parts":[{"text":...}],...}]``."""
+    return b'{"contents":[{"parts":[{"text":' + encode_json(text) + b'}],"role":"user"}]'
+
+
+def _contents_head(contents: Any, vertex: VertexLocation | None) -> bytes | None:
+    """The body's start (``{"contents":[...]``) for ``contents``, checked as the whole body
+    would be; ``None`` when they are refused or need repair (the full build then runs)."""
+    try:
+        if type(contents) is str:
+            return _text_head(contents)  # a text part: nothing to check
+        shape = _shape(vertex is not None)
+        data, error = wire_check({"contents": t_contents(contents)}, shape.gates, shape.body)
+    except Exception:
+        return None
+    return data[:-1] if error is None else None
+
+
 def generate_content_request(
     model: str,
     contents: Any,
@@ -385,13 +423,34 @@ def generate_content_request(
         UnsupportedByBackendError: A field the backend does not support.
         UnsupportedFunctionError: A tool callable whose annotations cannot be described.
     """
-    path = t_model(model, vertex=vertex is not None)
-    cfg = coerce_config(config, GenerateContentConfig, check_enums=False)
-    # google-genai sends generationConfig ({} at least) only when a config was given.
-    body = _generate_body(t_contents(contents), None if config is None else cfg, vertex)
-    verb = ":streamGenerateContent" if stream else ":generateContent"
+    path = _model_path(model, vertex is not None)
+    path += ":streamGenerateContent" if stream else ":generateContent"
     query = {"alt": "sse"} if stream else None
-    return Request("POST", f"{path}{verb}", query, None, cfg.http_options, config=cfg, encoded=body)
+    key = None
+    if config is not None:
+        # A config built before (equal content, same backend): only the prompt is encoded.
+        backend = None if vertex is None else (vertex.project, vertex.location)
+        key = _PREPARED.key(config, backend)
+        if key is not None:
+            prepared = _PREPARED.get(key, config)
+            if prepared is not None:
+                head = _contents_head(contents, vertex)
+                if head is not None:
+                    cfg = config if prepared.coerced is None else prepared.coerced
+                    body = head + prepared.tail
+                    return Request(
+                        "POST", path, query, None, cfg.http_options, config=cfg, encoded=body
+                    )
+    warned = warnings_issued()
+    cfg = coerce_config(config, GenerateContentConfig, check_enums=False)
+    content_list = t_contents(contents)
+    # google-genai sends generationConfig ({} at least) only when a config was given.
+    body = _generate_body(content_list, None if config is None else cfg, vertex)
+    if key is not None and warnings_issued() == warned:
+        head = _HEAD + encode_json(content_list)
+        if body.startswith(head):
+            _PREPARED.put(key, config, body[len(head) :], cfg)
+    return Request("POST", path, query, None, cfg.http_options, config=cfg, encoded=body)
 
 
 class _CountTokensBody(_Wire, kw_only=True):

@@ -30,7 +30,12 @@ that check fails, to repair or to explain. Responses never go through this modul
 
 from __future__ import annotations
 
-from ._rules import EnumRule as EnumRule, enum_mark as enum_mark, enum_rule as enum_rule
+from ._rules import (
+    EnumRule as EnumRule,
+    enum_mark as enum_mark,
+    enum_rule as enum_rule,
+    warnings_issued as warnings_issued,
+)
 from ._twins import validation_error as validation_error, wire_check as wire_check
 from ._walk import (
     check_struct as check_struct,

@@ -33,7 +33,7 @@ import msgspec.inspect as mi
 from ...errors import InvalidRequestError
 from .._enums import UnknownEnumValueWarning
 
-__all__ = ["EnumRule", "enum_mark", "enum_rule"]
+__all__ = ["EnumRule", "enum_mark", "enum_rule", "warnings_issued"]
 
 # Set while a dict is converted through a twin with its enum values left to a later check of
 # the request's bytes (``coerce(..., check_enums=False)``): that check warns, once.
@@ -71,6 +71,16 @@ def _user_stacklevel() -> int:
         frame = frame.f_back  # type: ignore[assignment]
         level += 1
     return level
+
+
+# How many unknown-value warnings were issued: a builder that caches what it built keeps
+# nothing whose build warned (the next call must warn again).
+_warnings_issued = 0
+
+
+def warnings_issued() -> int:
+    """How many unknown enum values have been warned about so far, in this process."""
+    return _warnings_issued
 
 
 class EnumRule:
@@ -123,6 +133,8 @@ class EnumRule:
         Raises:
             UnknownEnumValueWarning: warnings of that category are errors.
         """
+        global _warnings_issued
+        _warnings_issued += 1
         where = f"{path}: " if path else ""
         warnings.warn(
             f"{where}{value!r} is not a {self.enum.__name__} value this release of "
