@@ -74,6 +74,8 @@ class ScheduleBook:
         tick_at: When the armed timer fires (None when none is armed).
         dispatched: Polls handed out so far.
         rate_limited: 429s seen so far.
+        live: The running scheduler, for direct calls from the same loop (None while none
+            runs: callers then cast to its ref and the next incarnation handles the message).
     """
 
     def __init__(self) -> None:
@@ -90,6 +92,25 @@ class ScheduleBook:
         self.rate_limited = 0
         self.seq = itertools.count()
         self.tokens_seq = itertools.count(1)
+        self.live: PollScheduler | None = None
+
+    def post(self, ref: Any, msg: tuple[Any, ...]) -> None:
+        """Hands ``msg`` to the running scheduler directly, else casts it to ``ref``.
+
+        A direct call runs the handler at once, on the caller's task: the scheduler's handlers
+        never suspend, so this is the order the mailbox would have given, without waking a
+        drain task for it.
+
+        Raises:
+            ActorExited: No scheduler runs and ``ref`` is dead or stopping.
+        """
+        live = self.live
+        if live is not None and not live._stopped and live.ref.alive:
+            live.handle(msg)
+        elif ref is None:
+            raise ActorExited(ExitReason.SHUTDOWN, "the poll scheduler is not running")
+        else:
+            ref.cast(msg)
 
 
 def _pending(ref: weakref.ref[Subscriber[Any]]) -> bool:
@@ -126,15 +147,23 @@ class PollScheduler(Actor):
     async def init(self) -> None:
         clock = self.clock
         self._virtual = isinstance(clock, VirtualClock)
-        self._loop = asyncio.get_running_loop()
+        self._loop = loop = asyncio.get_running_loop()
         self._now = clock.now
+        # How early an entry may start: the loop's timer resolution. uvloop's clock and timers
+        # count whole milliseconds, so a timer may fire while its entry looks a fraction of a
+        # millisecond ahead; without the slack the loop re-arms a zero timer until the clock
+        # ticks over (a busy spin of up to 1 ms). asyncio's own loop runs handles this early.
+        self._slack = 0.0 if self._virtual else getattr(loop, "_clock_resolution", 1e-3)
         self._book.tick_at = None  # a timer of a previous incarnation died with it
+        self._book.live = self
         self.ref.cast(("recover",))
 
     async def terminate(self, reason: ExitReason) -> None:
         """Cancels the timer and every poll in flight, and waits for them (within the
         shutdown budget): their watches are back in the schedule for the next incarnation."""
         self._stopped = True
+        if self._book.live is self:
+            self._book.live = None
         self._cancel_handle()
         tasks, self._tasks = self._tasks, set()
         for task in tasks:
@@ -143,6 +172,14 @@ class PollScheduler(Actor):
             await asyncio.wait(tasks)
 
     async def handle_cast(self, msg: Any) -> None:
+        self.handle(msg)
+
+    def handle(self, msg: Any) -> None:
+        """Handles one message (a cast, or a direct call through ``ScheduleBook.post``).
+
+        Raises:
+            ValueError: An unknown message (a cast of one crashes the scheduler).
+        """
         kind = msg[0]
         if kind == "add":
             _, state, delay = msg
@@ -261,7 +298,7 @@ class PollScheduler(Actor):
             if gen != state.generation or state.closed or not state.scheduled:
                 heapq.heappop(heap)
                 continue
-            if due > now:
+            if due > now + self._slack:
                 return due
             if limited and book.tokens < 1.0 - _EPSILON:
                 # Never a zero-length wait: rounding would make it spin without time passing.
@@ -286,7 +323,8 @@ class PollScheduler(Actor):
 
     def _expire(self, now: float) -> None:
         deadlines = self._book.deadlines
-        while deadlines and (deadlines[0][0] <= now or not _pending(deadlines[0][2])):
+        until = now + self._slack
+        while deadlines and (deadlines[0][0] <= until or not _pending(deadlines[0][2])):
             _, _, ref = heapq.heappop(deadlines)
             sub = ref()
             if sub is not None and not sub.finished:
@@ -464,12 +502,12 @@ class Watcher(Actor):
     def __init__(
         self,
         state: WatchState[Any],
-        scheduler: Any,
+        post: Callable[[tuple[Any, ...]], None],
         config: Callable[[], WatchConfig],
         forget: Callable[[WatchState[Any]], None],
     ) -> None:
         self._state = state
-        self._scheduler = scheduler
+        self._post = post
         self._config = config
         self._forget = forget
 
@@ -485,9 +523,9 @@ class Watcher(Actor):
             # The previous incarnation crashed (or was killed) and this poll is lost.
             if state.crashes == 0:
                 state.crashes = 1  # killed from outside rather than by its own exception
-            self._scheduler.cast(("lost", state, token, state.schedule.next_delay()))
+            self._post(("lost", state, token, state.schedule.next_delay()))
         elif token is None and not state.scheduled:
-            self._scheduler.cast(("add", state, 0.0))
+            self._post(("add", state, 0.0))
 
     async def handle_cast(self, msg: Any) -> None:
         if msg == "stop":

@@ -106,9 +106,9 @@ class WatchHub:
         tree, state, sub = await self._subscribe(kind, name, fetch, done, backoff, streaming=False)
         try:
             if not sub.finished:
-                if limit is not None and tree.scheduler is not None:
+                if limit is not None:
                     try:
-                        tree.scheduler.cast(("deadline", sub, limit))
+                        tree.post(("deadline", sub, limit))
                     except ActorExited as exc:  # the tree is stopping
                         raise ClientClosedError("the client is closing") from exc
                 while not sub.finished:

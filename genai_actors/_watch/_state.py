@@ -13,8 +13,6 @@ from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-import anyio
-
 from supervisors import Backoff, BackoffSchedule
 
 if TYPE_CHECKING:
@@ -42,7 +40,7 @@ class Subscriber(Generic[T]):
     __slots__ = (
         "__weakref__",
         "_tb",
-        "_wakeup",
+        "_waiter",
         "done",
         "error",
         "finished",
@@ -63,7 +61,14 @@ class Subscriber(Generic[T]):
         self.timed_out = False
         self.last: T = _UNSET
         self.queue: deque[T] = deque()
-        self._wakeup = anyio.Event()
+        self._waiter: asyncio.Future[None] | None = None
+
+    def _wake(self) -> None:
+        waiter = self._waiter
+        if waiter is not None:
+            self._waiter = None
+            if not waiter.done():
+                waiter.set_result(None)
 
     @property
     def has_result(self) -> bool:
@@ -75,7 +80,7 @@ class Subscriber(Generic[T]):
         self.last = snapshot
         if self.streaming and changed:
             self.queue.append(snapshot)
-            self._wakeup.set()
+            self._wake()
         try:
             is_done = bool(self.done(snapshot))
         except Exception as exc:  # the caller's predicate: its error ends its own wait only
@@ -84,7 +89,7 @@ class Subscriber(Generic[T]):
         if is_done:
             self.result = snapshot
             self.finished = True
-            self._wakeup.set()
+            self._wake()
         return is_done
 
     def fail(self, error: BaseException) -> None:
@@ -93,14 +98,14 @@ class Subscriber(Generic[T]):
             self.error = error
             self._tb = error.__traceback__
             self.finished = True
-        self._wakeup.set()
+        self._wake()
 
     def expire(self) -> None:
         """Ends the subscription because its timeout passed (no result, no error)."""
         if not self.finished:
             self.timed_out = True
             self.finished = True
-        self._wakeup.set()
+        self._wake()
 
     def raise_error(self) -> None:
         """Raises the error that ended the subscription, if any.
@@ -115,8 +120,14 @@ class Subscriber(Generic[T]):
         """Waits until something new is queued or the subscription finished."""
         if self.queue or self.finished:
             return
-        self._wakeup = anyio.Event()
-        await self._wakeup.wait()
+        # The tree (hence every subscriber) lives on an asyncio loop: a bare future is the
+        # cheapest wake-up, and a cancelled wait simply drops it.
+        waiter = self._waiter = asyncio.get_running_loop().create_future()
+        try:
+            await waiter
+        finally:
+            if self._waiter is waiter:
+                self._waiter = None
 
 
 class WatchState(Generic[T]):

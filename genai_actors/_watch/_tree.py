@@ -104,12 +104,19 @@ class ClientTree:
                 scheduler.cast(("recover",))
         return self.watchers
 
+    def post(self, msg: tuple[Any, ...]) -> None:
+        """Hands ``msg`` to the poll scheduler: directly while it runs, else by a cast.
+
+        Raises:
+            ActorExited: The scheduler is not running and cannot take a cast.
+        """
+        self.book.post(self.scheduler, msg)
+
     def watcher_spec(self, state: WatchState[Any]) -> ChildSpec[Watcher]:
         """The child spec of ``state``'s watcher."""
-        scheduler = self.scheduler
 
         def start() -> Watcher:
-            return Watcher(state, scheduler, self.config, self.forget)
+            return Watcher(state, self.post, self.config, self.forget)
 
         return ChildSpec(("watch", *state.key), start, restart=Restart.TRANSIENT, shutdown=0.0)
 
@@ -157,11 +164,13 @@ class ClientTree:
         self._task = loop.create_task(self._host(), name="genai_actors.tree")
 
     async def wait_started(self) -> None:
-        """Waits until the tree runs.
+        """Waits until the tree runs (returns at once, without a checkpoint, once it does).
 
         Raises:
             ClientClosedError: The tree stopped before (or while) starting.
         """
+        if self.scheduler is not None and not self._stopped:
+            return
         await self._started.wait()
         if self._stopped:
             raise ClientClosedError("the client's supervision tree is not running") from self.error
