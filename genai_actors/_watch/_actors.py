@@ -74,6 +74,7 @@ class ScheduleBook:
         tick_at: When the armed timer fires (None when none is armed).
         dispatched: Polls handed out so far.
         rate_limited: 429s seen so far.
+        ticks: Times the scheduler's timer fired so far.
         live: The running scheduler, for direct calls from the same loop (None while none
             runs: callers then cast to its ref and the next incarnation handles the message).
     """
@@ -90,6 +91,7 @@ class ScheduleBook:
         self.tick_at: float | None = None
         self.dispatched = 0
         self.rate_limited = 0
+        self.ticks = 0
         self.seq = itertools.count()
         self.tokens_seq = itertools.count(1)
         self.live: PollScheduler | None = None
@@ -199,6 +201,7 @@ class PollScheduler(Actor):
     async def handle_info(self, msg: Any) -> None:
         if msg == "tick":
             self._book.tick_at = None
+            self._book.ticks += 1
             self._dispatch()
 
     # ------------------------------------------------------------------ book keeping
@@ -464,6 +467,7 @@ class PollScheduler(Actor):
     def _tick(self) -> None:
         self._handle = None
         self._book.tick_at = None
+        self._book.ticks += 1
         if not self._stopped:
             self._dispatch()
 
