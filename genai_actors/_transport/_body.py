@@ -54,7 +54,10 @@ class RawBody:
         return None if self._response is None else self._response.content_length
 
     async def read(self, size: int = -1) -> bytes:
-        """Up to ``size`` bytes (all the rest for ``-1``); ``b""`` at the end of the body."""
+        """Up to ``size`` bytes (all the rest for ``-1``); ``b""`` at the end of the body.
+
+        For ``-1`` the body is returned only if it reached its end: a cut raises.
+        """
         return await self._read(size)
 
     async def readany(self) -> bytes:
@@ -69,8 +72,12 @@ class RawBody:
         try:
             if size is None:
                 return await read_chunk(response.content)
-            if size < 0:
-                return await response.content.read()
+            if size < 0:  # all of it, or the error: never a silently cut body
+                content = response.content
+                parts = []
+                while chunk := await content.readany():
+                    parts.append(chunk)
+                return b"".join(parts)
             return await read_chunk(response.content, size)
         except GenAIError:
             raise

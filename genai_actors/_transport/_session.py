@@ -217,8 +217,7 @@ class _Entry:
 
 
 def _h1_session(config: TransportConfig) -> tuple[Session, tuple[type[BaseException], ...]]:
-    from ._h1 import H1Session  # type: ignore[attr-defined,unused-ignore]
-    from ._h1._errors import HttpClientError
+    from ._h1 import H1Session, HttpClientError
 
     session = H1Session(
         limit=config.connection_limit,
@@ -305,10 +304,8 @@ class SessionPool:
         session = self.current()
         if session is None:
             return 0
-        count = getattr(session, "busy", None)
-        if count is None:  # h1: open connections less the idle ones
-            return int(session.open_connections - session.idle_connections)  # type: ignore[attr-defined]
-        return int(count)
+        count = getattr(session, "in_flight", None)  # h1's; the aiohttp adapter's is "busy"
+        return int(session.busy if count is None else count)  # type: ignore[attr-defined]
 
     def _forget(self, loop: asyncio.AbstractEventLoop, session: Session) -> None:
         with self._lock:
