@@ -351,7 +351,12 @@ class PollScheduler(Actor):
         state.in_flight = token
         book.in_flight[token] = state
         book.dispatched += 1
-        state.poll_task = self._spawn(self._poll(state, token))
+        loop = self._loop
+        assert loop is not None
+        # No done callback (it would cost the loop a turn per poll): the poll removes its own
+        # task from the set; one cancelled before it started stays until terminate() swaps it.
+        state.poll_task = task = loop.create_task(self._poll(state, token))
+        self._tasks.add(task)
 
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         loop = self._loop
@@ -370,6 +375,15 @@ class PollScheduler(Actor):
         Cancellation (the scheduler stopping): the poll's token is released and the watch
         re-queued, so the next scheduler polls it again.
         """
+        tasks = self._tasks
+        try:
+            await self._poll_once(state, token)
+        finally:
+            task = asyncio.current_task()
+            if task is not None:
+                tasks.discard(task)
+
+    async def _poll_once(self, state: WatchState[Any], token: int) -> None:
         try:
             snapshot = await state.fetch(state.name)
         except asyncio.CancelledError:
