@@ -37,6 +37,18 @@ class Inbox:
     def __len__(self) -> int:
         return len(self._items)
 
+    def put_nowait(self, item: Any) -> bool:
+        """Append ``item`` without waiting (dropped once closed); False when the inbox is full
+        (then nothing was added: ``await put(item)``)."""
+        if self.closed:
+            return True
+        if len(self._items) >= self._size:
+            return False
+        self._items.append(item)
+        if self._getters:
+            self._wake_getter()
+        return True
+
     async def put(self, item: Any) -> None:
         """Append ``item``, waiting while the inbox is full (dropped once closed)."""
         while len(self._items) >= self._size and not self.closed:
@@ -66,6 +78,14 @@ class Inbox:
                 if self._items and not waiter.cancelled():
                     self._wake_getter()
                 raise
+        return self.get_nowait()
+
+    def get_nowait(self) -> Any:
+        """The oldest item, without waiting.
+
+        Raises:
+            IndexError: The inbox is empty.
+        """
         item = self._items.popleft()
         putter = self._putter
         if putter is not None and not putter.done():

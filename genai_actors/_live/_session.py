@@ -66,6 +66,7 @@ _DEPRECATED = {
     ),
 }
 _CLOSE_TIMEOUT = 2.0
+_DATA = (aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY)
 _DEFAULT_BACKOFF = Backoff(0.1, 5.0, jitter=0.2)
 _ids = itertools.count(1)
 
@@ -159,6 +160,8 @@ class _Link:
         self.inbox = Inbox(options.inbox_size)
         self.ready = anyio.Event()
         self.ended = anyio.Event()
+        self.done = asyncio.Event()  # the loop has returned: its sockets and pool are closed
+        self._reading: aiohttp.ClientWebSocketResponse | None = None  # the socket _read awaits
         self.error: BaseException | None = None
         self.closed_by_user = False
 
@@ -282,6 +285,21 @@ class _Link:
                     self.http = None
             if not self.ended.is_set():
                 self._finish(None if self.closed_by_user else SessionClosed(1001, "stopped"))
+            self.done.set()
+
+    async def hang_up(self) -> bool:
+        """Close the socket the loop is waiting on, from the caller's task, when the loop is
+        waiting on it: the loop then sees the close, finishes the handshake, closes the pool
+        and returns by itself (``done``), with no cancellation. False when the loop is
+        elsewhere (connecting, replaying, waiting for inbox room): stop the actor instead.
+
+        Call it after setting ``closed_by_user``.
+        """
+        ws = self._reading
+        if ws is None or ws is not self.ws or ws.closed:
+            return False
+        await ws.close()  # wakes _read with a CLOSING message; _drop_socket does the handshake
+        return True
 
     def _finish(self, error: BaseException | None) -> None:
         if self.ended.is_set():
@@ -396,10 +414,13 @@ class _Link:
         ws = self.ws
         assert ws is not None
         loop = asyncio.get_running_loop()
+        decode = self.decode
+        inbox = self.inbox
         answering = False
         leave_at: float | None = None  # set by a goAway that came during an answer
         time_left = ""
         while True:
+            self._reading = ws
             try:
                 if leave_at is None:
                     msg = await ws.receive()
@@ -407,22 +428,27 @@ class _Link:
                     msg = await ws.receive(timeout=max(0.0, leave_at - loop.time()))
             except TimeoutError:
                 return 1000, time_left, True
-            if msg.type in (aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY):
+            finally:
+                self._reading = None
+            if msg.type in _DATA:
                 try:
-                    message = self.decode(msg.data)
+                    message = decode(msg.data)
                 except (msgspec.DecodeError, msgspec.ValidationError) as exc:
                     _log_live.warning("live.bad_message", error=str(exc))
                     continue
                 update = getattr(message, "session_resumption_update", None)
                 if update is not None:
                     self._take_update(update)
-                if message.setup_complete is None:
-                    await self.inbox.put(message)
-                content = getattr(message, "server_content", None)
-                if getattr(content, "turn_complete", None) or getattr(content, "interrupted", None):
-                    answering = False
-                elif getattr(content, "model_turn", None) is not None:
-                    answering = True
+                if message.setup_complete is None and not inbox.put_nowait(message):
+                    await inbox.put(message)  # full: wait for the consumer (backpressure)
+                content = message.server_content  # music messages have other content types
+                if content is not None:
+                    if getattr(content, "turn_complete", None) or getattr(
+                        content, "interrupted", None
+                    ):
+                        answering = False
+                    elif getattr(content, "model_turn", None) is not None:
+                        answering = True
                 if leave_at is not None and update is not None and self._quiet(answering):
                     return 1000, time_left, True  # the answer is done and covered by a handle
                 go_away = getattr(message, "go_away", None)
@@ -652,7 +678,7 @@ class AsyncSession:
         inbox = link.inbox
         while True:
             try:
-                message = await inbox.get()
+                message = inbox.get_nowait() if len(inbox) else await inbox.get()
             except EndOfInbox:
                 if link.error is not None and not link.closed_by_user:
                     raise link.error from None
@@ -710,6 +736,8 @@ async def supervised(api: ApiClient, link: _Link) -> AsyncIterator[Callable[[], 
         link.closed_by_user = True
         with anyio.CancelScope(shield=True), contextlib.suppress(SupervisorsError):
             if ref.alive:
+                if await link.hang_up():
+                    await link.done.wait()  # the actor then exits normally; stop() is a no-op
                 await ref.stop()
         await link.ended.wait()
 
