@@ -1,8 +1,14 @@
-"""``api_module``: a client attribute (``client.models``, ``client.files``...) built on first use.
+"""Things imported on first use, to keep a cold start (import, construct, first call) short.
 
+``api_module``: a client attribute (``client.models``, ``client.files``...) built on first use.
 Importing an API module (and its request builders) costs milliseconds, so a client imports and
 builds each one the first time it is read. The value is then stored in the instance's
 ``__dict__`` under the attribute's name: later reads never reach the descriptor again.
+
+``module_on_first_use``: a module-level name that stands for a module until the module is
+needed (``_afc = module_on_first_use(globals(), "_afc", "genai_actors._api._afc")``). The first
+attribute read imports the module and rebinds the name to it, so later reads are ordinary
+global lookups of the real module (no per-call cost, and patches on the module are seen).
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ import importlib
 import threading
 from typing import Any, Generic, Protocol, TypeVar, overload
 
-__all__ = ["ModuleOwner", "api_module"]
+__all__ = ["ModuleOwner", "api_module", "module_on_first_use"]
 
 T = TypeVar("T")
 
@@ -59,3 +65,31 @@ class api_module(Generic[T]):
                 built = client._build_module(cls, self._attribute)
                 client.__dict__[self._attribute] = built
         return built  # type: ignore[no-any-return]
+
+
+class _ModuleOnFirstUse:
+    """Stands for a module in ``namespace[alias]`` until one of its attributes is read."""
+
+    def __init__(self, namespace: dict[str, Any], alias: str, module: str) -> None:
+        self._namespace = namespace
+        self._alias = alias
+        self._module = module
+
+    def __getattr__(self, attribute: str) -> Any:
+        module = importlib.import_module(self._module)  # thread-safe: the import lock
+        self._namespace[self._alias] = module
+        return getattr(module, attribute)
+
+    def __repr__(self) -> str:
+        return f"<module {self._module!r}, imported on first use>"
+
+
+def module_on_first_use(namespace: dict[str, Any], alias: str, module: str) -> Any:
+    """A stand-in for ``module`` (absolute name) bound as ``namespace[alias]`` by the caller.
+
+    The first read of any attribute imports ``module`` and rebinds ``namespace[alias]`` to it;
+    a stand-in kept elsewhere keeps working (each read goes through the import system's cache).
+    Import errors of ``module`` are raised at that first read. Type checkers should see a
+    plain import of the module under ``TYPE_CHECKING``.
+    """
+    return _ModuleOnFirstUse(namespace, alias, module)

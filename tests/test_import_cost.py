@@ -130,21 +130,83 @@ NOT_FOR_GENERATE = (
 )
 
 
-def test_the_first_generate_content_loads_only_its_builders(gemini_emulator: Emulator) -> None:
-    """A first ``generate_content`` loads its builders and types, not other services' ones."""
-    code = (
+# Not loaded by a first plain-prompt generate_content (the benchmark's cold start): the general
+# request builder and its validation, AFC, MCP, streams, the other methods' decoders and types.
+NOT_FOR_A_PLAIN_PROMPT = (
+    *NOT_FOR_GENERATE,
+    "genai_actors._transformers._generate",
+    "genai_actors._transformers._gating",
+    "genai_actors._transformers._schema",
+    "genai_actors.types._validate",
+    "genai_actors.types._generate",
+    "genai_actors.types._media",
+    "genai_actors.types._models",
+    "genai_actors.types._operations",
+    "genai_actors._api._afc",
+    "genai_actors._api._mcp",
+    "genai_actors._api._mcp_stream",
+    "genai_actors._api._models_media",
+    "genai_actors._api._models_stream",
+    "genai_actors.pagers",
+)
+
+
+def _first_generate(url: str, *, config: str = "None") -> str:
+    return (
         "import asyncio, genai_actors\n"
         "async def main():\n"
-        f"    opts = {{'base_url': {gemini_emulator.url!r}}}\n"
+        f"    opts = {{'base_url': {url!r}}}\n"
         "    async with genai_actors.AsyncClient(api_key='k', http_options=opts) as c:\n"
-        "        r = await c.models.generate_content(model='gemini-2.5-flash', contents='hi')\n"
+        "        r = await c.models.generate_content(\n"
+        f"            model='gemini-2.5-flash', contents='hi', config={config})\n"
         "        assert r.text\n"
         "asyncio.run(main())"
     )
-    loaded = _loaded_after(code)
+
+
+def test_a_first_plain_generate_content_loads_only_what_it_uses(
+    gemini_emulator: Emulator,
+) -> None:
+    """A first plain-prompt ``generate_content`` loads its response types, not the builders."""
+    loaded = _loaded_after(_first_generate(gemini_emulator.url))
+    assert "genai_actors.types._response" in loaded  # the probe did decode a response
+    assert "genai_actors._transformers._names" in loaded  # and named the model
+    assert [m for m in NOT_FOR_A_PLAIN_PROMPT if m in loaded] == []
+
+
+def test_the_first_generate_content_loads_only_its_builders(gemini_emulator: Emulator) -> None:
+    """A first ``generate_content`` with a config loads its builder, not other services' ones."""
+    loaded = _loaded_after(_first_generate(gemini_emulator.url, config="{'temperature': 0.5}"))
     assert "genai_actors._transformers._generate" in loaded  # the probe did build a request
     assert "genai_actors.types._response" in loaded
     assert [m for m in NOT_FOR_GENERATE if m in loaded] == []
+
+
+def test_modules_on_first_use_resolve_and_rebind() -> None:
+    """``client.models``' deferred modules are the real ones once used, and unknown names fail."""
+    from genai_actors._api import _afc, _models
+    from genai_actors._lazy import module_on_first_use
+
+    namespace: dict[str, object] = {}
+    stand_in = module_on_first_use(namespace, "afc", "genai_actors._api._afc")
+    namespace["afc"] = stand_in
+    assert stand_in.plan_afc is _afc.plan_afc
+    assert namespace["afc"] is _afc  # rebound: later reads are plain global lookups
+    with pytest.raises(AttributeError):
+        _ = module_on_first_use({}, "x", "genai_actors._api._afc").nope
+    for alias in (
+        "pagers",
+        "_media_types",
+        "_model_types",
+        "_operation_types",
+        "_afc",
+        "_mcp",
+        "_mcp_stream",
+        "_models_media",
+        "_models_stream",
+    ):
+        getattr(vars(_models)[alias], "__name__")  # noqa: B009 - resolves each stand-in
+        assert type(vars(_models)[alias]).__name__ == "module", alias
 
 
 def test_the_first_watch_loads_the_actor_runtime() -> None:

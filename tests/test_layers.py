@@ -57,6 +57,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "genai_actors",
         "genai_actors.errors",
         "genai_actors._log",
+        "genai_actors._lazy",  # module_on_first_use: what a cold start's first call skips
         "genai_actors.pagers",
         "genai_actors.types",
         "genai_actors._transformers",

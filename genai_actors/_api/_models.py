@@ -21,74 +21,65 @@ from typing import TYPE_CHECKING, Any, cast
 
 import msgspec
 
-from .. import _log
-from .._transformers import (
-    Request,
-    compute_tokens_request,
-    count_tokens_request,
-    delete_model_request,
-    edit_image_request,
-    embed_content_request,
-    generate_content_request,
-    generate_images_request,
-    generate_videos_request,
-    get_model_request,
-    list_models_request,
-    parse_response,
-    recontext_image_request,
-    segment_image_request,
-    t_contents,
-    t_model,
-    update_model_request,
-    upscale_image_request,
-)
+from .. import _log, _transformers
+from .._lazy import module_on_first_use
+from .._transformers import Request, t_model
 from ..errors import UnknownApiResponseError
-from ..pagers import AsyncPager
 from ..types._base import to_builtins
 from ..types._content import Content
-from ..types._generate import GenerateContentConfig
-from ..types._media import (
-    EditImageResponse,
-    GenerateImagesResponse,
-    RecontextImageResponse,
-    SegmentImageResponse,
-    UpscaleImageResponse,
-)
-from ..types._models import (
-    ComputeTokensResponse,
-    CountTokensResponse,
-    DeleteModelResponse,
-    EmbedContentResponse,
-    ListModelsResponse,
-    Model,
-    decode_model,
-)
-from ..types._operations import GenerateVideosOperation
 from ..types._response import GenerateContentResponse
-from ._afc import (
-    AfcPlan,
-    budget_exhausted,
-    function_calls_of,
-    keeps_empty_history,
-    plan_afc,
-    run_function_calls,
-)
-from ._mcp import has_sessions, mcp_headers, resolve_sessions
-from ._mcp_stream import McpDeferredStream
-from ._models_media import (
-    decode_embed_response,
-    decode_image_predictions,
-    decode_list_models,
-    decode_mask_predictions,
-    decode_vertex_model,
-)
-from ._models_stream import GenerateContentStream
 from ._toolkit import call, http_response, send, vertex_location
 
+# What a plain generate_content does not use is imported when first used (a cold start is
+# import + construct + first call): the other methods' builders, decoders and types, automatic
+# function calling, MCP and streams.
 if TYPE_CHECKING:
+    from .. import pagers
     from .._api_client import ApiClient
+    from ..pagers import AsyncPager
+    from ..types import (
+        _media as _media_types,
+        _models as _model_types,
+        _operations as _operation_types,
+    )
+    from ..types._generate import GenerateContentConfig
+    from ..types._media import (
+        EditImageResponse,
+        GenerateImagesResponse,
+        RecontextImageResponse,
+        SegmentImageResponse,
+        UpscaleImageResponse,
+    )
+    from ..types._models import (
+        ComputeTokensResponse,
+        CountTokensResponse,
+        DeleteModelResponse,
+        EmbedContentResponse,
+        ListModelsResponse,
+        Model,
+    )
+    from ..types._operations import GenerateVideosOperation
+    from . import _afc, _mcp, _mcp_stream, _models_media, _models_stream
+    from ._afc import AfcPlan
+    from ._models_stream import GenerateContentStream
+else:
+    pagers = module_on_first_use(globals(), "pagers", "genai_actors.pagers")
+    _media_types = module_on_first_use(globals(), "_media_types", "genai_actors.types._media")
+    _model_types = module_on_first_use(globals(), "_model_types", "genai_actors.types._models")
+    _operation_types = module_on_first_use(
+        globals(), "_operation_types", "genai_actors.types._operations"
+    )
+    _afc = module_on_first_use(globals(), "_afc", "genai_actors._api._afc")
+    _mcp = module_on_first_use(globals(), "_mcp", "genai_actors._api._mcp")
+    _mcp_stream = module_on_first_use(globals(), "_mcp_stream", "genai_actors._api._mcp_stream")
+    _models_media = module_on_first_use(
+        globals(), "_models_media", "genai_actors._api._models_media"
+    )
+    _models_stream = module_on_first_use(
+        globals(), "_models_stream", "genai_actors._api._models_stream"
+    )
 
-__all__ = ["AsyncModels", "GenerateContentStream"]
+__all__ = ["AsyncModels"]
 
 _list = builtins.list  # ``list`` is a method name below
 _log_response = _log.get_logger("genai_actors.response")
@@ -167,15 +158,17 @@ class AsyncModels:
             )
             response.automatic_function_calling_history = []  # as google-genai's
             return response
-        if has_sessions(config):  # MCP sessions: their tools are listed first (_mcp)
-            config = await resolve_sessions(config, vertex=self._is_vertex)
-        request = generate_content_request(model, contents, config, vertex=self._vertex)
+        if _mcp.has_sessions(config):  # MCP sessions: their tools are listed first (_mcp)
+            config = await _mcp.resolve_sessions(config, vertex=self._is_vertex)
+        request = _transformers.generate_content_request(
+            model, contents, config, vertex=self._vertex
+        )
         cfg: GenerateContentConfig = request.config
-        plan = plan_afc(cfg) if cfg.tools else None
+        plan = _afc.plan_afc(cfg) if cfg.tools else None
         if plan is None:
-            headers = mcp_headers(self._api, cfg.tools)
+            headers = _mcp.mcp_headers(self._api, cfg.tools)
             response = await call(self._api, request, GenerateContentResponse, headers=headers)
-            if keeps_empty_history(cfg):
+            if _afc.keeps_empty_history(cfg):
                 response.automatic_function_calling_history = []
         else:
             response = await self._generate_with_afc(request, contents, plan)
@@ -183,13 +176,13 @@ class AsyncModels:
         if schema is None:
             schema = cfg.response_json_schema
         if schema is not None:
-            response.parsed = parse_response(response.text, schema, log=_log_response)
+            response.parsed = _transformers.parse_response(response.text, schema, log=_log_response)
         return response
 
     async def _generate_with_afc(
         self, request: Request, contents: Any, plan: AfcPlan
     ) -> GenerateContentResponse:
-        headers = mcp_headers(self._api, request.config.tools, "afc")
+        headers = _mcp.mcp_headers(self._api, request.config.tools, "afc")
         if headers is None:
             headers = self._api.feature_headers("afc")
         history: _list[Content] = []
@@ -199,21 +192,21 @@ class AsyncModels:
             remaining -= 1
             candidates = response.candidates
             model_turn = candidates[0].content if candidates else None
-            calls = function_calls_of(model_turn)
+            calls = _afc.function_calls_of(model_turn)
             if model_turn is None or not calls:
                 break
             if remaining <= 0:
                 # No request is left to send results with: the calls go to the caller.
-                budget_exhausted(plan, calls)
+                _afc.budget_exhausted(plan, calls)
                 break
-            parts = await run_function_calls(calls, plan.functions)
+            parts = await _afc.run_function_calls(calls, plan.functions)
             if not parts:
                 break
             user_turn = Content(role="user", parts=parts)
             if model_turn.role is None:
                 model_turn.role = "model"
             if not history:
-                history.extend(t_contents(contents))
+                history.extend(_transformers.t_contents(contents))
             history.append(model_turn)
             history.append(user_turn)
             payload = dict(request.payload or {})
@@ -255,13 +248,13 @@ class AsyncModels:
             is opened or iterated.
         """
         if config is None and type(contents) is str:
-            return GenerateContentStream(
+            return _models_stream.GenerateContentStream(
                 self._api, self._text_request(model, contents, stream=True)
             )
-        if has_sessions(config):  # MCP sessions: listed when the stream opens (_mcp_stream)
+        if _mcp.has_sessions(config):  # MCP sessions: listed when the stream opens (_mcp_stream)
             return cast(
-                GenerateContentStream,
-                McpDeferredStream(
+                _models_stream.GenerateContentStream,
+                _mcp_stream.McpDeferredStream(
                     config,
                     lambda cfg: self.generate_content_stream(
                         model=model, contents=contents, config=cfg
@@ -269,24 +262,25 @@ class AsyncModels:
                     vertex=self._is_vertex,
                 ),
             )
-        request = generate_content_request(
+        request = _transformers.generate_content_request(
             model, contents, config, vertex=self._vertex, stream=True
         )
         cfg: GenerateContentConfig = request.config
         schema = cfg.response_schema
         if schema is None:
             schema = cfg.response_json_schema
-        plan = plan_afc(cfg, stream=True) if cfg.tools else None
+        plan = _afc.plan_afc(cfg, stream=True) if cfg.tools else None
         if plan is None:
-            return GenerateContentStream(
-                self._api, request, schema=schema, headers=mcp_headers(self._api, cfg.tools)
+            return _models_stream.GenerateContentStream(
+                self._api, request, schema=schema, headers=_mcp.mcp_headers(self._api, cfg.tools)
             )
-        return GenerateContentStream(
+        return _models_stream.GenerateContentStream(
             self._api,
             request,
             plan=plan,
-            contents=t_contents(contents),
-            headers=mcp_headers(self._api, cfg.tools, "afc") or self._api.feature_headers("afc"),
+            contents=_transformers.t_contents(contents),
+            headers=_mcp.mcp_headers(self._api, cfg.tools, "afc")
+            or self._api.feature_headers("afc"),
             schema=schema,
         )
 
@@ -315,9 +309,11 @@ class AsyncModels:
 
         Cancellation: cancelling the caller aborts the request and frees its connection.
         """
-        request = embed_content_request(model, contents, config, vertex=self._vertex)
+        request = _transformers.embed_content_request(model, contents, config, vertex=self._vertex)
         raw = await send(self._api, request)
-        response = decode_embed_response(raw.content, request.path, vertex=self._is_vertex)
+        response = _models_media.decode_embed_response(
+            raw.content, request.path, vertex=self._is_vertex
+        )
         response.sdk_http_response = http_response(raw)
         return response
 
@@ -334,8 +330,8 @@ class AsyncModels:
 
         Cancellation: cancelling the caller aborts the request and frees its connection.
         """
-        request = count_tokens_request(model, contents, config, vertex=self._vertex)
-        return await call(self._api, request, CountTokensResponse)
+        request = _transformers.count_tokens_request(model, contents, config, vertex=self._vertex)
+        return await call(self._api, request, _model_types.CountTokensResponse)
 
     async def compute_tokens(
         self, *, model: str, contents: Any, config: Any = None
@@ -347,8 +343,8 @@ class AsyncModels:
             InvalidRequestError: Bad model name or contents.
             APIError: The API refused the request. TransportError: transport failure.
         """
-        request = compute_tokens_request(model, contents, config, vertex=self._vertex)
-        return await call(self._api, request, ComputeTokensResponse)
+        request = _transformers.compute_tokens_request(model, contents, config, vertex=self._vertex)
+        return await call(self._api, request, _model_types.ComputeTokensResponse)
 
     # -- model metadata --------------------------------------------------------------------
 
@@ -359,15 +355,15 @@ class AsyncModels:
             InvalidRequestError: A bad model name or config; nothing is sent.
             NotFoundError: No such model. APIError / TransportError: other failures.
         """
-        request = get_model_request(model, config, vertex=self._vertex)
+        request = _transformers.get_model_request(model, config, vertex=self._vertex)
         raw = await send(self._api, request)
         return self._model(raw.content)
 
     def _model(self, content: bytes) -> Model:
         if self._is_vertex:
-            return decode_vertex_model(content)
+            return _models_media.decode_vertex_model(content)
         try:
-            return decode_model(content)
+            return _model_types.decode_model(content)
         except (msgspec.DecodeError, msgspec.ValidationError) as exc:
             raise UnknownApiResponseError(
                 f"unexpected Model response from the API: {exc}"
@@ -391,14 +387,14 @@ class AsyncModels:
         vertex = self._vertex
 
         async def fetch(config: Any = None) -> ListModelsResponse:
-            request = list_models_request(config, vertex=vertex)
+            request = _transformers.list_models_request(config, vertex=vertex)
             raw = await send(self._api, request)
-            page = decode_list_models(raw.content, vertex=vertex is not None)
+            page = _models_media.decode_list_models(raw.content, vertex=vertex is not None)
             page.sdk_http_response = http_response(raw)
             return page
 
         first = await fetch(config)
-        return AsyncPager("models", fetch, first, config)
+        return pagers.AsyncPager("models", fetch, first, config)
 
     async def update(self, *, model: str, config: Any = None) -> Model:
         """Updates a tuned model's ``display_name``, ``description`` or
@@ -408,7 +404,7 @@ class AsyncModels:
             InvalidRequestError: A bad model name or config; nothing is sent.
             APIError / TransportError: The update failed.
         """
-        request = update_model_request(model, config, vertex=self._vertex)
+        request = _transformers.update_model_request(model, config, vertex=self._vertex)
         raw = await send(self._api, request)
         return self._model(raw.content)
 
@@ -419,8 +415,8 @@ class AsyncModels:
             InvalidRequestError: A bad model name or config; nothing is sent.
             NotFoundError: No such model. APIError / TransportError: other failures.
         """
-        request = delete_model_request(model, config, vertex=self._vertex)
-        return await call(self._api, request, DeleteModelResponse)
+        request = _transformers.delete_model_request(model, config, vertex=self._vertex)
+        return await call(self._api, request, _model_types.DeleteModelResponse)
 
     # -- images (Vertex AI only) -------------------------------------------------------------
 
@@ -434,10 +430,10 @@ class AsyncModels:
             InvalidRequestError: A bad prompt or config.
             APIError / TransportError: The request failed.
         """
-        request = generate_images_request(model, prompt, config, vertex=self._vertex)
+        request = _transformers.generate_images_request(model, prompt, config, vertex=self._vertex)
         raw = await send(self._api, request)
-        images, positive = decode_image_predictions(raw.content, generate=True)
-        return GenerateImagesResponse(
+        images, positive = _models_media.decode_image_predictions(raw.content, generate=True)
+        return _media_types.GenerateImagesResponse(
             sdk_http_response=http_response(raw),
             generated_images=images,
             positive_prompt_safety_attributes=positive,
@@ -458,10 +454,14 @@ class AsyncModels:
             InvalidRequestError: A bad prompt, reference image or config.
             APIError / TransportError: The request failed.
         """
-        request = edit_image_request(model, prompt, reference_images, config, vertex=self._vertex)
+        request = _transformers.edit_image_request(
+            model, prompt, reference_images, config, vertex=self._vertex
+        )
         raw = await send(self._api, request)
-        images, _ = decode_image_predictions(raw.content)
-        return EditImageResponse(sdk_http_response=http_response(raw), generated_images=images)
+        images, _ = _models_media.decode_image_predictions(raw.content)
+        return _media_types.EditImageResponse(
+            sdk_http_response=http_response(raw), generated_images=images
+        )
 
     async def upscale_image(
         self, *, model: str, image: Any, upscale_factor: str, config: Any = None
@@ -473,10 +473,14 @@ class AsyncModels:
             InvalidRequestError: A bad image, factor or config.
             APIError / TransportError: The request failed.
         """
-        request = upscale_image_request(model, image, upscale_factor, config, vertex=self._vertex)
+        request = _transformers.upscale_image_request(
+            model, image, upscale_factor, config, vertex=self._vertex
+        )
         raw = await send(self._api, request)
-        images, _ = decode_image_predictions(raw.content)
-        return UpscaleImageResponse(sdk_http_response=http_response(raw), generated_images=images)
+        images, _ = _models_media.decode_image_predictions(raw.content)
+        return _media_types.UpscaleImageResponse(
+            sdk_http_response=http_response(raw), generated_images=images
+        )
 
     async def recontext_image(
         self, *, model: str, source: Any, config: Any = None
@@ -488,10 +492,10 @@ class AsyncModels:
             InvalidRequestError: A bad source or config.
             APIError / TransportError: The request failed.
         """
-        request = recontext_image_request(model, source, config, vertex=self._vertex)
+        request = _transformers.recontext_image_request(model, source, config, vertex=self._vertex)
         raw = await send(self._api, request)
-        images, _ = decode_image_predictions(raw.content)
-        return RecontextImageResponse(generated_images=images)
+        images, _ = _models_media.decode_image_predictions(raw.content)
+        return _media_types.RecontextImageResponse(generated_images=images)
 
     async def segment_image(
         self, *, model: str, source: Any, config: Any = None
@@ -503,9 +507,11 @@ class AsyncModels:
             InvalidRequestError: A bad source or config.
             APIError / TransportError: The request failed.
         """
-        request = segment_image_request(model, source, config, vertex=self._vertex)
+        request = _transformers.segment_image_request(model, source, config, vertex=self._vertex)
         raw = await send(self._api, request)
-        return SegmentImageResponse(generated_masks=decode_mask_predictions(raw.content))
+        return _media_types.SegmentImageResponse(
+            generated_masks=_models_media.decode_mask_predictions(raw.content)
+        )
 
     # -- videos -----------------------------------------------------------------------------
 
@@ -530,7 +536,7 @@ class AsyncModels:
             UnsupportedByBackendError: A field the backend does not support.
             APIError / TransportError: The request failed.
         """
-        request = generate_videos_request(
+        request = _transformers.generate_videos_request(
             model,
             prompt=prompt,
             image=image,
@@ -541,6 +547,8 @@ class AsyncModels:
         )
         raw = await send(self._api, request, idempotent=False)
         try:
-            return GenerateVideosOperation.from_api_response(raw.content, self._is_vertex)
+            return _operation_types.GenerateVideosOperation.from_api_response(
+                raw.content, self._is_vertex
+            )
         except ValueError as exc:
             raise UnknownApiResponseError(f"unexpected operation from the API: {exc}") from None
