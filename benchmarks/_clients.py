@@ -6,10 +6,12 @@ Run by ``benchmarks.bench_client`` in a fresh interpreter per client and round::
 
 ``CLIENT`` is ``floor`` (a raw asyncio Protocol with httptools, prebuilt request bytes and
 keep-alive connections: see ``benchmarks._floor``), ``aiohttp`` (bare aiohttp: prebuilt JSON
-bytes, ``json.loads``), ``genai_actors`` or ``google-genai`` (its async client, which uses aiohttp
-when installed). Every client sends the same requests (same paths, same JSON bodies) to the same
-emulator. CPU is ``time.process_time()`` of this process only: the emulator runs in another
-process.
+bytes, ``json.loads``), ``genai_actors`` (its default transport, h1),
+``genai_actors-aiohttp`` (the same client on its aiohttp fallback,
+``TransportConfig(http_client="aiohttp")``) or ``google-genai`` (its async client, which uses
+aiohttp when installed). Every client sends the same requests (same paths, same JSON bodies)
+to the same emulator. CPU is ``time.process_time()`` of this process only: the emulator runs
+in another process.
 
 Workloads, each after a warm-up:
 
@@ -254,13 +256,23 @@ class BareAiohttp(Driver):
 
 
 class GenaiActors(Driver):
-    """genai_actors.AsyncClient through its public ``models`` methods."""
+    """genai_actors.AsyncClient through its public ``models`` methods.
 
-    def __init__(self, url: str) -> None:
+    Args:
+        url: The emulator's URL.
+        http_client: ``TransportConfig.http_client``; ``None`` for the default.
+    """
+
+    def __init__(self, url: str, http_client: str | None = None) -> None:
         import genai_actors
 
+        transport = (
+            None if http_client is None else genai_actors.TransportConfig(http_client=http_client)
+        )
         self._client = genai_actors.AsyncClient(
-            api_key=API_KEY, http_options={"base_url": url, "api_version": API_VERSION}
+            api_key=API_KEY,
+            http_options={"base_url": url, "api_version": API_VERSION},
+            transport=transport,
         )
         self._watch_configured = False
         models = self._client.models
@@ -368,6 +380,7 @@ DRIVERS: dict[str, Callable[[str], Driver]] = {
     "floor": Floor,
     "aiohttp": BareAiohttp,
     "genai_actors": GenaiActors,
+    "genai_actors-aiohttp": lambda url: GenaiActors(url, "aiohttp"),
     "google-genai": GoogleGenai,
 }
 
@@ -499,7 +512,7 @@ def cold_start(name: str, url: str) -> dict[str, Any]:
         import httptools  # noqa: F401
     elif name == "aiohttp":
         import aiohttp  # noqa: F401
-    elif name == "genai_actors":
+    elif name.startswith("genai_actors"):
         import genai_actors  # noqa: F401
     elif name == "google-genai":
         from google import genai  # noqa: F401

@@ -53,6 +53,7 @@ from __future__ import annotations
 import asyncio
 import math
 import os
+import sys
 import threading
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass
@@ -188,6 +189,19 @@ _proxies: dict[str, str] | None = None
 _proxy_cache: dict[tuple[str, str], str | None] = {}
 
 
+def _read_proxies() -> dict[str, str]:
+    """The proxies of the environment (``urllib.request.getproxies``). Where they can only come
+    from ``*_proxy`` variables (not macOS or Windows, which also read system settings) and none
+    is set, urllib.request (and http.client, email...) is not imported at all."""
+    if sys.platform not in ("darwin", "win32") and not any(
+        key.lower().endswith("_proxy") for key in os.environ
+    ):
+        return {}
+    import urllib.request
+
+    return urllib.request.getproxies()
+
+
 def proxy_for(url: str) -> str | None:
     """The proxy URL for ``url`` from the environment (read once per process), or ``None``."""
     global _proxies
@@ -197,13 +211,14 @@ def proxy_for(url: str) -> str | None:
         return _proxy_cache[key]
     except KeyError:
         pass
-    import urllib.request
-
     if _proxies is None:
-        _proxies = urllib.request.getproxies()
+        _proxies = _read_proxies()
     proxy = _proxies.get(parts.scheme)
-    if proxy and parts.hostname and urllib.request.proxy_bypass(parts.hostname):
-        proxy = None
+    if proxy and parts.hostname:
+        import urllib.request
+
+        if urllib.request.proxy_bypass(parts.hostname):
+            proxy = None
     _proxy_cache[key] = proxy or None
     return proxy or None
 

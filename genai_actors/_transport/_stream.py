@@ -19,14 +19,14 @@ from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-import anyio
-
 from ..errors import GenAIError, ResponseTooLargeError
 from ._errors import Phase, event_error, map_transport_error, unexpected_body
 from ._reading import held_back, read_head
 from ._sse import DEFAULT_LIMIT, SseParser
 
 if TYPE_CHECKING:
+    from anyio import CancelScope
+
     from ._wire import Response
 
 __all__ = ["SseStream"]
@@ -101,7 +101,7 @@ class SseStream:
         self._done = False
         self._closed = False
         self._reading = False
-        self._open_scope: anyio.CancelScope | None = None
+        self._open_scope: CancelScope | None = None
         self._secrets = secrets
         self._seen = False  # an event (or error event) was queued
         self._head = b""  # the first bytes of the body, to quote if no event ever comes
@@ -128,9 +128,11 @@ class SseStream:
         if opener is None:
             return
         self._opener = None
+        from anyio import CancelScope  # here: a plain call never loads anyio through streams
+
         resp: Response | None = None
         try:
-            with anyio.CancelScope() as scope:
+            with CancelScope() as scope:
                 self._open_scope = scope
                 resp = await opener()
         except BaseException:
