@@ -151,12 +151,17 @@ NOT_FOR_A_PLAIN_PROMPT = (
 )
 
 
-def _first_generate(url: str, *, config: str = "None") -> str:
+def _first_generate(url: str, *, config: str = "None", http_client: str = "") -> str:
+    transport = (
+        f"genai_actors.TransportConfig(http_client={http_client!r})" if http_client else None
+    )
     return (
         "import asyncio, genai_actors\n"
         "async def main():\n"
         f"    opts = {{'base_url': {url!r}}}\n"
-        "    async with genai_actors.AsyncClient(api_key='k', http_options=opts) as c:\n"
+        "    async with genai_actors.AsyncClient(\n"
+        f"        api_key='k', http_options=opts, transport={transport}\n"
+        "    ) as c:\n"
         "        r = await c.models.generate_content(\n"
         f"            model='gemini-2.5-flash', contents='hi', config={config})\n"
         "        assert r.text\n"
@@ -164,14 +169,22 @@ def _first_generate(url: str, *, config: str = "None") -> str:
     )
 
 
+@pytest.mark.parametrize("http_client", ["h1", "aiohttp"])
 def test_a_first_plain_generate_content_loads_only_what_it_uses(
-    gemini_emulator: Emulator,
+    gemini_emulator: Emulator, http_client: str
 ) -> None:
-    """A first plain-prompt ``generate_content`` loads its response types, not the builders."""
-    loaded = _loaded_after(_first_generate(gemini_emulator.url))
+    """A first plain-prompt ``generate_content`` loads its response types, not the builders,
+    nor the actor runtime; on h1 (the cold start's client) not aiohttp either."""
+    loaded = _loaded_after(_first_generate(gemini_emulator.url, http_client=http_client))
     assert "genai_actors.types._response" in loaded  # the probe did decode a response
     assert "genai_actors._transformers._names" in loaded  # and named the model
     assert [m for m in NOT_FOR_A_PLAIN_PROMPT if m in loaded] == []
+    assert [m for m in RUNTIME if m in loaded] == []
+    if http_client == "h1":
+        assert "genai_actors._transport._h1" in loaded
+        assert not [m for m in loaded if m.split(".")[0] == "aiohttp"]
+    else:
+        assert "aiohttp" in loaded
 
 
 def test_the_first_generate_content_loads_only_its_builders(gemini_emulator: Emulator) -> None:
