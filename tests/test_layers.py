@@ -34,11 +34,14 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "genai_actors._backend",
         "genai_actors._credentials",
     ),
+    # h1, the default HTTP client: knows nothing of genai_actors but the neutral Timeouts.
+    "genai_actors._transport._h1": ("genai_actors._transport._timeouts",),
     "genai_actors._transport": (
         "genai_actors.errors",
         "genai_actors._log",
         "genai_actors.types",
         "genai_actors._backend",
+        "genai_actors._transport._h1",
     ),
     "genai_actors._watch": ("genai_actors.errors", "genai_actors._log", "genai_actors.types"),
     # The rate governor: limits, stores (memory, Redis) and the Gate the retry loop calls.
