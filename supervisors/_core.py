@@ -16,10 +16,12 @@ TRANSIENT one, is not a restart and does not count.
 
 from __future__ import annotations
 
+import asyncio
 import collections
 import itertools
 import logging
 import math
+from asyncio import _get_running_loop as _running_loop
 from collections.abc import Callable, Coroutine, Hashable, Iterable
 from typing import Any, Final
 
@@ -35,7 +37,7 @@ from ._exceptions import (
     StartError,
 )
 from ._log import enabled, logger
-from ._mailbox import Reply
+from ._mailbox import FutureReply, Reply
 from ._reason import ExitReason
 from ._service import _Service
 from ._spec import AutoShutdown, ChildInfo, ChildSpec, Restart, Strategy
@@ -46,6 +48,13 @@ __all__: list[str] = []
 RUNNING: Final = "running"
 PENDING: Final = "restarting"  # must be (re)started: crashed, or waiting out a backoff
 STOPPED: Final = "stopped"  # deliberately stopped (or exited for good); spec kept
+
+
+def _task_id() -> int:
+    """The current task's id as anyio gives it, read directly from asyncio when it runs."""
+    if _running_loop() is not None:
+        return id(asyncio.current_task())
+    return anyio.get_current_task().id
 
 
 class _Child:
@@ -106,7 +115,9 @@ class _SupervisorCore(_Service):
         self._keys = itertools.count()
         self._restarts: collections.deque[float] = collections.deque()
         self._events: collections.deque[tuple[Any, ...]] = collections.deque()
-        self._wakeup: anyio.Event | None = None
+        # What the control loop waits on while idle: a loop future on asyncio (cheapest),
+        # an anyio Event on other backends.
+        self._wakeup: asyncio.Future[None] | anyio.Event | None = None
         self._stop_requested = False
         self._control_task: int | None = None
         self._delayed: set[anyio.CancelScope] = set()  # pending backoff restarts
@@ -130,7 +141,11 @@ class _SupervisorCore(_Service):
         wake = self._wakeup
         if wake is not None:
             self._wakeup = None
-            wake.set()
+            if isinstance(wake, asyncio.Future):
+                if not wake.done():
+                    wake.set_result(None)
+            else:
+                wake.set()
 
     def _child_exit(self, cell: _Cell, gen: int, reason: ExitReason) -> None:
         child = self._find_cell(cell)
@@ -145,16 +160,24 @@ class _SupervisorCore(_Service):
 
     async def _op(self, fn: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
         """Run `fn` on the control loop and return its result (or raise its exception)."""
-        if anyio.get_current_task().id == self._control_task:
+        if _task_id() == self._control_task:
             raise RuntimeError(
                 "a supervisor operation from inside its own control loop (a child's init?) "
                 "would deadlock"
             )
         if not self.running or self._stop_requested:
             raise NotRunning(f"{self!r} is not running")
-        reply = Reply()
-        self._post(("op", fn, reply))
-        await reply.event.wait()
+        loop = _running_loop()
+        if loop is not None:
+            # A cancelled caller cancels only its future: the op still runs to completion.
+            fast = FutureReply(loop.create_future())
+            reply: Reply = fast
+            self._post(("op", fn, reply))
+            await fast.fut
+        else:
+            reply = Reply()
+            self._post(("op", fn, reply))
+            await reply.event.wait()
         if reply.error is not None:
             raise reply.error
         return reply.value
@@ -165,12 +188,18 @@ class _SupervisorCore(_Service):
             self._post(("stop",))
 
     async def _main(self) -> None:
-        self._control_task = anyio.get_current_task().id
+        self._control_task = _task_id()
+        loop = _running_loop()
         try:
             while True:
                 while not self._events:
-                    self._wakeup = anyio.Event()
-                    await self._wakeup.wait()
+                    if loop is not None:
+                        fut: asyncio.Future[None] = loop.create_future()
+                        self._wakeup = fut
+                        await fut
+                    else:
+                        idle = self._wakeup = anyio.Event()
+                        await idle.wait()
                 event = self._events.popleft()
                 kind = event[0]
                 if kind == "stop":
