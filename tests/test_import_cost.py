@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import json
 import logging
+import os
 import subprocess
 import sys
 from typing import TYPE_CHECKING
@@ -24,15 +25,23 @@ if TYPE_CHECKING:
 HEAVY = ("aiohttp", "yarl", "structlog", "msgspec", "supervisors", "anyio", "ssl")
 
 
-def _loaded_after(code: str) -> list[str]:
+def _loaded_after(
+    code: str, *, also: tuple[str, ...] = (), env: dict[str, str] | None = None
+) -> list[str]:
+    """Modules loaded after ``code`` in a fresh interpreter: HEAVY ones, ours, and ``also``."""
     probe = (
         f"import sys\n{code}\n"
         "import json\n"
         "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
-        f"{HEAVY!r} or m.startswith('genai_actors.'))))"
+        f"{HEAVY!r} or m.startswith('genai_actors.') or m in {also!r})))"
     )
     proc = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        env=env,
     )
     loaded: list[str] = json.loads(proc.stdout)
     return loaded
@@ -169,22 +178,31 @@ def _first_generate(url: str, *, config: str = "None", http_client: str = "") ->
     )
 
 
+# Standard-library modules the h1 path does without (bare aiohttp imports them all).
+NOT_ON_H1 = ("urllib.request", "http.client", "email.parser")
+
+
 @pytest.mark.parametrize("http_client", ["h1", "aiohttp"])
 def test_a_first_plain_generate_content_loads_only_what_it_uses(
     gemini_emulator: Emulator, http_client: str
 ) -> None:
     """A first plain-prompt ``generate_content`` loads its response types, not the builders,
-    nor the actor runtime; on h1 (the cold start's client) not aiohttp either."""
-    loaded = _loaded_after(_first_generate(gemini_emulator.url, http_client=http_client))
+    nor the actor runtime; on h1 (the cold start's client) neither aiohttp nor anyio, nor
+    urllib.request when no proxy variable is set."""
+    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    code = _first_generate(gemini_emulator.url, http_client=http_client)
+    loaded = _loaded_after(code, also=NOT_ON_H1, env=env)
     assert "genai_actors.types._response" in loaded  # the probe did decode a response
     assert "genai_actors._transformers._names" in loaded  # and named the model
     assert [m for m in NOT_FOR_A_PLAIN_PROMPT if m in loaded] == []
     assert [m for m in RUNTIME if m in loaded] == []
     if http_client == "h1":
         assert "genai_actors._transport._h1" in loaded
-        assert not [m for m in loaded if m.split(".")[0] == "aiohttp"]
+        heavy = [m for m in loaded if m.split(".")[0] in ("aiohttp", "anyio")]
+        assert heavy + [m for m in NOT_ON_H1 if m in loaded] == []
     else:
         assert "aiohttp" in loaded
+        assert "urllib.request" in loaded  # aiohttp's own import: the check can see it
 
 
 def test_the_first_generate_content_loads_only_its_builders(gemini_emulator: Emulator) -> None:
