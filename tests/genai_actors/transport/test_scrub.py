@@ -109,7 +109,9 @@ def test_scrub_keeps_ordinary_text() -> None:
     assert scrub(text, ("AIzaSECRET",)) == text
 
 
-async def test_key_in_a_mid_stream_error_event_is_scrubbed(server: Server) -> None:
+async def test_key_in_a_mid_stream_error_event_is_scrubbed(
+    server: Server, http_client: str
+) -> None:
     """A mid-stream error event quoting the key raises an error whose text lacks the key."""
     event = {
         "error": {
@@ -127,7 +129,7 @@ async def test_key_in_a_mid_stream_error_event_is_scrubbed(server: Server) -> No
         return resp
 
     server.handler = handler
-    async with make_client(server) as client:
+    async with make_client(server, http_client) as client:
         got: list[bytes] = []
         stream = client.api_client.stream("POST", "models/m:x", body=b"{}")
         with pytest.raises(errors.InvalidArgumentError) as caught:
@@ -138,7 +140,9 @@ async def test_key_in_a_mid_stream_error_event_is_scrubbed(server: Server) -> No
     assert caught.value.message == "API key *** is not valid. Authorization: Bearer ***"
 
 
-async def test_key_escaped_in_an_http_error_body_is_scrubbed(server: Server) -> None:
+async def test_key_escaped_in_an_http_error_body_is_scrubbed(
+    server: Server, http_client: str
+) -> None:
     """A JSON error body naming the key with \\u escapes gives an error without the key."""
     key = escaped(API_KEY, [True, False, True])
 
@@ -147,7 +151,7 @@ async def test_key_escaped_in_an_http_error_body_is_scrubbed(server: Server) -> 
         return web.Response(body=body.encode(), status=400, content_type="application/json")
 
     server.handler = handler
-    async with make_client(server) as client:
+    async with make_client(server, http_client) as client:
         with pytest.raises(errors.InvalidArgumentError) as caught:
             await client.api_client.request("GET", "models")
     assert API_KEY not in shown(caught.value)
