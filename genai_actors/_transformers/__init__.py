@@ -10,6 +10,7 @@
 #   _config      config coercion, tools merging, speech config
 #   _gating      vertex_only_fields / mldev_only_fields
 #   _request     Request (verb, path, query, JSON body)
+#   _prepared    configs already built: their part of a body, kept per content for reuse
 #   _generate    generateContent / countTokens / computeTokens builders
 #   _models_api  embed, get/list/update/delete, videos, generate_images, operations builders
 #   _images      edit / upscale / recontext / segment image builders (Vertex AI only)

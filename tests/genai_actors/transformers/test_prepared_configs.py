@@ -1,0 +1,339 @@
+"""Configs already built are reused by generate_content_request (_transformers._prepared):
+the same bytes as a fresh build, a mutation after a call seen, errors and warnings on every
+call, nothing kept that could be mistaken for another config."""
+
+from __future__ import annotations
+
+import copy
+import math
+import uuid
+import warnings
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from genai_actors import types
+from genai_actors._transformers._generate import _PREPARED, generate_content_request
+from genai_actors._transformers._names import VertexLocation
+from genai_actors._transformers._prepared import MAX_ENTRIES, MAX_KEY_BYTES
+from genai_actors.errors import InvalidRequestError, UnsupportedByBackendError
+from genai_actors.types import UnknownEnumValueWarning
+
+VERTEX = VertexLocation("proj", "us-central1")
+
+TYPICAL: dict[str, Any] = {
+    "temperature": 0.2,
+    "top_p": 0.9,
+    "max_output_tokens": 256,
+    "stop_sequences": ["THE END"],
+    "system_instruction": "You are terse.",
+    "safety_settings": [
+        {"category": "HARM_CATEGORY_HARASSMENT", "threshold": "BLOCK_ONLY_HIGH"},
+        {"category": "HARM_CATEGORY_HATE_SPEECH", "threshold": "BLOCK_MEDIUM_AND_ABOVE"},
+    ],
+}
+
+
+def _typed() -> types.GenerateContentConfig:
+    return types.GenerateContentConfig(
+        temperature=0.2,
+        system_instruction=types.Content(parts=[types.Part(text="You are terse.")]),
+        safety_settings=[
+            types.SafetySetting(
+                category=types.HarmCategory.HARM_CATEGORY_HARASSMENT,
+                threshold=types.HarmBlockThreshold.BLOCK_ONLY_HIGH,
+            )
+        ],
+        response_mime_type="application/json",
+        response_schema=types.Schema(
+            type=types.Type.OBJECT, properties={"city": types.Schema(type=types.Type.STRING)}
+        ),
+        tools=[
+            types.Tool(
+                function_declarations=[
+                    types.FunctionDeclaration(
+                        name="get_weather",
+                        parameters=types.Schema(
+                            type="object", properties={"city": types.Schema(type="string")}
+                        ),
+                    )
+                ]
+            )
+        ],
+    )
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    _PREPARED.clear()
+    yield
+    _PREPARED.clear()
+
+
+def _outcome(contents: Any, config: Any, vertex: VertexLocation | None = None) -> Any:
+    """The body built, or the error raised (type and message)."""
+    try:
+        return generate_content_request("gemini-2.5-flash", contents, config, vertex=vertex).body
+    except (InvalidRequestError, UnsupportedByBackendError) as exc:
+        return (type(exc), str(exc))
+
+
+def _fresh(contents: Any, config: Any, vertex: VertexLocation | None = None) -> Any:
+    """The outcome with nothing kept before or after."""
+    _PREPARED.clear()
+    try:
+        return _outcome(contents, config, vertex)
+    finally:
+        _PREPARED.clear()
+
+
+@pytest.mark.parametrize("form", ["dict", "typed"])
+@pytest.mark.parametrize("vertex", [None, VERTEX])
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_kept_config_builds_the_same_request(
+    form: str, vertex: VertexLocation | None, stream: bool
+) -> None:
+    """The second call with a config (another prompt, other contents) is served from the
+    kept entry and builds byte for byte what a fresh build does."""
+    config = copy.deepcopy(TYPICAL) if form == "dict" else _typed()
+    for contents in ['Bonjour "là" \\ \n\u2603 \U0001f600', [{"text": "a"}, "b"]]:
+        first = generate_content_request("m", "hello", config, vertex=vertex, stream=stream)
+        assert len(_PREPARED) == 1
+        again = generate_content_request("m", contents, config, vertex=vertex, stream=stream)
+        assert again.body == _fresh(contents, config, vertex)
+        assert (again.path, again.query) == (first.path, first.query)
+        if form == "typed":
+            assert again.config is config  # the caller's own struct
+        else:
+            assert again.config is first.config  # the struct the entry holds: a hit
+            assert isinstance(again.config, types.GenerateContentConfig)
+
+
+def test_an_equal_struct_is_served_but_request_config_is_the_callers() -> None:
+    """Two equal config structs share one entry; each request carries its caller's struct."""
+    one, two = _typed(), _typed()
+    generate_content_request("m", "x", one)
+    request = generate_content_request("m", "x", two)
+    assert len(_PREPARED) == 1
+    assert request.config is two
+
+
+@given(st.text(max_size=40))
+@settings(max_examples=150, deadline=None)
+def test_a_string_prompt_encodes_as_the_full_build_does(text: str) -> None:
+    """The prompt's part of a kept config's body is what the full build encodes."""
+    generate_content_request("m", "seed", TYPICAL)
+    assert _outcome(text, TYPICAL) == _fresh(text, TYPICAL)
+
+
+def _mutations() -> list[tuple[str, Any]]:
+    def top(c: dict[str, Any]) -> None:
+        c["temperature"] = 0.7
+
+    def nested(c: dict[str, Any]) -> None:
+        c["safety_settings"][1]["threshold"] = "BLOCK_NONE"
+
+    def append(c: dict[str, Any]) -> None:
+        c["stop_sequences"].append("FIN")
+
+    def remove(c: dict[str, Any]) -> None:
+        del c["system_instruction"]
+
+    def bad(c: dict[str, Any]) -> None:
+        c["safety_settings"][0]["category"] = "HARM_CATEGORY_HARASMENT"  # a typo
+
+    def int_to_bool(c: dict[str, Any]) -> None:
+        c["max_output_tokens"] = True
+
+    return [
+        ("top", top),
+        ("nested", nested),
+        ("append", append),
+        ("remove", remove),
+        ("bad", bad),
+        ("int_to_bool", int_to_bool),
+    ]
+
+
+@pytest.mark.parametrize(("name", "mutate"), _mutations())
+def test_a_dict_mutated_after_a_call_is_seen(name: str, mutate: Any) -> None:
+    """Mutating a kept dict config (at any depth) changes the next request as a fresh build
+    of the mutated dict would, errors included."""
+    config = copy.deepcopy(TYPICAL)
+    generate_content_request("m", "x", config)
+    generate_content_request("m", "x", config)
+    mutate(config)
+    assert _outcome("x", config) == _fresh("x", config)
+    assert _outcome("x", config) != _fresh("x", TYPICAL)
+
+
+def test_a_struct_mutated_after_a_call_is_seen() -> None:
+    """Mutating a kept struct config (an attribute, a nested struct, a nested list) changes
+    the next request as a fresh build would."""
+    config = _typed()
+    generate_content_request("m", "x", config)
+    config.temperature = 0.9
+    assert _outcome("x", config) == _fresh("x", config)
+    assert b'"temperature":0.9' in _outcome("x", config)
+    config.safety_settings[0].threshold = types.HarmBlockThreshold.BLOCK_NONE  # type: ignore[index]
+    assert b"BLOCK_NONE" in _outcome("x", config)
+    config.response_schema.properties["n"] = types.Schema(type=types.Type.NUMBER)  # type: ignore[union-attr]
+    assert b'"n":{"type":"NUMBER"}' in _outcome("x", config)
+    config.max_output_tokens = "many"  # type: ignore[assignment]
+    with pytest.raises(InvalidRequestError, match=r"config\.max_output_tokens"):
+        generate_content_request("m", "x", config)
+
+
+@pytest.mark.parametrize(
+    ("kept", "other"),
+    [
+        ({"candidate_count": 1}, {"candidate_count": True}),
+        ({"candidate_count": 1}, {"candidate_count": 1.0}),
+        ({"temperature": 1.0}, {"temperature": True}),
+        ({"temperature": None}, {"temperature": math.nan}),
+        ({"stop_sequences": ["a"]}, {"stop_sequences": ("a",)}),
+        ({"response_mime_type": "text/plain"}, {"response_mime_type": b"text/plain"}),
+        (
+            {"cached_content": "12345678-1234-5678-1234-567812345678"},
+            {"cached_content": uuid.UUID("12345678-1234-5678-1234-567812345678")},
+        ),
+    ],
+)
+def test_a_config_that_only_looks_equal_is_built_afresh(kept: Any, other: Any) -> None:
+    """A config equal to a kept one by ``==`` or by its encoding but of other types gets
+    its own outcome (here: an error or other bytes), not the kept one's."""
+    generate_content_request("m", "x", kept)
+    assert _outcome("x", other) == _fresh("x", other)
+
+
+def test_each_backend_keeps_its_own_entry() -> None:
+    """A config kept for Vertex AI is refused on the Gemini Developer API, and the other
+    way round; Vertex AI's field names stay on Vertex AI."""
+    vertex_only = {"audio_timestamp": True}
+    generate_content_request("m", "x", vertex_only, vertex=VERTEX)
+    with pytest.raises(UnsupportedByBackendError, match="Gemini Developer API"):
+        generate_content_request("m", "x", vertex_only)
+    mldev_only = {"enable_enhanced_civic_answers": True}
+    generate_content_request("m", "x", mldev_only)
+    with pytest.raises(UnsupportedByBackendError, match="Vertex AI"):
+        generate_content_request("m", "x", mldev_only, vertex=VERTEX)
+    renamed = {"model_selection_config": {"feature_selection_preference": "BALANCED"}}
+    on_vertex = generate_content_request("m", "x", renamed, vertex=VERTEX).body
+    assert on_vertex == _fresh("x", renamed, VERTEX)
+    assert b"modelConfig" in generate_content_request("m", "x", renamed, vertex=VERTEX).body
+    other = VertexLocation("other", "europe-west4")
+    cached = {"cached_content": "c1"}
+    generate_content_request("m", "x", cached, vertex=VERTEX)
+    assert b"projects/other/locations/europe-west4/cachedContents/c1" in (
+        generate_content_request("m", "x", cached, vertex=other).body
+    )
+
+
+def test_contents_refused_with_a_kept_config_raise_as_in_a_fresh_build() -> None:
+    """Contents the backend refuses (or that are invalid) raise with a kept config exactly as
+    without one."""
+    generate_content_request("m", "x", TYPICAL, vertex=VERTEX)
+    contents = [{"part_metadata": {"a": 1}}]
+    with pytest.raises(UnsupportedByBackendError) as info:
+        generate_content_request("m", contents, TYPICAL, vertex=VERTEX)
+    assert info.value.feature == "contents[0].parts[0].part_metadata"
+    for bad in ([], None, [{"text": 3}], [object()]):
+        assert _outcome(bad, TYPICAL) == _fresh(bad, TYPICAL)
+        assert isinstance(_outcome(bad, TYPICAL), tuple)
+
+
+def test_an_unknown_enum_value_warns_on_every_call() -> None:
+    """A config whose build warned is never kept: every call warns again."""
+    config = {"safety_settings": [{"category": "HARM_CATEGORY_NEW", "threshold": "BLOCK_NONE"}]}
+    for _ in range(3):
+        with pytest.warns(UnknownEnumValueWarning, match="HARM_CATEGORY_NEW"):
+            generate_content_request("m", "x", config)
+    assert len(_PREPARED) == 0
+
+
+def test_an_invalid_config_raises_on_every_call() -> None:
+    """A refused config is never kept."""
+    for _ in range(2):
+        with pytest.raises(InvalidRequestError, match="did you mean 'temperature'"):
+            generate_content_request("m", "x", {"temprature": 0.2})
+    assert len(_PREPARED) == 0
+
+
+def test_configs_that_cannot_be_compared_are_not_kept() -> None:
+    """Callables among the tools, a dict holding a struct or a tuple, and a config over the
+    size limit are built every time (and built right)."""
+
+    def get_weather(city: str) -> str:
+        """The weather."""
+        return city
+
+    safety = types.SafetySetting(category="HARM_CATEGORY_HARASSMENT", threshold="BLOCK_NONE")
+    configs: list[Any] = [
+        {"tools": [get_weather]},
+        types.GenerateContentConfig(tools=[get_weather]),
+        {"safety_settings": [safety]},
+        {"stop_sequences": ("a", "b")},
+        {"system_instruction": "x" * (MAX_KEY_BYTES + 1)},
+    ]
+    for config in configs:
+        first = generate_content_request("m", "x", config).body
+        assert len(_PREPARED) == 0
+        assert generate_content_request("m", "x", config).body == first
+
+
+def test_the_cache_is_bounded() -> None:
+    """At most MAX_ENTRIES configs are kept; the oldest goes first."""
+    for n in range(MAX_ENTRIES + 10):
+        generate_content_request("m", "x", {"seed": n})
+    assert len(_PREPARED) == MAX_ENTRIES
+    assert b'"seed":5' in generate_content_request("m", "x", {"seed": 5}).body
+
+
+_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 300),
+    st.floats(allow_nan=True, allow_infinity=False, width=32),
+    st.sampled_from(["BLOCK_NONE", "block_none", "HARM_CATEGORY_HARASSMENT", "x"]),
+)
+_SAFETY = st.lists(
+    st.fixed_dictionaries(
+        {
+            "category": st.sampled_from(
+                ["HARM_CATEGORY_HARASSMENT", "harm_category_hate_speech", "HARASSMENT", 3]
+            ),
+            "threshold": st.sampled_from(["BLOCK_NONE", "block_only_high", "BLOCK_NEVER"]),
+        }
+    ),
+    max_size=2,
+)
+_CONFIGS = st.dictionaries(
+    st.sampled_from(
+        ["temperature", "top_k", "candidate_count", "seed", "response_mime_type", "topP"]
+    ),
+    _SCALARS,
+    max_size=3,
+) | st.fixed_dictionaries(
+    {"safety_settings": _SAFETY},
+    optional={
+        "stop_sequences": st.lists(st.text(max_size=3), max_size=2)
+        | st.tuples(st.text(max_size=3)),
+        "system_instruction": st.text(max_size=5) | st.just({"parts": [{"text": "p"}]}),
+    },
+)
+
+
+@given(st.lists(_CONFIGS, min_size=2, max_size=4))
+@settings(max_examples=200, deadline=None)
+def test_a_kept_config_never_changes_another_configs_outcome(configs: list[Any]) -> None:
+    """After any sequence of configs is built, each gets the outcome of a fresh build."""
+    _PREPARED.clear()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UnknownEnumValueWarning)
+        fresh = [_fresh("x", config) for config in configs]
+        seen = [_outcome("x", config) for config in configs]
+        seen_again = [_outcome("x", config) for config in reversed(configs)]
+    assert seen == fresh
+    assert seen_again == fresh[::-1]
