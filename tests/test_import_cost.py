@@ -291,3 +291,15 @@ def test_emitted_records_mask_secrets(caplog: pytest.LogCaptureFixture) -> None:
     assert messages[0] == ("event='config.api_key_conflict' chosen='GOOGLE_API_KEY' api_key='***'")
     assert messages[1] == "event='request.deadline' attempt=2"
     assert "SECRET-1" not in caplog.text
+
+
+def test_bench_import_cold_start_runs_every_client() -> None:
+    """``bench_import``'s cold-start table: each client (bare aiohttp, genai_actors over each
+    transport) makes its first request in a fresh interpreter; figures are not judged."""
+    from benchmarks.bench_import import COLD_CLIENTS, measure_cold, render_cold
+
+    samples, errors = measure_cold(1)
+    assert errors == {}
+    assert {name: len(values) for name, values in samples.items()} == dict.fromkeys(COLD_CLIENTS, 1)
+    assert all(cpu > 0 and wall > 0 for values in samples.values() for cpu, wall in values)
+    assert "genai_actors (h1)" in render_cold(samples, errors)
