@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
+from .. import _log
 from .._transformers import InvalidRequestError, coerce_config, t_model
 from .._transport import shared_ssl_context
 from ..errors import UnsupportedByBackendError
@@ -34,6 +35,7 @@ class MusicUnsupportedError(UnsupportedByBackendError, NotImplementedError):
 
 
 _DECODER = msgspec.json.Decoder(LiveMusicServerMessage, dec_hook=dec_hook, strict=False)
+_log_music = _log.get_logger("genai_actors.live")
 # field: (low, high) inclusive, as the server checks them.
 _RANGES: dict[str, tuple[float, float]] = {
     "temperature": (0.0, 3.0),
@@ -175,11 +177,16 @@ class AsyncMusicSession:
         link = self._link
         while True:
             try:
-                message = await link.inbox.get()
+                frame = await link.inbox.get()
             except EndOfInbox:
                 if link.error is not None and not link.closed_by_user:
                     raise link.error from None
                 return
+            try:
+                message = link.decode(frame)
+            except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+                _log_music.warning("live.bad_message", error=str(exc))
+                continue
             yield message
 
     def __aiter__(self) -> AsyncIterator[LiveMusicServerMessage]:

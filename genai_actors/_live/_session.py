@@ -8,11 +8,12 @@
 
 The :class:`_Link` holds what outlives one connection: the setup, the latest resumption
 handle, the client messages the server has not consumed yet, and the inbox of server
-messages. The actor's loop connects (sending ``setup``, resuming with the handle when there is
-one), replays the unconsumed messages in order, and reads until the connection ends. On
-``goAway``, or on an abnormal close, a session with resumption enabled reconnects with the
-latest handle (bounded backoff, then ``SessionClosed``); one without ends with
-``SessionClosed(code, reason, resumable=False)``.
+frames (the reader peeks at each for what it acts on; the code reading the session decodes
+it, so decoded messages do not pile up between the two). The actor's loop connects (sending
+``setup``, resuming with the handle when there is one), replays the unconsumed messages in
+order, and reads until the connection ends. On ``goAway``, or on an abnormal close, a session
+with resumption enabled reconnects with the latest handle (bounded backoff, then
+``SessionClosed``); one without ends with ``SessionClosed(code, reason, resumable=False)``.
 
 A ``goAway`` rotates make-before-break: once the old connection is quiet (no answer running,
 everything sent on it acknowledged), new sends are held for the next connection, which is
@@ -414,7 +415,7 @@ class _Link:
         ws = self.ws
         assert ws is not None
         loop = asyncio.get_running_loop()
-        decode = self.decode
+        peek = _wire.peek_server_message
         inbox = self.inbox
         answering = False
         leave_at: float | None = None  # set by a goAway that came during an answer
@@ -431,27 +432,26 @@ class _Link:
             finally:
                 self._reading = None
             if msg.type in _DATA:
+                data = msg.data
                 try:
-                    message = decode(msg.data)
+                    peeked = peek(data)
                 except (msgspec.DecodeError, msgspec.ValidationError) as exc:
                     _log_live.warning("live.bad_message", error=str(exc))
                     continue
-                update = getattr(message, "session_resumption_update", None)
+                update = peeked.session_resumption_update
                 if update is not None:
                     self._take_update(update)
-                if message.setup_complete is None and not inbox.put_nowait(message):
-                    await inbox.put(message)  # full: wait for the consumer (backpressure)
-                content = message.server_content  # music messages have other content types
+                if not peeked.setup_complete and not inbox.put_nowait(data):
+                    await inbox.put(data)  # full: wait for the consumer (backpressure)
+                content = peeked.server_content
                 if content is not None:
-                    if getattr(content, "turn_complete", None) or getattr(
-                        content, "interrupted", None
-                    ):
+                    if content.turn_complete or content.interrupted:
                         answering = False
-                    elif getattr(content, "model_turn", None) is not None:
+                    elif content.model_turn:
                         answering = True
                 if leave_at is not None and update is not None and self._quiet(answering):
                     return 1000, time_left, True  # the answer is done and covered by a handle
-                go_away = getattr(message, "go_away", None)
+                go_away = peeked.go_away
                 if go_away is not None and self.resumable and self.handle is not None:
                     time_left = go_away.time_left or ""
                     if self._quiet(answering):
@@ -491,17 +491,17 @@ class _Link:
         inbox, its resumption updates count. Ends when it closes (or is cancelled)."""
         while True:
             msg = await ws.receive()
-            if msg.type not in (aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY):
+            if msg.type not in _DATA:
                 return
             try:
-                message = self.decode(msg.data)
+                peeked = _wire.peek_server_message(msg.data)
             except (msgspec.DecodeError, msgspec.ValidationError):
                 continue
-            update = getattr(message, "session_resumption_update", None)
+            update = peeked.session_resumption_update
             if update is not None:
                 self._take_update(update)
-            if message.setup_complete is None:
-                await self.inbox.put(message)
+            if not peeked.setup_complete:
+                await self.inbox.put(msg.data)
 
     async def _detach(self) -> aiohttp.ClientWebSocketResponse | None:
         """Take the current socket out of use, open: sends wait for the next connection."""
@@ -676,13 +676,19 @@ class AsyncSession:
     async def _messages(self, *, one_turn: bool = False) -> AsyncIterator[LiveServerMessage]:
         link = self._link
         inbox = link.inbox
+        decode = link.decode
         while True:
             try:
-                message = inbox.get_nowait() if len(inbox) else await inbox.get()
+                frame = inbox.get_nowait() if len(inbox) else await inbox.get()
             except EndOfInbox:
                 if link.error is not None and not link.closed_by_user:
                     raise link.error from None
                 return
+            try:
+                message = decode(frame)
+            except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+                _log_live.warning("live.bad_message", error=str(exc))
+                continue
             yield message
             if one_turn and _wire.is_turn_end(message):
                 return

@@ -3,7 +3,9 @@
 Client messages take google-genai's form for the Gemini Developer API: snake_case top-level
 keys (``client_content``, ``realtime_input``, ``tool_response``) around camelCase bodies.
 Server messages decode into :class:`~genai_actors.types.LiveServerMessage` leniently (unknown
-fields ignored, int64 strings read as ints).
+fields ignored, int64 strings read as ints). The session's reader only peeks at a frame
+(:func:`peek_server_message`: what it acts on, the rest skipped) and the code reading the
+session decodes it, so a decoded message lives only as long as its reader keeps it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,11 @@ import msgspec
 from .._transformers import InvalidRequestError, t_content, t_contents, t_tools
 from ..types._base import dec_hook, encode_json, to_builtins
 from ..types._content import Blob, FunctionResponse
-from ..types._live import LiveServerMessage
+from ..types._live import (
+    LiveServerGoAway,
+    LiveServerMessage,
+    LiveServerSessionResumptionUpdate,
+)
 
 __all__ = [
     "client_content",
@@ -23,11 +29,42 @@ __all__ = [
     "decode_server_message",
     "decode_vertex_server_message",
     "is_turn_end",
+    "peek_server_message",
     "realtime_input",
     "tool_response",
 ]
 
 _DECODER = msgspec.json.Decoder(LiveServerMessage, dec_hook=dec_hook, strict=False)
+_NONE = msgspec.Raw(b"")
+
+
+class PeekedContent(msgspec.Struct, rename="camel"):
+    """What the reader needs of ``serverContent`` (whether an answer runs)."""
+
+    turn_complete: bool | None = None
+    interrupted: bool | None = None
+    model_turn: msgspec.Raw = _NONE  # empty when absent
+
+
+class Peeked(msgspec.Struct, rename="camel"):
+    """What the session's reader acts on in a server frame (Live or Live Music)."""
+
+    setup_complete: msgspec.Raw = _NONE  # empty when absent
+    server_content: PeekedContent | None = None
+    go_away: LiveServerGoAway | None = None
+    session_resumption_update: LiveServerSessionResumptionUpdate | None = None
+
+
+_PEEK = msgspec.json.Decoder(Peeked, dec_hook=dec_hook, strict=False)
+
+
+def peek_server_message(data: bytes | str) -> Peeked:
+    """The fields of a server frame the session's reader acts on (the rest is skipped).
+
+    Raises:
+        msgspec.DecodeError / msgspec.ValidationError: Not JSON, or those fields malformed.
+    """
+    return _PEEK.decode(data)
 
 
 def decode_server_message(data: bytes | str) -> LiveServerMessage:
