@@ -446,7 +446,7 @@ def generate_content_request(
     content_list = t_contents(contents)
     # google-genai sends generationConfig ({} at least) only when a config was given.
     body = _generate_body(content_list, None if config is None else cfg, vertex)
-    if key is not None and warnings_issued() == warned:
+    if key is not None and warnings_issued() == warned and _PREPARED.wanted(key):
         head = _HEAD + encode_json(content_list)
         if body.startswith(head):
             _PREPARED.put(key, config, body[len(head) :], cfg)

@@ -19,6 +19,9 @@ What makes an entry safe to reuse:
   Python type as ``response_schema``) is never kept, nor one over :data:`MAX_KEY_BYTES`.
 - Only builds that succeeded without warning are kept: an error is raised again, and an
   unknown enum value warned about again, on every call.
+
+A config is kept the second time it is built (the first time only its key is noted), so that
+a config used once pays for its key and nothing more.
 """
 
 from __future__ import annotations
@@ -68,6 +71,7 @@ class PreparedConfigs:
         self._tp = tp
         self._max = max_entries
         self._entries: dict[Key, Prepared] = {}
+        self._seen: dict[Key, None] = {}  # built once, not kept yet
         self._lock = threading.Lock()
 
     def key(self, config: Any, backend: Any) -> Key | None:
@@ -95,6 +99,18 @@ class PreparedConfigs:
             return None
         return entry if same else None
 
+    def wanted(self, key: Key) -> bool:
+        """Whether a config with this key, just built, is worth keeping: it was built before
+        (else its key is noted, and ``False`` returned)."""
+        seen = self._seen
+        if key in seen:
+            return True
+        with self._lock:
+            if len(seen) >= 4 * self._max:
+                seen.clear()
+            seen[key] = None
+        return False
+
     def put(self, key: Key, config: Any, tail: bytes, coerced: Any) -> None:
         """Keep what ``config`` (whose key is ``key``) was built into.
 
@@ -114,11 +130,13 @@ class PreparedConfigs:
             if len(entries) >= self._max and key not in entries:
                 del entries[next(iter(entries))]  # the oldest entry
             entries[key] = entry
+            self._seen.pop(key, None)
 
     def clear(self) -> None:
-        """Forget every entry."""
+        """Forget every entry and every key noted."""
         with self._lock:
             self._entries.clear()
+            self._seen.clear()
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -80,6 +80,17 @@ def _outcome(contents: Any, config: Any, vertex: VertexLocation | None = None) -
         return (type(exc), str(exc))
 
 
+def _keep(config: Any, vertex: VertexLocation | None = None, *, stream: bool = False) -> Any:
+    """Build with ``config`` twice (a config is kept the second time); the last request."""
+    generate_content_request("m", "x", config, vertex=vertex, stream=stream)
+    request = generate_content_request("m", "x", config, vertex=vertex, stream=stream)
+    backend = None if vertex is None else (vertex.project, vertex.location)
+    key = _PREPARED.key(config, backend)
+    assert key is not None
+    assert _PREPARED.get(key, config) is not None
+    return request
+
+
 def _fresh(contents: Any, config: Any, vertex: VertexLocation | None = None) -> Any:
     """The outcome with nothing kept before or after."""
     _PREPARED.clear()
@@ -99,7 +110,7 @@ def test_a_kept_config_builds_the_same_request(
     kept entry and builds byte for byte what a fresh build does."""
     config = copy.deepcopy(TYPICAL) if form == "dict" else _typed()
     for contents in ['Bonjour "là" \\ \n\u2603 \U0001f600', [{"text": "a"}, "b"]]:
-        first = generate_content_request("m", "hello", config, vertex=vertex, stream=stream)
+        first = _keep(config, vertex, stream=stream)
         assert len(_PREPARED) == 1
         again = generate_content_request("m", contents, config, vertex=vertex, stream=stream)
         assert again.body == _fresh(contents, config, vertex)
@@ -113,18 +124,27 @@ def test_a_kept_config_builds_the_same_request(
 
 def test_an_equal_struct_is_served_but_request_config_is_the_callers() -> None:
     """Two equal config structs share one entry; each request carries its caller's struct."""
-    one, two = _typed(), _typed()
-    generate_content_request("m", "x", one)
+    one, two, three = _typed(), _typed(), _typed()
+    _keep(one)
     request = generate_content_request("m", "x", two)
     assert len(_PREPARED) == 1
     assert request.config is two
+    assert generate_content_request("m", "x", three).config is three
+
+
+def test_a_config_built_once_is_noted_not_kept() -> None:
+    """A config is kept the second time it is built; the first time only its key is noted."""
+    generate_content_request("m", "x", TYPICAL)
+    assert len(_PREPARED) == 0
+    generate_content_request("m", "y", TYPICAL)
+    assert len(_PREPARED) == 1
 
 
 @given(st.text(max_size=40))
 @settings(max_examples=150, deadline=None)
 def test_a_string_prompt_encodes_as_the_full_build_does(text: str) -> None:
     """The prompt's part of a kept config's body is what the full build encodes."""
-    generate_content_request("m", "seed", TYPICAL)
+    _keep(TYPICAL)
     assert _outcome(text, TYPICAL) == _fresh(text, TYPICAL)
 
 
@@ -162,8 +182,7 @@ def test_a_dict_mutated_after_a_call_is_seen(name: str, mutate: Any) -> None:
     """Mutating a kept dict config (at any depth) changes the next request as a fresh build
     of the mutated dict would, errors included."""
     config = copy.deepcopy(TYPICAL)
-    generate_content_request("m", "x", config)
-    generate_content_request("m", "x", config)
+    _keep(config)
     mutate(config)
     assert _outcome("x", config) == _fresh("x", config)
     assert _outcome("x", config) != _fresh("x", TYPICAL)
@@ -173,14 +192,17 @@ def test_a_struct_mutated_after_a_call_is_seen() -> None:
     """Mutating a kept struct config (an attribute, a nested struct, a nested list) changes
     the next request as a fresh build would."""
     config = _typed()
-    generate_content_request("m", "x", config)
+    _keep(config)
     config.temperature = 0.9
     assert _outcome("x", config) == _fresh("x", config)
     assert b'"temperature":0.9' in _outcome("x", config)
+    _keep(config)
     config.safety_settings[0].threshold = types.HarmBlockThreshold.BLOCK_NONE  # type: ignore[index]
     assert b"BLOCK_NONE" in _outcome("x", config)
+    _keep(config)
     config.response_schema.properties["n"] = types.Schema(type=types.Type.NUMBER)  # type: ignore[union-attr]
     assert b'"n":{"type":"NUMBER"}' in _outcome("x", config)
+    _keep(config)
     config.max_output_tokens = "many"  # type: ignore[assignment]
     with pytest.raises(InvalidRequestError, match=r"config\.max_output_tokens"):
         generate_content_request("m", "x", config)
@@ -204,7 +226,7 @@ def test_a_struct_mutated_after_a_call_is_seen() -> None:
 def test_a_config_that_only_looks_equal_is_built_afresh(kept: Any, other: Any) -> None:
     """A config equal to a kept one by ``==`` or by its encoding but of other types gets
     its own outcome (here: an error or other bytes), not the kept one's."""
-    generate_content_request("m", "x", kept)
+    _keep(kept)
     assert _outcome("x", other) == _fresh("x", other)
 
 
@@ -212,20 +234,21 @@ def test_each_backend_keeps_its_own_entry() -> None:
     """A config kept for Vertex AI is refused on the Gemini Developer API, and the other
     way round; Vertex AI's field names stay on Vertex AI."""
     vertex_only = {"audio_timestamp": True}
-    generate_content_request("m", "x", vertex_only, vertex=VERTEX)
+    _keep(vertex_only, VERTEX)
     with pytest.raises(UnsupportedByBackendError, match="Gemini Developer API"):
         generate_content_request("m", "x", vertex_only)
     mldev_only = {"enable_enhanced_civic_answers": True}
-    generate_content_request("m", "x", mldev_only)
+    _keep(mldev_only)
     with pytest.raises(UnsupportedByBackendError, match="Vertex AI"):
         generate_content_request("m", "x", mldev_only, vertex=VERTEX)
     renamed = {"model_selection_config": {"feature_selection_preference": "BALANCED"}}
-    on_vertex = generate_content_request("m", "x", renamed, vertex=VERTEX).body
+    on_vertex = _keep(renamed, VERTEX).body
+    assert b"modelConfig" in on_vertex
+    assert generate_content_request("m", "x", renamed, vertex=VERTEX).body == on_vertex
     assert on_vertex == _fresh("x", renamed, VERTEX)
-    assert b"modelConfig" in generate_content_request("m", "x", renamed, vertex=VERTEX).body
     other = VertexLocation("other", "europe-west4")
     cached = {"cached_content": "c1"}
-    generate_content_request("m", "x", cached, vertex=VERTEX)
+    _keep(cached, VERTEX)
     assert b"projects/other/locations/europe-west4/cachedContents/c1" in (
         generate_content_request("m", "x", cached, vertex=other).body
     )
@@ -234,7 +257,7 @@ def test_each_backend_keeps_its_own_entry() -> None:
 def test_contents_refused_with_a_kept_config_raise_as_in_a_fresh_build() -> None:
     """Contents the backend refuses (or that are invalid) raise with a kept config exactly as
     without one."""
-    generate_content_request("m", "x", TYPICAL, vertex=VERTEX)
+    _keep(TYPICAL, VERTEX)
     contents = [{"part_metadata": {"a": 1}}]
     with pytest.raises(UnsupportedByBackendError) as info:
         generate_content_request("m", contents, TYPICAL, vertex=VERTEX)
@@ -286,7 +309,7 @@ def test_configs_that_cannot_be_compared_are_not_kept() -> None:
 def test_the_cache_is_bounded() -> None:
     """At most MAX_ENTRIES configs are kept; the oldest goes first."""
     for n in range(MAX_ENTRIES + 10):
-        generate_content_request("m", "x", {"seed": n})
+        _keep({"seed": n})
     assert len(_PREPARED) == MAX_ENTRIES
     assert b'"seed":5' in generate_content_request("m", "x", {"seed": 5}).body
 
@@ -335,5 +358,7 @@ def test_a_kept_config_never_changes_another_configs_outcome(configs: list[Any])
         fresh = [_fresh("x", config) for config in configs]
         seen = [_outcome("x", config) for config in configs]
         seen_again = [_outcome("x", config) for config in reversed(configs)]
+        seen_last = [_outcome("x", config) for config in configs]
     assert seen == fresh
     assert seen_again == fresh[::-1]
+    assert seen_last == fresh
