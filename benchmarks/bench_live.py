@@ -9,7 +9,10 @@ interpreter (``python -m benchmarks.bench_live --worker KIND URL``):
   exchanges ``--turns`` text turns, all sessions concurrently. Client CPU
   (``time.process_time()`` of the client's process) per server message received, over the turn
   phase only; the bare client is aiohttp WebSockets with msgspec decoding to dicts (the floor).
-  Target for genai_actors: at most 1.5x the floor. The two run ``--rounds`` times (3 by
+  Target for genai_actors: at most 1.5x the floor. Both workers collect garbage once between
+  the phases (``--no-collect`` to skip it), so that a full collection owed to the objects of
+  the sessions just opened (CPython's runs as the heap grows by a quarter) does not land in the
+  turn phase for one client and not the other. The two run ``--rounds`` times (3 by
   default), interleaved (the order alternates each round), and the verdict is on the median
   of the rounds' ratios; the highest ratio is printed beside it.
 * ``resume``: one genai_actors session with resumption; the emulator drops the connection (1011)
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import statistics
 import subprocess
@@ -52,7 +56,7 @@ def _admin(url: str, path: str, body: dict[str, Any]) -> None:
         response.read()
 
 
-async def _genai_actors(url: str, sessions: int, turns: int) -> dict[str, float]:
+async def _genai_actors(url: str, sessions: int, turns: int, collect: bool) -> dict[str, float]:
     import genai_actors as ga
 
     received = 0
@@ -77,6 +81,8 @@ async def _genai_actors(url: str, sessions: int, turns: int) -> dict[str, float]
         tasks = [asyncio.create_task(one(i)) for i in range(sessions)]
         await opened.wait()
         connect_cpu = time.process_time() - started
+        if collect:
+            gc.collect()
         started = time.process_time()
         wall = time.perf_counter()
         go.set()
@@ -86,7 +92,7 @@ async def _genai_actors(url: str, sessions: int, turns: int) -> dict[str, float]
     return {"connect_cpu": connect_cpu, "cpu": cpu, "wall": wall, "messages": received}
 
 
-async def _bare(url: str, sessions: int, turns: int) -> dict[str, float]:
+async def _bare(url: str, sessions: int, turns: int, collect: bool) -> dict[str, float]:
     import aiohttp
     import msgspec
 
@@ -132,6 +138,8 @@ async def _bare(url: str, sessions: int, turns: int) -> dict[str, float]:
         tasks = [asyncio.create_task(one(http, i)) for i in range(sessions)]
         await opened.wait()
         connect_cpu = time.process_time() - started
+        if collect:
+            gc.collect()
         started = time.process_time()
         wall = time.perf_counter()
         go.set()
@@ -179,7 +187,7 @@ def _worker(kind: str, url: str, args: argparse.Namespace) -> None:
         result = asyncio.run(_resume(url, args.repeats))
     else:
         run = _genai_actors if kind == "genai_actors" else _bare
-        result = asyncio.run(run(url, args.sessions, args.turns))
+        result = asyncio.run(run(url, args.sessions, args.turns, not args.no_collect))
     print(json.dumps(result), flush=True)
 
 
@@ -197,6 +205,7 @@ def _run_worker(kind: str, url: str, args: argparse.Namespace) -> dict[str, floa
         str(args.turns),
         "--repeats",
         str(args.repeats),
+        *(["--no-collect"] if args.no_collect else []),
     ]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
     if done.returncode:
@@ -212,6 +221,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--turns", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--no-collect",
+        action="store_true",
+        help="skip the garbage collection between the two phases",
+    )
     parser.add_argument("--worker", nargs=2, metavar=("KIND", "URL"))
     args = parser.parse_args(argv)
     if args.worker:

@@ -3,6 +3,8 @@
 #   _setup     LiveConnectConfig checks and the setup message (before any socket opens)
 #   _wire      client messages to JSON bytes; server messages to LiveServerMessage
 #   _session   _Link (what survives reconnections), LiveSessionActor, AsyncSession
+#   _inbox     the bounded queue of server frames between a session's reader and its consumer
+#   _pool      SharedHttp: one aiohttp session for a client's open Live sessions
 #   _connect   AsyncLive: connect(model=, config=), the endpoint and its authentication
 #   _music     AsyncLiveMusic / AsyncMusicSession (client.live.music), checked prompts/configs
 """Live API sessions: ``client.live.connect(...)``."""

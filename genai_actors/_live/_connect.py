@@ -22,6 +22,7 @@ from .._transport import shared_ssl_context
 from ..types._http import HttpOptions
 from . import _wire
 from ._music import AsyncLiveMusic
+from ._pool import SharedHttp
 from ._session import AsyncSession, LiveOptions, _Link, supervised
 from ._setup import coerce_live_config, vertex_live_setup
 
@@ -57,6 +58,7 @@ class AsyncLive:
         self._api = api_client
         self.options = options if options is not None else LiveOptions()
         self._music: AsyncLiveMusic | None = None
+        self.http = SharedHttp(shared_ssl_context)  # the aiohttp session of every session
 
     @property
     def music(self) -> AsyncLiveMusic:
@@ -164,7 +166,7 @@ class AsyncLive:
             headers,
             setup,
             self.options,
-            shared_ssl_context(),
+            self.http,
             _wire.decode_vertex_server_message if vertex else _wire.decode_server_message,
             auth=auth,
             vertex=vertex,

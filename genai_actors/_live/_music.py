@@ -15,7 +15,6 @@ import msgspec
 
 from .. import _log
 from .._transformers import InvalidRequestError, coerce_config, t_model
-from .._transport import shared_ssl_context
 from ..errors import UnsupportedByBackendError
 from ..types import LiveMusicGenerationConfig, LiveMusicServerMessage, WeightedPrompt
 from ..types._base import dec_hook, encode_json, to_builtins
@@ -110,7 +109,7 @@ class AsyncLiveMusic:
             raise MusicUnsupportedError(api.backend.name, "live.music.connect")
         url, headers = self._live.endpoint(None, music=True)
         setup = {"model": t_model(model)}
-        link = _Link(url, headers, setup, self._live.options, shared_ssl_context(), _decode)
+        link = _Link(url, headers, setup, self._live.options, self._live.http, _decode)
         async with supervised(api, link) as stop:
             yield AsyncMusicSession(link, stop)
 

@@ -48,6 +48,7 @@ from ..errors import NotAvailableYetError, SessionClosed
 from ..types._live import LiveServerMessage
 from . import _wire
 from ._inbox import EndOfInbox, Inbox
+from ._pool import SharedHttp
 
 if TYPE_CHECKING:
     from .._api_client import ApiClient
@@ -130,7 +131,7 @@ class _Link:
         headers: dict[str, str],
         setup: dict[str, Any],
         options: LiveOptions,
-        ssl: Any,
+        pool: SharedHttp,
         decode: Callable[[bytes | str], Any] = _wire.decode_server_message,
         auth: Callable[[], Awaitable[Mapping[str, str]]] | None = None,
         vertex: bool = False,
@@ -142,7 +143,7 @@ class _Link:
         self.vertex = vertex  # Vertex AI's rules for client messages
         self.setup = setup
         self.options = options
-        self.ssl = ssl
+        self.pool = pool  # the aiohttp session, shared with the client's other Live sessions
         self.resumable = "sessionResumption" in setup
         self.handle: str | None = None
         self.session_id: str | None = None
@@ -282,8 +283,8 @@ class _Link:
                     with contextlib.suppress(Exception):
                         await closer
                 if self.http is not None:
-                    await self.http.close()
-                    self.http = None
+                    http, self.http = self.http, None
+                    await self.pool.release(http)
             if not self.ended.is_set():
                 self._finish(None if self.closed_by_user else SessionClosed(1001, "stopped"))
             self.done.set()
@@ -345,9 +346,7 @@ class _Link:
 
     async def _open(self) -> aiohttp.ClientWebSocketResponse:
         if self.http is None:
-            self.http = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=0, ssl=self.ssl), trust_env=False
-            )
+            self.http = self.pool.acquire()
         setup = self.setup
         if self.resumable:
             resumption = dict(setup.get("sessionResumption") or {})
