@@ -143,11 +143,12 @@ def worker_env(*, stale_bytecode: bool = False) -> dict[str, str]:
 
 
 def compile_packages(env: dict[str, str]) -> None:
-    """Byte-compiles genai_actors and supervisors (a no-op for files already compiled)."""
+    """Byte-compiles genai_actors and supervisors (a no-op for files already compiled).
+
+    A file that does not compile is left to fail where it is imported, not here.
+    """
     dirs = [str(ROOT / "genai_actors"), str(ROOT / "supervisors")]
-    subprocess.run(
-        [sys.executable, "-m", "compileall", "-q", *dirs], env=env, capture_output=True, check=True
-    )
+    subprocess.run([sys.executable, "-m", "compileall", "-q", *dirs], env=env, capture_output=True)
 
 
 def measure_cold(
