@@ -59,13 +59,18 @@ async def _measure(op: Any, n: int) -> float:
     return time.process_time() - cpu0
 
 
-async def _worker(url: str, calls: int, rounds: int, first: int, pace: float) -> dict[str, Any]:
+async def _worker(
+    url: str, calls: int, rounds: int, first: int, pace: float, http_client: str
+) -> dict[str, Any]:
     import genai_actors
     from genai_actors._watch import WatchConfig
     from supervisors import Backoff
 
+    options: dict[str, Any] = {}
+    if http_client:  # a tree without the option (before h1) has only aiohttp
+        options["transport"] = genai_actors.TransportConfig(http_client=http_client)
     client = genai_actors.AsyncClient(
-        api_key="bench-key", http_options={"base_url": url, "api_version": "v1beta"}
+        api_key="bench-key", http_options={"base_url": url, "api_version": "v1beta"}, **options
     )
     client.api_client.watchers.config = WatchConfig(
         max_concurrent_polls=32, max_polls_per_second=math.inf
@@ -112,7 +117,9 @@ def _run_worker(args: argparse.Namespace) -> None:
     else:
         factory = asyncio.new_event_loop
     with asyncio.Runner(loop_factory=factory) as runner:
-        result = runner.run(_worker(args.url, args.calls, args.rounds, args.first, args.pace))
+        result = runner.run(
+            _worker(args.url, args.calls, args.rounds, args.first, args.pace, args.http_client)
+        )
     json.dump(result, sys.stdout)
 
 
@@ -124,6 +131,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--calls", type=int, default=300)
     parser.add_argument("--pace", type=float, default=1e-3, help="seconds between polls")
+    parser.add_argument("--http-client", default="", help="h1 or aiohttp (default: the tree's)")
     parser.add_argument("--loop", choices=("uvloop", "asyncio"), default="uvloop")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--tree", default=str(ROOT), help=argparse.SUPPRESS)
@@ -147,6 +155,7 @@ def main(argv: list[str] | None = None) -> None:
                 cmd = [sys.executable, __file__, "--worker", "--tree", tree, "--url", url]
                 cmd += ["--calls", str(args.calls), "--rounds", str(args.rounds)]
                 cmd += ["--first", str(first), "--pace", str(args.pace)]
+                cmd += ["--http-client", args.http_client]
                 done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
                 if done.returncode != 0:
                     print(f"{tree}: {done.stderr.strip().splitlines()[-1:]}")
@@ -164,7 +173,8 @@ def main(argv: list[str] | None = None) -> None:
     finally:
         proc.terminate()
         proc.wait()
-    print(f"loop={args.loop} pace={args.pace} runs={args.runs} rounds={args.rounds}")
+    client = args.http_client or "default"
+    print(f"loop={args.loop} http={client} pace={args.pace} runs={args.runs} rounds={args.rounds}")
     print(f"load average: {os.getloadavg()}")
     header = "tree | get us | paced get us | poll us | poll/get | poll/paced get | poll/get runs"
     print(header)

@@ -145,6 +145,8 @@ class PollScheduler(Actor):
         self._handle: asyncio.TimerHandle | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stopped = False
+        self._carrier: WatchState[Any] | None = None  # the watch whose poll task is reporting
+        self._carried: int | None = None  # a poll token handed back to that task
 
     async def init(self) -> None:
         clock = self.clock
@@ -351,6 +353,11 @@ class PollScheduler(Actor):
         state.in_flight = token
         book.in_flight[token] = state
         book.dispatched += 1
+        if state is self._carrier:
+            # Booked from this watch's own poll task, due at once: that task polls again
+            # itself (no new task, no loop turn to start one).
+            self._carried = token
+            return
         loop = self._loop
         assert loop is not None
         # No done callback (it would cost the loop a turn per poll): the poll removes its own
@@ -377,13 +384,17 @@ class PollScheduler(Actor):
         """
         tasks = self._tasks
         try:
-            await self._poll_once(state, token)
+            next_token: int | None = token
+            while next_token is not None:
+                next_token = await self._poll_once(state, next_token)
         finally:
             task = asyncio.current_task()
             if task is not None:
                 tasks.discard(task)
 
-    async def _poll_once(self, state: WatchState[Any], token: int) -> None:
+    async def _poll_once(self, state: WatchState[Any], token: int) -> int | None:
+        """One fetch and its booking; returns the token of the next poll of the same watch
+        when it was due at once (this task runs it), else None."""
         try:
             snapshot = await state.fetch(state.name)
         except asyncio.CancelledError:
@@ -393,18 +404,25 @@ class PollScheduler(Actor):
             state.polls += 1
             if state.in_flight == token:
                 self._failed(state, token, exc)
-            return
+            return None
         state.polls += 1
         state.crashes = 0
         if state.in_flight != token:
-            return  # released meanwhile (a recovery): the schedule has moved on
+            return None  # released meanwhile (a recovery): the schedule has moved on
         if state.closed:  # every subscriber left during the fetch
             self.report(state, token, None, ok=True)
             _stop_watcher(state)
         elif state.deliver(snapshot):
             self._finish(state, token)
         else:
-            self.report(state, token, state.schedule.next_delay(), ok=True)
+            self._carrier = state
+            try:
+                self.report(state, token, state.schedule.next_delay(), ok=True)
+            finally:
+                self._carrier = None
+            carried, self._carried = self._carried, None
+            return carried
+        return None
 
     def _requeue(self, state: WatchState[Any], token: int) -> None:
         book = self._book

@@ -58,3 +58,44 @@ def test_a_paced_watch_fires_the_timer_about_once_per_poll(
     assert len(calls) == POLLS
     # One timer per wait between polls; a spinning scheduler fires hundreds per millisecond.
     assert ticks <= 2 * POLLS
+
+
+@pytest.mark.parametrize("factory", loops())
+def test_polls_due_at_once_run_on_the_watch_s_own_task(
+    factory: Callable[[], asyncio.AbstractEventLoop],
+) -> None:
+    """A next poll due at once (within the loop's clock resolution) is run by the task of the
+    poll that booked it: no new task, no timer. Paced polls each get a task of their own."""
+    tasks: dict[str, list[asyncio.Task[Any] | None]] = {"due": [], "paced": []}
+
+    def fetcher(key: str) -> Callable[[str], Any]:
+        async def fetch(name: str) -> int:
+            tasks[key].append(asyncio.current_task())
+            await asyncio.sleep(0)
+            return len(tasks[key])
+
+        return fetch
+
+    async def main() -> int:
+        host = TreeHost(WatchConfig(max_polls_per_second=math.inf))
+        try:
+            hub = WatchHub(host)
+            at_once = Backoff(1e-12, 1e-12, multiplier=1.0, jitter=0.0)
+            paced = Backoff(2e-3, 2e-3, multiplier=1.0, jitter=0.0)
+            done = lambda n: n >= POLLS  # noqa: E731
+            assert await hub.wait("operations/due", fetcher("due"), done, backoff=at_once) == POLLS
+            tree = host.current()
+            assert tree is not None
+            ticks = tree.book.ticks
+            assert (
+                await hub.wait("operations/paced", fetcher("paced"), done, backoff=paced) == POLLS
+            )
+            return ticks
+        finally:
+            await host.aclose()
+
+    with asyncio.Runner(loop_factory=factory) as runner:
+        ticks = runner.run(main())
+    assert ticks == 0
+    assert len(set(map(id, tasks["due"]))) == 1
+    assert len(set(map(id, tasks["paced"]))) == POLLS
