@@ -33,7 +33,7 @@ import asyncio
 import contextlib
 import itertools
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -69,6 +69,7 @@ _DEPRECATED = {
 }
 _CLOSE_TIMEOUT = 2.0
 _DATA = (aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY)
+_PING_PONG = (aiohttp.WSMsgType.PING, aiohttp.WSMsgType.PONG)
 _DEFAULT_BACKOFF = Backoff(0.1, 5.0, jitter=0.2)
 _ids = itertools.count(1)
 
@@ -83,7 +84,9 @@ class LiveOptions:
         connect_timeout: Seconds for the socket to open and ``setupComplete`` to arrive.
         max_unacked: Client messages kept for replay before a send waits (backpressure).
         inbox_size: Server messages buffered for the reader before the socket is left unread.
-        heartbeat: Seconds between WebSocket pings (None: no pings).
+        heartbeat: Seconds between WebSocket pings; a ping still unanswered at the next one,
+            while the session reads the socket, drops the connection as lost (None: no
+            pings).
     """
 
     reconnect_backoff: Backoff = _DEFAULT_BACKOFF
@@ -164,6 +167,9 @@ class _Link:
         self.ended = anyio.Event()
         self.done = asyncio.Event()  # the loop has returned: its sockets and pool are closed
         self._reading: aiohttp.ClientWebSocketResponse | None = None  # the socket _read awaits
+        self._unanswered: aiohttp.ClientWebSocketResponse | None = None  # pinged, no pong yet
+        self._stale: aiohttp.ClientWebSocketResponse | None = None  # dropped for want of a pong
+        self._beat: asyncio.TimerHandle | None = None
         self.error: BaseException | None = None
         self.closed_by_user = False
 
@@ -275,6 +281,9 @@ class _Link:
                 # The first attempt is immediate (a 1011 or a goAway rarely means the service
                 # is down); only failed attempts wait, with growing delays.
         finally:
+            if self._beat is not None:
+                self._beat.cancel()
+                self._beat = None
             with anyio.CancelScope(shield=True):
                 await self._drop_socket()
                 if previous is not None:
@@ -360,13 +369,17 @@ class _Link:
             ws = await self.http.ws_connect(
                 self.url,
                 headers=headers,
-                heartbeat=self.options.heartbeat,
                 max_msg_size=0,
                 autoclose=True,
+                autoping=False,  # pings answered and pongs seen by the reader (_heartbeat)
             )
             try:
                 await ws.send_bytes(msgspec.json.encode({"setup": setup}))
                 msg = await ws.receive()
+                while msg.type in _PING_PONG:
+                    if msg.type is aiohttp.WSMsgType.PING:
+                        await _pong(ws, msg.data)
+                    msg = await ws.receive()
             except BaseException:
                 with anyio.CancelScope(shield=True):
                     await ws.close()
@@ -402,6 +415,7 @@ class _Link:
                     await ws.close()
                 raise
             self.ws = ws
+        self._heartbeat(ws)
         return replayed
 
     async def _read(self) -> tuple[int, str, bool]:
@@ -457,8 +471,16 @@ class _Link:
                         return 1000, time_left, True
                     leave_at = loop.time() + 0.8 * _seconds(time_left)
                 continue
+            if msg.type is aiohttp.WSMsgType.PONG:
+                self._unanswered = None
+                continue
+            if msg.type is aiohttp.WSMsgType.PING:
+                await _pong(ws, msg.data)
+                continue
             if msg.type == aiohttp.WSMsgType.ERROR:
                 return 1006, f"{type(msg.data).__name__}: {msg.data}", False
+            if ws is self._stale:
+                return 1006, f"no answer to a ping within {self.options.heartbeat:g} s", False
             code = ws.close_code if ws.close_code is not None else 1006
             reason = msg.extra if isinstance(msg.extra, str) else ""
             return code, reason, False
@@ -490,7 +512,12 @@ class _Link:
         inbox, its resumption updates count. Ends when it closes (or is cancelled)."""
         while True:
             msg = await ws.receive()
+            if msg.type is aiohttp.WSMsgType.PING:
+                await _pong(ws, msg.data)
+                continue
             if msg.type not in _DATA:
+                if msg.type is aiohttp.WSMsgType.PONG:
+                    continue
                 return
             try:
                 peeked = _wire.peek_server_message(msg.data)
@@ -501,6 +528,41 @@ class _Link:
                 self._take_update(update)
             if not peeked.setup_complete:
                 await self.inbox.put(msg.data)
+
+    def _heartbeat(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        """Ping ``ws`` every ``heartbeat`` seconds while it is the session's socket; one ping
+        unanswered at the next, while the reader waits on the socket (not on a full inbox),
+        closes it, and the reader reports it lost (1006). Nothing runs per message."""
+        interval = self.options.heartbeat
+        if self._beat is not None:
+            self._beat.cancel()
+            self._beat = None
+        if not interval:
+            return
+        self._unanswered = None
+        loop = asyncio.get_running_loop()
+
+        def beat() -> None:
+            self._beat = None
+            if ws is not self.ws or ws.closed:
+                return  # replaced or closed: the next socket has its own heartbeat
+            if self._unanswered is ws:
+                if self._reading is ws:
+                    _log_live.warning("live.no_pong", seconds=interval)
+                    self._stale = ws
+                    self._close_later(ws)
+                    return
+            else:
+                self._unanswered = ws
+                self._background(_ping(ws))
+            self._beat = loop.call_later(interval, beat)
+
+        self._beat = loop.call_later(interval, beat)
+
+    def _background(self, coro: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(coro)
+        self._closers.add(task)
+        task.add_done_callback(self._closers.discard)
 
     async def _detach(self) -> aiohttp.ClientWebSocketResponse | None:
         """Take the current socket out of use, open: sends wait for the next connection."""
@@ -514,15 +576,15 @@ class _Link:
                 with anyio.move_on_after(_CLOSE_TIMEOUT), contextlib.suppress(Exception):
                     await ws.close()
 
-        task = asyncio.ensure_future(close())
-        self._closers.add(task)
-        task.add_done_callback(self._closers.discard)
+        self._background(close())
 
     async def _drop_socket(self) -> None:
         async with self.send_lock:
             ws, self.ws = self.ws, None
         if ws is not None and not ws.closed:
-            with anyio.move_on_after(_CLOSE_TIMEOUT), contextlib.suppress(Exception):
+            # No close handshake with a peer that stopped answering pings (cut at once).
+            wait = 0.0 if ws is self._stale else _CLOSE_TIMEOUT
+            with anyio.move_on_after(wait), contextlib.suppress(Exception):
                 await ws.close()
 
 
@@ -531,6 +593,16 @@ async def _cancelled(task: asyncio.Future[Any]) -> None:
     task.cancel()
     with anyio.CancelScope(shield=True), contextlib.suppress(BaseException):
         await task
+
+
+async def _ping(ws: aiohttp.ClientWebSocketResponse) -> None:
+    with contextlib.suppress(ConnectionError, RuntimeError, aiohttp.ClientError):
+        await ws.ping()
+
+
+async def _pong(ws: aiohttp.ClientWebSocketResponse, data: bytes) -> None:
+    with contextlib.suppress(ConnectionError, RuntimeError, aiohttp.ClientError):
+        await ws.pong(data)
 
 
 def _seconds(duration: str) -> float:
