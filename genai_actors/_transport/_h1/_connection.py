@@ -354,6 +354,20 @@ class Connection(asyncio.Protocol):
         if transport is not None and not self.lost:
             transport.resume_reading()
 
+    def close_on_dead_loop(self) -> None:
+        """Closes the socket of a connection whose event loop is closed (no callback can run
+        there any more); best effort, for asyncio's own socket transports."""
+        self.lost = True
+        transport = self.transport
+        if transport is not None:
+            try:
+                transport.abort()  # asyncio: marks it closing, then fails to schedule the rest
+            except RuntimeError:
+                finish = getattr(transport, "_call_connection_lost", None)
+                if finish is not None:
+                    finish(None)  # closes the socket now
+        self.pool.lost(self)
+
     def close(self) -> None:
         """Closes an idle connection gracefully."""
         if not self.lost:

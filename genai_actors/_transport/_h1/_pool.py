@@ -149,6 +149,10 @@ class Pool:
         """Counts a new connection (it is in use)."""
         self._all.add(conn)
 
+    def connections(self) -> list[Connection]:
+        """Every open connection."""
+        return list(self._all)
+
     def take_idle(self, key: Key) -> Connection | None:
         """The most recently used idle connection of ``key`` still open, if any."""
         idle = self._idle.get(key)

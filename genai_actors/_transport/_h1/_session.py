@@ -289,9 +289,8 @@ class H1Session:
         if pool is None:
             return
         if pool.loop.is_closed():
-            for conn in list(pool._all):
-                conn.lost = True
-                conn.pool.lost(conn)
+            for conn in pool.connections():
+                conn.close_on_dead_loop()
             return
         pool.close()
         try:

@@ -67,7 +67,7 @@ class RawServer:
     handler: Handler = serve_ok
     requests: list[Request] = field(default_factory=list)
     connections: int = 0
-    url: yarl.URL = yarl.URL()
+    url: yarl.URL = field(default_factory=yarl.URL)
     _server: asyncio.Server | None = None
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
     _writers: set[asyncio.StreamWriter] = field(default_factory=set)

@@ -73,9 +73,14 @@ async def test_total_bounds_the_body(raw: RawServer, session: H1Session) -> None
     raw.handler = _trickle(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n", every=0.01)
     resp = await session.request("GET", raw.url, timeout=Timeouts(total=0.15, sock_read=1.0))
     got = b""
-    with pytest.raises(TotalTimeout):
+
+    async def drain() -> None:
+        nonlocal got
         while chunk := await resp.content.readany():
             got += chunk
+
+    with pytest.raises(TotalTimeout):
+        await drain()
     assert 0 < len(got) < 1000
     await _assert_freed(session)
 
