@@ -114,14 +114,13 @@ class BodyReader:
         """Up to ``n`` bytes (``-1``: everything to the end of the body), ``b""`` at the end.
 
         Raises:
-            HttpClientError: As :meth:`readany`.
+            HttpClientError: As :meth:`readany`; for ``n=-1``, whenever the body did not reach
+                its end, even with bytes buffered (those stay for :meth:`readany`).
         """
         if n < 0:
             while not self._eof:
                 if self._exc is not None:
-                    if self._buffer:
-                        break  # what arrived before the failure first
-                    raise self._exc
+                    raise self._exc  # not the whole body: no silent truncation
                 await self._wait()
             return await self.readany() if self._buffer else b""
         if n == 0:

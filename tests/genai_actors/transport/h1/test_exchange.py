@@ -226,8 +226,8 @@ async def test_broken_compression_is_a_payload_error(raw: RawServer, session: H1
 
 
 async def test_bytes_before_a_cut_come_before_the_error(raw: RawServer, session: H1Session) -> None:
-    """The connection drops mid-body: the bytes that arrived are read first, then PayloadError;
-    its slot is freed."""
+    """The connection drops mid-body: read() fails with PayloadError; readany returns the bytes
+    that arrived first, then fails; the slot is freed."""
 
     async def handler(
         reader: asyncio.StreamReader, writer: asyncio.StreamWriter, _: RawServer
@@ -243,11 +243,11 @@ async def test_bytes_before_a_cut_come_before_the_error(raw: RawServer, session:
         if resp.content.exception is not None:
             break
         await asyncio.sleep(0.001)
+    with pytest.raises(PayloadError):
+        await resp.read()  # not the whole body: never a silent truncation
     assert await resp.content.readany() == b"a" * 40
     with pytest.raises(PayloadError):
         await resp.content.readany()
-    with pytest.raises(PayloadError):
-        await resp.read()
     assert session.in_flight == 0
     assert session.open_connections == 0
 
