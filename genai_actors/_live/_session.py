@@ -540,24 +540,22 @@ class _Link:
         if not interval:
             return
         self._unanswered = None
-        loop = asyncio.get_running_loop()
+        self._beat = asyncio.get_running_loop().call_later(interval, self._tick, ws, interval)
 
-        def beat() -> None:
-            self._beat = None
-            if ws is not self.ws or ws.closed:
-                return  # replaced or closed: the next socket has its own heartbeat
-            if self._unanswered is ws:
-                if self._reading is ws:
-                    _log_live.warning("live.no_pong", seconds=interval)
-                    self._stale = ws
-                    self._close_later(ws)
-                    return
-            else:
-                self._unanswered = ws
-                self._background(_ping(ws))
-            self._beat = loop.call_later(interval, beat)
-
-        self._beat = loop.call_later(interval, beat)
+    def _tick(self, ws: aiohttp.ClientWebSocketResponse, interval: float) -> None:
+        self._beat = None
+        if ws is not self.ws or ws.closed:
+            return  # replaced or closed: the next socket has its own heartbeat
+        if self._unanswered is ws:
+            if self._reading is ws:
+                _log_live.warning("live.no_pong", seconds=interval)
+                self._stale = ws
+                self._close_later(ws)
+                return
+        else:
+            self._unanswered = ws
+            self._background(_ping(ws))
+        self._beat = asyncio.get_running_loop().call_later(interval, self._tick, ws, interval)
 
     def _background(self, coro: Coroutine[Any, Any, None]) -> None:
         task = asyncio.ensure_future(coro)

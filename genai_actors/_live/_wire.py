@@ -38,15 +38,16 @@ _DECODER = msgspec.json.Decoder(LiveServerMessage, dec_hook=dec_hook, strict=Fal
 _NONE = msgspec.Raw(b"")
 
 
-class PeekedContent(msgspec.Struct, rename="camel"):
-    """What the reader needs of ``serverContent`` (whether an answer runs)."""
+class PeekedContent(msgspec.Struct, rename="camel", gc=False):
+    """What the reader needs of ``serverContent`` (whether an answer runs). Not tracked by
+    the garbage collector (no cycles: bools and raw bytes), like :class:`Peeked`."""
 
     turn_complete: bool | None = None
     interrupted: bool | None = None
     model_turn: msgspec.Raw = _NONE  # empty when absent
 
 
-class Peeked(msgspec.Struct, rename="camel"):
+class Peeked(msgspec.Struct, rename="camel", gc=False):
     """What the session's reader acts on in a server frame (Live or Live Music)."""
 
     setup_complete: msgspec.Raw = _NONE  # empty when absent
