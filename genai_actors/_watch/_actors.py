@@ -24,6 +24,7 @@ watches re-queued, so a restarted scheduler polls them again.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import heapq
 import itertools
 import math
@@ -159,6 +160,9 @@ class PollScheduler(Actor):
         # ticks over (a busy spin of up to 1 ms). asyncio's own loop runs handles this early.
         self._slack = 0.0 if self._virtual else getattr(loop, "_clock_resolution", 1e-3)
         self._book.tick_at = None  # a timer of a previous incarnation died with it
+        # Polls and the timer run in the scheduler's own context, whoever booked them (a
+        # watcher's init, a waiter's deadline): no caller's context variables leak into them.
+        self._ctx = contextvars.copy_context()
         self._book.live = self
         self.ref.cast(("recover",))
 
@@ -362,13 +366,15 @@ class PollScheduler(Actor):
         assert loop is not None
         # No done callback (it would cost the loop a turn per poll): the poll removes its own
         # task from the set; one cancelled before it started stays until terminate() swaps it.
-        state.poll_task = task = loop.create_task(self._poll(state, token))
+        state.poll_task = task = loop.create_task(
+            self._poll(state, token), context=self._ctx.copy()
+        )
         self._tasks.add(task)
 
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         loop = self._loop
         assert loop is not None
-        task = loop.create_task(coro)
+        task = loop.create_task(coro, context=self._ctx.copy())
         tasks = self._tasks
         tasks.add(task)
         task.add_done_callback(tasks.discard)
@@ -494,7 +500,7 @@ class PollScheduler(Actor):
         self._cancel_handle()
         loop = self._loop
         assert loop is not None
-        self._handle = loop.call_later(delay, self._tick)
+        self._handle = loop.call_later(delay, self._tick, context=self._ctx)
 
     def _tick(self) -> None:
         self._handle = None

@@ -99,3 +99,31 @@ def test_polls_due_at_once_run_on_the_watch_s_own_task(
     assert ticks == 0
     assert len(set(map(id, tasks["due"]))) == 1
     assert len(set(map(id, tasks["paced"]))) == POLLS
+
+
+async def test_polls_run_in_the_scheduler_s_context() -> None:
+    """Every poll runs as the scheduler's task, whoever booked it (a watcher starting, a waiter
+    posting its deadline, the timer): no caller's context variables leak into a fetch."""
+    from contextvars import ContextVar
+
+    from supervisors import ActorRef, current_actor
+
+    caller_var: ContextVar[str] = ContextVar("caller_var", default="unset")
+    seen: list[tuple[ActorRef | None, str]] = []
+
+    async def fetch(name: str) -> int:
+        seen.append((current_actor(), caller_var.get()))
+        await asyncio.sleep(0)
+        return sum(1 for _ in seen)
+
+    host = TreeHost(WatchConfig(max_polls_per_second=math.inf))
+    try:
+        hub = WatchHub(host)
+        tree = await host.ensure()
+        caller_var.set("caller")
+        paced = Backoff(1e-3, 1e-3, multiplier=1.0, jitter=0.0)
+        await hub.wait("operations/ctx", fetch, lambda n: n >= 3, timeout=60.0, backoff=paced)
+        assert tree.scheduler is not None
+        assert seen == [(tree.scheduler, "unset")] * 3
+    finally:
+        await host.aclose()
