@@ -7,7 +7,6 @@ import asyncio
 from typing import TYPE_CHECKING, Any, cast
 
 import httptools
-from multidict import CIMultiDict, CIMultiDictProxy
 
 from ._decode import Decoder, decoder_for
 from ._errors import (
@@ -29,6 +28,10 @@ __all__ = ["Connection"]
 # in slices of memoryviews (no copy), waiting whenever the transport asks us to pause.
 SMALL_BODY = 64 * 1024
 _SLICE = 256 * 1024
+# The lengths of the header names the connection itself reads.
+_SPECIAL_SIZES = frozenset(
+    map(len, ("content-length", "transfer-encoding", "content-encoding", "connection"))
+)
 
 
 class Connection(asyncio.Protocol):
@@ -47,11 +50,15 @@ class Connection(asyncio.Protocol):
     """
 
     __slots__ = (
+        "_chunked",
+        "_close",
         "_decoder",
         "_drain",
+        "_encoding",
         "_error",
         "_headers",
         "_informational",
+        "_length",
         "_limit",
         "_no_body",
         "_reader",
@@ -99,6 +106,10 @@ class Connection(asyncio.Protocol):
         self._reset_parser = False
         self._reason = b""
         self._headers: list[tuple[bytes, bytes]] = []
+        self._length: bytes | None = None  # the head's Content-Length, Transfer-Encoding:
+        self._chunked = False  # chunked, Content-Encoding and Connection: close
+        self._encoding: bytes | None = None
+        self._close = False
         self._error: HttpClientError | None = None
         self._drain: asyncio.Future[None] | None = None
         self._write_paused = False
@@ -163,6 +174,16 @@ class Connection(asyncio.Protocol):
 
     def on_header(self, name: bytes, value: bytes) -> None:
         self._headers.append((name, value))
+        if len(name) in _SPECIAL_SIZES:
+            special = name.lower()
+            if special == b"content-length":
+                self._length = value
+            elif special == b"transfer-encoding":
+                self._chunked = b"chunked" in value.lower()
+            elif special == b"content-encoding":
+                self._encoding = value
+            elif special == b"connection":
+                self._close = b"close" in value.lower()
 
     def on_headers_complete(self) -> None:
         parser = self.parser
@@ -171,30 +192,25 @@ class Connection(asyncio.Protocol):
             self._informational = True
             self._headers = []
             self._reason = b""
+            self._length = self._encoding = None
+            self._chunked = self._close = False
             return
-        headers = CIMultiDictProxy(
-            CIMultiDict(
-                [
-                    (
-                        name.decode("utf-8", "surrogateescape"),
-                        value.decode("utf-8", "surrogateescape"),
-                    )
-                    for name, value in self._headers
-                ]
-            )
-        )
-        self._headers = []
-        length = headers.get("Content-Length")
+        raw, self._headers = self._headers, []
+        length, self._length = self._length, None
+        encoding, self._encoding = self._encoding, None
+        chunked, self._chunked = self._chunked, False
+        close, self._close = self._close, False
         content_length = int(length) if length is not None and length.isdigit() else None
-        chunked = "chunked" in headers.get("Transfer-Encoding", "").lower()
         no_body = self._no_body or status in (204, 304)
         self._until_close = not no_body and not chunked and content_length is None
-        self._decoder = None if no_body else decoder_for(headers.get("Content-Encoding"))
+        self._decoder = (
+            None if no_body or encoding is None else decoder_for(encoding.decode("latin-1"))
+        )
         reader = BodyReader(self, self._limit)
         response = H1Response(
             status,
             self._reason.decode("utf-8", "surrogateescape"),
-            headers,
+            raw,
             content_length,
             reader,
             self,
@@ -206,9 +222,7 @@ class Connection(asyncio.Protocol):
             waiter.set_result(response)
         if self._no_body:  # HEAD or CONNECT: the parser cannot know there is no body
             self._reset_parser = True
-            version = parser.get_http_version()
-            keep_alive = version == "1.1" and "close" not in headers.get("Connection", "").lower()
-            self._complete(keep_alive)
+            self._complete(parser.get_http_version() == "1.1" and not close)
 
     def on_body(self, body: bytes) -> None:
         reader = self._reader
@@ -343,16 +357,23 @@ class Connection(asyncio.Protocol):
             timer.stop()
 
     def pause_reading(self) -> None:
-        """Stops reading from the socket (the body buffer is full)."""
+        """Stops reading from the socket (the body buffer is full); the read silence clock
+        stops with it."""
         transport = self.transport
         if transport is not None and not self.lost:
             transport.pause_reading()
+            if self.timer is not None:
+                self.timer.paused = True
 
     def resume_reading(self) -> None:
         """Reads from the socket again."""
         transport = self.transport
         if transport is not None and not self.lost:
             transport.resume_reading()
+            timer = self.timer
+            if timer is not None:
+                timer.paused = False
+                timer.last_data = self.loop.time()
 
     def close_on_dead_loop(self) -> None:
         """Closes the socket of a connection whose event loop is closed (no callback can run

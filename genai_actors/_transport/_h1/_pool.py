@@ -8,6 +8,7 @@ from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from ._errors import HttpClientError, SessionClosed
+from ._timer import Deadlines
 
 if TYPE_CHECKING:
     from ._connection import Connection
@@ -44,6 +45,7 @@ class Pool:
         self._idle: dict[Key, list[Connection]] = {}
         self._all: set[Connection] = set()
         self._sweeper: asyncio.TimerHandle | None = None
+        self.deadlines = Deadlines(loop)
         self.closed = False
 
     # -- counts
@@ -216,6 +218,7 @@ class Pool:
         for conn in list(self._all):
             conn.abort(SessionClosed("the HTTP session was closed"))
         self._idle.clear()
+        self.deadlines.close()
 
 
 def _expire(waiter: asyncio.Future[None], error: HttpClientError) -> None:

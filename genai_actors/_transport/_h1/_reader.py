@@ -162,12 +162,7 @@ class BodyReader:
         if self._paused:  # the caller wants more than is buffered: read on regardless
             self._paused = False
             conn.resume_reading()
-        timer = conn.timer
-        if timer is not None:
-            timer.start()
         try:
             await waiter
         finally:
             self._waiter = None
-            if timer is not None:
-                timer.stop()

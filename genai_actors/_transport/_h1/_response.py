@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from multidict import CIMultiDictProxy
+from multidict import CIMultiDict, CIMultiDictProxy
 
 from ._errors import PayloadError
 from ._reader import BodyReader
@@ -24,30 +24,57 @@ class H1Response:
     Attributes:
         status: The status code.
         reason: The reason phrase.
-        headers: The headers, case-insensitive, repeated headers kept.
         content_length: The declared ``Content-Length`` (the size on the wire), if any.
         content: The body as it arrives (``readany``, ``read(n)``, ``at_eof``), decoded from
             gzip or deflate.
     """
 
-    __slots__ = ("_closed", "_conn", "content", "content_length", "headers", "reason", "status")
+    __slots__ = (
+        "_closed",
+        "_conn",
+        "_headers",
+        "_raw_headers",
+        "content",
+        "content_length",
+        "reason",
+        "status",
+    )
 
     def __init__(
         self,
         status: int,
         reason: str,
-        headers: CIMultiDictProxy[str],
+        raw_headers: list[tuple[bytes, bytes]],
         content_length: int | None,
         content: BodyReader,
         conn: Connection | None,
     ) -> None:
         self.status = status
         self.reason = reason
-        self.headers = headers
+        self._raw_headers = raw_headers
+        self._headers: CIMultiDictProxy[str] | None = None
         self.content_length = content_length
         self.content = content
         self._conn = conn  # None once the body has arrived, or the response is closed
         self._closed = False
+
+    @property
+    def headers(self) -> CIMultiDictProxy[str]:
+        """The headers, case-insensitive, repeated headers kept (decoded on first use)."""
+        headers = self._headers
+        if headers is None:
+            headers = self._headers = CIMultiDictProxy(
+                CIMultiDict(
+                    [
+                        (
+                            name.decode("utf-8", "surrogateescape"),
+                            value.decode("utf-8", "surrogateescape"),
+                        )
+                        for name, value in self._raw_headers
+                    ]
+                )
+            )
+        return headers
 
     @property
     def closed(self) -> bool:

@@ -261,23 +261,18 @@ class H1Session:
     ) -> H1Response:
         timer = None
         if deadline is not None or sock_read is not None:
-            timer = ExchangeTimer(conn.loop, deadline, sock_read, conn.on_timeout)
+            timer = ExchangeTimer(
+                conn.pool.deadlines, conn.loop.time(), deadline, sock_read, conn.on_timeout
+            )
         waiter = conn.start(head, body, method == "HEAD", timer)
         if body is not None and len(body) > SMALL_BODY:
             if timer is not None:
-                timer.start(reading=False)
-            try:
-                await conn.send_body(body if isinstance(body, memoryview) else memoryview(body))
-            finally:
-                if timer is not None:
-                    timer.stop()
-        if timer is None or waiter.done():
-            return await waiter
-        timer.start()
-        try:
-            return await waiter
-        finally:
-            timer.stop()
+                timer.paused = True  # no read silence while writing
+            await conn.send_body(body if isinstance(body, memoryview) else memoryview(body))
+            if timer is not None:
+                timer.paused = False
+                timer.last_data = conn.loop.time()
+        return await waiter
 
     async def close(self) -> None:
         """Closes every connection; requests in flight fail with ``SessionClosed``, and so do
