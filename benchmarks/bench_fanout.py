@@ -9,7 +9,11 @@ Each client then runs in a fresh interpreter, rounds rotating the order:
   prebuilt JSON bytes and ``json.loads``-ing the answer, on one ``TCPConnector(limit=
   concurrency)``: the least a Python program does for the same work.
 * ``genai_actors``: ``client.fanout(lines, concurrency=...)`` over Batch API input lines,
-  reading every result's ``response`` (so each answer is decoded, as the others decode theirs).
+  reading every result's ``response`` (so each answer is decoded, as the others decode theirs),
+  on the tree's default HTTP client (``--http-client h1`` or ``aiohttp`` picks one; the run
+  prints which it used).
+* ``genai_actors-aiohttp``: the same on the aiohttp fallback
+  (``TransportConfig(http_client="aiohttp")``).
 * ``google-genai``: ``concurrency`` worker tasks calling ``client.aio.models.generate_content``.
 
 Reported per client and scenario, median over rounds: throughput (requests/s, wall time from
@@ -39,7 +43,7 @@ from .bench_client import ROOT, default_loop, worker_env
 
 __all__ = ["main"]
 
-CLIENTS = ("aiohttp", "genai_actors", "google-genai")
+CLIENTS = ("aiohttp", "genai_actors", "genai_actors-aiohttp", "google-genai")
 CONCURRENCY = (64, 512)
 LATENCY = 0.020
 
@@ -73,12 +77,22 @@ async def _aiohttp(url: str, count: int, width: int) -> int:
     return errors
 
 
-async def _genai_actors(url: str, count: int, width: int) -> int:
+def default_http_client() -> str:
+    """The HTTP client genai_actors uses when ``TransportConfig.http_client`` is not given."""
+    import genai_actors
+
+    return str(genai_actors.TransportConfig().http_client)
+
+
+async def _genai_actors(url: str, count: int, width: int, http_client: str = "") -> int:
     import genai_actors
 
     errors = 0
+    options: dict[str, Any] = {}
+    if http_client:
+        options["transport"] = genai_actors.TransportConfig(http_client=http_client)
     async with genai_actors.AsyncClient(
-        api_key=API_KEY, http_options={"base_url": url, "api_version": API_VERSION}
+        api_key=API_KEY, http_options={"base_url": url, "api_version": API_VERSION}, **options
     ) as client:
         stream = client.fanout(_lines(count), model=MODEL, concurrency=width)
         async with stream:
@@ -112,17 +126,36 @@ async def _google_genai(url: str, count: int, width: int) -> int:
     return errors
 
 
-_RUNNERS = {"aiohttp": _aiohttp, "genai_actors": _genai_actors, "google-genai": _google_genai}
+async def _genai_actors_aiohttp(url: str, count: int, width: int) -> int:
+    return await _genai_actors(url, count, width, "aiohttp")
 
 
-def _work(client: str, url: str, count: int, width: int) -> dict[str, Any]:
-    """One measured run in this process (after a short warm-up on the same client type)."""
+_RUNNERS = {
+    "aiohttp": _aiohttp,
+    "genai_actors": _genai_actors,
+    "genai_actors-aiohttp": _genai_actors_aiohttp,
+    "google-genai": _google_genai,
+}
+
+
+def _work(client: str, url: str, count: int, width: int, http_client: str = "") -> dict[str, Any]:
+    """One measured run in this process (after a short warm-up on the same client type).
+
+    ``http_client`` (``genai_actors`` only): ``TransportConfig.http_client``, empty for the
+    default.
+    """
+
+    def runner(n: int, w: int) -> Any:
+        if client == "genai_actors":
+            return _genai_actors(url, n, w, http_client)
+        return _RUNNERS[client](url, n, w)
+
     loop = loop_factory()()
     try:
-        loop.run_until_complete(_RUNNERS[client](url, min(200, count), min(width, 64)))
+        loop.run_until_complete(runner(min(200, count), min(width, 64)))
         cpu = time.process_time()
         wall = time.perf_counter()
-        errors = loop.run_until_complete(_RUNNERS[client](url, count, width))
+        errors = loop.run_until_complete(runner(count, width))
         wall = time.perf_counter() - wall
         cpu = time.process_time() - cpu
     finally:
@@ -136,20 +169,14 @@ def _work(client: str, url: str, count: int, width: int) -> dict[str, Any]:
     }
 
 
-def _worker(client: str, url: str, count: int, width: int, loop: str) -> dict[str, Any]:
+def _worker(
+    client: str, url: str, count: int, width: int, loop: str, http_client: str = ""
+) -> dict[str, Any]:
+    argv = ["--worker", client, url, "--count", str(count), "--concurrency", str(width)]
+    if http_client and client == "genai_actors":
+        argv += ["--http-client", http_client]
     proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "benchmarks.bench_fanout",
-            "--worker",
-            client,
-            url,
-            "--count",
-            str(count),
-            "--concurrency",
-            str(width),
-        ],
+        [sys.executable, "-m", "benchmarks.bench_fanout", *argv],
         capture_output=True,
         text=True,
         timeout=600,
@@ -169,8 +196,13 @@ def run(
     loop: str,
     latencies: tuple[float, ...],
     widths: tuple[int, ...] = CONCURRENCY,
+    clients: tuple[str, ...] = CLIENTS,
+    http_client: str = "",
 ) -> list[dict[str, Any]]:
-    """Every client, concurrency and latency, ``rounds`` times; the medians per scenario."""
+    """Every client, concurrency and latency, ``rounds`` times; the medians per scenario.
+
+    ``http_client`` is ``genai_actors``' ``TransportConfig.http_client`` (empty: the default).
+    """
     rows: list[dict[str, Any]] = []
     for latency in latencies:
         options: dict[str, Any] = {"chunk_words": 8}
@@ -178,14 +210,14 @@ def run(
             options["model_faults"] = {MODEL: {"latency": latency}}
         with EmulatorProcess(**options) as emu:
             for width in widths:
-                samples: dict[str, list[dict[str, Any]]] = {c: [] for c in CLIENTS}
+                samples: dict[str, list[dict[str, Any]]] = {c: [] for c in clients}
                 failures: dict[str, str] = {}
                 for r in range(rounds):
-                    order = CLIENTS[r % len(CLIENTS) :] + CLIENTS[: r % len(CLIENTS)]
+                    order = clients[r % len(clients) :] + clients[: r % len(clients)]
                     for client in order:
                         if client in failures:
                             continue
-                        got = _worker(client, emu.url, count, width, loop)
+                        got = _worker(client, emu.url, count, width, loop, http_client)
                         print(
                             f"  c={width} +{latency * 1000:.0f} ms {client}: "
                             + (
@@ -199,7 +231,7 @@ def run(
                             failures[client] = got["error"]
                         else:
                             samples[client].append(got)
-                for client in CLIENTS:
+                for client in clients:
                     row: dict[str, Any] = {
                         "client": client,
                         "concurrency": width,
@@ -222,18 +254,18 @@ def render(rows: list[dict[str, Any]]) -> str:
         if r["client"] == "aiohttp"
     }
     out = [
-        f"{'scenario':<22}{'client':<14}{'req/s':>9}{'CPU us/req':>12}{'peak RSS':>10}"
+        f"{'scenario':<22}{'client':<22}{'req/s':>9}{'CPU us/req':>12}{'peak RSS':>10}"
         f"{'errors':>8}{'vs aiohttp':>12}"
     ]
     for r in rows:
         scenario = f"c={r['concurrency']}, +{r['latency_ms']:.0f} ms"
         if "error" in r:
-            out.append(f"{scenario:<22}{r['client']:<14}  failed: {r['error']}")
+            out.append(f"{scenario:<22}{r['client']:<22}  failed: {r['error']}")
             continue
         base = bare.get((r["concurrency"], r["latency_ms"]))
         ratio = f"{r['throughput'] / base:.2f}x" if base else "-"
         out.append(
-            f"{scenario:<22}{r['client']:<14}{r['throughput']:>9.0f}{r['cpu_us']:>12.0f}"
+            f"{scenario:<22}{r['client']:<22}{r['throughput']:>9.0f}{r['cpu_us']:>12.0f}"
             f"{r['rss_mb']:>8.0f}MB{r['errors']:>8.0f}{ratio:>12}"
         )
     return "\n".join(out)
@@ -252,19 +284,34 @@ def main(argv: list[str] | None = None) -> int:
         "--widths", default="64,512", help="the concurrencies to run, comma-separated (64,512)"
     )
     parser.add_argument("--loop", choices=("uvloop", "asyncio"), default=default_loop())
+    parser.add_argument(
+        "--http-client",
+        choices=("", "h1", "aiohttp"),
+        default="",
+        help="genai_actors' HTTP client (default: the tree's default)",
+    )
+    parser.add_argument(
+        "--clients", default=",".join(CLIENTS), help="comma-separated clients (default: all)"
+    )
     args = parser.parse_args(argv)
     if args.worker:
-        print(json.dumps(_work(args.worker[0], args.worker[1], args.count, args.concurrency)))
+        got = _work(args.worker[0], args.worker[1], args.count, args.concurrency, args.http_client)
+        print(json.dumps(got))
         return 0
+    clients = tuple(c.strip() for c in args.clients.split(",") if c.strip())
+    if set(clients) - set(CLIENTS):
+        parser.error(f"unknown client(s) {sorted(set(clients) - set(CLIENTS))}; from {CLIENTS}")
     count, rounds = (5_000, 1) if args.quick else (args.count, args.rounds)
     latencies = (0.0,) if args.no_latency else (0.0, LATENCY)
     print(
         f"fan-out benchmark: Python {platform.python_version()} on {platform.machine()}, "
         f"{args.loop} loop, {count:,} generate_content requests per run, median of {rounds} "
-        "round(s), each client in a fresh interpreter, one emulator process"
+        "round(s), each client in a fresh interpreter, one emulator process; genai_actors on "
+        f"{args.http_client or default_http_client()} "
+        f"({'chosen' if args.http_client else 'the default'})"
     )
     widths = tuple(int(w) for w in args.widths.split(",") if w.strip())
-    rows = run(count, rounds, args.loop, latencies, widths)
+    rows = run(count, rounds, args.loop, latencies, widths, clients, args.http_client)
     print(render(rows))
     failed = any("error" in r or r.get("errors") for r in rows)
     return 1 if failed else 0
