@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from ._errors import HttpClientError, SessionClosed
 from ._timer import Deadlines
@@ -154,6 +154,23 @@ class Pool:
     def connections(self) -> list[Connection]:
         """Every open connection."""
         return list(self._all)
+
+    def take(self, key: Key) -> Connection | Literal[False] | None:
+        """Without waiting: ``False`` when no slot is free (or others wait); else takes a
+        slot for ``key`` and returns its most recently used idle connection, or ``None``."""
+        if self._waiters or not self._admits(key):
+            return False
+        self._in_use += 1
+        if self._per_host_limit:
+            self._per_host[key] = self._per_host.get(key, 0) + 1
+        idle = self._idle.get(key)
+        while idle:
+            conn = idle.pop()
+            transport = conn.transport
+            if not conn.lost and transport is not None and not transport.is_closing():
+                return conn
+            conn.close()
+        return None
 
     def take_idle(self, key: Key) -> Connection | None:
         """The most recently used idle connection of ``key`` still open, if any."""

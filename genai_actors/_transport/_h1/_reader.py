@@ -80,6 +80,20 @@ class BodyReader:
         """Whether the whole body has been read."""
         return self._eof and not self._buffer
 
+    def at_end(self) -> bool:
+        """Whether the whole body has arrived (maybe not read yet) and nothing failed."""
+        return self._eof and self._exc is None
+
+    def take(self) -> bytes:
+        """Everything buffered, at once (no waiting)."""
+        buffer = self._buffer
+        if not buffer:
+            return b""
+        data = buffer.popleft() if len(buffer) == 1 else b"".join(buffer)
+        buffer.clear()
+        self._consumed(0)
+        return data
+
     @property
     def buffered(self) -> int:
         """How many bytes are buffered and not read yet."""

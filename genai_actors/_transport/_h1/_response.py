@@ -91,7 +91,10 @@ class H1Response:
 
         Cancellation: what was buffered stays buffered; the response can still be closed.
         """
-        return await self.content.read()
+        content = self.content
+        if content.at_end():  # the usual case: the body came with the head
+            return content.take()
+        return await content.read()
 
     def release(self) -> None:
         """Done with the response: if its body has not arrived in full, its connection is closed

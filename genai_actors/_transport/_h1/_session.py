@@ -167,7 +167,11 @@ class H1Session:
         deadline = None if total is None else start + total
         retried = False
         while True:
-            if not pool.try_acquire(key):
+            taken = pool.take(key)
+            conn: Connection | None
+            if taken is not False:
+                conn = taken
+            else:
                 when, error = _nearest(
                     (deadline, TotalTimeout("the request took longer than its total timeout")),
                     (
@@ -176,7 +180,7 @@ class H1Session:
                     ),
                 )
                 await pool.acquire(key, when, error)
-            conn = pool.take_idle(key)
+                conn = pool.take_idle(key)
             fresh = conn is None
             if conn is None:
                 try:
@@ -188,7 +192,15 @@ class H1Session:
                     raise
             conn.leased = True
             try:
-                return await self._exchange(conn, head, body, method, deadline, sock_read)
+                timer = None
+                if deadline is not None or sock_read is not None:
+                    timer = ExchangeTimer(
+                        pool.deadlines, loop.time(), deadline, sock_read, conn.on_timeout
+                    )
+                waiter = conn.start(head, body, method == "HEAD", timer)
+                if body is not None and len(body) > SMALL_BODY:
+                    await self._send_body(conn, body, timer)
+                return await waiter
             except BaseException as exc:
                 conn.abort(None)  # its state is unknown; frees its slot
                 if (
@@ -250,29 +262,16 @@ class H1Session:
         pool.add(conn)
         return conn
 
-    async def _exchange(
-        self,
-        conn: Connection,
-        head: bytes,
-        body: bytes | memoryview | None,
-        method: str,
-        deadline: float | None,
-        sock_read: float | None,
-    ) -> H1Response:
-        timer = None
-        if deadline is not None or sock_read is not None:
-            timer = ExchangeTimer(
-                conn.pool.deadlines, conn.loop.time(), deadline, sock_read, conn.on_timeout
-            )
-        waiter = conn.start(head, body, method == "HEAD", timer)
-        if body is not None and len(body) > SMALL_BODY:
-            if timer is not None:
-                timer.paused = True  # no read silence while writing
-            await conn.send_body(body if isinstance(body, memoryview) else memoryview(body))
-            if timer is not None:
-                timer.paused = False
-                timer.last_data = conn.loop.time()
-        return await waiter
+    @staticmethod
+    async def _send_body(
+        conn: Connection, body: bytes | memoryview, timer: ExchangeTimer | None
+    ) -> None:
+        if timer is not None:
+            timer.paused = True  # no read silence while writing
+        await conn.send_body(body if isinstance(body, memoryview) else memoryview(body))
+        if timer is not None:
+            timer.paused = False
+            timer.last_data = conn.loop.time()
 
     async def close(self) -> None:
         """Closes every connection; requests in flight fail with ``SessionClosed``, and so do
