@@ -393,6 +393,12 @@ class PollScheduler(Actor):
             next_token: int | None = token
             while next_token is not None:
                 next_token = await self._poll_once(state, next_token)
+            if state.closed:
+                # The watch ended: its watcher stops through its supervisor (cheaper than a
+                # "stop" message, which would start a drain task just to handle it).
+                ref = state.ref
+                if ref is not None and ref.alive:
+                    await ref.stop()
         finally:
             task = asyncio.current_task()
             if task is not None:
@@ -417,7 +423,6 @@ class PollScheduler(Actor):
             return None  # released meanwhile (a recovery): the schedule has moved on
         if state.closed:  # every subscriber left during the fetch
             self.report(state, token, None, ok=True)
-            _stop_watcher(state)
         elif state.deliver(snapshot):
             self._finish(state, token)
         else:
@@ -484,7 +489,6 @@ class PollScheduler(Actor):
         state.closed = True
         self._forget(state)
         self.report(state, token, None, ok=True)
-        _stop_watcher(state)
 
     # ------------------------------------------------------------------ the timer
 
@@ -523,22 +527,14 @@ class PollScheduler(Actor):
                 self._cancel_handle()
 
 
-def _stop_watcher(state: WatchState[Any]) -> None:
-    ref = state.ref
-    if ref is not None and ref.alive:
-        try:
-            ref.cast("stop")
-        except (ActorExited, MailboxFull):
-            pass
-
-
 class Watcher(Actor):
     """The supervised owner of one watch: restarted with the same state after a crash.
 
     It handles no message per poll (the scheduler runs polls as its own tasks). Messages
     (casts): ``("crash", exc)`` from a poll whose fetch raised something unexpected (it is
-    raised here, so the supervisor restarts the watcher), ``"stop"`` from the hub or a poll that
-    finished the watch.
+    raised here, so the supervisor restarts the watcher), ``"stop"`` from the hub when the last
+    subscriber leaves. A poll that ends the watch stops the watcher through its supervisor
+    (``ref.stop()``).
     """
 
     def __init__(
