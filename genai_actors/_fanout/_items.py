@@ -132,6 +132,21 @@ def _path(model: str, method: Method) -> str:
 
 def make_job(item: Any, index: int, method: Method, model: str | None) -> Job:
     """The job for input ``item`` at ``index`` (never raises: a bad input carries its error)."""
+    if type(item) is dict and method != "embed_content":
+        # The common input, a Batch API line as a plain dict: no ABC checks. Anything this
+        # path cannot take goes the general way, which also says what is wrong with it.
+        request = item.get("request")
+        key = item.get("key")
+        if type(request) is dict and key is not None:
+            name = request.get("model") or model
+            if name:
+                name = str(name)
+                if "model" in request:
+                    request = {k: v for k, v in request.items() if k != "model"}
+                try:
+                    return Job(index, str(key), name, _path(name, method), _encode(request))
+                except (InvalidRequestError, TypeError, ValueError, msgspec.EncodeError):
+                    pass
     key = _key_of(item, index)
     try:
         return _build(item, index, key, method, model)

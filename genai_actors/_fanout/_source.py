@@ -89,10 +89,21 @@ class Source:
     async def next(self) -> Job | None:
         """The next job to send, or ``None`` when the input is exhausted."""
         while True:
-            got = await self._raw()
-            if got is None:
-                return None
-            job = make_job(got[1], got[0], self._method, self._model)
+            sync = self._sync
+            if sync is not None and not self._done:  # the common case, without _raw's tuple
+                try:
+                    item = next(sync)
+                except StopIteration:
+                    self._done = True
+                    return None
+                index = self._index
+                self._index = index + 1
+            else:
+                got = await self._raw()
+                if got is None:
+                    return None
+                index, item = got
+            job = make_job(item, index, self._method, self._model)
             if self._skip is not None and self._skip(job.index, job.key):
                 if self._on_skip is not None:
                     self._on_skip()

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from types import MappingProxyType
 
 import msgspec
 import pytest
 from hypothesis import given, settings, strategies as st
 
 from genai_actors._fanout import Checkpoint, FanoutResult
-from genai_actors._fanout._items import parse_line
+from genai_actors._fanout._items import Job, make_job, parse_line
+from genai_actors._fanout._result import Method
 from genai_actors.errors import InvalidRequestError, ServerError
 
 keys = st.text(min_size=1, max_size=12)
@@ -102,3 +104,46 @@ def store_offset(path: Path) -> int:
         return 0
     offset: int = msgspec.json.decode(state.read_bytes())["offset"]
     return offset
+
+
+def _job_fields(job: Job) -> tuple[object, ...]:
+    error = job.error
+    return (
+        job.index,
+        job.key,
+        job.model,
+        job.path,
+        job.body,
+        None if error is None else (type(error), str(error)),
+    )
+
+
+line_keys = st.none() | st.text(max_size=6) | st.integers()
+models = st.none() | st.sampled_from(["", "gemini-2.5-flash", "models/gemini-2.5-pro", "a b/c"])
+requests = st.one_of(
+    payloads,
+    st.fixed_dictionaries(
+        {"contents": st.just([{"parts": [{"text": "hi"}], "role": "user"}])},
+        optional={"model": models, "generationConfig": st.just({"temperature": 0.5})},
+    ),
+)
+
+
+@settings(max_examples=80)
+@given(
+    key=line_keys,
+    request=requests,
+    default=models,
+    method=st.sampled_from(["generate_content", "count_tokens", "embed_content"]),
+    extra=st.dictionaries(st.sampled_from(["metadata", "other"]), payloads, max_size=2),
+)
+def test_a_plain_dict_line_makes_the_same_job_as_any_other_mapping(
+    key: object, request: object, default: str | None, method: Method, extra: dict[str, object]
+) -> None:
+    # make_job takes plain dicts by a fast path; any other Mapping goes the general way.
+    line: dict[str, object] = {**extra, "request": request}
+    if key is not None:
+        line["key"] = key
+    fast = make_job(line, 7, method, default)
+    general = make_job(MappingProxyType(line), 7, method, default)
+    assert _job_fields(fast) == _job_fields(general)
