@@ -98,9 +98,8 @@ class AsyncModels:
         self._is_vertex = self._vertex is not None
         self._paths: dict[tuple[str, bool], str] = {}
 
-    def _text_request(self, model: str, text: str, *, stream: bool) -> Request:
-        """The request for a plain string prompt without config: the same body the general
-        builder makes, without its normalisation passes."""
+    def _path(self, model: str, stream: bool) -> str:
+        """The request path of ``model``'s (streamed) generation, remembered per model."""
         paths = self._paths
         key = (model, stream)
         path = paths.get(key)
@@ -110,8 +109,23 @@ class AsyncModels:
             if len(paths) >= 256:
                 paths.clear()
             paths[key] = path
+        return path
+
+    def _text_request(self, model: str, text: str, *, stream: bool) -> Request:
+        """The request for a plain string prompt without config: the same body the general
+        builder makes, without its normalisation passes."""
         payload = {"contents": [{"parts": [{"text": text}], "role": "user"}]}
-        return Request("POST", path, None, payload, None)
+        return Request("POST", self._path(model, stream), None, payload, None)
+
+    def _kept_request(self, model: str, text: str, config: Any) -> Request | None:
+        """The request for a string prompt with a config built before (only the prompt is
+        encoded), or ``None`` when the config was not kept."""
+        kept = _transformers.kept_text_body(text, config, self._vertex)
+        if kept is None:
+            return None
+        body, cfg = kept
+        path = self._path(model, False)
+        return Request("POST", path, None, None, cfg.http_options, config=cfg, encoded=body)
 
     # -- generation ------------------------------------------------------------------------
 
@@ -158,12 +172,26 @@ class AsyncModels:
             )
             response.automatic_function_calling_history = []  # as google-genai's
             return response
-        if _mcp.has_sessions(config):  # MCP sessions: their tools are listed first (_mcp)
-            config = await _mcp.resolve_sessions(config, vertex=self._is_vertex)
-        request = _transformers.generate_content_request(
-            model, contents, config, vertex=self._vertex
-        )
+        request = None
+        if type(contents) is str:  # a config reused from a call before: nothing to build
+            request = self._kept_request(model, contents, config)
+        if request is None:
+            if _mcp.has_sessions(config):  # MCP sessions: their tools are listed first (_mcp)
+                config = await _mcp.resolve_sessions(config, vertex=self._is_vertex)
+            request = _transformers.generate_content_request(
+                model, contents, config, vertex=self._vertex
+            )
         cfg: GenerateContentConfig = request.config
+        if (
+            not cfg.tools
+            and cfg.automatic_function_calling is None
+            and cfg.response_schema is None
+            and cfg.response_json_schema is None
+        ):
+            # No tools, AFC settings or schema: what the general path does, without its checks.
+            response = await call(self._api, request, GenerateContentResponse)
+            response.automatic_function_calling_history = []
+            return response
         plan = _afc.plan_afc(cfg) if cfg.tools else None
         if plan is None:
             headers = _mcp.mcp_headers(self._api, cfg.tools)

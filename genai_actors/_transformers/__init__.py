@@ -53,6 +53,7 @@ if _typing.TYPE_CHECKING:
         compute_tokens_request as compute_tokens_request,
         count_tokens_request as count_tokens_request,
         generate_content_request as generate_content_request,
+        kept_text_body as kept_text_body,
     )
     from ._images import (
         edit_image_request as edit_image_request,
@@ -109,6 +110,7 @@ _WHERE: dict[str, str] = {
     "compute_tokens_request": "._generate",
     "count_tokens_request": "._generate",
     "generate_content_request": "._generate",
+    "kept_text_body": "._generate",
     "edit_image_request": "._images",
     "recontext_image_request": "._images",
     "segment_image_request": "._images",

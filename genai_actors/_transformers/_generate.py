@@ -57,6 +57,7 @@ __all__ = [
     "compute_tokens_request",
     "count_tokens_request",
     "generate_content_request",
+    "kept_text_body",
 ]
 
 MLDEV = "Gemini Developer API"
@@ -392,9 +393,30 @@ def _contents_head(contents: Any, vertex: VertexLocation | None) -> bytes | None
             return _text_head(contents)  # a text part: nothing to check
         shape = _shape(vertex is not None)
         data, error = wire_check({"contents": t_contents(contents)}, shape.gates, shape.body)
-    except Exception:
+    except Exception:  # the full build raises it, in its documented order
         return None
     return data[:-1] if error is None else None
+
+
+def kept_text_body(
+    text: str, config: Any, vertex: VertexLocation | None = None
+) -> tuple[bytes, GenerateContentConfig] | None:
+    """The ``generateContent`` body of a string prompt with a config already built and kept
+    (see ``_prepared``), and the config struct its request carries (the caller's own struct,
+    or the one a dict config became); ``None`` when no such config is kept (build the request
+    with :func:`generate_content_request`, which raises what a bad config raises)."""
+    backend = None if vertex is None else (vertex.project, vertex.location)
+    key = _PREPARED.key(config, backend)
+    if key is None:
+        return None
+    prepared = _PREPARED.get(key, config)
+    if prepared is None:
+        return None
+    try:
+        head = _text_head(text)
+    except Exception:  # the full build raises it
+        return None
+    return head + prepared.tail, config if prepared.coerced is None else prepared.coerced
 
 
 def generate_content_request(

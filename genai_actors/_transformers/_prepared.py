@@ -82,7 +82,7 @@ class PreparedConfigs:
             return None
         try:
             data = _encode(config)
-        except Exception:
+        except Exception:  # any value MessagePack refuses: not kept
             return None
         if len(data) > MAX_KEY_BYTES:
             return None
@@ -95,7 +95,7 @@ class PreparedConfigs:
             return None
         try:
             same = config == entry.snapshot
-        except Exception:
+        except Exception:  # a value whose == raises: no reuse
             return None
         return entry if same else None
 

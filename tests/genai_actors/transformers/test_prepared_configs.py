@@ -11,6 +11,7 @@ import warnings
 from collections.abc import Iterator
 from typing import Any
 
+import msgspec
 import pytest
 from hypothesis import given, settings, strategies as st
 
@@ -362,3 +363,51 @@ def test_a_kept_config_never_changes_another_configs_outcome(configs: list[Any])
     assert seen == fresh
     assert seen_again == fresh[::-1]
     assert seen_last == fresh
+
+
+async def test_models_generate_content_sends_what_a_fresh_build_makes() -> None:
+    """client.models.generate_content with a reused config (kept from the second call on)
+    sends each time the body a fresh build makes, with the same headers and the same
+    response handling (the AFC history, ``parsed`` from the schema); a mutation between calls
+    is sent."""
+    import genai_actors as ga
+    from genai_actors.emulator import Emulator
+
+    schema_config = {
+        "response_mime_type": "application/json",
+        "response_schema": {"type": "OBJECT", "properties": {"a": {"type": "STRING"}}},
+    }
+    async with (
+        Emulator(api_key="k") as emu,
+        ga.AsyncClient(api_key="k", http_options={"base_url": emu.url}) as client,
+    ):
+        for config in (copy.deepcopy(TYPICAL), _typed(), schema_config):
+            mutated = copy.deepcopy(config)
+            if isinstance(mutated, dict):
+                mutated["temperature"] = 0.5
+            else:
+                mutated.temperature = 0.5
+            expected = [_fresh(f"hi {n}", config) for n in range(3)] + [_fresh("hi 3", mutated)]
+            sent = []
+            for n in range(4):
+                if n == 2:  # built twice: kept
+                    key = _PREPARED.key(config, None)
+                    assert key is not None
+                    assert _PREPARED.get(key, config) is not None
+                if n == 3:
+                    if isinstance(config, dict):
+                        config["temperature"] = 0.5
+                    else:
+                        config.temperature = 0.5
+                response = await client.models.generate_content(
+                    model="gemini-2.5-flash", contents=f"hi {n}", config=config
+                )
+                record = emu.recorded[-1]
+                assert record.json == msgspec.json.decode(expected[n])
+                # Declared functions: no AFC, and google-genai leaves the history unset.
+                history = None if isinstance(config, types.GenerateContentConfig) else []
+                assert response.automatic_function_calling_history == history
+                if config is schema_config:
+                    assert isinstance(response.parsed, dict)
+                sent.append(record.headers["x-goog-api-client"])
+            assert len(set(sent)) == 1
