@@ -16,6 +16,8 @@ call), ``call`` (sequential call, with a typical config, a streamed event, embed
 their own modules and print their own tables (not part of the default run).
 
 ``--quick`` (smaller counts, one run) takes under two minutes; ``--smoke`` is the test's size.
+``--full-size SCENARIOS`` runs those scenarios at the full size whatever the size of the rest
+(``--quick --runs 3 --full-size fanout``: the issue's fan-out, the rest quick, one table).
 A full run with every scenario writes its table to ``docs/performance.md`` (between
 ``<!-- bench:begin -->`` and ``<!-- bench:end -->``); ``--out PATH`` writes it elsewhere (or
 for any run), ``--json PATH`` writes the rows as JSON.
@@ -71,6 +73,15 @@ def _machine() -> str:
     return f"{platform.platform()}, {os.cpu_count()} x {cpu}, load average {load} at the end"
 
 
+def _http_client() -> str:
+    try:
+        import genai_actors
+
+        return str(genai_actors.TransportConfig().http_client)
+    except (ImportError, AttributeError):
+        return "aiohttp"
+
+
 def _header(size: str, runs: int, loop: str, elapsed: float) -> list[str]:
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     versions = ", ".join(
@@ -78,7 +89,8 @@ def _header(size: str, runs: int, loop: str, elapsed: float) -> list[str]:
     )
     return [
         f"Measured {now} by `python -m benchmarks` ({size} size, median of {runs} run(s), "
-        f"{elapsed / 60:.1f} min). Python {platform.python_version()}, {versions}, {loop} loop.",
+        f"{elapsed / 60:.1f} min). Python {platform.python_version()}, {versions}, {loop} loop; "
+        f"genai_actors on its default HTTP client, {_http_client()}.",
         f"Machine: {_machine()}.",
         "",
         "Every worker is a fresh interpreter; all but the watchers (which start their own, beside "
@@ -98,17 +110,25 @@ Batch = list[tuple[str, Job]]  # ("scenario/client", job), every job with the sa
 
 
 def _batches(
-    table: list[str], url: str, size: dict[str, int], runs: int, clients: set[str], parallel: int
+    table: list[str],
+    url: str,
+    size: dict[str, int],
+    runs: int,
+    clients: set[str],
+    parallel: int,
+    full: frozenset[str] = frozenset(),
 ) -> list[Batch]:
     """The jobs in the order they run: one per batch, or (``parallel`` > 1) every job of a run
-    and latency in one batch. Each run rotates the order of a scenario's clients."""
+    and latency in one batch. Each run rotates the order of a scenario's clients. Scenarios in
+    ``full`` run at the full size."""
     batches: list[Batch] = []
     for run in range(runs):
         jobs: Batch = []
         for scenario in table:
+            counts = SIZES["full"] if scenario in full else size
             mine = [
                 j
-                for j in scenario_jobs(scenario, url, size, run)
+                for j in scenario_jobs(scenario, url, counts, run)
                 if j.client in clients or j.client == "both"
             ]
             shift = run % len(mine) if mine else 0
@@ -144,6 +164,11 @@ def main(argv: list[str] | None = None) -> int:
         help="comma-separated clients (default: all; the tokenizer's one job runs both SDKs)",
     )
     parser.add_argument(
+        "--full-size",
+        default="",
+        help="comma-separated scenarios run at the full size whatever the others' size",
+    )
+    parser.add_argument(
         "--parallel",
         type=int,
         default=1,
@@ -158,6 +183,9 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown scenario(s): {', '.join(unknown)}; choose from {SCENARIOS}")
     size = "smoke" if args.smoke else "quick" if args.quick else "full"
+    full = frozenset(ALIASES.get(s.strip(), s.strip()) for s in args.full_size.split(",") if s)
+    if full - set(SCENARIOS):
+        parser.error(f"unknown scenario(s) in --full-size: {sorted(full - set(SCENARIOS))}")
     runs = args.runs or (3 if size == "full" else 1)
     out = args.out
     if out is None and size == "full" and set(SCENARIOS) <= set(chosen) and clients == set(CLIENTS):
@@ -174,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     if table:
         print(f"benchmarks: {size} size, {runs} run(s), {args.loop} loop", flush=True)
         with EmulatorProcess() as emu:
-            batches = _batches(table, emu.url, SIZES[size], runs, clients, args.parallel)
+            batches = _batches(table, emu.url, SIZES[size], runs, clients, args.parallel, full)
             for batch in batches:
                 set_latency(emu.url, batch[0][1].latency)
                 with ThreadPoolExecutor(max_workers=args.parallel) as pool:
@@ -199,7 +227,13 @@ def main(argv: list[str] | None = None) -> int:
         print(render_text(rows, failures))
     elapsed = time.perf_counter() - started
     if out is not None:
-        write_section(out, render_markdown(rows, failures, _header(size, runs, args.loop, elapsed)))
+        label = (
+            size
+            if not full or size == "full"
+            else f"{size} size, {', '.join(sorted(full))} at full"
+        )
+        header = _header(label, runs, args.loop, elapsed)
+        write_section(out, render_markdown(rows, failures, header))
         print(f"table written to {out}")
     if args.json is not None:
         payload = {"rows": [dataclasses.asdict(r) for r in rows], "failures": failures}
