@@ -155,7 +155,7 @@ class Pool:
         """Every open connection."""
         return list(self._all)
 
-    def take(self, key: Key) -> Connection | Literal[False] | None:
+    def take(self, key: Key, reuse: bool = True) -> Connection | Literal[False] | None:
         """Without waiting: ``False`` when no slot is free (or others wait); else takes a
         slot for ``key`` and returns its most recently used idle connection, or ``None``."""
         if self._waiters or not self._admits(key):
@@ -163,7 +163,7 @@ class Pool:
         self._in_use += 1
         if self._per_host_limit:
             self._per_host[key] = self._per_host.get(key, 0) + 1
-        idle = self._idle.get(key)
+        idle = self._idle.get(key) if reuse else None
         while idle:
             conn = idle.pop()
             transport = conn.transport

@@ -167,7 +167,7 @@ class H1Session:
         deadline = None if total is None else start + total
         retried = False
         while True:
-            taken = pool.take(key)
+            taken = pool.take(key, not retried)  # a retry goes on a new connection
             conn: Connection | None
             if taken is not False:
                 conn = taken
@@ -180,7 +180,7 @@ class H1Session:
                     ),
                 )
                 await pool.acquire(key, when, error)
-                conn = pool.take_idle(key)
+                conn = None if retried else pool.take_idle(key)
             fresh = conn is None
             if conn is None:
                 try:

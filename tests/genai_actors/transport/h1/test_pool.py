@@ -254,3 +254,27 @@ def _each(data: bytes):  # type: ignore[no-untyped-def]
             await writer.drain()
 
     return handler
+
+
+async def test_stale_retry_uses_a_new_connection(raw: RawServer, session: H1Session) -> None:
+    """With two stale idle connections, the retry goes on a new connection, not the other
+    stale one."""
+    served: list[str] = []
+    handler = _stale_handler(served)
+
+    async def slow_first(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: RawServer
+    ) -> None:
+        await asyncio.sleep(0.01)  # both first requests in flight at once: two connections
+        await handler(reader, writer, server)
+
+    raw.handler = slow_first
+    first, second = await asyncio.gather(
+        session.request("GET", raw.url), session.request("GET", raw.url)
+    )
+    await first.read()
+    await second.read()
+    assert session.idle_connections == 2
+    resp = await session.request("GET", raw.url)
+    assert await resp.read() == b"ok"
+    assert raw.connections == 3
