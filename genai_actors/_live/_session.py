@@ -300,9 +300,10 @@ class _Link:
 
     async def hang_up(self) -> bool:
         """Close the socket the loop is waiting on, from the caller's task, when the loop is
-        waiting on it: the loop then sees the close, finishes the handshake, closes the pool
-        and returns by itself (``done``), with no cancellation. False when the loop is
-        elsewhere (connecting, replaying, waiting for inbox room): stop the actor instead.
+        waiting on it: the loop then sees the close, finishes the handshake (at most
+        ``_CLOSE_TIMEOUT`` seconds), gives the aiohttp session back and returns by itself
+        (``done``), with no cancellation. False when the loop is elsewhere (connecting,
+        replaying, waiting for inbox room): stop the actor instead.
 
         Call it after setting ``closed_by_user``.
         """
