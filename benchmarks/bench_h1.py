@@ -270,6 +270,17 @@ def main(argv: list[str] | None = None) -> None:
             value = statistics.median(figures[name][key])
             cells.append(f"{value:9.1f} ({value / floor[key]:4.2f}x)")
         print(f"{label:34}" + "".join(f"{cell:>20}" for cell in cells))
+    # Each round's ratio to the floor of the same round (its neighbour in time), then the
+    # median and range over rounds: steadier than a ratio of medians on a loaded machine.
+    print("\nper-round ratio to the floor: median [min-max]")
+    for key, label in labels.items():
+        cells = []
+        for name in figures:
+            ratios = [a / b for a, b in zip(figures[name][key], figures["floor"][key], strict=True)]
+            cells.append(
+                f"{statistics.median(ratios):4.2f} [{min(ratios):4.2f}-{max(ratios):4.2f}]"
+            )
+        print(f"{label:34}" + "".join(f"{cell:>20}" for cell in cells))
 
 
 if __name__ == "__main__":
