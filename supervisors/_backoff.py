@@ -110,11 +110,12 @@ class BackoffSchedule:
         If more than `reset_after` seconds (on `current_clock()`) passed since the previous call,
         the schedule first resets to attempt 0.
         """
-        now = current_clock().now()
         reset_after = self.backoff.reset_after
-        if reset_after is not None and self._last is not None and now - self._last > reset_after:
-            self.attempt = 0
-        self._last = now
+        if reset_after is not None:  # the clock is read only when a reset is possible
+            now = current_clock().now()
+            if self._last is not None and now - self._last > reset_after:
+                self.attempt = 0
+            self._last = now
         delay = self.backoff.delay(self.attempt)
         self.attempt += 1
         return delay

@@ -38,6 +38,7 @@ from supervisors import (
     ExitReason,
     Mailbox,
     MailboxFull,
+    SystemClock,
     VirtualClock,
     cancel_timer,
     send_after,
@@ -153,7 +154,8 @@ class PollScheduler(Actor):
         clock = self.clock
         self._virtual = isinstance(clock, VirtualClock)
         self._loop = loop = asyncio.get_running_loop()
-        self._now = clock.now
+        # The system clock is the loop's time(): read it without the clock's own look-up.
+        self._now = loop.time if type(clock) is SystemClock else clock.now
         # How early an entry may start: the loop's timer resolution. uvloop's clock and timers
         # count whole milliseconds, so a timer may fire while its entry looks a fraction of a
         # millisecond ahead; without the slack the loop re-arms a zero timer until the clock
