@@ -122,3 +122,13 @@ async def session() -> AsyncIterator[H1Session]:
         yield s
     finally:
         await s.close()
+
+
+def pytest_asyncio_loop_factories(
+    config: pytest.Config, item: pytest.Item
+) -> dict[str, Callable[[], asyncio.AbstractEventLoop]]:
+    """Every async h1 test runs on asyncio's loop and on uvloop's (the library's loop where it
+    owns one): their transports differ (write buffering, TLS, pause and resume)."""
+    import uvloop
+
+    return {"asyncio": asyncio.new_event_loop, "uvloop": uvloop.new_event_loop}

@@ -164,3 +164,26 @@ async def test_sock_connect_bounds_the_handshakes(session: H1Session) -> None:
             writer.close()
         server.close()
         await server.wait_closed()
+
+
+async def test_sock_read_stops_while_the_caller_has_not_read(raw: RawServer) -> None:
+    """Reading paused by a full buffer is not silence: a caller that reads late gets the whole
+    body, however long past sock_read it waited."""
+    body = b"z" * (2 * 1024 * 1024)
+
+    async def handler(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter, _: RawServer
+    ) -> None:
+        await read_request(reader)
+        writer.write(response(body))
+        await writer.drain()
+        await reader.read()
+
+    raw.handler = handler
+    session = H1Session(read_bufsize=32 * 1024)
+    try:
+        resp = await session.request("GET", raw.url, timeout=Timeouts(sock_read=0.05))
+        await asyncio.sleep(0.2)  # four times sock_read without reading: reading is paused
+        assert await resp.read() == body
+    finally:
+        await session.close()

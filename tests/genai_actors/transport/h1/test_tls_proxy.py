@@ -218,3 +218,14 @@ async def test_proxy_refusing_the_tunnel(tls_server: RawServer) -> None:
     finally:
         await session.close()
         await refusing.stop()
+
+
+async def test_plain_http_builds_no_ssl_context(
+    raw: RawServer, session: H1Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Requests over plain http never build the default SSL context."""
+    from genai_actors._transport._h1 import _connect
+
+    monkeypatch.setattr(_connect, "_contexts", {})
+    await (await session.request("GET", raw.url)).read()
+    assert _connect._contexts == {}
