@@ -246,6 +246,8 @@ class AsyncTunings:
             raw = await send(self._api, vertex_request, idempotent=False)
             job = self._job(decode_object(raw.content))
             job.sdk_http_response = http_response(raw)
+            if job.evaluation_config is None:  # as google-genai: the one it was created with
+                job.evaluation_config = cfg.evaluation_config
             return job
         request = _tune_request(base_model, training_dataset, cfg)
         raw = await send(self._api, request, idempotent=False)

@@ -15,6 +15,7 @@ from typing import Any
 import msgspec
 
 from ..errors import UnsupportedByBackendError
+from ..types import _generated_types as gen
 from ..types._tunings import CreateTuningJobConfig, TuningDataset
 from ..types._validate import coerce
 from ._contents import t_content, t_contents
@@ -75,9 +76,14 @@ _FIXED: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("thinking_level", ("reinforcementTuningSpec", "hyperParameters", "thinkingLevel")),
     ("validation_dataset_uri", ("reinforcementTuningSpec", "validationDatasetUri")),
 )
-# Free-form values (dicts of proto messages): their keys are sent in camelCase.
-_MESSAGES = frozenset(
-    {"evaluation_config", "encryption_spec", "reward_config", "composite_reward_config"}
+# Typed messages: sent as their wire JSON (generation configs inside as google-genai sends them).
+_MESSAGES = frozenset({"encryption_spec", "reward_config", "composite_reward_config"})
+# What t_metrics adds to every metric.
+_AGGREGATIONS = ("AVERAGE", "STANDARD_DEVIATION")
+_UNIFIED_KEYS = frozenset(
+    key
+    for field in msgspec.structs.fields(gen.UnifiedMetric)
+    for key in (field.name, field.encode_name)
 )
 # Inside them, values that are user data: kept as given.
 _OPAQUE = frozenset({"labels", "args", "response", "responseJsonSchema", "parametersJsonSchema"})
@@ -153,9 +159,141 @@ def _message(value: Any) -> Any:
     return _camel_keys(value)
 
 
+def _generation_config(config: Any, path: str) -> Any:
+    """A GenerationConfig's wire JSON as google-genai sends it inside tuning messages:
+    ``model_selection_config`` as ``modelConfig``.
+
+    Raises:
+        InvalidRequestError: ``enable_enhanced_civic_answers`` (google-genai refuses it there).
+    """
+    if not isinstance(config, dict):
+        return config
+    if config.get("enableEnhancedCivicAnswers") is not None:
+        raise InvalidRequestError(
+            f"{path}.enable_enhanced_civic_answers", "not supported in Vertex AI tuning"
+        )
+    if "modelSelectionConfig" in config:
+        config = dict(config)
+        config["modelConfig"] = config.pop("modelSelectionConfig")
+    return config
+
+
+def _reward_config(reward: Any, path: str) -> Any:
+    """A SingleReinforcementTuningRewardConfig's wire JSON (its autorater's generation
+    config as google-genai sends it)."""
+    scorer = reward.get("autoraterScorer") if isinstance(reward, dict) else None
+    autorater = scorer.get("autoraterConfig") if isinstance(scorer, dict) else None
+    if isinstance(autorater, dict) and "generationConfig" in autorater:
+        autorater["generationConfig"] = _generation_config(
+            autorater["generationConfig"],
+            f"{path}.autorater_scorer.autorater_config.generation_config",
+        )
+    return reward
+
+
+def _typed_message(name: str, value: Any) -> Any:
+    data = _message(value)
+    if name == "reward_config":
+        return _reward_config(data, f"config.{name}")
+    if name == "composite_reward_config" and isinstance(data, dict):
+        for i, weighted in enumerate(data.get("weightedRewardConfigs") or []):
+            if isinstance(weighted, dict) and "rewardConfig" in weighted:
+                _reward_config(
+                    weighted["rewardConfig"],
+                    f"config.{name}.weighted_reward_configs[{i}].reward_config",
+                )
+    return data
+
+
+def _field(metric: Any, name: str) -> Any:
+    if isinstance(metric, dict):
+        value = metric.get(name)
+        return value if value is not None else metric.get(_camel(name))
+    return getattr(metric, name, None)
+
+
+def _metric(metric: Any, path: str) -> dict[str, Any]:
+    """One evaluation metric as google-genai's ``t_metrics`` sends it: a ``UnifiedMetric``
+    (or a dict of only its fields) as it is, a named ``Metric`` (or dict) by its name
+    (``bleu``, ``exact_match``, ``rouge*``) or its prompt template; each with
+    ``aggregationMetrics``.
+
+    Raises:
+        InvalidRequestError: A metric with neither a known name nor a prompt template.
+    """
+    if isinstance(metric, dict) and metric and _UNIFIED_KEYS.issuperset(metric):
+        metric = coerce(metric, gen.UnifiedMetric, path)
+    if isinstance(metric, gen.UnifiedMetric):
+        unified: dict[str, Any] = msgspec.to_builtins(metric)
+        unified["aggregationMetrics"] = list(_AGGREGATIONS)
+        return unified
+    if not isinstance(metric, (dict, gen.Metric)):
+        raise InvalidRequestError(
+            path, f"expected a Metric, UnifiedMetric or dict, got {type(metric).__name__}"
+        )
+    payload: dict[str, Any] = {"aggregationMetrics": list(_AGGREGATIONS)}
+    name = _field(metric, "name")
+    lowered = name.lower() if isinstance(name, str) else ""
+    template = _field(metric, "prompt_template")
+    if lowered == "exact_match":
+        payload["exactMatchSpec"] = {}
+    elif lowered == "bleu":
+        payload["bleuSpec"] = {}
+    elif lowered.startswith("rouge"):
+        payload["rougeSpec"] = {"rougeType": lowered.replace("_", "")}
+    elif template:
+        spec: dict[str, Any] = {"metricPromptTemplate": template}
+        instruction = _field(metric, "judge_model_system_instruction")
+        if instruction:
+            spec["systemInstruction"] = instruction
+        if _field(metric, "return_raw_output"):
+            spec["customOutputFormatConfig"] = {"returnRawOutput": True}
+        payload["pointwiseMetricSpec"] = spec
+    else:
+        raise InvalidRequestError(
+            path,
+            f"unsupported metric {name!r}: name one of exact_match, bleu, rouge* or give a "
+            "prompt_template",
+        )
+    return payload
+
+
+def _evaluation_config(evaluation: gen.EvaluationConfig) -> dict[str, Any]:
+    """``config.evaluation_config`` as google-genai sends it (its ``t_metrics`` and
+    generation-config converters).
+
+    Raises:
+        InvalidRequestError: A metric that cannot be sent, or a generation config field
+            Vertex AI tuning does not take.
+    """
+    path = "config.evaluation_config"
+    body: dict[str, Any] = {}
+    if evaluation.metrics is not None:
+        body["metrics"] = [
+            _metric(metric, f"{path}.metrics[{i}]") for i, metric in enumerate(evaluation.metrics)
+        ]
+    if evaluation.output_config is not None:
+        body["outputConfig"] = msgspec.to_builtins(evaluation.output_config)
+    if evaluation.autorater_config is not None:
+        autorater = msgspec.to_builtins(evaluation.autorater_config)
+        if "generationConfig" in autorater:
+            autorater["generationConfig"] = _generation_config(
+                autorater["generationConfig"], f"{path}.autorater_config.generation_config"
+            )
+        body["autoraterConfig"] = autorater
+    if evaluation.inference_generation_config is not None:
+        body["inferenceGenerationConfig"] = _generation_config(
+            msgspec.to_builtins(evaluation.inference_generation_config),
+            f"{path}.inference_generation_config",
+        )
+    return body
+
+
 def _wire(name: str, value: Any) -> Any:
+    if name == "evaluation_config":
+        return _evaluation_config(value)
     if name in _MESSAGES:
-        return _message(value)
+        return _typed_message(name, value)
     return getattr(value, "value", value)  # an enum member: its value
 
 
@@ -184,10 +322,7 @@ def vertex_tune_request(
             "Vertex AI reads a dataset from gcs_uri or vertex_dataset_resource.",
         )
     evaluation = cfg.evaluation_config
-    if evaluation is not None and (
-        not evaluation.get("metrics")
-        or not (evaluation.get("output_config") or evaluation.get("outputConfig"))
-    ):
+    if evaluation is not None and (not evaluation.metrics or evaluation.output_config is None):
         raise InvalidRequestError(
             "config.evaluation_config", "needs at least one metric and an output_config"
         )
@@ -264,9 +399,17 @@ def vertex_validate_reward_request(
             )
         body["example"] = data
     if single_reward_config is not None:
-        body["singleRewardConfig"] = _message(single_reward_config)
+        single = coerce(
+            single_reward_config, gen.SingleReinforcementTuningRewardConfig, "single_reward_config"
+        )
+        body["singleRewardConfig"] = _typed_message("reward_config", single)
     if composite_reward_config is not None:
-        body["compositeRewardConfig"] = _message(composite_reward_config)
+        composite = coerce(
+            composite_reward_config,
+            gen.CompositeReinforcementTuningRewardConfig,
+            "composite_reward_config",
+        )
+        body["compositeRewardConfig"] = _typed_message("composite_reward_config", composite)
     return Request(
         "POST",
         f"{parent}/tuningJobs:validateReinforcementTuningReward",

@@ -200,7 +200,8 @@ _HAND: dict[str, str] = {
     ),
     "_tunings": (
         "TUNING_TERMINAL_STATES CancelTuningJobConfig CancelTuningJobResponse "
-        "CreateTuningJobConfig EncryptionSpec GetTuningJobConfig ListTuningJobsConfig "
+        "CreateTuningJobConfig CreateTuningJobParameters EncryptionSpec GetTuningJobConfig "
+        "ListTuningJobsConfig "
         "ListTuningJobsResponse PreTunedModel TunedModel TunedModelCheckpoint TuningDataset "
         "TuningExample TuningJob TuningOperation TuningSnapshot TuningValidationDataset "
         "ValidateRewardConfig ValidateRewardResponse"

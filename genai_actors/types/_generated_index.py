@@ -165,7 +165,6 @@ LAZY: dict[str, str] = {
     "CreateFileSearchStoreConfigOrDict": "_generated_dicts",
     "CreateTuningJobConfigDict": "_generated_dicts",
     "CreateTuningJobConfigOrDict": "_generated_dicts",
-    "CreateTuningJobParameters": "_generated_types",
     "CreateTuningJobParametersDict": "_generated_dicts",
     "CreateTuningJobParametersOrDict": "_generated_dicts",
     "CustomCodeExecutionResult": "_generated_types",

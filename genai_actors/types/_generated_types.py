@@ -45,7 +45,6 @@ from ._live import ActivityEnd, ActivityStart
 from ._media import Image, UpscaleImageConfig
 from ._models import EmbedContentConfig, TokensInfo
 from ._tools import Tool
-from ._tunings import CreateTuningJobConfig, TuningDataset
 
 __all__ = [
     "AggregationOutput",
@@ -62,7 +61,6 @@ __all__ = [
     "ComputeTokensResult",
     "CountTokensResult",
     "CreateAuthTokenParameters",
-    "CreateTuningJobParameters",
     "CustomCodeExecutionResult",
     "CustomCodeExecutionSpec",
     "CustomOutput",
@@ -285,14 +283,6 @@ class CreateAuthTokenParameters(_Wire, kw_only=True):
     """The wire type ``CreateAuthTokenParameters`` of the Gemini API (generated from its schema)."""
 
     config: CreateAuthTokenConfig | None = None
-
-
-class CreateTuningJobParameters(_Wire, kw_only=True):
-    """The wire type ``CreateTuningJobParameters`` of the Gemini API (generated from its schema)."""
-
-    base_model: str | None = None
-    training_dataset: TuningDataset | None = None
-    config: CreateTuningJobConfig | None = None
 
 
 class CustomCodeExecutionResult(_Wire, kw_only=True):

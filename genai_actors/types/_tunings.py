@@ -20,7 +20,6 @@ from typing import Annotated, Any
 import msgspec
 
 from ._base import HttpResponse, _Wire, dec_hook, enum_of
-from ._batches import JobError
 from ._enums_more import (
     AdapterSize,
     JobState,
@@ -29,6 +28,29 @@ from ._enums_more import (
     TuningMethod,
     TuningMode,
 )
+
+# The generated types import nothing of this module (CreateTuningJobParameters is written here
+# for that), so the nested types of jobs and configs come straight from them.
+from ._generated_types import (
+    CompositeReinforcementTuningRewardConfig,
+    DistillationSamplingSpec,
+    DistillationSpec,
+    EvaluateDatasetRun,
+    EvaluationConfig,
+    FullFineTuningSpec,
+    GoogleRpcStatus,
+    PartnerModelTuningSpec,
+    PreferenceOptimizationSpec,
+    ReinforcementTuningRewardInfo,
+    ReinforcementTuningSpec,
+    SingleReinforcementTuningRewardConfig,
+    SupervisedTuningSpec,
+    TuningDataStats,
+    TuningJobMetadata,
+    UnifiedMetric,
+    VeoLoraTuningSpec,
+    VeoTuningSpec,
+)
 from ._http import HttpOptions
 
 __all__ = [
@@ -36,6 +58,7 @@ __all__ = [
     "CancelTuningJobConfig",
     "CancelTuningJobResponse",
     "CreateTuningJobConfig",
+    "CreateTuningJobParameters",
     "EncryptionSpec",
     "GetTuningJobConfig",
     "ListTuningJobsConfig",
@@ -122,16 +145,16 @@ class CreateTuningJobConfig(_Wire, kw_only=True):
     custom_base_model: str | None = None
     batch_size: int | None = None
     learning_rate: float | None = None
-    evaluation_config: dict[str, Any] | None = None
+    evaluation_config: EvaluationConfig | None = None
     labels: dict[str, str] | None = None
     beta: float | None = None
     base_teacher_model: str | None = None
     tuned_teacher_model_source: str | None = None
     sft_loss_weight_multiplier: float | None = None
     output_uri: str | None = None
-    encryption_spec: dict[str, Any] | None = None
-    reward_config: dict[str, Any] | None = None
-    composite_reward_config: dict[str, Any] | None = None
+    encryption_spec: EncryptionSpec | None = None
+    reward_config: SingleReinforcementTuningRewardConfig | None = None
+    composite_reward_config: CompositeReinforcementTuningRewardConfig | None = None
     samples_per_prompt: int | None = None
     evaluate_interval: int | None = None
     checkpoint_interval: int | None = None
@@ -141,6 +164,14 @@ class CreateTuningJobConfig(_Wire, kw_only=True):
         | None
     ) = None
     validation_dataset_uri: str | None = None
+
+
+class CreateTuningJobParameters(_Wire, kw_only=True):
+    """The parameters of ``tunings.tune``, as one object."""
+
+    base_model: str | None = None
+    training_dataset: TuningDataset | None = None
+    config: CreateTuningJobConfig | None = None
 
 
 class TunedModelCheckpoint(_Wire, kw_only=True):
@@ -208,6 +239,15 @@ class TuningJob(_Wire, kw_only=True):
         service_account: The service account it ran as (Vertex AI).
         tuning_job_state: The finer-grained tuning state (Vertex AI).
         gcs_metrics_uri: Where its metrics are written (Vertex AI).
+        supervised_tuning_spec, preference_optimization_spec, distillation_spec,
+        reinforcement_tuning_spec, full_fine_tuning_spec, partner_model_tuning_spec,
+        veo_tuning_spec, veo_lora_tuning_spec, distillation_sampling_spec: The spec the job
+            was created with, by method (Vertex AI; one of them is set).
+        tuning_data_stats: Statistics of the training data, once read (Vertex AI).
+        evaluation_config: The evaluation run on checkpoints; its ``metrics`` decode as
+            :class:`UnifiedMetric` (Vertex AI; google-genai raises on such a job).
+        evaluate_dataset_runs: The evaluation runs made (Vertex AI).
+        tuning_job_metadata: Epochs and steps completed (Vertex AI).
     """
 
     sdk_http_response: HttpResponse | None = None
@@ -217,22 +257,35 @@ class TuningJob(_Wire, kw_only=True):
     start_time: datetime.datetime | None = None
     end_time: datetime.datetime | None = None
     update_time: datetime.datetime | None = None
-    error: JobError | None = None
+    error: GoogleRpcStatus | None = None
     description: str | None = None
     base_model: str | None = None
     tuned_model: TunedModel | None = None
-    tuned_model_display_name: str | None = None
-    labels: dict[str, str] | None = None
-    snapshots: list[TuningSnapshot] | None = None
     pre_tuned_model: PreTunedModel | None = None
+    supervised_tuning_spec: SupervisedTuningSpec | None = None
+    preference_optimization_spec: PreferenceOptimizationSpec | None = None
+    distillation_spec: DistillationSpec | None = None
+    reinforcement_tuning_spec: ReinforcementTuningSpec | None = None
+    tuning_data_stats: TuningDataStats | None = None
     encryption_spec: EncryptionSpec | None = None
+    partner_model_tuning_spec: PartnerModelTuningSpec | None = None
+    evaluation_config: EvaluationConfig | None = None
     custom_base_model: str | None = None
+    evaluate_dataset_runs: list[EvaluateDatasetRun] | None = None
     experiment: str | None = None
+    full_fine_tuning_spec: FullFineTuningSpec | None = None
+    labels: dict[str, str] | None = None
     output_uri: str | None = None
     pipeline_job: str | None = None
     service_account: str | None = None
+    tuned_model_display_name: str | None = None
     tuning_job_state: Annotated[TuningJobState, enum_of(TuningJobState, echoed=True)] | None = None
+    veo_tuning_spec: VeoTuningSpec | None = None
+    tuning_job_metadata: TuningJobMetadata | None = None
+    veo_lora_tuning_spec: VeoLoraTuningSpec | None = None
+    distillation_sampling_spec: DistillationSamplingSpec | None = None
     gcs_metrics_uri: str | None = None
+    snapshots: list[TuningSnapshot] | None = None
 
     @property
     def has_ended(self) -> bool:
@@ -290,10 +343,86 @@ class TuningJob(_Wire, kw_only=True):
         data.pop("snapshots", None)  # a Developer API field
         if isinstance(data.get("state"), str):
             data["state"] = tuning_job_state(data["state"])
+        _vertex_job_fixups(data)
         try:
             return msgspec.convert(data, cls, strict=False, dec_hook=dec_hook)
         except msgspec.ValidationError as exc:
             raise ValueError(f"not a valid tuning job: {exc}") from None
+
+
+# Where a Vertex AI job nests a GenerationConfig, whose ``modelConfig`` google-genai reads as
+# ``model_selection_config`` (and whose wire-only fields it drops).
+_GENERATION_CONFIGS: tuple[tuple[str, ...], ...] = (
+    ("distillationSpec", "hyperParameters", "generationConfig"),
+    ("distillationSamplingSpec", "hyperparameters", "generationConfig"),
+    ("evaluationConfig", "autoraterConfig", "generationConfig"),
+    ("evaluationConfig", "inferenceGenerationConfig"),
+    (
+        "reinforcementTuningSpec",
+        "singleRewardConfig",
+        "autoraterScorer",
+        "autoraterConfig",
+        "generationConfig",
+    ),
+)
+_REWARD_GENERATION_CONFIG = ("autoraterScorer", "autoraterConfig", "generationConfig")
+
+
+def _generation_config_from_vertex(holder: Any, path: tuple[str, ...]) -> None:
+    for key in path[:-1]:
+        holder = holder.get(key) if isinstance(holder, dict) else None
+    if not isinstance(holder, dict) or not isinstance(holder.get(path[-1]), dict):
+        return
+    config = dict(holder[path[-1]])
+    config.pop("modelSelectionConfig", None)
+    config.pop("enableEnhancedCivicAnswers", None)
+    if "modelConfig" in config:
+        config["modelSelectionConfig"] = config.pop("modelConfig")
+    holder[path[-1]] = config
+
+
+def _vertex_job_fixups(data: dict[str, Any]) -> None:
+    """Reads a Vertex AI job's nested wire shapes as google-genai does (in place, copying
+    what it changes): generation configs' ``modelConfig``, and evaluation metrics (a
+    ``UnifiedMetric`` plus ``aggregationMetrics``, which google-genai cannot read) as
+    ``UnifiedMetric``."""
+    for key in ("distillationSpec", "distillationSamplingSpec", "evaluationConfig"):
+        if isinstance(data.get(key), dict):
+            data[key] = _copy_path(data[key])
+    rl = data.get("reinforcementTuningSpec")
+    if isinstance(rl, dict):
+        data["reinforcementTuningSpec"] = rl = _copy_path(rl)
+        composite = rl.get("compositeRewardConfig")
+        if isinstance(composite, dict) and isinstance(composite.get("weightedRewardConfigs"), list):
+            for weighted in composite["weightedRewardConfigs"]:
+                if isinstance(weighted, dict):
+                    _generation_config_from_vertex(
+                        weighted, ("rewardConfig", *_REWARD_GENERATION_CONFIG)
+                    )
+    for path in _GENERATION_CONFIGS:
+        _generation_config_from_vertex(data, path)
+    evaluation = data.get("evaluationConfig")
+    if isinstance(evaluation, dict) and isinstance(evaluation.get("metrics"), list):
+        evaluation["metrics"] = [
+            msgspec.convert(
+                {k: v for k, v in metric.items() if k != "aggregationMetrics"},
+                UnifiedMetric,
+                strict=False,
+                dec_hook=dec_hook,
+            )
+            if isinstance(metric, dict)
+            else metric
+            for metric in evaluation["metrics"]
+        ]
+
+
+def _copy_path(value: Any) -> Any:
+    """A deep copy of nested dicts and lists (the caller's decoded JSON is not changed)."""
+    if isinstance(value, dict):
+        return {k: _copy_path(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy_path(v) for v in value]
+    return value
 
 
 class TuningOperation(_Wire, kw_only=True):
@@ -353,4 +482,4 @@ class ValidateRewardResponse(_Wire, kw_only=True):
     sdk_http_response: HttpResponse | None = None
     overall_reward: float | None = None
     error: str | None = None
-    reward_info_details: dict[str, Any] | None = None
+    reward_info_details: dict[str, ReinforcementTuningRewardInfo] | None = None
