@@ -186,6 +186,8 @@ class Connection(asyncio.Protocol):
                 self._close = b"close" in value.lower()
 
     def on_headers_complete(self) -> None:
+        if self._waiter is None:  # a second response to one request: the server is confused
+            raise ProtocolError("the server sent a response nobody asked for")
         parser = self.parser
         status = parser.get_status_code()
         if status < 200:  # 100 Continue and the like: the real head follows
@@ -196,6 +198,7 @@ class Connection(asyncio.Protocol):
             self._chunked = self._close = False
             return
         raw, self._headers = self._headers, []
+        reason, self._reason = self._reason, b""
         length, self._length = self._length, None
         encoding, self._encoding = self._encoding, None
         chunked, self._chunked = self._chunked, False
@@ -209,7 +212,7 @@ class Connection(asyncio.Protocol):
         reader = BodyReader(self, self._limit)
         response = H1Response(
             status,
-            self._reason.decode("utf-8", "surrogateescape"),
+            reason.decode("utf-8", "surrogateescape"),
             raw,
             content_length,
             reader,

@@ -146,6 +146,7 @@ async def test_bodiless_responses_keep_the_connection(raw: RawServer, session: H
             await writer.drain()
 
     raw.handler = handler
+    reasons = set()
     for method, path, status in (
         ("HEAD", "/", 200),
         ("GET", "/", 200),
@@ -156,8 +157,19 @@ async def test_bodiless_responses_keep_the_connection(raw: RawServer, session: H
     ):
         resp = await session.request(method, raw.url.with_path(path))
         assert resp.status == status
+        reasons.add(resp.reason)
         assert await resp.read() == (b"body" if status == 200 and method == "GET" else b"")
     assert raw.connections == 1
+    assert reasons == {"OK", "No Content", "Not Modified"}  # each response's own
+
+
+async def test_unasked_response_closes_the_connection(raw: RawServer, session: H1Session) -> None:
+    """Two responses to one request: the first is served, the connection is not reused."""
+    raw.handler = _answer(response(b"one") + response(b"two"))
+    resp = await session.request("GET", raw.url)
+    assert await resp.read() == b"one"
+    await asyncio.sleep(0)
+    assert session.idle_connections == 0
 
 
 async def test_informational_head_is_skipped(raw: RawServer, session: H1Session) -> None:
