@@ -62,6 +62,7 @@ class Connection(asyncio.Protocol):
         "_limit",
         "_no_body",
         "_reader",
+        "_reading_paused",
         "_reason",
         "_reset_parser",
         "_response",
@@ -113,6 +114,7 @@ class Connection(asyncio.Protocol):
         self._error: HttpClientError | None = None
         self._drain: asyncio.Future[None] | None = None
         self._write_paused = False
+        self._reading_paused = False
 
     # -- asyncio.Protocol
 
@@ -143,8 +145,8 @@ class Connection(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.lost = True
-        if self._reader is not None and self._until_close and self._error is None:
-            self._complete(keep_alive=False)  # the body ends with the connection
+        if self._reader is not None and self._until_close and self._error is None and exc is None:
+            self._complete(keep_alive=False)  # the body ends with the connection (not a reset)
         else:
             error = self._error
             if error is None:
@@ -267,6 +269,8 @@ class Connection(asyncio.Protocol):
                     if tail:
                         reader.feed(tail)
             reader.feed_eof()
+        if self._reading_paused:  # paused by the body's last bytes: the next response reads
+            self.resume_reading()
         if self.leased:
             self.pool.finish(self, keep_alive and not self.lost)
 
@@ -365,13 +369,15 @@ class Connection(asyncio.Protocol):
         transport = self.transport
         if transport is not None and not self.lost:
             transport.pause_reading()
+            self._reading_paused = True
             if self.timer is not None:
                 self.timer.paused = True
 
     def resume_reading(self) -> None:
         """Reads from the socket again."""
         transport = self.transport
-        if transport is not None and not self.lost:
+        if transport is not None and not self.lost and self._reading_paused:
+            self._reading_paused = False
             transport.resume_reading()
             timer = self.timer
             if timer is not None:

@@ -7,6 +7,7 @@ import asyncio
 import hashlib
 
 from genai_actors._transport._h1 import H1Session
+from genai_actors._transport._timeouts import Timeouts
 
 from .conftest import RawServer, read_request, response
 
@@ -48,7 +49,7 @@ async def test_large_upload_respects_write_flow_control(raw: RawServer, session:
 async def test_unread_body_pauses_reading(raw: RawServer) -> None:
     """Unread bytes past read_bufsize pause the socket; reading resumes it; the body is whole."""
     body = bytes(range(256)) * (4 * 1024 * 1024 // 256)
-    raw.handler = _send(response(body))
+    raw.handler = _each(response(body))
     session = H1Session(read_bufsize=64 * 1024)
     try:
         resp = await session.request("GET", raw.url)
@@ -68,8 +69,44 @@ async def test_unread_body_pauses_reading(raw: RawServer) -> None:
             got += chunk
         assert got == body
         assert session.idle_connections == 1
+        # The last bytes may have paused reading again: the pooled connection reads anyway.
+        resp = await session.request("GET", raw.url, timeout=Timeouts(total=5))
+        assert await resp.read() == body
+        assert raw.connections == 1
     finally:
         await session.close()
+
+
+async def test_body_left_unread_past_the_limit_then_reused(raw: RawServer) -> None:
+    """A body that arrives whole in one read but past read_bufsize (so reading pauses as it
+    ends), read only later: its connection, back in the pool, serves the next request."""
+    body = b"q" * (32 * 1024)
+    raw.handler = _each(response(body))
+    session = H1Session(read_bufsize=16 * 1024)
+    try:
+        first = await session.request("GET", raw.url)
+        for _ in range(200):
+            if first.content.at_end():
+                break
+            await asyncio.sleep(0.005)
+        assert first.content.at_end()
+        second = await session.request("GET", raw.url, timeout=Timeouts(total=2))
+        assert await second.read() == body
+        assert await first.read() == body
+        assert raw.connections == 1
+    finally:
+        await session.close()
+
+
+def _each(data: bytes):  # type: ignore[no-untyped-def]
+    async def handler(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter, _: RawServer
+    ) -> None:
+        while await read_request(reader) is not None:
+            writer.write(data)
+            await writer.drain()
+
+    return handler
 
 
 def _send(data: bytes):  # type: ignore[no-untyped-def]
