@@ -70,7 +70,7 @@ if TYPE_CHECKING:
 __all__ = ["SessionPool", "TransportConfig", "proxy_for", "shared_ssl_context"]
 
 HTTP_CLIENTS = ("h1", "aiohttp")
-DEFAULT_HTTP_CLIENT = "aiohttp"
+DEFAULT_HTTP_CLIENT = "h1"
 DEFAULT_TIMEOUT = 600.0
 DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_STREAM_IDLE_TIMEOUT = 300.0

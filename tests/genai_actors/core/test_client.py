@@ -303,7 +303,7 @@ async def test_default_transport_settings(server: Server) -> None:
         session = client.api_client._pool.current()
         assert session is not None
         assert client.api_client.config.connection_limit == 512
-        assert client.api_client.config.http_client == "aiohttp"
+        assert client.api_client.config.http_client == "h1"
         plan = client.api_client._plan
         assert plan.request_timeout.total == 600.0
         # The connect timeout bounds a new connection's handshakes, not the wait for the pool.

@@ -134,6 +134,17 @@ def client_on(url: str, http_client: str, **options: object) -> ga.AsyncClient:
     )
 
 
+async def test_the_chosen_client_carries_the_calls(raw: RawServer, http_client: str) -> None:
+    """The session of the pool is the chosen client's: h1's own, or aiohttp's."""
+    async with client_on(raw.url, http_client) as client:
+        await client.api_client.request("GET", "models")
+        session = client.api_client._pool.current()
+    expected = {"h1": "H1Session", "aiohttp": "AiohttpSession"}[http_client]
+    assert type(session).__name__ == expected
+    assert session is not None
+    assert session.closed
+
+
 async def test_keep_alive_reuses_a_connection_and_survives_server_closes(
     raw: RawServer, http_client: str
 ) -> None:
@@ -317,8 +328,8 @@ def test_an_h1_call_never_imports_aiohttp(emu_thread_url: str) -> None:
 
         async def main():
             async with ga.AsyncClient(api_key={API_KEY!r},
-                                      http_options={{"base_url": {emu_thread_url!r}}},
-                                      transport=ga.TransportConfig(http_client="h1")) as c:
+                                      http_options={{"base_url": {emu_thread_url!r}}}) as c:
+                assert c.api_client.config.http_client == "h1"
                 r = await c.models.generate_content(model={MODEL!r}, contents="hi")
                 assert r.text
                 n = 0

@@ -111,6 +111,8 @@ BAD_TRANSPORT: list[tuple[str, object]] = [
     ("max_request_bytes", 0),
     ("max_response_bytes", "big"),
     ("max_sse_event_bytes", -5),
+    ("http_client", "curl"),
+    ("http_client", None),
 ]
 
 
