@@ -66,6 +66,8 @@ class Connection(asyncio.Protocol):
         "_reason",
         "_reset_parser",
         "_response",
+        "_sending",
+        "_unfinished",
         "_until_close",
         "_waiter",
         "_write_paused",
@@ -115,6 +117,8 @@ class Connection(asyncio.Protocol):
         self._drain: asyncio.Future[None] | None = None
         self._write_paused = False
         self._reading_paused = False
+        self._unfinished = False  # a request body was cut short by an early answer
+        self._sending = False  # a large request body is being written
 
     # -- asyncio.Protocol
 
@@ -225,6 +229,11 @@ class Connection(asyncio.Protocol):
         waiter, self._waiter = self._waiter, None
         if waiter is not None and not waiter.done():
             waiter.set_result(response)
+        if self._sending:  # answered before the whole body went: stop sending, never reuse
+            self._unfinished = True
+            drain, self._drain = self._drain, None
+            if drain is not None and not drain.done():
+                drain.set_result(None)
         if self._no_body:  # HEAD or CONNECT: the parser cannot know there is no body
             self._reset_parser = True
             self._complete(parser.get_http_version() == "1.1" and not close)
@@ -272,7 +281,7 @@ class Connection(asyncio.Protocol):
         if self._reading_paused:  # paused by the body's last bytes: the next response reads
             self.resume_reading()
         if self.leased:
-            self.pool.finish(self, keep_alive and not self.lost)
+            self.pool.finish(self, keep_alive and not self.lost and not self._unfinished)
 
     def start(
         self,
@@ -295,6 +304,7 @@ class Connection(asyncio.Protocol):
         elif len(body) <= SMALL_BODY:
             transport.write(head + body)
         else:
+            self._sending = True  # until send_body has written the rest
             transport.write(head)
         return waiter
 
@@ -308,15 +318,18 @@ class Connection(asyncio.Protocol):
         """
         transport = self.transport
         assert transport is not None
-        for start in range(0, len(body), _SLICE):
-            if self._error is not None:
-                raise self._error
-            if self.lost or self._waiter is None:  # lost, or answered before the end
-                return
-            transport.write(body[start : start + _SLICE])
-            if self._write_paused:
-                drain = self._drain = self.loop.create_future()
-                await drain
+        try:
+            for start in range(0, len(body), _SLICE):
+                if self._error is not None:
+                    raise self._error
+                if self.lost or self._waiter is None:  # lost, or answered before the end
+                    return
+                transport.write(body[start : start + _SLICE])
+                if self._write_paused:
+                    drain = self._drain = self.loop.create_future()
+                    await drain
+        finally:
+            self._sending = False
 
     def abort(self, error: HttpClientError | None) -> None:
         """Closes the connection now: the head waiter and the body reader fail with ``error``

@@ -199,7 +199,12 @@ class H1Session:
                     )
                 waiter = conn.start(head, body, method == "HEAD", timer)
                 if body is not None and len(body) > SMALL_BODY:
-                    await self._send_body(conn, body, timer)
+                    try:
+                        await self._send_body(conn, body, timer)
+                    except BaseException:
+                        if waiter.done() and not waiter.cancelled():
+                            waiter.exception()  # retrieved: the send's failure is raised
+                        raise
                 return await waiter
             except BaseException as exc:
                 conn.abort(None)  # its state is unknown; frees its slot

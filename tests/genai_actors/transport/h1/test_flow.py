@@ -119,3 +119,25 @@ def _send(data: bytes):  # type: ignore[no-untyped-def]
         await reader.read()
 
     return handler
+
+
+async def test_early_answer_stops_the_upload(raw: RawServer, session: H1Session) -> None:
+    """A server that answers (413) without reading a large body: the request returns that
+    answer instead of waiting to send the rest, and its connection is not reused."""
+
+    async def refuse(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter, _: RawServer
+    ) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(response(b"too large", "413 Payload Too Large"))
+        await writer.drain()
+        await asyncio.sleep(5)
+
+    raw.handler = refuse
+    data = bytes(64 * 1024 * 1024)
+    resp = await session.request("PUT", raw.url, data=data, timeout=Timeouts(total=5))
+    assert resp.status == 413
+    assert await resp.read() == b"too large"
+    await asyncio.sleep(0)
+    assert session.idle_connections == 0
+    assert session.in_flight == 0
