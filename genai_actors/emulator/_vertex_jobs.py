@@ -220,7 +220,11 @@ class VertexStore:
         base = job.extra["base"]
         epochs = int(job.extra.get("epochs", 3))
         now = self.now_text()
-        checkpoint = {"checkpointId": "1", "epoch": str(epochs), "step": str(10 * epochs)}
+        checkpoint = {
+            "checkpointId": "1",
+            "epoch": str(epochs),
+            "step": str(_STEPS_PER_EPOCH * epochs),
+        }
         self.models[model_name] = {
             "name": model_name,
             "displayName": resource.get("tunedModelDisplayName") or f"tuned-{model_id}",
@@ -250,11 +254,10 @@ class VertexStore:
             "endpoint": endpoint,
             "checkpoints": [{**checkpoint, "endpoint": endpoint}],
         }
-        resource["tuningDataStats"] = {
-            "supervisedTuningDataStats": {
-                "tuningDatasetExampleCount": "10",
-                "tuningStepCount": str(10 * epochs),
-            }
+        resource["tuningDataStats"] = _data_stats(job.extra["tune_type"], epochs)
+        resource["tuningJobMetadata"] = {
+            "completedEpochCount": str(epochs),
+            "completedStepCount": str(_STEPS_PER_EPOCH * epochs),
         }
 
     def model(self, name: str) -> dict[str, Any]:
@@ -270,6 +273,66 @@ class VertexStore:
 
 
 # -- helpers ------------------------------------------------------------------------------------
+
+
+# What the emulator says it read of every training dataset (it reads none).
+_EXAMPLES = 10
+_STEPS_PER_EPOCH = 10
+
+
+def _distribution(low: float, high: float, *, billable: bool = False) -> dict[str, Any]:
+    mean = (low + high) / 2
+    out: dict[str, Any] = {
+        "min": low,
+        "max": high,
+        "mean": mean,
+        "median": mean,
+        "p5": low,
+        "p95": high,
+        "sum": str(int(mean * _EXAMPLES)) if billable else mean * _EXAMPLES,
+        "buckets": [{"count": _EXAMPLES, "left": low, "right": high}],
+    }
+    if billable:
+        out["billableSum"] = str(int(mean * _EXAMPLES))
+    return out
+
+
+def _data_stats(tune_type: str, epochs: int) -> dict[str, Any]:
+    """A done job's ``tuningDataStats``, under the key of its method, with the fields a real
+    job reports (counts as int64 strings, as the service sends them)."""
+    steps = str(_STEPS_PER_EPOCH * epochs)
+    common: dict[str, Any] = {
+        "tuningDatasetExampleCount": str(_EXAMPLES),
+        "tuningStepCount": steps,
+        "totalBillableTokenCount": str(40 * _EXAMPLES),
+    }
+    if tune_type == "dpo":
+        return {
+            "preferenceOptimizationDataStats": {
+                **common,
+                "userInputTokenDistribution": _distribution(8, 24),
+                "userOutputTokenDistribution": _distribution(4, 16),
+                "scoresDistribution": _distribution(0, 1),
+            }
+        }
+    dataset = {
+        **common,
+        "totalBillableCharacterCount": str(160 * _EXAMPLES),
+        "totalTuningCharacterCount": str(160 * _EXAMPLES * epochs),
+    }
+    if tune_type == "distillation":
+        return {"distillationDataStats": {"trainingDatasetStats": dataset}}
+    if tune_type == "rft":
+        return {"reinforcementTuningDataStats": dataset}
+    return {
+        "supervisedTuningDataStats": {
+            **dataset,
+            "totalTruncatedExampleCount": "0",
+            "userInputTokenDistribution": _distribution(8, 24, billable=True),
+            "userOutputTokenDistribution": _distribution(4, 16, billable=True),
+            "userMessagePerExampleDistribution": _distribution(2, 2, billable=True),
+        }
+    }
 
 
 def _parse_filter(text: str | None) -> list[tuple[str, str, str]]:
@@ -467,7 +530,12 @@ async def create_tuning(call: Call) -> dict[str, Any]:
     spec = body[specs[0]]
     if not isinstance(spec, dict):
         raise bad_request(f"tuning_job.{specs[0]} must be an object.")
-    dataset = spec.get("trainingDatasetUri") or spec.get("trainingDataset")
+    # Distillation reads prompts (google-genai sends the dataset as ``promptDatasetUri``).
+    dataset = (
+        spec.get("trainingDatasetUri")
+        or spec.get("promptDatasetUri")
+        or spec.get("trainingDataset")
+    )
     if isinstance(dataset, str) and dataset.startswith("gs://"):
         _gs(dataset, "training_dataset_uri")
     elif not dataset:
