@@ -88,6 +88,13 @@ def test_each_metric_is_sent_as_google_genai_sends_it(
     assert _ours(config) == _theirs(oracle, config)
 
 
+@pytest.mark.parametrize("metric", [*NAMED, *UNIFIED], ids=repr)
+def test_metrics_for_a_pre_tuned_base_model(oracle: Oracle, metric: dict[str, Any]) -> None:
+    config = _evaluation([metric])
+    base = "projects/p/locations/l/models/9"
+    assert _ours(config, base) == _theirs(oracle, config, base)
+
+
 def test_reinforcement_tuning_has_no_place_for_it(oracle: Oracle) -> None:
     config = dict(_evaluation([{"name": "bleu"}]), method="REINFORCEMENT_TUNING")
     mine = _ours(config)
