@@ -87,7 +87,8 @@ async def test_a_done_job_has_its_spec_statistics_and_progress(
     )
     assert job.name is not None
     spec = getattr(job, spec_name)
-    assert spec is not None and spec.hyper_parameters is not None
+    assert spec is not None
+    assert spec.hyper_parameters is not None
     assert spec.hyper_parameters.epoch_count == config["epoch_count"]
     if "evaluation_config" in config:  # as google-genai: the job carries the one given
         assert job.evaluation_config is not None
@@ -107,7 +108,8 @@ async def test_a_done_job_has_its_spec_statistics_and_progress(
     dataset = getattr(stats, "training_dataset_stats", None) or stats
     assert dataset.tuning_step_count == 10 * epochs
     assert dataset.tuning_dataset_example_count == 10
-    assert done.tuned_model is not None and done.tuned_model.checkpoints
+    assert done.tuned_model is not None
+    assert done.tuned_model.checkpoints
 
     wire = json.loads(json.dumps(vemu.state.vertex.jobs[job.name].resource))
     mine = json.loads(ga.types.TuningJob.from_vertex(wire).model_dump_json(exclude_none=True))
