@@ -120,7 +120,10 @@ def run(rounds: int, calls: int, streams: int, *, cold: bool = True) -> dict[str
             for client in order:
                 if client in errors:
                     continue
-                first = r * (calls // 8 + 8)  # each round waits on operations of its own
+                # Each round and client waits on operations of its own (one already finished
+                # by another client's waits would cost a single poll).
+                # (A run waits on calls // 20 + 2 of the emulator's 2,000.)
+                first = (r * len(clients) + clients.index(client)) * (calls // 16 + 4)
                 result = _worker(
                     client,
                     emu.url,
