@@ -74,7 +74,7 @@ class Backoff:
         if attempt < 0:
             raise ValueError(f"attempt must be >= 0, got {attempt}")
         if rand is None:
-            rand = random.random()
+            rand = random.random() if self.jitter else 0.0  # no draw when it cannot count
         elif not 0.0 <= rand <= 1.0:
             raise ValueError(f"rand must be in [0, 1], got {rand!r}")
         # Cap the exponent first: multiplier**attempt overflows floats for large attempts.

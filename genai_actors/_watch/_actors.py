@@ -276,16 +276,18 @@ class PollScheduler(Actor):
     def _dispatch(self) -> None:
         book = self._book
         now = self._now()
-        self._expire(now)
+        if book.deadlines:  # most waits have no timeout: no calls for them
+            self._expire(now)
         wake = book.paused_until if now < book.paused_until else self._start_due(now)
-        deadline = self._next_deadline()
-        if deadline is not None:
-            wake = min(wake, deadline)
+        if book.deadlines:
+            deadline = self._next_deadline()
+            if deadline is not None and deadline < wake:
+                wake = deadline
         if self._virtual and book.in_flight:
             # On a virtual clock time stands still while a poll is out: a poll over real I/O
             # is one instant, so schedules and timeouts stay deterministic in tests.
             self._disarm()
-        elif math.isfinite(wake):
+        elif wake != math.inf:  # never NaN: due times, deadlines and pauses are finite
             self._arm(wake, now)
 
     def _start_due(self, now: float) -> float:
@@ -293,7 +295,7 @@ class PollScheduler(Actor):
         book = self._book
         cfg = self._config()
         rate = cfg.max_polls_per_second * book.rate_factor
-        limited = math.isfinite(cfg.max_polls_per_second)
+        limited = cfg.max_polls_per_second != math.inf  # validated: positive, not NaN
         if limited:
             burst = max(1.0, min(float(cfg.max_concurrent_polls), rate))
             if book.refilled_at is None:
@@ -430,12 +432,29 @@ class PollScheduler(Actor):
         else:
             self._carrier = state
             try:
-                self.report(state, token, state.schedule.next_delay(), ok=True)
+                self._rebook(state, token, state.schedule.next_delay())
             finally:
                 self._carrier = None
             carried, self._carried = self._carried, None
             return carried
         return None
+
+    def _rebook(self, state: WatchState[Any], token: int, delay: float) -> None:
+        """``report(state, token, delay, ok=True)`` for an open watch, in one call: the hot
+        path of every poll that did not end its watch."""
+        book = self._book
+        if book.in_flight.pop(token, None) is None:
+            return  # already released (e.g. by a recovery)
+        state.in_flight = None  # it was ``token``: checked by the caller
+        if book.rate_factor < 1.0:
+            book.rate_factor = min(1.0, book.rate_factor * 1.1)
+        if not state.closed:
+            state.generation += 1
+            state.scheduled = True
+            due = self._now() + (delay if delay > 0.0 else 0.0)
+            heapq.heappush(book.heap, (due, next(book.seq), state.generation, state))
+        if not self._stopped:
+            self._dispatch()
 
     def _requeue(self, state: WatchState[Any], token: int) -> None:
         book = self._book

@@ -51,7 +51,8 @@ class TreeHost:
         return bool(self._trees)
 
     def _get_config(self) -> WatchConfig:
-        return self.config
+        config = self._config  # read on every scheduling decision: no property call once set
+        return config if config is not None else self.config
 
     def current(self) -> ClientTree | None:
         """The running loop's tree if it is up, else None (starts nothing)."""

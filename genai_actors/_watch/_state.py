@@ -179,9 +179,22 @@ class WatchState(Generic[T]):
 
     def deliver(self, snapshot: T) -> bool:
         """Hands a fresh snapshot to every subscriber; returns True if none is left."""
-        changed = self.last is _UNSET or _differs(snapshot, self.last)
+        last = self.last
+        if last is _UNSET:
+            changed = True
+        else:
+            try:
+                changed = bool(snapshot != last)
+            except Exception:  # an exotic snapshot whose comparison fails: count it a change
+                changed = True
         self.last = snapshot
-        self.subscribers = [s for s in self.subscribers if not s.offer(snapshot, changed=changed)]
+        subs = self.subscribers
+        if len(subs) == 1:  # the usual case: one waiter, no list rebuilt per poll
+            if subs[0].offer(snapshot, changed=changed):
+                self.subscribers = []
+                return True
+            return False
+        self.subscribers = [s for s in subs if not s.offer(snapshot, changed=changed)]
         return not self.subscribers
 
     def fail_all(self, error: BaseException) -> None:
@@ -195,10 +208,3 @@ class WatchState(Generic[T]):
             f"WatchState({self.name!r}, subscribers={len(self.subscribers)}, "
             f"polls={self.polls}, attempt={self.schedule.attempt})"
         )
-
-
-def _differs(a: object, b: object) -> bool:
-    try:
-        return bool(a != b)
-    except Exception:  # an exotic snapshot type whose comparison fails: treat as a change
-        return True
