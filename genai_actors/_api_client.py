@@ -250,11 +250,33 @@ class ApiClient:
         a request cancelled after it was sent may still be executed (and billed) by the server.
         """
         started = current_clock().now()
-        self._check_usable()
+        if self._pool.closed or self._ephemeral:
+            self._check_usable()
         plan = self._plan if http_options is None else self._plan_for(http_options)
-        url = plan.target(self.backend, method, path, query)
-        if json is not None or plan.extra_body is not None or isinstance(body, bytes):
+        url = None if query is not None else plan.urls.get((method, path))
+        if url is None:
+            url = plan.target(self.backend, method, path, query)
+        if json is not None or plan.extra_body is not None:
             body = self._json_body(plan, body, json, merge_extra_body)
+        elif (
+            merge_extra_body
+            and isinstance(body, bytes)
+            and len(body) > self.config.max_request_bytes
+        ):
+            raise RequestTooLargeError(len(body), self.config.max_request_bytes)
+        if headers is None and self.governor is None and not self.backend.dynamic_auth:
+            # What _send does for static auth and no governor, one coroutine frame fewer.
+            return await self._exchange.send(
+                plan,
+                method,
+                url,
+                body,
+                plan.headers,
+                path=path,
+                started=started,
+                read=True,
+                idempotent=idempotent,
+            )
         return await self._send(
             plan, method, path, url, body, headers, started, read=True, idempotent=idempotent
         )

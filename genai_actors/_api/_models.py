@@ -25,10 +25,15 @@ from .. import _log, _transformers
 from .._lazy import module_on_first_use
 from .._transformers import Request, t_model
 from ..errors import UnknownApiResponseError
-from ..types._base import to_builtins
+from ..types._base import encode_json, to_builtins
 from ..types._content import Content
 from ..types._response import GenerateContentResponse
 from ._toolkit import call, http_response, send, vertex_location
+
+# A plain prompt's body around its encoded text: the bytes encode_json gives the whole payload
+# ({"contents": [{"parts": [{"text": ...}], "role": "user"}]}), key order included.
+_TEXT_HEAD = b'{"contents":[{"parts":[{"text":'
+_TEXT_TAIL = b'}],"role":"user"}]}'
 
 # What a plain generate_content does not use is imported when first used (a cold start is
 # import + construct + first call): the other methods' builders, decoders and types, automatic
@@ -114,8 +119,9 @@ class AsyncModels:
     def _text_request(self, model: str, text: str, *, stream: bool) -> Request:
         """The request for a plain string prompt without config: the same body the general
         builder makes, without its normalisation passes."""
-        payload = {"contents": [{"parts": [{"text": text}], "role": "user"}]}
-        return Request("POST", self._path(model, stream), None, payload, None)
+        body = b"".join((_TEXT_HEAD, encode_json(text), _TEXT_TAIL))
+        path = self._paths.get((model, stream)) or self._path(model, stream)
+        return Request("POST", path, None, None, None, encoded=body)
 
     def _kept_request(self, model: str, text: str, config: Any) -> Request | None:
         """The request for a string prompt with a config built before (only the prompt is

@@ -212,8 +212,37 @@ async def call(
     Raises:
         UnknownApiResponseError: The answer does not decode. Otherwise as :func:`send`.
     """
-    raw = await send(api, request, headers=headers, idempotent=idempotent)
-    result = decode(raw.content, response_type)
-    if "sdk_http_response" in getattr(response_type, "__struct_fields__", ()):
-        result.sdk_http_response = http_response(raw)  # type: ignore[attr-defined]
+    raw = await api.request(  # not through send(): one coroutine frame fewer per call
+        request.method,
+        request.path,
+        body=request.body,
+        query=request.query,
+        http_options=request.http_options,
+        headers=headers,
+        idempotent=idempotent,
+    )
+    decoder = _DECODERS.get(response_type)
+    if decoder is None:
+        result = decode(raw.content, response_type)
+    else:
+        try:
+            result = decoder.decode(raw.content or b"{}")
+        except (msgspec.DecodeError, msgspec.ValidationError):
+            result = decode(raw.content, response_type)  # raises the error decode() raises
+    if response_type in _WITH_HTTP_RESPONSE or _has_http_response(response_type):
+        result.sdk_http_response = _raw_struct(  # type: ignore[attr-defined]
+            HttpResponse, headers=header_dict(raw.headers)
+        )
     return result
+
+
+# Response types seen with an ``sdk_http_response`` field (a set lookup per call, not a
+# ``getattr`` and a tuple scan).
+_WITH_HTTP_RESPONSE: set[type[Any]] = set()
+
+
+def _has_http_response(tp: type[Any]) -> bool:
+    if "sdk_http_response" in getattr(tp, "__struct_fields__", ()):
+        _WITH_HTTP_RESPONSE.add(tp)
+        return True
+    return False

@@ -254,13 +254,22 @@ class Exchange:
                         if gate is not None:
                             await gate.settle(None)
                         return resp
+                    headers = resp.headers
+                    length = resp.content_length
                     try:
-                        content = await read_body(resp, limit)
+                        if (
+                            length is not None
+                            and length <= limit
+                            and "Content-Encoding" not in headers
+                        ):
+                            content = await resp.read()  # read_body's common case, inlined
+                        else:
+                            content = await read_body(resp, limit)
                     finally:
                         resp.release()
                     if gate is not None:
                         await gate.settle(None, content)
-                    return RawResponse(status, resp.headers, content)
+                    return RawResponse(status, headers, content)
                 try:
                     content = await read_body(resp, limit)
                 finally:
