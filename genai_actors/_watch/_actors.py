@@ -265,7 +265,7 @@ class PollScheduler(Actor):
         for token, state in list(book.in_flight.items()):
             ref = state.ref
             task = state.poll_task
-            if ref is None or not ref.alive or task is None or task.done():
+            if (ref is not None and not ref.alive) or task is None or task.done():
                 del book.in_flight[token]
                 state.in_flight = None
                 if not state.closed:
@@ -352,7 +352,7 @@ class PollScheduler(Actor):
     def _start_poll(self, state: WatchState[Any]) -> None:
         book = self._book
         ref = state.ref
-        if ref is None or not ref.alive:
+        if ref is not None and not ref.alive:
             # The watcher is gone (its supervisor was restarted, say): give the job a new one.
             if not state.closed:
                 self._spawn(self._respawn(state))
@@ -419,7 +419,10 @@ class PollScheduler(Actor):
         except Exception as exc:
             state.polls += 1
             if state.in_flight == token:
-                self._failed(state, token, exc)
+                if state.ref is None and classify(exc) is Outcome.CRASH:
+                    await self._respawn(state)  # the crash is raised in a supervised watcher
+                if state.in_flight == token:
+                    self._failed(state, token, exc)
             return None
         state.polls += 1
         state.crashes = 0
@@ -430,6 +433,12 @@ class PollScheduler(Actor):
         elif state.deliver(snapshot):
             self._finish(state, token)
         else:
+            if state.ref is None:
+                # The watch goes on past its first poll: from now on a supervised Watcher owns
+                # it (its init sees this poll running and books nothing).
+                await self._respawn(state)
+                if state.in_flight != token:
+                    return None
             self._carrier = state
             try:
                 self._rebook(state, token, state.schedule.next_delay())
@@ -550,6 +559,9 @@ class PollScheduler(Actor):
 
 class Watcher(Actor):
     """The supervised owner of one watch: restarted with the same state after a crash.
+
+    Started by the watch's first poll when the watch goes on past it, or when that poll's
+    fetch crashed (a wait served by its first poll never has one).
 
     It handles no message per poll (the scheduler runs polls as its own tasks). Messages
     (casts): ``("crash", exc)`` from a poll whose fetch raised something unexpected (it is

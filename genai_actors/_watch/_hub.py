@@ -13,8 +13,6 @@ from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
-import anyio
-
 from supervisors import ActorExited, Backoff
 
 from ..errors import ClientClosedError, WaitTimeoutError
@@ -163,8 +161,10 @@ class WatchHub:
         state.subscribers.append(sub)
         tree.states[key] = state
         try:
-            with anyio.CancelScope(shield=True):  # the start completes either way: keep its ref
-                state.ref = await tree.watchers.start_child(tree.watcher_spec(state))
+            # The first poll needs no watcher: the supervised Watcher is started by the poll
+            # that finds the watch must go on (or must crash), so a wait served by one poll
+            # costs no actor start and stop.
+            tree.post(("add", state, 0.0))
         except Exception as exc:
             tree.forget(state)
             state.closed = True

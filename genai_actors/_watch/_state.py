@@ -140,7 +140,7 @@ class WatchState(Generic[T]):
         schedule: The poll backoff (its attempt counter survives watcher restarts).
         subscribers: Who is served by this watch.
         last: The last snapshot (``has_last`` tells whether there is one).
-        ref: The watcher actor serving it (None until started).
+        ref: The watcher actor serving it (None until its first poll starts one).
         in_flight: The token of the poll being run, if any.
         poll_task: The scheduler's task running the latest poll (done once it ended).
         scheduled: True while the scheduler holds an entry for it.

@@ -423,8 +423,9 @@ async def test_a_finished_timed_wait_keeps_nothing_alive_until_its_deadline() ->
                 lambda: hub.wait("operations/never", fetch, lambda s: False, timeout=86400.0)
             )
             probe = await wait_once()
-            # Another watch, so the supervisor's control loop moves past the first one's exit.
-            await hub.wait("operations/other", fetch, lambda s: True)
+            # Another watch, so the supervisor's control loop moves past the first one's exit
+            # (two polls: a watch served by its first poll starts no watcher).
+            await hub.wait("operations/other", fetch, lambda s: s.n >= 2)
             for _ in range(20):
                 await anyio.lowlevel.checkpoint()
             gc.collect()

@@ -12,6 +12,7 @@ import pytest
 import genai_actors as ga
 from genai_actors import errors
 from genai_actors._watch import WatchConfig
+from genai_actors._watch._actors import Watcher
 from supervisors import DynamicSupervisor
 
 from .conftest import API_KEY, NO_JITTER, Job, is_done, virtual_hub
@@ -238,3 +239,72 @@ async def test_a_scheduler_crash_during_a_poll_requeues_it() -> None:
         assert out["result"]["n"] == 3  # the third fetch: the cancelled one counts
         assert len(job.calls) == 3
         assert job.calls[2] == job.calls[1]  # re-polled at once by the new scheduler
+
+
+class _StartCounter:
+    """Counts the watchers started through a tree's real ``watchers`` supervisor."""
+
+    def __init__(self, tree: Any) -> None:
+        self.starts = 0
+        supervisor = tree.watchers
+        real = supervisor.start_child
+
+        async def start_child(spec: Any) -> Any:
+            self.starts += 1
+            return await real(spec)
+
+        supervisor.start_child = start_child
+
+
+async def test_a_wait_served_by_its_first_poll_starts_no_watcher() -> None:
+    """A job done at its first poll is served by the scheduler's poll alone; one that goes on
+    gets its supervised watcher, once."""
+    async with virtual_hub() as (client, hub, clock):
+        tree = await client._tree.ensure()
+        counter = _StartCounter(tree)
+        job = Job(clock, done_at=1)
+        assert (await hub.wait("operations/quick", job.fetch, is_done))["n"] == 1
+        assert counter.starts == 0
+        assert tree.watchers.count_children() == 0
+        slow = Job(clock, done_at=4)
+        assert (await hub.wait("operations/slow", slow.fetch, is_done))["n"] == 4
+        assert counter.starts == 1
+
+
+async def test_a_crash_at_the_first_poll_is_raised_in_a_supervised_watcher(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A fetch crashing before any watcher exists starts one, which raises the crash and is
+    restarted by its supervisor; the schedule keeps its backoff position."""
+    incarnations: list[Watcher] = []
+    real_init = Watcher.init
+
+    async def init(self: Watcher) -> None:
+        incarnations.append(self)
+        await real_init(self)
+
+    monkeypatch.setattr(Watcher, "init", init)
+    async with virtual_hub() as (client, hub, clock):
+        tree = await client._tree.ensure()
+        counter = _StartCounter(tree)
+        job = Job(clock, [RuntimeError("bug in a decoder"), 2, 3], done_at=3)
+        out: dict[str, Any] = {}
+
+        async def waiter() -> None:
+            out["result"] = await hub.wait(OP, job.fetch, is_done)
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(waiter)
+            await polls_reached(job, 2)
+            state = tree.states[("", OP)]
+            assert state.ref is not None
+            assert state.ref.alive  # restarted, same ref
+        assert out["result"]["n"] == 3
+        assert counter.starts == 1  # the restart is the supervisor's, not a new start
+        assert len(incarnations) == 2
+        assert incarnations[0] is not incarnations[1]
+        # The crashed poll counted as attempt 0: the gaps grow as without the crash.
+        assert [round(b - a, 6) for a, b in itertools.pairwise(job.calls)] == [
+            pytest.approx(1.0),
+            pytest.approx(1.5),
+        ]
