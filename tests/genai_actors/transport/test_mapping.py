@@ -77,11 +77,12 @@ def test_one_mapping_by_phase(
 async def test_a_cut_plain_body_is_a_stream_cut_retried_when_idempotent(
     server: Server, http_client: str
 ) -> None:
-    """A 200 whose body is cut is StreamCutError: retried if idempotent, raised if not."""
-    calls: list[int] = []
+    """A 200 whose body is cut is StreamCutError: retried if idempotent, raised if not; the
+    retry sends the request's own headers again (not the cut answer's)."""
+    calls: list[dict[str, str]] = []
 
     async def handler(request: web.Request) -> web.StreamResponse:
-        calls.append(1)
+        calls.append({k.lower(): v for k, v in request.headers.items()})
         if len(calls) in (1, 3):
             resp = web.StreamResponse(headers={"Content-Length": "1000"})
             await resp.prepare(request)
@@ -101,6 +102,8 @@ async def test_a_cut_plain_body_is_a_stream_cut_retried_when_idempotent(
                 await client.api_client.request("POST", "batches", body=b"{}", idempotent=False)
     assert isinstance(caught.value.__cause__, PAYLOAD_ERRORS[http_client])
     assert len(calls) == 3
+    assert calls[1] == calls[0]
+    assert "content-length" not in calls[1]
     assert clock.sleeps == [1.0]
 
 
