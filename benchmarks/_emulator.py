@@ -12,6 +12,7 @@ keyword arguments.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -83,6 +84,20 @@ class EmulatorProcess:
                 self.close()
                 raise RuntimeError("the emulator did not become healthy")
             time.sleep(0.05)
+
+    def cpu_seconds(self) -> float | None:
+        """The emulator process's CPU time so far (user + system), or ``None`` where
+        ``/proc`` is not readable (not Linux) or the process is not running."""
+        proc = self._proc
+        if proc is None:
+            return None
+        try:
+            with open(f"/proc/{proc.pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        ticks = os.sysconf("SC_CLK_TCK")
+        return (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
 
     def close(self) -> None:
         """Terminates the process and waits for it (killed after 5 s)."""

@@ -217,13 +217,18 @@ def run(
                     for client in order:
                         if client in failures:
                             continue
+                        before = emu.cpu_seconds()
                         got = _worker(client, emu.url, count, width, loop, http_client)
+                        after = emu.cpu_seconds()
+                        if before is not None and after is not None and "error" not in got:
+                            got["emulator_cpu_us"] = (after - before) / count * 1e6
                         print(
                             f"  c={width} +{latency * 1000:.0f} ms {client}: "
                             + (
                                 got["error"]
                                 if "error" in got
-                                else f"{got['throughput']:.0f} req/s, {got['errors']} errors"
+                                else f"{got['throughput']:.0f} req/s, {got['errors']} errors, "
+                                f"emulator {got.get('emulator_cpu_us', -1):.0f} µs CPU/req"
                             ),
                             flush=True,
                         )
@@ -242,6 +247,11 @@ def run(
                     else:
                         for key in ("throughput", "cpu_us", "rss_mb", "errors"):
                             row[key] = statistics.median(s[key] for s in samples[client])
+                        emulator = [
+                            s["emulator_cpu_us"] for s in samples[client] if "emulator_cpu_us" in s
+                        ]
+                        if emulator:
+                            row["emulator_cpu_us"] = statistics.median(emulator)
                     rows.append(row)
     return rows
 
@@ -255,7 +265,7 @@ def render(rows: list[dict[str, Any]]) -> str:
     }
     out = [
         f"{'scenario':<22}{'client':<22}{'req/s':>9}{'CPU us/req':>12}{'peak RSS':>10}"
-        f"{'errors':>8}{'vs aiohttp':>12}"
+        f"{'errors':>8}{'vs aiohttp':>12}{'emulator us/req':>17}"
     ]
     for r in rows:
         scenario = f"c={r['concurrency']}, +{r['latency_ms']:.0f} ms"
@@ -267,6 +277,7 @@ def render(rows: list[dict[str, Any]]) -> str:
         out.append(
             f"{scenario:<22}{r['client']:<22}{r['throughput']:>9.0f}{r['cpu_us']:>12.0f}"
             f"{r['rss_mb']:>8.0f}MB{r['errors']:>8.0f}{ratio:>12}"
+            f"{r.get('emulator_cpu_us', float('nan')):>17.0f}"
         )
     return "\n".join(out)
 
