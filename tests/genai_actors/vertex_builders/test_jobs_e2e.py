@@ -5,39 +5,14 @@ before anything is sent."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
 import genai_actors as ga
 from genai_actors import types
-from genai_actors._watch import WatchConfig
 from genai_actors.emulator import Emulator
 from genai_actors.errors import UnsupportedByBackendError
-from supervisors import Backoff
 
-from ..vertex.conftest import LOCATION, PROJECT, SCOPE, TOKEN, static_credentials
-
-FAST_POLLS = Backoff(0.01, 0.05, jitter=0.0)
-
-
-@pytest.fixture
-async def vemu() -> AsyncIterator[Emulator]:
-    async with Emulator(bearer_tokens=[TOKEN], job_polls=1) as emulator:
-        yield emulator
-
-
-@pytest.fixture
-async def vclient(vemu: Emulator) -> AsyncIterator[ga.AsyncClient]:
-    async with ga.AsyncClient(
-        vertexai=True,
-        project=PROJECT,
-        location=LOCATION,
-        credentials=static_credentials(),
-        http_options={"base_url": vemu.url},
-        watch=WatchConfig(backoff=FAST_POLLS),
-    ) as client:
-        yield client
+from ..vertex.conftest import LOCATION, PROJECT, SCOPE
 
 
 async def test_batch_prediction_job_lifecycle(vclient: ga.AsyncClient, vemu: Emulator) -> None:

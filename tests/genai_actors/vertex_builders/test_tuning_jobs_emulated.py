@@ -5,40 +5,16 @@ steps completed and the tuned model; the job as served decodes in ours as in goo
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from google.genai import tunings as gtu, types as gt
 
 import genai_actors as ga
-from genai_actors._watch import WatchConfig
 from genai_actors.emulator import Emulator
-from supervisors import Backoff
-
-from ..vertex.conftest import LOCATION, PROJECT, TOKEN, static_credentials
 
 GCS = {"gcs_uri": "gs://bucket/train.jsonl"}
 OUTPUT = {"gcs_destination": {"output_uri_prefix": "gs://bucket/eval"}}
-
-
-@pytest.fixture
-async def vemu() -> AsyncIterator[Emulator]:
-    async with Emulator(bearer_tokens=[TOKEN], job_polls=1) as emulator:
-        yield emulator
-
-
-@pytest.fixture
-async def vclient(vemu: Emulator) -> AsyncIterator[ga.AsyncClient]:
-    async with ga.AsyncClient(
-        vertexai=True,
-        project=PROJECT,
-        location=LOCATION,
-        credentials=static_credentials(),
-        http_options={"base_url": vemu.url},
-        watch=WatchConfig(backoff=Backoff(0.01, 0.05, jitter=0.0)),
-    ) as client:
-        yield client
 
 
 # method -> (config, the job's spec attribute, its statistics attribute)
