@@ -163,14 +163,7 @@ class Pool:
         self._in_use += 1
         if self._per_host_limit:
             self._per_host[key] = self._per_host.get(key, 0) + 1
-        idle = self._idle.get(key) if reuse else None
-        while idle:
-            conn = idle.pop()
-            transport = conn.transport
-            if not conn.lost and transport is not None and not transport.is_closing():
-                return conn
-            conn.close()
-        return None
+        return self.take_idle(key) if reuse else None
 
     def take_idle(self, key: Key) -> Connection | None:
         """The most recently used idle connection of ``key`` still open, if any."""
