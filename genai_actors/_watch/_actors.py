@@ -411,6 +411,9 @@ class PollScheduler(Actor):
     async def _poll_once(self, state: WatchState[Any], token: int) -> int | None:
         """One fetch and its booking; returns the token of the next poll of the same watch
         when it was due at once (this task runs it), else None."""
+        if state.closed:  # every subscriber left before this poll started: no fetch
+            self.report(state, token, None, ok=True)
+            return None
         try:
             snapshot = await state.fetch(state.name)
         except asyncio.CancelledError:
