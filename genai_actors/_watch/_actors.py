@@ -396,6 +396,9 @@ class PollScheduler(Actor):
         try:
             next_token: int | None = token
             while next_token is not None:
+                if state.closed:  # every subscriber left before this poll started: no fetch
+                    self.report(state, next_token, None, ok=True)
+                    break
                 next_token = await self._poll_once(state, next_token)
             if state.closed:
                 # The watch ended: its watcher stops through its supervisor (cheaper than a
@@ -411,9 +414,6 @@ class PollScheduler(Actor):
     async def _poll_once(self, state: WatchState[Any], token: int) -> int | None:
         """One fetch and its booking; returns the token of the next poll of the same watch
         when it was due at once (this task runs it), else None."""
-        if state.closed:  # every subscriber left before this poll started: no fetch
-            self.report(state, token, None, ok=True)
-            return None
         try:
             snapshot = await state.fetch(state.name)
         except asyncio.CancelledError:
