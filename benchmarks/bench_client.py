@@ -149,7 +149,26 @@ def run(rounds: int, calls: int, streams: int, *, cold: bool = True) -> dict[str
         if results:
             keys = [k for k, v in results[0].items() if isinstance(v, int | float)]
             medians[client] = {k: statistics.median(r[k] for r in results) for k in keys}
-    return {"medians": medians, "errors": errors, "cold": cold_starts, "rounds": rounds}
+    return {
+        "medians": medians,
+        "samples": samples,
+        "errors": errors,
+        "cold": cold_starts,
+        "rounds": rounds,
+    }
+
+
+def _round_ratios(
+    samples: dict[str, list[dict[str, Any]]], key: str, other: str, other_key: str
+) -> list[float]:
+    """``key`` of genai_actors over ``other_key`` of ``other``, round by round (the workers of
+    one round ran next to each other, so these ratios share the machine's state)."""
+    mine, theirs = samples.get("genai_actors", []), samples.get(other, [])
+    return [
+        m[key] / t[other_key]
+        for m, t in zip(mine, theirs, strict=False)
+        if key in m and t.get(other_key)
+    ]
 
 
 def _cold_total(c: dict[str, Any]) -> float:
@@ -185,7 +204,14 @@ def render(report: dict[str, Any]) -> str:
             if key in mine and base:
                 times = mine[key] / base
                 state = "met" if times <= limit else "MISSED"
-                verdicts.append(f"  {what}: {times:.2f}x (target <= {limit}x: {state})")
+                line = f"  {what}: {times:.2f}x (target <= {limit}x: {state})"
+                per_round = _round_ratios(report.get("samples", {}), key, other, other_key)
+                if len(per_round) > 1:
+                    line += f"; rounds {min(per_round):.2f}-{max(per_round):.2f}x"
+                if other == "genai_actors" and floor.get(key) and floor.get(other_key):
+                    # The same request on the floor: what the bigger body costs by itself.
+                    line += f"; the floor's own: {floor[key] / floor[other_key]:.2f}x"
+                verdicts.append(line)
     for client, message in report["errors"].items():
         lines.append(f"{client}: failed: {message}")
     cold = report["cold"]
