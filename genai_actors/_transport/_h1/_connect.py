@@ -129,7 +129,7 @@ async def _tunnel(
         lines.append(f"Proxy-Authorization: {proxy.authorization}")
     head = ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8")
     try:
-        response = await conn.start(head, None, True, None)
+        response = await conn.start(head, True, None)
     except HttpClientError as exc:
         raise ClientConnectError(
             proxy.host, proxy.port, exc, "the proxy closed the tunnel"

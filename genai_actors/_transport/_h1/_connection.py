@@ -57,10 +57,13 @@ class Connection(asyncio.Protocol):
         "_encoding",
         "_error",
         "_headers",
+        "_held",
+        "_held_waiter",
         "_informational",
         "_length",
         "_limit",
         "_no_body",
+        "_parts",
         "_reader",
         "_reading_paused",
         "_reason",
@@ -101,7 +104,13 @@ class Connection(asyncio.Protocol):
         self.timer: ExchangeTimer | None = None
         self._waiter: asyncio.Future[H1Response] | None = None  # the head of the response
         self._reader: BodyReader | None = None
+        # The response whose body is in progress (from its head to the end of its body).
         self._response: H1Response | None = None
+        # A head parsed by the current data_received, handed out when it returns (with its
+        # body whole when that came too), and the body bytes that came with it.
+        self._held: H1Response | None = None
+        self._held_waiter: asyncio.Future[H1Response] | None = None
+        self._parts: list[bytes] | None = None
         self._decoder: Decoder | None = None
         self._no_body = False
         self._until_close = False
@@ -130,7 +139,7 @@ class Connection(asyncio.Protocol):
         timer = self.timer
         if timer is not None:
             timer.last_data = self.loop.time()
-        if self._waiter is None and self._reader is None:
+        if self._waiter is None and self._response is None:
             self.abort(None)  # bytes nobody asked for: the connection cannot be trusted
             return
         try:
@@ -146,16 +155,33 @@ class Connection(asyncio.Protocol):
         if self._reset_parser:
             self._reset_parser = False
             self.parser = httptools.HttpResponseParser(self)
+        if self._held is not None:
+            self._hand_out()
+
+    def _hand_out(self) -> None:
+        """Resolves the head waiter with the held response: its body whole if it came with
+        the head, else a reader fed with what came so far (and then as it arrives)."""
+        response, self._held = self._held, None
+        waiter, self._held_waiter = self._held_waiter, None
+        parts, self._parts = self._parts, None
+        assert response is not None
+        if response._body is None and response._content is None:
+            reader = self._reader = response._content = BodyReader(self, self._limit)
+            if parts:
+                for part in parts:
+                    reader.feed(part)
+        if waiter is not None and not waiter.done():
+            waiter.set_result(response)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.lost = True
-        if self._reader is not None and self._until_close and self._error is None and exc is None:
+        if self._response is not None and self._until_close and self._error is None and exc is None:
             self._complete(keep_alive=False)  # the body ends with the connection (not a reset)
         else:
             error = self._error
             if error is None:
                 detail = f": {exc}" if exc else ""
-                if self._waiter is not None or self._reader is None:
+                if self._response is None:
                     error = ServerDisconnected(
                         f"the server closed the connection before the response{detail}"
                     )
@@ -215,20 +241,11 @@ class Connection(asyncio.Protocol):
         self._decoder = (
             None if no_body or encoding is None else decoder_for(encoding.decode("latin-1"))
         )
-        reader = BodyReader(self, self._limit)
-        response = H1Response(
-            status,
-            reason.decode("utf-8", "surrogateescape"),
-            raw,
-            content_length,
-            reader,
-            self,
+        self._response = self._held = H1Response(
+            status, reason.decode("utf-8", "surrogateescape"), raw, content_length, self
         )
-        self._reader = reader
-        self._response = response
-        waiter, self._waiter = self._waiter, None
-        if waiter is not None and not waiter.done():
-            waiter.set_result(response)
+        self._held_waiter, self._waiter = self._waiter, None
+        self._parts = []
         if self._sending:  # answered before the whole body went: stop sending, never reuse
             self._unfinished = True
             drain, self._drain = self._drain, None
@@ -239,21 +256,24 @@ class Connection(asyncio.Protocol):
             self._complete(parser.get_http_version() == "1.1" and not close)
 
     def on_body(self, body: bytes) -> None:
-        reader = self._reader
-        if reader is None:
-            return
         decoder = self._decoder
         if decoder is not None:
             body = decoder.feed(body)  # PayloadError: reported by data_received
             if not body:
                 return
-        reader.feed(body)
+        parts = self._parts
+        if parts is not None:
+            parts.append(body)
+            return
+        reader = self._reader
+        if reader is not None:
+            reader.feed(body)
 
     def on_message_complete(self) -> None:
         if self._informational:
             self._informational = False
             return
-        if self._reader is not None:
+        if self._response is not None:
             self._complete(self.parser.should_keep_alive())
 
     # -- the exchange
@@ -261,23 +281,41 @@ class Connection(asyncio.Protocol):
     def _complete(self, keep_alive: bool) -> None:
         reader, self._reader = self._reader, None
         response, self._response = self._response, None
-        if response is not None:
-            response._conn = None
         timer, self.timer = self.timer, None
         if timer is not None:
-            timer.stop()
+            timer.active = False
         self.served += 1
-        if reader is not None:
+        if response is not None:
+            response._conn = None
             decoder, self._decoder = self._decoder, None
-            if decoder is not None:
-                try:
-                    tail = decoder.flush()
-                except PayloadError as exc:
-                    reader.set_exception(exc)
+            parts = self._parts
+            if parts is not None:  # the body came whole with the head
+                self._parts = None
+                failed = None
+                if decoder is not None:
+                    try:
+                        tail = decoder.flush()
+                    except PayloadError as exc:
+                        failed = exc
+                    else:
+                        if tail:
+                            parts.append(tail)
+                if failed is not None:
+                    response._content = BodyReader.cut(parts, failed)
+                elif len(parts) == 1:
+                    response._body = parts[0]
                 else:
-                    if tail:
-                        reader.feed(tail)
-            reader.feed_eof()
+                    response._body = b"".join(parts)
+            elif reader is not None:
+                if decoder is not None:
+                    try:
+                        tail = decoder.flush()
+                    except PayloadError as exc:
+                        reader.set_exception(exc)
+                    else:
+                        if tail:
+                            reader.feed(tail)
+                reader.feed_eof()
         if self._reading_paused:  # paused by the body's last bytes: the next response reads
             self.resume_reading()
         if self.leased:
@@ -285,27 +323,23 @@ class Connection(asyncio.Protocol):
 
     def start(
         self,
-        head: bytes,
-        body: bytes | memoryview | None,
+        data: bytes,
         no_body: bool,
         timer: ExchangeTimer | None,
+        sending: bool = False,
     ) -> asyncio.Future[H1Response]:
-        """Writes the request (the head, and the body if small) and returns the future of the
-        response's head. A large body is then written with :meth:`send_body`."""
+        """Writes the request's bytes (its head, with its body if small) and returns the
+        future of the response's head. With ``sending``, a large body is then written with
+        :meth:`send_body`."""
         self.got_bytes = False
         self._no_body = no_body
         self._error = None
         self.timer = timer
+        self._sending = sending  # until send_body has written the rest
         waiter = self._waiter = self.loop.create_future()
         transport = self.transport
         assert transport is not None
-        if body is None:
-            transport.write(head)
-        elif len(body) <= SMALL_BODY:
-            transport.write(head + body)
-        else:
-            self._sending = True  # until send_body has written the rest
-            transport.write(head)
+        transport.write(data)
         return waiter
 
     async def send_body(self, body: memoryview) -> None:
@@ -360,6 +394,12 @@ class Connection(asyncio.Protocol):
             self.abort(error)
 
     def _fail(self, error: HttpClientError) -> None:
+        held = self._held
+        if held is not None:  # its head is fine: it is handed out, its body (if cut) fails
+            if held._body is None and held._content is None:
+                held._content = BodyReader.cut(self._parts or [], error)
+                held._conn = None
+            self._hand_out()
         waiter, self._waiter = self._waiter, None
         if waiter is not None and not waiter.done():
             waiter.set_exception(error)
@@ -374,7 +414,7 @@ class Connection(asyncio.Protocol):
             drain.set_exception(error)
         timer, self.timer = self.timer, None
         if timer is not None:
-            timer.stop()
+            timer.active = False
 
     def pause_reading(self) -> None:
         """Stops reading from the socket (the body buffer is full); the read silence clock

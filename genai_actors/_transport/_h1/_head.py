@@ -1,5 +1,5 @@
-"""The bytes of a request's head: request line, ``Host``, ``Accept-Encoding``,
-``Content-Length``, the caller's headers."""
+"""The bytes of a request's head: request line, the caller's headers, ``Host``,
+``Accept-Encoding``, ``Proxy-Authorization``, ``Content-Length``."""
 
 from __future__ import annotations
 
@@ -7,25 +7,26 @@ from collections.abc import Mapping
 
 from ._errors import RequestError
 
-__all__ = ["build_head"]
+__all__ = ["build_head", "head_prefix"]
 
 # Added unless the caller sets them; Content-Length is always ours (the body decides it).
 _OURS = frozenset(("host", "accept-encoding", "content-length"))
 _BODY_METHODS = frozenset(("POST", "PUT", "PATCH"))
 
 
-def build_head(
+def head_prefix(
     method: str,
     target: str,
     authority: str,
     headers: Mapping[str, str] | None,
-    body_size: int | None,
+    has_body: bool,
     proxy_authorization: str | None = None,
 ) -> bytes:
     """The head of a request for ``target`` (origin-form, or absolute-form through a proxy).
 
-    ``Content-Length`` is sent for a body (``body_size``), and as 0 for a POST, PUT or PATCH
-    without one.
+    With ``has_body``, the bytes end with ``Content-Length: `` (the caller appends the body's
+    size and ``\\r\\n\\r\\n``); without, they are the whole head (``Content-Length: 0`` for a
+    POST, PUT or PATCH). The result depends on its arguments alone, so it may be cached.
 
     Raises:
         RequestError: A header name or value holds a line break.
@@ -47,14 +48,34 @@ def build_head(
         lines.append(f"Host: {authority}")
     if not encoding:
         lines.append("Accept-Encoding: gzip, deflate")
-    if body_size is not None:
-        lines.append(f"Content-Length: {body_size}")
-    elif method in _BODY_METHODS:
-        lines.append("Content-Length: 0")
     if proxy_authorization is not None:
         lines.append(f"Proxy-Authorization: {proxy_authorization}")
     text = "\r\n".join(lines)
     breaks = len(lines) - 1
     if text.count("\n") != breaks or text.count("\r") != breaks:
         raise RequestError("a request line or header holds a line break")
+    if has_body:
+        return (text + "\r\nContent-Length: ").encode("utf-8")
+    if method in _BODY_METHODS:
+        return (text + "\r\nContent-Length: 0\r\n\r\n").encode("utf-8")
     return (text + "\r\n\r\n").encode("utf-8")
+
+
+def build_head(
+    method: str,
+    target: str,
+    authority: str,
+    headers: Mapping[str, str] | None,
+    body_size: int | None,
+    proxy_authorization: str | None = None,
+) -> bytes:
+    """The whole head of a request (see :func:`head_prefix`); ``Content-Length`` is
+    ``body_size`` when it is not ``None``.
+
+    Raises:
+        RequestError: A header name or value holds a line break.
+    """
+    prefix = head_prefix(
+        method, target, authority, headers, body_size is not None, proxy_authorization
+    )
+    return prefix if body_size is None else b"%s%d\r\n\r\n" % (prefix, body_size)

@@ -37,6 +37,25 @@ class BodyReader:
         self._size = 0
         self._waiter: asyncio.Future[None] | None = None
 
+    @classmethod
+    def whole(cls, body: bytes) -> BodyReader:
+        """A reader of a body that has arrived in full."""
+        reader = cls(None, 0)
+        if body:
+            reader._buffer.append(body)
+            reader._size = len(body)
+        return reader
+
+    @classmethod
+    def cut(cls, parts: list[bytes], exc: BaseException) -> BodyReader:
+        """A reader of a body that failed with ``exc`` after ``parts`` arrived."""
+        reader = cls(None, 0)
+        reader._eof = False
+        reader._buffer.extend(parts)
+        reader._size = sum(map(len, parts))
+        reader._exc = exc
+        return reader
+
     # -- the connection's side
 
     def feed(self, data: bytes) -> None:

@@ -20,21 +20,23 @@ class H1Response:
 
     The connection goes back to its pool as soon as the body has arrived in full (whether or
     not it was read yet); :meth:`release` and :meth:`close` before that close the connection.
+    A body that arrived with the head (the usual case for a plain answer) is held whole:
+    :meth:`read` returns it without waiting, and ``content`` reads it from memory.
 
     Attributes:
         status: The status code.
         reason: The reason phrase.
         content_length: The declared ``Content-Length`` (the size on the wire), if any.
-        content: The body as it arrives (``readany``, ``read(n)``, ``at_eof``), decoded from
-            gzip or deflate.
     """
 
     __slots__ = (
+        "_body",
         "_closed",
         "_conn",
+        "_content",
+        "_dict",
         "_headers",
         "_raw_headers",
-        "content",
         "content_length",
         "reason",
         "status",
@@ -46,17 +48,30 @@ class H1Response:
         reason: str,
         raw_headers: list[tuple[bytes, bytes]],
         content_length: int | None,
-        content: BodyReader,
         conn: Connection | None,
     ) -> None:
         self.status = status
         self.reason = reason
         self._raw_headers = raw_headers
         self._headers: CIMultiDictProxy[str] | None = None
+        self._dict: dict[str, str] | None = None
         self.content_length = content_length
-        self.content = content
+        # Set by the connection: the whole (decoded) body when it came with the head, else
+        # the reader it feeds as the body arrives.
+        self._body: bytes | None = None
+        self._content: BodyReader | None = None
         self._conn = conn  # None once the body has arrived, or the response is closed
         self._closed = False
+
+    @property
+    def content(self) -> BodyReader:
+        """The body as it arrives (``readany``, ``read(n)``, ``at_eof``), decoded from gzip or
+        deflate."""
+        content = self._content
+        if content is None:
+            body, self._body = self._body, None
+            content = self._content = BodyReader.whole(body or b"")
+        return content
 
     @property
     def headers(self) -> CIMultiDictProxy[str]:
@@ -76,6 +91,22 @@ class H1Response:
             )
         return headers
 
+    def header_dict(self) -> dict[str, str]:
+        """The headers as a plain dict: lowercase names, the values of a repeated header joined
+        with ``", "`` in order (built on first use; the same dict each time: do not change
+        it)."""
+        out = self._dict
+        if out is None:
+            out = self._dict = {}
+            for raw_name, raw_value in self._raw_headers:
+                name = raw_name.decode("utf-8", "surrogateescape").lower()
+                value = raw_value.decode("utf-8", "surrogateescape")
+                if name in out:
+                    out[name] = f"{out[name]}, {value}"
+                else:
+                    out[name] = value
+        return out
+
     @property
     def closed(self) -> bool:
         """Whether :meth:`release` or :meth:`close` was called."""
@@ -84,6 +115,8 @@ class H1Response:
     async def read(self) -> bytes:
         """The whole (decoded) body; the connection is back in its pool when it returns.
 
+        A body that came whole with the head is returned at once (no wait, no loop turn).
+
         Raises:
             HttpClientError: The body could not be read in full (``PayloadError``,
                 ``ReadTimeout``, ``TotalTimeout``, ``SessionClosed``), after any bytes already
@@ -91,15 +124,14 @@ class H1Response:
 
         Cancellation: what was buffered stays buffered; the response can still be closed.
         """
+        body = self._body
+        if body is not None:
+            self._body = b""  # read once, as a reader's buffer would be
+            return body
         content = self.content
-        if content.at_end():  # the usual case: the body came with the head
+        if content.at_end():  # the body is in, maybe not yet read
             return content.take()
         return await content.read()
-
-    def release(self) -> None:
-        """Done with the response: if its body has not arrived in full, its connection is closed
-        (a half-read connection cannot serve another request)."""
-        self.close()
 
     def close(self) -> None:
         """Closes the response; its connection too if the body has not arrived in full (a
@@ -109,5 +141,11 @@ class H1Response:
         conn = self._conn
         if conn is not None:
             self._conn = None
-            self.content.set_exception(PayloadError("the response was closed before its end"))
+            content = self._content
+            if content is not None:
+                content.set_exception(PayloadError("the response was closed before its end"))
             conn.abort(None)
+
+    release = close
+    """Done with the response: if its body has not arrived in full, its connection is closed
+    (a half-read connection cannot serve another request)."""

@@ -21,7 +21,7 @@ from ._errors import (
     TotalTimeout,
     WrongLoop,
 )
-from ._head import build_head
+from ._head import head_prefix
 from ._pool import Pool
 from ._response import H1Response
 from ._timer import ExchangeTimer
@@ -32,6 +32,29 @@ _NO_TIMEOUTS = Timeouts()
 # A stale keep-alive connection is retried once for these (a repeat does no harm).
 _IDEMPOTENT = frozenset(("GET", "HEAD", "PUT", "DELETE", "OPTIONS"))
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_ROUTES = 512  # URLs whose parts are kept parsed (the cache is emptied when full)
+_HEADS = 64  # encoded heads kept per URL (the same)
+
+
+class _Route:
+    """What a request needs of one URL object, parsed once, and its encoded heads by method,
+    headers, proxy and whether a body follows."""
+
+    __slots__ = ("authority", "heads", "host", "port", "scheme", "target", "tls", "url")
+
+    def __init__(self, url: yarl.URL) -> None:
+        scheme = url.scheme
+        host = url.raw_host
+        if scheme not in _DEFAULT_PORTS or not host:
+            raise RequestError(f"cannot request {str(url)!r}: only http and https URLs")
+        self.url = url  # kept: the cache is keyed by its id
+        self.scheme = scheme
+        self.host = host
+        self.port = url.port or _DEFAULT_PORTS[scheme]
+        self.tls = scheme == "https"
+        self.target = url.raw_path_qs
+        self.authority = url.host_port_subcomponent or host
+        self.heads: dict[tuple[object, ...], bytes] = {}
 
 
 class H1Session:
@@ -43,6 +66,9 @@ class H1Session:
         limit_per_host: The same per origin (0: no bound of its own).
         keepalive_timeout: Idle connections are closed after this many seconds.
         read_bufsize: Bytes of a body buffered unread before the socket stops being read.
+
+    Attributes:
+        closed: Whether :meth:`close` was called.
 
     Creating a session does no I/O and needs no running loop.
     """
@@ -60,13 +86,9 @@ class H1Session:
         self._keepalive_timeout = keepalive_timeout
         self._read_bufsize = read_bufsize
         self._pool: Pool | None = None
-        self._closed = False
         self._proxies: dict[str, Proxy] = {}
-
-    @property
-    def closed(self) -> bool:
-        """Whether :meth:`close` was called."""
-        return self._closed
+        self._routes: dict[int, _Route] = {}
+        self.closed = False
 
     @property
     def open_connections(self) -> int:
@@ -124,37 +146,48 @@ class H1Session:
         Cancellation: the request's slot in the pool is freed and its connection (if it had
         one, in whatever state) is closed.
         """
-        if self._closed:
+        if self.closed:
             raise SessionClosed("the HTTP session is closed")
-        pool = self._bind()
+        pool = self._pool
+        if pool is None or pool.loop is not asyncio.get_running_loop():
+            pool = self._bind()
         loop = pool.loop
-        scheme = url.scheme
-        host = url.raw_host
-        if scheme not in _DEFAULT_PORTS or not host:
-            raise RequestError(f"cannot request {str(url)!r}: only http and https URLs")
-        port = url.port or _DEFAULT_PORTS[scheme]
-        tls = scheme == "https"
+        route = self._routes.get(id(url))
+        if route is None or route.url is not url:
+            route = self._route(url)
+        host = route.host
+        port = route.port
+        tls = route.tls
         via = None
         if proxy is not None:
             via = self._proxies.get(proxy)
             if via is None:
                 via = self._proxies[proxy] = parse_proxy(proxy)
-        key = (scheme, host, port, proxy, ssl if tls else None)
+        key = (route.scheme, host, port, proxy, ssl if tls else None)
         body = data if data is None or isinstance(data, bytes) else memoryview(data).cast("B")
-        if via is not None and not tls:  # absolute-form to the proxy
-            target = str(url.with_fragment(None))
-            authorization = via.authorization
-        else:
-            target = url.raw_path_qs
-            authorization = None
-        head = build_head(
-            method,
-            target,
-            url.host_port_subcomponent or host,
-            headers,
-            None if body is None else len(body),
-            authorization,
-        )
+        has_body = body is not None
+        try:
+            # The head depends only on these (and the route): encoded once, then reused.
+            head_key: tuple[object, ...] = (
+                method,
+                tuple(headers.items()) if headers else None,
+                proxy,
+                has_body,
+            )
+            head = route.heads.get(head_key)
+        except TypeError:  # a header value that cannot be hashed: encoded every time
+            head_key = ()
+            head = None
+        if head is None:
+            head = self._head(route, head_key, method, headers, has_body, via)
+        sending = False
+        if body is not None:
+            if len(body) <= SMALL_BODY:
+                # %b takes any buffer (a memoryview too); typeshed says bytes only.
+                head = b"%s%d\r\n\r\n%b" % (head, len(body), body)  # type: ignore[str-format]
+            else:
+                head = b"%s%d\r\n\r\n" % (head, len(body))
+                sending = True
 
         total, connect, sock_connect, sock_read = (
             timeout.total,
@@ -197,8 +230,9 @@ class H1Session:
                     timer = ExchangeTimer(
                         pool.deadlines, loop.time(), deadline, sock_read, conn.on_timeout
                     )
-                waiter = conn.start(head, body, method == "HEAD", timer)
-                if body is not None and len(body) > SMALL_BODY:
+                waiter = conn.start(head, method == "HEAD", timer, sending)
+                if sending:
+                    assert body is not None
                     try:
                         await self._send_body(conn, body, timer)
                     except BaseException:
@@ -217,6 +251,37 @@ class H1Session:
                 ):
                     raise
                 retried = True  # a stale keep-alive connection: once more on a new one
+
+    def _route(self, url: yarl.URL) -> _Route:
+        route = _Route(url)  # RequestError: not an http(s) URL
+        routes = self._routes
+        if len(routes) >= _ROUTES:
+            routes.clear()
+        routes[id(url)] = route
+        return route
+
+    @staticmethod
+    def _head(
+        route: _Route,
+        head_key: tuple[object, ...],
+        method: str,
+        headers: Mapping[str, str] | None,
+        has_body: bool,
+        via: Proxy | None,
+    ) -> bytes:
+        if via is not None and not route.tls:  # absolute-form to the proxy
+            target = str(route.url.with_fragment(None))
+            authorization = via.authorization
+        else:
+            target = route.target
+            authorization = None
+        head = head_prefix(method, target, route.authority, headers, has_body, authorization)
+        if head_key:
+            heads = route.heads
+            if len(heads) >= _HEADS:
+                heads.clear()
+            heads[head_key] = head
+        return head
 
     async def _connect(
         self,
@@ -281,9 +346,9 @@ class H1Session:
     async def close(self) -> None:
         """Closes every connection; requests in flight fail with ``SessionClosed``, and so do
         later ones. Idempotent; safe after the session's loop has closed."""
-        if self._closed:
+        if self.closed:
             return
-        self._closed = True
+        self.closed = True
         pool = self._pool
         if pool is None:
             return

@@ -71,7 +71,7 @@ def _receive(wire: bytes, cuts: list[int]) -> tuple[bytes, bool]:
         conn.connection_made(_Transport())  # type: ignore[arg-type]
         conn.leased = True
         pool.try_acquire(conn.key)
-        waiter = conn.start(b"GET / HTTP/1.1\r\n\r\n", None, False, None)
+        waiter = conn.start(b"GET / HTTP/1.1\r\n\r\n", False, None)
         pieces = _splits(wire, cuts)
         got = b""
         response = None
@@ -85,7 +85,7 @@ def _receive(wire: bytes, cuts: list[int]) -> tuple[bytes, bool]:
         assert response is not None
         assert response.content.at_eof()
         assert pool.idle_connections == 1  # framing ended exactly: back in the pool
-        second = conn.start(b"GET / HTTP/1.1\r\n\r\n", None, False, None)
+        second = conn.start(b"GET / HTTP/1.1\r\n\r\n", False, None)
         conn.data_received(b"HTTP/1.1 204 No Content\r\n\r\n")
         return got, second.done() and second.result().status == 204
     finally:
