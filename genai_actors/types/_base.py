@@ -279,12 +279,17 @@ class _Wire(
     @classmethod
     def model_construct(cls, **values: Any) -> Self:
         """Build an instance from field values without converting or checking them, as
-        pydantic's ``model_construct`` does (keys are the snake_case field names).
+        pydantic's ``model_construct`` does (keys are the snake_case field names); only
+        ``bytes`` in a base64 field become :class:`Base64Bytes`, so they are sent URL-safe.
 
         Raises:
             TypeError: A key is not a field name.
         """
         result: Self = construct_unchecked(cls, **values)
+        for name in _base64_fields(cls):  # bytes stay URL-safe base64 on the wire
+            value = getattr(result, name)
+            if type(value) is bytes:
+                setattr(result, name, Base64Bytes(value))
         return result
 
     @classmethod
@@ -344,6 +349,26 @@ class HttpResponse(_Wire, kw_only=True):
 
     headers: dict[str, str] | None = None
     body: str | None = None
+
+
+_BASE64_FIELDS: dict[type[Any], tuple[str, ...]] = {}
+
+
+def _base64_fields(cls: type[Any]) -> tuple[str, ...]:
+    """The fields of ``cls`` declared ``Base64Bytes`` (or ``Base64Bytes | None``).
+
+    Construction and decoding give them :class:`Base64Bytes` by themselves (no
+    ``__post_init__``: decoding would run it for every struct of every response);
+    ``model_construct``, which checks nothing, converts them with this.
+    """
+    names = _BASE64_FIELDS.get(cls)
+    if names is None:
+        names = _BASE64_FIELDS[cls] = tuple(
+            field.name
+            for field in msgspec.structs.fields(cls)
+            if field.type is Base64Bytes or field.type == Base64Bytes | None
+        )
+    return names
 
 
 _ENCODER = msgspec.json.Encoder(enc_hook=enc_hook)

@@ -70,10 +70,6 @@ class Part(_Wire, kw_only=True):
     spreadsheet_metadata: SpreadsheetMetadata | None = None
     audio_metadata: AudioMetadata | None = None
 
-    def __post_init__(self) -> None:
-        if type(self.thought_signature) is bytes:
-            self.thought_signature = Base64Bytes(self.thought_signature)
-
     @classmethod
     def from_text(cls, *, text: str) -> Part:
         """A text part."""
@@ -177,10 +173,6 @@ class Blob(_Wire, kw_only=True):
     data: Base64Bytes | None = None
     display_name: str | None = None
     mime_type: str | None = None
-
-    def __post_init__(self) -> None:
-        if type(self.data) is bytes:
-            self.data = Base64Bytes(self.data)
 
 
 class FileData(_Wire, kw_only=True):
@@ -316,10 +308,6 @@ class FunctionResponseBlob(_Wire, kw_only=True):
     mime_type: str | None = None
     data: Base64Bytes | None = None
     display_name: str | None = None
-
-    def __post_init__(self) -> None:
-        if type(self.data) is bytes:
-            self.data = Base64Bytes(self.data)
 
 
 class FunctionResponseFileData(_Wire, kw_only=True):

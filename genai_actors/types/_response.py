@@ -175,10 +175,6 @@ class Candidate(_Wire, kw_only=True):
     url_context_metadata: UrlContextMetadata | None = None
     continuation_token: Base64Bytes | None = None
 
-    def __post_init__(self) -> None:
-        if type(self.continuation_token) is bytes:
-            self.continuation_token = Base64Bytes(self.continuation_token)
-
 
 class LogprobsResult(_Wire, kw_only=True):
     """The ``LogprobsResult`` wire object."""
@@ -345,10 +341,6 @@ class SearchEntryPoint(_Wire, kw_only=True):
 
     rendered_content: str | None = None
     sdk_blob: Base64Bytes | None = None
-
-    def __post_init__(self) -> None:
-        if type(self.sdk_blob) is bytes:
-            self.sdk_blob = Base64Bytes(self.sdk_blob)
 
 
 class GroundingMetadataSourceFlaggingUri(_Wire, kw_only=True):
