@@ -5,14 +5,15 @@
 and become ``aiohttp.ClientTimeout`` (each distinct one converted once, so a plan's timeouts
 are converted on first use, not per call); bodies over 1 MiB and memoryviews are sent as a
 ``BytesPayload`` (aiohttp warns about large raw ``bytes``; a payload is written without a copy).
+Responses are aiohttp's own with the seam's ``header_dict()`` added (:class:`AiohttpResponse`).
 This module imports aiohttp: it is loaded only when the aiohttp client is chosen.
 """
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Mapping
+from typing import TYPE_CHECKING, cast
 
 import aiohttp
 
@@ -26,13 +27,34 @@ if TYPE_CHECKING:
     from ._session import TransportConfig
     from ._wire import Body
 
-__all__ = ["ERRORS", "AiohttpSession"]
+__all__ = ["ERRORS", "AiohttpResponse", "AiohttpSession"]
 
 ERRORS: tuple[type[BaseException], ...] = (aiohttp.ClientError, TimeoutError)
 """What a request or a body read may raise (mapped by ``map_transport_error``)."""
 
 _PAYLOAD_SIZE = 1024 * 1024  # aiohttp warns about raw bytes bodies over this
 _CACHE_LIMIT = 256  # distinct Timeouts kept converted (plans' own, plus retries' remainders)
+
+
+class AiohttpResponse(aiohttp.ClientResponse):
+    """aiohttp's response with the seam's :meth:`header_dict`."""
+
+    _header_dict: dict[str, str] | None = None
+
+    def header_dict(self) -> dict[str, str]:
+        """The headers as a plain dict: lowercase names, the values of a repeated header joined
+        with ``", "`` in order (built on first use; the same dict each time: do not change
+        it)."""
+        out = self._header_dict
+        if out is None:
+            out = self._header_dict = {}
+            for name, value in self.headers.items():
+                name = name.lower()
+                if name in out:
+                    out[name] = f"{out[name]}, {value}"
+                else:
+                    out[name] = value
+        return out
 
 
 class AiohttpSession:
@@ -52,7 +74,10 @@ class AiohttpSession:
             keepalive_timeout=config.keepalive_timeout,
         )
         self.session = aiohttp.ClientSession(
-            connector=connector, trust_env=False, read_bufsize=read_bufsize
+            connector=connector,
+            trust_env=False,
+            read_bufsize=read_bufsize,
+            response_class=AiohttpResponse,
         )
         self._timeouts: dict[Timeouts, aiohttp.ClientTimeout] = {}
 
@@ -77,7 +102,7 @@ class AiohttpSession:
         timeout: Timeouts = Timeouts(),  # noqa: B008 - immutable
         proxy: str | None = None,
         ssl: ssl.SSLContext | bool = True,
-    ) -> aiohttp.client._RequestContextManager:
+    ) -> Awaitable[AiohttpResponse]:
         """``ClientSession.request`` with the neutral timeouts and body (see the module).
 
         Raises (when awaited):
@@ -90,8 +115,12 @@ class AiohttpSession:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ResourceWarning)
                 data = aiohttp.BytesPayload(data, content_type="application/octet-stream")  # type: ignore[assignment]
-        return self.session.request(
-            method, url, data=data, headers=headers, timeout=converted, proxy=proxy, ssl=ssl
+        # The session's response_class is AiohttpResponse: its requests give one.
+        return cast(
+            "Awaitable[AiohttpResponse]",
+            self.session.request(
+                method, url, data=data, headers=headers, timeout=converted, proxy=proxy, ssl=ssl
+            ),
         )
 
     def _convert(self, timeout: Timeouts) -> aiohttp.ClientTimeout:

@@ -57,6 +57,12 @@ class Response(Protocol):
         """The headers (case-insensitive)."""
         ...
 
+    def header_dict(self) -> dict[str, str]:
+        """The headers as a plain dict (google-genai's ``sdk_http_response.headers``):
+        lowercase names, the values of a repeated header joined with ``", "`` in order. Built
+        once per response; the same dict each time (callers must not change it)."""
+        ...
+
     @property
     def content_length(self) -> int | None:
         """The declared ``Content-Length`` (the wire size), if any."""

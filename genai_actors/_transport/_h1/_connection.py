@@ -155,8 +155,18 @@ class Connection(asyncio.Protocol):
         if self._reset_parser:
             self._reset_parser = False
             self.parser = httptools.HttpResponseParser(self)
-        if self._held is not None:
-            self._hand_out()
+        response = self._held
+        if response is not None:  # _hand_out, inlined: the hot path
+            self._held = None
+            waiter, self._held_waiter = self._held_waiter, None
+            parts, self._parts = self._parts, None
+            if response._body is None and response._content is None:
+                reader = self._reader = response._content = BodyReader(self, self._limit)
+                if parts:
+                    for part in parts:
+                        reader.feed(part)
+            if waiter is not None and not waiter.done():
+                waiter.set_result(response)
 
     def _hand_out(self) -> None:
         """Resolves the head waiter with the held response: its body whole if it came with

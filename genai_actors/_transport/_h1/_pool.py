@@ -158,12 +158,24 @@ class Pool:
     def take(self, key: Key, reuse: bool = True) -> Connection | Literal[False] | None:
         """Without waiting: ``False`` when no slot is free (or others wait); else takes a
         slot for ``key`` and returns its most recently used idle connection, or ``None``."""
-        if self._waiters or not self._admits(key):
+        if self._waiters or self._in_use >= self._limit:
             return False
-        self._in_use += 1
         if self._per_host_limit:
-            self._per_host[key] = self._per_host.get(key, 0) + 1
-        return self.take_idle(key) if reuse else None
+            taken = self._per_host.get(key, 0)
+            if taken >= self._per_host_limit:
+                return False
+            self._per_host[key] = taken + 1
+        self._in_use += 1
+        if not reuse:
+            return None
+        idle = self._idle.get(key)
+        while idle:  # take_idle, inlined: the hot path
+            conn = idle.pop()
+            transport = conn.transport
+            if not conn.lost and transport is not None and not transport.is_closing():
+                return conn
+            conn.close()
+        return None
 
     def take_idle(self, key: Key) -> Connection | None:
         """The most recently used idle connection of ``key`` still open, if any."""
@@ -190,7 +202,16 @@ class Pool:
                 self._sweeper = self.loop.call_at(conn.idle_since + self._keepalive, self._sweep)
         else:
             conn.close()
-        self.release(conn.key)
+        self._in_use -= 1  # release, inlined: the hot path
+        if self._per_host_limit:
+            key = conn.key
+            left = self._per_host[key] - 1
+            if left:
+                self._per_host[key] = left
+            else:
+                del self._per_host[key]
+        if self._waiters:
+            self._wake()
 
     def lost(self, conn: Connection) -> None:
         """``conn`` is closed: forgotten, and its slot (if it held one) freed."""
