@@ -41,6 +41,7 @@ _TEXT_TAIL = b'}],"role":"user"}]}'
 if TYPE_CHECKING:
     from .. import pagers
     from .._api_client import ApiClient
+    from .._transformers._prepared import Prepared, Table
     from ..pagers import AsyncPager
     from ..types import (
         _media as _media_types,
@@ -101,37 +102,59 @@ class AsyncModels:
         self._api = api_client
         self._vertex = vertex_location(api_client)
         self._is_vertex = self._vertex is not None
-        self._paths: dict[tuple[str, bool], str] = {}
+        self._paths: dict[str, str] = {}  # model -> its generateContent path
+        self._stream_paths: dict[str, str] = {}  # model -> its streamGenerateContent path
+        self._kept: dict[type[Any], Table] | None = None  # configs kept, on first use
 
     def _path(self, model: str, stream: bool) -> str:
-        """The request path of ``model``'s (streamed) generation, remembered per model."""
-        paths = self._paths
-        key = (model, stream)
-        path = paths.get(key)
-        if path is None:
-            verb = ":streamGenerateContent" if stream else ":generateContent"
-            path = t_model(model, vertex=self._is_vertex) + verb
+        """The request path of ``model``'s (streamed) generation, remembered per model name.
+
+        Raises:
+            InvalidRequestError: ``model`` is not a valid model name.
+        """
+        path = t_model(model, vertex=self._is_vertex)
+        path += ":streamGenerateContent" if stream else ":generateContent"
+        if type(model) is str:  # anything else raised above, or is not remembered
+            paths = self._stream_paths if stream else self._paths
             if len(paths) >= 256:
                 paths.clear()
-            paths[key] = path
+            paths[model] = path
         return path
 
     def _text_request(self, model: str, text: str, *, stream: bool) -> Request:
         """The request for a plain string prompt without config: the same body the general
         builder makes, without its normalisation passes."""
         body = b"".join((_TEXT_HEAD, encode_json(text), _TEXT_TAIL))
-        path = self._paths.get((model, stream)) or self._path(model, stream)
-        return Request("POST", path, None, None, None, encoded=body)
+        paths = self._stream_paths if stream else self._paths
+        path = (paths.get(model) if type(model) is str else None) or self._path(model, stream)
+        return Request("POST", path, encoded=body)  # a stream adds alt=sse itself
 
-    def _kept_request(self, model: str, text: str, config: Any) -> Request | None:
-        """The request for a string prompt with a config built before (only the prompt is
-        encoded), or ``None`` when the config was not kept."""
-        kept = _transformers.kept_text_body(text, config, self._vertex)
+    def _kept_request(
+        self, model: str, text: str, config: Any, *, stream: bool
+    ) -> tuple[Request, Prepared] | None:
+        """The request for a string prompt with a config built and kept before (only the
+        prompt is encoded: see ``_transformers._prepared``) and the config's entry, or
+        ``None`` when the config is not kept (the general builder then runs, and raises what
+        it raises)."""
+        tables = self._kept
+        if tables is None:
+            tables = self._kept = _transformers.kept_tables(self._vertex)
+        table = tables.get(type(config))
+        if not table:
+            return None
+        kept = _transformers.find_kept(table, config)
         if kept is None:
             return None
-        body, cfg = kept
-        path = self._path(model, False)
-        return Request("POST", path, None, None, cfg.http_options, config=cfg, encoded=body)
+        try:
+            body = b"".join((_TEXT_HEAD, encode_json(text), kept.text_tail))
+            paths = self._stream_paths if stream else self._paths
+            path = (paths.get(model) if type(model) is str else None) or self._path(model, stream)
+        except Exception:  # the general builder raises it, in its documented order
+            return None
+        cfg = config if kept.coerced is None else kept.coerced
+        # No query: a stream adds alt=sse itself.
+        request = Request("POST", path, None, None, cfg.http_options, config=cfg, encoded=body)
+        return request, kept
 
     # -- generation ------------------------------------------------------------------------
 
@@ -169,18 +192,24 @@ class AsyncModels:
         connection (the server may still bill it); coroutine tools are cancelled, a sync
         tool running in its worker thread finishes there.
         """
-        if config is None and type(contents) is str:
-            # Hot path: a plain prompt needs no config processing.
-            response = await call(
-                self._api,
-                self._text_request(model, contents, stream=False),
-                GenerateContentResponse,
-            )
-            response.automatic_function_calling_history = []  # as google-genai's
-            return response
         request = None
-        if type(contents) is str:  # a config reused from a call before: nothing to build
-            request = self._kept_request(model, contents, config)
+        if type(contents) is str:
+            if config is None:  # hot path: a plain prompt needs no config processing
+                response = await call(
+                    self._api,
+                    self._text_request(model, contents, stream=False),
+                    GenerateContentResponse,
+                )
+                response.automatic_function_calling_history = []  # as google-genai's
+                return response
+            kept = self._kept_request(model, contents, config, stream=False)
+            if kept is not None:
+                request = kept[0]
+                if kept[1].simple:
+                    # No tools, AFC settings or schema: what the general path does below.
+                    response = await call(self._api, request, GenerateContentResponse)
+                    response.automatic_function_calling_history = []
+                    return response
         if request is None:
             if _mcp.has_sessions(config):  # MCP sessions: their tools are listed first (_mcp)
                 config = await _mcp.resolve_sessions(config, vertex=self._is_vertex)
@@ -281,24 +310,32 @@ class AsyncModels:
             The stream's own errors (see :class:`GenerateContentStream`) are raised when it
             is opened or iterated.
         """
-        if config is None and type(contents) is str:
-            return _models_stream.GenerateContentStream(
-                self._api, self._text_request(model, contents, stream=True)
-            )
-        if _mcp.has_sessions(config):  # MCP sessions: listed when the stream opens (_mcp_stream)
-            return cast(
-                _models_stream.GenerateContentStream,
-                _mcp_stream.McpDeferredStream(
-                    config,
-                    lambda cfg: self.generate_content_stream(
-                        model=model, contents=contents, config=cfg
+        request = None
+        if type(contents) is str:
+            if config is None:
+                return _models_stream.GenerateContentStream(
+                    self._api, self._text_request(model, contents, stream=True)
+                )
+            kept = self._kept_request(model, contents, config, stream=True)
+            if kept is not None:
+                request = kept[0]
+                if kept[1].simple:
+                    return _models_stream.GenerateContentStream(self._api, request)
+        if request is None:
+            if _mcp.has_sessions(config):  # MCP sessions: listed when the stream opens
+                return cast(
+                    _models_stream.GenerateContentStream,
+                    _mcp_stream.McpDeferredStream(
+                        config,
+                        lambda cfg: self.generate_content_stream(
+                            model=model, contents=contents, config=cfg
+                        ),
+                        vertex=self._is_vertex,
                     ),
-                    vertex=self._is_vertex,
-                ),
+                )
+            request = _transformers.generate_content_request(
+                model, contents, config, vertex=self._vertex, stream=True
             )
-        request = _transformers.generate_content_request(
-            model, contents, config, vertex=self._vertex, stream=True
-        )
         cfg: GenerateContentConfig = request.config
         schema = cfg.response_schema
         if schema is None:

@@ -53,7 +53,7 @@ if _typing.TYPE_CHECKING:
         compute_tokens_request as compute_tokens_request,
         count_tokens_request as count_tokens_request,
         generate_content_request as generate_content_request,
-        kept_text_body as kept_text_body,
+        kept_tables as kept_tables,
     )
     from ._images import (
         edit_image_request as edit_image_request,
@@ -82,6 +82,7 @@ if _typing.TYPE_CHECKING:
         t_models_url as t_models_url,
         t_operation_name as t_operation_name,
     )
+    from ._prepared import find_kept as find_kept
     from ._request import Request as Request
     from ._schema import (
         parse_response as parse_response,
@@ -110,7 +111,8 @@ _WHERE: dict[str, str] = {
     "compute_tokens_request": "._generate",
     "count_tokens_request": "._generate",
     "generate_content_request": "._generate",
-    "kept_text_body": "._generate",
+    "kept_tables": "._generate",
+    "find_kept": "._prepared",
     "edit_image_request": "._images",
     "recontext_image_request": "._images",
     "segment_image_request": "._images",

@@ -46,7 +46,7 @@ from ._contents import t_content, t_contents
 from ._errors import InvalidRequestError
 from ._gating import inherit_gates, mldev_only_fields, refused_by, vertex_only_fields
 from ._names import VertexLocation, t_cached_content_name, t_model
-from ._prepared import PreparedConfigs
+from ._prepared import TEXT_END, PreparedConfigs, Table
 from ._request import Request
 from ._schema import t_json_schema, t_schema
 
@@ -57,7 +57,7 @@ __all__ = [
     "compute_tokens_request",
     "count_tokens_request",
     "generate_content_request",
-    "kept_text_body",
+    "kept_tables",
 ]
 
 MLDEV = "Gemini Developer API"
@@ -382,7 +382,7 @@ def _model_path(model: str, vertex: bool) -> str:
 
 def _text_head(text: str) -> bytes:
     """The body's start for a string prompt: ``{"contents":[{"parts":[{"text":...}],...}]``."""
-    return b'{"contents":[{"parts":[{"text":' + encode_json(text) + b'}],"role":"user"}]'
+    return b'{"contents":[{"parts":[{"text":' + encode_json(text) + TEXT_END
 
 
 def _contents_head(contents: Any, vertex: VertexLocation | None) -> bytes | None:
@@ -398,25 +398,20 @@ def _contents_head(contents: Any, vertex: VertexLocation | None) -> bytes | None
     return data[:-1] if error is None else None
 
 
-def kept_text_body(
-    text: str, config: Any, vertex: VertexLocation | None = None
-) -> tuple[bytes, GenerateContentConfig] | None:
-    """The ``generateContent`` body of a string prompt with a config already built and kept
-    (see ``_prepared``), and the config struct its request carries (the caller's own struct,
-    or the one a dict config became); ``None`` when no such config is kept (build the request
-    with :func:`generate_content_request`, which raises what a bad config raises)."""
+def kept_tables(vertex: VertexLocation | None = None) -> dict[type[Any], Table]:
+    """The (live) tables of the ``generateContent`` configs kept for ``vertex``'s backend,
+    by config type (``dict`` and :class:`GenerateContentConfig`), for :func:`find_kept`.
+
+    An entry found there for a config serves a string prompt ``text`` as the body
+    ``b'{"contents":[{"parts":[{"text":' + encode_json(text) + entry.text_tail``, the request
+    carrying ``entry.coerced`` (or the caller's own struct when it is ``None``): the bytes and
+    the struct :func:`generate_content_request` makes.
+    """
     backend = None if vertex is None else (vertex.project, vertex.location)
-    key = _PREPARED.key(config, backend)
-    if key is None:
-        return None
-    prepared = _PREPARED.get(key, config)
-    if prepared is None:
-        return None
-    try:
-        head = _text_head(text)
-    except Exception:  # the full build raises it
-        return None
-    return head + prepared.tail, config if prepared.coerced is None else prepared.coerced
+    return {
+        dict: _PREPARED.table(backend, dict),
+        GenerateContentConfig: _PREPARED.table(backend, GenerateContentConfig),
+    }
 
 
 def generate_content_request(

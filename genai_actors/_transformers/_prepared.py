@@ -8,13 +8,16 @@ call with an equal config only encodes its prompt.
 
 What makes an entry safe to reuse:
 
-- The key is the config's MessagePack encoding (with its type and the backend), computed on
-  every call: a config mutated after a call (at any depth) has another key. MessagePack keeps
-  ``1``, ``1.0`` and ``True`` apart, bytes apart from strings, a NaN apart from ``None``.
-- A hit also needs the config to equal what was built: for a dict, its decoded key (so only
-  dicts of plain JSON values are kept: never one holding a struct, a tuple, a set, a UUID or
-  anything else MessagePack would encode like a plain value); for a struct, the struct the
-  entry was built from (msgspec compares field by field, types included).
+- The key is the config's MessagePack encoding, computed on every call, looked up in the
+  table of its backend and its type (a dict or the config struct): a config mutated after
+  a call (at any depth) has another key. MessagePack keeps ``1``, ``1.0`` and ``True``
+  apart, bytes apart from strings, a NaN apart from ``None``, and keys in their order.
+- A hit also needs the config to equal (``==``) a snapshot of what was built, which refuses
+  what MessagePack encodes like a plain value: a tuple or a set where a list was, a UUID or
+  a ``Decimal`` where a string was, a struct where a dict was, a ``bytearray`` where bytes
+  were. For a dict the snapshot is its decoded key, so only dicts of plain JSON values are
+  kept; for a struct, a deep copy taken when it was kept (never the caller's own object,
+  which may be mutated in place into a look-alike).
 - A config holding anything MessagePack cannot encode (a Python callable among the tools, a
   Python type as ``response_schema``) is never kept, nor one over :data:`MAX_KEY_BYTES`.
 - Only builds that succeeded without warning are kept: an error is raised again, and an
@@ -26,15 +29,19 @@ a config used once pays for its key and nothing more.
 
 from __future__ import annotations
 
+import copy
 import threading
 from typing import Any
 
 import msgspec
 
-__all__ = ["MAX_ENTRIES", "MAX_KEY_BYTES", "Prepared", "PreparedConfigs"]
+__all__ = ["MAX_ENTRIES", "MAX_KEY_BYTES", "Prepared", "PreparedConfigs", "Table", "find_kept"]
 
-MAX_ENTRIES = 64
+MAX_ENTRIES = 64  # per backend and config type
 MAX_KEY_BYTES = 16 * 1024
+
+# The text part of a string prompt's body ends with these bytes (see Prepared.text_tail).
+TEXT_END = b'}],"role":"user"}]'
 
 _encode = msgspec.msgpack.Encoder().encode
 _decode = msgspec.msgpack.Decoder().decode
@@ -45,24 +52,47 @@ class Prepared:
 
     Attributes:
         tail: The body's bytes after ``contents`` (``,"generationConfig":{...}}``).
+        text_tail: What follows a string prompt's encoded text in the body: the end of its
+            content and ``tail``.
         coerced: The config struct a dict config was converted into (shared by every call
             that hits this entry: read it, never modify it); ``None`` for a struct config,
             which the caller's own struct stands for.
+        snapshot: What a config must equal to hit this entry (see the module doc).
+        simple: The config has no tools, automatic function calling settings or response
+            schema: the call needs no AFC, MCP or parsing step.
     """
 
-    __slots__ = ("coerced", "snapshot", "tail")
+    __slots__ = ("coerced", "simple", "snapshot", "tail", "text_tail")
 
-    def __init__(self, tail: bytes, coerced: Any, snapshot: Any) -> None:
+    def __init__(self, tail: bytes, coerced: Any, snapshot: Any, simple: bool) -> None:
         self.tail = tail
+        self.text_tail = TEXT_END + tail
         self.coerced = coerced
         self.snapshot = snapshot
+        self.simple = simple
 
 
-Key = tuple[Any, type[Any], bytes]
+Table = dict[bytes, Prepared]  # MessagePack of a config -> its entry
+Key = tuple[Any, type[Any], bytes]  # (backend, config type, MessagePack of the config)
+
+
+def find_kept(table: Table, config: Any) -> Prepared | None:
+    """The entry of ``table`` built from a config equal to ``config``, if any.
+
+    ``table`` is the one of ``config``'s backend and type (:meth:`PreparedConfigs.table`).
+    Never raises: a config that cannot be encoded or compared finds nothing.
+    """
+    try:
+        entry = table.get(_encode(config))
+        if entry is not None and config == entry.snapshot:
+            return entry
+    except Exception:  # a value MessagePack refuses, or whose == raises: no reuse
+        pass
+    return None
 
 
 class PreparedConfigs:
-    """A bounded cache of :class:`Prepared` entries for one config type.
+    """A bounded cache of :class:`Prepared` entries for one config type, per backend.
 
     Safe to share between threads: a race at worst builds a config twice.
     """
@@ -70,9 +100,18 @@ class PreparedConfigs:
     def __init__(self, tp: type[Any], max_entries: int = MAX_ENTRIES) -> None:
         self._tp = tp
         self._max = max_entries
-        self._entries: dict[Key, Prepared] = {}
+        self._tables: dict[tuple[Any, type[Any]], Table] = {}
         self._seen: dict[Key, None] = {}  # built once, not kept yet
         self._lock = threading.Lock()
+
+    def table(self, backend: Any, kind: type[Any]) -> Table:
+        """The (live) table of the configs of type ``kind`` kept for ``backend``."""
+        tables = self._tables
+        table = tables.get((backend, kind))
+        if table is None:
+            with self._lock:
+                table = tables.setdefault((backend, kind), {})
+        return table
 
     def key(self, config: Any, backend: Any) -> Key | None:
         """The key of ``config`` built for ``backend`` (hashable), or ``None`` when such a
@@ -90,7 +129,10 @@ class PreparedConfigs:
 
     def get(self, key: Key, config: Any) -> Prepared | None:
         """The entry built from a config equal to ``config`` (whose key is ``key``), if any."""
-        entry = self._entries.get(key)
+        table = self._tables.get((key[0], key[1]))
+        if table is None:
+            return None
+        entry = table.get(key[2])
         if entry is None:
             return None
         try:
@@ -114,29 +156,37 @@ class PreparedConfigs:
     def put(self, key: Key, config: Any, tail: bytes, coerced: Any) -> None:
         """Keep what ``config`` (whose key is ``key``) was built into.
 
-        ``coerced`` is the struct a dict config became (ignored for a struct config). A dict
-        that is not equal to its own decoded key (it holds something besides JSON values)
-        is not kept.
+        ``coerced`` is the config struct the build used (the struct a dict became, or the
+        caller's struct). A dict that is not equal to its own decoded key (it holds
+        something besides JSON values), or a struct that cannot be copied or is not equal to
+        its copy, is not kept.
         """
-        if key[1] is dict:
-            snapshot = _decode(key[2])
+        try:
+            snapshot = _decode(key[2]) if key[1] is dict else copy.deepcopy(config)
             if config != snapshot:
                 return
-            entry = Prepared(tail, coerced, snapshot)
-        else:
-            entry = Prepared(tail, None, config)
+        except Exception:  # not copyable, or an == that raises: not kept
+            return
+        simple = (
+            not coerced.tools
+            and coerced.automatic_function_calling is None
+            and coerced.response_schema is None
+            and coerced.response_json_schema is None
+        )
+        entry = Prepared(tail, coerced if key[1] is dict else None, snapshot, simple)
+        table = self.table(key[0], key[1])
         with self._lock:
-            entries = self._entries
-            if len(entries) >= self._max and key not in entries:
-                del entries[next(iter(entries))]  # the oldest entry
-            entries[key] = entry
+            if len(table) >= self._max and key[2] not in table:
+                del table[next(iter(table))]  # the oldest entry
+            table[key[2]] = entry
             self._seen.pop(key, None)
 
     def clear(self) -> None:
-        """Forget every entry and every key noted."""
+        """Forget every entry and every key noted (the tables handed out stay live, empty)."""
         with self._lock:
-            self._entries.clear()
+            for table in self._tables.values():
+                table.clear()
             self._seen.clear()
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return sum(len(table) for table in self._tables.values())
