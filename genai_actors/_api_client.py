@@ -16,7 +16,7 @@ The job-watcher hub (``watchers``) and the supervision tree host (``tree``) hang
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Coroutine, Mapping
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from supervisors import current_clock
@@ -197,7 +197,7 @@ class ApiClient:
             raise RequestTooLargeError(len(body), self.config.max_request_bytes)
         return body
 
-    async def request(
+    def request(
         self,
         method: str,
         path: str,
@@ -209,8 +209,12 @@ class ApiClient:
         merge_extra_body: bool = True,
         idempotent: bool = True,
         json: Any = None,
-    ) -> RawResponse:
-        """Sends one request (with retries) and reads the whole response.
+    ) -> Coroutine[Any, Any, RawResponse]:
+        """Sends one request (with retries) and reads the whole response: ``await`` it.
+
+        A plain function that returns the retry loop's coroutine (one coroutine frame fewer
+        per call than an ``async def``): the checks below run, and the call's clock starts,
+        when it is called; the request is sent when the coroutine is awaited.
 
         Args:
             method: ``GET``, ``POST``, ``PATCH``, ``DELETE``...
@@ -230,9 +234,13 @@ class ApiClient:
                 once (the way ``types`` encodes: camelCase, URL-safe base64).
 
         Returns:
-            The 2xx response.
+            A coroutine giving the 2xx response.
 
         Raises:
+            The errors checked before sending (``RequestTooLargeError``,
+            ``InvalidRequestError``, ``InvalidOptionError``, ``ClientClosedError``,
+            ``EphemeralTokenAPIKeyError``) are raised by the call itself, the others by the
+            awaited coroutine.
             APIError: An error status (the most specific subclass), after retries.
             ConnectError: No connection could be made, after retries.
             ConnectionLostError: The connection dropped before the response, after retries.
@@ -266,7 +274,7 @@ class ApiClient:
             raise RequestTooLargeError(len(body), self.config.max_request_bytes)
         if headers is None and self.governor is None and not self.backend.dynamic_auth:
             # What _send does for static auth and no governor, one coroutine frame fewer.
-            return await self._exchange.send(
+            return self._exchange.send(
                 plan,
                 method,
                 url,
@@ -277,7 +285,7 @@ class ApiClient:
                 read=True,
                 idempotent=idempotent,
             )
-        return await self._send(
+        return self._send(
             plan, method, path, url, body, headers, started, read=True, idempotent=idempotent
         )
 
