@@ -12,26 +12,36 @@ URL rules (as google-genai): ``base_url`` + ``api_version`` + ``path``, with exa
 between the parts; a path containing ``{api_version}`` (upload paths such as
 ``upload/{api_version}/files``) gets the version substituted there instead of prefixed; a path
 that already starts with ``upload/`` or ``download/`` (``upload/v1beta/files``) is used as given.
+With ``HttpOptions.base_url_resource_scope=COLLECTION`` there is no version (the base URL names
+the collection). :class:`ClientTls` is a client's choice of client certificate and mTLS host
+(made by ``genai_actors._transport._mtls``); :func:`to_mtls_url` is the host rewrite.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Protocol, runtime_checkable
-from urllib.parse import quote, urlencode
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from urllib.parse import quote, urlencode, urlparse, urlunparse
 
 from . import _log
 from .errors import InvalidOptionError
 
+if TYPE_CHECKING:
+    import ssl
+
 __all__ = [
+    "NO_CLIENT_TLS",
     "Backend",
+    "ClientTls",
     "MLDevBackend",
     "build_url",
     "check_api_key",
     "resolve_api_key",
     "resolve_api_version",
     "resolve_base_url",
+    "to_mtls_url",
 ]
 
 MLDEV_BASE_URL = "https://generativelanguage.googleapis.com/"
@@ -42,6 +52,52 @@ _UNVERSIONED_PREFIXES = ("upload/", "download/")
 _PATH_SAFE = "/:@-._~!$&'()*+,;=%"
 
 _log_config = _log.get_logger("genai_actors.config")
+
+_GOOGLEAPIS = ("sandbox.googleapis.com", "googleapis.com")  # the more specific one first
+_MTLS_SUFFIXES = tuple(".mtls." + domain for domain in _GOOGLEAPIS)
+_REP_SUFFIXES = tuple(
+    f".{region}.rep.{domain}" for region in ("us", "eu") for domain in _GOOGLEAPIS
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ClientTls:
+    """A client's TLS choice, made once (``genai_actors._transport._mtls.client_tls``).
+
+    Attributes:
+        context: The SSL context holding the default client certificate, or ``None`` (the
+            transport's shared context then serves https).
+        mtls_endpoint: True when ``*.googleapis.com`` hosts become their ``mtls`` hosts
+            (:func:`to_mtls_url`).
+    """
+
+    context: ssl.SSLContext | None
+    mtls_endpoint: bool
+
+
+NO_CLIENT_TLS = ClientTls(None, False)
+"""No client certificate and no host rewrite: the Developer API, and Vertex AI by default."""
+
+
+def to_mtls_url(url: str) -> str:
+    """``url`` with a ``*.googleapis.com`` host moved to its mTLS host, as google-genai does.
+
+    ``aiplatform.googleapis.com`` becomes ``aiplatform.mtls.googleapis.com`` and
+    ``x.sandbox.googleapis.com`` becomes ``x.mtls.sandbox.googleapis.com``. Left unchanged:
+    other hosts (the domain is matched on the authority as written, so a host with an explicit
+    port or in capitals is left alone, as google-genai leaves it), hosts already on ``mtls``,
+    and the multi-region ``{us,eu}.rep`` hosts (which have no mTLS twin).
+    """
+    parts = urlparse(url)
+    host = parts.hostname or ""
+    if host.endswith(_MTLS_SUFFIXES) or host.endswith(_REP_SUFFIXES):
+        return url
+    authority = parts.netloc
+    for domain in _GOOGLEAPIS:
+        if authority.endswith("." + domain):
+            moved = authority[: len(authority) - len(domain)] + "mtls." + domain
+            return urlunparse(parts._replace(netloc=moved))
+    return url
 
 
 @runtime_checkable
@@ -55,6 +111,11 @@ class Backend(Protocol):
         default_api_version: API version when none is configured.
         static_headers: Auth headers fixed for the client's lifetime (sent on every request).
         dynamic_auth: True if :meth:`auth_headers` must be awaited before each request.
+        custom_base_url: True when the client was given its base URL (argument or
+            environment): with ``base_url_resource_scope=COLLECTION`` Vertex AI paths then
+            get no ``projects/{p}/locations/{l}/`` prefix.
+        client_tls: The client certificate and mTLS host choice; ``None`` until the
+            transport makes it (once, on the client's first plan).
     """
 
     name: str
@@ -63,6 +124,8 @@ class Backend(Protocol):
     default_api_version: str
     static_headers: Mapping[str, str]
     dynamic_auth: bool
+    custom_base_url: bool
+    client_tls: ClientTls | None
 
     def resource_path(self, method: str, path: str) -> str:
         """Returns the backend's full resource path for ``path`` (e.g. adds a project prefix)."""
@@ -85,6 +148,8 @@ class MLDevBackend:
     default_base_url = MLDEV_BASE_URL
     default_api_version = MLDEV_API_VERSION
     dynamic_auth = False
+    custom_base_url = False
+    client_tls: ClientTls | None = NO_CLIENT_TLS  # google-genai uses mTLS on Vertex AI only
 
     __slots__ = ("_api_key", "static_headers")
 
@@ -231,19 +296,38 @@ def resolve_api_key(api_key: str | None, environ: Mapping[str, str] | None = Non
         raise InvalidOptionError("api_key", f"{exc.reason} (read from {source})") from None
 
 
-def resolve_base_url(base_url: str | None, environ: Mapping[str, str] | None = None) -> str:
+def resolve_base_url(
+    base_url: str | None, environ: Mapping[str, str] | None = None, *, scoped: bool = False
+) -> str:
     """The base URL: the argument, else ``GOOGLE_GEMINI_BASE_URL``, else the public endpoint.
 
+    Args:
+        scoped: The client's options set ``base_url_resource_scope``, which needs a base URL
+            from the argument or the environment.
+
     Raises:
-        InvalidOptionError: (option ``http_options.base_url``) The URL is not http(s).
+        InvalidOptionError: (option ``http_options.base_url``) The URL is not http(s), or
+            ``scoped`` without a base URL (a ``ValueError``, as google-genai raises).
     """
     env = os.environ if environ is None else environ
-    url = base_url or env.get("GOOGLE_GEMINI_BASE_URL") or MLDEV_BASE_URL
+    given = base_url or env.get("GOOGLE_GEMINI_BASE_URL")
+    if scoped and not given:
+        raise missing_scoped_base_url()
+    url = given or MLDEV_BASE_URL
     if not url.startswith(("https://", "http://")):
         raise InvalidOptionError(
             "http_options.base_url", f"must start with https:// or http://, got {url!r}"
         )
     return url
+
+
+def missing_scoped_base_url() -> InvalidOptionError:
+    """The error of a client given ``base_url_resource_scope`` and no base URL."""
+    return InvalidOptionError(
+        "http_options.base_url",
+        "base_url must be set when base_url_resource_scope is set (the scope says what the "
+        "base URL names)",
+    )
 
 
 def resolve_api_version(api_version: str | None, environ: Mapping[str, str] | None = None) -> str:

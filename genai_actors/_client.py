@@ -148,7 +148,10 @@ def resolve_options(
     options = coerce_http_options(http_options)
     backend = MLDevBackend(resolve_api_key(api_key))
     options = HttpOptions(
-        base_url=resolve_base_url(options.base_url),
+        base_url=resolve_base_url(
+            options.base_url, scoped=options.base_url_resource_scope is not None
+        ),
+        base_url_resource_scope=options.base_url_resource_scope,
         api_version=resolve_api_version(options.api_version),
         headers=options.headers,
         timeout=options.timeout,

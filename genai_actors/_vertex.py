@@ -17,7 +17,10 @@ Three modes:
 
 The API version is ``v1beta1`` unless ``GOOGLE_GENAI_API_VERSION`` or ``http_options`` says
 otherwise. A custom base URL (``http_options.base_url``, else ``GOOGLE_VERTEX_BASE_URL``) replaces
-the host but keeps the version and the prefix.
+the host but keeps the version and the prefix, unless ``http_options.base_url_resource_scope`` is
+``COLLECTION``: the base URL then names the collection, and paths get neither (google-genai's
+rule, per call too). The client certificate and ``mtls`` hosts are the transport's choice
+(``genai_actors._transport._mtls``), made once per backend and kept in ``client_tls``.
 """
 
 from __future__ import annotations
@@ -26,8 +29,10 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+import msgspec
+
 from . import _log
-from ._backend import check_api_key
+from ._backend import ClientTls, check_api_key, missing_scoped_base_url
 from ._credentials import TokenSource, load_default, load_file, require_google_auth
 from .errors import InvalidOptionError
 from .types._http import HttpOptions
@@ -51,6 +56,7 @@ class VertexBackend:
         tokens: Where bearer tokens come from (project/location mode), else ``None``.
         api_key: The express-mode key, else ``None``.
         default_base_url: The base URL the mode implies.
+        custom_base_url: True when the base URL was given (argument or environment).
 
     Raises:
         InvalidOptionError: A bad API key (as the Developer API's).
@@ -64,6 +70,8 @@ class VertexBackend:
         "_api_key",
         "_auth_cache",
         "_prefix",
+        "client_tls",
+        "custom_base_url",
         "default_base_url",
         "dynamic_auth",
         "location",
@@ -80,6 +88,7 @@ class VertexBackend:
         tokens: TokenSource | None,
         api_key: str | None,
         default_base_url: str,
+        custom_base_url: bool = False,
     ) -> None:
         self.project = project
         self.location = location
@@ -92,6 +101,8 @@ class VertexBackend:
         self.dynamic_auth = tokens is not None and self._api_key is None
         self._prefix = f"projects/{project}/locations/{location}/" if project and location else ""
         self._auth_cache: tuple[str, dict[str, str]] | None = None
+        self.custom_base_url = custom_base_url
+        self.client_tls: ClientTls | None = None  # chosen by the transport on first use
 
     @property
     def mode(self) -> str:
@@ -246,6 +257,8 @@ def resolve_vertex(
     custom = options.base_url or env.get("GOOGLE_VERTEX_BASE_URL") or None
     if custom is not None:
         _check_url(custom)
+    elif options.base_url_resource_scope is not None:
+        raise missing_scoped_base_url()
     if not the_location and not key and (custom is None or custom.endswith(".googleapis.com")):
         the_location = "global"
 
@@ -305,13 +318,9 @@ def resolve_vertex(
         tokens=tokens,
         api_key=key if key else None,
         default_base_url=base,
+        custom_base_url=custom is not None,
     )
-    resolved = HttpOptions(
-        base_url=base,
-        api_version=options.api_version or version,
-        headers=options.headers,
-        timeout=options.timeout,
-        retry_options=options.retry_options,
-        extra_body=options.extra_body,
+    resolved = msgspec.structs.replace(
+        options, base_url=base, api_version=options.api_version or version
     )
     return backend, resolved

@@ -227,7 +227,7 @@ class Exchange:
         limit = config.max_response_bytes
         # The SSL context (certifi's bundle) is built on the first https request, never for a
         # plain-http one (the emulator, a local proxy); the pool itself has none.
-        tls = shared_ssl_context() if url.scheme == "https" else True
+        tls = (plan.tls or shared_ssl_context()) if url.scheme == "https" else True
         attempt = 0
         while True:
             attempt += 1

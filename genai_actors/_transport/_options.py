@@ -5,6 +5,10 @@ headers, timeouts, the retry policy, ``extra_body``, and a cache of built URLs k
 and path. The client's plan is built once; a call with its own ``http_options`` gets a plan of
 the client's options with the call's laid over them (:func:`merge_http_options`).
 
+With ``base_url_resource_scope=COLLECTION`` a plan's URLs carry no API version (and on Vertex AI
+with a custom base URL no project prefix). On Vertex AI a plan also carries the client's TLS
+choice (:mod:`._mtls`): the SSL context with the client certificate, and ``mtls`` hosts.
+
 Every bad option value raises :class:`~genai_actors.errors.InvalidOptionError` naming the option
 (``http_options.timeout``...). Every URL built here passes :func:`check_resource_path` first, so
 no request can leave with a dot segment hidden in a resource name.
@@ -22,12 +26,15 @@ import msgspec
 
 from .. import __version__
 from ..errors import InvalidOptionError, InvalidRequestError
+from ..types._enums_more import ResourceScope
 from ..types._http import HttpOptions, HttpRetryOptions
 from ._retry import RetryPolicy
 from ._session import DEFAULT_TIMEOUT, TransportConfig, proxy_for
 from ._timeouts import Timeouts
 
 if TYPE_CHECKING:
+    import ssl
+
     from yarl import URL
 
     from .._backend import Backend
@@ -159,6 +166,12 @@ def _check(options: HttpOptions) -> None:
         item = getattr(options, name)
         if item is not None and not isinstance(item, str):
             raise InvalidOptionError(f"http_options.{name}", f"expected a str, got {item!r}")
+    scope = options.base_url_resource_scope
+    if scope is not None and not isinstance(scope, str):
+        raise InvalidOptionError(
+            "http_options.base_url_resource_scope",
+            f"expected a ResourceScope or its name, got {scope!r}",
+        )
     timeout = options.timeout
     if timeout is not None:
         if isinstance(timeout, bool) or not isinstance(timeout, int | float):
@@ -215,6 +228,11 @@ def merge_http_options(base: HttpOptions, override: HttpOptions | Mapping[str, A
         extra_body = deep_merge(base.extra_body or {}, override.extra_body)
     return HttpOptions(
         base_url=override.base_url or base.base_url,
+        base_url_resource_scope=(
+            override.base_url_resource_scope
+            if override.base_url_resource_scope is not None
+            else base.base_url_resource_scope
+        ),
         api_version=override.api_version or base.api_version,
         headers=headers,
         timeout=override.timeout if override.timeout is not None else base.timeout,
@@ -249,8 +267,14 @@ class Plan:
     """Everything resolved for calls sharing one effective ``HttpOptions``.
 
     Attributes:
-        base_url: The base URL.
+        base_url: The base URL (on its ``mtls`` host when the client's TLS choice says so).
         api_version: The API version segment.
+        path_version: The version put in URLs: ``api_version``, or ``None`` with
+            ``base_url_resource_scope=COLLECTION``.
+        prefixed: False when the backend's resource prefix is left out (COLLECTION scope on
+            a client given its base URL).
+        tls: The SSL context for https (the client certificate's), or ``None`` for the
+            transport's shared one.
         headers: Headers of every request (static auth included).
         timeout: The call's budget in seconds (``HttpOptions.timeout``, given in milliseconds,
             else 600 s).
@@ -268,12 +292,15 @@ class Plan:
         "explicit_timeout",
         "extra_body",
         "headers",
+        "path_version",
+        "prefixed",
         "proxy",
         "ready",
         "request_timeout",
         "retry",
         "stream_timeout",
         "timeout",
+        "tls",
         "urls",
     )
 
@@ -282,9 +309,26 @@ class Plan:
 
         Raises:
             InvalidOptionError: Bad ``retry_options``.
+            ImportError: mTLS is asked for on Vertex AI and google-auth is missing (the
+                client's first plan only; see :func:`._mtls.client_tls`).
         """
-        self.base_url = options.base_url or backend.default_base_url
+        base_url = options.base_url or backend.default_base_url
+        tls = backend.client_tls
+        if tls is None:
+            from ._mtls import client_tls
+
+            tls = client_tls(backend)
+        if tls.mtls_endpoint:
+            from .._backend import to_mtls_url
+
+            base_url = to_mtls_url(base_url)
+        self.base_url = base_url
+        self.tls: ssl.SSLContext | None = tls.context
         self.api_version = options.api_version or backend.default_api_version
+        scope = options.base_url_resource_scope
+        collection = scope is not None and ResourceScope(scope) is ResourceScope.COLLECTION
+        self.path_version: str | None = None if collection else self.api_version
+        self.prefixed = not (collection and backend.custom_base_url)
         headers = {
             "Content-Type": "application/json",
             "user-agent": f"{PRODUCT} {LANGUAGE}",
@@ -341,10 +385,8 @@ class Plan:
         from .._backend import build_url
 
         check_resource_path(path)
-        url = URL(
-            build_url(self.base_url, self.api_version, backend.resource_path(method, path), query),
-            encoded=True,
-        )
+        resource = backend.resource_path(method, path) if self.prefixed else path
+        url = URL(build_url(self.base_url, self.path_version, resource, query), encoded=True)
         if query is None:
             if len(self.urls) >= URL_CACHE_LIMIT:
                 self.urls.clear()

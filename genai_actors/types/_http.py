@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import msgspec
 
+from ._enums_more import ResourceScope
+
 __all__ = ["HttpOptions", "HttpRetryOptions"]
 
 
@@ -36,6 +38,10 @@ class HttpOptions(msgspec.Struct, kw_only=True, omit_defaults=True):
 
     Attributes:
         base_url: Base URL of the API (``https://generativelanguage.googleapis.com/`` by default).
+        base_url_resource_scope: ``ResourceScope.COLLECTION`` (or ``"COLLECTION"``) when
+            ``base_url`` already names the collection: URLs are then ``base_url`` + resource
+            path, without the API version (and on Vertex AI with a custom base URL, without
+            ``projects/{p}/locations/{l}/``). A client given a scope needs a ``base_url``.
         api_version: API version path segment (``v1`` by default, like google-genai 3.x).
         headers: Extra headers; per-call values win over client values.
         timeout: Overall budget of one call in **milliseconds**, retries included, exactly as
@@ -46,6 +52,7 @@ class HttpOptions(msgspec.Struct, kw_only=True, omit_defaults=True):
     """
 
     base_url: str | None = None
+    base_url_resource_scope: ResourceScope | None = None
     api_version: str | None = None
     headers: dict[str, str] | None = None
     timeout: int | float | None = None

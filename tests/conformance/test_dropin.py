@@ -420,7 +420,6 @@ def test_difference_a_near_miss_enum_value_is_refused_before_sending(
         "httpx_client",
         "httpx_async_client",
         "aiohttp_client",
-        "base_url_resource_scope",
     ],
 )
 def test_difference_http_library_options_are_refused(option: str) -> None:
