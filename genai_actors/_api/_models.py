@@ -140,7 +140,7 @@ class AsyncModels:
         if tables is None:
             tables = self._kept = _transformers.kept_tables(self._vertex)
         table = tables.get(type(config))
-        if not table:
+        if table is None or not table.entries:
             return None
         kept = _transformers.find_kept(table, config)
         if kept is None:

@@ -72,7 +72,26 @@ class Prepared:
         self.simple = simple
 
 
-Table = dict[bytes, Prepared]  # MessagePack of a config -> its entry
+class Table:
+    """The entries kept for one backend and config type, and the last one found.
+
+    Attributes:
+        entries: MessagePack of a config -> its entry, oldest first.
+        last: The key and entry :func:`find_kept` found last (``(b"", None)`` at first): a
+            config reused call after call is matched by comparing bytes, without hashing
+            its key.
+    """
+
+    __slots__ = ("entries", "last")
+
+    def __init__(self) -> None:
+        self.entries: dict[bytes, Prepared] = {}
+        self.last: tuple[bytes, Prepared | None] = (b"", None)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
 Key = tuple[Any, type[Any], bytes]  # (backend, config type, MessagePack of the config)
 
 
@@ -83,7 +102,15 @@ def find_kept(table: Table, config: Any) -> Prepared | None:
     Never raises: a config that cannot be encoded or compared finds nothing.
     """
     try:
-        entry = table.get(_encode(config))
+        data = _encode(config)
+        last = table.last
+        if data == last[0]:
+            entry = last[1]
+        else:
+            entry = table.entries.get(data)
+            if entry is None:
+                return None
+            table.last = (data, entry)
         if entry is not None and config == entry.snapshot:
             return entry
     except Exception:  # a value MessagePack refuses, or whose == raises: no reuse
@@ -110,7 +137,7 @@ class PreparedConfigs:
         table = tables.get((backend, kind))
         if table is None:
             with self._lock:
-                table = tables.setdefault((backend, kind), {})
+                table = tables.setdefault((backend, kind), Table())
         return table
 
     def key(self, config: Any, backend: Any) -> Key | None:
@@ -132,7 +159,7 @@ class PreparedConfigs:
         table = self._tables.get((key[0], key[1]))
         if table is None:
             return None
-        entry = table.get(key[2])
+        entry = table.entries.get(key[2])
         if entry is None:
             return None
         try:
@@ -176,17 +203,19 @@ class PreparedConfigs:
         entry = Prepared(tail, coerced if key[1] is dict else None, snapshot, simple)
         table = self.table(key[0], key[1])
         with self._lock:
-            if len(table) >= self._max and key[2] not in table:
-                del table[next(iter(table))]  # the oldest entry
-            table[key[2]] = entry
+            entries = table.entries
+            if len(entries) >= self._max and key[2] not in entries:
+                del entries[next(iter(entries))]  # the oldest entry
+            entries[key[2]] = entry
             self._seen.pop(key, None)
 
     def clear(self) -> None:
         """Forget every entry and every key noted (the tables handed out stay live, empty)."""
         with self._lock:
             for table in self._tables.values():
-                table.clear()
+                table.entries.clear()
+                table.last = (b"", None)
             self._seen.clear()
 
     def __len__(self) -> int:
-        return sum(len(table) for table in self._tables.values())
+        return sum(len(table.entries) for table in self._tables.values())
