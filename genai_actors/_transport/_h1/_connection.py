@@ -283,8 +283,28 @@ class Connection(asyncio.Protocol):
         if self._informational:
             self._informational = False
             return
-        if self._response is not None:
+        response = self._response
+        if response is None:
+            return
+        parts = self._parts
+        if parts is None or self._decoder is not None:
             self._complete(self.parser.should_keep_alive())
+            return
+        # _complete's common case, inlined: a plain body that came whole with its head.
+        self._response = None
+        self._parts = None
+        timer, self.timer = self.timer, None
+        if timer is not None:
+            timer.active = False
+        self.served += 1
+        response._conn = None
+        response._body = parts[0] if len(parts) == 1 else b"".join(parts)
+        if self._reading_paused:
+            self.resume_reading()
+        if self.leased:
+            self.pool.finish(
+                self, self.parser.should_keep_alive() and not self.lost and not self._unfinished
+            )
 
     # -- the exchange
 
