@@ -4,7 +4,10 @@ call, nothing kept that could be mistaken for another config."""
 
 from __future__ import annotations
 
+import collections
 import copy
+import decimal
+import enum
 import math
 import uuid
 import warnings
@@ -16,9 +19,9 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from genai_actors import types
-from genai_actors._transformers._generate import _PREPARED, generate_content_request
+from genai_actors._transformers._generate import _PREPARED, generate_content_request, kept_tables
 from genai_actors._transformers._names import VertexLocation
-from genai_actors._transformers._prepared import MAX_ENTRIES, MAX_KEY_BYTES
+from genai_actors._transformers._prepared import MAX_ENTRIES, MAX_KEY_BYTES, find_kept
 from genai_actors.errors import InvalidRequestError, UnsupportedByBackendError
 from genai_actors.types import UnknownEnumValueWarning
 
@@ -411,3 +414,234 @@ async def test_models_generate_content_sends_what_a_fresh_build_makes() -> None:
                     assert isinstance(response.parsed, dict)
                 sent.append(record.headers["x-goog-api-client"])
             assert len(set(sent)) == 1
+
+
+# -- the look-up of the models fast path (find_kept) -------------------------------------------
+
+
+def _hit(config: Any, vertex: VertexLocation | None = None) -> Any:
+    """The entry ``client.models`` would serve ``config`` from, or ``None``."""
+    table = kept_tables(vertex).get(type(config))
+    return None if table is None else find_kept(table, config)
+
+
+class _Str(enum.StrEnum):
+    HARASSMENT = "HARM_CATEGORY_HARASSMENT"
+    NONE = "BLOCK_NONE"
+    UUIDISH = "12345678-1234-5678-1234-567812345678"
+
+
+_UUID = "12345678-1234-5678-1234-567812345678"
+
+
+def _look_alikes(value: Any) -> list[Any]:
+    """Values MessagePack may encode like ``value`` (or nearly), of other types."""
+    out: list[Any] = []
+    if type(value) is bool:
+        out += [int(value), float(value)]
+    elif type(value) is int:
+        out += [float(value), value != 0, decimal.Decimal(value), _Int(value)]
+    elif type(value) is float:
+        if value.is_integer():
+            out.append(int(value))
+        out += [decimal.Decimal(str(value))]
+    elif type(value) is str:
+        out += [value.encode(), bytearray(value.encode()), _Plain(value)]
+        out += [member for member in _Str if member.value == value]
+        if value == _UUID:
+            out.append(uuid.UUID(value))
+    elif type(value) is list:
+        out += [tuple(value)]
+    elif type(value) is dict:
+        out += [dict(reversed(value.items()))] if len(value) > 1 else []
+        out += [collections.OrderedDict(value)]
+    elif value is None:
+        out += [math.nan, 0, ""]
+    return out
+
+
+class _Int(int):
+    pass
+
+
+class _Plain(str):
+    pass
+
+
+def _paths(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    """Every path to a value inside ``value`` (dict keys and list indexes), itself first."""
+    yield path
+    if type(value) is dict:
+        for key, item in value.items():
+            yield from _paths(item, (*path, key))
+    elif type(value) is list:
+        for index, item in enumerate(value):
+            yield from _paths(item, (*path, index))
+
+
+def _replaced(value: Any, path: tuple[Any, ...], new: Any) -> Any:
+    if not path:
+        return new
+    copied = copy.copy(value)
+    copied[path[0]] = _replaced(value[path[0]], path[1:], new)
+    return copied
+
+
+def _at(value: Any, path: tuple[Any, ...]) -> Any:
+    for step in path:
+        value = value[step]
+    return value
+
+
+_LOOK_ALIKE_CONFIGS = st.fixed_dictionaries(
+    {},
+    optional={
+        "temperature": st.sampled_from([0.0, 1.0, 0.25, 1, True, None]),
+        "candidate_count": st.sampled_from([1, 2, 1.0, True]),
+        "seed": st.integers(-2, 2),
+        "stop_sequences": st.lists(st.sampled_from(["a", "THE END", ""]), max_size=2),
+        "cached_content": st.sampled_from([_UUID, "c1"]),
+        "response_mime_type": st.sampled_from(["text/plain", "application/json"]),
+        "safety_settings": st.lists(
+            st.fixed_dictionaries(
+                {
+                    "category": st.sampled_from(["HARM_CATEGORY_HARASSMENT", "HARASSMENT"]),
+                    "threshold": st.sampled_from(["BLOCK_NONE", "BLOCK_ONLY_HIGH"]),
+                }
+            ),
+            max_size=2,
+        ),
+        "system_instruction": st.sampled_from(["x", {"parts": [{"text": "p"}]}]),
+    },
+)
+
+
+@given(_LOOK_ALIKE_CONFIGS, st.data())
+@settings(max_examples=300, deadline=None)
+def test_the_kept_look_up_serves_only_configs_that_build_the_same_bytes(
+    config: dict[str, Any], data: st.DataObject
+) -> None:
+    """The law behind the models fast path: a config served from another config's entry
+    builds byte for byte what that config builds (same outcome, no error), and a config
+    whose build differs in anything (value types: ints, floats, bools, Decimals; strings vs
+    bytes, enums, UUIDs, str subclasses; lists vs tuples; key order; OrderedDicts) is never
+    served from it. An equal config (a deep copy) is served."""
+
+    def fresh(config: Any) -> Any:  # any error: a str subclass leaks NotImplementedError
+        _PREPARED.clear()
+        try:
+            return generate_content_request("m", "x", config).body
+        except Exception as exc:
+            return (type(exc), str(exc))
+        finally:
+            _PREPARED.clear()
+
+    _PREPARED.clear()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UnknownEnumValueWarning)
+        kept_outcome = fresh(config)
+        _outcome("x", config)
+        _outcome("x", config)
+        if isinstance(kept_outcome, bytes) and len(_PREPARED) == 1:
+            assert _hit(copy.deepcopy(config)) is not None  # equal configs reuse
+        path = data.draw(st.sampled_from(list(_paths(config))))
+        alikes = _look_alikes(_at(config, path))
+        if not alikes:
+            return
+        other = _replaced(config, path, data.draw(st.sampled_from(alikes)))
+        served = _hit(other)
+        other_outcome = fresh(other)
+    if served is not None:
+        assert other_outcome == kept_outcome
+        assert isinstance(other_outcome, bytes)
+    if other_outcome != kept_outcome:
+        assert served is None
+
+
+def test_a_struct_mutated_in_place_into_a_look_alike_is_built_afresh() -> None:
+    """A kept struct config mutated in place so that it encodes as before (a UUID where its
+    string was, a tuple where its list was) is not served from its entry: the entry holds a
+    copy, not the caller's struct."""
+    config = types.GenerateContentConfig(cached_content=_UUID, stop_sequences=["a"])
+    _keep(config)
+    assert _hit(config) is not None
+    config.cached_content = uuid.UUID(_UUID)  # type: ignore[assignment]
+    assert _hit(config) is None
+    with pytest.raises(InvalidRequestError, match=r"config\.cached_content"):
+        generate_content_request("m", "x", config)
+    config.cached_content = _UUID
+    config.stop_sequences = ("a",)  # type: ignore[assignment]
+    assert _hit(config) is None
+    assert _outcome("x", config) == _fresh("x", config)
+
+
+def test_a_struct_entry_serves_equal_structs_and_its_caller_keeps_its_own() -> None:
+    """A struct entry serves another struct with equal content; its coerced struct is None
+    (the request carries the caller's struct); the snapshot is a copy."""
+    one, two = _typed(), _typed()
+    _keep(one)
+    entry = _hit(two)
+    assert entry is not None
+    assert entry.coerced is None
+    assert entry.snapshot == one
+    assert entry.snapshot is not one
+
+
+def test_the_kept_look_up_forgets_on_clear_and_is_per_backend() -> None:
+    """After clear() nothing is served, not even the last config found; a config kept for
+    one backend is not served on another."""
+    _keep(TYPICAL)
+    assert _hit(TYPICAL) is not None
+    assert _hit(TYPICAL, VERTEX) is None
+    _PREPARED.clear()
+    assert _hit(TYPICAL) is None
+    _keep(TYPICAL, VERTEX)
+    assert _hit(TYPICAL) is None
+    assert _hit(TYPICAL, VERTEX) is not None
+
+
+def test_the_kept_look_up_follows_mutations_of_the_last_config() -> None:
+    """The last config found is matched by its bytes: mutating it (at any depth) misses,
+    and mutating it back hits again; two configs used in turn are both served."""
+    config = copy.deepcopy(TYPICAL)
+    other = {"temperature": 0.5}
+    _keep(config)
+    _keep(other)
+    for _ in range(2):
+        assert _hit(config) is not None
+        assert _hit(other) is not None
+    config["safety_settings"][0]["threshold"] = "BLOCK_NONE"
+    assert _hit(config) is None
+    config["safety_settings"][0]["threshold"] = "BLOCK_ONLY_HIGH"
+    assert _hit(config) is not None
+
+
+def test_the_kept_look_up_never_raises() -> None:
+    """A config MessagePack refuses, or whose == raises, finds nothing (the full build then
+    reports what it reports)."""
+
+    class Angry(dict[str, Any]):
+        def __eq__(self, other: object) -> bool:
+            raise RuntimeError("no")
+
+        __hash__ = None  # type: ignore[assignment]
+
+    _keep({"temperature": 0.5})
+    table = kept_tables(None)[dict]
+    assert find_kept(table, {"tools": [print]}) is None
+    assert find_kept(table, {"temperature": object()}) is None
+    assert find_kept(table, Angry(temperature=0.5)) is None
+
+
+def test_the_entry_says_whether_the_call_needs_its_afc_mcp_and_schema_steps() -> None:
+    """``simple`` is set only for a config without tools, AFC settings or schema."""
+    _keep(TYPICAL)
+    assert _hit(TYPICAL).simple
+    for config in (
+        {"tools": [{"function_declarations": [{"name": "f"}]}]},
+        {"automatic_function_calling": {"disable": True}},
+        {"response_mime_type": "application/json", "response_schema": {"type": "STRING"}},
+        {"response_mime_type": "application/json", "response_json_schema": {"type": "string"}},
+    ):
+        _keep(config)
+        assert not _hit(config).simple, config
