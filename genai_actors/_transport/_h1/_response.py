@@ -97,14 +97,20 @@ class H1Response:
         it)."""
         out = self._dict
         if out is None:
-            out = self._dict = {}
-            for raw_name, raw_value in self._raw_headers:
-                name = raw_name.decode("utf-8", "surrogateescape").lower()
-                value = raw_value.decode("utf-8", "surrogateescape")
-                if name in out:
-                    out[name] = f"{out[name]}, {value}"
-                else:
-                    out[name] = value
+            raw = self._raw_headers
+            out = {
+                name.decode("utf-8", "surrogateescape").lower(): value.decode(
+                    "utf-8", "surrogateescape"
+                )
+                for name, value in raw
+            }
+            if len(out) < len(raw):  # a repeated header: its values joined, in order
+                out = {}
+                for raw_name, raw_value in raw:
+                    name = raw_name.decode("utf-8", "surrogateescape").lower()
+                    value = raw_value.decode("utf-8", "surrogateescape")
+                    out[name] = f"{out[name]}, {value}" if name in out else value
+            self._dict = out
         return out
 
     @property
