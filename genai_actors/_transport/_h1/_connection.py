@@ -137,7 +137,7 @@ class Connection(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         self.got_bytes = True
         timer = self.timer
-        if timer is not None:
+        if timer is not None and timer.sock_read is not None:
             timer.last_data = self.loop.time()
         if self._waiter is None and self._response is None:
             self.abort(None)  # bytes nobody asked for: the connection cannot be trusted
