@@ -208,10 +208,10 @@ class AsyncOperations:
         if isinstance(operation, Operation) and operation.done:
             return operation
         name = _name_of(operation)
-        _options(config)  # validated before anything starts
+        fetch = self._fetcher(operation, config)  # checks the name and config: nothing starts
         return await self._api.watchers.wait(
             name,
-            self._fetcher(operation, config),
+            fetch,
             _is_done,
             timeout=limit,
             kind=self._kind(operation),
@@ -253,18 +253,33 @@ class AsyncOperations:
         """
         _check_operation(operation)
         name = _name_of(operation)
-        _options(config)  # validated before anything starts
+        fetch = self._fetcher(operation, config)  # checks the name and config: nothing starts
         return self._api.watchers.watch(
             name,
-            self._fetcher(operation, config),
+            fetch,
             _is_done,
             kind=self._kind(operation),
             backoff=backoff,
         )
 
     def _fetcher(self, operation: Operation | str, config: Any) -> Any:
+        """The watch's fetch: :meth:`get`'s request, built (name checked, options coerced)
+        once per watch rather than per poll.
+
+        Raises:
+            InvalidRequestError: No usable name, or an unknown ``config`` field.
+        """
+        api = self._api
+        vertex = vertex_location(api)
+        built = _get_request(operation, _options(config), vertex)
+        method, path, query, body = built.method, built.path, built.query, built.body
+        options = built.http_options
+        decode = operation_class(operation).from_api_response
+        is_vertex = vertex is not None
+
         async def fetch(_name: str) -> Operation:
-            return await self.get(operation, config=config)
+            raw = await api.request(method, path, body=body, query=query, http_options=options)
+            return decode(raw.content, is_vertex)
 
         return fetch
 

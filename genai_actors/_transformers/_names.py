@@ -95,6 +95,14 @@ def check_resource_id(value: str, path: str) -> str:
 
 def _check_segments(name: str, path: str) -> None:
     """Check every ``/``-separated id of a resource name (its collection names included)."""
+    if "%" not in name and "\\" not in name and "?" not in name and "#" not in name:
+        # Nothing to decode and no unsafe character: only empty and dot segments remain to
+        # refuse, which the loop below names in its error.
+        for segment in name.split("/"):
+            if segment in (".", "..") or not segment.strip():
+                break
+        else:
+            return
     for segment in name.split("/"):
         check_resource_id(segment, path)
 

@@ -59,6 +59,11 @@ _MIN_RATE_FACTOR = 1.0 / 64.0
 _EPSILON = 1e-9
 _COMPACT_MIN = 1024
 _MIN_WAIT = 1e-4
+# A poll due less than this far ahead starts at once. Event loops sleep in whole milliseconds
+# (libuv's timers, and epoll's timeout, which asyncio's selector rounds up to 1 ms), so a
+# shorter delay cannot be slept and only costs a timer and a wake-up: ``Backoff(1e-6, 1e-6)``
+# polls back to back on every loop. Deadlines keep the loop's own resolution.
+TIMER_FLOOR = 1e-3
 
 
 class ScheduleBook:
@@ -156,11 +161,14 @@ class PollScheduler(Actor):
         self._loop = loop = asyncio.get_running_loop()
         # The system clock is the loop's time(): read it without the clock's own look-up.
         self._now = loop.time if type(clock) is SystemClock else clock.now
-        # How early an entry may start: the loop's timer resolution. uvloop's clock and timers
-        # count whole milliseconds, so a timer may fire while its entry looks a fraction of a
-        # millisecond ahead; without the slack the loop re-arms a zero timer until the clock
-        # ticks over (a busy spin of up to 1 ms). asyncio's own loop runs handles this early.
-        self._slack = 0.0 if self._virtual else getattr(loop, "_clock_resolution", 1e-3)
+        # How early a deadline may expire: the loop's timer resolution. uvloop's clock and
+        # timers count whole milliseconds, so a timer may fire while its entry looks a fraction
+        # of a millisecond ahead; without the slack the loop re-arms a zero timer until the
+        # clock ticks over (a busy spin of up to 1 ms). asyncio's own loop runs handles this
+        # early. A poll may start up to TIMER_FLOOR early (no timer for a sub-millisecond wait).
+        resolution = 0.0 if self._virtual else getattr(loop, "_clock_resolution", 1e-3)
+        self._deadline_slack = resolution
+        self._slack = resolution if self._virtual else max(resolution, TIMER_FLOOR)
         self._book.tick_at = None  # a timer of a previous incarnation died with it
         # Polls and the timer run in the scheduler's own context, whoever booked them (a
         # watcher's init, a waiter's deadline): no caller's context variables leak into them.
@@ -297,12 +305,7 @@ class PollScheduler(Actor):
         rate = cfg.max_polls_per_second * book.rate_factor
         limited = cfg.max_polls_per_second != math.inf  # validated: positive, not NaN
         if limited:
-            burst = max(1.0, min(float(cfg.max_concurrent_polls), rate))
-            if book.refilled_at is None:
-                book.tokens = burst
-            else:
-                book.tokens = min(burst, book.tokens + (now - book.refilled_at) * rate)
-            book.refilled_at = now
+            self._refill(now, cfg, rate)
         heap = book.heap
         while heap:
             if len(book.in_flight) >= cfg.max_concurrent_polls:
@@ -323,6 +326,16 @@ class PollScheduler(Actor):
             self._start_poll(state)
         return math.inf
 
+    def _refill(self, now: float, cfg: WatchConfig, rate: float) -> None:
+        """Tops up the token bucket of a rate-limited schedule to ``now``."""
+        book = self._book
+        burst = max(1.0, min(float(cfg.max_concurrent_polls), rate))
+        if book.refilled_at is None:
+            book.tokens = burst
+        else:
+            book.tokens = min(burst, book.tokens + (now - book.refilled_at) * rate)
+        book.refilled_at = now
+
     def _add_deadline(self, sub: Subscriber[Any], timeout: float) -> None:
         # Entries hold weak references: a waiter that returned early (and its result) is not
         # kept alive until its deadline, which may be days away.
@@ -336,7 +349,7 @@ class PollScheduler(Actor):
 
     def _expire(self, now: float) -> None:
         deadlines = self._book.deadlines
-        until = now + self._slack
+        until = now + self._deadline_slack
         while deadlines and (deadlines[0][0] <= until or not _pending(deadlines[0][2])):
             _, _, ref = heapq.heappop(deadlines)
             sub = ref()
@@ -387,7 +400,8 @@ class PollScheduler(Actor):
     # ------------------------------------------------------------------ one poll
 
     async def _poll(self, state: WatchState[Any], token: int) -> None:
-        """Fetches once for ``state`` and books the outcome; runs as a task of the scheduler.
+        """Fetches for ``state`` and books the outcome; runs as a task of the scheduler. A
+        next poll of the same watch due at once runs on this task too (no new task, no timer).
 
         Cancellation (the scheduler stopping): the poll's token is released and the watch
         re-queued, so the next scheduler polls it again.
@@ -396,10 +410,41 @@ class PollScheduler(Actor):
         try:
             next_token: int | None = token
             while next_token is not None:
-                if state.closed:  # every subscriber left before this poll started: no fetch
-                    self.report(state, next_token, None, ok=True)
+                token, next_token = next_token, None
+                left = state.closed  # (a local: mypy would keep state.closed narrowed below)
+                if left:  # every subscriber left before this poll started: no fetch
+                    self.report(state, token, None, ok=True)
                     break
-                next_token = await self._poll_once(state, next_token)
+                # One fetch and its booking, inline: a coroutine per poll costs a frame.
+                try:
+                    snapshot = await state.fetch(state.name)
+                except asyncio.CancelledError:
+                    self._requeue(state, token)
+                    raise
+                except Exception as exc:
+                    state.polls += 1
+                    if state.in_flight == token:
+                        if state.ref is None and classify(exc) is Outcome.CRASH:
+                            await self._respawn(state)  # raised in a supervised watcher
+                        if state.in_flight == token:
+                            self._failed(state, token, exc)
+                    break
+                state.polls += 1
+                state.crashes = 0
+                if state.in_flight != token:
+                    break  # released meanwhile (a recovery): the schedule has moved on
+                if state.closed:  # every subscriber left during the fetch
+                    self.report(state, token, None, ok=True)
+                elif state.deliver(snapshot):
+                    self._finish(state, token)
+                else:
+                    if state.ref is None:
+                        # The watch goes on past its first poll: from now on a supervised
+                        # Watcher owns it (its init sees this poll running and books nothing).
+                        await self._respawn(state)
+                        if state.in_flight != token:
+                            break
+                    next_token = self._rebook(state, token, state.next_delay())
             if state.closed:
                 # The watch ended: its watcher stops through its supervisor (cheaper than a
                 # "stop" message, which would start a drain task just to handle it).
@@ -411,62 +456,74 @@ class PollScheduler(Actor):
             if task is not None:
                 tasks.discard(task)
 
-    async def _poll_once(self, state: WatchState[Any], token: int) -> int | None:
-        """One fetch and its booking; returns the token of the next poll of the same watch
-        when it was due at once (this task runs it), else None."""
-        try:
-            snapshot = await state.fetch(state.name)
-        except asyncio.CancelledError:
-            self._requeue(state, token)
-            raise
-        except Exception as exc:
-            state.polls += 1
-            if state.in_flight == token:
-                if state.ref is None and classify(exc) is Outcome.CRASH:
-                    await self._respawn(state)  # the crash is raised in a supervised watcher
-                if state.in_flight == token:
-                    self._failed(state, token, exc)
-            return None
-        state.polls += 1
-        state.crashes = 0
-        if state.in_flight != token:
-            return None  # released meanwhile (a recovery): the schedule has moved on
-        if state.closed:  # every subscriber left during the fetch
-            self.report(state, token, None, ok=True)
-        elif state.deliver(snapshot):
-            self._finish(state, token)
-        else:
-            if state.ref is None:
-                # The watch goes on past its first poll: from now on a supervised Watcher owns
-                # it (its init sees this poll running and books nothing).
-                await self._respawn(state)
-                if state.in_flight != token:
-                    return None
-            self._carrier = state
-            try:
-                self._rebook(state, token, state.schedule.next_delay())
-            finally:
-                self._carrier = None
-            carried, self._carried = self._carried, None
-            return carried
-        return None
-
-    def _rebook(self, state: WatchState[Any], token: int, delay: float) -> None:
+    def _rebook(self, state: WatchState[Any], token: int, delay: float) -> int | None:
         """``report(state, token, delay, ok=True)`` for an open watch, in one call: the hot
-        path of every poll that did not end its watch."""
+        path of every poll that did not end its watch.
+
+        Returns:
+            The token of the watch's next poll when it is due at once (the calling poll task
+            runs it: no new task, no timer), else None.
+        """
         book = self._book
-        if book.in_flight.pop(token, None) is None:
-            return  # already released (e.g. by a recovery)
+        in_flight = book.in_flight
+        if in_flight.pop(token, None) is None:
+            return None  # already released (e.g. by a recovery)
         state.in_flight = None  # it was ``token``: checked by the caller
         if book.rate_factor < 1.0:
             book.rate_factor = min(1.0, book.rate_factor * 1.1)
+        stopped = self._stopped
+        if delay <= self._slack and not (stopped or state.closed or book.deadlines):
+            # Due at once and nothing else due (the earliest other entry is later, and the
+            # timer armed for it): the next poll takes a token here, with what _dispatch would
+            # have done and nothing else (no heap entry, no dispatch).
+            now = self._now()
+            cfg = self._config()
+            heap = book.heap
+            ref = state.ref
+            tick_at = book.tick_at
+            if (
+                not self._virtual
+                and now >= book.paused_until
+                and len(in_flight) < cfg.max_concurrent_polls
+                and (
+                    not heap
+                    or (
+                        heap[0][0] > now + self._slack
+                        and tick_at is not None
+                        and tick_at <= heap[0][0]
+                    )
+                )
+                and (ref is None or ref.alive)
+                and (cfg.max_polls_per_second == math.inf or self._take_token(now, cfg))
+            ):
+                token = next(book.tokens_seq)
+                state.in_flight = token
+                in_flight[token] = state
+                book.dispatched += 1
+                return token
         if not state.closed:
             state.generation += 1
             state.scheduled = True
             due = self._now() + (delay if delay > 0.0 else 0.0)
             heapq.heappush(book.heap, (due, next(book.seq), state.generation, state))
-        if not self._stopped:
+        if stopped:
+            return None
+        self._carrier = state
+        try:
             self._dispatch()
+        finally:
+            self._carrier = None
+        carried, self._carried = self._carried, None
+        return carried
+
+    def _take_token(self, now: float, cfg: WatchConfig) -> bool:
+        """Takes one poll token from the rate cap's bucket, if it holds one."""
+        book = self._book
+        self._refill(now, cfg, cfg.max_polls_per_second * book.rate_factor)
+        if book.tokens < 1.0 - _EPSILON:
+            return False
+        book.tokens = max(0.0, book.tokens - 1.0)
+        return True
 
     def _requeue(self, state: WatchState[Any], token: int) -> None:
         book = self._book
@@ -478,7 +535,7 @@ class PollScheduler(Actor):
     def _failed(self, state: WatchState[Any], token: int, exc: Exception) -> None:
         outcome = classify(exc)
         if outcome is Outcome.RETRY:
-            delay = state.schedule.next_delay()
+            delay = state.next_delay()
             _log_watch.info(
                 "watch.poll_error", name=state.name, error=type(exc).__name__, delay=delay
             )
@@ -486,7 +543,7 @@ class PollScheduler(Actor):
         elif outcome is Outcome.RATE_LIMITED:
             assert isinstance(exc, RateLimitedError)
             hint = exc.retry_after
-            delay = max(state.schedule.next_delay(), hint or 0.0)
+            delay = max(state.next_delay(), hint or 0.0)
             pause = hint if hint is not None else self._config().rate_limit_pause
             _log_watch.info("watch.rate_limited", name=state.name, delay=delay, pause=pause)
             self.report(state, token, delay, ok=False, pause=pause)
@@ -516,7 +573,7 @@ class PollScheduler(Actor):
                     return
             except (ActorExited, MailboxFull):
                 pass
-            self.report(state, token, state.schedule.next_delay(), ok=False)
+            self.report(state, token, state.next_delay(), ok=False)
 
     def _finish(self, state: WatchState[Any], token: int) -> None:
         state.closed = True
@@ -597,7 +654,7 @@ class Watcher(Actor):
             # The previous incarnation crashed (or was killed) and this poll is lost.
             if state.crashes == 0:
                 state.crashes = 1  # killed from outside rather than by its own exception
-            self._post(("lost", state, token, state.schedule.next_delay()))
+            self._post(("lost", state, token, state.next_delay()))
         elif token is None and not state.scheduled:
             self._post(("add", state, 0.0))
 

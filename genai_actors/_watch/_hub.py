@@ -153,11 +153,14 @@ class WatchHub:
         sub: Subscriber[T] = Subscriber(done, streaming=streaming)
         state: WatchState[T] | None = tree.states.get(key)
         if state is not None and not state.closed:
+            if streaming:
+                state.streamed = True
             if state.has_last and sub.offer(state.last, changed=True):
                 return tree, state, sub
             state.subscribers.append(sub)
             return tree, state, sub
         state = WatchState(key, fetch, backoff if backoff is not None else self.config.backoff)
+        state.streamed = streaming
         state.subscribers.append(sub)
         tree.states[key] = state
         try:

@@ -148,6 +148,8 @@ class WatchState(Generic[T]):
         last_crash: The exception of the last crash.
         closed: True once the watch ended (done, failed, or abandoned).
         polls: Polls completed (with or without an error).
+        streamed: True once a stream subscribed (only streams are told what changed, so a
+            watch of waiters alone skips comparing snapshots).
     """
 
     def __init__(
@@ -171,6 +173,26 @@ class WatchState(Generic[T]):
         self.last_crash: BaseException | None = None
         self.closed = False
         self.polls = 0
+        self.streamed = False  # a stream subscribed once: only streams ask what changed
+        self._fixed: float | None = None  # the delay once the schedule can no longer change
+
+    def next_delay(self) -> float:
+        """``schedule.next_delay()``; once the schedule is constant (no jitter, no reset, and
+        at its cap or with a multiplier of 1), that delay without the backoff maths."""
+        schedule = self.schedule
+        fixed = self._fixed
+        if fixed is not None:
+            schedule.attempt += 1
+            return fixed
+        delay = schedule.next_delay()
+        b = schedule.backoff
+        if (
+            b.jitter == 0.0
+            and b.reset_after is None
+            and (b.multiplier == 1.0 or delay >= b.maximum)
+        ):
+            self._fixed = delay
+        return delay
 
     @property
     def has_last(self) -> bool:
@@ -180,7 +202,7 @@ class WatchState(Generic[T]):
     def deliver(self, snapshot: T) -> bool:
         """Hands a fresh snapshot to every subscriber; returns True if none is left."""
         last = self.last
-        if last is _UNSET:
+        if last is _UNSET or not self.streamed:  # waiters never ask whether it changed
             changed = True
         else:
             try:

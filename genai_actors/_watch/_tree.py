@@ -137,7 +137,7 @@ class ClientTree:
         state.crashes += 1
         scheduler = self.scheduler
         if not self._stopped and state.crashes < self.config().max_crashes and scheduler:
-            scheduler.cast(("add", state, state.schedule.next_delay()))
+            scheduler.cast(("add", state, state.next_delay()))
             return
         _log_tree.warning("watch.respawn_failed", name=state.name, error=type(error).__name__)
         self.forget(state)

@@ -13,6 +13,7 @@ from typing import Any, ClassVar, Self
 import msgspec
 
 from ._base import _Wire, decode_base64, decode_json
+from ._construct import construct_unchecked
 from ._media import GeneratedVideo, GenerateVideosResponse, Video
 
 __all__ = [
@@ -85,13 +86,17 @@ class Operation(_Wire, kw_only=True):
         response = None
         if raw.response is not None:
             response = cls._convert_response(raw.response, is_vertex_ai)
-        return cls(
+        # Decoded values have their fields' types already: no checked construction (as
+        # decoding a wire struct skips it), which a watched poll would pay on every snapshot.
+        op: Self = construct_unchecked(
+            cls,
             name=raw.name,
             metadata=raw.metadata,
             done=raw.done,
             error=raw.error,
             response=response,
         )
+        return op
 
     @classmethod
     def _convert_response(cls, response: dict[str, Any], is_vertex_ai: bool) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import math
 from collections.abc import Callable
 from typing import Any
@@ -61,11 +62,13 @@ def test_a_paced_watch_fires_the_timer_about_once_per_poll(
 
 
 @pytest.mark.parametrize("factory", loops())
+@pytest.mark.parametrize("pace", [1e-12, 5e-4])
 def test_polls_due_at_once_run_on_the_watch_s_own_task(
-    factory: Callable[[], asyncio.AbstractEventLoop],
+    factory: Callable[[], asyncio.AbstractEventLoop], pace: float
 ) -> None:
-    """A next poll due at once (within the loop's clock resolution) is run by the task of the
-    poll that booked it: no new task, no timer. Paced polls each get a task of their own."""
+    """A next poll due at once (less than TIMER_FLOOR, 1 ms, ahead: no loop can sleep that
+    short) is run by the task of the poll that booked it: no new task, no timer, on asyncio
+    too, whose clock resolution is finer. Paced polls each get a task of their own."""
     tasks: dict[str, list[asyncio.Task[Any] | None]] = {"due": [], "paced": []}
 
     def fetcher(key: str) -> Callable[[str], Any]:
@@ -80,7 +83,7 @@ def test_polls_due_at_once_run_on_the_watch_s_own_task(
         host = TreeHost(WatchConfig(max_polls_per_second=math.inf))
         try:
             hub = WatchHub(host)
-            at_once = Backoff(1e-12, 1e-12, multiplier=1.0, jitter=0.0)
+            at_once = Backoff(pace, pace, multiplier=1.0, jitter=0.0)
             paced = Backoff(2e-3, 2e-3, multiplier=1.0, jitter=0.0)
             done = lambda n: n >= POLLS  # noqa: E731
             assert await hub.wait("operations/due", fetcher("due"), done, backoff=at_once) == POLLS
@@ -121,9 +124,79 @@ async def test_polls_run_in_the_scheduler_s_context() -> None:
         hub = WatchHub(host)
         tree = await host.ensure()
         caller_var.set("caller")
-        paced = Backoff(1e-3, 1e-3, multiplier=1.0, jitter=0.0)
+        paced = Backoff(2e-3, 2e-3, multiplier=1.0, jitter=0.0)  # over TIMER_FLOOR: a timer
         await hub.wait("operations/ctx", fetch, lambda n: n >= 3, timeout=60.0, backoff=paced)
         assert tree.scheduler is not None
         assert seen == [(tree.scheduler, "unset")] * 3
     finally:
         await host.aclose()
+
+
+def _run(factory: Callable[[], asyncio.AbstractEventLoop], main: Callable[[], Any]) -> Any:
+    with asyncio.Runner(loop_factory=factory) as runner:
+        return runner.run(main())
+
+
+@pytest.mark.parametrize("factory", loops())
+def test_back_to_back_watches_take_turns_when_one_poll_may_run(
+    factory: Callable[[], asyncio.AbstractEventLoop],
+) -> None:
+    """A poll due at once is carried on its task only when nothing else is due: with one poll
+    allowed in flight, two back-to-back watches alternate instead of one starving the other."""
+    order: list[str] = []
+
+    async def fetch(name: str) -> int:
+        order.append(name)
+        await asyncio.sleep(0)
+        return order.count(name)
+
+    async def main() -> list[int]:
+        host = TreeHost(WatchConfig(max_concurrent_polls=1, max_polls_per_second=math.inf))
+        try:
+            hub = WatchHub(host)
+            at_once = Backoff(1e-6, 1e-6, multiplier=1.0, jitter=0.0)
+            return list(
+                await asyncio.gather(
+                    *(
+                        hub.wait(name, fetch, lambda n: n >= POLLS, backoff=at_once)
+                        for name in ("operations/a", "operations/b")
+                    )
+                )
+            )
+        finally:
+            await host.aclose()
+
+    assert _run(factory, main) == [POLLS, POLLS]
+    assert order == ["operations/a", "operations/b"] * POLLS
+
+
+@pytest.mark.parametrize("factory", loops())
+def test_polls_due_at_once_still_respect_the_rate_cap(
+    factory: Callable[[], asyncio.AbstractEventLoop],
+) -> None:
+    """A poll carried on its own task takes a token from the rate cap's bucket like any other:
+    back-to-back polls under a cap of 200/s (a burst of one) come at least 5 ms apart."""
+    calls: list[float] = []
+
+    async def fetch(name: str) -> int:
+        calls.append(asyncio.get_running_loop().time())
+        await asyncio.sleep(0)
+        return len(calls)
+
+    async def main() -> int:
+        host = TreeHost(WatchConfig(max_concurrent_polls=1, max_polls_per_second=200.0))
+        try:
+            hub = WatchHub(host)
+            at_once = Backoff(1e-6, 1e-6, multiplier=1.0, jitter=0.0)
+            result: int = await hub.wait(
+                "operations/capped", fetch, lambda n: n >= 5, backoff=at_once
+            )
+            return result
+        finally:
+            await host.aclose()
+
+    assert _run(factory, main) == 5
+    gaps = [b - a for a, b in itertools.pairwise(calls)]
+    # uvloop's clock counts whole milliseconds: allow one tick of rounding per gap.
+    assert all(gap >= 5e-3 - 1e-3 for gap in gaps), gaps
+    assert calls[-1] - calls[0] >= 4 * 5e-3 - 1e-3
