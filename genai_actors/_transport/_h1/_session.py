@@ -37,8 +37,8 @@ _HEADS = 64  # encoded heads kept per URL (the same)
 
 
 class _Route:
-    """What a request needs of one URL object, parsed once, and its encoded heads by method,
-    headers, proxy and whether a body follows."""
+    """What a request needs of one URL object, parsed once, and its last encoded head by
+    method, whether a body follows and proxy (with a copy of the headers it was made of)."""
 
     __slots__ = ("authority", "heads", "host", "port", "scheme", "target", "tls", "url")
 
@@ -54,7 +54,7 @@ class _Route:
         self.tls = scheme == "https"
         self.target = url.raw_path_qs
         self.authority = url.host_port_subcomponent or host
-        self.heads: dict[tuple[object, ...], bytes] = {}
+        self.heads: dict[tuple[str, bool, str | None], tuple[dict[str, str] | None, bytes]] = {}
 
 
 class H1Session:
@@ -166,19 +166,13 @@ class H1Session:
         key = (route.scheme, host, port, proxy, ssl if tls else None)
         body = data if data is None or isinstance(data, bytes) else memoryview(data).cast("B")
         has_body = body is not None
-        try:
-            # The head depends only on these (and the route): encoded once, then reused.
-            head_key: tuple[object, ...] = (
-                method,
-                tuple(headers.items()) if headers else None,
-                proxy,
-                has_body,
-            )
-            head = route.heads.get(head_key)
-        except TypeError:  # a header value that cannot be hashed: encoded every time
-            head_key = ()
-            head = None
-        if head is None:
+        # The head depends only on these, the route and the headers: the last one encoded for
+        # them is reused while the headers are equal to a copy kept of those it was made of.
+        head_key = (method, has_body, proxy)
+        cached = route.heads.get(head_key)
+        if cached is not None and cached[0] == headers:
+            head = cached[1]
+        else:
             head = self._head(route, head_key, method, headers, has_body, via)
         sending = False
         if body is not None:
@@ -263,7 +257,7 @@ class H1Session:
     @staticmethod
     def _head(
         route: _Route,
-        head_key: tuple[object, ...],
+        head_key: tuple[str, bool, str | None],
         method: str,
         headers: Mapping[str, str] | None,
         has_body: bool,
@@ -276,11 +270,10 @@ class H1Session:
             target = route.target
             authorization = None
         head = head_prefix(method, target, route.authority, headers, has_body, authorization)
-        if head_key:
-            heads = route.heads
-            if len(heads) >= _HEADS:
-                heads.clear()
-            heads[head_key] = head
+        heads = route.heads
+        if len(heads) >= _HEADS:
+            heads.clear()
+        heads[head_key] = (None if headers is None else dict(headers), head)
         return head
 
     async def _connect(
