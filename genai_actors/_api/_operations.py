@@ -208,14 +208,9 @@ class AsyncOperations:
         if isinstance(operation, Operation) and operation.done:
             return operation
         name = _name_of(operation)
-        fetch = self._fetcher(operation, config)  # checks the name and config: nothing starts
+        fetch, kind = self._fetcher(operation, config)  # checks name and config: nothing starts
         return await self._api.watchers.wait(
-            name,
-            fetch,
-            _is_done,
-            timeout=limit,
-            kind=self._kind(operation),
-            backoff=backoff,
+            name, fetch, _is_done, timeout=limit, kind=kind, backoff=backoff
         )
 
     @overload
@@ -253,18 +248,13 @@ class AsyncOperations:
         """
         _check_operation(operation)
         name = _name_of(operation)
-        fetch = self._fetcher(operation, config)  # checks the name and config: nothing starts
-        return self._api.watchers.watch(
-            name,
-            fetch,
-            _is_done,
-            kind=self._kind(operation),
-            backoff=backoff,
-        )
+        fetch, kind = self._fetcher(operation, config)  # checks name and config: nothing starts
+        return self._api.watchers.watch(name, fetch, _is_done, kind=kind, backoff=backoff)
 
-    def _fetcher(self, operation: Operation | str, config: Any) -> Any:
-        """The watch's fetch: :meth:`get`'s request, built (name checked, options coerced)
-        once per watch rather than per poll.
+    def _fetcher(self, operation: Operation | str, config: Any) -> tuple[Any, str]:
+        """The watch's fetch, :meth:`get`'s request built (name checked, options coerced) once
+        per watch rather than per poll, and the watch's kind: snapshots of different classes
+        must not be shared between waiters of one name.
 
         Raises:
             InvalidRequestError: No usable name, or an unknown ``config`` field.
@@ -274,16 +264,12 @@ class AsyncOperations:
         built = _get_request(operation, _options(config), vertex)
         method, path, query, body = built.method, built.path, built.query, built.body
         options = built.http_options
-        decode = operation_class(operation).from_api_response
+        cls = operation_class(operation)
+        decode = cls.from_api_response
         is_vertex = vertex is not None
 
         async def fetch(_name: str) -> Operation:
             raw = await api.request(method, path, body=body, query=query, http_options=options)
             return decode(raw.content, is_vertex)
 
-        return fetch
-
-    @staticmethod
-    def _kind(operation: Operation | str) -> str:
-        # Snapshots of different classes must not be shared between waiters of one name.
-        return "operation:" + operation_class(operation).__name__
+        return fetch, "operation:" + cls.__name__

@@ -148,7 +148,10 @@ class WatchHub:
         *,
         streaming: bool,
     ) -> tuple[ClientTree, WatchState[T], Subscriber[T]]:
-        tree = await self._host.ensure()
+        host = self._host
+        tree = host.current()  # the usual case: the tree runs (no coroutine to ask for it)
+        if tree is None or tree.scheduler is None:
+            tree = await host.ensure()
         key = (kind, name)
         sub: Subscriber[T] = Subscriber(done, streaming=streaming)
         state: WatchState[T] | None = tree.states.get(key)
