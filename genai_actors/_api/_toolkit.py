@@ -9,7 +9,7 @@ knows a particular surface; no surface imports another surface for a helper.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import msgspec
@@ -83,7 +83,8 @@ def decode_object(content: bytes) -> dict[str, Any]:
 
 def http_response(raw: RawResponse) -> HttpResponse:
     """google-genai's ``sdk_http_response`` of a result: the response headers."""
-    return sdk_http_response(raw.headers)
+    made: HttpResponse = _raw_struct(HttpResponse, headers=dict(raw.header_dict))
+    return made
 
 
 # msgspec's own constructor: the headers are already a dict of str, so the conversion a wire
@@ -162,14 +163,18 @@ def require_developer_api(api: ApiClient, feature: str, hint: str) -> None:
         raise api.unsupported(feature, hint)
 
 
-async def send(
+def send(
     api: ApiClient,
     request: Request,
     *,
     headers: Mapping[str, str] | None = None,
     idempotent: bool = True,
-) -> RawResponse:
-    """Sends a built request through the transport (retries, deadlines, typed errors).
+) -> Coroutine[Any, Any, RawResponse]:
+    """Sends a built request through the transport (retries, deadlines, typed errors):
+    ``await`` it.
+
+    A plain function returning :meth:`ApiClient.request`'s coroutine (no coroutine frame of
+    its own): the request's pre-send checks raise when it is called.
 
     Args:
         api: The client's HTTP seam.
@@ -185,7 +190,7 @@ async def send(
     Cancellation: the request is aborted and its connection freed; a request cancelled after
     it was sent may still be executed by the server.
     """
-    return await api.request(
+    return api.request(
         request.method,
         request.path,
         body=request.body,
@@ -212,7 +217,7 @@ async def call(
     Raises:
         UnknownApiResponseError: The answer does not decode. Otherwise as :func:`send`.
     """
-    raw = await api.request(  # not through send(): one coroutine frame fewer per call
+    raw = await api.request(  # not through send(): one Python call fewer per call
         request.method,
         request.path,
         body=request.body,
@@ -230,8 +235,9 @@ async def call(
         except (msgspec.DecodeError, msgspec.ValidationError):
             result = decode(raw.content, response_type)  # raises the error decode() raises
     if response_type in _WITH_HTTP_RESPONSE or _has_http_response(response_type):
+        # The response's own dict: nothing reads it after this call.
         result.sdk_http_response = _raw_struct(  # type: ignore[attr-defined]
-            HttpResponse, headers=header_dict(raw.headers)
+            HttpResponse, headers=raw.header_dict
         )
     return result
 

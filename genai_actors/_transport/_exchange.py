@@ -254,13 +254,13 @@ class Exchange:
                         if gate is not None:
                             await gate.settle(None)
                         return resp
-                    answer_headers = resp.headers
+                    answer_headers = resp.header_dict()
                     length = resp.content_length
                     try:
                         if (
                             length is not None
                             and length <= limit
-                            and "Content-Encoding" not in answer_headers
+                            and "content-encoding" not in answer_headers
                         ):
                             content = await resp.read()  # read_body's common case, inlined
                         else:
@@ -269,7 +269,7 @@ class Exchange:
                         resp.release()
                     if gate is not None:
                         await gate.settle(None, content)
-                    return RawResponse(status, answer_headers, content)
+                    return RawResponse(status, resp, answer_headers, content)
                 try:
                     content = await read_body(resp, limit)
                 finally:

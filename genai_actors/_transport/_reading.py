@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+import msgspec
+
 from ..errors import ResponseTooLargeError
 from ._errors import decode_json
 
@@ -21,21 +23,30 @@ if TYPE_CHECKING:
 __all__ = ["RawResponse", "held_back", "read_body", "read_chunk", "read_head"]
 
 
-class RawResponse:
+class RawResponse(msgspec.Struct):
     """A successful (2xx) HTTP response, fully read.
+
+    A struct (built in C, once per call) holding the open client's response for its
+    case-insensitive headers, built only when read.
 
     Attributes:
         status: The HTTP status.
-        headers: The response headers (case-insensitive mapping).
+        response: The client's response (released; its headers stay readable).
+        header_dict: The headers as google-genai's ``sdk_http_response`` has them: lowercase
+            names, repeated values joined with ``", "`` (the response's cached dict: copy it
+            before changing it).
         content: The raw body.
     """
 
-    __slots__ = ("content", "headers", "status")
+    status: int
+    response: Response
+    header_dict: dict[str, str]
+    content: bytes
 
-    def __init__(self, status: int, headers: Mapping[str, str], content: bytes) -> None:
-        self.status = status
-        self.headers = headers
-        self.content = content
+    @property
+    def headers(self) -> Mapping[str, str]:
+        """The response headers (case-insensitive mapping, repeated headers kept)."""
+        return self.response.headers
 
     def json(self) -> Any:
         """The body decoded as JSON (``{}`` for an empty body).
@@ -103,7 +114,7 @@ async def read_body(response: Response, limit: int) -> bytes:
         The client's errors, TimeoutError: As the client (to be mapped by the caller).
     """
     length = response.content_length
-    if length is not None and "Content-Encoding" not in response.headers:
+    if length is not None and "content-encoding" not in response.header_dict():
         if length > limit:
             response.close()
             raise _too_large(limit)
