@@ -21,6 +21,11 @@ A config reused from call to call is built once and its part of the body kept
 same config object every call, as most callers do) and ``first`` (the kept configs cleared
 before every build: the cost of a config seen for the first time).
 
+``client.models`` builds a string prompt's request without the general builder: with no
+config (``models: plain``) and with a kept config (``models: client config (dict)`` and
+``models: typical (struct)``, the config's entry looked up and the prompt spliced in, as a
+call does from the config's third use on).
+
 Figures are the best of several ``timeit`` repeats of CPU time (``time.process_time``), in
 microseconds per build.
 """
@@ -152,6 +157,27 @@ def _builder(config: Any, *, coerce_first: bool, first: bool) -> Callable[[], by
     return build_once
 
 
+def _models_builder(config: Any) -> Callable[[], bytes | None]:
+    """What ``client.models.generate_content`` builds before it sends (its fast paths)."""
+    import genai_actors as ga
+    from genai_actors._transformers import generate_content_request
+
+    models = ga.AsyncClient(api_key="bench-key").models  # never opened: nothing to close
+    prompt = "What is the weather in Paris?"
+    model = "gemini-2.5-flash"
+    if config is None:
+        return lambda: models._text_request(model, prompt, stream=False).body
+    for _ in range(2):  # a config is kept the second time it is built
+        generate_content_request(model, prompt, config)
+
+    def build() -> bytes | None:
+        kept = models._kept_request(model, prompt, config, stream=False)
+        assert kept is not None, "the config was not kept"
+        return kept[0].body
+
+    return build
+
+
 CASES: dict[str, Callable[[], Any]] = {
     "plain": lambda: None,
     "typical (struct)": _typical_struct,
@@ -172,6 +198,11 @@ def measure(number: int, repeat: int, *, coerce_first: bool) -> dict[str, float]
             runs = timeit.repeat(build, number=number, repeat=repeat, timer=time.process_time)
             label = name if name == "plain" else f"{name}, {'first' if first else 'reused'}"
             results[label] = min(runs) / number * 1e6
+    for name in ("plain", "client config (dict)", "typical (struct)"):
+        build = _models_builder(CASES[name]())
+        build()
+        runs = timeit.repeat(build, number=number, repeat=repeat, timer=time.process_time)
+        results[f"models: {name}"] = min(runs) / number * 1e6
     return results
 
 

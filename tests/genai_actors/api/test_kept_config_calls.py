@@ -10,6 +10,7 @@ from typing import Any
 
 import msgspec
 import pytest
+from hypothesis import given, settings, strategies as st
 
 import genai_actors as ga
 from genai_actors import types
@@ -161,3 +162,27 @@ async def test_a_kept_config_with_http_options_uses_them(
         await client.models.generate_content(model=MODEL, contents=f"h{n}", config=config)
         assert emu.recorded[-1].headers.get("x-kept") == "yes"
     assert _kept(config)
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=st.text(), stream=st.booleans())
+def test_a_kept_configs_request_is_the_general_builders(text: str, stream: bool) -> None:
+    """The request the models fast path makes from a kept config (the prompt encoded and
+    spliced before the kept bytes) is the general builder's, for any text: same body, path
+    and per-call options, the config struct the builder coerced."""
+    config = copy.deepcopy(TYPICAL)
+    expected = _fresh_json(MODEL, text, config, stream=stream)
+    fresh = generate_content_request(MODEL, text, config, stream=stream)
+    generate_content_request(MODEL, "a", config)
+    generate_content_request(MODEL, "b", config)  # kept
+    models = ga.AsyncClient(api_key="k").models
+    kept = models._kept_request(MODEL, text, config, stream=stream)
+    assert kept is not None
+    request, entry = kept
+    assert request.body is not None
+    assert msgspec.json.decode(request.body) == expected
+    assert request.body == fresh.body
+    assert request.path == fresh.path
+    assert request.http_options is None
+    assert request.config is entry.coerced
+    assert request.config == fresh.config
