@@ -175,7 +175,7 @@ class AsyncClient(NotBuiltSurfaces):
         http_options: ``HttpOptions`` or a dict: ``base_url`` (else ``GOOGLE_GEMINI_BASE_URL``),
             ``api_version`` (default ``v1``), ``headers``, ``timeout`` (in milliseconds, as in
             google-genai; default 600 s, retries included), ``retry_options`` (on by default),
-            ``extra_body``.
+            ``extra_body``, ``base_url_resource_scope`` (needs ``base_url``; docs/vertex.md).
         transport: Connection settings (pool size, connect and stream-idle timeouts).
         watch: How job watchers poll (``wait``/``watch`` on operations, batches, tunings,
             files and file-search imports): the schedule and its rate and concurrency caps.
