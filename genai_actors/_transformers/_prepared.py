@@ -15,9 +15,11 @@ What makes an entry safe to reuse:
 - A hit also needs the config to equal (``==``) a snapshot of what was built, which refuses
   what MessagePack encodes like a plain value: a tuple or a set where a list was, a UUID or
   a ``Decimal`` where a string was, a struct where a dict was, a ``bytearray`` where bytes
-  were. For a dict the snapshot is its decoded key, so only dicts of plain JSON values are
-  kept; for a struct, a deep copy taken when it was kept (never the caller's own object,
-  which may be mutated in place into a look-alike).
+  were. A dict is kept only if it equals its decoded key (plain JSON values; enum members
+  pass, as they equal their values) and holds no dict or list subclass; its snapshot copies
+  its dicts and lists and shares its immutable leaves, so that the check compares most
+  leaves by identity. A struct's snapshot is a deep copy taken when it was kept (never the
+  caller's own object, which may be mutated in place into a look-alike).
 - A config holding anything MessagePack cannot encode (a Python callable among the tools, a
   Python type as ``response_schema``) is never kept, nor one over :data:`MAX_KEY_BYTES`.
 - Only builds that succeeded without warning are kept: an error is raised again, and an
@@ -118,6 +120,28 @@ def find_kept(table: Table, config: Any) -> Prepared | None:
     return None
 
 
+_LEAVES = (str, int, float, bytes)  # immutable, subclasses (enums) included
+
+
+def _containers_copied(value: Any) -> Any:
+    """A copy of a dict config's dicts and lists holding its own leaves (strings, numbers,
+    bytes, ``None``): comparing the config with it compares leaves by identity first, so it
+    walks little memory besides the containers.
+
+    Raises:
+        TypeError: A value that is neither an exact dict or list nor an immutable leaf (a
+            dict or list subclass could be mutated behind the copy's back).
+    """
+    kind = type(value)
+    if kind is dict:
+        return {key: _containers_copied(item) for key, item in value.items()}
+    if kind is list:
+        return [_containers_copied(item) for item in value]
+    if value is None or isinstance(value, _LEAVES):
+        return value
+    raise TypeError(f"not kept: a {kind.__name__} in a dict config")
+
+
 class PreparedConfigs:
     """A bounded cache of :class:`Prepared` entries for one config type, per backend.
 
@@ -189,9 +213,14 @@ class PreparedConfigs:
         its copy, is not kept.
         """
         try:
-            snapshot = _decode(key[2]) if key[1] is dict else copy.deepcopy(config)
-            if config != snapshot:
-                return
+            if key[1] is dict:
+                if config != _decode(key[2]):
+                    return
+                snapshot = _containers_copied(config)
+            else:
+                snapshot = copy.deepcopy(config)
+                if config != snapshot:
+                    return
         except Exception:  # not copyable, or an == that raises: not kept
             return
         simple = (

@@ -645,3 +645,36 @@ def test_the_entry_says_whether_the_call_needs_its_afc_mcp_and_schema_steps() ->
     ):
         _keep(config)
         assert not _hit(config).simple, config
+
+
+def test_a_dict_config_holding_a_dict_or_list_subclass_is_not_kept() -> None:
+    """The snapshot of a dict config copies its dicts and lists (and shares its immutable
+    leaves): one holding a dict or list subclass, which the copy could not follow, is built
+    every time; a kept one's nested containers are copies, so in-place mutations miss."""
+
+    class Items(list[Any]):
+        pass
+
+    for config in (
+        {
+            "safety_settings": [
+                collections.OrderedDict(category="HARM_CATEGORY_HARASSMENT", threshold="BLOCK_NONE")
+            ]
+        },
+        {"stop_sequences": Items(["a"])},
+    ):
+        _PREPARED.clear()
+        generate_content_request("m", "x", config)
+        generate_content_request("m", "x", config)
+        assert len(_PREPARED) == 0
+        assert _outcome("x", config) == _fresh("x", config)
+    config = copy.deepcopy(TYPICAL)
+    _keep(config)
+    entry = _hit(config)
+    assert entry is not None
+    assert entry.snapshot["safety_settings"] is not config["safety_settings"]
+    assert entry.snapshot["system_instruction"] is config["system_instruction"]
+    config["safety_settings"].append(
+        {"category": "HARM_CATEGORY_HATE_SPEECH", "threshold": "BLOCK_NONE"}
+    )
+    assert _hit(config) is None
