@@ -59,7 +59,7 @@ _MIN_RATE_FACTOR = 1.0 / 64.0
 _EPSILON = 1e-9
 _COMPACT_MIN = 1024
 _MIN_WAIT = 1e-4
-# A poll due less than this far ahead starts at once. Event loops sleep in whole milliseconds
+# A poll due at most this far ahead starts at once. Event loops sleep in whole milliseconds
 # (libuv's timers, and epoll's timeout, which asyncio's selector rounds up to 1 ms), so a
 # shorter delay cannot be slept and only costs a timer and a wake-up: ``Backoff(1e-6, 1e-6)``
 # polls back to back on every loop. Deadlines keep the loop's own resolution.

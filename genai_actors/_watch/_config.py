@@ -35,6 +35,8 @@ class WatchConfig:
 
     Attributes:
         backoff: The default poll schedule of a watcher (per watch, ``backoff=`` overrides).
+            A delay of 1 ms or less counts as none (no event loop sleeps shorter): the next poll
+            goes out at once.
         max_concurrent_polls: Polls in flight at once, over all watchers of the client.
         max_polls_per_second: Global cap on poll starts per second (a token bucket with a
             burst of ``min(max_concurrent_polls, max_polls_per_second)``); ``math.inf`` for none.

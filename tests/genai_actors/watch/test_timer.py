@@ -66,7 +66,7 @@ def test_a_paced_watch_fires_the_timer_about_once_per_poll(
 def test_polls_due_at_once_run_on_the_watch_s_own_task(
     factory: Callable[[], asyncio.AbstractEventLoop], pace: float
 ) -> None:
-    """A next poll due at once (less than TIMER_FLOOR, 1 ms, ahead: no loop can sleep that
+    """A next poll due at once (at most TIMER_FLOOR, 1 ms, ahead: no loop can sleep that
     short) is run by the task of the poll that booked it: no new task, no timer, on asyncio
     too, whose clock resolution is finer. Paced polls each get a task of their own."""
     tasks: dict[str, list[asyncio.Task[Any] | None]] = {"due": [], "paced": []}
