@@ -10,7 +10,7 @@ import pytest
 import yarl
 
 from genai_actors._transport._aiohttp import AiohttpSession
-from genai_actors._transport._h1 import H1Session, PayloadError, RequestError
+from genai_actors._transport._h1 import H1Session, PayloadError, RequestError, TotalTimeout
 from genai_actors._transport._session import TransportConfig
 from genai_actors._transport._timeouts import Timeouts
 
@@ -229,3 +229,36 @@ async def test_ended_exchanges_leave_no_deadline_behind(raw: RawServer, session:
     hold.set()
     assert await (await slow).read() == b"ok"
     assert not deadlines._heap[0][2].active  # ended: dropped when it comes up or compacted
+
+
+async def test_a_short_deadline_behind_long_ones_fires_on_time(
+    raw: RawServer, session: H1Session
+) -> None:
+    """Timers waiting in the recent list (a long total armed the loop timer a sweep away) do not
+    delay a shorter one started after them: it fires at its own time."""
+    hold = asyncio.Event()
+    asked = asyncio.Event()
+
+    async def handler(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: RawServer
+    ) -> None:
+        await read_request(reader)
+        asked.set()
+        await hold.wait()  # never answers before the test ends
+
+    raw.handler = handler
+    loop = asyncio.get_running_loop()
+    long = asyncio.ensure_future(session.request("GET", raw.url, timeout=Timeouts(total=60)))
+    try:
+        await asked.wait()  # the long request is sent: its timer armed the loop timer
+        assert session._pool is not None
+        assert session._pool.deadlines.armed <= loop.time() + 1.0
+        started = loop.time()
+        with pytest.raises(TotalTimeout):
+            await session.request("GET", raw.url, timeout=Timeouts(total=0.05))
+        assert loop.time() - started < 0.5  # not at the next sweep (1 s)
+        assert not long.done()
+    finally:
+        hold.set()
+        long.cancel()
+        await asyncio.gather(long, return_exceptions=True)
