@@ -215,20 +215,24 @@ async def test_ended_exchanges_leave_no_deadline_behind(raw: RawServer, session:
     pool = session._pool
     assert pool is not None
     deadlines = pool.deadlines
-    assert len(deadlines.recent) == 50
+    assert 0 < len(deadlines.recent) <= 50  # fewer only if a sweep ran meanwhile (> 1 s)
     deadlines._fire()  # what the loop timer does at its time
     assert deadlines.recent == []
-    assert deadlines._heap == []
+    # Ended exchanges are dropped, not sorted in: at most the one that was running at a sweep
+    # that ran meanwhile is left (inactive, dropped when it comes up).
+    assert len(deadlines._heap) <= 1
+    assert not any(entry[2].active for entry in deadlines._heap)
 
     slow = asyncio.ensure_future(
         session.request("GET", raw.url.with_path("/slow"), timeout=Timeouts(total=30))
     )
     await asked.wait()  # sent: its timer is in the list
     deadlines._fire()
-    assert [entry[2].active for entry in deadlines._heap] == [True]
+    assert [entry[2].active for entry in deadlines._heap].count(True) == 1
     hold.set()
     assert await (await slow).read() == b"ok"
-    assert not deadlines._heap[0][2].active  # ended: dropped when it comes up or compacted
+    # Ended: its entry is dropped when it comes up (or when the heap is compacted).
+    assert not any(entry[2].active for entry in deadlines._heap)
 
 
 async def test_a_short_deadline_behind_long_ones_fires_on_time(
