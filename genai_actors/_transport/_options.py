@@ -26,8 +26,7 @@ import msgspec
 
 from .. import __version__
 from ..errors import InvalidOptionError, InvalidRequestError
-from ..types._enums_more import ResourceScope
-from ..types._http import HttpOptions, HttpRetryOptions
+from ..types._http import HttpOptions, HttpRetryOptions, ResourceScope
 from ._retry import RetryPolicy
 from ._session import DEFAULT_TIMEOUT, TransportConfig, proxy_for
 from ._timeouts import Timeouts

@@ -17,7 +17,7 @@
 #   _file_search FileSearchStore, Document, import/upload operations and configs
 #   _auth_tokens AuthToken, CreateAuthTokenConfig, minimal Live connect shapes
 #   _live        Live server messages (LiveServerMessage and its parts)
-#   _http        HttpOptions, HttpRetryOptions (client settings, not wire types)
+#   _http        HttpOptions, HttpRetryOptions, ResourceScope (client settings, not wire types)
 #   _validate    request-side validation: dict keys, enum values, value types (private)
 #   _generated_types  wire types, enums, constants of google-genai's types not written by hand
 #   _generated_dicts  the XDict / XOrDict forms and input unions (for annotations)
@@ -113,7 +113,7 @@ _HAND: dict[str, str] = {
         "ActivityHandling AdapterSize AggregationMetric ComputationBasedMetricType "
         "DocumentState EmbeddingApiType EndSensitivity FileSource FileState InteractionStatus "
         "JSONSchemaType JobState LiveMusicPlaybackControl MatchOperation MusicGenerationMode "
-        "PairwiseChoice ReinforcementTuningThinkingLevel ResourceScope ResponseParseType "
+        "PairwiseChoice ReinforcementTuningThinkingLevel ResponseParseType "
         "RubricContentType Scale StartSensitivity TuningJobState TuningMethod TuningMode "
         "TuningSpeed TuningTask TurnCompleteReason TurnCoverage VadSignalType "
         "VideoOrientation VoiceActivityType"
@@ -143,7 +143,7 @@ _HAND: dict[str, str] = {
         "ResponseFormat VideoResponseFormat ImageResponseFormat TextResponseFormat "
         "AudioResponseFormat"
     ),
-    "_http": "HttpOptions HttpRetryOptions",
+    "_http": "HttpOptions HttpRetryOptions ResourceScope",
     "_live": (
         "ActivityEnd ActivityStart LiveServerContent LiveServerGoAway LiveServerMessage "
         "LiveServerSessionResumptionUpdate LiveServerSetupComplete LiveServerToolCall "

@@ -184,12 +184,6 @@ class ReinforcementTuningThinkingLevel(_ApiEnum):
     HIGH = "HIGH"
 
 
-class ResourceScope(_ApiEnum):
-    """Values of ``ResourceScope``."""
-
-    COLLECTION = "COLLECTION"
-
-
 class ResponseParseType(_ApiEnum):
     """Values of ``ResponseParseType``."""
 
@@ -366,7 +360,6 @@ __all__ = [
     "MusicGenerationMode",
     "PairwiseChoice",
     "ReinforcementTuningThinkingLevel",
-    "ResourceScope",
     "ResponseParseType",
     "RubricContentType",
     "Scale",

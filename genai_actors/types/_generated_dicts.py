@@ -151,7 +151,6 @@ from ._enums_more import (
     MusicGenerationMode,
     PairwiseChoice,
     ReinforcementTuningThinkingLevel,
-    ResourceScope,
     ResponseParseType,
     RubricContentType,
     Scale,
@@ -355,7 +354,7 @@ from ._generated_types import (
     VoiceActivity,
     WeightedPrompt,
 )
-from ._http import HttpOptions, HttpRetryOptions
+from ._http import HttpOptions, HttpRetryOptions, ResourceScope
 from ._live import (
     ActivityEnd,
     ActivityStart,

@@ -6,11 +6,30 @@ as plain dicts wherever the client takes them.
 
 from __future__ import annotations
 
+from enum import StrEnum
+from typing import Annotated, Any
+
 import msgspec
 
-from ._enums_more import ResourceScope
+from ._base import enum_of
 
-__all__ = ["HttpOptions", "HttpRetryOptions"]
+__all__ = ["HttpOptions", "HttpRetryOptions", "ResourceScope"]
+
+
+class ResourceScope(StrEnum):
+    """Values of ``ResourceScope`` (``HttpOptions.base_url_resource_scope``).
+
+    Defined here, not beside the other enums, so that building a client does not load them;
+    lookups behave as theirs (any letter case; an unknown value becomes a pseudo-member).
+    """
+
+    COLLECTION = "COLLECTION"
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        from ._enums import _ApiEnum  # only for a value not written as a member's
+
+        return _ApiEnum._missing_.__func__(cls, value)  # type: ignore[attr-defined]
 
 
 class HttpRetryOptions(msgspec.Struct, kw_only=True, omit_defaults=True):
@@ -52,7 +71,7 @@ class HttpOptions(msgspec.Struct, kw_only=True, omit_defaults=True):
     """
 
     base_url: str | None = None
-    base_url_resource_scope: ResourceScope | None = None
+    base_url_resource_scope: Annotated[ResourceScope, enum_of(ResourceScope)] | None = None
     api_version: str | None = None
     headers: dict[str, str] | None = None
     timeout: int | float | None = None
