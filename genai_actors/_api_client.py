@@ -213,8 +213,9 @@ class ApiClient:
         """Sends one request (with retries) and reads the whole response: ``await`` it.
 
         A plain function that returns the retry loop's coroutine (one coroutine frame fewer
-        per call than an ``async def``): the checks below run, and the call's clock starts,
-        when it is called; the request is sent when the coroutine is awaited.
+        per call than an ``async def``): the checks below run when it is called (no event loop
+        needed: a blocking caller may build the coroutine in its own thread); the call's clock
+        starts, and the request is sent, when the coroutine runs.
 
         Args:
             method: ``GET``, ``POST``, ``PATCH``, ``DELETE``...
@@ -257,7 +258,6 @@ class ApiClient:
         Cancellation: cancelling the caller aborts the request at once and frees its connection;
         a request cancelled after it was sent may still be executed (and billed) by the server.
         """
-        started = current_clock().now()
         if self._pool.closed or self._ephemeral:
             self._check_usable()
         plan = self._plan if http_options is None else self._plan_for(http_options)
@@ -281,12 +281,12 @@ class ApiClient:
                 body,
                 plan.headers,
                 path=path,
-                started=started,
+                started=None,
                 read=True,
                 idempotent=idempotent,
             )
         return self._send(
-            plan, method, path, url, body, headers, started, read=True, idempotent=idempotent
+            plan, method, path, url, body, headers, None, read=True, idempotent=idempotent
         )
 
     def stream(
@@ -376,7 +376,7 @@ class ApiClient:
         url: Any,
         body: Body | None,
         headers: Mapping[str, str] | None,
-        started: float,
+        started: float | None,
         *,
         read: Literal[True],
         idempotent: bool = True,
@@ -391,7 +391,7 @@ class ApiClient:
         url: Any,
         body: Body | None,
         headers: Mapping[str, str] | None,
-        started: float,
+        started: float | None,
         *,
         read: Literal[False],
         idempotent: bool = True,
@@ -405,14 +405,17 @@ class ApiClient:
         url: Any,
         body: Body | None,
         headers: Mapping[str, str] | None,
-        started: float,
+        started: float | None,
         *,
         read: bool,
         idempotent: bool = True,
     ) -> RawResponse | Response:
         """One call through the retry loop (read whole, or opened for streaming), with the
         client's auth headers and governor; after a 401 for a bearer token that looked valid,
-        once more with a refreshed token."""
+        once more with a refreshed token. ``started`` ``None``: the clock is read here, before
+        the auth headers are fetched."""
+        if started is None:
+            started = current_clock().now()
         req_headers = plan.headers
         if headers is not None or self.backend.dynamic_auth:
             req_headers = await self._headers(plan, headers)

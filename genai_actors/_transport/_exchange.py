@@ -109,7 +109,7 @@ class Exchange:
         headers: Mapping[str, str],
         *,
         path: str,
-        started: float,
+        started: float | None,
         read: Literal[True],
         idempotent: bool = True,
         lazy: bool = False,
@@ -126,7 +126,7 @@ class Exchange:
         headers: Mapping[str, str],
         *,
         path: str,
-        started: float,
+        started: float | None,
         read: Literal[False],
         idempotent: bool = True,
         lazy: bool = False,
@@ -143,7 +143,7 @@ class Exchange:
         headers: Mapping[str, str],
         *,
         path: str,
-        started: float,
+        started: float | None,
         read: bool,
         idempotent: bool = True,
         lazy: bool = False,
@@ -159,7 +159,7 @@ class Exchange:
         headers: Mapping[str, str],
         *,
         path: str,
-        started: float,
+        started: float | None,
         read: bool,
         idempotent: bool = True,
         lazy: bool = False,
@@ -174,7 +174,8 @@ class Exchange:
             body: The body (bytes or a memoryview, sent without a copy), or ``None``.
             headers: Every header of the request.
             path: The resource path (for logs).
-            started: When the call began, on ``supervisors.current_clock()``.
+            started: When the call began, on ``supervisors.current_clock()``; ``None``: when
+                this coroutine starts (on its event loop).
             read: True to read the whole body (plain requests); False to return the open
                 response of a stream or raw body (the caller reads and releases it).
             idempotent: False for a request that creates something (fewer retries).
@@ -202,6 +203,8 @@ class Exchange:
         Cancellation: cancelling the caller aborts the attempt and frees its connection; a
         request cancelled after it was sent may still be executed by the server.
         """
+        if started is None:
+            started = current_clock().now()
         config = self._config
         if not plan.ready:
             plan.prepare(config)
