@@ -84,6 +84,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "genai_actors._log",
         "genai_actors.types",
         "genai_actors._transformers",
+        "genai_actors._backend",
         "genai_actors._transport",
         "genai_actors._api_client",
     ),

@@ -9,6 +9,12 @@ token (``api_key="auth_tokens/..."``) goes to ``BidiGenerateContentConstrained``
 ``Authorization: Token ...`` instead. On Vertex AI it is ``{base}/ws/google.cloud.aiplatform.
 {version}.LlmBidiService/BidiGenerateContent`` with a bearer token (or the express API key) and
 a project-scoped model name in the setup.
+
+mTLS on Vertex AI follows the client's TLS choice (``_transport._mtls.client_tls``, made once
+per client), as google-genai does for its WebSocket: the client certificate's SSL context serves
+every ``wss://`` handshake of the client's Live sessions, and with the mTLS host chosen the URL's
+``*.googleapis.com`` host becomes its ``mtls`` host in project and express modes (a gateway's
+URL is left as given). The Developer API keeps the process-wide SSL setting and its host.
 """
 
 from __future__ import annotations
@@ -17,8 +23,10 @@ import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from .._backend import to_mtls_url
 from .._transformers import live_setup
 from .._transport import shared_ssl_context
+from .._transport._mtls import client_tls
 from ..types._http import HttpOptions
 from . import _wire
 from ._music import AsyncLiveMusic
@@ -58,7 +66,13 @@ class AsyncLive:
         self._api = api_client
         self.options = options if options is not None else LiveOptions()
         self._music: AsyncLiveMusic | None = None
-        self.http = SharedHttp(shared_ssl_context)  # the aiohttp session of every session
+        self.http = SharedHttp(self._ssl)  # the aiohttp session of every session
+
+    def _ssl(self) -> Any:
+        """The TLS setting of the client's ``wss://`` connections: its client certificate's
+        context when it has one (Vertex AI), else the process-wide one."""
+        context = client_tls(self._api.backend).context
+        return context if context is not None else shared_ssl_context()
 
     @property
     def music(self) -> AsyncLiveMusic:
@@ -121,6 +135,8 @@ class AsyncLive:
             url = _ws_base(base)
         else:
             url = f"{_ws_base(base)}/ws/{_VERTEX_SERVICE.format(version=version)}"
+            if client_tls(backend).mtls_endpoint:
+                url = to_mtls_url(url)
         headers = dict(api.feature_headers("live"))
         headers.update(backend.static_headers)
         for extra in (options.headers, override.headers if override else None):
