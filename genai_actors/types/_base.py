@@ -102,7 +102,9 @@ use_base64(Base64Bytes, decode_base64)  # construction converts bytes and base64
 
 
 def enc_hook(obj: Any) -> Any:
-    """msgspec encode hook: URL-safe base64 for :class:`Base64Bytes`.
+    """msgspec encode hook: URL-safe base64 for :class:`Base64Bytes`; a subclass of ``str``,
+    ``int`` or ``float`` (not an enum: msgspec encodes those itself) as its plain value, as
+    google-genai's models take it.
 
     Raises:
         NotImplementedError: ``obj`` has no JSON form (msgspec reports it as a TypeError).
@@ -111,6 +113,9 @@ def enc_hook(obj: Any) -> Any:
         return binascii.b2a_base64(obj, newline=False).decode("ascii").translate(_TO_URLSAFE)
     if isinstance(obj, datetime.timedelta):
         return f"{obj.total_seconds():g}s"
+    for plain in (str, int, float):
+        if isinstance(obj, plain):
+            return plain(obj)
     raise NotImplementedError(f"cannot encode objects of type {type(obj).__name__}")
 
 
