@@ -29,7 +29,7 @@ from genai_actors._transport import _session as _transport_session
 from genai_actors.emulator import Emulator, _server
 from supervisors import Backoff
 
-from ..vertex import test_mtls as rest_mtls
+from ..mtls_support import MTLS_ENV, certificate_config, self_signed
 from .conftest import MODEL, TEXT, text_of, turn
 
 PROJECT = "mtls-live-proj"
@@ -37,7 +37,7 @@ LOCATION = "us-central1"
 TOKEN = "mtls-live-token-7Qz"
 KEY = "mtls-live-express-key-3Vb"
 ENV = (
-    *rest_mtls.MTLS_ENV,
+    *MTLS_ENV,
     "GOOGLE_CLOUD_PROJECT",
     "GOOGLE_CLOUD_LOCATION",
     "GOOGLE_GENAI_USE_VERTEXAI",
@@ -57,13 +57,13 @@ def no_mtls_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def client_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    return rest_mtls._self_signed(tmp_path_factory.mktemp("live-cert"), "client", server=False)
+    return self_signed(tmp_path_factory.mktemp("live-cert"), "client", server=False)
 
 
 def _use_certificate(
     monkeypatch: pytest.MonkeyPatch, folder: Path, files: tuple[Path, Path]
 ) -> None:
-    config = rest_mtls._certificate_config(folder, *files)
+    config = certificate_config(folder, *files)
     monkeypatch.setenv("GOOGLE_API_CERTIFICATE_CONFIG", str(config))
 
 

@@ -14,8 +14,6 @@ google-auth's certificate lookup reads only the files named here (the conftest p
 
 from __future__ import annotations
 
-import datetime
-import json
 import ssl
 import sys
 from pathlib import Path
@@ -31,17 +29,8 @@ from genai_actors._backend import NO_CLIENT_TLS, MLDevBackend, to_mtls_url
 from genai_actors._transport import _mtls, _session
 from genai_actors.emulator import Emulator, _server
 
+from ..mtls_support import MTLS_ENV, certificate_config, self_signed
 from .conftest import LOCATION, MODEL, PROJECT, TOKEN, static_credentials
-
-MTLS_ENV = (
-    "GOOGLE_API_USE_CLIENT_CERTIFICATE",
-    "CLOUDSDK_CONTEXT_AWARE_USE_CLIENT_CERTIFICATE",
-    "GOOGLE_API_USE_MTLS_ENDPOINT",
-    "GOOGLE_API_CERTIFICATE_CONFIG",
-    "CLOUDSDK_CONTEXT_AWARE_CERTIFICATE_CONFIG_FILE_PATH",
-    "SSL_CERT_FILE",
-    "SSL_CERT_DIR",
-)
 
 
 @pytest.fixture(autouse=True)
@@ -51,60 +40,9 @@ def no_mtls_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("HOME", str(tmp_path / "home"))  # no ~/.secureConnect of the host's
 
 
-def _self_signed(folder: Path, name: str, *, server: bool) -> tuple[Path, Path]:
-    """A self-signed certificate (its own CA) and its key, PEM files in ``folder``."""
-    import ipaddress
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
-    now = datetime.datetime.now(datetime.UTC)
-    usage = ExtendedKeyUsageOID.SERVER_AUTH if server else ExtendedKeyUsageOID.CLIENT_AUTH
-    builder = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(hours=1))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(x509.ExtendedKeyUsage([usage]), critical=False)
-    )
-    if server:
-        builder = builder.add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-            critical=False,
-        )
-    cert = builder.sign(key, hashes.SHA256())
-    cert_path, key_path = folder / f"{name}-cert.pem", folder / f"{name}-key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return cert_path, key_path
-
-
-def _certificate_config(folder: Path, cert: Path, key: Path) -> Path:
-    """A gcloud ``certificate_config.json`` naming a workload certificate (google-auth's
-    default client certificate source)."""
-    config = folder / "certificate_config.json"
-    workload = {"cert_path": str(cert), "key_path": str(key)}
-    config.write_text(json.dumps({"cert_configs": {"workload": workload}}))
-    return config
-
-
 @pytest.fixture(scope="module")
 def client_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    return _self_signed(tmp_path_factory.mktemp("client-cert"), "client", server=False)
+    return self_signed(tmp_path_factory.mktemp("client-cert"), "client", server=False)
 
 
 # -- the host rewrite ------------------------------------------------------------------------
@@ -208,7 +146,7 @@ def test_the_choice_matches_google_genai(
         cert = tmp_path / "missing-cert.pem"
     if certificate != "none":
         monkeypatch.setenv(
-            "GOOGLE_API_CERTIFICATE_CONFIG", str(_certificate_config(tmp_path, cert, key))
+            "GOOGLE_API_CERTIFICATE_CONFIG", str(certificate_config(tmp_path, cert, key))
         )
     if switch is not None:
         monkeypatch.setenv("GOOGLE_API_USE_CLIENT_CERTIFICATE", switch)
@@ -228,7 +166,7 @@ def test_one_choice_per_client_and_none_for_the_developer_api(
     """The client's plans share the choice made once, and carry the certificate's context and
     the mtls host; the Developer API ignores every mTLS setting (google-genai does too)."""
     monkeypatch.setenv(
-        "GOOGLE_API_CERTIFICATE_CONFIG", str(_certificate_config(tmp_path, *client_files))
+        "GOOGLE_API_CERTIFICATE_CONFIG", str(certificate_config(tmp_path, *client_files))
     )
     client = ga.AsyncClient(
         vertexai=True, project=PROJECT, location=LOCATION, credentials=static_credentials()
@@ -265,7 +203,7 @@ def test_google_genai_full_client_agrees(
     from google import genai
 
     monkeypatch.setenv(
-        "GOOGLE_API_CERTIFICATE_CONFIG", str(_certificate_config(tmp_path, *client_files))
+        "GOOGLE_API_CERTIFICATE_CONFIG", str(certificate_config(tmp_path, *client_files))
     )
     theirs = genai.Client(
         vertexai=True, project=PROJECT, location=LOCATION, credentials=static_credentials()
@@ -345,7 +283,7 @@ async def test_a_server_requiring_a_client_certificate_accepts_ours(
     it: it refuses a client without one); the loopback host is not a googleapis.com one, so the
     URL is unchanged."""
     monkeypatch.setenv(
-        "GOOGLE_API_CERTIFICATE_CONFIG", str(_certificate_config(tmp_path, *client_files))
+        "GOOGLE_API_CERTIFICATE_CONFIG", str(certificate_config(tmp_path, *client_files))
     )
     async with _client(strict_emu, http_client) as client:
         assert client._api._plan.tls is not None
