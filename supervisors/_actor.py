@@ -66,6 +66,13 @@ DEAD: Final = 3
 _current_cell: ContextVar[_Cell | None] = ContextVar("supervisors_actor", default=None)
 
 
+def _loop_time() -> float:
+    """The event loop's time (shutdown budgets run on it): on asyncio read from the running
+    loop, with no async-library detection; on other backends through anyio."""
+    loop = _running_loop()
+    return loop.time() if loop is not None else anyio.current_time()
+
+
 def current_actor() -> ActorRef | None:
     """Return the ref of the actor whose handler (or `init`/`terminate`) is running, or None."""
     cell = _current_cell.get()
@@ -528,8 +535,9 @@ class _Cell(_Inbox):
         if self.state == RUNNING:
             self.state = INIT
         budget = self.shutdown
-        start = anyio.current_time()
+        start: float | None = None  # an idle instance stops at once: no clock reading
         if self.running:
+            start = _loop_time()
             self.done_event = event = anyio.Event()
             if budget <= 0 and self.scope is not None:
                 self.scope.cancel()
@@ -542,7 +550,7 @@ class _Cell(_Inbox):
                     await event.wait()
             self.done_event = None
         if budget > 0:
-            left = max(budget - (anyio.current_time() - start), 1e-6)
+            left = budget if start is None else max(budget - (_loop_time() - start), 1e-6)
             await self._finish_instance(reason, left)
         else:
             self.terminated = True
