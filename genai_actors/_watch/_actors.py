@@ -64,6 +64,10 @@ _MIN_WAIT = 1e-4
 # shorter delay cannot be slept and only costs a timer and a wake-up: ``Backoff(1e-6, 1e-6)``
 # polls back to back on every loop. Deadlines keep the loop's own resolution.
 TIMER_FLOOR = 1e-3
+# Polls a watch may make back to back (each due at once) before it gets its supervised
+# Watcher: a short burst of polls pays no actor start and stop; a watch that sleeps between
+# polls gets its watcher at its first poll.
+UNSUPERVISED_POLLS = 16
 
 
 class ScheduleBook:
@@ -438,13 +442,18 @@ class PollScheduler(Actor):
                 elif state.deliver(snapshot):
                     self._finish(state, token)
                 else:
-                    if state.ref is None:
-                        # The watch goes on past its first poll: from now on a supervised
-                        # Watcher owns it (its init sees this poll running and books nothing).
+                    delay = state.next_delay()
+                    if state.ref is None and (
+                        delay > self._slack or state.polls >= UNSUPERVISED_POLLS
+                    ):
+                        # The watch goes to sleep in the schedule, or has polled back to back
+                        # for long: from now on a supervised Watcher owns it (its init sees
+                        # this poll running and books nothing). A crash before that starts one
+                        # too (above), so every crash is raised in a supervised watcher.
                         await self._respawn(state)
                         if state.in_flight != token:
                             break
-                    next_token = self._rebook(state, token, state.next_delay())
+                    next_token = self._rebook(state, token, delay)
             if state.closed:
                 # The watch ended: its watcher stops through its supervisor (cheaper than a
                 # "stop" message, which would start a drain task just to handle it).
@@ -620,8 +629,10 @@ class PollScheduler(Actor):
 class Watcher(Actor):
     """The supervised owner of one watch: restarted with the same state after a crash.
 
-    Started by the watch's first poll when the watch goes on past it, or when that poll's
-    fetch crashed (a wait served by its first poll never has one).
+    Started by a poll of the watch when its next poll is not due at once (the watch sleeps in
+    the schedule: usually at its first poll), after ``UNSUPERVISED_POLLS`` polls back to back,
+    or when a fetch crashed before it existed (a wait served by its first poll, or by a short
+    burst of back-to-back polls, never has one).
 
     It handles no message per poll (the scheduler runs polls as its own tasks). Messages
     (casts): ``("crash", exc)`` from a poll whose fetch raised something unexpected (it is
