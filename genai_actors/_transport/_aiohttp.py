@@ -56,6 +56,10 @@ class AiohttpResponse(aiohttp.ClientResponse):
                     out[name] = value
         return out
 
+    def take_body(self) -> bytes | None:
+        """Always ``None``: aiohttp's body is read with ``await read()``."""
+        return None
+
 
 class AiohttpSession:
     """An aiohttp session and its connector, spoken to through the neutral seam.

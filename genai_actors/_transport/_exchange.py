@@ -265,7 +265,11 @@ class Exchange:
                             and length <= limit
                             and "content-encoding" not in answer_headers
                         ):
-                            content = await resp.read()  # read_body's common case, inlined
+                            # read_body's common case, inlined: a body that came whole
+                            # with its head is taken without a coroutine.
+                            content = resp.take_body()
+                            if content is None:
+                                content = await resp.read()
                         else:
                             content = await read_body(resp, limit)
                     finally:

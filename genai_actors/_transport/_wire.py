@@ -82,6 +82,11 @@ class Response(Protocol):
         """The whole (decoded) body; the connection then returns to the pool."""
         ...
 
+    def take_body(self) -> bytes | None:
+        """The whole (decoded) body when it is already in memory, unread (then taken, as
+        :meth:`read` would); ``None`` otherwise (``await read()`` then). No wait."""
+        ...
+
     def release(self) -> object:
         """Body read: the connection back to the pool; otherwise it is closed."""
         ...

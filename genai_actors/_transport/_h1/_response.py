@@ -139,6 +139,15 @@ class H1Response:
             return content.take()
         return await content.read()
 
+    def take_body(self) -> bytes | None:
+        """The body when it came whole with the head and is unread (it is then taken, as
+        :meth:`read` takes it); ``None`` otherwise (``await read()`` then). A plain call: no
+        coroutine for the common case."""
+        body = self._body
+        if body is not None:
+            self._body = b""
+        return body
+
     def close(self) -> None:
         """Closes the response; its connection too if the body has not arrived in full (a
         connection already back in its pool is left there). Later reads get what was buffered,
