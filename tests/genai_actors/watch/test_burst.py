@@ -116,3 +116,48 @@ def test_a_crash_in_a_burst_is_raised_in_a_supervised_watcher_and_restarted(
     first, second = rec.watchers
     assert first is not second
     assert first.ref == second.ref
+
+
+@pytest.mark.parametrize("factory", loops())
+def test_a_waiter_cancelled_mid_burst_ends_the_watch(
+    factory: Callable[[], asyncio.AbstractEventLoop], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last waiter leaving a watch that has no watcher yet ends it: its poll task stops
+    polling after the fetch in flight, and the watch leaves the tree."""
+    rec = Recorder(monkeypatch)
+
+    async def main() -> tuple[int, int]:
+        host = TreeHost(WatchConfig(max_polls_per_second=math.inf))
+        try:
+            hub = WatchHub(host)
+            fifth = asyncio.Event()
+
+            async def fetch(name: str) -> int:
+                polls = await rec.fetch(name)
+                if polls == 5:
+                    fifth.set()
+                return polls
+
+            waiter = asyncio.ensure_future(
+                hub.wait("operations/never", fetch, lambda n: False, backoff=BURST)
+            )
+            await fifth.wait()
+            waiter.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await waiter
+            for _ in range(20):
+                await asyncio.sleep(0)
+            stopped_at = rec.polls
+            for _ in range(20):
+                await asyncio.sleep(0)
+            tree = host.current()
+            assert tree is not None
+            assert tree.states == {}
+            assert not tree.book.in_flight
+            return stopped_at, rec.polls
+        finally:
+            await host.aclose()
+
+    stopped_at, later = run(factory, main)
+    assert stopped_at == later <= 6
+    assert rec.inits == []
