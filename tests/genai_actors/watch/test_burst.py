@@ -142,6 +142,7 @@ def test_a_waiter_cancelled_mid_burst_ends_the_watch(
                 hub.wait("operations/never", fetch, lambda n: False, backoff=BURST)
             )
             await fifth.wait()
+            at_cancel = rec.polls
             waiter.cancel()
             with pytest.raises(asyncio.CancelledError):
                 await waiter
@@ -154,10 +155,12 @@ def test_a_waiter_cancelled_mid_burst_ends_the_watch(
             assert tree is not None
             assert tree.states == {}
             assert not tree.book.in_flight
-            return stopped_at, rec.polls
+            return at_cancel, stopped_at, rec.polls
         finally:
             await host.aclose()
 
-    stopped_at, later = run(factory, main)
-    assert stopped_at == later <= 6
+    at_cancel, stopped_at, later = run(factory, main)
+    # The fetch in flight at the cancel, and one more started before the waiter's task ran
+    # its cancellation, at most.
+    assert stopped_at == later <= at_cancel + 2
     assert rec.inits == []
