@@ -14,6 +14,11 @@ if TYPE_CHECKING:
 
 __all__ = ["H1Response"]
 
+# Header names as header_dict gives them (decoded, lowercase), by their bytes: the same few
+# names come in every response. Bounded: emptied when full.
+_NAMES: dict[bytes, str] = {}
+_NAMES_KEPT = 256
+
 
 class H1Response:
     """A response whose head has arrived.
@@ -98,12 +103,15 @@ class H1Response:
         out = self._dict
         if out is None:
             raw = self._raw_headers
-            out = {
-                name.decode("utf-8", "surrogateescape").lower(): value.decode(
-                    "utf-8", "surrogateescape"
-                )
-                for name, value in raw
-            }
+            names = _NAMES
+            out = {}
+            for raw_name, raw_value in raw:
+                name = names.get(raw_name)
+                if name is None:
+                    if len(names) >= _NAMES_KEPT:
+                        names.clear()
+                    name = names[raw_name] = raw_name.decode("utf-8", "surrogateescape").lower()
+                out[name] = raw_value.decode("utf-8", "surrogateescape")
             if len(out) < len(raw):  # a repeated header: its values joined, in order
                 out = {}
                 for raw_name, raw_value in raw:
