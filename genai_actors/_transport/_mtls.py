@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import _log
 from .._backend import NO_CLIENT_TLS, Backend, ClientTls
+from ._session import trust_roots
 
 if TYPE_CHECKING:
     import ssl
@@ -110,13 +111,5 @@ def _trusting_context() -> ssl.SSLContext:
     """A new client context trusting what the transport's shared one trusts."""
     import ssl
 
-    cafile = os.environ.get("SSL_CERT_FILE") or None
-    capath = os.environ.get("SSL_CERT_DIR") or None
-    if cafile is None and capath is None:
-        try:
-            import certifi
-
-            cafile = certifi.where()
-        except ImportError:
-            pass
+    cafile, capath = trust_roots()
     return ssl.create_default_context(cafile=cafile, capath=capath)

@@ -67,7 +67,7 @@ if TYPE_CHECKING:
 
     from ._wire import Session
 
-__all__ = ["SessionPool", "TransportConfig", "proxy_for", "shared_ssl_context"]
+__all__ = ["SessionPool", "TransportConfig", "proxy_for", "shared_ssl_context", "trust_roots"]
 
 HTTP_CLIENTS = ("h1", "aiohttp")
 DEFAULT_HTTP_CLIENT = "h1"
@@ -167,22 +167,29 @@ def shared_ssl_context() -> ssl.SSLContext | bool:
         return _ssl_context
     with _ssl_lock:
         if _ssl_context is None:
-            import ssl
-
-            cafile = os.environ.get("SSL_CERT_FILE") or None
-            capath = os.environ.get("SSL_CERT_DIR") or None
-            if cafile is None and capath is None:
-                try:
-                    import certifi
-
-                    cafile = certifi.where()
-                except ImportError:
-                    pass
+            cafile, capath = trust_roots()
             if cafile is None and capath is None:
                 _ssl_context = True
             else:
+                import ssl
+
                 _ssl_context = ssl.create_default_context(cafile=cafile, capath=capath)
         return _ssl_context
+
+
+def trust_roots() -> tuple[str | None, str | None]:
+    """The certificates the transport trusts: ``(cafile, capath)`` from ``SSL_CERT_FILE`` /
+    ``SSL_CERT_DIR``, else certifi's bundle; ``(None, None)`` when neither is available."""
+    cafile = os.environ.get("SSL_CERT_FILE") or None
+    capath = os.environ.get("SSL_CERT_DIR") or None
+    if cafile is None and capath is None:
+        try:
+            import certifi
+
+            cafile = certifi.where()
+        except ImportError:
+            pass
+    return cafile, capath
 
 
 _proxies: dict[str, str] | None = None
