@@ -182,7 +182,7 @@ class GenerateContentStream:
         if http is None:
             response = stream.response
             if response is not None:
-                http = self._http = sdk_http_response(response.headers)
+                http = self._http = sdk_http_response(response.header_dict())
         chunk.sdk_http_response = http
         if self._schema is not None:  # as google-genai: each chunk parsed on its own
             chunk.parsed = parse_response(chunk.text, self._schema)

@@ -29,7 +29,6 @@ __all__ = [
     "check_timeout",
     "decode",
     "decode_object",
-    "header_dict",
     "http_response",
     "page_query",
     "sdk_http_response",
@@ -83,8 +82,7 @@ def decode_object(content: bytes) -> dict[str, Any]:
 
 def http_response(raw: RawResponse) -> HttpResponse:
     """google-genai's ``sdk_http_response`` of a result: the response headers."""
-    made: HttpResponse = _raw_struct(HttpResponse, headers=dict(raw.header_dict))
-    return made
+    return sdk_http_response(raw.header_dict)
 
 
 # msgspec's own constructor: the headers are already a dict of str, so the conversion a wire
@@ -93,22 +91,10 @@ _raw_struct: Callable[..., Any] = type(msgspec.Struct).__call__
 
 
 def sdk_http_response(headers: Mapping[str, str]) -> HttpResponse:
-    """The ``sdk_http_response`` for response ``headers`` (see :func:`header_dict`)."""
-    made: HttpResponse = _raw_struct(HttpResponse, headers=header_dict(headers))
+    """The ``sdk_http_response`` for a response's ``header_dict()`` (lowercase names, repeated
+    values joined): a copy, the caller's to change."""
+    made: HttpResponse = _raw_struct(HttpResponse, headers=dict(headers))
     return made
-
-
-def header_dict(headers: Mapping[str, str]) -> dict[str, str]:
-    """Response headers as google-genai gives them: lowercase names, repeated values joined
-    with ``", "`` (``dict(headers)`` of a multidict would keep only the first)."""
-    out: dict[str, str] = {}
-    for key, value in headers.items():
-        key = key.lower()
-        if key in out:
-            out[key] = f"{out[key]}, {value}"
-        else:
-            out[key] = value
-    return out
 
 
 def call_options(config: object) -> HttpOptions | Mapping[str, Any] | None:
