@@ -26,6 +26,10 @@ Workloads, each after a warm-up:
   ``(cpu_long - cpu_short) / (chunks_long - chunks_short)``, free of per-call overhead.
 * ``embed``: sequential ``embed_content`` calls (``batchEmbedContents`` with one input).
 
+The workloads take turns: each is measured in ``BATCHES`` batches, one batch of every workload
+in turn, so the ratios between them (a config call to a plain call, a watched poll to a get)
+share the machine's drift instead of one side taking it whole.
+
 Bare aiohttp reads a stream with ``iter_any()`` and splits events on ``\\r\\n\\r\\n`` (the
 framing the API uses): the cheapest correct reader for this server.
 
@@ -404,13 +408,27 @@ DRIVERS.update(
 )
 
 
-async def _measure(op: Call, count: int) -> tuple[float, float]:
-    """CPU and wall seconds for ``count`` sequential awaits of ``op``."""
+# Each kind of call is measured in this many batches, the kinds taking turns: machine speed on
+# a shared VM drifts over a run (neighbours), and a ratio of two kinds measured in turns shares
+# that drift instead of taking it whole into one side.
+BATCHES = 8
+
+
+async def _interleaved(ops: dict[str, tuple[Call, int]]) -> dict[str, tuple[float, float]]:
+    """CPU and wall seconds of each kind: ``count`` sequential awaits of its ``op`` in all,
+    made in :data:`BATCHES` batches, one batch of each kind in turn."""
+    totals = {name: [0.0, 0.0] for name in ops}
     gc.collect()
-    cpu0, wall0 = time.process_time(), time.perf_counter()
-    for _ in range(count):
-        await op()
-    return time.process_time() - cpu0, time.perf_counter() - wall0
+    for batch in range(BATCHES):
+        for name, (op, count) in ops.items():
+            n = count // BATCHES + (1 if batch < count % BATCHES else 0)
+            cpu0, wall0 = time.process_time(), time.perf_counter()
+            for _ in range(n):
+                await op()
+            total = totals[name]
+            total[0] += time.process_time() - cpu0
+            total[1] += time.perf_counter() - wall0
+    return {name: (cpu, wall) for name, (cpu, wall) in totals.items()}
 
 
 async def run(
@@ -443,15 +461,16 @@ async def run(
         for op in ops:
             for _ in range(warmup):
                 await op()
-        gen_cpu, gen_wall = await _measure(driver.generate, calls)
-        config_cpu, _ = await _measure(driver.generate_config, calls)
-        op_cpu, _ = await _measure(driver.op_get, calls)
-        embed_cpu, _ = await _measure(driver.embed, calls)
-        long_cpu, _ = await _measure(long_stream, streams)
-        short_cpu, _ = await _measure(short_stream, streams)
-        watched: dict[str, float] = {}
+        kinds: dict[str, tuple[Call, int]] = {
+            "generate": (driver.generate, calls),
+            "config": (driver.generate_config, calls),
+            "op_get": (driver.op_get, calls),
+            "embed": (driver.embed, calls),
+            "long": (long_stream, streams),
+            "short": (short_stream, streams),
+        }
+        waits = max(BATCHES, calls // (2 * WATCH_POLLS))
         if driver.wait_op is not None:
-            waits = max(2, calls // (2 * WATCH_POLLS))
             names = iter(WATCH_OP.format(watch_first + i) for i in range(waits + 2))
             wait_op = driver.wait_op
             for _ in range(2):  # warm-up: starts the tree
@@ -460,8 +479,17 @@ async def run(
             async def one_wait() -> Any:
                 return await wait_op(next(names))
 
-            watch_cpu, _ = await _measure(one_wait, waits)
-            watched["watched_poll_us"] = watch_cpu / (waits * WATCH_POLLS) * 1e6
+            kinds["wait"] = (one_wait, waits)
+        measured = await _interleaved(kinds)
+        watched: dict[str, float] = {}
+        if "wait" in measured:
+            watched["watched_poll_us"] = measured["wait"][0] / (waits * WATCH_POLLS) * 1e6
+        gen_cpu, gen_wall = measured["generate"]
+        config_cpu = measured["config"][0]
+        op_cpu = measured["op_get"][0]
+        embed_cpu = measured["embed"][0]
+        long_cpu = measured["long"][0]
+        short_cpu = measured["short"][0]
     finally:
         await driver.aclose()
     per_long = long_cpu / streams

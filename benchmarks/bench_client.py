@@ -122,8 +122,8 @@ def run(rounds: int, calls: int, streams: int, *, cold: bool = True) -> dict[str
                     continue
                 # Each round and client waits on operations of its own (one already finished
                 # by another client's waits would cost a single poll).
-                # (A run waits on calls // 20 + 2 of the emulator's 2,000.)
-                first = (r * len(clients) + clients.index(client)) * (calls // 16 + 4)
+                # (A run waits on max(8, calls // 20) + 2 of the emulator's 2,000.)
+                first = (r * len(clients) + clients.index(client)) * (calls // 16 + 12)
                 result = _worker(
                     client,
                     emu.url,
