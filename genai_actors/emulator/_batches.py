@@ -309,8 +309,10 @@ class BatchStore:
 
     def _output(self, batch: Batch) -> dict[str, Any]:
         ordered = list(batch.results)
-        if self._state.settings.batch_shuffle:
+        if self._state.settings.batch_shuffle and len(ordered) > 1:
             random.Random(f"{batch.name}:{self._state.settings.seed}").shuffle(ordered)
+            if ordered == batch.results:  # never the request order: code assuming it fails
+                ordered.append(ordered.pop(0))
         if batch.file_input is None:
             return {"inlinedResponses": {"inlinedResponses": ordered}}
         lines = b"".join(_ENCODE(r) + b"\n" for r in ordered)

@@ -66,7 +66,8 @@ class Settings:
             file-search import takes (PENDING -> RUNNING -> SUCCEEDED is two stages).
         job_delay: Seconds each such stage lasts at least.
         batch_shuffle: Return inline batch results in a deterministic shuffled order, as the
-            real service does (clients must match them by ``metadata``/``key``).
+            real service does (clients must match them by ``metadata``/``key``); with two or
+            more results, never the request order.
         batch_expiry: Seconds after which a batch that has not finished becomes EXPIRED.
         cache_min_ttl: The smallest TTL, in seconds, a cached content may be given.
         cache_min_tokens: The fewest tokens a cached content may hold (the real API requires
