@@ -84,7 +84,9 @@ def test_polls_due_at_once_run_on_the_watch_s_own_task(
         try:
             hub = WatchHub(host)
             at_once = Backoff(pace, pace, multiplier=1.0, jitter=0.0)
-            paced = Backoff(2e-3, 2e-3, multiplier=1.0, jitter=0.0)
+            # Far above TIMER_FLOOR: a pause of over 19 ms between booking a poll and the
+            # dispatch that follows would make it due at once (and carried), rightly.
+            paced = Backoff(20e-3, 20e-3, multiplier=1.0, jitter=0.0)
             done = lambda n: n >= POLLS  # noqa: E731
             assert await hub.wait("operations/due", fetcher("due"), done, backoff=at_once) == POLLS
             tree = host.current()
