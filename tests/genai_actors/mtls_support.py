@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import datetime
 import json
+import ssl
 from pathlib import Path
+from typing import Any
 
-__all__ = ["MTLS_ENV", "certificate_config", "self_signed"]
+import pytest
+
+from genai_actors._transport import _session
+from genai_actors.emulator import _server
+
+__all__ = ["MTLS_ENV", "certificate_config", "require_client_certificate", "self_signed"]
 
 # Every variable google-auth's client-certificate lookup or the transport's trust roots read.
 MTLS_ENV = (
@@ -69,3 +76,18 @@ def certificate_config(folder: Path, cert: Path, key: Path) -> Path:
     workload = {"cert_path": str(cert), "key_path": str(key)}
     config.write_text(json.dumps({"cert_configs": {"workload": workload}}))
     return config
+
+
+def require_client_certificate(monkeypatch: pytest.MonkeyPatch, client_cert: Path) -> None:
+    """Emulators started after this serve TLS requiring a client certificate signed by
+    ``client_cert``; the transport's shared SSL context is rebuilt (with ``SSL_CERT_FILE``)."""
+    serve = _server.server_context
+
+    def requiring(files: Any) -> ssl.SSLContext:
+        context = serve(files)
+        context.verify_mode = ssl.CERT_REQUIRED
+        context.load_verify_locations(cafile=str(client_cert))
+        return context
+
+    monkeypatch.setattr(_server, "server_context", requiring)
+    monkeypatch.setattr(_session, "_ssl_context", None)

@@ -12,7 +12,6 @@ The certificate helpers are the REST mTLS tests' (``tests/genai_actors/vertex/te
 
 from __future__ import annotations
 
-import ssl
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -26,10 +25,15 @@ from genai_actors._backend import NO_CLIENT_TLS
 from genai_actors._live import LiveOptions
 from genai_actors._live._setup import coerce_live_config
 from genai_actors._transport import _session as _transport_session
-from genai_actors.emulator import Emulator, _server
+from genai_actors.emulator import Emulator
 from supervisors import Backoff
 
-from ..mtls_support import MTLS_ENV, certificate_config, self_signed
+from ..mtls_support import (
+    MTLS_ENV,
+    certificate_config,
+    require_client_certificate,
+    self_signed,
+)
 from .conftest import MODEL, TEXT, text_of, turn
 
 PROJECT = "mtls-live-proj"
@@ -82,16 +86,7 @@ async def strict_emu(
 ) -> AsyncIterator[Emulator]:
     """The emulator over TLS (HTTPS and WSS), requiring a client certificate signed by the
     test client's."""
-    serve = _server.server_context
-
-    def requiring(files: Any) -> ssl.SSLContext:
-        context = serve(files)
-        context.verify_mode = ssl.CERT_REQUIRED
-        context.load_verify_locations(cafile=str(client_files[0]))
-        return context
-
-    monkeypatch.setattr(_server, "server_context", requiring)
-    monkeypatch.setattr(_transport_session, "_ssl_context", None)  # rebuilt with SSL_CERT_FILE
+    require_client_certificate(monkeypatch, client_files[0])
     async with Emulator(
         api_key=KEY, bearer_tokens=[TOKEN], vertex_projects=[PROJECT], tls=True
     ) as emulator:

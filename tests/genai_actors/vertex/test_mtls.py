@@ -14,7 +14,6 @@ google-auth's certificate lookup reads only the files named here (the conftest p
 
 from __future__ import annotations
 
-import ssl
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -26,10 +25,15 @@ from hypothesis import given, strategies as st
 import genai_actors as ga
 from genai_actors import errors
 from genai_actors._backend import NO_CLIENT_TLS, MLDevBackend, to_mtls_url
-from genai_actors._transport import _mtls, _session
-from genai_actors.emulator import Emulator, _server
+from genai_actors._transport import _mtls
+from genai_actors.emulator import Emulator
 
-from ..mtls_support import MTLS_ENV, certificate_config, self_signed
+from ..mtls_support import (
+    MTLS_ENV,
+    certificate_config,
+    require_client_certificate,
+    self_signed,
+)
 from .conftest import LOCATION, MODEL, PROJECT, TOKEN, static_credentials
 
 
@@ -244,16 +248,7 @@ def test_mtls_asked_without_google_auth_names_the_extra(monkeypatch: pytest.Monk
 @pytest.fixture
 async def strict_emu(monkeypatch: pytest.MonkeyPatch, client_files: tuple[Path, Path]) -> Any:
     """The emulator over TLS, requiring a client certificate signed by the test client's."""
-    serve = _server.server_context
-
-    def requiring(files: Any) -> ssl.SSLContext:
-        context = serve(files)
-        context.verify_mode = ssl.CERT_REQUIRED
-        context.load_verify_locations(cafile=str(client_files[0]))
-        return context
-
-    monkeypatch.setattr(_server, "server_context", requiring)
-    monkeypatch.setattr(_session, "_ssl_context", None)  # rebuilt with SSL_CERT_FILE below
+    require_client_certificate(monkeypatch, client_files[0])
     async with Emulator(bearer_tokens=[TOKEN], tls=True) as emulator:
         assert emulator.tls_ca_path is not None
         monkeypatch.setenv("SSL_CERT_FILE", str(emulator.tls_ca_path))
