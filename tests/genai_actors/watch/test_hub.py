@@ -166,8 +166,16 @@ async def test_last_waiter_leaving_stops_the_watcher() -> None:
     """When every waiter is cancelled the watcher stops and polling ends."""
     async with virtual_hub() as (_, hub, clock):
         job = Job(clock)
-        with anyio.move_on_after(0.5):  # real seconds; virtual time runs far ahead
-            await hub.wait(OP, job.fetch, is_done)
+        scope = anyio.CancelScope()
+
+        async def waiter() -> None:
+            with scope:
+                await hub.wait(OP, job.fetch, is_done)
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(waiter)
+            await polls_reached(job, 2)
+            scope.cancel()
         polls = len(job.calls)
         assert polls >= 2
         await clock.sleep(300.0)
