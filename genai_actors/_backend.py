@@ -20,6 +20,7 @@ the collection). :class:`ClientTls` is a client's choice of client certificate a
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
@@ -50,6 +51,8 @@ MLDEV_API_VERSION = "v1"
 _API_VERSION_PLACEHOLDER = "{api_version}"
 _UNVERSIONED_PREFIXES = ("upload/", "download/")
 _PATH_SAFE = "/:@-._~!$&'()*+,;=%"
+# A path of these characters alone is what quote(path, safe=_PATH_SAFE) returns unchanged.
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9/:@\-._~!$&'()*+,;=%]*")
 
 _log_config = _log.get_logger("genai_actors.config")
 
@@ -250,7 +253,9 @@ def build_url(
             )
     elif api_version and not path.startswith(_UNVERSIONED_PREFIXES):
         path = f"{api_version.strip('/')}/{path}"
-    url = base_url.rstrip("/") + "/" + quote(path, safe=_PATH_SAFE)
+    if _PLAIN_PATH.fullmatch(path) is None:
+        path = quote(path, safe=_PATH_SAFE)
+    url = base_url.rstrip("/") + "/" + path
     if query:
         pairs: list[tuple[str, str]] = []
         for key, value in query.items():

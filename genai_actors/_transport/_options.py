@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 import msgspec
 
@@ -54,6 +54,9 @@ MIN_TIMEOUT_MS = 1000
 PRODUCT = f"genai-actors/{__version__}"
 LANGUAGE = "gl-python/" + sys.version.split()[0]
 URL_CACHE_LIMIT = 1024
+# yarl's URL class and the URL builder, imported on the first URL built (not at import: cold
+# start), then read from here (an import statement costs microseconds even when cached).
+_url_tools: tuple[type[URL], Callable[..., str]] | None = None
 _FIELDS = HttpOptions.__struct_fields__
 _BAD_HEADER_CHARS = ("\r", "\n", "\x00")
 
@@ -291,6 +294,7 @@ class Plan:
         "explicit_timeout",
         "extra_body",
         "headers",
+        "origin",
         "path_version",
         "prefixed",
         "proxy",
@@ -347,6 +351,10 @@ class Plan:
         self.extra_body = options.extra_body or None
         self.explicit_timeout = explicit
         self.urls: dict[tuple[str, str], URL] = {}
+        # The base URL's scheme and authority, and its URL object (made on first use): a
+        # URL without a query is that object with a path (about three times cheaper than
+        # parsing the whole URL).
+        self.origin: tuple[str, URL] | None = None
         self.ready = False  # the transport-level settings below are made by prepare()
         self.request_timeout: Timeouts
         self.stream_timeout: Timeouts
@@ -379,15 +387,38 @@ class Plan:
             url = self.urls.get((method, path))
             if url is not None:
                 return url
-        from yarl import URL
-
-        from .._backend import build_url
-
+        URL, build_url = _url_tools or _load_url_tools()
         check_resource_path(path)
         resource = backend.resource_path(method, path) if self.prefixed else path
-        url = URL(build_url(self.base_url, self.path_version, resource, query), encoded=True)
+        text = build_url(self.base_url, self.path_version, resource, query)
+        origin = self.origin
+        if origin is None:
+            split = urlsplit(self.base_url)
+            prefix = f"{split.scheme}://{split.netloc}"
+            origin = self.origin = (prefix, URL(prefix, encoded=True))
+        prefix = origin[0]
+        if (
+            query is None
+            and text.startswith(prefix)
+            and text.startswith("/", len(prefix))
+            and "?" not in text
+            and "#" not in text
+        ):
+            url = origin[1].with_path(text[len(prefix) :], encoded=True)
+        else:
+            url = URL(text, encoded=True)
         if query is None:
             if len(self.urls) >= URL_CACHE_LIMIT:
                 self.urls.clear()
             self.urls[(method, path)] = url
         return url
+
+
+def _load_url_tools() -> tuple[type[URL], Callable[..., str]]:
+    global _url_tools
+    from yarl import URL
+
+    from .._backend import build_url
+
+    _url_tools = (URL, build_url)
+    return _url_tools

@@ -21,7 +21,7 @@ from ._errors import (
     TotalTimeout,
     WrongLoop,
 )
-from ._head import head_prefix
+from ._head import header_block, request_line
 from ._pool import Pool
 from ._response import H1Response
 from ._timer import ExchangeTimer
@@ -33,28 +33,49 @@ _NO_TIMEOUTS = Timeouts()
 _IDEMPOTENT = frozenset(("GET", "HEAD", "PUT", "DELETE", "OPTIONS"))
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _ROUTES = 512  # URLs whose parts are kept parsed (the cache is emptied when full)
-_HEADS = 64  # encoded heads kept per URL (the same)
+_ORIGINS = 64  # origins (scheme and authority) kept parsed (the same)
+_HEADS = 64  # encoded heads kept per URL, header blocks per origin (the same)
+
+HeadKey = tuple[str, bool, str | None]  # method, whether a body follows, proxy
+Cached = tuple[dict[str, str] | None, bytes]  # a copy of the headers, and what they made
 
 
-class _Route:
-    """What a request needs of one URL object, parsed once, and its last encoded head by
-    method, whether a body follows and proxy (with a copy of the headers it was made of)."""
+class _Origin:
+    """What the URLs of one scheme and authority share, parsed once, and the header blocks
+    encoded for them (the head after its request line) by method, body and proxy."""
 
-    __slots__ = ("authority", "heads", "host", "port", "scheme", "target", "tls", "url")
+    __slots__ = ("authority", "blocks", "host", "port", "scheme", "tls")
 
     def __init__(self, url: yarl.URL) -> None:
         scheme = url.scheme
         host = url.raw_host
         if scheme not in _DEFAULT_PORTS or not host:
             raise RequestError(f"cannot request {str(url)!r}: only http and https URLs")
-        self.url = url  # kept: the cache is keyed by its id
         self.scheme = scheme
         self.host = host
         self.port = url.port or _DEFAULT_PORTS[scheme]
         self.tls = scheme == "https"
-        self.target = url.raw_path_qs
         self.authority = url.host_port_subcomponent or host
-        self.heads: dict[tuple[str, bool, str | None], tuple[dict[str, str] | None, bytes]] = {}
+        self.blocks: dict[HeadKey, Cached] = {}
+
+
+class _Route:
+    """What a request needs of one URL object (its origin's parts and its target), and its
+    last encoded head by method, whether a body follows and proxy (with a copy of the
+    headers it was made of)."""
+
+    __slots__ = ("authority", "heads", "host", "origin", "port", "scheme", "target", "tls", "url")
+
+    def __init__(self, url: yarl.URL, origin: _Origin) -> None:
+        self.url = url  # kept: the cache is keyed by its id
+        self.origin = origin
+        self.scheme = origin.scheme
+        self.host = origin.host
+        self.port = origin.port
+        self.tls = origin.tls
+        self.authority = origin.authority
+        self.target = url.raw_path_qs
+        self.heads: dict[HeadKey, Cached] = {}
 
 
 class H1Session:
@@ -88,6 +109,7 @@ class H1Session:
         self._pool: Pool | None = None
         self._proxies: dict[str, Proxy] = {}
         self._routes: dict[int, _Route] = {}
+        self._origins: dict[tuple[str, str], _Origin] = {}
         self.closed = False
 
     @property
@@ -247,7 +269,15 @@ class H1Session:
                 retried = True  # a stale keep-alive connection: once more on a new one
 
     def _route(self, url: yarl.URL) -> _Route:
-        route = _Route(url)  # RequestError: not an http(s) URL
+        origins = self._origins
+        origin_key = (url.scheme, url.raw_authority)
+        origin = origins.get(origin_key)
+        if origin is None:
+            origin = _Origin(url)  # RequestError: not an http(s) URL
+            if len(origins) >= _ORIGINS:
+                origins.clear()
+            origins[origin_key] = origin
+        route = _Route(url, origin)
         routes = self._routes
         if len(routes) >= _ROUTES:
             routes.clear()
@@ -257,7 +287,7 @@ class H1Session:
     @staticmethod
     def _head(
         route: _Route,
-        head_key: tuple[str, bool, str | None],
+        head_key: HeadKey,
         method: str,
         headers: Mapping[str, str] | None,
         has_body: bool,
@@ -269,11 +299,21 @@ class H1Session:
         else:
             target = route.target
             authorization = None
-        head = head_prefix(method, target, route.authority, headers, has_body, authorization)
+        copied = None if headers is None else dict(headers)
+        blocks = route.origin.blocks
+        cached = blocks.get(head_key)
+        if cached is not None and cached[0] == headers:
+            block = cached[1]
+        else:
+            block = header_block(method, route.authority, headers, has_body, authorization)
+            if len(blocks) >= _HEADS:
+                blocks.clear()
+            blocks[head_key] = (copied, block)
+        head = request_line(method, target) + block
         heads = route.heads
         if len(heads) >= _HEADS:
             heads.clear()
-        heads[head_key] = (None if headers is None else dict(headers), head)
+        heads[head_key] = (copied, head)
         return head
 
     async def _connect(

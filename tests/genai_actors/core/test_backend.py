@@ -30,6 +30,23 @@ def test_build_url(base: str, version: str | None, path: str, expected: str) -> 
     assert build_url(base, version, path) == expected
 
 
+def test_paths_left_unquoted_are_those_quote_leaves_unchanged() -> None:
+    """build_url skips percent-encoding for a path of RFC 3986 path characters alone: exactly
+    the paths ``quote`` would return unchanged (every ASCII character, and some others)."""
+    from urllib.parse import quote
+
+    from genai_actors._backend import _PATH_SAFE, _PLAIN_PATH
+
+    for code in [*range(128), 0xA0, 0xE9, 0x2028, 0x1F600]:
+        for path in (chr(code), f"models/a{chr(code)}b"):
+            plain = _PLAIN_PATH.fullmatch(path) is not None
+            assert plain == (quote(path, safe=_PATH_SAFE) == path), repr(path)
+        path = f"models/a{chr(code)}b"
+        assert build_url("https://h.test/", "v1", path) == (
+            "https://h.test/v1/" + quote(path, safe=_PATH_SAFE)
+        )
+
+
 def test_query_encoding() -> None:
     """None is skipped, booleans are lower-case, lists repeat, values are percent-encoded."""
     url = build_url(

@@ -16,6 +16,7 @@ from genai_actors import errors
 from genai_actors._api_client import ApiClient
 from genai_actors._backend import MLDevBackend
 from genai_actors._transport import (
+    Plan,
     SessionPool,
     TransportConfig,
     coerce_http_options,
@@ -57,6 +58,46 @@ async def test_urls_are_cached_per_method_and_path(server: Server) -> None:
         "/v1/delete/models/m",
         "/v1/post/models/m",
     ]
+
+
+_SEGMENT = st.text(
+    st.characters(codec="utf-8", exclude_characters="/?#\\\x00"), min_size=1, max_size=10
+).filter(lambda s: s not in (".", ".."))
+
+
+@given(
+    base=st.sampled_from(
+        [
+            "http://127.0.0.1:9",
+            "https://h.test/",
+            "http://u:p@h.test:8080/pre/fix/",
+            "https://[::1]/",
+        ]
+    ),
+    segments=st.lists(_SEGMENT, min_size=1, max_size=4),
+    query=st.sampled_from([None, {"pageSize": 3, "q": "a b"}]),
+)
+def test_a_url_from_the_base_s_origin_equals_the_whole_url_parsed(
+    base: str, segments: list[str], query: dict[str, object] | None
+) -> None:
+    """A URL without a query is made from the base URL's origin object with a path: it is the
+    URL that parsing the whole URL gives (string, parts, what h1 reads of it)."""
+    from yarl import URL
+
+    from genai_actors._backend import build_url
+
+    backend = MLDevBackend(API_KEY)
+    plan = Plan(HttpOptions(base_url=base), backend, TransportConfig())
+    path = "models/" + "/".join(segments)
+    try:
+        url = plan.target(backend, "GET", path, query)
+    except errors.InvalidRequestError:
+        return  # a segment decoding to a dot segment or a slash: refused, nothing built
+    expected = URL(build_url(plan.base_url, plan.path_version, path, query), encoded=True)
+    assert url == expected
+    assert str(url) == str(expected)
+    for part in ("raw_path_qs", "raw_host", "port", "host_port_subcomponent", "scheme"):
+        assert getattr(url, part) == getattr(expected, part), part
 
 
 BAD_HTTP_OPTIONS: list[tuple[Any, str]] = [

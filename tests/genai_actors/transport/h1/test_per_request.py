@@ -86,6 +86,37 @@ async def test_equal_urls_of_other_objects_and_many_urls(
     assert raw.connections == 1
 
 
+async def test_paths_of_one_origin_share_its_header_block(
+    raw: RawServer, session: H1Session
+) -> None:
+    """New paths on one origin reuse the headers encoded for it: each request still carries
+    its own request line, the headers it was given and its own Content-Length; a change of
+    headers, method or body is followed; a target with a line break is refused."""
+    headers = {"x-token": "one"}
+    for index in range(4):
+        if index == 2:
+            headers["x-token"] = "two"
+        url = raw.url.with_path(f"/v1/op{index}")
+        body = b"{}" if index % 2 else None
+        await (await session.request("POST", url, data=body, headers=headers)).read()
+    await (await session.request("GET", raw.url.with_path("/v1/op9"), headers=headers)).read()
+    got: list[Request] = raw.requests
+    assert [r.line for r in got] == [
+        "POST /v1/op0 HTTP/1.1",
+        "POST /v1/op1 HTTP/1.1",
+        "POST /v1/op2 HTTP/1.1",
+        "POST /v1/op3 HTTP/1.1",
+        "GET /v1/op9 HTTP/1.1",
+    ]
+    assert [r.headers["x-token"] for r in got] == ["one", "one", "two", "two", "two"]
+    assert [r.headers.get("content-length") for r in got] == ["0", "2", "0", "2", None]
+    assert [r.body for r in got] == [b"", b"{}", b"", b"{}", b""]
+    assert {r.headers["host"] for r in got} == {raw.url.host_port_subcomponent}
+    with pytest.raises(RequestError):
+        await session.request("GET", raw.url.with_path("/a\r\nx-b: c", encoded=True))
+    assert len(raw.requests) == 5
+
+
 async def test_a_body_with_its_head_is_read_without_waiting(
     raw: RawServer, session: H1Session
 ) -> None:
