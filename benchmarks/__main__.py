@@ -13,7 +13,9 @@ call), ``call`` (sequential call, with a typical config, a streamed event, embed
 ``chats`` (CPU per turn, memory per chat), ``live`` (1,000 sessions, CPU per message),
 ``watchers`` (10,000 operations), ``supervisors`` and ``tokenizer``. The older names
 ``imports`` and ``client`` mean ``cold_start`` and ``call``. ``pool`` and ``vertex`` still run
-their own modules and print their own tables (not part of the default run).
+their own modules and print their own tables (not part of the default run), as does
+``python -m benchmarks.bench_instructions`` (user-space instructions per call under
+callgrind: the issue 15 ratios without the machine's noise; needs valgrind).
 
 ``--quick`` (smaller counts, one run) takes under two minutes; ``--smoke`` is the test's size.
 ``--full-size SCENARIOS`` runs those scenarios at the full size whatever the size of the rest

@@ -8,6 +8,7 @@ errors. It never looks at a figure's size: timings depend on the machine.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -144,3 +145,29 @@ def test_smoke_run_produces_every_scenario_without_errors(tmp_path: Path) -> Non
     assert table.rstrip().endswith(END)
     assert all(f"| {label} |" in table for label in _EXPECTED.values())
     assert "fan-out 100 c=64 +0 ms" in proc.stdout
+
+
+@pytest.mark.skipif(
+    shutil.which("valgrind") is None,
+    reason="needs valgrind (apt-get install valgrind) to count instructions",
+)
+def test_instruction_counts_run_and_give_per_call_figures() -> None:
+    """``bench_instructions`` measures a pair under callgrind and prints its figures: a
+    positive count per call for each client asked (never their size: that is the machine's)."""
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.bench_instructions",
+            *("--small", "1", "--large", "3", "--json"),
+            *("--only", "floor:generate", "genai_actors:generate"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    figures = json.loads(proc.stdout)
+    assert set(figures) == {"floor", "genai_actors"}
+    assert all(f["generate"] > 0 for f in figures.values())
