@@ -20,7 +20,9 @@ Workloads, each after a warm-up:
   a system instruction, safety settings, stop sequences).
 * ``op_get``: sequential ``operations.get`` of one running operation.
 * ``watched`` (genai_actors only): ``operations.wait`` on operations that finish on their
-  ``--polls``-th poll, the watcher polling back to back; CPU per poll.
+  ``--polls``-th poll, the watcher polling back to back; CPU per poll. Beside it, the same
+  polling by hand: ``operations.get`` ``--polls`` times on each of as many other such
+  operations (the first get of each builds its URL, as a wait's first poll does); CPU per get.
 * ``stream_long`` / ``stream_short``: sequential streams with many chunks (thoughts included,
   the emulator streaming one word per event) and with one chunk. The marginal cost of a chunk is
   ``(cpu_long - cpu_short) / (chunks_long - chunks_short)``, free of per-call overhead.
@@ -101,7 +103,7 @@ CONFIG_BODY: dict[str, Any] = {
 # for plain gets, and WATCH_OPS that each finish on their WATCH_POLLS-th poll, for watched waits.
 RUNNING_OP = "models/veo-3.0-generate-001/operations/benchrunning"
 WATCH_OP = "models/veo-3.0-generate-001/operations/benchwatch{}"
-WATCH_OPS = 2000
+WATCH_OPS = 4000
 WATCH_POLLS = 10
 EMBED_BODY: dict[str, Any] = {
     "requests": [{"model": f"models/{EMBED_MODEL}", "content": {"parts": [{"text": EMBED_TEXT}]}}]
@@ -138,6 +140,7 @@ class Driver:
     stream: Stream  # (sdk config, wire body) -> number of chunks received
     op_get: Call  # operations.get of RUNNING_OP
     wait_op: Callable[[str], Awaitable[Any]] | None = None  # a watched wait, where offered
+    get_op: Callable[[str], Awaitable[Any]] | None = None  # operations.get of a name, with it
 
     async def aclose(self) -> None:
         """Closes the client."""
@@ -310,9 +313,13 @@ class GenaiActors(Driver):
             assert op.done
             return op
 
+        async def get_op(name: str) -> Any:
+            return await self._client.operations.get(name)
+
         self.generate_config = generate_config
         self.op_get = op_get
         self.wait_op = wait_op
+        self.get_op = get_op
 
         async def embed() -> Any:
             return await models.embed_content(model=EMBED_MODEL, contents=EMBED_TEXT)
@@ -470,20 +477,29 @@ async def run(
             "short": (short_stream, streams),
         }
         waits = max(BATCHES, calls // (2 * WATCH_POLLS))
-        if driver.wait_op is not None:
-            names = iter(WATCH_OP.format(watch_first + i) for i in range(waits + 2))
-            wait_op = driver.wait_op
+        if driver.wait_op is not None and driver.get_op is not None:
+            # The waits and the hand-rolled polls each take operations of their own.
+            names = iter(WATCH_OP.format(watch_first + i) for i in range(2 * waits + 4))
+            wait_op, get_op = driver.wait_op, driver.get_op
             for _ in range(2):  # warm-up: starts the tree
                 await wait_op(next(names))
 
             async def one_wait() -> Any:
                 return await wait_op(next(names))
 
+            async def polled_by_hand() -> None:
+                name = next(names)
+                for _ in range(WATCH_POLLS):
+                    await get_op(name)
+
+            await polled_by_hand()
             kinds["wait"] = (one_wait, waits)
+            kinds["polled"] = (polled_by_hand, waits)
         measured = await _interleaved(kinds)
         watched: dict[str, float] = {}
         if "wait" in measured:
             watched["watched_poll_us"] = measured["wait"][0] / (waits * WATCH_POLLS) * 1e6
+            watched["polled_get_us"] = measured["polled"][0] / (waits * WATCH_POLLS) * 1e6
         gen_cpu, gen_wall = measured["generate"]
         config_cpu = measured["config"][0]
         op_cpu = measured["op_get"][0]

@@ -13,8 +13,8 @@ typed form) and never raises for it; only a failure to *poll* raises.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, overload
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, overload
 
 from supervisors import Backoff
 
@@ -82,6 +82,18 @@ def _get_request(
     return Request(built.method, built.path, built.query, built.payload, options)
 
 
+_GETS_KEPT = 256
+
+
+class _BuiltGet(NamedTuple):
+    method: str
+    path: str
+    query: Mapping[str, Any] | None
+    body: bytes | None
+    decode: Callable[[bytes, bool], Operation]
+    vertex: bool
+
+
 def _is_done(operation: Operation) -> bool:
     return bool(operation.done)
 
@@ -98,6 +110,9 @@ class AsyncOperations:
 
     def __init__(self, api_client: ApiClient) -> None:
         self._api = api_client
+        # get() of a name without config, built once per name (bounded): its request and the
+        # operation class it decodes into.
+        self._gets: dict[str, _BuiltGet] = {}
 
     @overload
     async def get(self, operation: OpT, *, config: Any = None) -> OpT: ...
@@ -128,12 +143,41 @@ class AsyncOperations:
 
         Cancellation: cancelling the caller aborts the request and frees its connection.
         """
+        if config is None and type(operation) is str:
+            built = self._gets.get(operation)
+            if built is None:
+                built = self._built_get(operation)
+            method, path, query, body, decode, on_vertex = built
+            raw = await self._api.request(method, path, body=body, query=query)
+            return decode(raw.content, on_vertex)
         _check_operation(operation)
         api = self._api
         vertex = vertex_location(api)
         request = _get_request(operation, _options(config), vertex)
         raw = await send(api, request)
         return operation_class(operation).from_api_response(raw.content, vertex is not None)
+
+    def _built_get(self, name: str) -> _BuiltGet:
+        """get()'s request for ``name`` without config, kept for the next get of it.
+
+        Raises:
+            InvalidRequestError: No usable operation name.
+        """
+        vertex = vertex_location(self._api)
+        request = _get_request(name, None, vertex)
+        built = _BuiltGet(
+            request.method,
+            request.path,
+            request.query,
+            request.body,
+            operation_class(name).from_api_response,
+            vertex is not None,
+        )
+        gets = self._gets
+        if len(gets) >= _GETS_KEPT:
+            gets.clear()
+        gets[name] = built
+        return built
 
     @overload
     async def wait(
