@@ -160,6 +160,34 @@ async def test_unknown_operation_is_not_found(client: ga.AsyncClient) -> None:
         await client.operations.wait("models/veo-3.0-generate-001/operations/nope", timeout=5)
 
 
+async def test_gets_of_a_name_send_get_s_request_each_time(
+    client: ga.AsyncClient, emu: Emulator
+) -> None:
+    """A name got again (its request kept) sends the same request as a get with a config,
+    and each get returns the operation's state of that moment; past the bound of names kept
+    the requests stay right; a bad name is refused every time."""
+    op = await client.models.generate_videos(model=VEO, prompt="a fox")
+    assert op.name
+    emu.recorded.clear()
+    await client.operations.get(op.name, config={"http_options": {}})
+    states = [await client.operations.get(op.name) for _ in range(3)]
+    assert len({(r.method, r.path, r.body_size) for r in emu.recorded}) == 1
+    assert len(emu.recorded) == 4
+    assert all(isinstance(s, types.GenerateVideosOperation) for s in states)
+    assert all(s is not states[0] for s in states[1:])
+    names = [f"models/{VEO}/operations/other{i}" for i in range(300)]
+    for name in names:
+        with pytest.raises(errors.NotFoundError):
+            await client.operations.get(name)
+    assert [r.path for r in emu.recorded[-300:]] == [f"/v1/{n}" for n in names]
+    emu.recorded.clear()
+    for _ in range(2):
+        with pytest.raises(InvalidRequestError):
+            await client.operations.get("models/x/operations/../../secrets")
+    assert len(emu.recorded) == 0
+    assert (await client.operations.get(op.name)).name == op.name
+
+
 @pytest.mark.parametrize("bad", [42, "", "models/x/operations/../../secrets", None])
 async def test_bad_operation_is_refused_before_sending(
     client: ga.AsyncClient, emu: Emulator, bad: object
