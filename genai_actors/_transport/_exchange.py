@@ -19,10 +19,11 @@ The HTTP client underneath (h1 or aiohttp) is the pool's: this module sees only
 
 from __future__ import annotations
 
+from asyncio import get_running_loop
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Literal, Protocol, overload
 
-from supervisors import current_clock
+from supervisors import SystemClock, current_clock
 
 from .. import _log
 from ..errors import (
@@ -203,17 +204,24 @@ class Exchange:
         Cancellation: cancelling the caller aborts the attempt and frees its connection; a
         request cancelled after it was sent may still be executed by the server.
         """
+        loop = get_running_loop()
         if started is None:
-            started = current_clock().now()
+            clock = current_clock()
+            started = loop.time() if type(clock) is SystemClock else clock.now()
         config = self._config
         if not plan.ready:
             plan.prepare(config)
             lazy = True
         pool = self._pool
-        session = pool.current()
-        if session is None:
-            session = await pool.open()
-            lazy = True
+        last = pool.last  # pool.current()'s common case, inline
+        if last is not None and last[0] is loop and not last[1].closed:
+            session = last[1]
+        else:
+            found = pool.current()
+            if found is None:
+                found = await pool.open()
+                lazy = True
+            session = found
         errors = pool.errors
         deadline = started + plan.timeout
         timeout = plan.request_timeout if read else plan.stream_timeout

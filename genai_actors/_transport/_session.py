@@ -268,13 +268,16 @@ class SessionPool:
             first :meth:`open`.
         opened: True once a session was ever created.
         closed: True once :meth:`aclose` ran.
+        last: The loop and session :meth:`current` found last (``None`` at first): what a
+            caller on the hot path may check itself (same loop, session not closed) before
+            calling :meth:`current`.
     """
 
     def __init__(self, config: TransportConfig) -> None:
         self._config = config
         self._entries: dict[asyncio.AbstractEventLoop, _Entry] = {}
         self._lock = threading.Lock()
-        self._last: tuple[asyncio.AbstractEventLoop, Session] | None = None
+        self.last: tuple[asyncio.AbstractEventLoop, Session] | None = None
         self.errors: tuple[type[BaseException], ...] = (TimeoutError,)
         self.opened = False
         self.closed = False
@@ -286,14 +289,14 @@ class SessionPool:
             RuntimeError: No event loop is running in this thread.
         """
         loop = asyncio.get_running_loop()
-        last = self._last
+        last = self.last
         if last is not None and last[0] is loop and not last[1].closed:
             return last[1]
         with self._lock:
             entry = self._entries.get(loop)
             if entry is None or entry.session.closed:
                 return None
-            self._last = (loop, entry.session)
+            self.last = (loop, entry.session)
             return entry.session
 
     async def open(self) -> Session:
@@ -309,12 +312,12 @@ class SessionPool:
                 del self._entries[dead]
             entry = self._entries.get(loop)
             if entry is not None and not entry.session.closed:
-                self._last = (loop, entry.session)
+                self.last = (loop, entry.session)
                 return entry.session
             session, self.errors = make(self._config)
             watcher = _close_on_loop_shutdown(self, loop, session)
             self._entries[loop] = _Entry(session, watcher)
-            self._last = (loop, session)
+            self.last = (loop, session)
             self.opened = True
         # Registers the generator with the loop, which finalises it on shutdown_asyncgens().
         await watcher.__anext__()
@@ -334,8 +337,8 @@ class SessionPool:
             entry = self._entries.get(loop)
             if entry is not None and entry.session is session:
                 del self._entries[loop]
-            if self._last is not None and self._last[1] is session:
-                self._last = None
+            if self.last is not None and self.last[1] is session:
+                self.last = None
 
     async def aclose(self) -> None:
         """Closes every session: in this loop directly, in other running loops through them.
@@ -346,7 +349,7 @@ class SessionPool:
         with self._lock:
             self.closed = True
             entries, self._entries = self._entries, {}
-            self._last = None
+            self.last = None
         try:
             current: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
         except RuntimeError:
