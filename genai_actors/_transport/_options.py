@@ -284,6 +284,9 @@ class Plan:
         retry: The retry policy.
         extra_body: The dict merged into JSON bodies, or ``None``.
         urls: Built URLs by ``(method, path)`` (calls without a query only).
+        origin: The base URL's scheme and authority, and its URL object (made on the first
+            URL built): a URL without a query is that object given a path, about three times
+            cheaper than parsing the whole URL.
         ready: True once :meth:`prepare` ran; ``request_timeout``, ``stream_timeout`` and
             ``proxy`` are set then.
     """
@@ -351,9 +354,6 @@ class Plan:
         self.extra_body = options.extra_body or None
         self.explicit_timeout = explicit
         self.urls: dict[tuple[str, str], URL] = {}
-        # The base URL's scheme and authority, and its URL object (made on first use): a
-        # URL without a query is that object with a path (about three times cheaper than
-        # parsing the whole URL).
         self.origin: tuple[str, URL] | None = None
         self.ready = False  # the transport-level settings below are made by prepare()
         self.request_timeout: Timeouts
