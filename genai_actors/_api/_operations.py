@@ -24,7 +24,7 @@ from ..errors import InvalidOptionError
 from ..types._http import HttpOptions
 from ..types._operations import Operation
 from ._operation_kinds import operation_class
-from ._toolkit import call_options, check_timeout, send, vertex_location
+from ._toolkit import call_options, check_timeout, vertex_location
 
 if TYPE_CHECKING:
     from .._api_client import ApiClient
@@ -86,12 +86,34 @@ _GETS_KEPT = 256
 
 
 class _BuiltGet(NamedTuple):
+    """get()'s request, built once for many sends, and how its answer is decoded."""
+
     method: str
     path: str
     query: Mapping[str, Any] | None
     body: bytes | None
+    http_options: HttpOptions | None
     decode: Callable[[bytes, bool], Operation]
     vertex: bool
+
+
+def _built_get(api: ApiClient, operation: Operation | str, config: Any) -> _BuiltGet:
+    """get()'s request for ``operation`` and ``config`` (name checked, options coerced).
+
+    Raises:
+        InvalidRequestError: No usable name, or an unknown ``config`` field.
+    """
+    vertex = vertex_location(api)
+    request = _get_request(operation, _options(config), vertex)
+    return _BuiltGet(
+        request.method,
+        request.path,
+        request.query,
+        request.body,
+        request.http_options,
+        operation_class(operation).from_api_response,
+        vertex is not None,
+    )
 
 
 def _is_done(operation: Operation) -> bool:
@@ -146,33 +168,21 @@ class AsyncOperations:
         if config is None and type(operation) is str:
             built = self._gets.get(operation)
             if built is None:
-                built = self._built_get(operation)
-            method, path, query, body, decode, on_vertex = built
-            raw = await self._api.request(method, path, body=body, query=query)
-            return decode(raw.content, on_vertex)
-        _check_operation(operation)
-        api = self._api
-        vertex = vertex_location(api)
-        request = _get_request(operation, _options(config), vertex)
-        raw = await send(api, request)
-        return operation_class(operation).from_api_response(raw.content, vertex is not None)
+                built = self._kept_get(operation)
+        else:
+            _check_operation(operation)
+            built = _built_get(self._api, operation, config)
+        method, path, query, body, options, decode, on_vertex = built
+        raw = await self._api.request(method, path, body=body, query=query, http_options=options)
+        return decode(raw.content, on_vertex)
 
-    def _built_get(self, name: str) -> _BuiltGet:
+    def _kept_get(self, name: str) -> _BuiltGet:
         """get()'s request for ``name`` without config, kept for the next get of it.
 
         Raises:
             InvalidRequestError: No usable operation name.
         """
-        vertex = vertex_location(self._api)
-        request = _get_request(name, None, vertex)
-        built = _BuiltGet(
-            request.method,
-            request.path,
-            request.query,
-            request.body,
-            operation_class(name).from_api_response,
-            vertex is not None,
-        )
+        built = _built_get(self._api, name, None)
         gets = self._gets
         if len(gets) >= _GETS_KEPT:
             gets.clear()
@@ -304,16 +314,10 @@ class AsyncOperations:
             InvalidRequestError: No usable name, or an unknown ``config`` field.
         """
         api = self._api
-        vertex = vertex_location(api)
-        built = _get_request(operation, _options(config), vertex)
-        method, path, query, body = built.method, built.path, built.query, built.body
-        options = built.http_options
-        cls = operation_class(operation)
-        decode = cls.from_api_response
-        is_vertex = vertex is not None
+        method, path, query, body, options, decode, is_vertex = _built_get(api, operation, config)
 
         async def fetch(_name: str) -> Operation:
             raw = await api.request(method, path, body=body, query=query, http_options=options)
             return decode(raw.content, is_vertex)
 
-        return fetch, "operation:" + cls.__name__
+        return fetch, "operation:" + operation_class(operation).__name__
