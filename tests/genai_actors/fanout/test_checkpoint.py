@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import msgspec
@@ -67,14 +68,21 @@ def test_killed_runs_resume_to_exactly_once(tmp_path: Path, seed: int) -> None:
                 text=True,
             )
             finished = False
-            if run < 5:  # up to five kills, then a run to the end
-                try:
-                    proc.wait(timeout=rng.uniform(0.5, 1.5))
-                    finished = True
-                except subprocess.TimeoutExpired:
+            if run < 5:  # five kills at random points of progress, then a run to the end
+                # A point of progress, not of time: a run may take a few tenths of a second
+                # and must still be killed mid-way.
+                left = COUNT - len(answered_before)
+                target = len(answered_before) + rng.randint(1, max(1, left // 4))
+                deadline = time.monotonic() + 120
+                while proc.poll() is None and len(_answered(out)) < target:
+                    assert time.monotonic() < deadline, "the run made no progress"
+                    time.sleep(0.002)
+                if proc.poll() is None:
                     proc.kill()  # SIGKILL: no clean-up of any kind
                     proc.wait()
                     kills += 1
+                else:
+                    finished = True
             else:
                 proc.wait(timeout=120)
                 finished = True
