@@ -168,17 +168,24 @@ async def test_the_developer_api_presents_no_certificate(
 GATEWAY = "https://live-gateway.googleapis.com/"  # a gateway for both: no project, no key
 
 
+def _client_options(mode: str, location: str) -> dict[str, Any]:
+    """The same client arguments for google-genai's client and ours, by ``mode``."""
+    if mode == "project":
+        return {
+            "vertexai": True,
+            "project": PROJECT,
+            "location": location,
+            "credentials": _credentials(),
+        }
+    if mode == "express":
+        return {"vertexai": True, "api_key": KEY}
+    return {"vertexai": True, "http_options": {"base_url": GATEWAY}}
+
+
 def _their_ws_host(mode: str, location: str) -> str:
     from google import genai
 
-    if mode == "project":
-        theirs = genai.Client(
-            vertexai=True, project=PROJECT, location=location, credentials=_credentials()
-        )
-    elif mode == "express":
-        theirs = genai.Client(vertexai=True, api_key=KEY)
-    else:
-        theirs = genai.Client(vertexai=True, http_options={"base_url": GATEWAY})
+    theirs = genai.Client(**_client_options(mode, location))
     try:
         return urlparse(theirs._api_client._websocket_base_url()).netloc
     finally:
@@ -186,15 +193,7 @@ def _their_ws_host(mode: str, location: str) -> str:
 
 
 async def _our_ws_host(mode: str, location: str) -> str:
-    if mode == "project":
-        client = ga.AsyncClient(
-            vertexai=True, project=PROJECT, location=location, credentials=_credentials()
-        )
-    elif mode == "express":
-        client = ga.AsyncClient(vertexai=True, api_key=KEY)
-    else:
-        client = ga.AsyncClient(vertexai=True, http_options={"base_url": GATEWAY})
-    async with client:
+    async with ga.AsyncClient(**_client_options(mode, location)) as client:
         url, *_ = client.live._vertex(MODEL, coerce_live_config(TEXT))
     return urlparse(url).netloc
 
